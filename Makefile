@@ -1,0 +1,45 @@
+# regenkg — the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+PIP     = $(PY) -m pip
+# Threads: the target machine has 2 cores; being explicit keeps BLAS/torch from oversubscribing.
+export OMP_NUM_THREADS ?= 2
+export TOKENIZERS_PARALLELISM ?= false
+export HF_HUB_OFFLINE ?= 1
+export TRANSFORMERS_OFFLINE ?= 1
+
+.PHONY: install install-dev demo test bench clean-index
+
+$(VENV)/.torch:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	# torch first and pinned: an unpinned torch pulls a multi-GB CUDA build.
+	$(PIP) install --quiet torch==2.13.0
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.torch pyproject.toml
+	$(PIP) install --quiet -e ".[server,notebook]"
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e ".[server,notebook,dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(VENV)/bin/regenkg build corpus/
+	$(VENV)/bin/regenkg info
+	$(VENV)/bin/regenkg ask "who develops TCR-T"
+
+test: install-dev
+	$(PY) -m pytest -q
+
+bench: install-dev
+	$(PY) benchmarks/run_all.py
+
+clean-index:
+	rm -rf indexes/default

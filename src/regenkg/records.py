@@ -1,0 +1,176 @@
+"""Frozen records passed between pipeline stages.
+
+Document → Sentence → Mention → Relation → Entity → Hit → Answer. Stages pass iterables of these,
+never dicts of dicts, so each stage can be tested alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "Lang",
+    "Document",
+    "Sentence",
+    "Skipped",
+    "Mention",
+    "Relation",
+    "Entity",
+    "Hit",
+    "Evidence",
+    "AnswerItem",
+    "Answer",
+    "sentence_id",
+]
+
+Lang = Literal["en", "zh-Hant", "zh-Hans"]
+
+
+def sentence_id(doc_id: str, n: int) -> int:
+    """Stable 63-bit id of sentence ``n`` of document ``doc_id`` (usable as a FAISS id).
+
+    >>> sentence_id("abc", 0) == sentence_id("abc", 0)
+    True
+    """
+    digest = hashlib.blake2b(f"{doc_id}:{n}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source article. ``id`` is the sha256 of its normalised text."""
+
+    id: str
+    title: str
+    text: str
+    path: str
+    date: str | None = None
+    lang: str | None = None
+    sources: tuple[str, ...] = ()
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A source file that was not ingested, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with exact offsets: ``document.text[start:end] == text``."""
+
+    id: int
+    doc_id: str
+    n: int
+    start: int
+    end: int
+    lang: Lang
+    text: str
+    tokens: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of a sentence that names an entity (``entity`` is its IRI once linked)."""
+
+    sentence_id: int
+    start: int  # offsets into the sentence text
+    end: int
+    surface: str
+    kind: str  # ontology class local name, e.g. "Company", "Modality"
+    entity: str | None = None
+    curated: bool = True
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A fact extracted from one sentence, with the rule that found it."""
+
+    subject: str
+    predicate: str
+    object: str
+    sentence_id: int
+    doc_id: str
+    rule: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A thing in the graph with its labels per language."""
+
+    iri: str
+    type: str
+    labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    aliases: tuple[str, ...] = ()
+    curated: bool = True
+    wikidata: str | None = None
+
+    def label(self, lang: str = "en") -> str:
+        """Best label for ``lang`` (falls back across scripts, then to any label)."""
+        order = {"en": ("en", "zh-Hant", "zh-Hans"), "zh-Hant": ("zh-Hant", "zh-Hans", "en"),
+                 "zh-Hans": ("zh-Hans", "zh-Hant", "en")}.get(lang, (lang, "en", "zh-Hant", "zh-Hans"))
+        for key in order:
+            if self.labels.get(key):
+                return self.labels[key]
+        return next(iter(self.labels.values()), self.iri.rsplit("/", 1)[-1])
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence that proves something, located in its document."""
+
+    sentence: int
+    doc: str
+    title: str
+    lang: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: a sentence with its fused, dense and lexical scores."""
+
+    sentence: int
+    doc: str
+    title: str
+    lang: str
+    text: str
+    start: int
+    end: int
+    score: float
+    dense: float | None = None
+    lexical: float | None = None
+
+
+@dataclass(frozen=True)
+class AnswerItem:
+    """One answer entity with the relation that makes it an answer and its evidence."""
+
+    iri: str
+    label: str
+    labels: dict[str, str]
+    type: str
+    relation: str
+    score: float
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to a question: entities, their proof, the SPARQL that ran, and fallback passages."""
+
+    question: str
+    intent: str | None
+    entities: tuple[str, ...]
+    answers: tuple[AnswerItem, ...]
+    sparql: str | None = None
+    passages: tuple[Hit, ...] = ()
+    lang: str = "en"
