@@ -20,6 +20,11 @@ $(VENV)/.torch:
 
 $(VENV)/.installed: $(VENV)/.torch pyproject.toml
 	$(PIP) install --quiet -e ".[server,notebook]"
+	# Front-end packages for the web explorer come from the npm registry (lockfile committed) and are
+	# served locally; without npm the page still works, minus the graph drawing.
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd src/regenkg/server/web && npm ci --ignore-scripts --no-audit --no-fund --silent && npm run --silent vendor; \
+	else echo "npm not found: the web page will work without the Cytoscape graph view"; fi
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml

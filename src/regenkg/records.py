@@ -174,3 +174,49 @@ class Answer:
     sparql: str | None = None
     passages: tuple[Hit, ...] = ()
     lang: str = "en"
+
+    @property
+    def found(self) -> bool:
+        """Whether the graph answered (otherwise :attr:`passages` holds search fallbacks)."""
+        return bool(self.answers)
+
+    def to_df(self):
+        """One row per (answer, evidence sentence) as a pandas DataFrame (needs the notebook extra)."""
+        from .explore.frames import answer_frame
+
+        return answer_frame(self)
+
+    def _repr_html_(self) -> str:
+        from .explore.frames import answer_html
+
+        return answer_html(self)
+
+
+def hit_to_dict(hit: Hit) -> dict:
+    """JSON form of a search hit (the ``hits`` items of `regenkg search --json`)."""
+    return {"sentence": hit.sentence, "doc": hit.doc, "title": hit.title, "lang": hit.lang, "text": hit.text,
+            "start": hit.start, "end": hit.end, "score": hit.score, "dense": hit.dense, "lexical": hit.lexical}
+
+
+def evidence_to_dict(ev: Evidence) -> dict:
+    return {"sentence": ev.sentence, "doc": ev.doc, "title": ev.title, "lang": ev.lang, "text": ev.text,
+            "start": ev.start, "end": ev.end}
+
+
+def answer_to_dict(answer: Answer) -> dict:
+    """JSON form of an answer (what `regenkg ask --json` prints and ``/api/ask`` returns)."""
+    return {
+        "question": answer.question,
+        "intent": answer.intent,
+        "lang": answer.lang,
+        "entities": list(answer.entities),
+        "answers": [{"iri": a.iri, "label": a.label, "labels": a.labels, "type": a.type, "relation": a.relation,
+                     "score": a.score, "evidence": [evidence_to_dict(e) for e in a.evidence]}
+                    for a in answer.answers],
+        "sparql": answer.sparql,
+        "passages": [hit_to_dict(h) for h in answer.passages],
+        "found": bool(answer.answers),
+    }
+
+
+__all__ += ["hit_to_dict", "evidence_to_dict", "answer_to_dict"]

@@ -127,7 +127,11 @@ _SUBJ_GAP = re.compile(
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*(?:[-&.'][A-Za-z0-9]+)*(?:\s+(?:[A-Z][A-Za-z0-9]*(?:[-&.][A-Za-z0-9]+)*))*")
 _ZH_ORG_SUFFIX = ("生物科技", "生物技术", "生物医药", "再生科技", "生技", "生医", "制药", "药业", "医药", "集团",
-                  "公司", "药厂", "生物", "再生")
+                  "公司", "生物", "再生")
+# A "name" containing one of these is a generic phrase ("各大藥廠", "國際大藥廠"), not a company.
+_ZH_GENERIC = re.compile(r"各|国际|大药厂|这些|多家|全球|其他|其它|相关|可能|改变|综观|未来|许多|我们|该|此|本土|国内|"
+                         r"国外|中小|大型|新创|业者|厂商|台厂|欧美|美国|日本|韩国|中国|台湾|生技制药|生技医药|生物医药|"
+                         r"再生医疗|细胞|基因|治疗|疗法|产业|市场|领域|技术|平台|发展|开发|研究|临床|药物|新药")
 _ZH_BOUNDARY = set("与和及由被是为的将如含括在以向对从、，,；;：:（）()「」『』 \u3000旗下等或若")
 _ZH_LIST = re.compile(
     rf"(?:包含|包括|例如|如|像是|诸如)?((?:[{HAN}A-Za-z0-9]{{2,10}}、)+[{HAN}A-Za-z0-9]{{2,10}})"
@@ -258,7 +262,7 @@ class Extractor:
                 j = start
                 while j > 0 and start - j < 6 and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
                     j -= 1
-                if start - j >= 2:
+                if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]):
                     out.append((j, m.end(), text[j:m.end()]))
         for m in _ZH_LIST.finditer(folded):
             pos = m.start(1)
@@ -270,7 +274,7 @@ class Extractor:
                     if clean.startswith(prefix):
                         item_start += len(prefix)
                         clean = clean[len(prefix):]
-                if 2 <= len(clean) <= 10:
+                if 2 <= len(clean) <= 10 and not _ZH_GENERIC.search(_fold(clean)):
                     out.append((item_start, item_start + len(clean), text[item_start:item_start + len(clean)]))
         # Longest first, drop overlaps.
         out.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
@@ -322,15 +326,25 @@ class Extractor:
             cms = [m for m in ms if m.start >= cs and m.end <= ce]
             if not cms:
                 continue
-            ctext = folded[cs:ce]
-            hedged = bool(_HEDGE.search(ctext))
-            self._rule_develops(folded, cs, ce, cms, add, hedged)
-            if not hedged and not _DEAL_CANCEL.search(ctext):
-                self._rule_acquisition(folded, cs, ce, cms, add)
-                self._rule_partner(folded, cs, ce, cms, add)
-            if not hedged:
-                self._rule_treats(folded, cs, ce, cms, add)
-                self._rule_segment(folded, cs, ce, cms, add)
+            local: list[Relation] = []
+
+            def add_local(s: str, p: str, o: str, rule: str, conf: float, span: tuple[int, int],
+                          _l: list[Relation] = local) -> None:
+                # Hedging/negation is judged on the words around the fact, not on the whole sentence
+                # ("…將有可能改變競爭格局,如Gilead…成功開發CAR-T" states a fact after a hedged remark).
+                a, b = span
+                window = _window(folded, cs, a, b)
+                if p in ("acquired", "partneredWith", "licensedFrom") and _DEAL_CANCEL.search(window):
+                    return
+                if p != "exited" and _HEDGE.search(window):
+                    return
+                add(s, p, o, rule, conf)
+
+            self._rule_develops(folded, cs, ce, cms, add_local)
+            self._rule_acquisition(folded, cs, ce, cms, add_local)
+            self._rule_partner(folded, cs, ce, cms, add_local)
+            self._rule_treats(folded, cs, ce, cms, add_local)
+            self._rule_segment(folded, cs, ce, cms, add_local)
         self._rule_apposition(text, folded, ms, add)
         return rels
 
@@ -381,7 +395,7 @@ class Extractor:
                 break
         return chosen
 
-    def _rule_develops(self, folded: str, cs: int, ce: int, cms: list[_M], add, hedged: bool) -> None:
+    def _rule_develops(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
         if not any(m.kind == MODALITY for m in cms):
             return
         for trig in _DEVELOP.finditer(folded, cs, ce):
@@ -396,17 +410,16 @@ class Extractor:
                         and (not subjects or m.start >= subjects[-1].end)]
             if not subjects or not mods:
                 continue
-            if hedged and not exit_:
-                continue
             pred, rule = ("exited", "exit-modality") if exit_ else ("develops", "develops-modality")
             for s in subjects:
                 for mod in mods:
-                    add(s.iri, pred, mod.iri, rule, 0.85 if s.curated else 0.7)
+                    add(s.iri, pred, mod.iri, rule, 0.85 if s.curated else 0.7,
+                        (min(s.start, trig.start()), max(mod.end, trig.end())))
             if pred == "develops":
                 inds = [m for m in cms if m.kind == INDICATION and m.start >= mods[0].end]
                 for s in subjects:
                     for ind in inds:
-                        add(s.iri, "targets", ind.iri, "develops-for-indication", 0.7)
+                        add(s.iri, "targets", ind.iri, "develops-for-indication", 0.7, (s.start, ind.end))
 
         # Exits stated without a develop verb: "X 已退出 NK 細胞療法" / "X exited NK cell therapy".
         for trig in _EXIT.finditer(folded, cs, ce):
@@ -414,7 +427,7 @@ class Extractor:
             mods = self._object_list(folded, cms, trig.end(), {MODALITY}, ce)
             for s in subjects:
                 for mod in mods:
-                    add(s.iri, "exited", mod.iri, "exit-modality", 0.8)
+                    add(s.iri, "exited", mod.iri, "exit-modality", 0.8, (s.start, mod.end))
 
     @staticmethod
     def _possessive_subject(folded: str, cms: list[_M], pos: int) -> list[_M]:
@@ -447,7 +460,8 @@ class Extractor:
                 acq = [m for m in comps if m.start >= trig.end()][:1]
             for a in acq:
                 for t in targets:
-                    add(a.iri, "acquired", t.iri, "acquisition-passive", 0.9)
+                    add(a.iri, "acquired", t.iri, "acquisition-passive", 0.9,
+                        (min(t.start, a.start), max(t.end, a.end)))
             if acq and targets:
                 return
         for trig in _ACQ_ACTIVE.finditer(folded, cs, ce):
@@ -462,7 +476,7 @@ class Extractor:
                 continue
             targets = self._object_list(folded, cms, trig.end(), {COMPANY}, ce)
             for t in targets:
-                add(acquirer.iri, "acquired", t.iri, "acquisition", 0.9)
+                add(acquirer.iri, "acquired", t.iri, "acquisition", 0.9, (acquirer.start, t.end))
 
     def _rule_partner(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
         comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
@@ -492,7 +506,8 @@ class Extractor:
                 if bef and aft:
                     licensor, licensee = bef[-1], aft[0]
             if licensee and licensor:
-                add(licensee.iri, "licensedFrom", licensor.iri, "licence", 0.85)
+                add(licensee.iri, "licensedFrom", licensor.iri, "licence", 0.85,
+                    (min(licensee.start, licensor.start), max(licensee.end, licensor.end)))
                 return
         # Collaboration: "X與Y合作" / "X partnered with Y" / "X and Y signed a collaboration".
         with_m = re.search(r"\bwith\b|与|和|跟|同", ctext)
@@ -504,12 +519,13 @@ class Extractor:
             if left and right:
                 subj = left[-1]
                 for r in right:
-                    add(subj.iri, "partneredWith", r.iri, "licence-agreement" if lic else "partnership", 0.8)
+                    add(subj.iri, "partneredWith", r.iri, "licence-agreement" if lic else "partnership", 0.8,
+                        (subj.start, r.end))
                 return
         group = self._subject_list(folded, cms, cs + (_PARTNER.search(ctext) or lic).start(), cs)
         for i, a in enumerate(group):
             for b in group[i + 1:]:
-                add(a.iri, "partneredWith", b.iri, "partnership", 0.75)
+                add(a.iri, "partneredWith", b.iri, "partnership", 0.75, (a.start, b.end))
 
     def _rule_treats(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
         if not any(m.kind == INDICATION for m in cms):
@@ -531,7 +547,7 @@ class Extractor:
                 continue
             if len(gap) <= 25 and not re.search(r"[,，;；]", gap):
                 for ind in inds:
-                    add(mod.iri, "treats", ind.iri, "modality-treats", 0.8)
+                    add(mod.iri, "treats", ind.iri, "modality-treats", 0.8, (mod.start, ind.end))
 
     def _rule_segment(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
         segs = [m for m in cms if m.kind == SEGMENT]
@@ -540,10 +556,10 @@ class Extractor:
             for s in subjects:
                 for seg in segs:
                     if seg.start >= cue.start():
-                        add(s.iri, "operatesIn", seg.iri, "segment-focus", 0.8)
+                        add(s.iri, "operatesIn", seg.iri, "segment-focus", 0.8, (s.start, seg.end))
                 # "…等多家廠商則側重在外泌體新藥": a modality named as the focus is developed.
                 for mod in self._object_list(folded, cms, cue.end(), {MODALITY}, ce):
-                    add(s.iri, "develops", mod.iri, "segment-focus", 0.75)
+                    add(s.iri, "develops", mod.iri, "segment-focus", 0.75, (s.start, mod.end))
 
     def _rule_apposition(self, text: str, folded: str, ms: list[_M], add) -> None:
         for m in ms:
@@ -597,6 +613,15 @@ class Extractor:
             iri = str(resource("figure", _hash(sent.doc_id, str(sent.id), str(m.start()))))
             out.append(Figure(iri, subject, amount, "USD", year, cagr, sent.id, sent.doc_id))
         return out
+
+
+def _window(folded: str, cs: int, start: int, end: int) -> str:
+    """The words that qualify a fact: its own span plus the lead-in of its comma-clause (≤ 20 chars)."""
+    lead = max(cs, start - 20)
+    comma = max(folded.rfind(",", lead, start), folded.rfind("，", lead, start))
+    if comma >= 0:
+        lead = comma + 1
+    return folded[lead:end]
 
 
 def _short_gap(gap: str) -> bool:

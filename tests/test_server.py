@@ -1,0 +1,178 @@
+"""regenkg.server: routes in-process (Starlette TestClient) and SPARQLWrapper against a real process."""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from starlette.testclient import TestClient
+
+from regenkg.server import create_app
+
+REPO = Path(__file__).resolve().parents[1]
+EX = "http://example.org/"
+SKOS = "http://www.w3.org/2004/02/skos/core#prefLabel"
+HAS_KB = importlib.util.find_spec("regenkg.kb") is not None
+KB_INDEX = REPO / "indexes" / "default"
+
+
+def _snapshot(root: Path) -> Path:
+    snapshot = root / "snapshot"
+    (snapshot / "graph").mkdir(parents=True)
+    g = ox.NamedNode("https://w3id.org/regenkg/graph/doc/d1")
+    quads = [
+        ox.Quad(ox.NamedNode(EX + "gsk"), ox.NamedNode(SKOS), ox.Literal("GSK", language="en"), g),
+        ox.Quad(ox.NamedNode(EX + "gsk"), ox.NamedNode(SKOS), ox.Literal("葛蘭素史克", language="zh-Hant"), g),
+        ox.Quad(ox.NamedNode(EX + "gsk"), ox.NamedNode(EX + "develops"), ox.NamedNode(EX + "car-t"), g),
+    ]
+    ox.serialize(quads, str(snapshot / "graph" / "doc-d1.nq"), ox.RdfFormat.N_QUADS)
+    return snapshot
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _snapshot(tmp_path_factory.mktemp("server"))
+
+
+@pytest.fixture(scope="module")
+def client(snapshot: Path):
+    with TestClient(create_app(snapshot, timeout=5, workers=1)) as test_client:
+        yield test_client
+
+
+def test_health(client: TestClient) -> None:
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["triples"] == 3 and body["documents"] == 1
+
+
+def test_service_description(client: TestClient) -> None:
+    for path in ("/sparql", "/sparql/"):
+        r = client.get(path)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+        triples = list(ox.parse(r.content, format=ox.RdfFormat.TURTLE))
+        endpoint = ox.NamedNode(f"http://testserver{path}")
+        sd = "http://www.w3.org/ns/sparql-service-description#"
+        assert ox.Triple(endpoint, ox.NamedNode(sd + "endpoint"), endpoint) in [t.triple for t in triples]
+        assert any(t.object == ox.NamedNode(sd + "SPARQL11Query") for t in triples)
+    assert client.get("/sparql", headers={"accept": "application/rdf+xml"}).headers["content-type"].startswith(
+        "application/rdf+xml")
+
+
+def test_query_routes(client: TestClient) -> None:
+    r = client.post("/sparql", content="SELECT ?l { ?s ?p ?l FILTER(LANG(?l) = 'zh-hant') }",
+                    headers={"content-type": "application/sparql-query"})
+    assert r.json()["results"]["bindings"][0]["l"]["value"] == "葛蘭素史克"
+    r = client.post("/sparql", data={"query": "ASK { ?s ?p ?o }"}, headers={"accept": "application/sparql-results+xml"})
+    assert "<boolean>true</boolean>" in r.text
+    assert client.get("/sparql", params={"query": "SELECT * {"}).status_code == 400
+    assert client.post("/sparql", content="ASK {}", headers={"content-type": "text/plain"}).status_code == 415
+
+
+def test_page_and_static(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "SPARQL" in page.text and "/static/app.js" in page.text
+    assert client.get("/static/app.js").status_code == 200
+    assert client.get("/nope").status_code == 404
+
+
+def test_api_parameter_errors_are_json_4xx(client: TestClient) -> None:
+    r = client.get("/api/search")
+    assert r.status_code == 400 and "q" in r.json()["error"]
+    assert client.get("/api/ask").status_code == 400
+    assert client.get("/api/search", params={"q": "x", "k": "lots"}).status_code == 400
+
+
+# ---- JSON API over the KnowledgeBase (needs src/regenkg/kb.py and a built index) ------------------------
+
+
+@pytest.fixture(scope="module")
+def kb_client():
+    if not HAS_KB:
+        pytest.skip("regenkg.kb not written yet")
+    if not (KB_INDEX / "manifest.json").exists():
+        pytest.skip(f"no built index at {KB_INDEX} (run `make demo`)")
+    with TestClient(create_app(KB_INDEX, timeout=10, workers=1)) as test_client:
+        yield test_client
+
+
+def test_api_ask(kb_client: TestClient) -> None:
+    r = kb_client.get("/api/ask", params={"q": "who develops TCR-T"})
+    assert r.status_code == 200 and r.json()["question"] == "who develops TCR-T"
+
+
+def test_api_search_and_injection(kb_client: TestClient) -> None:
+    r = kb_client.get("/api/search", params={"q": "細胞治療", "k": 3})
+    assert r.status_code == 200 and len(r.json()["hits"]) <= 3
+    r = kb_client.get("/api/search", params={"q": '細胞") } UNION { ?s ?p ?o } #', "k": 3})
+    assert r.status_code == 200 and len(r.json()["hits"]) <= 3
+
+
+def test_api_entity(kb_client: TestClient) -> None:
+    assert kb_client.get("/api/entity/no-such-thing-xyz").status_code == 404
+    r = kb_client.get("/api/entity/GSK")
+    if r.status_code == 200:
+        assert "iri" in r.json() and "relations" in r.json()
+
+
+# ---- SPARQLWrapper against a real server process --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def endpoint(snapshot: Path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "regenkg.server", str(snapshot), "--port", str(port)])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("regenkg server did not start")
+            time.sleep(0.2)
+        yield f"{base}/sparql"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_sparqlwrapper(endpoint: str, method: str) -> None:
+    from rdflib import Graph
+    from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(method)
+    client.setQuery(f"SELECT ?l {{ <{EX}gsk> <{SKOS}> ?l }} ORDER BY ?l")
+    client.setReturnFormat(JSON)
+    assert [b["l"]["value"] for b in client.query().convert()["results"]["bindings"]] == ["GSK", "葛蘭素史克"]
+    client.setReturnFormat(XML)
+    assert len(client.query().convert().getElementsByTagName("result")) == 2
+    client.setReturnFormat(CSV)
+    assert client.query().convert().decode("utf-8").splitlines() == ["l", "GSK", "葛蘭素史克"]
+
+    client.setQuery("ASK { ?s ?p ?o }")
+    for fmt in (JSON, XML):
+        client.setReturnFormat(fmt)
+        converted = client.query().convert()
+        assert (converted["boolean"] if fmt == JSON else
+                converted.getElementsByTagName("boolean")[0].firstChild.data == "true") is True
+
+    client.setQuery("CONSTRUCT WHERE { ?s ?p ?o }")
+    for fmt in (TURTLE, XML, JSON):
+        client.setReturnFormat(fmt)
+        converted = client.query().convert()
+        graph = converted if isinstance(converted, Graph) else Graph().parse(data=converted, format="turtle")
+        assert len(graph) == 3
