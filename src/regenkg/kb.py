@@ -297,7 +297,7 @@ class KnowledgeBase:
                 passages[i] = tuple(results[j])
         planner = Planner(self.store, narrower=self.gazetteer.narrower_closure, labels=self.labels,
                           types=self.types, evidence=self._evidence, max_evidence=self.settings.max_evidence,
-                          evidence_weight=self.settings.evidence_weight)
+                          evidence_weight=self.settings.evidence_weight, names=self.names)
         return [planner.answer(q, qvecs.get(i), passages.get(i, ())) for i, q in enumerate(parsed)]
 
     def _evidence(self, sentence_ids: Sequence[int], qvec: np.ndarray | None) -> list[tuple[Evidence, float]]:
@@ -334,6 +334,15 @@ class KnowledgeBase:
             lang = row["l"].language or "en"
             lang = {"zh-hant": "zh-Hant", "zh-hans": "zh-Hans"}.get(lang.lower(), lang)
             out.setdefault(row["e"].value, {}).setdefault(lang, row["l"].value)
+        return out
+
+    def names(self, iris: Sequence[str]) -> dict[str, list[str]]:
+        """Every label and alias of each IRI (curated aliases included)."""
+        out = {iri: list(v.values()) for iri, v in self.labels(iris).items()}
+        for iri in iris:
+            ent = self.gazetteer.entities.get(iri)
+            if ent:
+                out.setdefault(iri, []).extend(ent.aliases)
         return out
 
     def types(self, iris: Sequence[str]) -> dict[str, str]:

@@ -229,7 +229,7 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
     imports = prev[1].get("imports", []) if prev else []
     build_key = hashlib.sha256(json.dumps(
         {"docs": [d.id for d in docs], "paths": [d.path for d in docs], "ontology": onto_hash,
-         "model": settings.model, "version": __version__, "imports": imports,
+         "model": settings.model, "version": __version__, "code": _code_hash(), "imports": imports,
          "max_chars": settings.max_sentence_chars}, sort_keys=True).encode()).hexdigest()
     if prev and prev[1].get("build_key") == build_key:
         m = prev[1]
@@ -251,7 +251,7 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
     # Reuse vectors of unchanged sentences from the previous snapshot (same model only).
     reuse: dict[int, np.ndarray] = {}
     removed = 0
-    if prev and prev[1].get("model") == settings.model:
+    if prev and prev[1].get("model") == settings.model and prev[1].get("embed_text") == _embed_text_key(settings):
         try:
             old_layout = IndexLayout(prev[0])
             old_vecs = VectorIndex.load(old_layout.vectors)
@@ -332,6 +332,7 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
             "model_id": getattr(embedder, "model_id", settings.model) if embedder is not None else prev[1].get("model_id"),
             "weights_hash": getattr(embedder, "weights_hash", None) if embedder is not None else prev[1].get("weights_hash"),
             "dimension": dim,
+            "embed_text": _embed_text_key(settings),
             "vector_index": vindex.kind,
             "ontology_hash": onto_hash,
             "corpus_hash": hashlib.sha256("".join(sorted(d.id for d in docs)).encode()).hexdigest(),
@@ -352,6 +353,23 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
     return BuildReport(str(index), str(snap), len(docs), len(sentences), vindex.count, triples, len(entities),
                        len(todo), len(reuse), removed, tuple(skipped), tuple(duplicates),
                        seconds=time.perf_counter() - t0, langs=langs)
+
+
+def _embed_text_key(settings: Settings) -> str:
+    """What text the vectors were computed from (the default model folds Chinese to Traditional first)."""
+    from .config import DEFAULT_MODEL
+
+    return "passage-prompt;zh=traditional" if settings.model == DEFAULT_MODEL else "passage-prompt"
+
+
+def _code_hash() -> str:
+    """Hash of the code that shapes an index, so upgrading regenkg re-extracts (vectors are still reused)."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted([*root.glob("graph/*.py"), *root.glob("text/*.py"), root / "pipeline.py"]):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def _versions() -> dict[str, str]:

@@ -121,17 +121,27 @@ _SUBJ_GAP = re.compile(
     r"^(?:\s|are|is|was|were|have|has|had|been|also|now|already|all|both|each|actively|successfully|"
     r"currently|jointly|together|recently|will|to|then|its|their|heavily|quietly|"
     r"成功|积极|持续|陆续|纷纷|都|也|均|皆|则|已|已经|正|正在|先后|分别|相继|率先|早已|近年|近年来|目前|大举|"
-    r"\d{4}年?|[,，]|则|等|多家|厂商|公司|药厂|业者|企业)*$")
+    r"\d{4}年?|则|等|多家|厂商|公司|药厂|业者|企业)*$")
 
 # Discovery of names that are not in the gazetteer.
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*(?:[-&.'][A-Za-z0-9]+)*(?:\s+(?:[A-Z][A-Za-z0-9]*(?:[-&.][A-Za-z0-9]+)*))*")
-_ZH_ORG_SUFFIX = ("生物科技", "生物技术", "生物医药", "再生科技", "生技", "生医", "制药", "药业", "医药", "集团",
-                  "公司", "生物", "再生")
+_ZH_ORG_SUFFIX = ("生物科技", "生物技术", "生物医药", "再生科技", "细胞科技", "生技", "生医", "制药", "药业", "医药",
+                  "集团", "公司", "生物", "再生", "科技", "基因")
+_INSTITUTION = re.compile(r"\b(?:University|Institute|Hospital|Center|Centre|College|School|Administration|Agency|"
+                          r"Ministry|Department|Council|Commission|Foundation|Association|Society|Academy|Authority|"
+                          r"Agency|Office|Bureau|Court|Parliament|Congress|Government|Committee|Board|Clinic)\b")
+# Words just before a name that make it a product, not a company ("產品 Carvykti", "核准Casgevy用於").
+_PRODUCT_CUE = re.compile(r"(?:产品|商品名|药物|疗法|批准|核准|获批|许可的|候选|\bproduct|\bdrug|\btherapy|\bapproved|"
+                          r"\bcandidate|\bbrand(?:ed)?|\bnamed|\bcalled)\s*[(（]?\s*$")
 # A "name" containing one of these is a generic phrase ("各大藥廠", "國際大藥廠"), not a company.
+# Verbs and adverbs that can stand glued before a name ("取得晨璟生技", "將獲得瀾嶼生物").
+_ZH_LEAD = re.compile(r"(?:取得|获得|获授|收购|并购|买下|宣布|表示|补足|今日|今天|日前|近日|并|将|由|向|对|从|与|和|及|"
+                      r"此外|另外|同时|目前|其中|包括|包含|例如|如|而|则|也|亦|已|曾|旗下)+")
+_ZH_CUT = re.compile(r"收购|并购|买下|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
 _ZH_GENERIC = re.compile(r"各|国际|大药厂|这些|多家|全球|其他|其它|相关|可能|改变|综观|未来|许多|我们|该|此|本土|国内|"
                          r"国外|中小|大型|新创|业者|厂商|台厂|欧美|美国|日本|韩国|中国|台湾|生技制药|生技医药|生物医药|"
-                         r"再生医疗|细胞|基因|治疗|疗法|产业|市场|领域|技术|平台|发展|开发|研究|临床|药物|新药")
+                         r"再生医疗|治疗|疗法|产业|市场|领域|技术|平台|发展|开发|研究|临床|药物|新药|干细胞|免疫细胞")
 _ZH_BOUNDARY = set("与和及由被是为的将如含括在以向对从、，,；;：:（）()「」『』 \u3000旗下等或若")
 _ZH_LIST = re.compile(
     rf"(?:包含|包括|例如|如|像是|诸如)?((?:[{HAN}A-Za-z0-9]{{2,10}}、)+[{HAN}A-Za-z0-9]{{2,10}})"
@@ -140,7 +150,8 @@ _NOT_COMPANY = {
     "the", "a", "an", "in", "on", "at", "by", "for", "with", "its", "their", "this", "that", "these", "those",
     "after", "before", "while", "when", "under", "as", "of", "and", "or", "but", "both", "all", "some", "most",
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "monday", "fda", "ema", "nmpa", "pmda", "mfds", "tfda", "mohw", "who", "nih",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "separately", "under", "until", "last", "next", "earlier", "later", "according", "analysts", "investors", "fda", "ema", "nmpa", "pmda", "mfds", "tfda", "mohw", "who", "nih",
     "us", "u.s.", "usd", "eu", "uk", "phase", "company", "companies", "group", "inc", "ltd", "corp", "co",
     "news", "source", "sources", "figure", "table", "note", "markets and markets", "chinese", "english",
     "taiwanese", "japanese", "korean", "american", "european", "global", "regenerative", "medicine", "cell",
@@ -156,12 +167,25 @@ _COMPANY_WORDS = re.compile(
 _APPOSITION = re.compile(
     r"^,\s*(?:an?|the)\s+(?P<desc>[^,;]{0,90}?)\s*(?:company|biotech|biotechnology company|developer|firm|"
     r"start-?up|specialist|maker|CDMO|manufacturer|drugmaker|pharma|group)\b", re.IGNORECASE)
+_ZH_APPOSITION = re.compile(
+    r"^\s*(?:是|为|係)(?:一家|一间|家|一个)?(?P<desc>[^，。,;；]{0,30}?)(?:公司|企业|新创|药厂|业者|厂商)")
 _COUNTRY_ADJ = {
     "taiwanese": "TW", "japanese": "JP", "korean": "KR", "south korean": "KR", "chinese": "CN",
     "american": "US", "us-based": "US", "u.s.": "US", "us": "US", "dutch": "NL", "german": "DE", "swiss": "CH",
     "french": "FR", "british": "GB", "uk-based": "GB", "danish": "DK", "belgian": "BE", "irish": "IE",
     "norwegian": "NO", "israeli": "IL", "singaporean": "SG",
 }
+_NATIONALITY = {"swedish", "finnish", "italian", "spanish", "canadian", "australian", "indian", "swiss", "austrian",
+                "european", "asian", "western", "eastern", "nordic", "scandinavian", "hong", "taiwan", "japan", "china",
+                "korea", "seattle", "boston", "cambridge", "california", "amsterdam", "london", "shanghai",
+                "beijing", "taipei", "tokyo", "osaka", "kyoto", "basel", "paris", "munich", "copenhagen",
+                "england", "scotland", "wales", "britain", "oxfordshire", "oxford", "pennsylvania", "philadelphia",
+                "massachusetts", "texas", "new york", "new jersey", "maryland", "washington", "san diego",
+                "san francisco", "south san francisco", "los angeles", "seattle", "north carolina", "oslo",
+                "stockholm", "zurich", "geneva", "berlin", "leiden", "singapore", "hsinchu", "taichung",
+                "kaohsiung", "tainan", "shenzhen", "suzhou", "hangzhou", "nanjing", "guangzhou", "chengdu", "wuhan",
+                "seoul", "incheon", "hong kong", "europe", "asia", "america", "north america", "latin america",
+                "market", "food", "drug", "reuters", "bloomberg", "nature", "science", "lancet"}
 _MONEY = re.compile(
     r"(?:us\$|usd|\$|美金|美元)?\s*(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>亿|億|万亿|兆|billion|bn|million|mn|m\b|trillion)?"
     r"\s*(?P<cur>美元|美金|usd|dollars|新台币|台币|人民币|元|日元|日圆|韩元|欧元)?", re.IGNORECASE)
@@ -170,6 +194,7 @@ _CAGR = re.compile(r"(?:年复合成长率|年复合增长率|复合年增长率
                    r"|(\d+(?:\.\d+)?)\s*%\s*(?:的)?(?:年复合成长率|年复合增长率|cagr)", re.IGNORECASE)
 _MARKET = re.compile(r"市场规模|市场|产值|\bmarket\b|\bsales\b|\brevenue", re.IGNORECASE)
 
+_PRONOUN = re.compile(r"^\s*(It|Its|The company|The firm|The biotech|该公司|該公司|该企业|該企業|其)(?=[\s'’,，]|[\u4e00-\u9fff])")
 _CLAUSE_BREAK = re.compile(r"[；;。!！?？]|[,，](?=\s*(?:但|然而|不过|而|however|but|while|whereas)\b)")
 
 
@@ -196,9 +221,15 @@ class Extractor:
         relations: dict[tuple[str, str, str, int], Relation] = {}
         discovered: dict[str, Entity] = {}
         figures: list[Figure] = []
-        for sent in sentences:
-            ms = self._mentions(sent.text)
+        sents = list(sentences)
+        common = frozenset(w for s in sents for w in re.findall(r"\b[a-z][a-z-]+\b", s.text))
+        all_ms = [self._mentions(s.text, common) for s in sents]
+        self._merge_short_names(all_ms)
+        prev_subject: _M | None = None
+        for sent, ms in zip(sents, all_ms):
+            self._resolve_pronoun(sent.text, ms, prev_subject)
             rels = self._relations(sent, ms)
+            prev_subject = self._topic(sent.text, ms) or prev_subject
             used = {r.subject for r in rels} | {r.object for r in rels}
             for m in ms:
                 if m.curated or m.iri in used:
@@ -217,7 +248,14 @@ class Extractor:
         typ = self._types.get(iri, COMPANY)
         return COMPANY if typ in COMPANY_TYPES else typ
 
-    def _mentions(self, text: str) -> list[_M]:
+    def _mentions(self, text: str, common: frozenset[str] = frozenset()) -> list[_M]:
+        """Gazetteer matches plus plausible unlisted company names.
+
+        Args:
+            text: the sentence.
+            common: lower-case words of the surrounding document; a capitalised single word whose
+                lower-case form also occurs there ("Market reviews…" / "the market") is an ordinary word.
+        """
         found = [_M(m.start, m.end, m.iri, self._kind(m.iri), m.surface) for m in self.matcher.find(text)]
         taken = [(m.start, m.end) for m in found]
 
@@ -225,16 +263,27 @@ class Extractor:
             return all(e <= a or s >= b for a, b in taken)
 
         candidates = self._discover(text)
+        folded = _fold(text)
+        # Words inside an appositive ("Poseida, a San Diego company…") describe, they are not companies.
+        desc_spans = []
+        for m in found + [_M(s, e, "", COMPANY, n) for s, e, n in candidates]:
+            app = _APPOSITION.match(text[m.end:m.end + 140])
+            if app:
+                desc_spans.append((m.end + app.start("desc"), m.end + app.end()))
         for s, e, name in candidates:
-            # Trim a gazetteer match off either end ("Neogene Therapeutics" stays; "BMS Century" does not merge).
-            if free(s, e):
-                found.append(_M(s, e, self._discovered_iri(name), COMPANY, name, curated=False))
-                taken.append((s, e))
+            if not free(s, e) or any(a <= s and e <= b for a, b in desc_spans):
+                continue
+            if " " not in name and name.isascii() and name.lower() in common:
+                continue
+            if _INSTITUTION.search(name) or _PRODUCT_CUE.search(folded[max(0, s - 8):s]):
+                continue
+            found.append(_M(s, e, self._discovered_iri(name), COMPANY, name, curated=False))
+            taken.append((s, e))
         found.sort(key=lambda m: m.start)
         self._mark_affiliates(text, found)
         return found
 
-    def _discover(self, text: str) -> list[tuple[int, int, str]]:
+    def _discover(self, text: str) -> list[tuple[int, int, str]]:  # noqa: C901
         """Spans that look like company names; they only become entities if a relation rule uses them."""
         out: list[tuple[int, int, str]] = []
         folded = _fold(text)
@@ -253,6 +302,14 @@ class Extractor:
                 continue
             if name.isupper() and len(name) <= 3 and not _COMPANY_WORDS.search(name):
                 continue  # bare acronyms are too ambiguous to discover
+            if " " not in name and re.fullmatch(r"[A-Z0-9-]+", name):
+                continue  # target/gene names and acronyms such as DLL3, CD19, BCMA, HLA
+            parts = [p.lower() for p in name.split("-")]
+            if len(parts) > 1 and (parts[-1] in ("based", "headquartered", "listed", "owned", "backed")
+                                   or any(p in _COUNTRY_ADJ or p in _NATIONALITY for p in parts)):
+                continue  # "Amsterdam-based", "British-Swedish"
+            if name.lower() in _COUNTRY_ADJ or name.lower() in _NATIONALITY or self._is_place(name):
+                continue
             if any(ch.isdigit() for ch in name) and not re.search(r"[A-Za-z]{3}", name):
                 continue
             out.append((s, e, name))
@@ -262,6 +319,11 @@ class Extractor:
                 j = start
                 while j > 0 and start - j < 6 and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
                     j -= 1
+                lead = _ZH_LEAD.match(folded, j, start)
+                if lead:
+                    j = lead.end()
+                for cut in _ZH_CUT.finditer(folded, j, start):
+                    j = cut.end()
                 if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]):
                     out.append((j, m.end(), text[j:m.end()]))
         for m in _ZH_LIST.finditer(folded):
@@ -284,6 +346,10 @@ class Extractor:
                 kept.append((s, e, name))
         return sorted(kept)
 
+    def _is_place(self, name: str) -> bool:
+        hits = self.matcher.find(name)
+        return bool(hits) and hits[0].end - hits[0].start == len(name) and self._kind(hits[0].iri) == COUNTRY
+
     def _discovered_iri(self, name: str) -> str:
         key = _fold(name)
         key = re.sub(r"[\s,.]+(?:inc|ltd|corp|co|ag|plc|gmbh|sa|nv|kk|llc)\.?$", "", key)
@@ -293,6 +359,39 @@ class Extractor:
                 key = key[: -len(suffix)]
         return str(resource("company", slugify(key)))
 
+    @staticmethod
+    def _merge_short_names(all_ms: list[list[_M]]) -> None:
+        """"Corvine" after "Corvine Cell Sciences" in the same document is the same company."""
+        full: dict[str, _M] = {}
+        for ms in all_ms:
+            for m in ms:
+                if m.kind == COMPANY and " " in m.surface.strip():
+                    full.setdefault(m.surface.split()[0].lower(), m)
+        for ms in all_ms:
+            for m in ms:
+                if m.kind == COMPANY and not m.curated and " " not in m.surface.strip():
+                    long = full.get(m.surface.lower())
+                    if long is not None and long.iri != m.iri:
+                        m.iri, m.curated = long.iri, long.curated
+
+    @staticmethod
+    def _topic(text: str, ms: list[_M]) -> _M | None:
+        """The company a sentence is about: one named at its very start."""
+        for m in ms:
+            if m.kind == COMPANY and not m.affiliate_of:
+                solid = m.curated or " " in m.surface or not m.surface.isascii()
+                return m if m.start <= 3 and solid else None
+        return None
+
+    @staticmethod
+    def _resolve_pronoun(text: str, ms: list[_M], prev: _M | None) -> None:
+        """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic."""
+        if prev is None:
+            return
+        pm = _PRONOUN.match(text)
+        if pm and not any(m.start < pm.end() for m in ms):
+            ms.insert(0, _M(pm.start(1), pm.end(1), prev.iri, COMPANY, pm.group(1), prev.curated))
+
     def _discovered_entity(self, m: _M, sent: Sentence) -> Entity:
         lang = sent.lang if any("\u4e00" <= c <= "\u9fff" for c in m.surface) else "en"
         return Entity(iri=m.iri, type=COMPANY, labels={lang: m.surface}, curated=False)
@@ -300,12 +399,18 @@ class Extractor:
     @staticmethod
     def _mark_affiliates(text: str, ms: list[_M]) -> None:
         """``X(Y)`` / ``X (Y)``: Y is X's affiliate, and not a separate subject."""
+        same: list[_M] = []
         for a, b in zip(ms, ms[1:]):
             if a.kind == COMPANY and b.kind == COMPANY:
                 between = text[a.end:b.start]
                 after = text[b.end:b.end + 2]
                 if re.fullmatch(r"\s*[(（]\s*", between) and re.match(r"\s*[)）]", after):
-                    b.affiliate_of = a.iri
+                    if a.iri == b.iri or not b.curated and not a.curated:
+                        same.append(b)  # "新基（Celgene）": the same company named twice
+                    else:
+                        b.affiliate_of = a.iri
+        for b in same:
+            ms.remove(b)
 
     # -------------------------------------------------------------- relations
     def _relations(self, sent: Sentence, ms: list[_M]) -> list[Relation]:
@@ -366,6 +471,8 @@ class Extractor:
         last = before[-1]
         gap = folded[last.end:pos]
         gap_clean = re.sub(r"[)）(（]", "", gap)
+        # "Corvine, a Boston company founded in 2019, develops…": skip the appositive.
+        gap_clean = re.sub(r"^\s*,\s*(?:an?|the|which|who)\b[^;；]{0,100}?,\s*", " ", gap_clean)
         if len(gap_clean) > 40 or not _SUBJ_GAP.match(gap_clean.strip()) and not _short_gap(gap_clean):
             return []
         chosen = [last]
@@ -404,6 +511,12 @@ class Extractor:
             if not subjects:
                 # "X's CAR-T programme" / "X的CAR-T平台": company, then modality, then the trigger noun.
                 subjects = self._possessive_subject(folded, cms, trig.start())
+            if not subjects:
+                # Topic-comment: "安澤生醫成立於2017年，專注開發γδ-T細胞療法" — the sentence opens with its subject.
+                comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of and m.end <= trig.start()]
+                if comps and comps[0].start <= cs + 3 and len({c.iri for c in comps}) == 1 and \
+                        not _ACQ_PASSIVE.search(folded, comps[0].end, trig.start()):
+                    subjects = [comps[0]]
             mods = self._object_list(folded, cms, trig.end(), {MODALITY}, ce)
             if not mods:
                 mods = [m for m in cms if m.kind == MODALITY and m.end <= trig.start()
@@ -416,7 +529,7 @@ class Extractor:
                     add(s.iri, pred, mod.iri, rule, 0.85 if s.curated else 0.7,
                         (min(s.start, trig.start()), max(mod.end, trig.end())))
             if pred == "develops":
-                inds = [m for m in cms if m.kind == INDICATION and m.start >= mods[0].end]
+                inds = [m for m in cms if m.kind == INDICATION and m.start >= trig.end()]
                 for s in subjects:
                     for ind in inds:
                         add(s.iri, "targets", ind.iri, "develops-for-indication", 0.7, (s.start, ind.end))
@@ -464,18 +577,23 @@ class Extractor:
                         (min(t.start, a.start), max(t.end, a.end)))
             if acq and targets:
                 return
+        targets_so_far: dict[int, _M] = {}  # id(target mention) -> its acquirer
         for trig in _ACQ_ACTIVE.finditer(folded, cs, ce):
             before = [m for m in comps if m.end <= trig.start()]
             if not before:
                 continue
             acquirer = before[-1]
+            # "先後在2019年收購A、2022年收購B": B's buyer is A's buyer, not A.
+            while id(acquirer) in targets_so_far:
+                acquirer = targets_so_far[id(acquirer)]
             if acquirer.affiliate_of:
                 continue
             between = folded[acquirer.end:trig.start()]
-            if len(between) > 60 or re.search(r"[;；。]", between):
+            if len(between) > 80 or re.search(r"[;；。]", between):
                 continue
             targets = self._object_list(folded, cms, trig.end(), {COMPANY}, ce)
             for t in targets:
+                targets_so_far[id(t)] = acquirer
                 add(acquirer.iri, "acquired", t.iri, "acquisition", 0.9, (acquirer.start, t.end))
 
     def _rule_partner(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
@@ -488,27 +606,8 @@ class Extractor:
             return
         if _ACQ_ACTIVE.search(ctext) and not lic:
             return  # an acquisition sentence; the acquisition rule owns it
-        # Licence direction: "X licensed … from Y" / "X從Y取得授權" / "Y授權給X" / "Y licensed … to X".
-        if lic:
-            m_from = re.search(r"\bfrom\b|从|自|向", ctext)
-            m_to = re.search(r"授权给|授权予|许可给|\bto\b", ctext)
-            licensee = licensor = None
-            if m_from:
-                pos = cs + m_from.start()
-                bef = [m for m in comps if m.end <= pos]
-                aft = [m for m in comps if m.start >= pos + len(m_from.group(0))]
-                if bef and aft:
-                    licensee, licensor = bef[0], aft[0]
-            elif m_to and "\u4e00" <= ctext[m_to.start()] <= "\u9fff":
-                pos = cs + m_to.start()
-                bef = [m for m in comps if m.end <= pos]
-                aft = [m for m in comps if m.start >= pos]
-                if bef and aft:
-                    licensor, licensee = bef[-1], aft[0]
-            if licensee and licensor:
-                add(licensee.iri, "licensedFrom", licensor.iri, "licence", 0.85,
-                    (min(licensee.start, licensor.start), max(licensee.end, licensor.end)))
-                return
+        if lic and self._licence(folded, cs, ce, cms, comps, add):
+            return
         # Collaboration: "X與Y合作" / "X partnered with Y" / "X and Y signed a collaboration".
         with_m = re.search(r"\bwith\b|与|和|跟|同", ctext)
         if with_m:
@@ -521,11 +620,71 @@ class Extractor:
                 for r in right:
                     add(subj.iri, "partneredWith", r.iri, "licence-agreement" if lic else "partnership", 0.8,
                         (subj.start, r.end))
+                    self._deal_asset(folded, r, ce, cms, add, (subj, r))
                 return
-        group = self._subject_list(folded, cms, cs + (_PARTNER.search(ctext) or lic).start(), cs)
+        trig = _PARTNER.search(ctext) or lic
+        group = self._subject_list(folded, cms, cs + trig.start(), cs)
         for i, a in enumerate(group):
             for b in group[i + 1:]:
                 add(a.iri, "partneredWith", b.iri, "partnership", 0.75, (a.start, b.end))
+        if len(group) >= 2:
+            self._deal_asset(folded, group[-1], ce, cms, add, tuple(group))
+
+    def _licence(self, folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add) -> bool:
+        """Who took a licence from whom. Returns whether a direction was found."""
+        ctext = folded[cs:ce]
+        licensee = licensor = None
+        rule = "licence"
+        m_get = re.search(r"获得|取得|获授|拿下", ctext)
+        m_from = re.search(r"\bfrom\b|从|自|向", ctext)
+        m_to = re.search(r"授权给|授权予|许可给|\bto\b", ctext)
+        m_agree = re.search(r"\b(?:signed|entered(?: into)?|struck|inked|agreed)\b[^.;]{0,40}?\blicen[cs]\w*"
+                            r"(?: and \w+)? (?:agreement|deal|pact)\b[^.;]{0,10}?\bwith\b", ctext)
+        if m_get:
+            # "啟衡醫藥將獲得瀾嶼生物…權利" / "…簽署授權協議，取得晨璟生技開發的…"
+            pos = cs + m_get.start()
+            aft = [m for m in comps if m.start >= pos + len(m_get.group(0))]
+            bef = [m for m in comps if m.end <= pos]
+            near = [m for m in bef if re.fullmatch(r"\s*(?:将|已|可|则|亦|也|将可|会)?\s*", folded[m.end:pos])]
+            licensee = near[-1] if near else (bef[0] if bef else None)
+            licensor = aft[0] if aft else None
+            if licensee is not None and licensor is not None and licensee.iri == licensor.iri:
+                licensor = next((m for m in bef if m.iri != licensee.iri), None)
+        elif m_from:
+            pos = cs + m_from.start()
+            bef = [m for m in comps if m.end <= pos]
+            aft = [m for m in comps if m.start >= pos + len(m_from.group(0))]
+            if bef and aft:
+                licensee, licensor = bef[0], aft[0]
+        elif m_agree:
+            # "Halvard Biologics signed a licence agreement with Lumenfold": the signer takes the licence.
+            pos = cs + m_agree.end()
+            bef = [m for m in comps if m.end <= cs + m_agree.start()]
+            aft = [m for m in comps if m.start >= pos]
+            if bef and aft:
+                licensee, licensor, rule = bef[-1], aft[0], "licence-agreement"
+        elif m_to and "\u4e00" <= ctext[m_to.start()] <= "\u9fff":
+            pos = cs + m_to.start()
+            bef = [m for m in comps if m.end <= pos]
+            aft = [m for m in comps if m.start >= pos]
+            if bef and aft:
+                licensor, licensee = bef[-1], aft[0]
+        if licensee is None or licensor is None or licensee.iri == licensor.iri:
+            return False
+        add(licensee.iri, "licensedFrom", licensor.iri, rule, 0.85,
+            (min(licensee.start, licensor.start), max(licensee.end, licensor.end)))
+        self._deal_asset(folded, licensee, ce, cms, add, (licensee, licensor), owner=licensor)
+        return True
+
+    def _deal_asset(self, folded: str, after: _M, ce: int, cms: list[_M], add, parties: tuple[_M, ...],
+                    owner: _M | None = None) -> None:
+        """The modality a deal is about is developed by its owner (the licensor) or by the partners."""
+        mods = [m for m in cms if m.kind == MODALITY and m.start >= after.end and m.start - after.end <= 90
+                and not re.search(r"[;；。]", folded[after.end:m.start])]
+        if not mods:
+            return
+        for p in ((owner,) if owner is not None else parties):
+            add(p.iri, "develops", mods[0].iri, "deal-asset", 0.7, (min(x.start for x in parties), mods[0].end))
 
     def _rule_treats(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
         if not any(m.kind == INDICATION for m in cms):
@@ -540,12 +699,21 @@ class Extractor:
             if mod is None:
                 before = [m for m in cms if m.end <= trig.start()]
                 mod = next((m for m in reversed(before) if m.kind == MODALITY), None)
-            if mod is None:
+            if mod is None or not re.fullmatch(r"[^,，;；]{0,40}", folded[min(mod.end, trig.start()):trig.start()]):
+                # "Adaptimmune's afami-cel was approved for synovial sarcoma": the company targets it.
+                comps = [m for m in cms if m.kind == COMPANY and m.end <= trig.start() and not m.affiliate_of]
+                # Product names look like company names; a curated company in the clause wins.
+                comp = next((m for m in reversed(comps) if m.curated), comps[-1] if comps else None)
+                if comp is not None and word not in ("for", "against") or (
+                        comp is not None and re.search(r"approved|indicated|获批|核准", folded[comp.end:trig.end()])):
+                    if re.fullmatch(r"[^,，;；]{0,60}", folded[comp.end:trig.start()]):
+                        for ind in inds:
+                            add(comp.iri, "targets", ind.iri, "company-targets", 0.7, (comp.start, ind.end))
                 continue
             gap = folded[min(mod.end, trig.start()):trig.start()]
             if word in ("for", "against") and len(gap) > 25:
                 continue
-            if len(gap) <= 25 and not re.search(r"[,，;；]", gap):
+            if len(gap) <= 40 and not re.search(r"[,，;；]", gap):
                 for ind in inds:
                     add(mod.iri, "treats", ind.iri, "modality-treats", 0.8, (mod.start, ind.end))
 
@@ -563,9 +731,10 @@ class Extractor:
 
     def _rule_apposition(self, text: str, folded: str, ms: list[_M], add) -> None:
         for m in ms:
-            if m.kind != COMPANY:
+            if m.kind != COMPANY or m.affiliate_of:
                 continue
-            app = _APPOSITION.match(text[m.end:m.end + 140])
+            self._rule_possessive(folded, m, ms, add)
+            app = _APPOSITION.match(text[m.end:m.end + 140]) or _ZH_APPOSITION.match(folded[m.end:m.end + 60])
             if not app:
                 continue
             desc_start = m.end + app.start("desc")
@@ -585,6 +754,20 @@ class Extractor:
                 if re.search(rf"(?<![a-z]){re.escape(adj)}(?![a-z])", desc):
                     add(m.iri, "headquarteredIn", str(resource("country", code)), "apposition", 0.75)
                     break
+
+    @staticmethod
+    def _rule_possessive(folded: str, m: _M, ms: list[_M], add) -> None:
+        """"X's CAR-T programme" / "瀾嶼生物靶向CD7的CAR-T療法": the company develops that modality."""
+        nxt = [o for o in ms if o.start >= m.end]
+        if not nxt or nxt[0].kind != MODALITY:
+            return
+        mod = nxt[0]
+        between = folded[m.end:mod.start]
+        if re.fullmatch(r"(?:'s|’s)\s+(?:[a-z0-9-]+\s+){0,2}", between) or \
+                re.fullmatch(r"[^,，;；、。的]{0,12}的", between):
+            if not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(
+                    folded[mod.end:mod.end + 20]):
+                add(m.iri, "develops", mod.iri, "possessive", 0.7)
 
     # -------------------------------------------------------------- market figures
     def _figures(self, sent: Sentence, ms: list[_M]) -> list[Figure]:
@@ -621,7 +804,10 @@ def _window(folded: str, cs: int, start: int, end: int) -> str:
     comma = max(folded.rfind(",", lead, start), folded.rfind("，", lead, start))
     if comma >= 0:
         lead = comma + 1
-    return folded[lead:end]
+    # …and what follows in the same clause ("翊辰與禾沐的授權協議已於3月終止").
+    tail = re.search(r"[,，;；。]", folded[end:end + 40])
+    stop = end + (tail.start() if tail else min(40, len(folded) - end))
+    return folded[lead:stop]
 
 
 def _short_gap(gap: str) -> bool:

@@ -79,6 +79,11 @@ _REG_BY_COUNTRY = """SELECT ?answer ?pred ?sentence ?conf WHERE {
   OPTIONAL { ?sentence rkg:mentions ?answer }
   BIND(rkg:mentions AS ?pred) BIND(0.8 AS ?conf)
 }"""
+_ALL_REGULATIONS = """SELECT ?answer ?pred ?sentence ?conf WHERE {
+  ?answer a rkg:Regulation .
+  OPTIONAL { ?sentence rkg:mentions ?answer }
+  BIND(rkg:mentions AS ?pred) BIND(0.8 AS ?conf)
+}"""
 _MARKET = """SELECT ?answer ?pred ?sentence ?conf WHERE {
   %(values)s
   ?answer a rkg:MarketFigure ; rkg:subject ?subject ; prov:wasDerivedFrom ?sentence .
@@ -94,6 +99,7 @@ TEMPLATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "acquired_by": (_FORWARD, ("acquired", "hasAffiliate")),
     "partners_of": (_BOTH, ("partneredWith", "licensedFrom")),
     "targets_indication": (_FORWARD, ("targets",)),
+    "indications_of": (_BACKWARD, ("targets",)),
     "modalities_for": (_FORWARD, ("treats",)),
     "modality_treats": (_BACKWARD, ("treats",)),
     "companies_in": (_COMPANIES_IN, ()),
@@ -107,6 +113,20 @@ class Plan:
     intent: str
     sparql: str
     targets: tuple[str, ...]
+
+
+_STOP_GRAMS = {"the", "of", "and", "for", "which", "what", "law", "act", "regulation", "regulations", "does",
+               "did", "is", "in", "on", "法规", "法律", "哪部", "哪项", "什么", "依据", "的是"}
+
+
+def _grams(text: str) -> set[str]:
+    """English words and Chinese character pairs, for name overlap."""
+    import re as _re
+
+    out = {w for w in _re.findall(r"[a-z0-9]+", text) if len(w) > 2}
+    for run in _re.findall(r"[\u3400-\u9fff]+", text):
+        out.update(run[i:i + 2] for i in range(len(run) - 1))
+    return out - _STOP_GRAMS
 
 
 def countries_of(t: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -137,7 +157,8 @@ class Planner:
                  labels: Callable[[Sequence[str]], dict[str, dict[str, str]]],
                  types: Callable[[Sequence[str]], dict[str, str]],
                  evidence: Callable[[Sequence[int], np.ndarray | None], list[tuple[Evidence, float]]],
-                 max_evidence: int = 3, evidence_weight: float = 0.5):
+                 max_evidence: int = 3, evidence_weight: float = 0.5,
+                 names: Callable[[Sequence[str]], dict[str, list[str]]] | None = None):
         self.store = store
         self.narrower = narrower
         self.labels = labels
@@ -145,6 +166,7 @@ class Planner:
         self.evidence = evidence
         self.max_evidence = max_evidence
         self.evidence_weight = evidence_weight
+        self.names = names or (lambda iris: {i: list(v.values()) for i, v in labels(iris).items()})
 
     def plan(self, q: Question) -> Plan | None:
         if q.intent is None:
@@ -155,15 +177,17 @@ class Planner:
             targets = t.get("Modality", ())
         elif q.intent in ("targets_indication", "modalities_for"):
             targets = t.get("Indication", ())
-        elif q.intent in ("what_develops", "acquirer_of", "acquired_by", "partners_of"):
+        elif q.intent in ("what_develops", "acquirer_of", "acquired_by", "partners_of", "indications_of"):
             targets = t.get("Company", ())[:1]
         elif q.intent == "companies_in":
             targets = t.get("Segment", ()) or t.get("Modality", ())
         elif q.intent == "regulation":
             targets = t.get("Regulation", ())
-            if not targets and countries_of(t):
-                sparql = PREFIXES + _REG_BY_COUNTRY % {"values": _values("target", countries_of(t))}
-                return Plan(q.intent, sparql, countries_of(t))
+            if not targets:
+                if countries_of(t):
+                    sparql = PREFIXES + _REG_BY_COUNTRY % {"values": _values("target", countries_of(t))}
+                    return Plan(q.intent, sparql, countries_of(t))
+                return Plan(q.intent, PREFIXES + _ALL_REGULATIONS, ())
         elif q.intent == "market":
             targets = t.get("Modality", ()) or (str(RES["modality/regenerative-medicine"]),)
         else:
@@ -206,6 +230,9 @@ class Planner:
             facts[answer.value][pred].append((sid, conf))
         if q.intent in ("acquirer_of", "acquired_by"):
             facts = self._drop_partner_affiliates(facts, plan.targets[0])
+            # "X(Y)" says only that Y belongs with X; when the text states acquisitions outright, those win.
+            if any("acquired" in by_pred for by_pred in facts.values()):
+                facts = {iri: by_pred for iri, by_pred in facts.items() if "acquired" in by_pred}
         # Never answer with the thing asked about (e.g. a modality's own narrower concept), except regulations.
         if q.intent not in ("regulation", "market"):
             for t in plan.targets:
@@ -233,16 +260,30 @@ class Planner:
         return Answer(q.text, q.intent, q.entities, tuple(items), plan.sparql, passages, q.lang)
 
     def _regulation_topic(self, q: Question, facts, labels):
-        """Among a country's regulations keep those about the topic asked (e.g. regenerative medicine)."""
+        """Among candidate regulations keep those the question is about.
+
+        First by topic (a modality named in the question appearing in the regulation's name), then by
+        word/character-pair overlap between the question and the regulation's names and aliases.
+        """
         from ..graph.match import fold_aligned
 
-        topics = q.by_type.get("Modality", ())
-        if not topics or q.by_type.get("Regulation"):
+        if q.by_type.get("Regulation") or len(facts) <= 1:
             return facts, list(facts)
-        words = {fold_aligned(v) for lab in self.labels(list(topics)).values() for v in lab.values()}
-        kept = {iri: f for iri, f in facts.items()
-                if any(w in fold_aligned(v) for v in labels.get(iri, {}).values() for w in words)}
-        kept = kept or facts
+        topics = q.by_type.get("Modality", ())
+        if topics:
+            words = {fold_aligned(v) for lab in self.labels(list(topics)).values() for v in lab.values()}
+            kept = {iri: f for iri, f in facts.items()
+                    if any(w in fold_aligned(v) for v in labels.get(iri, {}).values() for w in words)}
+            if kept:
+                return kept, list(kept)
+        qgrams = _grams(fold_aligned(q.text))
+        names = self.names(list(facts))
+        overlap = {iri: len(qgrams & set().union(*(_grams(fold_aligned(n)) for n in names.get(iri, [""]))))
+                   for iri in facts}
+        best = max(overlap.values())
+        if best == 0:
+            return facts, list(facts)
+        kept = {iri: f for iri, f in facts.items() if overlap[iri] == best}
         return kept, list(kept)
 
     def _enacted(self, iri: str) -> str | None:

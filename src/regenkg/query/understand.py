@@ -14,7 +14,7 @@ from ..graph.match import Matcher, fold_aligned
 
 __all__ = ["Question", "understand", "INTENTS"]
 
-INTENTS = ("who_develops", "what_develops", "acquirer_of", "acquired_by", "partners_of", "targets_indication",
+INTENTS = ("who_develops", "what_develops", "indications_of", "acquirer_of", "acquired_by", "partners_of", "targets_indication",
            "modalities_for", "modality_treats", "companies_in", "regulation", "market")
 
 MAX_QUESTION_CHARS = 1000
@@ -29,9 +29,12 @@ _WHO = re.compile(r"谁|哪些|哪家|哪几家|哪个|什么公司|有谁|\bwho
                   r"\bfirms?\b|\bplayers\b|\blist\b")
 _TREAT = re.compile(r"治疗|适应症|用于|针对|疾病|\btreat\w*|\bindication\w*|\bdiseases?\b|\bused for\b|\bused in\b")
 _MODALITY_WORD = re.compile(r"疗法|技术|\btherap\w*|\bmodalit\w*|\bapproach\w*|\btechnolog\w*")
-_REGULATION = re.compile(r"法规|法案|条例|法律|专法|监管|法|\blaws?\b|\bacts?\b|\bbills?\b|\blegislat\w*|\bregulat\w*|\brule\w*|\bapproval pathway\b|"
+_REGULATION = re.compile(r"法规|法案|条例|法律|专法|监管|规定|办法|法|\blaws?\b|\bacts?\b|\bbills?\b|\blegislat\w*|\bregulat\w*|\brule\w*|\bapproval pathway\b|"
                          r"\bframework\b")
+_STRONG_REGULATION = re.compile(r"法规|法案|条例|法律|专法|规定|办法|\blaws?\b|\bacts?\b|\bregulations?\b|\blegislat\w*")
 _MARKET = re.compile(r"市场|规模|产值|多大|\bmarket\w*|\bhow big\b|\bsize\b|\bworth\b|\bcagr\b|\bgrowth\b")
+_INDICATION_WORD = re.compile(r"适应症|疾病|病症|癌症|\bindications?\b|\bdiseases?\b|\bconditions?\b|\bcancers?\b|"
+                              r"\bdisorders?\b|\btarget\w*|治疗什么|治疗哪些|锁定")
 _COMPANY_WORD = re.compile(r"公司|厂商|业者|企业|药厂|\bcompan\w*|\bfirms?\b|\bplayers\b|\bcdmos?\b|\bbiotechs?\b")
 
 
@@ -69,22 +72,24 @@ def understand(text: str, matcher: Matcher, types: dict[str, str]) -> Question:
     lang = question_lang(text)
     folded = fold_aligned(text)
     found: list[str] = []
+    first_pos: dict[str, int] = {}
     for m in matcher.find(text):
         if m.iri not in found:
             found.append(m.iri)
+            first_pos[m.iri] = m.start
     by_type: dict[str, list[str]] = {}
     for iri in found:
         by_type.setdefault(types.get(iri, "Company"), []).append(iri)
-    intent = _intent(folded, by_type)
+    intent = _intent(folded, by_type, first_pos)
     return Question(text, lang, intent, tuple(found), {k: tuple(v) for k, v in by_type.items()})
 
 
-def _intent(q: str, t: dict[str, list[str]]) -> str | None:
+def _intent(q: str, t: dict[str, list[str]], pos: dict[str, int] | None = None) -> str | None:
     companies, modalities = t.get("Company", []), t.get("Modality", [])
     indications, segments = t.get("Indication", []), t.get("Segment", [])
     countries, regulations = t.get("Country", []), t.get("Regulation", [])
-    if regulations or (countries and not companies and _REGULATION.search(q)
-                       and not _WHO.search(q.replace("which", "").replace("哪些", ""))):
+    if regulations or (not companies and _STRONG_REGULATION.search(q)
+                       and not re.search(r"谁|哪些公司|哪家公司|\bwho\b|\bcompan", q)):
         return "regulation"
     if _MARKET.search(q) and not companies and re.search(r"\d{4}|市场|market", q):
         return "market"
@@ -93,13 +98,17 @@ def _intent(q: str, t: dict[str, list[str]]) -> str | None:
             # "who acquired Kite" / "Kite的母公司" vs "what did AstraZeneca acquire" / "阿斯利康收购了哪些公司".
             if _ACQ_BY.search(q):
                 return "acquired_by"
-            first = q.find(fold_aligned(companies[0].rsplit("/", 1)[-1]))
+            # Word order decides: "which company bought Juno" / "誰收購了Neogene" (the company follows the
+            # verb) vs "what did AstraZeneca acquire" / "阿斯利康收購了哪些公司" (it precedes it).
+            first = (pos or {}).get(companies[0], -1)
             acq = _ACQ.search(q)
-            if re.search(r"\bwho\b", q) and acq and (first < 0 or acq.start() < first):
+            if acq and first > acq.start() and _WHO.search(q[: acq.start()] + " "):
                 return "acquired_by"
             return "acquirer_of"
         if _PARTNER.search(q):
             return "partners_of"
+        if indications or _INDICATION_WORD.search(q):
+            return "indications_of"
         return "what_develops"
     if indications:
         if modalities or _MODALITY_WORD.search(q) and not _COMPANY_WORD.search(q):

@@ -414,7 +414,8 @@ def _read(path: Path, skipped: list[Skipped]) -> tuple[list[_Article], str]:
 
 def _document(article: _Article, encoding: str) -> Document:
     lang = normalize_lang(article.lang)
-    if article.lang is not None and lang is None:
+    # "mixed" (bilingual newsletters) is a valid declaration: each sentence gets its own language.
+    if article.lang is not None and lang is None and str(article.lang).strip().lower() not in ("mixed", "multi", "bilingual"):
         logger.warning("%s: unknown language %r, detecting it instead", article.path, article.lang)
     return Document(
         id=document_id(article.body),
