@@ -55,7 +55,7 @@ def test_entity_graph_nodes_edges_and_labels(seed_kb):
 
 def test_networkx_edge_round_trips_to_sparql_with_its_evidence(seed_kb):
     g = seed_kb.to_networkx()
-    s, o, rel, data = next((u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if k == "develops")
+    s, o, _, data = next((u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if k == "develops")
     q = """PREFIX rkg: <https://w3id.org/regenkg/ontology#>
     PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
     PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -63,7 +63,7 @@ def test_networkx_edge_round_trips_to_sparql_with_its_evidence(seed_kb):
       ?s ?p ?o .
       ?a rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?sentence .
       ?sentence rkg:text ?text }"""
-    rows = list(seed_kb.store.query(q, use_default_graph_as_union=True, substitutions={
+    rows = list(seed_kb.store.query(q, substitutions={
         ox.Variable("s"): ox.NamedNode(s), ox.Variable("p"): ox.NamedNode(data["predicate"]),
         ox.Variable("o"): ox.NamedNode(o)}))
     assert sorted(int(r["sentence"].value.rsplit("/", 1)[-1]) for r in rows) == data["sentences"]
@@ -108,6 +108,8 @@ def test_neighbours(seed_kb):
     assert set(seed_kb.neighbours("Novartis", depth=0)) == {NOVARTIS}
     with pytest.raises(QueryError, match="Zorblax"):
         seed_kb.neighbours("Zorblax Therapeutics")
+    with pytest.raises(QueryError, match="not in this knowledge base"):
+        seed_kb.neighbours("https://example.org/nobody")
     with pytest.raises(ConfigError, match="depth"):
         seed_kb.neighbours("Novartis", depth=-1)
 
@@ -301,7 +303,8 @@ def test_export_formats_parse_back(seed_kb, tmp_path):
 
     n = seed_kb.export(tmp_path / "g.nq", format="nq")
     quads = list(ox.parse(path=str(tmp_path / "g.nq"), format=ox.RdfFormat.N_QUADS))
-    assert len(quads) == n == len(seed_kb.store)
+    named = [q for q in seed_kb.store if not isinstance(q.graph_name, ox.DefaultGraph)]
+    assert len(quads) == n == len(named)
     assert any(str(q.graph_name.value).startswith("https://w3id.org/regenkg/graph/doc/") for q in quads)
 
     n = seed_kb.export(tmp_path / "g.trig", format="trig")

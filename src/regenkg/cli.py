@@ -20,12 +20,23 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, soft_wrap=False)
+    console = Console(stderr=stderr, soft_wrap=False)
+    if not console.is_terminal:
+        # Piped output (logs, CI, `| less`) gets a width that keeps tables readable.
+        console = Console(stderr=stderr, soft_wrap=False, width=140)
+    return console
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def handle_errors(fn):
@@ -157,7 +168,7 @@ def search(query: str, index: Path, k: int, lang: str | None, as_json: bool) -> 
     for col in ("#", "score", "lang", "sentence", "document"):
         table.add_column(col)
     for i, h in enumerate(hits, 1):
-        table.add_row(str(i), f"{h.score:.4f}", h.lang, h.text, h.title)
+        table.add_row(str(i), f"{h.score:.4f}", h.lang, _short(h.text, 160), _short(h.title, 40))
     _console().print(table)
     if not hits:
         click.echo("no matching sentences")
@@ -182,23 +193,27 @@ def ask(question: str, index: Path, as_json: bool, explain: bool) -> None:
     if as_json:
         click.echo(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=2))
         return
+    from rich.markup import escape
     from rich.table import Table
 
     out = _console()
     if answer.answers:
-        table = Table(title=f"{question[:80]}  ({answer.intent})", show_lines=True)
-        for col in ("answer", "type", "relation", "score", "evidence"):
-            table.add_column(col, overflow="fold")
+        table = Table(title=f"{_short(question, 80)}  ({answer.intent})", show_lines=True)
+        table.add_column("answer", no_wrap=True)
+        table.add_column("relation", no_wrap=True)
+        table.add_column("score", justify="right")
+        table.add_column("evidence (sentence — document \\[start:end])", overflow="fold")
         for a in answer.answers:
-            ev = "\n".join(f"“{e.text}” — {e.title} [{e.start}:{e.end}]" for e in a.evidence)
-            table.add_row(a.label, a.type, a.relation, f"{a.score:.2f}", ev)
+            ev = "\n".join(escape(f"“{_short(e.text, 110)}” — {_short(e.title, 40)} [{e.start}:{e.end}]")
+                           for e in a.evidence)
+            table.add_row(f"{escape(a.label)}\n[dim]{a.type}[/]", a.relation, f"{a.score:.2f}", ev)
         out.print(table)
     else:
-        out.print(f"[yellow]No answer found in the graph[/] for: {question[:200]}")
+        out.print(f"[yellow]No answer found in the graph[/] for: {escape(_short(question, 200))}")
         if answer.passages:
-            out.print("Closest sentences (hybrid search):")
+            out.print("Closest sentences (hybrid search, not a graph answer):")
             for h in answer.passages:
-                out.print(f"  • {h.text}  — {h.title}")
+                out.print(escape(f"  • {_short(h.text, 160)}  — {_short(h.title, 50)}"))
     if explain:
         out.print("[bold]SPARQL:[/]")
         click.echo(answer.sparql or "(no SPARQL: no intent/entity recognised; search fallback only)")
@@ -226,10 +241,14 @@ def sparql(query: str | None, file: Path | None, index: Path, fmt: str, timeout:
         raise QueryError("give a SPARQL query or --file FILE")
     overrides = {k: v for k, v in (("query_timeout", timeout), ("max_rows", max_rows)) if v is not None}
     kb = KnowledgeBase.open(index, _settings(None, **overrides), verify=False)
+    kb.sparql_workers = 1  # one query, one worker
     accept = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
               "csv": "text/csv", "tsv": "text/tab-separated-values", "ttl": "text/turtle",
               "nt": "application/n-triples", "table": None}[fmt]
-    result = kb.sparql(query, accept=accept)
+    try:
+        result = kb.sparql(query, accept=accept)
+    finally:
+        kb.close()
     if fmt == "table":
         _print_result_table(result)
     else:

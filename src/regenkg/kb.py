@@ -57,10 +57,9 @@ class EntityView:
     aliases: tuple[str, ...] = field(default=())
 
     def label(self, lang: str = "en") -> str:
-        for key in (lang, "en", "zh-Hant", "zh-Hans"):
-            if self.labels.get(key):
-                return self.labels[key]
-        return self.iri.rsplit("/", 1)[-1]
+        from .query.ask import pick_label
+
+        return pick_label(self.labels, lang, self.iri)
 
     def to_dict(self) -> dict[str, Any]:
         return {"iri": self.iri, "type": self.type, "labels": self.labels, "curated": self.curated,
@@ -86,6 +85,8 @@ class KnowledgeBase:
         self.layout = IndexLayout(snapshot)
         self._embedder = embedder
         self._lock = threading.RLock()
+        # Worker processes for kb.sparql (each holds the graph; a runaway query is killed, not waited for).
+        self.sparql_workers = 2
 
     # ------------------------------------------------------------------ opening and building
     @classmethod
@@ -176,7 +177,7 @@ class KnowledgeBase:
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT ?e ?l WHERE { ?e rkg:curated false ; skos:prefLabel ?l }"""
         out: dict[str, dict[str, str]] = {}
-        for row in self.store.query(q, use_default_graph_as_union=True):
+        for row in self.store.query(q):
             out.setdefault(row["e"].value, {})[row["l"].language or "en"] = row["l"].value
         return out
 
@@ -239,16 +240,25 @@ class KnowledgeBase:
         total = self.vectors.count
         if total == 0:
             return [SearchResults() for _ in cleaned]
-        depth = min(total, max(k * (5 if lang else 3), 50))
+        depth = min(total, max(k * 5, 100))
         qvecs = _qvecs if _qvecs is not None else self.embedder.encode_queries(cleaned)
         dense = self.vectors.search(qvecs, depth)
-        lexical = self.lexical.search(self.tokenizer.tokenize_many(cleaned), depth)
+        # Lexical hits are cheap; go deeper so each language group gets its own best matches.
+        lexical = self.lexical.search(self.tokenizer.tokenize_many(cleaned), min(total, max(depth, 1000)))
         out: list[SearchResults] = []
         for qi, q in enumerate(cleaned):
-            fused = rrf([dense[qi], lexical[qi]], [self.settings.dense_weight, self.settings.lexical_weight],
-                        k=self.settings.rrf_k, limit=depth)
+            rows = self.table.sentences({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]})
+            # Rank within each language, then fuse: the best English sentence for a Chinese question
+            # competes with the best Chinese one instead of drowning under same-language neighbours.
+            rankings, weights = [], []
+            for ranking, weight in ((dense[qi], self.settings.dense_weight), (lexical[qi], self.settings.lexical_weight)):
+                for group in ("en", "zh"):
+                    part = [(sid, s) for sid, s in ranking if sid in rows and _group(rows[sid].lang) == group]
+                    if part:
+                        rankings.append(part)
+                        weights.append(weight)
+            fused = rrf(rankings, weights, k=self.settings.rrf_k, limit=depth)
             dmap, lmap = dict(dense[qi]), dict(lexical[qi])
-            rows = self.table.sentences([sid for sid, _ in fused])
             res = SearchResults()
             res.query = q
             for sid, score in fused:
@@ -330,7 +340,7 @@ class KnowledgeBase:
         q = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?e ?l WHERE { VALUES ?e { "
              + " ".join(str(pyoxigraph.NamedNode(i)) for i in iris) + " } ?e skos:prefLabel ?l }")
         out: dict[str, dict[str, str]] = {}
-        for row in self.store.query(q, use_default_graph_as_union=True):
+        for row in self.store.query(q):
             lang = row["l"].language or "en"
             lang = {"zh-hant": "zh-Hant", "zh-hans": "zh-Hans"}.get(lang.lower(), lang)
             out.setdefault(row["e"].value, {}).setdefault(lang, row["l"].value)
@@ -393,12 +403,12 @@ class KnowledgeBase:
         }"""
         rels: dict[tuple[str, str, str], list[int]] = {}
         values = f"VALUES ?e {{ {node} }}"
-        for row in self.store.query(q % values, use_default_graph_as_union=True):
+        for row in self.store.query(q % values):
             key = (row["dir"].value, row["pred"].value.rsplit("#", 1)[-1], row["other"].value)
             rels.setdefault(key, []).append(int(row["sentence"].value.rsplit("/", 1)[-1]))
         mq = ("PREFIX rkg: <https://w3id.org/regenkg/ontology#>\nSELECT (COUNT(?s) AS ?n) WHERE { "
               + values + " ?s rkg:mentions ?e }")
-        mentions = int(next(iter(self.store.query(mq, use_default_graph_as_union=True)))["n"].value)
+        mentions = int(next(iter(self.store.query(mq)))["n"].value)
         labels = self.labels([iri, *{k[2] for k in rels}])
         if iri not in labels and not rels and mentions == 0 and iri not in self._kinds:
             return None
@@ -422,10 +432,11 @@ class KnowledgeBase:
         with self._lock:
             engine = self.__dict__.get("_engine")
             if engine is None:
-                engine = SparqlEngine.from_kb(self) if hasattr(SparqlEngine, "from_kb") else SparqlEngine.from_store(
-                    self.store, timeout=self.settings.query_timeout, max_rows=self.settings.max_rows)
+                engine = SparqlEngine.from_kb(self, workers=self.sparql_workers)
                 self.__dict__["_engine"] = engine
-        return engine.execute(query, **kwargs)
+        from .explore.frames import SparqlTable
+
+        return SparqlTable(engine.execute(query, **kwargs))
 
     # ------------------------------------------------------------------ exploration (regenkg.explore)
     def to_networkx(self, kind: str = "entities", lang: str = "en"):
@@ -470,8 +481,12 @@ class KnowledgeBase:
         }
 
     def close(self) -> None:
+        """Release the sentence table and stop SPARQL worker processes."""
         if "table" in self.__dict__:
             self.table.close()
+        engine = self.__dict__.pop("_engine", None)
+        if engine is not None:
+            engine.close()
 
     def __enter__(self) -> KnowledgeBase:
         return self
@@ -483,6 +498,10 @@ class KnowledgeBase:
         c = self.manifest.get("counts", {})
         return (f"KnowledgeBase({str(self.snapshot)!r}, documents={c.get('documents')}, "
                 f"sentences={c.get('sentences')}, triples={c.get('triples')})")
+
+
+def _group(lang: str) -> str:
+    return "zh" if lang.startswith("zh") else "en"
 
 
 def _r(x: float | None) -> float | None:

@@ -181,13 +181,14 @@ def import_rdf(file: str | Path, index: str | Path, graph: str | None = None, *,
     except ValueError as exc:
         raise ConfigError(f"--graph {graph_iri!r} is not a valid IRI: {exc}") from None
     try:
-        quads = list(pyoxigraph.parse(path=str(file), format=fmt, base_iri=file.resolve().as_uri(),
-                                      to_graph=None if fmt in (pyoxigraph.RdfFormat.N_QUADS,
-                                                               pyoxigraph.RdfFormat.TRIG) else target))
+        quads = list(pyoxigraph.parse(path=str(file), format=fmt, base_iri=file.resolve().as_uri()))
     except (SyntaxError, ValueError, OSError) as exc:
         raise ConfigError(f"cannot import {file}: {exc}") from None
-    if fmt in (pyoxigraph.RdfFormat.N_QUADS, pyoxigraph.RdfFormat.TRIG) and graph:
-        quads = [pyoxigraph.Quad(q.subject, q.predicate, q.object, target) for q in quads]
+    # Triples go into the target graph; quads keep their own graph unless --graph was given. Nothing may
+    # land in the default graph, which the store derives as the merge of all named graphs.
+    quads = [pyoxigraph.Quad(q.subject, q.predicate, q.object,
+                             target if graph or isinstance(q.graph_name, pyoxigraph.DefaultGraph) else q.graph_name)
+             for q in quads]
     prev = _previous(index)
     if prev is None:
         raise IndexNotFound(f"no index at {index}: run `regenkg build` first")
@@ -269,11 +270,15 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
         except (IndexMismatch, OSError, ValueError) as exc:  # a damaged old index is rebuilt, not fatal
             logger.warning("previous index not reusable (%s); embedding everything", exc)
     todo = [s for s in sentences if s.id not in reuse]
-    if embedder is None and (todo or not reuse):
+    known_dim = prev[1].get("dimension") if prev and prev[1].get("model") == settings.model else None
+    if embedder is None and (todo or (not reuse and known_dim is None)):
         from .embed.factory import create_embedder
 
         embedder = create_embedder(settings.model, threads=settings.threads, batch_size=settings.batch_size)
-    dim = embedder.dimension if embedder is not None else next(iter(reuse.values())).shape[0]
+    if embedder is not None:
+        dim = embedder.dimension
+    else:
+        dim = next(iter(reuse.values())).shape[0] if reuse else int(known_dim)
     if prev and prev[1].get("model") == settings.model and prev[1].get("dimension") not in (None, dim):
         raise IndexMismatch(f"model {settings.model} gives dimension {dim}, index has {prev[1].get('dimension')}")
     new_vecs = np.zeros((0, dim), dtype=np.float32)
@@ -316,9 +321,7 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
         finally:
             table.close()
         vindex = VectorIndex.build(ids, matrix, exact_limit=settings.exact_limit, nprobe=settings.ivf_nprobe,
-                                   threads=settings.threads) if len(ids) else VectorIndex.build(
-            ids, matrix.reshape(0, dim), exact_limit=settings.exact_limit, nprobe=settings.ivf_nprobe,
-            threads=settings.threads)
+                                   threads=settings.threads, dimension=dim)
         vindex.save(layout.vectors)
         LexicalIndex.build([s.id for s in sentences], [list(s.tokens) for s in sentences]).save(layout.bm25)
         langs: dict[str, int] = {}

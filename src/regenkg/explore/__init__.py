@@ -15,9 +15,9 @@ __all__ = [
     "SparqlTable",
     "answer_frame",
     "hits_frame",
-    "sparql_frame",
-    "to_networkx",
     "neighbours",
     "partner_counts",
     "shortest_path",
+    "sparql_frame",
+    "to_networkx",
 ]

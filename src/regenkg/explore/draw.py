@@ -20,7 +20,7 @@ from ..errors import BackendUnavailable
 from .fonts import font_families
 from .network import neighbours
 
-__all__ = ["TYPE_COLOURS", "draw", "draw_graph", "interactive", "interactive_graph", "GraphHTML"]
+__all__ = ["TYPE_COLOURS", "GraphHTML", "draw", "draw_graph", "interactive", "interactive_graph"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,15 @@ def _prune(graph: nx.MultiDiGraph, center: str | None, max_nodes: int) -> nx.Mul
     ranked = sorted(graph.nodes, key=lambda n: (hops.get(n, 1 << 30), -graph.degree(n), str(n)))
     logger.info("drawing %d of %d nodes nearest %s", max_nodes, graph.number_of_nodes(), center)
     return graph.subgraph(ranked[:max_nodes]).copy()
+
+
+def _layout(graph: nx.DiGraph, seed: int) -> dict[Any, Any]:
+    undirected = graph.to_undirected()
+    if 2 < graph.number_of_nodes() <= 150 and nx.is_connected(undirected):
+        # Kamada-Kawai spreads hub-and-spoke neighbourhoods more evenly than a spring layout; seeding it
+        # from a spring layout keeps the picture the same from run to run.
+        return nx.kamada_kawai_layout(undirected, pos=nx.spring_layout(undirected, seed=seed))
+    return nx.spring_layout(undirected, seed=seed, k=1.6 / max(1, graph.number_of_nodes()) ** 0.5)
 
 
 def _collapse(graph: nx.MultiDiGraph) -> tuple[nx.DiGraph, dict[tuple[str, str], str]]:
@@ -76,7 +85,7 @@ def draw_graph(graph: nx.MultiDiGraph, lang: str = "en", path: str | Path | None
         fig = ax.figure
     simple, edge_labels = _collapse(graph)
     if simple.number_of_nodes():
-        pos = nx.spring_layout(simple.to_undirected(), seed=seed, k=1.6 / max(1, simple.number_of_nodes()) ** 0.5)
+        pos = _layout(simple, seed)
         nodes = list(simple.nodes)
         colours = [TYPE_COLOURS.get(simple.nodes[n].get("type", "Thing"), TYPE_COLOURS["Thing"]) for n in nodes]
         sizes = [900 if n == center else 450 for n in nodes]

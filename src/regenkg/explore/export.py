@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from ..errors import ConfigError
 from .network import _all_labels, pick_label, to_networkx
 
-__all__ = ["FORMATS", "CSV_COLUMNS", "export", "graphml_ready"]
+__all__ = ["CSV_COLUMNS", "FORMATS", "export", "graphml_ready"]
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +77,11 @@ def _turtle(kb: Any, out: Path) -> int:
 
 
 def _quads(kb: Any, out: Path, fmt: ox.RdfFormat) -> int:
-    kb.store.dump(str(out), fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TRIG else None)
-    return len(kb.store)
+    # The named graphs only: the store's default graph is their merge, derived at load time.
+    quads = [q for q in kb.store.quads_for_pattern(None, None, None, None)
+             if not isinstance(q.graph_name, ox.DefaultGraph)]
+    ox.serialize(quads, str(out), fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TRIG else None)
+    return len(quads)
 
 
 def graphml_ready(graph: Any) -> Any:
@@ -115,7 +118,7 @@ def _graphml(kb: Any, out: Path, lang: str) -> int:
 def _csv(kb: Any, out: Path, lang: str) -> int:
     labels = _all_labels(kb)
     rows: dict[tuple[Any, ...], None] = {}
-    for r in kb.store.query(_FACTS, use_default_graph_as_union=True):
+    for r in kb.store.query(_FACTS):
         s, p, o = r["s"].value, r["p"].value, r["o"]
         obj = o.value if isinstance(o, (ox.NamedNode, ox.Literal)) else str(o)
         sentence = r["sentence"].value.rsplit("/", 1)[-1] if r["sentence"] is not None else ""

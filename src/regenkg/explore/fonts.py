@@ -20,7 +20,7 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["cjk_font", "cjk_family", "font_families", "has_glyphs", "SYSTEM_FONT_PATHS"]
+__all__ = ["SYSTEM_FONT_PATHS", "cjk_family", "cjk_font", "font_families", "has_glyphs"]
 
 logger = logging.getLogger(__name__)
 

@@ -14,17 +14,17 @@ from typing import Any
 from ..records import Answer, Hit
 
 __all__ = [
-    "HIT_COLUMNS",
     "ANSWER_COLUMNS",
-    "hits_frame",
-    "hits_html",
+    "HIT_COLUMNS",
+    "SparqlTable",
     "answer_frame",
     "answer_html",
     "entity_html",
+    "hits_frame",
+    "hits_html",
     "sparql_frame",
     "sparql_html",
     "term_value",
-    "SparqlTable",
 ]
 
 logger = logging.getLogger(__name__)
@@ -255,6 +255,8 @@ class SparqlTable:
         self.result = result.result if isinstance(result, SparqlTable) else result
 
     def __getattr__(self, name: str) -> Any:
+        if name == "result":  # not set yet (copy/pickle): no delegation loop
+            raise AttributeError(name)
         return getattr(self.result, name)
 
     def __iter__(self):

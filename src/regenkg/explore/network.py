@@ -14,6 +14,7 @@ import logging
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
@@ -21,16 +22,16 @@ import networkx as nx
 from ..errors import ConfigError, QueryError
 
 __all__ = [
+    "DEAL_RELATIONS",
     "KINDS",
     "LANGS",
-    "DEAL_RELATIONS",
     "GraphPath",
-    "to_networkx",
     "neighbours",
     "partner_counts",
-    "shortest_path",
     "pick_label",
     "resolve_entity",
+    "shortest_path",
+    "to_networkx",
 ]
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ def _all_labels(kb: Any) -> dict[str, dict[str, str]]:
     memo = _memo(kb)
     if "labels" not in memo:
         out: dict[str, dict[str, str]] = {}
-        for row in kb.store.query(_LABELS, use_default_graph_as_union=True):
+        for row in kb.store.query(_LABELS):
             out.setdefault(row["e"].value, {}).setdefault(_norm_lang(row["l"].language), row["l"].value)
         memo["labels"] = out
     return memo["labels"]
@@ -100,7 +101,7 @@ def _all_labels(kb: Any) -> dict[str, dict[str, str]]:
 def _curated(kb: Any) -> set[str]:
     memo = _memo(kb)
     if "curated" not in memo:
-        curated = {row["e"].value for row in kb.store.query(_CURATED, use_default_graph_as_union=True)}
+        curated = {row["e"].value for row in kb.store.query(_CURATED)}
         memo["curated"] = curated | set(getattr(kb.gazetteer, "entities", {}))
     return memo["curated"]
 
@@ -131,7 +132,7 @@ def _set_labels(graph: nx.MultiDiGraph, lang: str) -> nx.MultiDiGraph:
 
 def _entity_graph(kb: Any) -> nx.MultiDiGraph:
     facts: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for row in kb.store.query(_FACTS, use_default_graph_as_union=True):
+    for row in kb.store.query(_FACTS):
         pred = row["p"].value
         key = (row["s"].value, pred, row["o"].value)
         fact = facts.setdefault(key, {"sentences": set(), "confidence": 0.0})
@@ -241,7 +242,9 @@ def neighbours(kb: Any, entity: str, depth: int = 2, lang: str = "en") -> nx.Mul
     iri = resolve_entity(kb, entity)
     graph = to_networkx(kb, "entities", lang)
     if iri not in graph:
-        # Known to the gazetteer but in no fact: a one-node graph, not an error.
+        if iri not in _all_labels(kb) and iri not in kb.gazetteer.entities:
+            raise QueryError(f"unknown entity {entity!r}: {iri} is not in this knowledge base")
+        # Known but in no fact: a one-node graph, not an error.
         single = nx.MultiDiGraph(kind="entities", lang=lang)
         single.add_node(iri, **_node_attrs(kb, [iri])[iri])
         sub = _set_labels(single, lang)
@@ -336,7 +339,7 @@ def shortest_path(kb: Any, a: str, b: str, lang: str = "en") -> GraphPath | None
     except nx.NetworkXNoPath:
         return None
     steps = []
-    for u, v in zip(nodes, nodes[1:]):
+    for u, v in pairwise(nodes):
         options = [(d["evidence"], u, k, v) for k, d in graph.get_edge_data(u, v, default={}).items()]
         options += [(d["evidence"], v, k, u) for k, d in graph.get_edge_data(v, u, default={}).items()]
         _, s, rel, o = max(options, key=lambda t: (t[0], t[2]))

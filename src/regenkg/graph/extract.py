@@ -74,11 +74,12 @@ class _M:
     surface: str
     curated: bool = True
     affiliate_of: str | None = None  # set for Y in "X(Y)"
+    appositive: bool = False  # inside "X, a Bayer company, …": describes X, fills no slot itself
 
 
 # ------------------------------------------------------------------ trigger lexicons (folded text)
 _DEVELOP = re.compile(
-    r"布局|开发|发展|研发|投入|聚焦|专注|深耕|推进|押注|进军|切入|打造|着重|著重|致力|"
+    r"布局|开发|发展|研发|投入|聚焦|专注|深耕|推进|押注|进军|切入|打造|着重|著重|致力|等平台|技术平台|产品线|管线|研究方向|"
     r"\bdevelop(?:s|ed|ing|er|ers)?\b|\bwork(?:s|ing)? on\b|\bpursu(?:e|es|ed|ing)\b|\badvanc(?:e|es|ed|ing)\b|"
     r"\bfocus(?:es|ed|ing)? on\b|\binvest(?:s|ed|ing)? in\b|\bbet(?:s|ting)? on\b|\bexpand(?:s|ed|ing)? into\b|"
     r"\bentered\b|\bbuild(?:s|ing)?\b|\bprogramme|\bprogram\b|\bpipeline\b|\bplatform\b")
@@ -279,6 +280,9 @@ class Extractor:
                 continue
             found.append(_M(s, e, self._discovered_iri(name), COMPANY, name, curated=False))
             taken.append((s, e))
+        for m in found:
+            if m.kind == COMPANY and any(a <= m.start and m.end <= b for a, b in desc_spans):
+                m.appositive = True
         found.sort(key=lambda m: m.start)
         self._mark_affiliates(text, found)
         return found
@@ -428,7 +432,7 @@ class Extractor:
 
         clauses = self._clauses(folded)
         for cs, ce in clauses:
-            cms = [m for m in ms if m.start >= cs and m.end <= ce]
+            cms = [m for m in ms if m.start >= cs and m.end <= ce and not m.appositive]
             if not cms:
                 continue
             local: list[Relation] = []
@@ -705,8 +709,10 @@ class Extractor:
                 # Product names look like company names; a curated company in the clause wins.
                 comp = next((m for m in reversed(comps) if m.curated), comps[-1] if comps else None)
                 if comp is not None and word not in ("for", "against") or (
-                        comp is not None and re.search(r"approved|indicated|获批|核准", folded[comp.end:trig.end()])):
-                    if re.fullmatch(r"[^,，;；]{0,60}", folded[comp.end:trig.start()]):
+                        comp is not None and re.search(r"approv\w*|indicated|获批|核准|批准",
+                                                       folded[max(cs, comp.start - 60):trig.end()])):
+                    gap = re.sub(r"^\s*,\s*(?:an?|the)\b[^;；]{0,100}?,\s*", " ", folded[comp.end:trig.start()])
+                    if re.fullmatch(r"[^,，;；]{0,60}", gap):
                         for ind in inds:
                             add(comp.iri, "targets", ind.iri, "company-targets", 0.7, (comp.start, ind.end))
                 continue
@@ -742,7 +748,10 @@ class Extractor:
             desc = app.group("desc").lower()
             for other in ms:
                 if desc_start <= other.start and other.end <= desc_end:
-                    if other.kind == MODALITY:
+                    if other.kind == COMPANY and other.iri != m.iri and re.search(
+                            r"\b(?:company|subsidiary|unit)\b", app.group(0), re.IGNORECASE):
+                        add(other.iri, "hasAffiliate", m.iri, "apposition-parent", 0.8)  # "BlueRock, a Bayer company"
+                    elif other.kind == MODALITY:
                         add(m.iri, "develops", other.iri, "apposition", 0.8)
                     elif other.kind == SEGMENT:
                         add(m.iri, "operatesIn", other.iri, "apposition", 0.8)

@@ -14,7 +14,7 @@ from rdflib import Dataset
 
 from ..errors import IndexMismatch
 
-__all__ = ["load_store", "as_dataset", "graph_files"]
+__all__ = ["load_store", "as_dataset", "graph_files", "merge_default_graph"]
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +32,24 @@ def load_store(snapshot: str | Path) -> pyoxigraph.Store:
             store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS)
         except (SyntaxError, ValueError, OSError) as exc:
             raise IndexMismatch(f"graph file {path} cannot be loaded: {exc}") from exc
+    merge_default_graph(store)
     return store
+
+
+def merge_default_graph(store: pyoxigraph.Store) -> None:
+    """Make the default graph the RDF merge of every named graph.
+
+    Oxigraph's "default graph as union" repeats a triple once per graph that holds it, so a fact stated
+    in five articles would come back five times; a merged default graph has set semantics, as SPARQL
+    users expect, while each document graph stays addressable with GRAPH/FROM NAMED.
+    """
+    default = pyoxigraph.DefaultGraph()
+    store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, default)
+                 for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != default)
 
 
 def as_dataset(store: pyoxigraph.Store) -> Dataset:
     """An rdflib ``Dataset`` view over an Oxigraph store (oxrdflib); the default graph is the union."""
     from oxrdflib import OxigraphStore
 
-    return Dataset(store=OxigraphStore(store=store), default_union=True)
+    return Dataset(store=OxigraphStore(store=store), default_union=False)

@@ -216,7 +216,7 @@ class Planner:
         plan = self.plan(q)
         if plan is None:
             return Answer(q.text, q.intent, q.entities, (), None, passages, q.lang)
-        rows = self.store.query(plan.sparql, use_default_graph_as_union=True)
+        rows = self.store.query(plan.sparql)
         facts: dict[str, dict[str, list[tuple[int | None, float]]]] = defaultdict(lambda: defaultdict(list))
         for row in rows:
             answer = row["answer"]
@@ -237,6 +237,10 @@ class Planner:
         if q.intent not in ("regulation", "market"):
             for t in plan.targets:
                 facts.pop(t, None)
+        if q.intent in ("what_develops", "modality_treats", "indications_of", "modalities_for"):
+            # "immune cell therapy" adds nothing next to the γδ-T and CAR-T it contains: keep the specific.
+            facts = {iri: f for iri, f in facts.items()
+                     if not (self.narrower(iri) - {iri}) & set(facts)}
         iris = list(facts)
         labels = self.labels(iris)
         if q.intent == "regulation":
@@ -288,7 +292,7 @@ class Planner:
 
     def _enacted(self, iri: str) -> str | None:
         res = self.store.query(PREFIXES + "SELECT ?d WHERE { " + _values("r", [iri]) + " ?r rkg:date ?d } LIMIT 1",
-                               use_default_graph_as_union=True)
+                               )
         for row in res:
             return f"enacted {row['d'].value}"
         return None
@@ -301,7 +305,7 @@ class Planner:
                 ask = (PREFIXES + "ASK { " + _values("x", [iri]) + " " + _values("y", [target]) +
                        " { ?a rdf:subject ?x ; rdf:object ?y } UNION { ?a rdf:subject ?y ; "
                        "rdf:object ?x } ?a rdf:predicate ?p . FILTER(?p IN (rkg:partneredWith, rkg:licensedFrom)) }")
-                res = self.store.query(ask, use_default_graph_as_union=True)
+                res = self.store.query(ask)
                 if bool(res):
                     continue
             out[iri] = by_pred

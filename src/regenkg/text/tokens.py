@@ -182,7 +182,7 @@ class Tokenizer:
 
     def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
         """Tokens of each text (see the module docstring)."""
-        return [self._tokens(text) for text in texts]
+        return [_with_parts(self._tokens(text)) for text in texts]
 
     def tokenize(self, text: str) -> list[str]:
         """Tokens of one text.
@@ -191,3 +191,21 @@ class Tokenizer:
         ['cell-based', 'car-t', '疗法', '25.1']
         """
         return self.tokenize_many([text])[0]
+
+
+_MIXED = re.compile(r"[a-z0-9γδαβ][a-z0-9γδαβ.+-]*|[\u3400-\u9fff]+")
+
+
+def _with_parts(tokens: list[str]) -> list[str]:
+    """Add the Latin and Han parts of mixed words ("tcr-t细胞疗法" → also "tcr-t", "细胞疗法").
+
+    A user-dictionary word keeps its whole form, and its parts let an English sentence that says only
+    "TCR-T" match a Chinese question about "TCR-T細胞療法" (and the reverse).
+    """
+    out: list[str] = []
+    for tok in tokens:
+        out.append(tok)
+        parts = _MIXED.findall(tok)
+        if len(parts) > 1:
+            out.extend(p for p in parts if len(p) > 1)
+    return out

@@ -1,0 +1,119 @@
+"""The `regenkg` command as a user runs it (real subprocesses on a real index)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from conftest import ROOT
+
+REGENKG = [sys.executable, "-m", "regenkg.cli"]
+
+
+def run(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    proc = subprocess.run([*REGENKG, *args], capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{args} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def test_every_command_is_documented():
+    from regenkg.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, cmd in main.commands.items():
+        assert cmd.help and len(cmd.help) > 20, f"command {name} has no help text"
+        assert f"regenkg {name}" in readme, f"README does not show `regenkg {name}`"
+        assert isinstance(cmd, click.Command)
+
+
+def test_missing_index_says_build_first(tmp_path):
+    proc = run("ask", "who develops TCR-T", "--index", str(tmp_path / "nope"), check=False)
+    assert proc.returncode != 0
+    assert "regenkg build" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_ask_search_sparql_entity_json(seed_index):
+    idx = str(seed_index)
+    ask = json.loads(run("ask", "谁在开发TCR-T", "--index", idx, "--json").stdout)
+    assert {a["iri"].rsplit("/", 1)[-1] for a in ask["answers"]} == {"gsk", "astellas", "roche", "takeda",
+                                                                      "astrazeneca"}
+    assert ask["answers"][0]["labels"]["zh-Hans"] and ask["answers"][0]["evidence"]
+    assert set(ask) >= {"question", "intent", "entities", "answers", "sparql", "passages"}
+    search = json.loads(run("search", "regenerative medicine market", "--index", idx, "--json", "--k", "3").stdout)
+    assert len(search["hits"]) == 3 and set(search["hits"][0]) >= {"sentence", "doc", "title", "lang", "text",
+                                                                   "start", "end", "score", "dense", "lexical"}
+    out = run("sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--index", idx, "--format", "csv").stdout
+    assert out.splitlines()[0].strip() == "n" and int(out.splitlines()[1]) > 1000
+    ent = json.loads(run("entity", "阿斯特捷利康", "--index", idx, "--json").stdout)
+    assert ent["iri"].endswith("company/astrazeneca") and ent["relations"]
+
+
+def test_explain_and_fallback(seed_index):
+    out = run("ask", "who develops NK cell therapy", "--index", str(seed_index), "--explain").stdout
+    assert "VALUES ?target" in out
+    none = run("ask", "what is the weather", "--index", str(seed_index))
+    assert none.returncode == 0 and "No answer found" in none.stdout
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["search", "", ], "empty"),
+    (["search", "CAR-T", "--k", "0"], "--k"),
+    (["sparql", "SELEC * {}"], "line 1, column 1"),
+    (["sparql", "INSERT DATA { <a:b> <a:c> <a:d> }"], "update"),
+])
+def test_bad_input_is_a_clear_error(seed_index, args, msg):
+    proc = run(*args, "--index", str(seed_index), check=False)
+    assert proc.returncode != 0
+    assert msg.lower() in proc.stderr.lower() and "Traceback" not in proc.stderr
+
+
+def test_build_reports_skipped_files_and_exit_codes(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "empty.txt").write_bytes(b"")
+    (src / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    proc = run("build", str(src), "--index", str(tmp_path / "idx"), check=False)
+    assert proc.returncode != 0 and "nothing could be built" in proc.stderr
+    (src / "ok.md").write_text("---\ntitle: t\n---\nNovartis develops CAR-T cell therapies for lymphoma.\n",
+                               encoding="utf-8")
+    proc = run("build", str(src), "--index", str(tmp_path / "idx"))
+    assert "skipped" in proc.stdout and "empty.txt" in proc.stdout and "image.png" in proc.stdout
+    info = json.loads(run("info", "--index", str(tmp_path / "idx"), "--json").stdout)
+    assert info["documents"] == 1 and len(info["skipped"]) == 2
+    again = run("build", str(src), "--index", str(tmp_path / "idx"))
+    assert "up to date" in again.stdout
+
+
+def test_import_export_remove(tmp_path, seed_dir):
+    idx = tmp_path / "idx"
+    run("build", str(seed_dir), "--index", str(idx))
+    ttl = tmp_path / "extra.ttl"
+    ttl.write_text('<https://example.org/a> <https://example.org/p> "細胞"@zh-Hant .\n', encoding="utf-8")
+    assert "imported 1" in run("import", str(ttl), "--index", str(idx), "--graph", "https://example.org/g").stdout
+    out = run("sparql", 'SELECT ?o WHERE { GRAPH <https://example.org/g> { ?s ?p ?o } }', "--index", str(idx),
+              "--format", "tsv").stdout
+    assert '"細胞"@zh-Hant' in out or '"細胞"@zh-hant' in out
+    for fmt in ("ttl", "nq", "trig", "graphml", "csv"):
+        target = tmp_path / f"out.{fmt}"
+        run("export", "--index", str(idx), "--format", fmt, "-o", str(target))
+        assert target.stat().st_size > 100
+    bad = run("import", str(tmp_path / "missing.ttl"), "--index", str(idx), check=False)
+    assert bad.returncode != 0 and "missing.ttl" in bad.stderr
+    info = json.loads(run("info", "--index", str(idx), "--json").stdout)
+    doc = info["index"]
+    docs = json.loads((Path(doc) / "manifest.json").read_text())["documents"]
+    run("remove", docs[0]["id"][:12], "--index", str(idx))
+    after = json.loads(run("info", "--index", str(idx), "--json").stdout)
+    assert after["documents"] == 0 and after["vectors"] == 0
+    # the import survives the removal of documents
+    out = run("sparql", "ASK { GRAPH <https://example.org/g> { ?s ?p ?o } }", "--index", str(idx),
+              "--format", "json").stdout
+    assert json.loads(out)["boolean"] is True
