@@ -29,6 +29,11 @@ $(VENV)/.installed: $(VENV)/.torch pyproject.toml
 
 $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	$(PIP) install --quiet -e ".[server,notebook,dev]"
+	# The browser test drives Debian's Chromium through Playwright (no browser download). As root
+	# (CI) it is installed here; elsewhere the test skips with a message saying how to get it.
+	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
+	  || echo "could not install chromium: the browser test will be skipped"; fi
 	touch $@
 
 install: $(VENV)/.installed

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import platform
 import shutil
 import time
@@ -62,6 +63,19 @@ def _noop_progress(stage: str, done: int, total: int) -> None:
     pass
 
 
+def _checkpoint(stage: str) -> None:
+    """Crash-test hook: with ``REGENKG_BUILD_PAUSE=<stage>`` the build announces the stage and waits.
+
+    The reliability tests use it to ``kill -9`` a real build at a known point (ingest, embed, graph,
+    vectors, publish). It costs one environment lookup per stage otherwise.
+    """
+    if os.environ.get("REGENKG_BUILD_PAUSE") == stage:
+        marker = os.environ.get("REGENKG_BUILD_PAUSE_FILE")
+        if marker:
+            Path(marker).write_text(stage, encoding="utf-8")
+        time.sleep(float(os.environ.get("REGENKG_BUILD_PAUSE_SECONDS", "60")))
+
+
 def _ontology_hash(files: Sequence[Path]) -> str:
     h = hashlib.sha256()
     for path in files:
@@ -109,6 +123,7 @@ def build_index(paths: Iterable[str | Path], index: str | Path, settings: Settin
         if not p.exists():
             raise ConfigError(f"input path {p} does not exist")
     result = ingest(paths)
+    _checkpoint("ingest")
     if not result.documents:
         reasons = "; ".join(f"{s.path}: {s.reason}" for s in result.skipped[:5]) or "no supported files"
         raise IngestError(f"nothing could be built from {', '.join(map(str, paths))} ({reasons})")
@@ -282,6 +297,7 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
     if prev and prev[1].get("model") == settings.model and prev[1].get("dimension") not in (None, dim):
         raise IndexMismatch(f"model {settings.model} gives dimension {dim}, index has {prev[1].get('dimension')}")
     new_vecs = np.zeros((0, dim), dtype=np.float32)
+    _checkpoint("embed")
     if todo:
         chunks = []
         step = max(settings.batch_size * 8, 64)
@@ -315,6 +331,7 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
                 if src.is_file():
                     shutil.copy2(src, layout.graph / imp["name"])
                     triples += imp.get("quads", 0)
+        _checkpoint("graph")
         table = SentenceTable(layout.sentences, readonly=False)
         try:
             table.write(docs, sentences)
@@ -322,6 +339,7 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
             table.close()
         vindex = VectorIndex.build(ids, matrix, exact_limit=settings.exact_limit, nprobe=settings.ivf_nprobe,
                                    threads=settings.threads, dimension=dim)
+        _checkpoint("vectors")
         vindex.save(layout.vectors)
         LexicalIndex.build([s.id for s in sentences], [list(s.tokens) for s in sentences]).save(layout.bm25)
         langs: dict[str, int] = {}
@@ -349,6 +367,7 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
         }
         if vindex.count != len(sentences):
             raise IndexMismatch(f"vector count {vindex.count} != sentence count {len(sentences)}")
+        _checkpoint("publish")
         publish(index, snap, manifest)
     except BaseException:
         shutil.rmtree(snap, ignore_errors=True)

@@ -108,10 +108,13 @@ $("ask-form").addEventListener("submit", async (event) => {
     const items = answer.answers || [];
     if (!items.length) { out.replaceChildren(el("p", t("noAnswer"))); }
     else {
-      out.replaceChildren(table(["", "relation", "score"], items.map((a) => [labelOf(a.labels, a.label), a.relation, Number(a.score).toFixed(3)])));
-      items.forEach((a) => (a.evidence || []).forEach((e) => out.appendChild(el("p", `“${e.text}” — ${e.title || e.doc}`, "evidence"))));
+      // One row per answer, its first proving sentence beside it (the others are in the entity view).
+      out.replaceChildren(table(["", "relation", "score", "evidence"], items.map((a) => {
+        const e = (a.evidence || [])[0];
+        return [labelOf(a.labels, a.label), a.relation, Number(a.score).toFixed(3), e ? `“${e.text}” — ${e.title || e.doc}` : ""];
+      })));
     }
-    (answer.passages || []).slice(0, 3).forEach((p) => out.appendChild(el("p", p.text, "evidence")));
+    if (!items.length) (answer.passages || []).slice(0, 3).forEach((p) => out.appendChild(el("p", p.text, "evidence")));
     if (answer.sparql) { $("query").value = answer.sparql; }
   } catch (error) { showError(out, error); }
 });
