@@ -284,6 +284,12 @@ class Extractor:
             if m.kind == COMPANY and any(a <= m.start and m.end <= b for a, b in desc_spans):
                 m.appositive = True
         found.sort(key=lambda m: m.start)
+        # "拜耳收購了BlueRock，後者…" / "…, the latter …": the latter is the last company named before.
+        for lm in re.finditer(r"后者|後者|\bthe latter\b", folded):
+            prev = [m for m in found if m.kind == COMPANY and m.end <= lm.start() and not m.appositive]
+            if prev and free(lm.start(), lm.end()):
+                found.append(_M(lm.start(), lm.end(), prev[-1].iri, COMPANY, lm.group(0), prev[-1].curated))
+        found.sort(key=lambda m: m.start)
         self._mark_affiliates(text, found)
         return found
 
@@ -443,7 +449,8 @@ class Extractor:
                 # ("…將有可能改變競爭格局,如Gilead…成功開發CAR-T" states a fact after a hedged remark).
                 a, b = span
                 window = _window(folded, cs, a, b)
-                if p in ("acquired", "partneredWith", "licensedFrom") and _DEAL_CANCEL.search(window):
+                if (p in ("acquired", "partneredWith", "licensedFrom") or rule == "deal-asset") and (
+                        _DEAL_CANCEL.search(window) or (rule == "deal-asset" and _EXIT.search(window))):
                     return
                 if p != "exited" and _HEDGE.search(window):
                     return
@@ -722,6 +729,13 @@ class Extractor:
             if len(gap) <= 40 and not re.search(r"[,，;；]", gap):
                 for ind in inds:
                     add(mod.iri, "treats", ind.iri, "modality-treats", 0.8, (mod.start, ind.end))
+                # "後者利用多能幹細胞…治療帕金森病": the company using the modality targets the indication.
+                comps = [m for m in cms if m.kind == COMPANY and m.end <= mod.start and not m.affiliate_of]
+                if comps and word not in ("for", "against") and re.fullmatch(
+                        r"[^,，;；。]{0,25}", folded[comps[-1].end:mod.start]):
+                    for ind in inds:
+                        add(comps[-1].iri, "targets", ind.iri, "company-uses-modality", 0.7,
+                            (comps[-1].start, ind.end))
 
     def _rule_segment(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
         segs = [m for m in cms if m.kind == SEGMENT]
