@@ -89,7 +89,8 @@ def phase_ask(index: Path, n: int) -> dict:
         kb.ask(q)
         kb.search(q)
     out: dict = {"questions": len(questions)}
-    for name, fn in (("ask", kb.ask), ("search", kb.search)):
+    encode = kb.embedder.encode_queries
+    for name, fn in (("ask", kb.ask), ("search", kb.search), ("encode_query", lambda q: encode([q]))):
         lat = []
         for q in questions:
             t0 = time.perf_counter()

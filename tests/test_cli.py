@@ -117,3 +117,21 @@ def test_import_export_remove(tmp_path, seed_dir):
     out = run("sparql", "ASK { GRAPH <https://example.org/g> { ?s ?p ?o } }", "--index", str(idx),
               "--format", "json").stdout
     assert json.loads(out)["boolean"] is True
+
+
+def test_unmerge_survives_rebuilds(tmp_path):
+    from conftest import DATA
+
+    idx = str(tmp_path / "idx")
+    src = DATA / "unseen" / "u1_halvard-corvine.md"
+    run("build", str(src), "--index", idx)
+    q = ("PREFIX rkg: <https://w3id.org/regenkg/ontology#> SELECT ?name ?into WHERE "
+         "{ ?m a rkg:Merge ; rkg:mergedName ?name ; rkg:mergedInto ?into }")
+    merges = json.loads(run("sparql", q, "--index", idx, "--format", "json").stdout)["results"]["bindings"]
+    assert sorted(b["name"]["value"] for b in merges) == ["Corvine", "Halvard"]
+    run("unmerge", "Corvine", "--index", idx)
+    left = json.loads(run("sparql", q, "--index", idx, "--format", "json").stdout)["results"]["bindings"]
+    assert [b["name"]["value"] for b in left] == ["Halvard"]
+    run("build", str(src), "--index", idx)  # the undo is kept by later builds
+    ent = json.loads(run("entity", "company/corvine", "--index", idx, "--json").stdout)
+    assert ent["iri"].endswith("/company/corvine") and not ent["curated"]

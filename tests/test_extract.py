@@ -112,3 +112,15 @@ def test_hedged_statements_make_no_positive_fact(extractor, text):
     sent = Sentence(1, "d", 0, 0, len(text), "en", text)
     rels = extractor.extract([sent]).relations
     assert not [r for r in rels if r.predicate in ("acquired", "develops", "licensedFrom", "partneredWith")], rels
+
+
+def test_merges_are_recorded_and_can_be_undone():
+    text_a = "Halvard Biologics said it will acquire Corvine Cell Sciences for US$410 million."
+    text_b = "Corvine, a Boston company founded in 2019, develops CAR-NK cell therapies."
+    sents = [Sentence(1, "d", 0, 0, len(text_a), "en", text_a), Sentence(2, "d", 1, 0, len(text_b), "en", text_b)]
+    merged = Extractor(Gazetteer.load()).extract(sents)
+    assert [(m.name, m.into.rsplit("/", 1)[-1]) for m in merged.merges] == [("Corvine", "corvine-cell-sciences")]
+    assert any(r.subject.endswith("corvine-cell-sciences") and r.predicate == "develops" for r in merged.relations)
+    apart = Extractor(Gazetteer.load(), keep_separate=frozenset({"Corvine"})).extract(sents)
+    assert not apart.merges
+    assert any(r.subject.endswith("/corvine") and r.predicate == "develops" for r in apart.relations)

@@ -373,6 +373,23 @@ def add(paths: tuple[Path, ...], index: Path) -> None:
 
 
 @main.command()
+@click.argument("names", nargs=-1, required=True)
+@index_option
+@handle_errors
+def unmerge(names: tuple[str, ...], index: Path) -> None:
+    """Undo a recorded merge: keep a discovered name as an entity of its own (survives rebuilds).
+
+    Merges are listed with: regenkg sparql 'SELECT ?name ?into WHERE { ?m a rkg:Merge ; rkg:mergedName ?name ;
+    rkg:mergedInto ?into }' (with the rkg: prefix).
+    """
+    from .pipeline import unmerge as run_unmerge
+
+    report = run_unmerge(names, index)
+    click.echo(f"kept separate: {', '.join(names)}; index rebuilt ({report.documents} documents, "
+               f"{report.entities} entities)")
+
+
+@main.command()
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

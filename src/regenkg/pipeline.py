@@ -31,7 +31,8 @@ from .graph.ontology import GRAPH_NS, Gazetteer, ontology_dir
 from .index.store import IndexLayout, SentenceTable, new_snapshot, publish, read_manifest, resolve_snapshot
 from .records import Document, Entity, Sentence, Skipped
 
-__all__ = ["BuildReport", "build_index", "add_documents", "remove_documents", "import_rdf", "ProgressFn"]
+__all__ = ["BuildReport", "build_index", "add_documents", "remove_documents", "import_rdf", "unmerge",
+           "ProgressFn"]
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +174,28 @@ def remove_documents(doc_refs: Iterable[str], index: str | Path, settings: Setti
                      allow_empty=True)
 
 
+def unmerge(names: Iterable[str], index: str | Path, settings: Settings | None = None, *,
+            progress: ProgressFn | None = None) -> BuildReport:
+    """Undo merges: each name becomes (and stays, across rebuilds) an entity of its own.
+
+    A merge is recorded in the graph as an ``rkg:Merge`` node (``rkg:mergedName``, ``rkg:mergedInto``,
+    the sentence); ``regenkg unmerge NAME`` re-extracts the stored documents with NAME kept separate.
+    """
+    index = Path(index)
+    snap = resolve_snapshot(index)
+    manifest = read_manifest(snap)
+    names = [n.strip() for n in names if n and n.strip()]
+    if not names:
+        raise ConfigError("give at least one name to unmerge")
+    table = SentenceTable(IndexLayout(snap).sentences)
+    try:
+        docs = list(table.documents().values())
+    finally:
+        table.close()
+    return _assemble(docs, index, settings or Settings.load(), progress=progress, embedder=None,
+                     allow_empty=True, keep_separate=[*manifest.get("keep_separate", []), *names])
+
+
 def import_rdf(file: str | Path, index: str | Path, graph: str | None = None, *,
                settings: Settings | None = None) -> tuple[str, int]:
     """Load curated RDF (Turtle, N-Triples, N-Quads, TriG) into the index; returns (graph IRI, quads).
@@ -228,7 +251,7 @@ def import_rdf(file: str | Path, index: str | Path, graph: str | None = None, *,
 
 def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress: ProgressFn | None,
               embedder: Any, skipped: Sequence[Skipped] = (), duplicates: Sequence[Skipped] = (),
-              allow_empty: bool = False) -> BuildReport:
+              allow_empty: bool = False, keep_separate: Sequence[str] | None = None) -> BuildReport:
     from .index.bm25 import LexicalIndex
     from .index.vectors import VectorIndex
     from .text.segment import segment
@@ -243,10 +266,14 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
     onto_hash = _ontology_hash(onto_files)
     prev = _previous(index)
     imports = prev[1].get("imports", []) if prev else []
+    # Undone merges are part of the index and survive rebuilds.
+    if keep_separate is None:
+        keep_separate = prev[1].get("keep_separate", []) if prev else []
+    keep_separate = sorted(set(keep_separate))
     build_key = hashlib.sha256(json.dumps(
         {"docs": [d.id for d in docs], "paths": [d.path for d in docs], "ontology": onto_hash,
          "model": settings.model, "version": __version__, "code": _code_hash(), "imports": imports,
-         "max_chars": settings.max_sentence_chars}, sort_keys=True).encode()).hexdigest()
+         "keep_separate": keep_separate, "max_chars": settings.max_sentence_chars}, sort_keys=True).encode()).hexdigest()
     if prev and prev[1].get("build_key") == build_key:
         m = prev[1]
         c = m.get("counts", {})
@@ -312,7 +339,7 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
         matrix[row] = reuse[s.id] if s.id in reuse else new_vecs[fresh[s.id]]
 
     # Graph: one N-Quads file per document, plus the ontology; imports carried over.
-    extractor = Extractor(gazetteer)
+    extractor = Extractor(gazetteer, frozenset(keep_separate))
     snap = new_snapshot(index)
     try:
         layout = IndexLayout(snap)
@@ -362,6 +389,7 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
             "documents": [{"id": d.id, "path": d.path, "title": d.title, "lang": d.lang} for d in docs],
             "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
             "imports": [imp for imp in imports if (layout.graph / imp["name"]).is_file()],
+            "keep_separate": keep_separate,
             "versions": _versions(),
             "settings": {"max_sentence_chars": settings.max_sentence_chars, "exact_limit": settings.exact_limit},
         }

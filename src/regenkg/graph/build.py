@@ -108,6 +108,15 @@ def document_quads(doc: Document, sentences: Sequence[Sentence], extraction: Ext
         ]
         if rel.predicate in SYMMETRIC:
             quads.append(Quad(o, p, s, g))
+    for mg in extraction.merges:
+        node = NamedNode(str(RES) + "merge/" + hashlib.blake2b(
+            f"{mg.name}\x1f{mg.into}\x1f{mg.sentence_id}".encode(), digest_size=8).hexdigest())
+        quads += [
+            Quad(node, RDF_TYPE, _rkg("Merge"), g),
+            Quad(node, _rkg("mergedName"), Literal(mg.name), g),
+            Quad(node, _rkg("mergedInto"), NamedNode(mg.into), g),
+            Quad(node, PROV_DERIVED, _n(sentence_iri(mg.sentence_id)), g),
+        ]
     for f in extraction.figures:
         node = NamedNode(f.iri)
         quads += [

@@ -29,7 +29,7 @@ from ..records import Entity, Mention, Relation, Sentence
 from .match import Matcher, fold_aligned
 from .ontology import COMPANY_TYPES, Gazetteer, resource, slugify
 
-__all__ = ["Extractor", "Extraction", "Figure"]
+__all__ = ["Extractor", "Extraction", "Figure", "Merge"]
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,15 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Merge:
+    """A discovered name folded into an entity written differently ("Corvine" → Corvine Cell Sciences)."""
+
+    name: str
+    into: str
+    sentence_id: int
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything extracted from a batch of sentences."""
 
@@ -61,6 +70,7 @@ class Extraction:
     relations: tuple[Relation, ...]
     entities: tuple[Entity, ...]  # discovered (not curated) entities
     figures: tuple[Figure, ...] = ()
+    merges: tuple[Merge, ...] = ()
 
 
 @dataclass
@@ -75,6 +85,7 @@ class _M:
     curated: bool = True
     affiliate_of: str | None = None  # set for Y in "X(Y)"
     appositive: bool = False  # inside "X, a Bayer company, …": describes X, fills no slot itself
+    pronoun: bool = False  # "It", "該公司", "the latter" standing for a company named elsewhere
 
 
 # ------------------------------------------------------------------ trigger lexicons (folded text)
@@ -210,8 +221,15 @@ def _hash(*parts: str) -> str:
 class Extractor:
     """Extract mentions, relations, discovered entities and market figures from sentences."""
 
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: Gazetteer, keep_separate: frozenset[str] = frozenset()):
+        """
+        Args:
+            gazetteer: curated entities.
+            keep_separate: discovered names (any script/case) that must not be merged into another entity;
+                this is how a recorded merge is undone (`regenkg unmerge NAME`).
+        """
         self.gazetteer = gazetteer
+        self.keep_separate = frozenset(_fold(n).strip() for n in keep_separate)
         self.matcher = Matcher(gazetteer.surfaces())
         self._types = {iri: e.type for iri, e in gazetteer.entities.items()}
 
@@ -222,6 +240,8 @@ class Extractor:
         relations: dict[tuple[str, str, str, int], Relation] = {}
         discovered: dict[str, Entity] = {}
         figures: list[Figure] = []
+        merges: list[Merge] = []
+        merge_seen: set[tuple[str, str]] = set()
         sents = list(sentences)
         common = frozenset(w for s in sents for w in re.findall(r"\b[a-z][a-z-]+\b", s.text))
         all_ms = [self._mentions(s.text, common) for s in sents]
@@ -233,16 +253,24 @@ class Extractor:
             prev_subject = self._topic(sent.text, ms) or prev_subject
             used = {r.subject for r in rels} | {r.object for r in rels}
             for m in ms:
+                if m.pronoun:
+                    continue
                 if m.curated or m.iri in used:
                     mentions.append(Mention(sent.id, m.start, m.end, m.surface, m.kind, m.iri, m.curated))
                 if not m.curated and m.iri in used and m.iri not in discovered:
                     discovered[m.iri] = self._discovered_entity(m, sent)
+                if not m.curated and not m.pronoun and m.iri in used and m.iri in discovered:
+                    first = next(iter(discovered[m.iri].labels.values()))
+                    if _fold(first) != _fold(m.surface) and (m.surface, m.iri) not in merge_seen:
+                        merge_seen.add((m.surface, m.iri))
+                        merges.append(Merge(m.surface, m.iri, sent.id))
             for rel in rels:
                 key = (rel.subject, rel.predicate, rel.object, rel.sentence_id)
                 if key not in relations or relations[key].confidence < rel.confidence:
                     relations[key] = rel
             figures.extend(self._figures(sent, ms))
-        return Extraction(tuple(mentions), tuple(relations.values()), tuple(discovered.values()), tuple(figures))
+        return Extraction(tuple(mentions), tuple(relations.values()), tuple(discovered.values()), tuple(figures),
+                          tuple(merges))
 
     # -------------------------------------------------------------- mentions
     def _kind(self, iri: str) -> str:
@@ -288,7 +316,8 @@ class Extractor:
         for lm in re.finditer(r"后者|後者|\bthe latter\b", folded):
             prev = [m for m in found if m.kind == COMPANY and m.end <= lm.start() and not m.appositive]
             if prev and free(lm.start(), lm.end()):
-                found.append(_M(lm.start(), lm.end(), prev[-1].iri, COMPANY, lm.group(0), prev[-1].curated))
+                found.append(_M(lm.start(), lm.end(), prev[-1].iri, COMPANY, lm.group(0), prev[-1].curated,
+                                pronoun=True))
         found.sort(key=lambda m: m.start)
         self._mark_affiliates(text, found)
         return found
@@ -362,6 +391,8 @@ class Extractor:
 
     def _discovered_iri(self, name: str) -> str:
         key = _fold(name)
+        if key.strip() in self.keep_separate:
+            return str(resource("company", slugify(key)))  # unmerged: its own IRI, suffixes kept
         key = re.sub(r"[\s,.]+(?:inc|ltd|corp|co|ag|plc|gmbh|sa|nv|kk|llc)\.?$", "", key)
         key = re.sub(r"[\s-]+(?:therapeutics|biotherapeutics|pharmaceuticals?|pharma|biosciences?|biotech|bio)$", "", key)
         for suffix in ("生物科技", "生物技术", "生技", "生医", "公司", "集团"):
@@ -369,8 +400,7 @@ class Extractor:
                 key = key[: -len(suffix)]
         return str(resource("company", slugify(key)))
 
-    @staticmethod
-    def _merge_short_names(all_ms: list[list[_M]]) -> None:
+    def _merge_short_names(self, all_ms: list[list[_M]]) -> None:
         """"Corvine" after "Corvine Cell Sciences" in the same document is the same company."""
         full: dict[str, _M] = {}
         for ms in all_ms:
@@ -379,7 +409,8 @@ class Extractor:
                     full.setdefault(m.surface.split()[0].lower(), m)
         for ms in all_ms:
             for m in ms:
-                if m.kind == COMPANY and not m.curated and " " not in m.surface.strip():
+                if m.kind == COMPANY and not m.curated and " " not in m.surface.strip() \
+                        and _fold(m.surface).strip() not in self.keep_separate:
                     long = full.get(m.surface.lower())
                     if long is not None and long.iri != m.iri:
                         m.iri, m.curated = long.iri, long.curated
@@ -400,7 +431,7 @@ class Extractor:
             return
         pm = _PRONOUN.match(text)
         if pm and not any(m.start < pm.end() for m in ms):
-            ms.insert(0, _M(pm.start(1), pm.end(1), prev.iri, COMPANY, pm.group(1), prev.curated))
+            ms.insert(0, _M(pm.start(1), pm.end(1), prev.iri, COMPANY, pm.group(1), prev.curated, pronoun=True))
 
     def _discovered_entity(self, m: _M, sent: Sentence) -> Entity:
         lang = sent.lang if any("\u4e00" <= c <= "\u9fff" for c in m.surface) else "en"
