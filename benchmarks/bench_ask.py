@@ -163,9 +163,9 @@ def cold(index: Path, runs: int) -> dict:
     env = {**os.environ, "OMP_NUM_THREADS": "2", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
            "TOKENIZERS_PARALLELISM": "false"}
     cli = [str(Path(PY).with_name("regenkg")), "ask", "who develops TCR-T", "--index", str(index)]
-    bare = [PY, "-c", "import sys, torch; torch.set_num_threads(2); "
+    bare = [PY, "-c", ("import sys, torch; torch.set_num_threads(2); "
             "from sentence_transformers import SentenceTransformer; "
-            "m = SentenceTransformer(sys.argv[1], device='cpu'); m.encode(['query: who develops TCR-T'])", folder]
+            "m = SentenceTransformer(sys.argv[1], device='cpu'); m.encode(['query: who develops TCR-T'])"), folder]
     interp = [PY, "-c", "pass"]
     results = {"cli_ask_s": sorted(_wall(cli, env) for _ in range(runs)),
                "bare_torch_st_encode_s": sorted(_wall(bare, env) for _ in range(runs)),
@@ -177,7 +177,7 @@ def cold(index: Path, runs: int) -> dict:
 
 
 def run_phase(name: str, index: Path, extra: list[str] = ()) -> dict:
-    proc = subprocess.run([PY, __file__, "--phase", name, "--index", str(index), *extra], capture_output=True,
+    proc = subprocess.run([PY, __file__, "--phase", name, "--index", str(index), *extra], capture_output=True, check=False,
                           text=True, cwd=ROOT)
     if proc.returncode != 0:
         raise SystemExit(f"phase {name} failed:\n{proc.stderr[-3000:]}")

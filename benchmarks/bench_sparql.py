@@ -40,10 +40,10 @@ import psutil
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_data import N_MODALITIES, N_ROOTS, RES, shape, write_nquads  # noqa: E402
+from gen_data import N_MODALITIES, N_ROOTS, RES, shape, write_nquads
 
-from regenkg.graph.store import merge_default_graph  # noqa: E402
-from regenkg.query.ask import PREFIXES, TEMPLATES  # noqa: E402
+from regenkg.graph.store import merge_default_graph
+from regenkg.query.ask import PREFIXES, TEMPLATES
 
 RESULTS = Path(__file__).resolve().parent / "results" / "sparql.json"
 QUERIES = ("one_hop", "two_hop", "planner")
@@ -108,7 +108,6 @@ def bench_rdflib(path: Path, queries: dict[str, list[str]], budget: float) -> di
     out: dict = {"load_s": round(time.perf_counter() - t0, 2), "rss_delta_mb": round(rss_mb() - before, 1)}
     for kind, qs in queries.items():
         out[kind] = timed(lambda q: sum(1 for _ in ds.query(q)), qs, budget)
-    del ds
     return out
 
 

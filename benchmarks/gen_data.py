@@ -15,7 +15,7 @@ import argparse
 import random
 from pathlib import Path
 
-__all__ = ["DATA", "RKG", "RES", "GRAPH", "N_MODALITIES", "N_ROOTS", "shape", "synthetic", "write_nquads"]
+__all__ = ["DATA", "GRAPH", "N_MODALITIES", "N_ROOTS", "RES", "RKG", "shape", "synthetic", "write_nquads"]
 
 DATA = Path(__file__).resolve().parent / "data"
 RKG = "https://w3id.org/regenkg/ontology#"

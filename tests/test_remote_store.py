@@ -28,8 +28,8 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 # Each is compared as a sorted list of rows (duplicates kept: the merged default graph has set semantics).
 SELECTS = [
     "SELECT ?e ?l WHERE { ?e skos:prefLabel ?l }",
-    "SELECT ?a ?s ?p ?o ?sent ?c WHERE { ?a a rkg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;"
-    " prov:wasDerivedFrom ?sent ; rkg:confidence ?c }",
+    ("SELECT ?a ?s ?p ?o ?sent ?c WHERE { ?a a rkg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;"
+    " prov:wasDerivedFrom ?sent ; rkg:confidence ?c }"),
     "SELECT ?x ?y WHERE { ?x skos:broader* ?y }",
     "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
     "SELECT ?s ?t WHERE { ?s rkg:text ?t FILTER(langMatches(lang(?t), 'zh')) }",
@@ -109,7 +109,7 @@ def remote_kb(pushed, seed_index, seed_kb, settings):
 
 
 def _rows(result) -> list[tuple]:
-    return sorted((tuple(str(row[v]) if row[v] is not None else "" for v in result.variables) for row in result))
+    return sorted(tuple(str(row[v]) if row[v] is not None else "" for v in result.variables) for row in result)
 
 
 # ---------------------------------------------------------------------------------------------- URLs

@@ -37,7 +37,7 @@ import pyoxigraph as ox
 from ..errors import BackendUnavailable, ConfigError, IndexMismatch, QueryError
 from .store import graph_files
 
-__all__ = ["RemoteStore", "Endpoints", "parse_store_url", "push_snapshot", "is_remote_url", "REGENKG_GRAPHS"]
+__all__ = ["REGENKG_GRAPHS", "Endpoints", "RemoteStore", "is_remote_url", "parse_store_url", "push_snapshot"]
 
 logger = logging.getLogger(__name__)
 
@@ -214,7 +214,7 @@ class RemoteStore:
         self._http.send("POST", self.endpoints.update, update.encode("utf-8"),
                         {"Content-Type": "application/sparql-update; charset=utf-8"}, what="update")
 
-    def quads_for_pattern(self, subject: Any = None, predicate: Any = None, object: Any = None,  # noqa: A002
+    def quads_for_pattern(self, subject: Any = None, predicate: Any = None, object: Any = None,
                           graph_name: Any = None) -> Iterator[ox.Quad]:
         """Quads matching a pattern (``None`` = any), fetched with one SELECT.
 

@@ -206,6 +206,7 @@ def _with_parts(tokens: list[str]) -> list[str]:
     for tok in tokens:
         out.append(tok)
         parts = _MIXED.findall(tok)
-        if len(parts) > 1:
+        if len(parts) > 1 and any("\u3400" <= p[0] <= "\u9fff" for p in parts) and any(
+                not "\u3400" <= p[0] <= "\u9fff" for p in parts):
             out.extend(p for p in parts if len(p) > 1)
     return out
