@@ -52,7 +52,9 @@ def section_machine(run: dict | None) -> list[str]:
     lines = [f"- CPU: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GiB RAM; {m['os']}",
              f"- Python {m['python']}; " + ", ".join(f"{k} {val}" for k, val in v.items() if val),
              (f"- OMP_NUM_THREADS={m['omp_num_threads']}; mode **{run['mode']}**, started {run['started_utc']}, "
-             f"total {run['total_s'] / 60:.1f} min"),
+             f"total {run['total_s'] / 60:.1f} min"
+             + (f" (steps re-run afterwards on their own: {', '.join(run['rerun_steps'])})"
+                if run.get("rerun_steps") else "")),
              (f"- Load average before the run: {', '.join(f'{x:.2f}' for x in run['load_average_before'])} "
              "(other jobs on the machine inflate latencies; each step's load is listed below)"), "",
              "| step | seconds | status | load avg (1 min) after |", "|---|---:|---|---:|"]

@@ -148,6 +148,15 @@ def main(argv: list[str] | None = None) -> int:
                               "load_average_after": os.getloadavg()}
         print(f"   {status} in {run['steps'][name]['seconds']} s", flush=True)
     run["total_s"] = round(time.perf_counter() - total, 1)
+    previous = dest / "run.json"
+    if args.only and previous.exists():
+        # A partial re-run keeps the other steps' record (the report then mixes runs: say so).
+        old = json.loads(previous.read_text(encoding="utf-8"))
+        run["steps"] = {**old.get("steps", {}), **run["steps"]}
+        run["total_s"] = round(sum(s["seconds"] for s in run["steps"].values()), 1)
+        run["rerun_steps"] = sorted(set(old.get("rerun_steps", [])) | set(args.only))
+        run["started_utc"] = old.get("started_utc", run["started_utc"])
+        run["load_average_before"] = old.get("load_average_before", run["load_average_before"])
     (dest / "run.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
     from report import write_report
 

@@ -259,3 +259,25 @@ def test_push_without_default_merge(tmp_path, seed_index):
         assert bool(store.query("ASK { ?s ?p ?o }", use_default_graph_as_union=True))
     finally:
         srv.stop()
+
+
+@pytest.mark.parametrize("options", ["", "/?store=none"])
+def test_push_graphs_bigger_than_a_batch(tmp_path, seed_index, seed_kb, monkeypatch, options):
+    """Graphs over the batch size go alone: Graph Store Protocol PUT, or chunked INSERT DATA with store=none."""
+    from regenkg.graph import remote
+
+    monkeypatch.setattr(remote, "_UPDATE_CHUNK", 100)
+    alone = []
+    write = remote._write_graph
+    monkeypatch.setattr(remote, "_write_graph", lambda store, graph, triples, *, replace: (
+        alone.append(len(triples)), write(store, graph, triples, replace=replace)))
+    srv = OxigraphServer(tmp_path / "oxigraph-big")
+    try:
+        url = srv.url + options
+        for _ in range(2):  # the second push replaces what the first wrote
+            push_snapshot(seed_index, url)
+        assert alone and min(alone) >= 100
+        assert set(RemoteStore(url).quads_for_pattern(None, None, None, None)) == set(
+            seed_kb.store.quads_for_pattern(None, None, None, None))
+    finally:
+        srv.stop()

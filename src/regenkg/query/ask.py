@@ -243,8 +243,7 @@ class Planner:
                      if not (self.narrower(iri) - {iri}) & set(facts)}
         iris = list(facts)
         labels = self.labels(iris)
-        if q.intent == "regulation":
-            facts, iris = self._regulation_topic(q, facts, labels)
+
         types = self.types(iris)
         items: list[AnswerItem] = []
         for iri, by_pred in facts.items():
@@ -260,35 +259,46 @@ class Planner:
                 pred = self._enacted(iri) or pred
             items.append(AnswerItem(iri, label, lab, types.get(iri, "Thing"), pred, round(score, 4),
                                     tuple(e for e, _ in ev[: self.max_evidence])))
+        if q.intent == "regulation":
+            items = self._regulation_filter(q, items)
         items.sort(key=lambda a: (-a.score, a.label))
         return Answer(q.text, q.intent, q.entities, tuple(items), plan.sparql, passages, q.lang)
 
-    def _regulation_topic(self, q: Question, facts, labels):
+    def _regulation_filter(self, q: Question, items: list[AnswerItem]) -> list[AnswerItem]:
         """Among candidate regulations keep those the question is about.
 
-        First by topic (a modality named in the question appearing in the regulation's name), then by
-        word/character-pair overlap between the question and the regulation's names and aliases.
+        In order, each step applied only when it keeps something: a year in the question (the enactment
+        date or an evidence sentence has it), the topic (a modality named in the question appears in the
+        regulation's name), then word/character-pair overlap with the regulation's names and aliases.
         """
+        import re as _re
+
         from ..graph.match import fold_aligned
 
-        if q.by_type.get("Regulation") or len(facts) <= 1:
-            return facts, list(facts)
+        if q.by_type.get("Regulation") or len(items) <= 1:
+            return items
+        year = _re.search(r"(?<!\d)(19|20)\d\d(?!\d)", q.text)
+        if year:
+            kept = [i for i in items if year.group(0) in i.relation or any(year.group(0) in e.text for e in i.evidence)]
+            items = kept or items
         topics = q.by_type.get("Modality", ())
-        if topics:
+        if topics and len(items) > 1:
             words = {fold_aligned(v) for lab in self.labels(list(topics)).values() for v in lab.values()}
-            kept = {iri: f for iri, f in facts.items()
-                    if any(w in fold_aligned(v) for v in labels.get(iri, {}).values() for w in words)}
+            kept = [i for i in items if any(w in fold_aligned(v) for v in i.labels.values() for w in words)]
             if kept:
-                return kept, list(kept)
-        qgrams = _grams(fold_aligned(q.text))
-        names = self.names(list(facts))
-        overlap = {iri: len(qgrams & set().union(*(_grams(fold_aligned(n)) for n in names.get(iri, [""]))))
-                   for iri in facts}
-        best = max(overlap.values())
-        if best == 0:
-            return facts, list(facts)
-        kept = {iri: f for iri, f in facts.items() if overlap[iri] == best}
-        return kept, list(kept)
+                return kept
+        if len(items) > 1:
+            qgrams = _grams(fold_aligned(q.text))
+            names = self.names([i.iri for i in items])
+            overlap = {i.iri: len(qgrams & set().union(*(_grams(fold_aligned(n)) for n in names.get(i.iri, [""]))))
+                       for i in items}
+            best = max(overlap.values())
+            if best > 0:
+                items = [i for i in items if overlap[i.iri] == best]
+        # "哪部法律" / "which law": one is asked for; the best-evidenced one answers.
+        if len(items) > 1 and _re.search(r"哪部|哪项|哪一|\bwhich (?:law|act|regulation|rule)\b", fold_aligned(q.text)):
+            items = [max(items, key=lambda i: i.score)]
+        return items
 
     def _enacted(self, iri: str) -> str | None:
         res = self.store.query(PREFIXES + "SELECT ?d WHERE { " + _values("r", [iri]) + " ?r rkg:date ?d } LIMIT 1",
