@@ -80,6 +80,12 @@ def test_english_and_punctuation(tokenizer):
         "u.s",
         "see",
         "contract development and manufacturing organization",
+        # a multi-word phrase also counts as its words, so BM25 matches either
+        "contract",
+        "development",
+        "and",
+        "manufacturing",
+        "organization",
         "cdmo",
     ]
     assert tokenizer.tokenize("iPSCs") == ["ipscs"]  # a user word matches only between word boundaries

@@ -79,7 +79,7 @@ def test_ask_never_raises_on_short_unicode(seed_kb, question):
     assert {e.doc for a in answer.answers for e in a.evidence} <= docs
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=st.one_of(st.text(ANY_CHAR, max_size=30), st.text(TRICKY, max_size=30)))
 def test_search_returns_hits_or_a_query_error(seed_kb, query):
     try:

@@ -127,7 +127,7 @@ def info(index: Path, as_json: bool) -> None:
     """Show documents, sentences per language, entities, triples and vectors of an index."""
     from .kb import KnowledgeBase
 
-    data = KnowledgeBase.open(index, verify=False).info()
+    data = KnowledgeBase.open(index).info()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -156,7 +156,7 @@ def search(query: str, index: Path, k: int, lang: str | None, as_json: bool) -> 
     from .kb import KnowledgeBase
     from .records import hit_to_dict
 
-    kb = KnowledgeBase.open(index, verify=False)
+    kb = KnowledgeBase.open(index)
     hits = kb.search(query, k=k, lang=lang)
     if as_json:
         click.echo(json.dumps({"query": query, "hits": [hit_to_dict(h) for h in hits]}, ensure_ascii=False,
@@ -188,7 +188,7 @@ def ask(question: str, index: Path, as_json: bool, explain: bool) -> None:
     from .kb import KnowledgeBase
     from .records import answer_to_dict
 
-    kb = KnowledgeBase.open(index, verify=False)
+    kb = KnowledgeBase.open(index)
     answer = kb.ask(question)
     if as_json:
         click.echo(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=2))
@@ -240,7 +240,7 @@ def sparql(query: str | None, file: Path | None, index: Path, fmt: str, timeout:
     if not query:
         raise QueryError("give a SPARQL query or --file FILE")
     overrides = {k: v for k, v in (("query_timeout", timeout), ("max_rows", max_rows)) if v is not None}
-    kb = KnowledgeBase.open(index, _settings(None, **overrides), verify=False)
+    kb = KnowledgeBase.open(index, _settings(None, **overrides))
     kb.sparql_workers = 1  # one query, one worker
     accept = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
               "csv": "text/csv", "tsv": "text/tab-separated-values", "ttl": "text/turtle",
@@ -300,7 +300,7 @@ def entity(label: str, index: Path, as_json: bool) -> None:
     """Show an entity (label in any language/script, IRI, or e.g. company/gsk) with its evidence."""
     from .kb import KnowledgeBase
 
-    kb = KnowledgeBase.open(index, verify=False)
+    kb = KnowledgeBase.open(index)
     view = kb.entity(label)
     if view is None:
         raise click.ClickException(f"no entity matches {label!r}")
@@ -341,7 +341,7 @@ def export(index: Path, fmt: str, output: Path) -> None:
     """Write the graph out as Turtle, N-Quads, TriG, GraphML (entities) or CSV (facts)."""
     from .kb import KnowledgeBase
 
-    kb = KnowledgeBase.open(index, verify=False)
+    kb = KnowledgeBase.open(index)
     n = kb.export(output, format=fmt)
     click.echo(f"wrote {n} {'items' if fmt in ('graphml', 'csv') else 'quads'} to {output}")
 

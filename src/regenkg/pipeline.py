@@ -13,6 +13,7 @@ import logging
 import os
 import platform
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,15 @@ from .errors import ConfigError, IndexMismatch, IndexNotFound, IngestError
 from .graph.build import document_quads, ontology_quads, write_nquads
 from .graph.extract import Extractor
 from .graph.ontology import GRAPH_NS, Gazetteer, ontology_dir
-from .index.store import IndexLayout, SentenceTable, new_snapshot, publish, read_manifest, resolve_snapshot
+from .index.store import (
+    IndexLayout,
+    SentenceTable,
+    new_snapshot,
+    publish,
+    read_manifest,
+    resolve_snapshot,
+    verify_checksums,
+)
 from .records import Document, Entity, Sentence, Skipped
 
 __all__ = ["BuildReport", "build_index", "add_documents", "remove_documents", "import_rdf", "unmerge",
@@ -90,10 +99,15 @@ def _ontology_files() -> list[Path]:
 
 
 def _previous(index: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The previous snapshot, only if it is intact: nothing is reused from a damaged or foreign index."""
     try:
         snap = resolve_snapshot(index)
-        return snap, read_manifest(snap)
-    except (IndexNotFound, IndexMismatch):
+        manifest = read_manifest(snap)
+        verify_checksums(snap, manifest)
+        return snap, manifest
+    except (IndexNotFound, IndexMismatch) as exc:
+        if not isinstance(exc, IndexNotFound):
+            logger.warning("previous index not reused (%s); building from scratch", exc)
         return None
 
 
@@ -309,7 +323,7 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
                 vecs = old_vecs.vectors(np.asarray(same, dtype=np.int64))
                 reuse = dict(zip(same, vecs))
             removed = max(0, old_count - len(same))
-        except (IndexMismatch, OSError, ValueError) as exc:  # a damaged old index is rebuilt, not fatal
+        except (IndexMismatch, OSError, ValueError, sqlite3.DatabaseError) as exc:  # rebuilt, not fatal
             logger.warning("previous index not reusable (%s); embedding everything", exc)
     todo = [s for s in sentences if s.id not in reuse]
     known_dim = prev[1].get("dimension") if prev and prev[1].get("model") == settings.model else None

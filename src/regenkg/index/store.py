@@ -78,8 +78,10 @@ def resolve_snapshot(index: str | Path) -> Path:
 def read_manifest(snapshot: Path) -> dict[str, Any]:
     try:
         data = json.loads((snapshot / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ValueError covers JSON and UTF-8 decoding errors
         raise IndexMismatch(f"cannot read {snapshot / MANIFEST}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise IndexMismatch(f"{snapshot / MANIFEST} is not a regenkg manifest (not a JSON object)")
     if data.get("format") != FORMAT_VERSION:
         raise IndexMismatch(f"{snapshot} has index format {data.get('format')!r}; this regenkg reads "
                             f"format {FORMAT_VERSION}: rebuild it with `regenkg build`")
@@ -119,7 +121,8 @@ def new_snapshot(index: str | Path) -> Path:
     index = Path(index)
     base = _snapshots_dir(index)
     base.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+    # Names sort by creation time (pruning keeps the newest), to the nanosecond.
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 10**9:09d}-{os.getpid()}"
     path = base / stamp
     path.mkdir()
     (path / "graph").mkdir()

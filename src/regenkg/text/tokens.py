@@ -197,7 +197,7 @@ _MIXED = re.compile(r"[a-z0-9γδαβ][a-z0-9γδαβ.+-]*|[\u3400-\u9fff]+")
 
 
 def _with_parts(tokens: list[str]) -> list[str]:
-    """Add the Latin and Han parts of mixed words ("tcr-t细胞疗法" → also "tcr-t", "细胞疗法").
+    """Add the parts of compound words ("tcr-t细胞疗法" → also "tcr-t", "细胞疗法"; "car-t cell" → "car-t", "cell").
 
     A user-dictionary word keeps its whole form, and its parts let an English sentence that says only
     "TCR-T" match a Chinese question about "TCR-T細胞療法" (and the reverse).
@@ -205,6 +205,10 @@ def _with_parts(tokens: list[str]) -> list[str]:
     out: list[str] = []
     for tok in tokens:
         out.append(tok)
+        if " " in tok:
+            # A multi-word dictionary phrase ("tcr-t cell therapy") also counts as its words.
+            out.extend(w for w in tok.split() if len(w) > 1)
+            continue
         parts = _MIXED.findall(tok)
         if len(parts) > 1 and any("\u3400" <= p[0] <= "\u9fff" for p in parts) and any(
                 not "\u3400" <= p[0] <= "\u9fff" for p in parts):
