@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import os
 import subprocess
 import sys
 import time
@@ -281,3 +282,24 @@ def test_push_graphs_bigger_than_a_batch(tmp_path, seed_index, seed_kb, monkeypa
             seed_kb.store.quads_for_pattern(None, None, None, None))
     finally:
         srv.stop()
+
+
+def test_cli_push_then_ask_and_serve_api_on_the_remote_store(server, seed_index):
+    """`regenkg push --store URL` then `regenkg ask --store URL` gives the embedded store's answer."""
+    import json as _json
+
+    env = dict(os.environ)
+    env.pop("REGENKG_STORE", None)
+    base = [sys.executable, "-m", "regenkg.cli"]
+    pushed_out = subprocess.run([*base, "push", "--store", server.url, "--index", str(seed_index)],
+                                capture_output=True, text=True, env=env, timeout=600)
+    assert pushed_out.returncode == 0, pushed_out.stderr
+    local = _json.loads(subprocess.run([*base, "ask", "誰在開發TCR-T", "--index", str(seed_index), "--json"],
+                                       capture_output=True, text=True, env=env, timeout=600).stdout)
+    remote = _json.loads(subprocess.run([*base, "ask", "誰在開發TCR-T", "--index", str(seed_index), "--json",
+                                         "--store", server.url], capture_output=True, text=True, env=env,
+                                        timeout=600).stdout)
+    assert {a["iri"] for a in remote["answers"]} == {a["iri"] for a in local["answers"]} != set()
+    bad = subprocess.run([*base, "ask", "x", "--index", str(seed_index), "--store", "ftp://nowhere"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr

@@ -59,6 +59,25 @@ def index_option(fn):
                         type=click.Path(path_type=Path), help="Index directory.")(fn)
 
 
+def store_option(fn):
+    """``--store URL``: query the graph in an external SPARQL 1.1 store instead of in memory."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value:
+            from .graph.remote import parse_store_url
+
+            try:
+                parse_store_url(value)  # a bad URL is a clear error here, not later
+            except RegenkgError as exc:
+                raise click.BadParameter(str(exc), param=param) from None
+            os.environ["REGENKG_STORE"] = value  # read by Settings.load(), also in server workers
+        return value
+
+    return click.option("--store", default=None, expose_value=False, callback=remember,
+                        help="Graph in an external SPARQL store, e.g. sparql+http://127.0.0.1:7878 "
+                             "(load it first with `regenkg push`).")(fn)
+
+
 def settings_options(fn):
     fn = click.option("--config", "config", type=click.Path(path_type=Path), default=None,
                       help="Settings file (TOML); REGENKG_* environment variables override it.")(fn)
@@ -150,6 +169,7 @@ def info(index: Path, as_json: bool) -> None:
 @click.option("--lang", type=click.Choice(["en", "zh", "zh-Hant", "zh-Hans"]), default=None,
               help="Only sentences in this language.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@store_option
 @handle_errors
 def search(query: str, index: Path, k: int, lang: str | None, as_json: bool) -> None:
     """Hybrid (dense + BM25) sentence search across English and Chinese."""
@@ -179,6 +199,7 @@ def search(query: str, index: Path, k: int, lang: str | None, as_json: bool) -> 
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--explain", is_flag=True, help="Also print the SPARQL that ran.")
+@store_option
 @handle_errors
 def ask(question: str, index: Path, as_json: bool, explain: bool) -> None:
     """Answer a question from the graph, with the sentences that prove each answer.
@@ -295,6 +316,7 @@ def _term_text(term: Any) -> str:
 @click.argument("label")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@store_option
 @handle_errors
 def entity(label: str, index: Path, as_json: bool) -> None:
     """Show an entity (label in any language/script, IRI, or e.g. company/gsk) with its evidence."""
@@ -316,6 +338,23 @@ def entity(label: str, index: Path, as_json: bool) -> None:
         out.print(f"  {arrow} {rel['predicate']} {other}")
         for ev in rel["evidence"][:1]:
             out.print(f"      “{ev['text']}” — {ev['title']}")
+
+
+@main.command()
+@click.option("--store", "store", required=True, help="Target store, e.g. sparql+http://127.0.0.1:7878")
+@index_option
+@handle_errors
+def push(store: str, index: Path) -> None:
+    """Load the index's graph into an external SPARQL 1.1 store (oxigraph serve, Virtuoso).
+
+    Each document graph is replaced through the Graph Store Protocol (or SPARQL Update); afterwards
+    `regenkg ask/serve --store URL` query that store.
+    """
+    from .graph.remote import push_snapshot
+    from .index.store import resolve_snapshot
+
+    n = push_snapshot(resolve_snapshot(index), store)
+    click.echo(f"pushed {n} quads from {index} to {store}")
 
 
 @main.command(name="import")
@@ -395,6 +434,7 @@ def unmerge(names: tuple[str, ...], index: Path) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Per-query timeout (s).")
 @click.option("--max-rows", default=10_000, show_default=True, type=int, help="Row cap per query.")
+@store_option
 @handle_errors
 def serve(index: Path, host: str, port: int, timeout: float, max_rows: int) -> None:
     """Serve the SPARQL 1.1 endpoint, JSON API and web explorer."""

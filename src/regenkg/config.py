@@ -46,6 +46,9 @@ class Settings:
     query_timeout: float = 10.0
     max_rows: int = 10_000
     max_sentence_chars: int = 400
+    # Where the graph is queried: "" = in memory from the snapshot; "sparql+http://host:port" = an external
+    # SPARQL 1.1 store loaded with `regenkg push` (oxigraph serve, Virtuoso, …).
+    store: str = ""
     namespace: str = "https://w3id.org/regenkg/ontology#"
     resource_namespace: str = "https://w3id.org/regenkg/id/"
 

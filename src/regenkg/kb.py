@@ -122,7 +122,12 @@ class KnowledgeBase:
     # ------------------------------------------------------------------ components (loaded on first use)
     @cached_property
     def store(self):
-        """The in-memory Oxigraph store (pyoxigraph) holding every named graph of the snapshot."""
+        """The graph store: in-memory Oxigraph (pyoxigraph) holding every named graph of the snapshot, or
+        a :class:`~regenkg.graph.remote.RemoteStore` when ``settings.store`` names an external SPARQL store."""
+        if self.settings.store:
+            from .graph.remote import RemoteStore
+
+            return RemoteStore(self.settings.store)
         from .graph.store import load_store
 
         return load_store(self.snapshot)
