@@ -231,12 +231,17 @@ def section_faiss(d: dict | None, sweep: dict | None, folder: Path) -> list[str]
             rec = sweep.get("recommended_nprobe")
             lines += [f"Recommended `ivf_nprobe` (smallest meeting the goal on every data set): **{rec}**." if rec
                       else "No nprobe tried meets the goal on every data set.", ""]
+        lines += [("Both sets are synthetic mixtures of Gaussians. Uniform random vectors (`bench_faiss.py --data random`, "
+                  "no structure at all) are IVF's worst case: recall@10 falls below 0.1 at 1 M with nprobe 16. Real "
+                  "sentence embeddings lie in between; single-query latency hardly changes from nprobe 16 to 64 (the "
+                  "scan of the coarse centroids dominates), only batch throughput does."), ""]
         ax.axhline(goal, color="grey", linestyle="--", linewidth=1)
         ax.set_xlabel("nprobe")
         ax.set_ylabel("recall@10")
         ax2.set_ylabel("p50 ms (one query)")
         ax.set_title(f"IVF at {sweeps[0]['n']:,} vectors", fontsize=10)
-        fig.legend(fontsize=6, loc="lower right")
+        handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+        ax.legend(handles=handles, fontsize=6, loc="center")
         lines += [f"![faiss]({_save(fig, folder, 'fig_faiss_nprobe.png')})"]
     return lines + [""] if len(lines) > 2 else []
 

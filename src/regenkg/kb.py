@@ -135,6 +135,11 @@ class KnowledgeBase:
     @cached_property
     def graph(self):
         """An rdflib ``Dataset`` over :attr:`store` (default graph = union of all graphs)."""
+        if self.settings.store:
+            from .errors import BackendUnavailable
+
+            raise BackendUnavailable("kb.graph (rdflib) needs the embedded store; with an external store "
+                                     "query it with SPARQL (kb.store.query) instead")
         from .graph.store import as_dataset
 
         return as_dataset(self.store)

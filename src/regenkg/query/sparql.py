@@ -144,7 +144,7 @@ class QueryInfo:
 
 
 def _unescape_codepoints(text: str) -> str:
-    # SPARQL 1.1 §19.2 lets \uXXXX escapes stand for any character before parsing; undo them first so
+    # SPARQL 1.1 §19.2 lets \u/\U hex escapes stand for any character before parsing; undo them first so
     # "\u0053ERVICE" cannot slip past the keyword check.
     def replace(match: re.Match[str]) -> str:
         code = int(match.group(1) or match.group(2), 16)
