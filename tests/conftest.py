@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -76,3 +82,45 @@ def corpus_kb(corpus_index, settings):
     kb = KnowledgeBase.open(corpus_index, settings)
     yield kb
     kb.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    url: str
+    proc: subprocess.Popen
+
+
+@contextmanager
+def running_server(args: list[str], *, wait: float = 120.0) -> Iterator[RunningServer]:
+    """Start ``python <args> --port N`` (regenkg.server or regenkg.cli serve), wait for /health, yield it."""
+    import httpx
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, *args, "--port", str(port)], env=dict(os.environ))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"server {' '.join(args)} did not start")
+            time.sleep(0.2)
+        yield RunningServer(base, proc)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
+from conftest import running_server
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -27,24 +18,8 @@ def server(seed_index):
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (make install-dev installs Debian's chromium when run as root)")
     pytest.importorskip("playwright.sync_api", reason="playwright (dev extra) is not installed")
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "regenkg.cli", "serve", "--index", str(seed_index),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env=dict(os.environ))
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("regenkg serve did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with running_server(["-m", "regenkg.cli", "serve", "--index", str(seed_index)]) as srv:
+        yield srv.url
 
 
 def test_web_page_end_to_end(server, tmp_path: Path):

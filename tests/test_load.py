@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
@@ -13,18 +9,14 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from conftest import running_server
+
 psutil = pytest.importorskip("psutil")
 
 ONE_HOP = ("PREFIX rkg: <https://w3id.org/regenkg/ontology#> SELECT ?c WHERE { ?c rkg:develops "
            "<https://w3id.org/regenkg/id/modality/tcr-t> }")
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 REQUESTS = 240
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _rss(proc: psutil.Process) -> int:
@@ -38,20 +30,9 @@ def _rss(proc: psutil.Process) -> int:
 
 
 def test_bounded_load_with_one_runaway_query(seed_index):
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "regenkg.cli", "serve", "--index", str(seed_index),
-                               "--port", str(port), "--timeout", "3"], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env=dict(os.environ))
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        proc = psutil.Process(server.pid)
+    with running_server(["-m", "regenkg.cli", "serve", "--index", str(seed_index), "--timeout", "3"]) as srv:
+        url = srv.url
+        proc = psutil.Process(srv.proc.pid)
         plan = [("sparql", ONE_HOP)] * REQUESTS
         for i in range(0, REQUESTS, 40):
             plan[i] = ("ask", "誰在開發TCR-T")
@@ -83,6 +64,3 @@ def test_bounded_load_with_one_runaway_query(seed_index):
         started = time.monotonic()
         assert httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=5).status_code == 200
         assert time.monotonic() - started < 1.5
-    finally:
-        server.terminate()
-        server.wait(15)

@@ -7,9 +7,6 @@ was handed, so every test ends by asserting it recorded none.
 from __future__ import annotations
 
 import http.server
-import socket
-import subprocess
-import sys
 import threading
 import time
 import unicodedata
@@ -18,6 +15,8 @@ import httpx
 import psutil
 import pyoxigraph as ox
 import pytest
+
+from conftest import running_server
 
 TIMEOUT = 2.0
 MAX_ROWS = 100
@@ -76,10 +75,6 @@ def _quads() -> list[ox.Quad]:
     return quads
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -87,30 +82,9 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     snapshot = tmp_path_factory.mktemp("sec") / "snapshot"
     (snapshot / "graph").mkdir(parents=True)
     ox.serialize(_quads(), str(snapshot / "graph" / "doc-test.nq"), ox.RdfFormat.N_QUADS)
-    port = _free_port()
-    proc = subprocess.Popen([
-        sys.executable, "-m", "regenkg.server", str(snapshot), "--port", str(port), "--timeout", str(TIMEOUT),
-        "--max-rows", str(MAX_ROWS), "--max-body", str(MAX_BODY), "--workers", "2",
-    ])
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("regenkg server did not start")
-            time.sleep(0.2)
-        yield {"base": base, "proc": proc}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with running_server(["-m", "regenkg.server", str(snapshot), "--timeout", str(TIMEOUT),
+        "--max-rows", str(MAX_ROWS), "--max-body", str(MAX_BODY), "--workers", "2",]) as srv:
+        yield {"base": srv.url, "proc": srv.proc}
 
 
 def _get(server: dict, query: str, **kw: object) -> httpx.Response:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
+
+from conftest import running_server
 from starlette.testclient import TestClient
 
 from regenkg.server import create_app
@@ -126,26 +123,8 @@ def test_api_entity(kb_client: TestClient) -> None:
 
 @pytest.fixture(scope="module")
 def endpoint(snapshot: Path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "regenkg.server", str(snapshot), "--port", str(port)])
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("regenkg server did not start")
-            time.sleep(0.2)
-        yield f"{base}/sparql"
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with running_server(["-m", "regenkg.server", str(snapshot)]) as srv:
+        yield f"{srv.url}/sparql"
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])

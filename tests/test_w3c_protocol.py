@@ -8,16 +8,14 @@ unchanged.
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
+
+from conftest import running_server
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PROTOCOL = SHARED / "w3c" / "protocol"
@@ -33,10 +31,6 @@ def _tests() -> list[dict]:
     return json.loads((PROTOCOL / "protocol-tests.json").read_text(encoding="utf-8"))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _write_snapshot(root: Path) -> Path:
@@ -55,29 +49,8 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     if not PROTOCOL.is_dir():
         pytest.skip("../shared not present (user clone)")
     snapshot = _write_snapshot(tmp_path_factory.mktemp("w3c"))
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "regenkg.server", str(snapshot), "--port", str(port), "--timeout", "2"],
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("regenkg server did not start")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with running_server(["-m", "regenkg.server", str(snapshot), "--timeout", "2"]) as srv:
+        yield srv.url
 
 
 def _send(base: str, req: dict) -> httpx.Response:
