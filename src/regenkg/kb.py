@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from .config import DEFAULT_INDEX, Settings
-from .errors import ConfigError, IndexMismatch, QueryError
+from .errors import IndexMismatch, QueryError
 from .index.store import IndexLayout, SentenceTable, read_manifest, resolve_snapshot, verify_checksums
-from .records import Answer, Evidence, Hit
+from .records import Answer, Evidence, Hit, pick_label
 
 __all__ = ["KnowledgeBase", "EntityView", "SearchResults", "MAX_QUERY_CHARS", "MAX_K"]
 
@@ -57,8 +57,6 @@ class EntityView:
     aliases: tuple[str, ...] = field(default=())
 
     def label(self, lang: str = "en") -> str:
-        from .query.ask import pick_label
-
         return pick_label(self.labels, lang, self.iri)
 
     def to_dict(self) -> dict[str, Any]:
@@ -516,9 +514,3 @@ def _group(lang: str) -> str:
 
 def _r(x: float | None) -> float | None:
     return None if x is None else round(float(x), 6)
-
-
-def _check_index_arg(index: Any) -> Path:
-    if not isinstance(index, (str, os.PathLike)):
-        raise ConfigError(f"--index must be a path, got {index!r}")
-    return Path(index)

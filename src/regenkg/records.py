@@ -23,9 +23,26 @@ __all__ = [
     "AnswerItem",
     "Answer",
     "sentence_id",
+    "pick_label",
 ]
 
 Lang = Literal["en", "zh-Hant", "zh-Hans"]
+
+
+_FALLBACK = {"en": ("en", "zh-Hant", "zh-Hans"), "zh-Hant": ("zh-Hant", "zh-Hans", "en"),
+             "zh-Hans": ("zh-Hans", "zh-Hant", "en")}
+
+
+def pick_label(labels: dict[str, str], lang: str, iri: str = "") -> str:
+    """The label in ``lang``, else the other Chinese script, else any; never empty.
+
+    >>> pick_label({"en": "Novartis", "zh-Hant": "諾華"}, "zh-Hans")
+    '諾華'
+    """
+    for key in _FALLBACK.get(lang, (lang, "en", "zh-Hant", "zh-Hans")):
+        if labels.get(key):
+            return labels[key]
+    return next(iter(labels.values()), iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1])
 
 
 def sentence_id(doc_id: str, n: int) -> int:
@@ -113,12 +130,7 @@ class Entity:
 
     def label(self, lang: str = "en") -> str:
         """Best label for ``lang`` (falls back across scripts, then to any label)."""
-        order = {"en": ("en", "zh-Hant", "zh-Hans"), "zh-Hant": ("zh-Hant", "zh-Hans", "en"),
-                 "zh-Hans": ("zh-Hans", "zh-Hant", "en")}.get(lang, (lang, "en", "zh-Hant", "zh-Hans"))
-        for key in order:
-            if self.labels.get(key):
-                return self.labels[key]
-        return next(iter(self.labels.values()), self.iri.rsplit("/", 1)[-1])
+        return pick_label(self.labels, lang, self.iri)
 
 
 @dataclass(frozen=True)

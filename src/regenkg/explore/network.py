@@ -20,6 +20,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import ConfigError, QueryError
+from ..records import pick_label
 
 __all__ = [
     "DEAL_RELATIONS",
@@ -42,8 +43,6 @@ LANGS = ("en", "zh-Hant", "zh-Hans")
 DEAL_RELATIONS = ("partneredWith", "acquired", "hasAffiliate", "licensedFrom")
 
 _RKG = "https://w3id.org/regenkg/ontology#"
-_FALLBACK = {"en": ("en", "zh-Hant", "zh-Hans"), "zh-Hant": ("zh-Hant", "zh-Hans", "en"),
-             "zh-Hans": ("zh-Hans", "zh-Hant", "en")}
 _FACTS = """PREFIX rkg: <https://w3id.org/regenkg/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -78,14 +77,6 @@ def _check(kind: str | None = None, lang: str | None = None) -> None:
 def _norm_lang(tag: str | None) -> str:
     tag = tag or "en"
     return {"zh-hant": "zh-Hant", "zh-hans": "zh-Hans", "zh-tw": "zh-Hant", "zh-cn": "zh-Hans"}.get(tag.lower(), tag)
-
-
-def pick_label(labels: dict[str, str], lang: str, iri: str = "") -> str:
-    """The label for ``lang``, falling back across scripts, then to the IRI's last segment."""
-    for key in _FALLBACK.get(lang, (lang, *LANGS)):
-        if labels.get(key):
-            return labels[key]
-    return next(iter(labels.values()), iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1])
 
 
 def _all_labels(kb: Any) -> dict[str, dict[str, str]]:

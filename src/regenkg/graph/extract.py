@@ -23,7 +23,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..records import Entity, Mention, Relation, Sentence
 from .match import Matcher, fold_aligned

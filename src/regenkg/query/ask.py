@@ -11,7 +11,7 @@ import numpy as np
 import pyoxigraph
 
 from ..graph.ontology import RES, RKG
-from ..records import Answer, AnswerItem, Evidence, Hit
+from ..records import Answer, AnswerItem, Evidence, Hit, pick_label
 from .understand import Question
 
 __all__ = ["Planner", "Plan", "TEMPLATES", "PREFIXES", "pick_label"]
@@ -136,18 +136,6 @@ def countries_of(t: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
 def _values(var: str, terms: Sequence[str]) -> str:
     # Terms are IRIs from our own gazetteer, serialised by pyoxigraph (which validates and escapes them).
     return f"VALUES ?{var} {{ {' '.join(str(pyoxigraph.NamedNode(t)) for t in terms)} }}"
-
-
-_FALLBACK = {"en": ("en", "zh-Hant", "zh-Hans"), "zh-Hant": ("zh-Hant", "zh-Hans", "en"),
-             "zh-Hans": ("zh-Hans", "zh-Hant", "en")}
-
-
-def pick_label(labels: dict[str, str], lang: str, iri: str = "") -> str:
-    """The label in the asker's script, else the other script, else any; never empty."""
-    for key in _FALLBACK.get(lang, ("en", "zh-Hant", "zh-Hans")):
-        if labels.get(key):
-            return labels[key]
-    return next(iter(labels.values()), iri.rsplit("/", 1)[-1])
 
 
 class Planner:
