@@ -622,6 +622,10 @@ class SparqlEngine:
                 self._all.add(worker)
             try:
                 worker.wait_ready(_STARTUP_TIMEOUT)
+            except (OSError, ValueError, EOFError):
+                # The engine was closed (its pipes too) while this worker was starting: nothing to report.
+                worker.kill()
+                return
             except RegenkgError as exc:
                 with self._lock:
                     self._all.discard(worker)
