@@ -48,7 +48,16 @@ demo: install
 test: install-dev
 	$(PY) -m pytest -q
 
-bench: install-dev
+$(VENV)/.installed-bench: $(VENV)/.installed-dev pyproject.toml
+	$(PIP) install --quiet -e ".[server,notebook,dev,bench]"
+	# The endpoint benchmark loads the servers with Debian's wrk (a C load generator, so the client does
+	# not compete with the servers for the 2 cores the way a Python client does).
+	@if ! command -v wrk >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) \
+	  || echo "could not install wrk: the server benchmark falls back to a Python client"; fi
+	touch $@
+
+bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/run_all.py
 
 clean-index:

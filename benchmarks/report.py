@@ -172,22 +172,33 @@ def section_sparql(d: dict | None, folder: Path) -> list[str]:
     return lines
 
 
+SERVER_NAMES = {"regenkg": "`regenkg serve`", "oxigraph": "`oxigraph serve-read-only`",
+                "rdflib_endpoint": "rdflib-endpoint"}
+
+
 def section_server(d: dict | None, folder: Path) -> list[str]:
-    if not d or not d.get("regenkg"):
+    if not d or not d.get("runs"):
         return []
-    r, o = d["regenkg"], d.get("oxigraph")
-    lines = ["## SPARQL over HTTP", "", (f"{d['requests']} requests ({d['query_mix']}), {d['concurrency']} client "
-             f"threads, {d['triples']:,} triples."), "", "| server | req/s | p50 ms | p95 ms | errors |",
-             "|---|---:|---:|---:|---:|",
-             (f"| `regenkg serve` ({r.get('workers')} workers) | {r['req_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
-             f"{r['errors']} |")]
-    if o:
-        lines.append(f"| `oxigraph serve-read-only` | {o['req_per_s']} | {o['p50_ms']} | {o['p95_ms']} | {o['errors']} |")
-        lines += ["", (f"Throughput ratio regenkg / oxigraph: {_ratio(r['req_per_s'], o['req_per_s'])} (regenkg adds "
-                  "query sealing, worker processes that can be killed on timeout, and row limits).")]
-        fig, ax = plt.subplots(figsize=(5, 3))
-        _bars(ax, ["regenkg serve", "oxigraph serve"], [r["req_per_s"], o["req_per_s"]], "SPARQL HTTP throughput",
-              "requests / s")
+    lines = ["## SPARQL over HTTP", "",
+             (f"{d['triples']:,} triples, query mix {d['query_mix']}; load: {d['client']}, loopback; "
+              f"`regenkg serve` with {d['regenkg_workers']} processes."), "",
+             "| connections | server | req/s | p50 ms | p99 ms | errors |", "|---:|---|---:|---:|---:|---:|"]
+    for run in d["runs"]:
+        for key, name in SERVER_NAMES.items():
+            if key in run:
+                r = run[key]
+                lines.append(f"| {run['concurrency']} | {name} | {r['req_per_s']} | {r['p50_ms']} | {r['p99_ms']} | "
+                             f"{r['errors']} |")
+    lines.append("")
+    for run in d["runs"]:
+        lines.append(f"- {run['concurrency']} connection(s): regenkg / oxigraph "
+                     f"**{run.get('ratio_over_oxigraph', '–')}×** (goal ≥ 0.9×), regenkg / rdflib-endpoint "
+                     f"**{run.get('ratio_over_rdflib_endpoint', '–')}×** (goal ≥ 10×).")
+    names = [k for k in SERVER_NAMES if k in d["runs"][-1]]
+    if names:
+        fig, ax = plt.subplots(figsize=(5.5, 3.2))
+        _bars(ax, [SERVER_NAMES[k].strip("`") for k in names], [d["runs"][-1][k]["req_per_s"] for k in names],
+              f"SPARQL HTTP throughput, {d['runs'][-1]['concurrency']} connections", "requests / s")
         lines += ["", f"![server]({_save(fig, folder, 'fig_server.png')})"]
     return lines + [""]
 

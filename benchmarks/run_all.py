@@ -6,7 +6,7 @@ Steps (each a subprocess, so one failing does not stop the others; its log goes 
 2. bench_ask.py     — build/open/ask/search on corpus/, cold CLI vs bare torch+model, peak memory;
 3. bench_sparql.py  — 1-hop/2-hop/planner queries at 10 k/100 k/1 M triples: pyoxigraph, rdflib,
    SparqlEngine, oxigraph serve via RemoteStore;
-4. bench_server.py  — HTTP: `regenkg serve` vs `oxigraph serve-read-only`;
+4. bench_server.py  — HTTP under wrk: `regenkg serve` vs `oxigraph serve-read-only` and rdflib-endpoint;
 5. bench_faiss.py --data clustered — recall/latency, flat vs IVF, 10 k and 100 k;
 6. the IVF nprobe sweep (this file) — recall@10 and latency at 1 M clustered vectors for nprobe 16/64/128;
 7. report.py        — REPORT.md + PNG figures.
@@ -40,8 +40,8 @@ STEPS: dict[str, tuple[list[str] | None, list[str] | None]] = {
             ["bench_ask.py", "--questions", "8", "--cold-runs", "1"]),
     "sparql": (["bench_sparql.py", "--sizes", "10000", "100000", "1000000", "--reps", "50", "--budget", "30"],
                ["bench_sparql.py", "--sizes", "10000", "--reps", "10", "--budget", "5"]),
-    "server": (["bench_server.py", "--triples", "100000", "--requests", "2000"],
-               ["bench_server.py", "--triples", "10000", "--requests", "200"]),
+    "server": (["bench_server.py", "--triples", "100000", "--concurrency", "1", "8", "--seconds", "10"],
+               ["bench_server.py", "--triples", "10000", "--concurrency", "4", "--seconds", "2", "--no-rdflib"]),
     "faiss": (["bench_faiss.py", "--data", "clustered", "--max", "100000", "--queries", "200"],
               ["bench_faiss.py", "--data", "clustered", "--max", "10000", "--queries", "50"]),
     "nprobe": (None, None),

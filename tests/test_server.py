@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,7 +39,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(snapshot: Path):
-    with TestClient(create_app(snapshot, timeout=5, workers=1)) as test_client:
+    with TestClient(create_app(snapshot, timeout=5)) as test_client:
         yield test_client
 
 
@@ -89,7 +91,7 @@ def test_api_parameter_errors_are_json_4xx(client: TestClient) -> None:
 @pytest.fixture(scope="module")
 def kb_client(seed_index):
     """The JSON API over an index built from the seed article (skips without ../shared)."""
-    with TestClient(create_app(seed_index, timeout=10, workers=1)) as test_client:
+    with TestClient(create_app(seed_index, timeout=10)) as test_client:
         yield test_client
 
 
@@ -150,3 +152,12 @@ def test_sparqlwrapper(endpoint: str, method: str) -> None:
         converted = client.query().convert()
         graph = converted if isinstance(converted, Graph) else Graph().parse(data=converted, format="turtle")
         assert len(graph) == 3
+
+
+def test_serve_refuses_an_unloadable_index(tmp_path: Path) -> None:
+    (tmp_path / "graph").mkdir()
+    (tmp_path / "graph" / "doc-x.nq").write_text("<not n-quads\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "regenkg.server", str(tmp_path), "--port", "0"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "could not start" in done.stderr and "doc-x.nq" in done.stderr

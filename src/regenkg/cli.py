@@ -434,9 +434,11 @@ def unmerge(names: tuple[str, ...], index: Path) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Per-query timeout (s).")
 @click.option("--max-rows", default=10_000, show_default=True, type=int, help="Row cap per query.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Server processes (each holds the graph; one that hits a timeout is replaced).")
 @store_option
 @handle_errors
-def serve(index: Path, host: str, port: int, timeout: float, max_rows: int) -> None:
+def serve(index: Path, host: str, port: int, timeout: float, max_rows: int, workers: int) -> None:
     """Serve the SPARQL 1.1 endpoint, JSON API and web explorer."""
     try:
         from .server import serve as run
@@ -444,7 +446,7 @@ def serve(index: Path, host: str, port: int, timeout: float, max_rows: int) -> N
         from .errors import BackendUnavailable
 
         raise BackendUnavailable(f'the server needs extra packages: pip install "regenkg[server]" ({exc})') from None
-    run(index, host=host, port=port, timeout=timeout, max_rows=max_rows)
+    run(index, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers)
 
 
 if __name__ == "__main__":  # pragma: no cover

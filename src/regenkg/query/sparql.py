@@ -52,9 +52,11 @@ from . import results as fmt
 
 __all__ = [
     "MAX_NESTING",
+    "MODEL_LOAD_ALLOWANCE",
     "SENTENCE_PREFIX",
     "SIMILARITY",
     "EngineBusy",
+    "LocalSparql",
     "NotAcceptable",
     "QueryInfo",
     "QueryTimeout",
@@ -70,7 +72,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 SIMILARITY = "https://w3id.org/regenkg/ontology#similarity"
-_MODEL_LOAD_ALLOWANCE = 120.0
+MODEL_LOAD_ALLOWANCE = 120.0
 SENTENCE_PREFIX = "https://w3id.org/regenkg/id/sentence/"
 MAX_NESTING = 30
 _XSD_DOUBLE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")
@@ -343,6 +345,10 @@ class _Similarity:
         self._embedder: Any = None
         self._queries: dict[str, Any] = {}
 
+    @property
+    def loaded(self) -> bool:
+        return self._embedder is not None
+
     def _setup(self) -> None:
         import numpy as np
 
@@ -452,24 +458,151 @@ def _merge_default(store: ox.Store) -> None:
     merge_default_graph(store)
 
 
+def _make_request(
+    query: str,
+    max_rows: int,
+    *,
+    accept: str | None,
+    default_graph_uris: Iterable[str],
+    named_graph_uris: Iterable[str],
+    base_iri: str | None,
+    format_hint: str | None,
+) -> dict[str, Any]:
+    """Check ``query`` (sealing rules) and package it for :func:`_run_query`."""
+    return {
+        "query": query,
+        "info": inspect_query(query),
+        "accept": accept,
+        "hint": format_hint,
+        "default_graph_uris": list(default_graph_uris),
+        "named_graph_uris": list(named_graph_uris),
+        "base_iri": base_iri,
+        "max_rows": max_rows,
+    }
+
+
+def _make_result(answer: tuple[Any, ...], started: float) -> SparqlResult:
+    kind, media_type, body, truncated, count, variables = answer
+    return SparqlResult(
+        kind=kind,
+        media_type=media_type,
+        body=body,
+        truncated=truncated,
+        row_count=count,
+        variables=tuple(variables),
+        elapsed=time.monotonic() - started,
+    )
+
+
+class LocalSparql:
+    """Read-only SPARQL over a snapshot in this process: the checks, limits and formats of
+    :class:`SparqlEngine` without its worker processes.
+
+    Nothing here can stop a query that runs too long: :meth:`run` is meant for a thread whose caller gives
+    up after its time limit and then ends the whole process (the server does this, and its supervisor
+    starts a fresh process; :class:`SparqlEngine` does it with worker processes). Queries may run on
+    several threads at once: the store is thread-safe and pyoxigraph releases the GIL while evaluating.
+
+    Args:
+        snapshot: index snapshot folder (``graph/*.nq`` inside).
+        max_rows: solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) returned at most.
+        embedder_factory: as for :class:`SparqlEngine` (for ``rkg:similarity``).
+        loader: as for :class:`SparqlEngine`.
+
+    >>> local = LocalSparql.from_store(ox.Store())
+    >>> local.execute("ASK {}").boolean
+    True
+    """
+
+    def __init__(
+        self,
+        snapshot: str | Path,
+        *,
+        max_rows: int = 10_000,
+        embedder_factory: Callable[[], Any] | None = None,
+        loader: Callable[[Path], ox.Store] | None = None,
+    ) -> None:
+        path = Path(snapshot).resolve()
+        if not path.is_dir():
+            raise IndexNotFound(f"index snapshot not found: {snapshot}")
+        self._setup((loader or _load_snapshot_store)(path), path, max_rows, embedder_factory)
+
+    @classmethod
+    def from_store(
+        cls, store: ox.Store, *, max_rows: int = 10_000, embedder_factory: Callable[[], Any] | None = None
+    ) -> LocalSparql:
+        """Query ``store`` itself (its default graph becomes the merge of all graphs)."""
+        local = cls.__new__(cls)
+        local._setup(store, None, max_rows, embedder_factory)
+        return local
+
+    def _setup(
+        self, store: ox.Store, snapshot: Path | None, max_rows: int, embedder_factory: Callable[[], Any] | None
+    ) -> None:
+        if max_rows < 1:
+            raise QueryError(f"SPARQL limits must be positive: max_rows={max_rows}")
+        self.snapshot = snapshot
+        self.max_rows = int(max_rows)
+        self._store = store
+        _merge_default(store)
+        # Size = triples a query sees by default (the merged default graph).
+        self.size = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        self._similarity = _Similarity(snapshot, embedder_factory)
+
+    @property
+    def model_loaded(self) -> bool:
+        """Whether ``rkg:similarity`` has loaded its model (the first such query pays for loading it)."""
+        return self._similarity.loaded
+
+    def prepare(
+        self,
+        query: str,
+        *,
+        accept: str | None = None,
+        default_graph_uris: Iterable[str] = (),
+        named_graph_uris: Iterable[str] = (),
+        base_iri: str | None = None,
+        format_hint: str | None = None,
+    ) -> dict[str, Any]:
+        """Check a query against the sealing rules (fast); raises what :meth:`SparqlEngine.execute` raises."""
+        return _make_request(
+            query, self.max_rows, accept=accept, default_graph_uris=default_graph_uris,
+            named_graph_uris=named_graph_uris, base_iri=base_iri, format_hint=format_hint,
+        )
+
+    def run(self, request: dict[str, Any]) -> SparqlResult:
+        """Evaluate a request from :meth:`prepare` (blocking, no time limit)."""
+        started = time.monotonic()
+        return _make_result(self.answer(request), started)
+
+    def answer(self, request: dict[str, Any]) -> tuple[Any, ...]:
+        """The picklable result tuple of a prepared request (what a worker process sends back)."""
+        try:
+            return _run_query(self._store, request, self._similarity)
+        except RegenkgError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a pyoxigraph surprise is still this query's failure
+            logger.exception("SPARQL query failed")
+            raise QueryError(f"query failed: {exc}") from None
+
+    def execute(self, query: str, **options: Any) -> SparqlResult:
+        """:meth:`prepare` then :meth:`run`."""
+        return self.run(self.prepare(query, **options))
+
+
 def _worker_main(conn: Any, source: tuple[str, Any], embedder_factory: Callable[[], Any] | None) -> None:
     """Worker process: load the store once, then answer requests until the pipe closes."""
-    snapshot: Path | None = None
     try:
         if source[0] == "snapshot":
-            snapshot = Path(source[1])
-            loader = source[2] or _load_snapshot_store
-            store = loader(snapshot)
+            local = LocalSparql(source[1], loader=source[2], embedder_factory=embedder_factory)
         else:
             store = ox.Store()
             store.load(source[1], format=ox.RdfFormat.N_QUADS)
-        _merge_default(store)
-        # Size = triples a query sees by default (the merged default graph).
-        conn.send(("ready", sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))))
+            local = LocalSparql.from_store(store, embedder_factory=embedder_factory)
+        conn.send(("ready", local.size))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
         conn.send(("failed", type(exc).__name__, str(exc)))
         return
-    similarity = _Similarity(snapshot, embedder_factory)
     while True:
         try:
             request = conn.recv()
@@ -478,12 +611,9 @@ def _worker_main(conn: Any, source: tuple[str, Any], embedder_factory: Callable[
         if request is None:
             return
         try:
-            conn.send(("ok", _run_query(store, request, similarity)))
+            conn.send(("ok", local.answer(request)))
         except RegenkgError as exc:
             conn.send(("error", type(exc).__name__, str(exc)))
-        except Exception as exc:
-            logger.exception("SPARQL worker error")
-            conn.send(("error", "QueryError", f"query failed: {exc}"))
 
 
 # ---- parent side ----------------------------------------------------------------------------------------
@@ -725,17 +855,11 @@ class SparqlEngine:
         """
         if self._closed:
             raise QueryError("the SPARQL engine is closed")
-        info = inspect_query(query)
-        request = {
-            "query": query,
-            "info": info,
-            "accept": accept,
-            "hint": format_hint,
-            "default_graph_uris": list(default_graph_uris),
-            "named_graph_uris": list(named_graph_uris),
-            "base_iri": base_iri,
-            "max_rows": self.max_rows,
-        }
+        request = _make_request(
+            query, self.max_rows, accept=accept, default_graph_uris=default_graph_uris,
+            named_graph_uris=named_graph_uris, base_iri=base_iri, format_hint=format_hint,
+        )
+        info: QueryInfo = request["info"]
         started = time.monotonic()
         deadline = started + self.timeout
         if not self._ready.is_set():
@@ -752,7 +876,7 @@ class SparqlEngine:
         if info.uses_similarity and not getattr(worker, "model_loaded", False):
             # The first rkg:similarity query of a worker loads the embedding model (10-20 s on 2 cores);
             # that one-off cost is not the query's, so it gets its own allowance.
-            deadline += _MODEL_LOAD_ALLOWANCE
+            deadline += MODEL_LOAD_ALLOWANCE
         try:
             worker.conn.send(request)
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
@@ -768,13 +892,4 @@ class SparqlEngine:
         self._idle.put(worker)
         if reply[0] == "error":
             raise _ERRORS.get(reply[1], QueryError)(reply[2])
-        kind, media_type, body, truncated, count, variables = reply[1]
-        return SparqlResult(
-            kind=kind,
-            media_type=media_type,
-            body=body,
-            truncated=truncated,
-            row_count=count,
-            variables=tuple(variables),
-            elapsed=time.monotonic() - started,
-        )
+        return _make_result(reply[1], started)

@@ -9,7 +9,13 @@ Status codes (documented for clients):
 * 403 any SPARQL Update (POST ``application/sparql-update``, form or GET ``update=``): read-only;
 * 404 unknown entity or path; 405 method other than GET/POST/OPTIONS; 406 no acceptable result format;
 * 413 body over ``max_body``; 414 URL over ``max_url``; 415 POST with another content type;
-* 503 query over the time limit (its worker is killed and replaced) or all workers busy.
+* 503 query over the time limit: under ``regenkg serve`` the process that ran it stops taking requests,
+  finishes the ones it has and exits, and the supervisor starts a fresh one (the work really stops).
+
+Queries run in this process, on a small thread pool: the event loop waits on the thread for up to
+:data:`INLINE_WAIT` seconds (most queries finish well within it, and a blocked wait costs far less than
+handing the answer back across threads), then goes on serving others while it waits for the rest of the
+time limit.
 
 Nothing here holds logic beyond translating HTTP to :mod:`regenkg.query.sparql` and the KnowledgeBase.
 """
@@ -17,15 +23,20 @@ Nothing here holds logic beyond translating HTTP to :mod:`regenkg.query.sparql` 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 import json
 import logging
+import os
+import signal
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -37,20 +48,24 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import IndexMismatch, IndexNotFound, QueryError, RegenkgError
 from ..query.sparql import (
+    MODEL_LOAD_ALLOWANCE,
     EngineBusy,
+    LocalSparql,
     NotAcceptable,
     QueryTimeout,
-    SparqlEngine,
+    SparqlResult,
 )
 from .description import service_description
 from .protocol import ProtocolError, parse_request
 
-__all__ = ["create_app", "status_for"]
+__all__ = ["CONFIG_ENV", "INLINE_WAIT", "app_from_environment", "create_app", "status_for"]
 
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).with_name("static")
 TRUNCATED_HEADER = "X-SPARQL-Truncated"
+INLINE_WAIT = 0.05
+CONFIG_ENV = "REGENKG_SERVE_CONFIG"
 
 
 class _BodyTooLarge(Exception):
@@ -130,6 +145,50 @@ def _to_dict(record: Any, helper: str) -> Any:
     return convert(record)
 
 
+class _QueryRunner:
+    """Runs prepared queries on a thread pool with a time limit; counts the ones that ran away."""
+
+    def __init__(self, local: LocalSparql, timeout: float, threads: int) -> None:
+        self.local = local
+        self.timeout = timeout
+        self.pool = concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="regenkg-sparql")
+        self.runaways = 0
+
+    async def run(self, request: dict[str, Any]) -> SparqlResult:
+        budget = self.timeout
+        if request["info"].uses_similarity and not self.local.model_loaded:
+            # The first rkg:similarity query loads the embedding model (10-20 s on 2 cores); that one-off
+            # cost is not the query's, so it gets its own allowance.
+            budget += MODEL_LOAD_ALLOWANCE
+        future = self.pool.submit(self.local.run, request)
+        try:
+            return future.result(timeout=min(INLINE_WAIT, budget))
+        except concurrent.futures.TimeoutError:
+            pass
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), budget - INLINE_WAIT)
+        except asyncio.TimeoutError:
+            self.runaways += 1
+            raise QueryTimeout(f"query exceeded the time limit of {self.timeout:g} s and was stopped") from None
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _end_process(grace: float) -> None:
+    """Ask this process to shut down gracefully (uvicorn's SIGTERM handling), and make sure it ends."""
+    logger.warning("a query ran past its time limit: process %d finishes its requests and exits", os.getpid())
+
+    def force() -> None:
+        logging.shutdown()
+        os._exit(0)
+
+    timer = threading.Timer(grace, force)
+    timer.daemon = True
+    timer.start()
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def create_app(
     index_dir: str | Path,
     *,
@@ -137,7 +196,8 @@ def create_app(
     max_rows: int = 10_000,
     max_body: int = 1_000_000,
     max_url: int = 8192,
-    workers: int = 2,
+    threads: int = 8,
+    recycle: bool = False,
 ) -> Starlette:
     """Build the ASGI app over one index snapshot (a symlink is resolved once, at startup).
 
@@ -147,17 +207,24 @@ def create_app(
         max_rows: SELECT rows / CONSTRUCT triples returned at most (then ``X-SPARQL-Truncated: true``).
         max_body: request body bytes accepted (413 above).
         max_url: request-target bytes accepted (414 above).
-        workers: SPARQL worker processes.
+        threads: queries this process runs at the same time.
+        recycle: end this process after a query ran past ``timeout`` (503 is sent first; requests in
+            flight are finished). ``regenkg serve`` sets it, and its supervisor starts a fresh process; an
+            application embedding this app should do the same, or the runaway thread keeps its CPU.
     """
     snapshot = Path(index_dir).resolve()
     if not snapshot.is_dir():
         raise IndexNotFound(f"index not found: {index_dir} (build one with `regenkg build`)")
     state: dict[str, Any] = {}
 
-    def engine() -> SparqlEngine:
-        if "engine" not in state:
-            state["engine"] = SparqlEngine(snapshot, timeout=timeout, max_rows=max_rows, workers=workers)
-        return state["engine"]
+    if timeout <= 0 or threads < 1:
+        raise QueryError(f"server limits must be positive: timeout={timeout}, threads={threads}")
+    grace = timeout + 1.0
+
+    def runner() -> _QueryRunner:
+        if "runner" not in state:
+            raise EngineBusy("the SPARQL store is still loading; try again in a moment")
+        return state["runner"]
 
     kb_lock = asyncio.Lock()
 
@@ -173,12 +240,17 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await run_in_threadpool(engine().wait_ready)
-        logger.info("SPARQL endpoint ready on %s (%d quads)", snapshot, engine().size)
+        local = await run_in_threadpool(LocalSparql, snapshot, max_rows=max_rows)
+        state["runner"] = _QueryRunner(local, timeout, threads)
+        logger.info("SPARQL endpoint ready on %s (%d quads, process %d)", snapshot, local.size, os.getpid())
         try:
             yield
         finally:
-            engine().close()
+            state["runner"].close()
+            if recycle and state["runner"].runaways:
+                # A runaway query's thread cannot be stopped, and interpreter shutdown would wait for it.
+                logging.shutdown()
+                os._exit(0)
 
     async def sparql(request: Request) -> Response:
         if request.method == "OPTIONS":
@@ -195,8 +267,8 @@ def create_app(
             if parsed.query is None:
                 media_type, payload = service_description(_endpoint_url(request), accept)
                 return Response(payload, media_type=media_type, headers={"Vary": "Accept"})
-            result = await run_in_threadpool(
-                engine().execute,
+            run = runner()
+            prepared = run.local.prepare(
                 parsed.query,
                 accept=accept,
                 default_graph_uris=parsed.default_graph_uris,
@@ -204,6 +276,15 @@ def create_app(
                 base_iri=_endpoint_url(request),
                 format_hint=parsed.format_hint,
             )
+            result = await run.run(prepared)
+        except QueryTimeout as exc:
+            response = _error(exc)
+            if recycle and run.runaways == 1:
+                response.background = BackgroundTask(_end_process, grace)
+            elif not recycle:
+                logger.error("a query thread is still running past the time limit (use `regenkg serve`, "
+                             "which restarts the process, to stop such work)")
+            return response
         except RegenkgError as exc:
             return _error(exc)
         headers = {"Vary": "Accept"}
@@ -255,13 +336,16 @@ def create_app(
         return JSONResponse(view.to_dict())
 
     async def health(request: Request) -> Response:
-        eng = engine()
+        try:
+            run = runner()
+        except RegenkgError as exc:
+            return _json_error(exc)
         return JSONResponse({
             "status": "ok",
             "snapshot": snapshot.name,
             "documents": _document_count(snapshot),
-            "triples": eng.size,
-            "workers": len(eng.worker_pids()),
+            "triples": run.local.size,
+            "process": os.getpid(),
         })
 
     async def index(request: Request) -> Response:
@@ -304,8 +388,17 @@ def create_app(
         exception_handlers={404: not_found, 405: not_found, Exception: internal},
     )
     app.state.snapshot = snapshot
-    app.state.engine = engine
     return app
+
+
+def app_from_environment() -> Starlette:
+    """The app of one ``regenkg serve`` process, configured by the JSON in ``$REGENKG_SERVE_CONFIG``."""
+    try:
+        options = json.loads(os.environ[CONFIG_ENV])
+    except (KeyError, ValueError) as exc:
+        raise RegenkgError(f"{CONFIG_ENV} must hold the server options as JSON ({exc})") from None
+    index = options.pop("index")
+    return create_app(index, **options)
 
 
 def _document_count(snapshot: Path) -> int:
