@@ -135,3 +135,48 @@ def test_unmerge_survives_rebuilds(tmp_path):
     run("build", str(src), "--index", idx)  # the undo is kept by later builds
     ent = json.loads(run("entity", "company/corvine", "--index", idx, "--json").stdout)
     assert ent["iri"].endswith("/company/corvine") and not ent["curated"]
+
+
+def test_import_without_an_index_creates_a_graph_only_one(tmp_path):
+    idx = tmp_path / "indexes" / "curated"
+    ttl = tmp_path / "curated.ttl"
+    ttl.write_text('<https://example.org/kite> <https://example.org/develops> <https://example.org/car-t> .\n'
+                   '<https://example.org/kite> <http://www.w3.org/2004/02/skos/core#prefLabel> "凱特"@zh-Hant .\n',
+                   encoding="utf-8")
+    out = run("import", str(ttl), "--index", str(idx), "--graph", "https://example.org/g").stdout
+    assert "imported 2 triples" in out and "created graph-only index" in out
+    info = json.loads(run("info", "--index", str(idx), "--json").stdout)
+    assert info["kind"] == "graph" and info["documents"] == 0 and info["triples"] == 2
+    # the default graph is exactly the imported data: no ontology, no documents
+    count = run("sparql", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "--index", str(idx), "--format", "json").stdout
+    assert json.loads(count)["results"]["bindings"][0]["n"]["value"] == "2"
+    for command in (("ask", "who develops CAR-T"), ("search", "CAR-T")):
+        proc = run(*command, "--index", str(idx), check=False)
+        assert proc.returncode == 1 and "only imported RDF" in proc.stderr and "Traceback" not in proc.stderr
+    # documents built into it later keep the import
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("---\ntitle: t\n---\nKite develops CAR-T cell therapies for lymphoma.\n",
+                               encoding="utf-8")
+    run("build", str(docs), "--index", str(idx))
+    info = json.loads(run("info", "--index", str(idx), "--json").stdout)
+    assert info["kind"] == "full" and info["documents"] == 1 and len(info["imports"]) == 1
+    ask = run("sparql", 'ASK { GRAPH <https://example.org/g> { ?s ?p "凱特"@zh-Hant } }', "--index", str(idx),
+              "--format", "json").stdout
+    assert json.loads(ask)["boolean"] is True
+
+
+def test_import_refuses_a_damaged_index(tmp_path):
+    from regenkg.errors import IndexMismatch
+    from regenkg.pipeline import import_rdf
+
+    idx = tmp_path / "idx"
+    nt = tmp_path / "a.nt"
+    nt.write_text("<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n", encoding="utf-8")
+    import_rdf(nt, idx)
+    snapshot = idx.resolve()
+    damaged = next((snapshot / "graph").glob("import-*.nq"))
+    damaged.write_text("tampered\n", encoding="utf-8")
+    with pytest.raises(IndexMismatch, match="checksum"):
+        import_rdf(nt, idx, "https://example.org/other")
+    assert idx.resolve() == snapshot

@@ -153,7 +153,7 @@ def info(index: Path, as_json: bool) -> None:
     from rich.table import Table
 
     table = Table(title=f"regenkg index {index}", show_header=False)
-    for key in ("index", "created", "model", "dimension", "vector_index", "documents", "sentences", "entities",
+    for key in ("index", "kind", "created", "model", "dimension", "vector_index", "documents", "sentences", "entities",
                 "triples", "vectors"):
         table.add_row(key, str(data[key]))
     table.add_row("languages", ", ".join(f"{k}: {v}" for k, v in sorted(data["languages"].items())))
@@ -363,11 +363,18 @@ def push(store: str, index: Path) -> None:
 @click.option("--graph", "graph", default=None, help="Named graph IRI (default: one per file).")
 @handle_errors
 def import_(file: Path, index: Path, graph: str | None) -> None:
-    """Load curated RDF (Turtle, N-Triples, N-Quads, TriG) into the index."""
+    """Load curated RDF (Turtle, N-Triples, N-Quads, TriG) into the index.
+
+    Without an index there, this creates a graph-only one holding just the imported graphs (for
+    `regenkg serve`/`sparql`/`export`); `regenkg build DIR` into it later adds documents and keeps them.
+    """
     from .pipeline import import_rdf
 
+    existed = index.exists() or index.is_symlink()
     iri, n = import_rdf(file, index, graph)
     click.echo(f"imported {n} triples from {file} into <{iri}>")
+    if not existed:
+        click.echo(f"created graph-only index {index} (no documents; `regenkg build DIR --index {index}` adds them)")
 
 
 @main.command()

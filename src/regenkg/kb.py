@@ -96,6 +96,8 @@ class KnowledgeBase:
         if verify:
             verify_checksums(snap, manifest)
         settings = settings or Settings.load()
+        if manifest.get("kind") == "graph":  # imported RDF only: no vectors, so no model to agree on
+            return cls(snap, manifest, settings, embedder=embedder)
         if settings.model != manifest.get("model") and os.environ.get("REGENKG_MODEL") is None \
                 and settings.model == Settings().model:
             # The index names its model; opening with defaults follows the index.
@@ -239,6 +241,7 @@ class KnowledgeBase:
                     _qvecs: np.ndarray | None = None) -> list[SearchResults]:
         from .query.fuse import rrf
 
+        self._require_documents("search")
         if not isinstance(k, int) or k < 1:
             raise QueryError(f"--k must be a positive whole number, got {k!r}")
         if lang not in (None, "en", "zh", "zh-Hant", "zh-Hans"):
@@ -302,6 +305,7 @@ class KnowledgeBase:
         from .query.ask import Planner
         from .query.understand import understand
 
+        self._require_documents("ask")
         parsed = [understand(q if isinstance(q, str) else "", self.matcher, self._kinds) for q in questions]
         searchable = [i for i, q in enumerate(parsed) if q.text.strip() and _WORDLIKE.search(q.text)]
         qvecs: dict[int, np.ndarray] = {}
@@ -476,11 +480,19 @@ class KnowledgeBase:
         return export(self, path, format=format)
 
     # ------------------------------------------------------------------ summary
+    def _require_documents(self, what: str) -> None:
+        if self.manifest.get("kind") == "graph":
+            raise IndexMismatch(
+                f"{what} needs documents, but {self.snapshot} holds only imported RDF (made by `regenkg import`):"
+                " add documents with `regenkg build DIR --index ...`; SPARQL, serve and export work as it is"
+            )
+
     def info(self) -> dict[str, Any]:
         """Counts and provenance of this snapshot (what `regenkg info` prints)."""
         c = self.manifest.get("counts", {})
         return {
-            "index": str(self.snapshot), "created": self.manifest.get("created"),
+            "index": str(self.snapshot), "kind": self.manifest.get("kind", "full"),
+            "created": self.manifest.get("created"),
             "model": self.manifest.get("model"), "dimension": self.manifest.get("dimension"),
             "vector_index": self.manifest.get("vector_index"), "documents": c.get("documents"),
             "sentences": c.get("sentences"), "languages": c.get("languages", {}), "entities": c.get("entities"),

@@ -215,6 +215,10 @@ def import_rdf(file: str | Path, index: str | Path, graph: str | None = None, *,
     """Load curated RDF (Turtle, N-Triples, N-Quads, TriG) into the index; returns (graph IRI, quads).
 
     Triples go into the named graph ``graph`` (default: one named after the file); quads keep their graph.
+    Without an index at ``index``, this creates a graph-only one (``"kind": "graph"`` in the manifest):
+    just the imported graphs, no documents, vectors or ontology, for serving or querying RDF as it is.
+    A later ``regenkg build`` into that index keeps the imports. A damaged index is an error, never
+    replaced.
     """
     import pyoxigraph
 
@@ -241,13 +245,23 @@ def import_rdf(file: str | Path, index: str | Path, graph: str | None = None, *,
     quads = [pyoxigraph.Quad(q.subject, q.predicate, q.object,
                              target if graph or isinstance(q.graph_name, pyoxigraph.DefaultGraph) else q.graph_name)
              for q in quads]
-    prev = _previous(index)
-    if prev is None:
-        raise IndexNotFound(f"no index at {index}: run `regenkg build` first")
-    snap, manifest = prev
+    try:
+        snap: Path | None = resolve_snapshot(index)
+    except IndexNotFound:
+        snap = None
+    if snap is None:
+        manifest: dict[str, Any] = {
+            "kind": "graph", "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "counts": {"documents": 0, "sentences": 0, "vectors": 0, "triples": 0, "entities": 0},
+            "documents": [], "imports": [], "versions": _versions(),
+        }
+    else:
+        manifest = read_manifest(snap)
+        verify_checksums(snap, manifest)
     new = new_snapshot(index)
     try:
-        shutil.copytree(snap, new, dirs_exist_ok=True, ignore=shutil.ignore_patterns("manifest.json*"))
+        if snap is not None:
+            shutil.copytree(snap, new, dirs_exist_ok=True, ignore=shutil.ignore_patterns("manifest.json*"))
         name = "import-" + hashlib.sha256(graph_iri.encode() + file.read_bytes()).hexdigest()[:16] + ".nq"
         write_nquads(quads, IndexLayout(new).graph / name)
         manifest = dict(manifest)

@@ -581,7 +581,7 @@ class LocalSparql:
             return _run_query(self._store, request, self._similarity)
         except RegenkgError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a pyoxigraph surprise is still this query's failure
+        except Exception as exc:
             logger.exception("SPARQL query failed")
             raise QueryError(f"query failed: {exc}") from None
 

@@ -167,7 +167,7 @@ class _QueryRunner:
             pass
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), budget - INLINE_WAIT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.runaways += 1
             raise QueryTimeout(f"query exceeded the time limit of {self.timeout:g} s and was stopped") from None
 
