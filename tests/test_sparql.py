@@ -320,3 +320,38 @@ def test_writers_escape_and_negotiate() -> None:
     assert fmt.negotiate("image/png", "select", hint="csv") == fmt.CSV
     with pytest.raises(NotAcceptable):
         fmt.negotiate("image/png", "select")
+
+
+SINGLE_PATTERN = [
+    "SELECT ?p ?o WHERE { <http://x/s> ?p ?o }",
+    "SELECT ?c WHERE { ?c <http://x/p> <http://x/o> } LIMIT 100",
+    'SELECT ?c WHERE { ?c <http://x/p> "公司1"@zh-Hant }',
+    "ask { <http://x/s> <http://x/t> ?i }",
+    "PREFIX rkg: <https://w3id.org/regenkg/ontology#> SELECT ?c WHERE { ?c rkg:develops ?m . }",
+    "SELECT DISTINCT ?s { ?s a ?o } LIMIT 5 OFFSET 10",
+]
+NOT_SINGLE_PATTERN = [
+    "SELECT * { ?s ?p ?o . ?a ?b ?c }", "SELECT * { ?s ?p ?o } ORDER BY ?s", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+    "SELECT * { ?s <http://x/p>* ?o }", "SELECT * { ?s <http://x/p>+ ?o }", "SELECT * { ?s <http://x/p>? ?o }",
+    "SELECT * { ?s ^<http://x/p> ?o }", "SELECT * { ?s <http://x/p>/<http://x/q> ?o }",
+    "SELECT * { ?s ?p ?o FILTER(?o) }", "SELECT * FROM <http://x/g> { ?s ?p ?o }", "SELECT * { GRAPH ?g { ?s ?p ?o } }",
+    "SELECT * { ?s ?p 1 }", 'SELECT * { ?s ?p "x"^^<http://x/d> }', "SELECT * { ?s ?p ?o ; ?q ?r }",
+    "SELECT * { ?s ?p ?o , ?r }", "SELECT * { ?s ?p [ ?q ?r ] }", "ASK {}", "SELECT * { { ?s ?p ?o } }",
+    "SELECT * { ?s ?p ?o OPTIONAL { ?o ?q ?r } }", "SELECT * { ?s ?p ?o } GROUP BY ?s", "SELECT * { ?s a a }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "SELECT * { ?s ?p ?o } VALUES ?s { <http://x/a> }",
+    "SELECT * { ?s ?p ?o } LIMIT",
+]
+
+
+@pytest.mark.parametrize("query", SINGLE_PATTERN)
+def test_single_pattern_queries_are_recognised(query):
+    assert inspect_query(query).single_pattern
+
+
+@pytest.mark.parametrize("query", NOT_SINGLE_PATTERN)
+def test_anything_more_is_not_a_single_pattern(query):
+    try:
+        info = inspect_query(query)
+    except QueryError:
+        return
+    assert not info.single_pattern

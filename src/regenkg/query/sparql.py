@@ -143,6 +143,9 @@ class QueryInfo:
     depth: int
     # For a top-level ``SELECT *``: variables in order of first appearance (Oxigraph sorts them).
     star_order: tuple[str, ...] | None = None
+    # One triple pattern and nothing else (no paths, filters, ORDER BY, groups, FROM): its cost is one
+    # index scan that stops at the row cap, so it can run without a time-limit thread.
+    single_pattern: bool = False
 
 
 def _unescape_codepoints(text: str) -> str:
@@ -173,8 +176,11 @@ def inspect_query(query: str) -> QueryInfo:
     first_word_at = -1
     variables: dict[str, None] = {}
     star: bool | None = None  # None until the first SELECT's projection is seen
+    tokens: list[tuple[str, str]] = []
     for match in _TOKEN.finditer(text):
         group = match.lastgroup
+        if group != "ws" and group != "comment":
+            tokens.append((group, match.group()))  # type: ignore[arg-type]
         if (
             star is None
             and words
@@ -218,7 +224,77 @@ def inspect_query(query: str) -> QueryInfo:
         uses_similarity="similarity" in text,
         depth=max_depth,
         star_order=tuple(variables) if star else None,
+        single_pattern=_single_pattern(tokens),
     )
+
+
+_TERMS = ("iri", "pname", "var")
+
+
+def _single_pattern(tokens: list[tuple[str, str]]) -> bool:
+    """``[PREFIX…] SELECT [DISTINCT] ?v… [WHERE] { s p o [.] } [LIMIT n] [OFFSET n]`` or ``ASK { s p o }``.
+
+    Deliberately narrow: anything else (a second pattern, ``;``/``,``, brackets, paths, ``^^``, numbers
+    in the pattern, ORDER BY, FROM, GRAPH, …) is not a single pattern.
+    """
+    i, n = 0, len(tokens)
+
+    def word(at: int) -> str:
+        return tokens[at][1].upper() if at < n and tokens[at][0] == "word" else ""
+
+    while word(i) in ("PREFIX", "BASE"):
+        i += 1 if word(i) == "BASE" else 2
+        if i >= n or tokens[i][0] != "iri":
+            return False
+        i += 1
+    if word(i) == "SELECT":
+        i += 1
+        if word(i) in ("DISTINCT", "REDUCED"):
+            i += 1
+        if i < n and tokens[i] == ("other", "*"):
+            i += 1
+        else:
+            start = i
+            while i < n and tokens[i][0] == "var":
+                i += 1
+            if i == start:
+                return False
+    elif word(i) == "ASK":
+        i += 1
+    else:
+        return False
+    if word(i) == "WHERE":
+        i += 1
+    if i >= n or tokens[i] != ("open", "{"):
+        return False
+    i += 1
+    terms = 0
+    while i < n and terms < 3:
+        group, value = tokens[i]
+        if group in _TERMS or (group == "word" and value == "a" and terms == 1):
+            i += 1
+        elif group == "string":
+            i += 1
+            if i < n and tokens[i][0] == "lang":
+                i += 1
+        else:
+            return False
+        terms += 1
+    if terms != 3:
+        return False
+    if i < n and tokens[i] == ("other", "."):
+        i += 1
+    if i >= n or tokens[i] != ("close", "}"):
+        return False
+    i += 1
+    while word(i) in ("LIMIT", "OFFSET"):
+        i += 1
+        digits = i
+        while i < n and tokens[i][0] == "other" and tokens[i][1].isdigit():
+            i += 1
+        if i == digits:
+            return False
+    return i == n
 
 
 def _position(text: str, offset: int, message: str) -> str:
@@ -422,17 +498,21 @@ def _run_query(store: ox.Store, request: dict[str, Any], similarity: _Similarity
             return ("ask", media_type, fmt.write_boolean(bool(answer), media_type), False, 1, ())
         if isinstance(answer, ox.QuerySolutions):
             media_type = fmt.negotiate(request["accept"], "select", request["hint"])
-            variables = tuple(v.value for v in answer.variables)
+            names = tuple(v.value for v in answer.variables)
+            variables = names
             if info.star_order:
                 rank = {name: i for i, name in enumerate(info.star_order)}
-                variables = tuple(sorted(variables, key=lambda v: rank.get(v, len(rank))))
+                variables = tuple(sorted(names, key=lambda v: rank.get(v, len(rank))))
             rows: list[tuple[Any, ...]] = []
             truncated = False
+            # tuple(solution) is the values in ``names`` order (None = unbound), a third faster than lookups.
+            order = None if variables == names else [names.index(v) for v in variables]
             for solution in answer:
                 if len(rows) >= max_rows:
                     truncated = True
                     break
-                rows.append(tuple(solution[v] for v in variables))
+                values = tuple(solution)
+                rows.append(values if order is None else tuple(values[i] for i in order))
             body = fmt.write_select(variables, rows, media_type, truncated=truncated)
             return ("select", media_type, body, truncated, len(rows), variables)
         media_type = fmt.negotiate(request["accept"], "graph", request["hint"])
