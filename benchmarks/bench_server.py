@@ -212,11 +212,14 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--requests", type=int, default=2000, help="query mix size (and Python-client requests)")
     parser.add_argument("--workers", type=int, default=2, help="regenkg serve processes")
     parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib-endpoint")
+    parser.add_argument("--client", choices=["wrk", "python"], default="wrk",
+                        help="load generator (python: httpx threads, which compete with the servers for CPU)")
+    parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
     quads, n_companies = synthetic_quads(args.triples)
     queries = query_mix(args.requests, n_companies)
-    use_wrk = shutil.which("wrk") is not None
+    use_wrk = args.client == "wrk" and shutil.which("wrk") is not None
     report: dict = {
         "triples": len(quads), "query_mix": "1-hop: subject lookup, object lookup (LIMIT 100), zh-Hant label "
         "lookup, ASK", "client": (f"wrk, {args.seconds:g} s per run" if use_wrk else
@@ -224,7 +227,7 @@ def main(argv: list[str] | None = None) -> dict:
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "regenkg_workers": args.workers, "runs": [],
     }
-    if not use_wrk:
+    if args.client == "wrk" and not use_wrk:
         print("wrk not found (apt-get install wrk): using a Python client, which competes for the CPU")
     with tempfile.TemporaryDirectory(prefix="regenkg-bench-") as tmp:
         folder = Path(tmp)
@@ -286,8 +289,8 @@ def main(argv: list[str] | None = None) -> dict:
                 run[f"ratio_over_{other}"] = round(mine["req_per_s"] / theirs["req_per_s"], 3)
         report["runs"].append(run)
         print(f"concurrency {c}: " + ", ".join(f"{k} {v}" for k, v in run.items() if k.startswith("ratio")))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return report
 
 

@@ -176,7 +176,7 @@ SERVER_NAMES = {"regenkg": "`regenkg serve`", "oxigraph": "`oxigraph serve-read-
                 "rdflib_endpoint": "rdflib-endpoint"}
 
 
-def section_server(d: dict | None, folder: Path) -> list[str]:
+def section_server(d: dict | None, folder: Path, python_client: dict | None = None) -> list[str]:
     if not d or not d.get("runs"):
         return []
     lines = ["## SPARQL over HTTP", "",
@@ -194,6 +194,12 @@ def section_server(d: dict | None, folder: Path) -> list[str]:
         lines.append(f"- {run['concurrency']} connection(s): regenkg / oxigraph "
                      f"**{run.get('ratio_over_oxigraph', '–')}×** (goal ≥ 0.9×), regenkg / rdflib-endpoint "
                      f"**{run.get('ratio_over_rdflib_endpoint', '–')}×** (goal ≥ 10×).")
+    if python_client and python_client.get("runs"):
+        run = python_client["runs"][-1]
+        lines.append(f"- The same mix from a Python client ({python_client['client']}, {run['concurrency']} threads; "
+                     f"the load is client-bound, as in the issue's reference numbers): regenkg "
+                     f"{run['regenkg']['req_per_s']} req/s, oxigraph {run.get('oxigraph', {}).get('req_per_s', '–')} "
+                     f"req/s, ratio **{run.get('ratio_over_oxigraph', '–')}×**.")
     names = [k for k in SERVER_NAMES if k in d["runs"][-1]]
     if names:
         fig, ax = plt.subplots(figsize=(5.5, 3.2))
@@ -271,7 +277,7 @@ def write_report(folder: Path = HERE / "results") -> Path:
     parts += section_ask(ask, folder)
     parts += section_memory(ask, folder)
     parts += section_sparql(_load(folder, "sparql.json"), folder)
-    parts += section_server(_load(folder, "server.json"), folder)
+    parts += section_server(_load(folder, "server.json"), folder, _load(folder, "server_python_client.json"))
     parts += section_faiss(_load(folder, "faiss.json"), _load(folder, "faiss_nprobe.json"), folder)
     path = folder / "REPORT.md"
     path.write_text("\n".join(parts).rstrip() + "\n", encoding="utf-8")

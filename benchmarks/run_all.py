@@ -42,12 +42,19 @@ STEPS: dict[str, tuple[list[str] | None, list[str] | None]] = {
                ["bench_sparql.py", "--sizes", "10000", "--reps", "10", "--budget", "5"]),
     "server": (["bench_server.py", "--triples", "100000", "--concurrency", "1", "8", "--seconds", "10"],
                ["bench_server.py", "--triples", "10000", "--concurrency", "4", "--seconds", "2", "--no-rdflib"]),
+    # the same mix with a Python client (httpx threads), the kind of load the reference numbers used
+    "server_python": (["bench_server.py", "--client", "python", "--concurrency", "8", "--no-rdflib", "--output",
+                       str(HERE / "results" / "server_python_client.json")],
+                      ["bench_server.py", "--client", "python", "--concurrency", "4", "--requests", "200",
+                       "--triples", "10000", "--no-rdflib", "--output",
+                       str(HERE / "results" / "server_python_client.json")]),
     "faiss": (["bench_faiss.py", "--data", "clustered", "--max", "100000", "--queries", "200"],
               ["bench_faiss.py", "--data", "clustered", "--max", "10000", "--queries", "50"]),
     "nprobe": (None, None),
 }
 # Files each step writes under results/ (moved to results/quick/ after a quick run).
 OUTPUTS = {"embed": "embed.json", "ask": "ask.json", "sparql": "sparql.json", "server": "server.json",
+           "server_python": "server_python_client.json",
            "faiss": "faiss.json", "nprobe": "faiss_nprobe.json"}
 
 
