@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from common import write_results
+
 ROOT = Path(__file__).resolve().parents[1]
 INDEX = ROOT / "benchmarks" / "data" / "ask-index"
 RESULTS = ROOT / "benchmarks" / "results" / "ask.json"
@@ -106,48 +108,34 @@ def phase_ask(index: Path, n: int) -> dict:
 
 def _remote_ask(kb, questions: list[str]) -> dict | None:
     """The same questions with kb.store replaced by RemoteStore over `oxigraph serve` on loopback."""
-    import socket
     import tempfile
-    import urllib.request
+
+    from common import oxigraph_binary, oxigraph_server
 
     from regenkg.graph.remote import RemoteStore, push_snapshot
 
-    binary = Path(sys.executable).with_name("oxigraph")
-    if not binary.exists():
+    binary = oxigraph_binary()
+    if binary is None:
         return None
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    with tempfile.TemporaryDirectory(prefix="regenkg-bench-ask-") as tmp:
-        proc = subprocess.Popen([str(binary), "serve", "--location", tmp, "--bind", f"127.0.0.1:{port}"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory(prefix="regenkg-bench-ask-") as tmp, \
+            oxigraph_server(binary, Path(tmp)) as (base, _proc):
+        url = "sparql+" + base
+        t0 = time.perf_counter()
+        quads = push_snapshot(kb.snapshot, url)
+        push_s = time.perf_counter() - t0
+        local = kb.__dict__.get("store")
+        kb.__dict__["store"] = RemoteStore(url)
         try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", timeout=2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            url = f"sparql+http://127.0.0.1:{port}"
-            t0 = time.perf_counter()
-            quads = push_snapshot(kb.snapshot, url)
-            push_s = time.perf_counter() - t0
-            local = kb.__dict__.get("store")
-            kb.__dict__["store"] = RemoteStore(url)
-            try:
-                for q in questions[:3]:
-                    kb.ask(q)
-                lat = []
-                for q in questions:
-                    t0 = time.perf_counter()
-                    kb.ask(q)
-                    lat.append((time.perf_counter() - t0) * 1000)
-            finally:
-                kb.__dict__["store"] = local
-            return {"push_s": round(push_s, 2), "quads": quads, "ask": _pct(lat)}
+            for q in questions[:3]:
+                kb.ask(q)
+            lat = []
+            for q in questions:
+                t0 = time.perf_counter()
+                kb.ask(q)
+                lat.append((time.perf_counter() - t0) * 1000)
         finally:
-            proc.terminate()
-            proc.wait(30)
+            kb.__dict__["store"] = local
+        return {"push_s": round(push_s, 2), "quads": quads, "ask": _pct(lat)}
 
 
 def _wall(cmd: list[str], env: dict[str, str]) -> float:
@@ -218,8 +206,7 @@ def main(argv: list[str] | None = None) -> dict:
     print("cold", report["cold"], flush=True)
     report["goal_warm_ask_p50_ms"] = 30
     report["utc"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_results(RESULTS, report)
     return report
 
 

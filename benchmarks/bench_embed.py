@@ -8,11 +8,12 @@ Not a test. Usage: python benchmarks/bench_embed.py [--n 2000] [--threads 2] [--
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import re
 import time
 from pathlib import Path
+
+from common import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "embed.json"
@@ -88,9 +89,7 @@ def main() -> None:
         "machine": platform.machine(),
         "utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
+    write_results(RESULTS, result, echo=True)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from common import write_results
 
 from regenkg.config import Settings
 from regenkg.index.vectors import VectorIndex
@@ -113,9 +114,7 @@ def main() -> None:
         "python": platform.python_version(),
         "utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
+    write_results(RESULTS, result, echo=True)
 
 
 if __name__ == "__main__":

@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import platform
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +34,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 import pyoxigraph as ox
+from common import free_port, oxigraph_binary, oxigraph_server, write_results
 
 RKG = "https://w3id.org/regenkg/ontology#"
 RKGR = "https://w3id.org/regenkg/id/"
@@ -79,12 +78,6 @@ def query_mix(n: int, n_companies: int, seed: int = 11) -> list[str]:
         else:
             out.append(f"ASK {{ <{RKGR}company/c{rng.randrange(n_companies)}> <{RKG}targets> ?i }}")
     return out
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_up(url: str, proc: subprocess.Popen, timeout: float = 300) -> None:
@@ -252,18 +245,14 @@ def main(argv: list[str] | None = None) -> dict:
                 results["regenkg"] = measure(url)
                 print("regenkg serve:", results["regenkg"])
 
-        binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-        if Path(binary).exists():
+        binary = oxigraph_binary()
+        if binary is not None:
             location = folder / "oxigraph"
-            subprocess.run([binary, "load", "--location", str(location), "--file", str(data)], check=True,
+            subprocess.run([str(binary), "load", "--location", str(location), "--file", str(data)], check=True,
                            capture_output=True)
-            port = free_port()
-            with started("oxigraph", [binary, "serve-read-only", "--location", str(location), "--bind",
-                                      f"127.0.0.1:{port}", "--union-default-graph"],
-                         f"http://127.0.0.1:{port}/query") as url:
-                if url:
-                    results["oxigraph"] = measure(url)
-                    print("oxigraph serve-read-only:", results["oxigraph"])
+            with oxigraph_server(binary, location, read_only=True, union_default_graph=True) as (base, _proc):
+                results["oxigraph"] = measure(f"{base}/query")
+                print("oxigraph serve-read-only:", results["oxigraph"])
         else:
             print("oxigraph binary not found (pip install oxigraph): skipped")
 
@@ -289,8 +278,7 @@ def main(argv: list[str] | None = None) -> dict:
                 run[f"ratio_over_{other}"] = round(mine["req_per_s"] / theirs["req_per_s"], 3)
         report["runs"].append(run)
         print(f"concurrency {c}: " + ", ".join(f"{k} {v}" for k, v in run.items() if k.startswith("ratio")))
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_results(args.output, report)
     return report
 
 

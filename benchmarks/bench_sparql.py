@@ -26,12 +26,9 @@ import json
 import os
 import random
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,6 +37,7 @@ import psutil
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import oxigraph_binary, oxigraph_server, write_results
 from gen_data import N_MODALITIES, N_ROOTS, RES, shape, write_nquads
 
 from regenkg.graph.store import merge_default_graph
@@ -125,49 +123,30 @@ def bench_engine(store: ox.Store, queries: dict[str, list[str]], budget: float) 
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def bench_remote(path: Path, queries: dict[str, list[str]], budget: float, tmp: Path) -> dict | None:
     from regenkg.graph.remote import RemoteStore, push_snapshot
 
-    binary = Path(sys.executable).with_name("oxigraph")
-    if not binary.exists():
-        found = shutil.which("oxigraph")
-        if not found:
-            return None
-        binary = Path(found)
+    binary = oxigraph_binary()
+    if binary is None:
+        return None
     snapshot = tmp / "snapshot"
     (snapshot / "graph").mkdir(parents=True, exist_ok=True)
     link = snapshot / "graph" / "synthetic.nq"
     link.unlink(missing_ok=True)
     link.symlink_to(path)
-    port = _free_port()
     location = tmp / f"oxigraph-{path.stem}"
-    proc = subprocess.Popen([str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        url = f"sparql+http://127.0.0.1:{port}"
-        t0 = time.perf_counter()
-        pushed = push_snapshot(snapshot, url, timeout=1800)
-        out: dict = {"push_s": round(time.perf_counter() - t0, 2), "pushed_quads": pushed,
-                     "server_rss_mb": round(psutil.Process(proc.pid).memory_info().rss / 2**20, 1)}
-        store = RemoteStore(url, timeout=300)
-        for kind, qs in queries.items():
-            out[kind] = timed(lambda q: sum(1 for _ in store.query(q)), qs, budget)
-        return out
+        with oxigraph_server(binary, location) as (base, proc):
+            url = "sparql+" + base
+            t0 = time.perf_counter()
+            pushed = push_snapshot(snapshot, url, timeout=1800)
+            out: dict = {"push_s": round(time.perf_counter() - t0, 2), "pushed_quads": pushed,
+                         "server_rss_mb": round(psutil.Process(proc.pid).memory_info().rss / 2**20, 1)}
+            store = RemoteStore(url, timeout=300)
+            for kind, qs in queries.items():
+                out[kind] = timed(lambda q: sum(1 for _ in store.query(q)), qs, budget)
+            return out
     finally:
-        proc.terminate()
-        proc.wait(30)
         shutil.rmtree(location, ignore_errors=True)
 
 
@@ -207,8 +186,7 @@ def main(argv: list[str] | None = None) -> dict:
             report["results"].append(row)
     report["cpus"] = os.cpu_count()
     report["utc"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_results(RESULTS, report)
     return report
 
 
