@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
-from rdflib import Dataset
 
 from ..errors import IndexMismatch
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
 
 __all__ = ["load_store", "as_dataset", "graph_files", "merge_default_graph"]
 
@@ -51,5 +54,6 @@ def merge_default_graph(store: pyoxigraph.Store) -> None:
 def as_dataset(store: pyoxigraph.Store) -> Dataset:
     """An rdflib ``Dataset`` view over an Oxigraph store (oxrdflib); the default graph is the union."""
     from oxrdflib import OxigraphStore
+    from rdflib import Dataset
 
     return Dataset(store=OxigraphStore(store=store), default_union=False)

@@ -48,6 +48,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import IndexMismatch, IndexNotFound, QueryError, RegenkgError
+from ..graph.store import load_store, merge_default_graph
 from . import results as fmt
 
 __all__ = [
@@ -356,26 +357,6 @@ class SparqlResult:
 # ---- worker side ----------------------------------------------------------------------------------------
 
 
-def _load_snapshot_store(snapshot: Path) -> ox.Store:
-    """Load graph/*.nq into memory: the lead's loader when present, else a plain N-Quads bulk load."""
-    try:
-        from ..graph.store import load_store  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        load_store = None
-    if load_store is not None:
-        return load_store(snapshot)
-    graph_dir = snapshot / "graph"
-    if not graph_dir.is_dir():
-        raise IndexNotFound(f"no graph/ folder in index snapshot {snapshot}")
-    store = ox.Store()
-    for path in sorted(graph_dir.glob("*.nq")):
-        try:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-        except (SyntaxError, ValueError) as exc:
-            raise IndexMismatch(f"cannot load {path}: {exc}") from None
-    return store
-
-
 class _VectorLookup:
     """Sentence id → stored vector, read from the snapshot's ``vectors.faiss`` (an IndexIDMap2)."""
 
@@ -530,14 +511,6 @@ def _run_query(store: ox.Store, request: dict[str, Any], similarity: _Similarity
         raise QueryError(f"query failed after {time.monotonic() - started:.2f} s: {exc}") from None
 
 
-def _merge_default(store: ox.Store) -> None:
-    try:
-        from ..graph.store import merge_default_graph
-    except ImportError:  # pragma: no cover - standalone use
-        return
-    merge_default_graph(store)
-
-
 def _make_request(
     query: str,
     max_rows: int,
@@ -587,7 +560,6 @@ class LocalSparql:
         snapshot: index snapshot folder (``graph/*.nq`` inside).
         max_rows: solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) returned at most.
         embedder_factory: as for :class:`SparqlEngine` (for ``rkg:similarity``).
-        loader: as for :class:`SparqlEngine`.
 
     >>> local = LocalSparql.from_store(ox.Store())
     >>> local.execute("ASK {}").boolean
@@ -600,18 +572,18 @@ class LocalSparql:
         *,
         max_rows: int = 10_000,
         embedder_factory: Callable[[], Any] | None = None,
-        loader: Callable[[Path], ox.Store] | None = None,
     ) -> None:
         path = Path(snapshot).resolve()
         if not path.is_dir():
             raise IndexNotFound(f"index snapshot not found: {snapshot}")
-        self._setup((loader or _load_snapshot_store)(path), path, max_rows, embedder_factory)
+        self._setup(load_store(path), path, max_rows, embedder_factory)  # default graph already merged
 
     @classmethod
     def from_store(
         cls, store: ox.Store, *, max_rows: int = 10_000, embedder_factory: Callable[[], Any] | None = None
     ) -> LocalSparql:
         """Query ``store`` itself (its default graph becomes the merge of all graphs)."""
+        merge_default_graph(store)
         local = cls.__new__(cls)
         local._setup(store, None, max_rows, embedder_factory)
         return local
@@ -624,7 +596,6 @@ class LocalSparql:
         self.snapshot = snapshot
         self.max_rows = int(max_rows)
         self._store = store
-        _merge_default(store)
         # Size = triples a query sees by default (the merged default graph).
         self.size = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         self._similarity = _Similarity(snapshot, embedder_factory)
@@ -674,7 +645,7 @@ def _worker_main(conn: Any, source: tuple[str, Any], embedder_factory: Callable[
     """Worker process: load the store once, then answer requests until the pipe closes."""
     try:
         if source[0] == "snapshot":
-            local = LocalSparql(source[1], loader=source[2], embedder_factory=embedder_factory)
+            local = LocalSparql(source[1], embedder_factory=embedder_factory)
         else:
             store = ox.Store()
             store.load(source[1], format=ox.RdfFormat.N_QUADS)
@@ -745,7 +716,6 @@ class SparqlEngine:
         workers: worker processes, i.e. queries that run at the same time.
         embedder_factory: picklable zero-argument callable returning an object with
             ``encode_queries(list[str])``; default: the model named in the snapshot's manifest.
-        loader: picklable callable ``snapshot -> pyoxigraph.Store``; default: graph/*.nq.
     """
 
     def __init__(
@@ -756,12 +726,11 @@ class SparqlEngine:
         max_rows: int = 10_000,
         workers: int = 2,
         embedder_factory: Callable[[], Any] | None = None,
-        loader: Callable[[Path], ox.Store] | None = None,
     ) -> None:
         path = Path(snapshot).resolve()
         if not path.is_dir():
             raise IndexNotFound(f"index snapshot not found: {snapshot}")
-        self._init(("snapshot", str(path), loader), timeout, max_rows, workers, embedder_factory)
+        self._init(("snapshot", str(path)), timeout, max_rows, workers, embedder_factory)
         self.snapshot: Path | None = path
 
     @classmethod
