@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import BackendUnavailable, ConfigError, IndexMismatch, IndexNotFound
+from ..errors import BackendUnavailable, IndexMismatch, IndexNotFound
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -57,14 +57,12 @@ def serve(
         from uvicorn.supervisors import Multiprocess
     except ImportError as exc:
         raise BackendUnavailable(f'the server needs uvicorn: pip install "regenkg[server]" ({exc})') from None
-    from .app import CONFIG_ENV
+    from .app import CONFIG_ENV, check_limits
 
     snapshot = Path(index_dir).resolve()  # resolved once: every process, restarted ones too, serves it
     if not (snapshot / "graph").is_dir():
         raise IndexNotFound(f"index not found: {index_dir} has no graph/ folder (build one with `regenkg build`)")
-    if workers < 1 or threads < 1 or timeout <= 0 or max_rows < 1:
-        raise ConfigError(f"server limits must be positive: workers={workers}, threads={threads}, "
-                         f"timeout={timeout}, max_rows={max_rows}")
+    check_limits(timeout=timeout, max_rows=max_rows, threads=threads, workers=workers)
     os.environ[CONFIG_ENV] = json.dumps({
         "index": str(snapshot), "timeout": timeout, "max_rows": max_rows, "max_body": max_body,
         "max_url": max_url, "threads": threads, "recycle": True,

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import dataclasses
 import json
 import logging
 import os
@@ -48,7 +47,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..errors import IndexMismatch, IndexNotFound, QueryError, RegenkgError
+from ..errors import ConfigError, IndexMismatch, IndexNotFound, RegenkgError
 from ..query.sparql import (
     MODEL_LOAD_ALLOWANCE,
     EngineBusy,
@@ -57,10 +56,11 @@ from ..query.sparql import (
     QueryTimeout,
     SparqlResult,
 )
+from ..records import answer_to_dict, hit_to_dict
 from .description import service_description
 from .protocol import ProtocolError, parse_request
 
-__all__ = ["CONFIG_ENV", "INLINE_WAIT", "app_from_environment", "create_app", "status_for"]
+__all__ = ["CONFIG_ENV", "INLINE_WAIT", "app_from_environment", "check_limits", "create_app", "status_for"]
 
 logger = logging.getLogger(__name__)
 
@@ -137,16 +137,6 @@ def _endpoint_url(request: Request) -> str:
     return f"{url.scheme}://{url.netloc}{url.path}"
 
 
-def _to_dict(record: Any, helper: str) -> Any:
-    try:
-        from .. import records
-
-        convert = getattr(records, helper)
-    except AttributeError:
-        return dataclasses.asdict(record)
-    return convert(record)
-
-
 class _QueryRunner:
     """Runs prepared queries on a thread pool with a time limit; counts the ones that ran away."""
 
@@ -195,6 +185,17 @@ def _end_process(grace: float) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
+def check_limits(**limits: float) -> None:
+    """Every server limit (timeout, max_rows, threads, workers, …) must be positive.
+
+    Raises:
+        ConfigError: naming each limit that is not.
+    """
+    bad = [f"{name}={value}" for name, value in limits.items() if not value > 0]
+    if bad:
+        raise ConfigError(f"server limits must be positive: {', '.join(bad)}")
+
+
 def create_app(
     index_dir: str | Path,
     *,
@@ -223,8 +224,8 @@ def create_app(
         raise IndexNotFound(f"index not found: {index_dir} (build one with `regenkg build`)")
     state: dict[str, Any] = {}
 
-    if timeout <= 0 or threads < 1:
-        raise QueryError(f"server limits must be positive: timeout={timeout}, threads={threads}")
+    check_limits(timeout=timeout, max_rows=max_rows, threads=threads)
+    documents = _document_count(snapshot)  # the snapshot never changes under a running app
     grace = timeout + 1.0
 
     def runner() -> _QueryRunner:
@@ -237,10 +238,8 @@ def create_app(
     async def knowledge_base() -> Any:
         async with kb_lock:
             if "kb" not in state:
-                try:
-                    from ..kb import KnowledgeBase
-                except ImportError as exc:
-                    raise QueryError(f"the JSON API needs regenkg.kb: {exc}") from None
+                from ..kb import KnowledgeBase  # on first use: the model is only needed by the JSON API
+
                 state["kb"] = await run_in_threadpool(KnowledgeBase.open, snapshot)
             return state["kb"]
 
@@ -310,7 +309,7 @@ def create_app(
             answer = await run_in_threadpool(kb.ask, question)
         except RegenkgError as exc:
             return _json_error(exc)
-        return JSONResponse(_to_dict(answer, "answer_to_dict"))
+        return JSONResponse(answer_to_dict(answer))
 
     async def api_search(request: Request) -> Response:
         text = request.query_params.get("q", "").strip()
@@ -328,7 +327,7 @@ def create_app(
             hits = await run_in_threadpool(kb.search, text, k, lang)
         except RegenkgError as exc:
             return _json_error(exc)
-        return JSONResponse({"query": text, "hits": [_to_dict(h, "hit_to_dict") for h in hits]})
+        return JSONResponse({"query": text, "hits": [hit_to_dict(h) for h in hits]})
 
     async def api_entity(request: Request) -> Response:
         ident = request.path_params["ident"].strip()
@@ -349,7 +348,7 @@ def create_app(
         return JSONResponse({
             "status": "ok",
             "snapshot": snapshot.name,
-            "documents": _document_count(snapshot),
+            "documents": documents,
             "triples": run.local.size,
             "process": os.getpid(),
         })
