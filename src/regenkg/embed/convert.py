@@ -306,32 +306,11 @@ def _write_tokenizer(blob: E5S1Blob, out: Path) -> None:
         + [AddedToken("<mask>", special=True, lstrip=True)]
     )
     tk.save(str(out / "tokenizer.json"))
-    _write_json(
-        out / "tokenizer_config.json",
-        {
-            "tokenizer_class": "XLMRobertaTokenizer",
-            "model_max_length": 512,
-            "bos_token": "<s>",
-            "eos_token": "</s>",
-            "sep_token": "</s>",
-            "cls_token": "<s>",
-            "unk_token": "<unk>",
-            "pad_token": "<pad>",
-            "mask_token": "<mask>",
-        },
-    )
-    _write_json(
-        out / "special_tokens_map.json",
-        {
-            "bos_token": "<s>",
-            "eos_token": "</s>",
-            "sep_token": "</s>",
-            "cls_token": "<s>",
-            "unk_token": "<unk>",
-            "pad_token": "<pad>",
-            "mask_token": "<mask>",
-        },
-    )
+    special = {"bos_token": "<s>", "eos_token": "</s>", "sep_token": "</s>", "cls_token": "<s>",
+               "unk_token": "<unk>", "pad_token": "<pad>", "mask_token": "<mask>"}
+    _write_json(out / "tokenizer_config.json",
+                {"tokenizer_class": "XLMRobertaTokenizer", "model_max_length": 512, **special})
+    _write_json(out / "special_tokens_map.json", special)
 
 
 def _write_json(path: Path, obj: Any) -> None:
