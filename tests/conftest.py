@@ -23,6 +23,12 @@ DATA = ROOT / "tests" / "data"
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
+SEED_ARTICLE = SEEDS / "000_5f1ba68eed5f7bda.txt"
+ENCODINGS = DATA / "encodings"
+# Articles about companies the gazetteer does not know: three for a base index, one to add later.
+UNSEEN = DATA / "unseen"
+UNSEEN_BASE = ("u1_halvard-corvine.md", "u2_meridian-tessaly.md", "u3_ruifeng-anze.md")
+UNSEEN_EXTRA = "u4_lanyu-qiheng.md"
 
 
 def require_shared(sub: str = "") -> Path:
@@ -30,6 +36,16 @@ def require_shared(sub: str = "") -> Path:
     if not path.exists():
         pytest.skip(f"../shared/{sub} not present (a user's clone has no ../shared)")
     return path
+
+
+def encoding_samples():
+    """tests/data/encodings/make_samples.py as a module (the texts the encoded sample files hold)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_samples", ENCODINGS / "make_samples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import yaml
-
 from conftest import DATA
 
 RES = "https://w3id.org/regenkg/id/"

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import running_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

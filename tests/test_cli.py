@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 import pytest
-
 from conftest import ROOT
 
 REGENKG = [sys.executable, "-m", "regenkg.cli"]

@@ -16,14 +16,14 @@ import pytest
 import rdflib
 import yaml
 from bs4 import BeautifulSoup
+from conftest import SEED_ARTICLE, require_shared
 from rdflib.namespace import RDF, SKOS
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 ENTITIES = REPO / "ontology" / "entities.ttl"
 DATA = REPO / "tests" / "data"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seeds" / "000_5f1ba68eed5f7bda.txt"
+SEED = SEED_ARTICLE
 
 ID = rdflib.Namespace("https://w3id.org/regenkg/id/")
 RKG = rdflib.Namespace("https://w3id.org/regenkg/ontology#")
@@ -235,9 +235,7 @@ def test_simplified_labels_are_simplified(graph: rdflib.Graph) -> None:
 
 
 def test_gazetteer_covers_the_seed_article(graph: rdflib.Graph) -> None:
-    if not SEED.exists():
-        pytest.skip("../shared not present (user clone)")
-    seed = SEED.read_text(encoding="utf-8")
+    seed = require_shared(f"seeds/{SEED.name}").read_text(encoding="utf-8")
     named = [
         "Gilead",
         "Kite",

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import DATA
+
 from regenkg.graph.extract import Extractor
 from regenkg.graph.ontology import RES, Gazetteer
 from regenkg.records import Sentence

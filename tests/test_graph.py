@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph
 import pytest
-from rdflib import Graph
-
 from conftest import ROOT
+from rdflib import Graph
 
 PREFIXES = """PREFIX rkg: <https://w3id.org/regenkg/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>

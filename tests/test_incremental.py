@@ -9,16 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import UNSEEN, UNSEEN_BASE, UNSEEN_EXTRA
 
-from conftest import DATA
 from regenkg.index.bm25 import LexicalIndex
 from regenkg.index.store import SentenceTable, read_manifest, resolve_snapshot
 from regenkg.index.vectors import VectorIndex
 from regenkg.records import Document, Sentence
 
-UNSEEN = DATA / "unseen"
-BASE_FILES = ("u1_halvard-corvine.md", "u2_meridian-tessaly.md", "u3_ruifeng-anze.md")
-EXTRA_FILE = "u4_lanyu-qiheng.md"
+BASE_FILES, EXTRA_FILE = UNSEEN_BASE, UNSEEN_EXTRA
 SKOS_PREF = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
 NOT_CURATED = '<https://w3id.org/regenkg/ontology#curated> "false"'
 

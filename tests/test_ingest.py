@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import codecs
-import importlib.util
 import json
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from conftest import ENCODINGS, SEED_ARTICLE, encoding_samples, require_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,26 +19,13 @@ from regenkg.text.ingest import IngestResult, document_id, ingest, iter_source_f
 from regenkg.text.lang import to_hans
 from regenkg.text.segment import split_sentences
 
-ENCODINGS = Path(__file__).resolve().parent / "data" / "encodings"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seeds" / "000_5f1ba68eed5f7bda.txt"
-
-
-def _samples_module():
-    spec = importlib.util.spec_from_file_location("make_samples", ENCODINGS / "make_samples.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SAMPLES = _samples_module()
+SEED = SEED_ARTICLE
+SAMPLES = encoding_samples()
 
 
 @pytest.fixture(scope="module")
 def seed_bytes() -> bytes:
-    if not SEED.exists():
-        pytest.skip("../shared not present (user clone)")
-    return SEED.read_bytes()
+    return require_shared(f"seeds/{SEED.name}").read_bytes()
 
 
 def _sentences(result: IngestResult) -> list[tuple[int, int, str, str]]:

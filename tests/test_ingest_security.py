@@ -5,7 +5,6 @@ vectors against a built index."""
 from __future__ import annotations
 
 import codecs
-import importlib.util
 import shutil
 import time
 import unicodedata
@@ -13,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import DATA, ENCODINGS, encoding_samples
 
-from conftest import DATA
 from regenkg.errors import IndexMismatch, IngestError, QueryError
 from regenkg.index.store import SentenceTable, read_manifest, resolve_snapshot
 from regenkg.index.vectors import VectorIndex
@@ -22,17 +21,7 @@ from regenkg.records import Answer
 from regenkg.text.ingest import ingest
 from regenkg.text.lang import to_hans, to_hant
 
-ENCODINGS = DATA / "encodings"
-
-
-def _samples():
-    spec = importlib.util.spec_from_file_location("make_samples", ENCODINGS / "make_samples.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SAMPLES = _samples()
+SAMPLES = encoding_samples()
 BINARIES = {
     "report.md": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "PDF"),
     "bundle.html": (b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)), "ZIP"),
@@ -57,7 +46,7 @@ def encodings_build(tmp_path_factory, settings):
 
     root = tmp_path_factory.mktemp("encodings")
     folder = root / "in"
-    shutil.copytree(ENCODINGS, folder, ignore=shutil.ignore_patterns("*.py"))
+    shutil.copytree(ENCODINGS, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     for name, (data, _) in BINARIES.items():
         (folder / name).write_bytes(data)
     for name, (source, encoding) in ARTICLES.items():

@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-
 from conftest import running_server
 
 psutil = pytest.importorskip("psutil")

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import UNSEEN, UNSEEN_BASE, UNSEEN_EXTRA
 
-from conftest import DATA
 from regenkg.errors import IndexMismatch, IndexNotFound
 from regenkg.index.store import KEEP_SNAPSHOTS, MANIFEST, SentenceTable, read_manifest, resolve_snapshot
 from regenkg.index.vectors import VectorIndex
@@ -37,9 +37,7 @@ STAGES = ("ingest", "embed", "graph", "vectors", "publish")
 CHANGES = {"ingest": "add", "embed": "add", "graph": "drop+move", "vectors": "drop+move", "publish": "drop+move"}
 # Stages after which the killed build has already created its (unfinished) snapshot folder.
 SNAPSHOT_STAGES = {"graph", "vectors", "publish"}
-UNSEEN = DATA / "unseen"
-BASE_FILES = ("u1_halvard-corvine.md", "u2_meridian-tessaly.md", "u3_ruifeng-anze.md")
-EXTRA_FILE = "u4_lanyu-qiheng.md"
+BASE_FILES, EXTRA_FILE = UNSEEN_BASE, UNSEEN_EXTRA
 QUERY = "CAR-T cell therapy"
 QUESTION = "who develops CAR-T"
 

@@ -15,7 +15,6 @@ import httpx
 import psutil
 import pyoxigraph as ox
 import pytest
-
 from conftest import running_server
 
 TIMEOUT = 2.0
