@@ -152,6 +152,13 @@ SERVICE_QUERIES = [
     "SELECT * { { SELECT * { SERVICE <http://127.0.0.1:{port}/sub> { ?s ?p ?o } } } }",
     "ASK { OPTIONAL { SERVICE <http://127.0.0.1:{port}/opt> { ?s ?p ?o } } }",
     "SELECT * { \\u0053ERVICE <http://127.0.0.1:{port}/escaped> { ?s ?p ?o } }",
+    # SERVICE glued to a prefixed name: one token to a naive lexer, SERVICE + a name to Oxigraph
+    "PREFIX : <http://127.0.0.1:{port}/p-> SELECT * { SERVICE:x { ?s ?p ?o } }",
+    "PREFIX : <http://127.0.0.1:{port}/p-> SELECT * { service:x { ?s ?p ?o } }",
+    "PREFIX ex: <http://127.0.0.1:{port}/> SELECT * { SERVICEex:y { ?s ?p ?o } }",
+    "PREFIX : <http://127.0.0.1:{port}/> SELECT * { SERVICESILENT:x { ?s ?p ?o } }",
+    "PREFIX : <http://127.0.0.1:{port}/> ASK { FILTER EXISTS { SERVICE:x { ?s ?p ?o } } }",
+    "PREFIX : <http://127.0.0.1:{port}/> SELECT * { { SELECT * { OPTIONAL { SERVICE:x { ?s ?p ?o } } } } }",
 ]
 
 
@@ -169,6 +176,7 @@ def test_service_disabled(server: dict, canary: int, template: str) -> None:
     "SELECT * { ?s <http://example.org/SERVICE> ?o }",
     'SELECT * { ?s ?p """a "SERVICE" b""" }',
     'SELECT * { ?s ?p "x"@service }',
+    "PREFIX service: <http://example.org/> SELECT * { service:a ?p ?o }",
 ])
 def test_word_service_elsewhere_is_fine(server: dict, query: str) -> None:
     assert _get(server, query).status_code == 200

@@ -104,11 +104,31 @@ def cjk_font() -> Path | None:
             continue
         if not any(entry.fname == str(path) for entry in font_manager.fontManager.ttflist):
             font_manager.fontManager.addfont(str(path))
+        # The same family may also be installed system-wide (Debian's fonts-noto-cjk ships the same
+        # collection); matplotlib then draws with whichever copy its font cache scored first. Report the
+        # file it really resolves the family to, so callers see the file the glyphs come from.
+        used = _resolved(path)
+        if used is not None and used != path and has_glyphs(used):
+            path = used
         logger.debug("CJK font: %s", path)
         return path
     logger.warning('no CJK font found: Chinese labels will show as boxes. Install one with '
                    '`pip install "regenkg[notebook]"` (noto-cjk-sans-otc) or `apt-get install fonts-noto-cjk`')
     return None
+
+
+def _resolved(path: Path) -> Path | None:
+    """The file matplotlib draws the first family of ``path`` from (another copy of it may come first)."""
+    from matplotlib import font_manager
+
+    names = [entry.name for entry in font_manager.fontManager.ttflist if entry.fname == str(path)]
+    if not names:
+        return None
+    try:
+        found = font_manager.findfont(font_manager.FontProperties(family=names[0]), fallback_to_default=False)
+    except ValueError:
+        return None
+    return Path(str(found))
 
 
 def cjk_family(lang: str = "zh-Hant") -> str | None:

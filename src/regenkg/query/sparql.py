@@ -209,7 +209,7 @@ def inspect_query(query: str) -> QueryInfo:
             depth -= 1
             if depth < 0:
                 raise SparqlSyntaxError(_position(text, match.start(), f"unbalanced {match.group()!r}"))
-    if "SERVICE" in words:
+    if "SERVICE" in words or _glued_service(tokens):
         raise ServiceDisabled("SERVICE is disabled: this endpoint does not federate queries")
     form = next((w for w in words if w in _FORMS or w in _UPDATE_WORDS), None)
     if form in _UPDATE_WORDS:
@@ -230,6 +230,22 @@ def inspect_query(query: str) -> QueryInfo:
 
 
 _TERMS = ("iri", "pname", "var")
+
+
+def _glued_service(tokens: list[tuple[str, str]]) -> bool:
+    """A ``SERVICE`` keyword glued to what follows it, as Oxigraph's grammar reads it.
+
+    Oxigraph matches keywords case-insensitively and needs no space after them, so ``SERVICE:x {…}``,
+    ``service:x {…}`` and ``SERVICEex:y {…}`` are SERVICE followed by a prefixed name, though a lexer sees
+    one prefixed name. A name whose prefix holds ``SERVICE`` and that a group ``{`` follows within two
+    tokens (``SILENT`` and the endpoint) is refused; such a name can never be a triple's subject, since
+    a ``{`` cannot be a verb, so ``PREFIX service: <…>`` and ``?s service:p ?o`` stay allowed.
+    """
+    for at, (group, value) in enumerate(tokens):
+        if group in ("word", "pname") and "SERVICE" in value.split(":", 1)[0].upper():
+            if ("open", "{") in tokens[at + 1 : at + 4]:
+                return True
+    return False
 
 
 def _single_pattern(tokens: list[tuple[str, str]]) -> bool:
