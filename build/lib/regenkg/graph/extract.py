@@ -1,0 +1,878 @@
+"""Entity and relation extraction without an LLM, in English and Chinese.
+
+Per sentence: gazetteer matches (:mod:`.match`) plus *discovered* company names (capitalised Latin names,
+Chinese organisation names ending in 生技/製藥/…, items of ``A、B、C等多家廠商`` lists) are laid out as a
+sequence of mentions; relation rules then read that sequence around trigger words:
+
+- ``develops``   ``A、B和C佈局NK細胞療法`` / ``MSD, Gilead and AbbVie are developing NK cell therapies``
+- ``exited``     ``X 已退出 NK 細胞療法`` / ``X discontinued its CAR-T programme`` (not turned into ``develops``)
+- ``acquired``   ``X以119億美元收購Y`` / ``Y被X收購`` / ``X acquired Y`` / ``Y was bought by X``
+- ``partneredWith`` / ``licensedFrom``  ``X與Y合作`` / ``X從Y取得授權`` / ``X licensed … from Y``
+- ``hasAffiliate`` ``Gilead(Kite)``: the deal type is not stated, so it is not called an acquisition
+- ``treats`` / ``targets``  ``間質幹細胞產品治療退化性關節炎`` / ``X develops TCR-T for solid tumours``
+- ``operatesIn`` ``樂迦再生、台寶生醫等多家廠商則著重在細胞製劑CDMO``
+- apposition ``Neogene, a Dutch TCR-T company, …``
+- market figures ``2023年全球再生醫療的市場規模約160億美元``
+
+Hedged, denied or called-off statements produce nothing. Every relation carries its sentence and rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..records import Entity, Mention, Relation, Sentence
+from .match import Matcher, fold_aligned
+from .ontology import COMPANY_TYPES, Gazetteer, resource, slugify
+
+__all__ = ["Extractor", "Extraction", "Figure", "Merge"]
+
+logger = logging.getLogger(__name__)
+
+HAN = "\u4e00-\u9fff\u3400-\u4dbf"
+# Mention kinds used by the rules.
+COMPANY, MODALITY, INDICATION, SEGMENT, COUNTRY, REGULATION = (
+    "Company", "Modality", "Indication", "Segment", "Country", "Regulation")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A market figure stated in a sentence."""
+
+    iri: str
+    subject: str
+    amount: float
+    currency: str
+    year: int | None
+    cagr: float | None
+    sentence_id: int
+    doc_id: str
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A discovered name folded into an entity written differently ("Corvine" → Corvine Cell Sciences)."""
+
+    name: str
+    into: str
+    sentence_id: int
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from a batch of sentences."""
+
+    mentions: tuple[Mention, ...]
+    relations: tuple[Relation, ...]
+    entities: tuple[Entity, ...]  # discovered (not curated) entities
+    figures: tuple[Figure, ...] = ()
+    merges: tuple[Merge, ...] = ()
+
+
+@dataclass
+class _M:
+    """A mention inside one sentence during extraction (mutable scratch record)."""
+
+    start: int
+    end: int
+    iri: str
+    kind: str
+    surface: str
+    curated: bool = True
+    affiliate_of: str | None = None  # set for Y in "X(Y)"
+    appositive: bool = False  # inside "X, a Bayer company, …": describes X, fills no slot itself
+    pronoun: bool = False  # "It", "該公司", "the latter" standing for a company named elsewhere
+
+
+# ------------------------------------------------------------------ trigger lexicons (folded text)
+_DEVELOP = re.compile(
+    r"布局|开发|发展|研发|投入|聚焦|专注|深耕|推进|押注|进军|切入|打造|着重|著重|致力|等平台|技术平台|产品线|管线|研究方向|"
+    r"\bdevelop(?:s|ed|ing|er|ers)?\b|\bwork(?:s|ing)? on\b|\bpursu(?:e|es|ed|ing)\b|\badvanc(?:e|es|ed|ing)\b|"
+    r"\bfocus(?:es|ed|ing)? on\b|\binvest(?:s|ed|ing)? in\b|\bbet(?:s|ting)? on\b|\bexpand(?:s|ed|ing)? into\b|"
+    r"\bentered\b|\bbuild(?:s|ing)?\b|\bprogramme|\bprogram\b|\bpipeline\b|\bplatform\b")
+_EXIT = re.compile(
+    r"退出|终止|停止|放弃|撤出|剥离|砍掉|关闭|出售|"
+    r"\bexit(?:s|ed|ing)?\b|\bdiscontinu(?:e|es|ed|ing)\b|\bterminat(?:e|es|ed|ing)\b|\bhalt(?:s|ed|ing)?\b|"
+    r"\bdropp(?:ed|ing)\b|\babandon(?:s|ed|ing)?\b|\bshelv(?:e|ed|ing)\b|\bwound down\b|\bwind(?:s|ing)? down\b|"
+    r"\bstopp(?:ed|ing)\b|\bscrapp(?:ed|ing)\b|\bdivest(?:s|ed|ing)?\b|\bpulled out\b|\bno longer\b|\bleft\b|\bquit\b")
+_HEDGE = re.compile(
+    r"否认|并未|未曾|没有|不会|不再|无意|并非|传闻|据传|传出|传言|考虑|洽谈|或将|可能|拟|有意|谣言|"
+    r"(?<![来])未(?![来])|"
+    r"\bdeni(?:ed|es)\b|\bdeny(?:ing)?\b|\bnot\b|\bnever\b|\bnor\b|\brumou?r(?:s|ed)?\b|\breportedly\b|"
+    r"\bsaid to be\b|\bis said\b|\bconsider(?:s|ed|ing)?\b|\bin talks\b|\btalks\b|\bexplor(?:e|es|ed|ing)\b|"
+    r"\bmay\b|\bmight\b|\bcould\b|\bwould\b|\bspeculat\w*|\bcalled off\b|\bcollaps\w*|\bfell through\b|"
+    r"\bwithdr[ae]w\w*|\bfailed to\b|\bplan(?:s|ned)? to\b|\bintend(?:s|ed)? to\b|\bpotential\b|\bhypothetical\b")
+_DEAL_CANCEL = re.compile(
+    r"终止|取消|告吹|破局|撤回|中止|\bterminat\w*|\bcancel\w*|\bcalled off\b|\bscrapp\w*|\bended\b|\bunwound\b|"
+    r"\bwalked away\b|\babandon\w*")
+_ACQ_ACTIVE = re.compile(
+    r"收购|并购|买下|购并|收入旗下|纳入旗下|"
+    r"\bacquir(?:e|es|ed|ing)\b|\bacquisition of\b|\bbought\b|\bbuy(?:s|ing)?\b|\bpurchas(?:e|es|ed|ing)\b|"
+    r"\btook over\b|\btakeover of\b|\btake over\b")
+_ACQ_PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|is|be)?\s*(?:acquired|bought|purchased|taken over)\s+by\b|\bacquisition by\b|"
+    r"(?:被|遭)")
+_PARTNER = re.compile(
+    r"合作|结盟|携手|联手|签署|签订|达成|共同开发|共同研发|联合开发|战略|"
+    r"\bpartner(?:s|ed|ing|ship|ships)?\b|\bcollaborat(?:e|es|ed|ing|ion|ions)\b|\balliance\b|\bteam(?:ed|s)? up\b|"
+    r"\bjoint venture\b|\bco-develop\w*|\bagreement\b|\bdeal\b|\bpact\b|\btie-up\b")
+_LICENSE = re.compile(r"授权|许可|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|\brights to\b")
+_TREAT = re.compile(
+    r"治疗|用于|针对|攻克|适应症|适用于|"
+    r"\btreat(?:s|ed|ing|ment)?\b|\bfor patients\b|\bin patients with\b|\bindicated for\b|\bapproved for\b|"
+    r"\btarget(?:s|ed|ing)?\b|\bagainst\b|\bfor\b")
+_SEGMENT_CUE = re.compile(r"着重|著重|侧重|专注|聚焦|提供|主攻|深耕|布局|\bfocus\w*|\bprovid\w*|\boffer\w*|\bspeciali[sz]\w*|\boperat\w*")
+_LIST_GAP = re.compile(
+    r"^(?:\s|[,，、/&]|and|as well as|along with|plus|or|以及|及|和|与|跟|或|若|、|与其|还有|如|包括|包含|例如)*$")
+# Words that may stand between a subject list and its verb ("…和Janssen成功開發").
+_SUBJ_GAP = re.compile(
+    r"^(?:\s|are|is|was|were|have|has|had|been|also|now|already|all|both|each|actively|successfully|"
+    r"currently|jointly|together|recently|will|to|then|its|their|heavily|quietly|"
+    r"成功|积极|持续|陆续|纷纷|都|也|均|皆|则|已|已经|正|正在|先后|分别|相继|率先|早已|近年|近年来|目前|大举|"
+    r"\d{4}年?|则|等|多家|厂商|公司|药厂|业者|企业)*$")
+
+# Discovery of names that are not in the gazetteer.
+_LATIN_NAME = re.compile(
+    r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*(?:[-&.'][A-Za-z0-9]+)*(?:\s+(?:[A-Z][A-Za-z0-9]*(?:[-&.][A-Za-z0-9]+)*))*")
+_ZH_ORG_SUFFIX = ("生物科技", "生物技术", "生物医药", "再生科技", "细胞科技", "生技", "生医", "制药", "药业", "医药",
+                  "集团", "公司", "生物", "再生", "科技", "基因")
+_INSTITUTION = re.compile(r"\b(?:University|Institute|Hospital|Center|Centre|College|School|Administration|Agency|"
+                          r"Ministry|Department|Council|Commission|Foundation|Association|Society|Academy|Authority|"
+                          r"Agency|Office|Bureau|Court|Parliament|Congress|Government|Committee|Board|Clinic)\b")
+# Words just before a name that make it a product, not a company ("產品 Carvykti", "核准Casgevy用於").
+_PRODUCT_CUE = re.compile(r"(?:产品|商品名|药物|疗法|批准|核准|获批|许可的|候选|\bproduct|\bdrug|\btherapy|\bapproved|"
+                          r"\bcandidate|\bbrand(?:ed)?|\bnamed|\bcalled)\s*[(（]?\s*$")
+# A "name" containing one of these is a generic phrase ("各大藥廠", "國際大藥廠"), not a company.
+# Verbs and adverbs that can stand glued before a name ("取得晨璟生技", "將獲得瀾嶼生物").
+_ZH_LEAD = re.compile(r"(?:取得|获得|获授|收购|并购|买下|宣布|表示|补足|今日|今天|日前|近日|并|将|由|向|对|从|与|和|及|"
+                      r"此外|另外|同时|目前|其中|包括|包含|例如|如|而|则|也|亦|已|曾|旗下)+")
+_ZH_CUT = re.compile(r"收购|并购|买下|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
+_ZH_GENERIC = re.compile(r"各|国际|大药厂|这些|多家|全球|其他|其它|相关|可能|改变|综观|未来|许多|我们|该|此|本土|国内|"
+                         r"国外|中小|大型|新创|业者|厂商|台厂|欧美|美国|日本|韩国|中国|台湾|生技制药|生技医药|生物医药|"
+                         r"再生医疗|治疗|疗法|产业|市场|领域|技术|平台|发展|开发|研究|临床|药物|新药|干细胞|免疫细胞")
+_ZH_BOUNDARY = set("与和及由被是为的将如含括在以向对从、，,；;：:（）()「」『』 \u3000旗下等或若")
+_ZH_LIST = re.compile(
+    rf"(?:包含|包括|例如|如|像是|诸如)?((?:[{HAN}A-Za-z0-9]{{2,10}}、)+[{HAN}A-Za-z0-9]{{2,10}})"
+    rf"(?:等)(?:多家|数家|几家|\d+家)?(?:厂商|公司|业者|企业|药厂|药企|生技公司|新创)")
+_NOT_COMPANY = {
+    "the", "a", "an", "in", "on", "at", "by", "for", "with", "its", "their", "this", "that", "these", "those",
+    "after", "before", "while", "when", "under", "as", "of", "and", "or", "but", "both", "all", "some", "most",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "separately", "under", "until", "last", "next", "earlier", "later", "according", "analysts", "investors", "fda", "ema", "nmpa", "pmda", "mfds", "tfda", "mohw", "who", "nih",
+    "us", "u.s.", "usd", "eu", "uk", "phase", "company", "companies", "group", "inc", "ltd", "corp", "co",
+    "news", "source", "sources", "figure", "table", "note", "markets and markets", "chinese", "english",
+    "taiwanese", "japanese", "korean", "american", "european", "global", "regenerative", "medicine", "cell",
+    "gene", "therapy", "therapies", "clinical", "cancer", "drug", "drugs", "biotech", "pharma", "however",
+    "meanwhile", "also", "today", "yesterday", "it", "he", "she", "they", "we", "our", "his", "her", "there",
+    "such", "other", "another", "many", "several", "one", "two", "three", "first", "second", "new", "big",
+    "rmat", "atmp", "cgt", "cdmo", "cro", "ipo", "ceo", "cfo", "bla", "ind", "nda", "car", "tcr", "nk",
+}
+_COMPANY_WORDS = re.compile(
+    r"\b(?:therapeutics|bio|biotherapeutics|pharma|pharmaceuticals?|biosciences?|biotech|biologics|"
+    r"oncology|medicine|medicines|genomics|health|cell|cells|sciences|inc|ltd|corp|co|ag|gmbh|plc|sa|nv|kk|"
+    r"labs?|technologies|group|holdings)\.?$", re.IGNORECASE)
+_APPOSITION = re.compile(
+    r"^,\s*(?:an?|the)\s+(?P<desc>[^,;]{0,90}?)\s*(?:company|biotech|biotechnology company|developer|firm|"
+    r"start-?up|specialist|maker|CDMO|manufacturer|drugmaker|pharma|group)\b", re.IGNORECASE)
+_ZH_APPOSITION = re.compile(
+    r"^\s*(?:是|为|係)(?:一家|一间|家|一个)?(?P<desc>[^，。,;；]{0,30}?)(?:公司|企业|新创|药厂|业者|厂商)")
+_COUNTRY_ADJ = {
+    "taiwanese": "TW", "japanese": "JP", "korean": "KR", "south korean": "KR", "chinese": "CN",
+    "american": "US", "us-based": "US", "u.s.": "US", "us": "US", "dutch": "NL", "german": "DE", "swiss": "CH",
+    "french": "FR", "british": "GB", "uk-based": "GB", "danish": "DK", "belgian": "BE", "irish": "IE",
+    "norwegian": "NO", "israeli": "IL", "singaporean": "SG",
+}
+_NATIONALITY = {"swedish", "finnish", "italian", "spanish", "canadian", "australian", "indian", "swiss", "austrian",
+                "european", "asian", "western", "eastern", "nordic", "scandinavian", "hong", "taiwan", "japan", "china",
+                "korea", "seattle", "boston", "cambridge", "california", "amsterdam", "london", "shanghai",
+                "beijing", "taipei", "tokyo", "osaka", "kyoto", "basel", "paris", "munich", "copenhagen",
+                "england", "scotland", "wales", "britain", "oxfordshire", "oxford", "pennsylvania", "philadelphia",
+                "massachusetts", "texas", "new york", "new jersey", "maryland", "washington", "san diego",
+                "san francisco", "south san francisco", "los angeles", "seattle", "north carolina", "oslo",
+                "stockholm", "zurich", "geneva", "berlin", "leiden", "singapore", "hsinchu", "taichung",
+                "kaohsiung", "tainan", "shenzhen", "suzhou", "hangzhou", "nanjing", "guangzhou", "chengdu", "wuhan",
+                "seoul", "incheon", "hong kong", "europe", "asia", "america", "north america", "latin america",
+                "market", "food", "drug", "reuters", "bloomberg", "nature", "science", "lancet"}
+_MONEY = re.compile(
+    r"(?:us\$|usd|\$|美金|美元)?\s*(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>亿|億|万亿|兆|billion|bn|million|mn|m\b|trillion)?"
+    r"\s*(?P<cur>美元|美金|usd|dollars|新台币|台币|人民币|元|日元|日圆|韩元|欧元)?", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(20\d\d|19\d\d)(?!\d)")
+_CAGR = re.compile(r"(?:年复合成长率|年复合增长率|复合年增长率|cagr|compound annual growth rate)[^0-9]{0,20}(\d+(?:\.\d+)?)\s*%"
+                   r"|(\d+(?:\.\d+)?)\s*%\s*(?:的)?(?:年复合成长率|年复合增长率|cagr)", re.IGNORECASE)
+_MARKET = re.compile(r"市场规模|市场|产值|\bmarket\b|\bsales\b|\brevenue", re.IGNORECASE)
+
+_PRONOUN = re.compile(r"^\s*(It|Its|The company|The firm|The biotech|该公司|該公司|该企业|該企業|其)(?=[\s'’,，]|[\u4e00-\u9fff])")
+_CLAUSE_BREAK = re.compile(r"[；;。!！?？]|[,，](?=\s*(?:但|然而|不过|而|however|but|while|whereas)\b)")
+
+
+def _fold(text: str) -> str:
+    return fold_aligned(text)
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
+
+
+class Extractor:
+    """Extract mentions, relations, discovered entities and market figures from sentences."""
+
+    def __init__(self, gazetteer: Gazetteer, keep_separate: frozenset[str] = frozenset()):
+        """
+        Args:
+            gazetteer: curated entities.
+            keep_separate: discovered names (any script/case) that must not be merged into another entity;
+                this is how a recorded merge is undone (`regenkg unmerge NAME`).
+        """
+        self.gazetteer = gazetteer
+        self.keep_separate = frozenset(_fold(n).strip() for n in keep_separate)
+        self.matcher = Matcher(gazetteer.surfaces())
+        self._types = {iri: e.type for iri, e in gazetteer.entities.items()}
+
+    # -------------------------------------------------------------- public API
+    def extract(self, sentences: Iterable[Sentence]) -> Extraction:
+        """Run every rule over ``sentences`` (batch; the only real implementation)."""
+        mentions: list[Mention] = []
+        relations: dict[tuple[str, str, str, int], Relation] = {}
+        discovered: dict[str, Entity] = {}
+        figures: list[Figure] = []
+        merges: list[Merge] = []
+        merge_seen: set[tuple[str, str]] = set()
+        sents = list(sentences)
+        common = frozenset(w for s in sents for w in re.findall(r"\b[a-z][a-z-]+\b", s.text))
+        all_ms = [self._mentions(s.text, common) for s in sents]
+        self._merge_short_names(all_ms)
+        prev_subject: _M | None = None
+        for sent, ms in zip(sents, all_ms):
+            self._resolve_pronoun(sent.text, ms, prev_subject)
+            rels = self._relations(sent, ms)
+            prev_subject = self._topic(sent.text, ms) or prev_subject
+            used = {r.subject for r in rels} | {r.object for r in rels}
+            for m in ms:
+                if m.pronoun:
+                    continue
+                if m.curated or m.iri in used:
+                    mentions.append(Mention(sent.id, m.start, m.end, m.surface, m.kind, m.iri, m.curated))
+                if not m.curated and m.iri in used and m.iri not in discovered:
+                    discovered[m.iri] = self._discovered_entity(m, sent)
+                if not m.curated and not m.pronoun and m.iri in used and m.iri in discovered:
+                    first = next(iter(discovered[m.iri].labels.values()))
+                    if _fold(first) != _fold(m.surface) and (m.surface, m.iri) not in merge_seen:
+                        merge_seen.add((m.surface, m.iri))
+                        merges.append(Merge(m.surface, m.iri, sent.id))
+            for rel in rels:
+                key = (rel.subject, rel.predicate, rel.object, rel.sentence_id)
+                if key not in relations or relations[key].confidence < rel.confidence:
+                    relations[key] = rel
+            figures.extend(self._figures(sent, ms))
+        return Extraction(tuple(mentions), tuple(relations.values()), tuple(discovered.values()), tuple(figures),
+                          tuple(merges))
+
+    # -------------------------------------------------------------- mentions
+    def _kind(self, iri: str) -> str:
+        typ = self._types.get(iri, COMPANY)
+        return COMPANY if typ in COMPANY_TYPES else typ
+
+    def _mentions(self, text: str, common: frozenset[str] = frozenset()) -> list[_M]:
+        """Gazetteer matches plus plausible unlisted company names.
+
+        Args:
+            text: the sentence.
+            common: lower-case words of the surrounding document; a capitalised single word whose
+                lower-case form also occurs there ("Market reviews…" / "the market") is an ordinary word.
+        """
+        found = [_M(m.start, m.end, m.iri, self._kind(m.iri), m.surface) for m in self.matcher.find(text)]
+        taken = [(m.start, m.end) for m in found]
+
+        def free(s: int, e: int) -> bool:
+            return all(e <= a or s >= b for a, b in taken)
+
+        candidates = self._discover(text)
+        folded = _fold(text)
+        # Words inside an appositive ("Poseida, a San Diego company…") describe, they are not companies.
+        desc_spans = []
+        for m in found + [_M(s, e, "", COMPANY, n) for s, e, n in candidates]:
+            app = _APPOSITION.match(text[m.end:m.end + 140])
+            if app:
+                desc_spans.append((m.end + app.start("desc"), m.end + app.end()))
+        for s, e, name in candidates:
+            if not free(s, e) or any(a <= s and e <= b for a, b in desc_spans):
+                continue
+            if " " not in name and name.isascii() and name.lower() in common:
+                continue
+            if _INSTITUTION.search(name) or _PRODUCT_CUE.search(folded[max(0, s - 8):s]):
+                continue
+            found.append(_M(s, e, self._discovered_iri(name), COMPANY, name, curated=False))
+            taken.append((s, e))
+        for m in found:
+            if m.kind == COMPANY and any(a <= m.start and m.end <= b for a, b in desc_spans):
+                m.appositive = True
+        found.sort(key=lambda m: m.start)
+        # "拜耳收購了BlueRock，後者…" / "…, the latter …": the latter is the last company named before.
+        for lm in re.finditer(r"后者|後者|\bthe latter\b", folded):
+            prev = [m for m in found if m.kind == COMPANY and m.end <= lm.start() and not m.appositive]
+            if prev and free(lm.start(), lm.end()):
+                found.append(_M(lm.start(), lm.end(), prev[-1].iri, COMPANY, lm.group(0), prev[-1].curated,
+                                pronoun=True))
+        found.sort(key=lambda m: m.start)
+        self._mark_affiliates(text, found)
+        return found
+
+    def _discover(self, text: str) -> list[tuple[int, int, str]]:  # noqa: C901
+        """Spans that look like company names; they only become entities if a relation rule uses them."""
+        out: list[tuple[int, int, str]] = []
+        folded = _fold(text)
+        for m in _LATIN_NAME.finditer(text):
+            s, e = m.start(), m.end()
+            name = m.group(0)
+            # Drop leading function words ("In Neogene") and trailing dots.
+            words = name.split()
+            while words and words[0].lower() in _NOT_COMPANY:
+                s += len(words[0]) + (len(name[len(words[0]):]) - len(name[len(words[0]):].lstrip()))
+                name = name[len(words[0]):].lstrip()
+                words = name.split()
+            name = name.rstrip(".'")
+            e = s + len(name)
+            if not name or name.lower() in _NOT_COMPANY or len(name) < 2:
+                continue
+            if name.isupper() and len(name) <= 3 and not _COMPANY_WORDS.search(name):
+                continue  # bare acronyms are too ambiguous to discover
+            if " " not in name and re.fullmatch(r"[A-Z0-9-]+", name):
+                continue  # target/gene names and acronyms such as DLL3, CD19, BCMA, HLA
+            parts = [p.lower() for p in name.split("-")]
+            if len(parts) > 1 and (parts[-1] in ("based", "headquartered", "listed", "owned", "backed")
+                                   or any(p in _COUNTRY_ADJ or p in _NATIONALITY for p in parts)):
+                continue  # "Amsterdam-based", "British-Swedish"
+            if name.lower() in _COUNTRY_ADJ or name.lower() in _NATIONALITY or self._is_place(name):
+                continue
+            if any(ch.isdigit() for ch in name) and not re.search(r"[A-Za-z]{3}", name):
+                continue
+            out.append((s, e, name))
+        for suffix in _ZH_ORG_SUFFIX:
+            for m in re.finditer(re.escape(suffix), folded):
+                start = m.start()
+                j = start
+                while j > 0 and start - j < 6 and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
+                    j -= 1
+                lead = _ZH_LEAD.match(folded, j, start)
+                if lead:
+                    j = lead.end()
+                for cut in _ZH_CUT.finditer(folded, j, start):
+                    j = cut.end()
+                if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]):
+                    out.append((j, m.end(), text[j:m.end()]))
+        for m in _ZH_LIST.finditer(folded):
+            pos = m.start(1)
+            for item in re.split(r"[、,，]", m.group(1)):
+                item_start = folded.find(item, pos)
+                pos = item_start + len(item)
+                clean = item
+                for prefix in ("包含", "包括", "例如", "像是", "诸如", "另外", "而", "则", "如", "另", "其中"):
+                    if clean.startswith(prefix):
+                        item_start += len(prefix)
+                        clean = clean[len(prefix):]
+                if 2 <= len(clean) <= 10 and not _ZH_GENERIC.search(_fold(clean)):
+                    out.append((item_start, item_start + len(clean), text[item_start:item_start + len(clean)]))
+        # Longest first, drop overlaps.
+        out.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
+        kept: list[tuple[int, int, str]] = []
+        for s, e, name in out:
+            if all(e <= a or s >= b for a, b, _ in kept):
+                kept.append((s, e, name))
+        return sorted(kept)
+
+    def _is_place(self, name: str) -> bool:
+        hits = self.matcher.find(name)
+        return bool(hits) and hits[0].end - hits[0].start == len(name) and self._kind(hits[0].iri) == COUNTRY
+
+    def _discovered_iri(self, name: str) -> str:
+        key = _fold(name)
+        if key.strip() in self.keep_separate:
+            return str(resource("company", slugify(key)))  # unmerged: its own IRI, suffixes kept
+        key = re.sub(r"[\s,.]+(?:inc|ltd|corp|co|ag|plc|gmbh|sa|nv|kk|llc)\.?$", "", key)
+        key = re.sub(r"[\s-]+(?:therapeutics|biotherapeutics|pharmaceuticals?|pharma|biosciences?|biotech|bio)$", "", key)
+        for suffix in ("生物科技", "生物技术", "生技", "生医", "公司", "集团"):
+            if key.endswith(suffix) and len(key) - len(suffix) >= 2:
+                key = key[: -len(suffix)]
+        return str(resource("company", slugify(key)))
+
+    def _merge_short_names(self, all_ms: list[list[_M]]) -> None:
+        """"Corvine" after "Corvine Cell Sciences" in the same document is the same company."""
+        full: dict[str, _M] = {}
+        for ms in all_ms:
+            for m in ms:
+                if m.kind == COMPANY and " " in m.surface.strip():
+                    full.setdefault(m.surface.split()[0].lower(), m)
+        for ms in all_ms:
+            for m in ms:
+                if m.kind == COMPANY and not m.curated and " " not in m.surface.strip() \
+                        and _fold(m.surface).strip() not in self.keep_separate:
+                    long = full.get(m.surface.lower())
+                    if long is not None and long.iri != m.iri:
+                        m.iri, m.curated = long.iri, long.curated
+
+    @staticmethod
+    def _topic(text: str, ms: list[_M]) -> _M | None:
+        """The company a sentence is about: one named at its very start."""
+        for m in ms:
+            if m.kind == COMPANY and not m.affiliate_of:
+                solid = m.curated or " " in m.surface or not m.surface.isascii()
+                return m if m.start <= 3 and solid else None
+        return None
+
+    @staticmethod
+    def _resolve_pronoun(text: str, ms: list[_M], prev: _M | None) -> None:
+        """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic."""
+        if prev is None:
+            return
+        pm = _PRONOUN.match(text)
+        if pm and not any(m.start < pm.end() for m in ms):
+            ms.insert(0, _M(pm.start(1), pm.end(1), prev.iri, COMPANY, pm.group(1), prev.curated, pronoun=True))
+
+    def _discovered_entity(self, m: _M, sent: Sentence) -> Entity:
+        lang = sent.lang if any("\u4e00" <= c <= "\u9fff" for c in m.surface) else "en"
+        return Entity(iri=m.iri, type=COMPANY, labels={lang: m.surface}, curated=False)
+
+    @staticmethod
+    def _mark_affiliates(text: str, ms: list[_M]) -> None:
+        """``X(Y)`` / ``X (Y)``: Y is X's affiliate, and not a separate subject."""
+        same: list[_M] = []
+        for a, b in zip(ms, ms[1:]):
+            if a.kind == COMPANY and b.kind == COMPANY:
+                between = text[a.end:b.start]
+                after = text[b.end:b.end + 2]
+                if re.fullmatch(r"\s*[(（]\s*", between) and re.match(r"\s*[)）]", after):
+                    if a.iri == b.iri or not b.curated and not a.curated:
+                        same.append(b)  # "新基（Celgene）": the same company named twice
+                    else:
+                        b.affiliate_of = a.iri
+        for b in same:
+            ms.remove(b)
+
+    # -------------------------------------------------------------- relations
+    def _relations(self, sent: Sentence, ms: list[_M]) -> list[Relation]:
+        text = sent.text
+        folded = _fold(text)
+        rels: list[Relation] = []
+
+        def add(s: str, p: str, o: str, rule: str, conf: float) -> None:
+            if s != o:
+                rels.append(Relation(s, p, o, sent.id, sent.doc_id, rule, conf))
+
+        for m in ms:
+            if m.affiliate_of:
+                add(m.affiliate_of, "hasAffiliate", m.iri, "parenthetical-affiliate", 0.7)
+
+        clauses = self._clauses(folded)
+        for cs, ce in clauses:
+            cms = [m for m in ms if m.start >= cs and m.end <= ce and not m.appositive]
+            if not cms:
+                continue
+            local: list[Relation] = []
+
+            def add_local(s: str, p: str, o: str, rule: str, conf: float, span: tuple[int, int],
+                          _l: list[Relation] = local) -> None:
+                # Hedging/negation is judged on the words around the fact, not on the whole sentence
+                # ("…將有可能改變競爭格局,如Gilead…成功開發CAR-T" states a fact after a hedged remark).
+                a, b = span
+                window = _window(folded, cs, a, b)
+                if (p in ("acquired", "partneredWith", "licensedFrom") or rule == "deal-asset") and (
+                        _DEAL_CANCEL.search(window) or (rule == "deal-asset" and _EXIT.search(window))):
+                    return
+                if p != "exited" and _HEDGE.search(window):
+                    return
+                add(s, p, o, rule, conf)
+
+            self._rule_develops(folded, cs, ce, cms, add_local)
+            self._rule_acquisition(folded, cs, ce, cms, add_local)
+            self._rule_partner(folded, cs, ce, cms, add_local)
+            self._rule_treats(folded, cs, ce, cms, add_local)
+            self._rule_segment(folded, cs, ce, cms, add_local)
+        self._rule_apposition(text, folded, ms, add)
+        return rels
+
+    @staticmethod
+    def _clauses(folded: str) -> list[tuple[int, int]]:
+        out, start = [], 0
+        for m in _CLAUSE_BREAK.finditer(folded):
+            out.append((start, m.start()))
+            start = m.end()
+        out.append((start, len(folded)))
+        return [(s, e) for s, e in out if e > s]
+
+    @staticmethod
+    def _subject_list(folded: str, cms: list[_M], pos: int, cs: int) -> list[_M]:
+        """Companies in the list that ends right before ``pos`` (affiliates in parentheses excluded)."""
+        before = [m for m in cms if m.end <= pos and m.kind == COMPANY]
+        if not before:
+            return []
+        last = before[-1]
+        gap = folded[last.end:pos]
+        gap_clean = re.sub(r"[)）(（]", "", gap)
+        # "Corvine, a Boston company founded in 2019, develops…": skip the appositive.
+        gap_clean = re.sub(r"^\s*,\s*(?:an?|the|which|who)\b[^;；]{0,100}?,\s*", " ", gap_clean)
+        if len(gap_clean) > 40 or not _SUBJ_GAP.match(gap_clean.strip()) and not _short_gap(gap_clean):
+            return []
+        chosen = [last]
+        for prev in reversed(before[:-1]):
+            between = re.sub(r"[)）(（]", " ", folded[prev.end:chosen[-1].start])
+            if _LIST_GAP.match(between):
+                chosen.append(prev)
+            else:
+                break
+        return [m for m in reversed(chosen) if not m.affiliate_of] or [m for m in reversed(chosen)]
+
+    @staticmethod
+    def _object_list(folded: str, cms: list[_M], pos: int, kinds: set[str], ce: int) -> list[_M]:
+        after = [m for m in cms if m.start >= pos and m.kind in kinds]
+        if not after:
+            return []
+        first = after[0]
+        gap = folded[pos:first.start]
+        if len(gap) > 40 or re.search(r"[,，;；]", gap):
+            return []
+        chosen = [first]
+        for nxt in after[1:]:
+            between = folded[chosen[-1].end:nxt.start]
+            if _LIST_GAP.match(between) or re.fullmatch(r"[^,，、;；]{0,12}(?:和|与|及|以及|、|and)\s*[^,，;；]{0,6}", between):
+                chosen.append(nxt)
+            else:
+                break
+        return chosen
+
+    def _rule_develops(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
+        if not any(m.kind == MODALITY for m in cms):
+            return
+        for trig in _DEVELOP.finditer(folded, cs, ce):
+            exit_ = _EXIT.search(folded, max(cs, trig.start() - 30), min(ce, trig.end() + 30))
+            subjects = self._subject_list(folded, cms, trig.start(), cs)
+            if not subjects:
+                # "X's CAR-T programme" / "X的CAR-T平台": company, then modality, then the trigger noun.
+                subjects = self._possessive_subject(folded, cms, trig.start())
+            if not subjects:
+                # Topic-comment: "安澤生醫成立於2017年，專注開發γδ-T細胞療法" — the sentence opens with its subject.
+                comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of and m.end <= trig.start()]
+                if comps and comps[0].start <= cs + 3 and len({c.iri for c in comps}) == 1 and \
+                        not _ACQ_PASSIVE.search(folded, comps[0].end, trig.start()):
+                    subjects = [comps[0]]
+            mods = self._object_list(folded, cms, trig.end(), {MODALITY}, ce)
+            if not mods:
+                mods = [m for m in cms if m.kind == MODALITY and m.end <= trig.start()
+                        and (not subjects or m.start >= subjects[-1].end)]
+            if not subjects or not mods:
+                continue
+            pred, rule = ("exited", "exit-modality") if exit_ else ("develops", "develops-modality")
+            for s in subjects:
+                for mod in mods:
+                    add(s.iri, pred, mod.iri, rule, 0.85 if s.curated else 0.7,
+                        (min(s.start, trig.start()), max(mod.end, trig.end())))
+            if pred == "develops":
+                inds = [m for m in cms if m.kind == INDICATION and m.start >= trig.end()]
+                for s in subjects:
+                    for ind in inds:
+                        add(s.iri, "targets", ind.iri, "develops-for-indication", 0.7, (s.start, ind.end))
+
+        # Exits stated without a develop verb: "X 已退出 NK 細胞療法" / "X exited NK cell therapy".
+        for trig in _EXIT.finditer(folded, cs, ce):
+            subjects = self._subject_list(folded, cms, trig.start(), cs)
+            mods = self._object_list(folded, cms, trig.end(), {MODALITY}, ce)
+            for s in subjects:
+                for mod in mods:
+                    add(s.iri, "exited", mod.iri, "exit-modality", 0.8, (s.start, mod.end))
+
+    @staticmethod
+    def _possessive_subject(folded: str, cms: list[_M], pos: int) -> list[_M]:
+        before = [m for m in cms if m.end <= pos]
+        comps = [m for m in before if m.kind == COMPANY and not m.affiliate_of]
+        if not comps:
+            return []
+        last = comps[-1]
+        between = folded[last.end:pos]
+        if re.fullmatch(r"(?:'s|’s|的)?\s*[^,，;；]{0,40}", between) and any(
+                m.kind == MODALITY for m in before if m.start >= last.end):
+            return [last]
+        return []
+
+    def _rule_acquisition(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
+        comps = [m for m in cms if m.kind == COMPANY]
+        if len(comps) < 2:
+            return
+        for trig in _ACQ_PASSIVE.finditer(folded, cs, ce):
+            if trig.group(0) in ("被", "遭"):
+                # Y被X收購
+                if not _ACQ_ACTIVE.search(folded, trig.end(), ce):
+                    continue
+                targets = self._subject_list(folded, cms, trig.start(), cs)
+                acq = [m for m in comps if m.start >= trig.end()][:1]
+            else:
+                # Y was acquired by X
+                targets = self._subject_list(folded, cms, trig.start(), cs) or [
+                    m for m in comps if m.end <= trig.start()][-1:]
+                acq = [m for m in comps if m.start >= trig.end()][:1]
+            for a in acq:
+                for t in targets:
+                    add(a.iri, "acquired", t.iri, "acquisition-passive", 0.9,
+                        (min(t.start, a.start), max(t.end, a.end)))
+            if acq and targets:
+                return
+        targets_so_far: dict[int, _M] = {}  # id(target mention) -> its acquirer
+        for trig in _ACQ_ACTIVE.finditer(folded, cs, ce):
+            before = [m for m in comps if m.end <= trig.start()]
+            if not before:
+                continue
+            acquirer = before[-1]
+            # "先後在2019年收購A、2022年收購B": B's buyer is A's buyer, not A.
+            while id(acquirer) in targets_so_far:
+                acquirer = targets_so_far[id(acquirer)]
+            if acquirer.affiliate_of:
+                continue
+            between = folded[acquirer.end:trig.start()]
+            if len(between) > 80 or re.search(r"[;；。]", between):
+                continue
+            targets = self._object_list(folded, cms, trig.end(), {COMPANY}, ce)
+            for t in targets:
+                targets_so_far[id(t)] = acquirer
+                add(acquirer.iri, "acquired", t.iri, "acquisition", 0.9, (acquirer.start, t.end))
+
+    def _rule_partner(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
+        comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
+        if len(comps) < 2:
+            return
+        ctext = folded[cs:ce]
+        lic = _LICENSE.search(ctext)
+        if not (_PARTNER.search(ctext) or lic):
+            return
+        if _ACQ_ACTIVE.search(ctext) and not lic:
+            return  # an acquisition sentence; the acquisition rule owns it
+        if lic and self._licence(folded, cs, ce, cms, comps, add):
+            return
+        # Collaboration: "X與Y合作" / "X partnered with Y" / "X and Y signed a collaboration".
+        with_m = re.search(r"\bwith\b|与|和|跟|同", ctext)
+        if with_m:
+            pos = cs + with_m.start()
+            left = [m for m in comps if m.end <= pos]
+            right = self._object_list(folded, cms, pos + len(with_m.group(0)), {COMPANY}, ce)
+            right = [m for m in right if not m.affiliate_of]
+            if left and right:
+                subj = left[-1]
+                for r in right:
+                    add(subj.iri, "partneredWith", r.iri, "licence-agreement" if lic else "partnership", 0.8,
+                        (subj.start, r.end))
+                    self._deal_asset(folded, r, ce, cms, add, (subj, r))
+                return
+        trig = _PARTNER.search(ctext) or lic
+        group = self._subject_list(folded, cms, cs + trig.start(), cs)
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                add(a.iri, "partneredWith", b.iri, "partnership", 0.75, (a.start, b.end))
+        if len(group) >= 2:
+            self._deal_asset(folded, group[-1], ce, cms, add, tuple(group))
+
+    def _licence(self, folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add) -> bool:
+        """Who took a licence from whom. Returns whether a direction was found."""
+        ctext = folded[cs:ce]
+        licensee = licensor = None
+        rule = "licence"
+        m_get = re.search(r"获得|取得|获授|拿下", ctext)
+        m_from = re.search(r"\bfrom\b|从|自|向", ctext)
+        m_to = re.search(r"授权给|授权予|许可给|\bto\b", ctext)
+        m_agree = re.search(r"\b(?:signed|entered(?: into)?|struck|inked|agreed)\b[^.;]{0,40}?\blicen[cs]\w*"
+                            r"(?: and \w+)? (?:agreement|deal|pact)\b[^.;]{0,10}?\bwith\b", ctext)
+        if m_get:
+            # "啟衡醫藥將獲得瀾嶼生物…權利" / "…簽署授權協議，取得晨璟生技開發的…"
+            pos = cs + m_get.start()
+            aft = [m for m in comps if m.start >= pos + len(m_get.group(0))]
+            bef = [m for m in comps if m.end <= pos]
+            near = [m for m in bef if re.fullmatch(r"\s*(?:将|已|可|则|亦|也|将可|会)?\s*", folded[m.end:pos])]
+            licensee = near[-1] if near else (bef[0] if bef else None)
+            licensor = aft[0] if aft else None
+            if licensee is not None and licensor is not None and licensee.iri == licensor.iri:
+                licensor = next((m for m in bef if m.iri != licensee.iri), None)
+        elif m_from:
+            pos = cs + m_from.start()
+            bef = [m for m in comps if m.end <= pos]
+            aft = [m for m in comps if m.start >= pos + len(m_from.group(0))]
+            if bef and aft:
+                licensee, licensor = bef[0], aft[0]
+        elif m_agree:
+            # "Halvard Biologics signed a licence agreement with Lumenfold": the signer takes the licence.
+            pos = cs + m_agree.end()
+            bef = [m for m in comps if m.end <= cs + m_agree.start()]
+            aft = [m for m in comps if m.start >= pos]
+            if bef and aft:
+                licensee, licensor, rule = bef[-1], aft[0], "licence-agreement"
+        elif m_to and "\u4e00" <= ctext[m_to.start()] <= "\u9fff":
+            pos = cs + m_to.start()
+            bef = [m for m in comps if m.end <= pos]
+            aft = [m for m in comps if m.start >= pos]
+            if bef and aft:
+                licensor, licensee = bef[-1], aft[0]
+        if licensee is None or licensor is None or licensee.iri == licensor.iri:
+            return False
+        add(licensee.iri, "licensedFrom", licensor.iri, rule, 0.85,
+            (min(licensee.start, licensor.start), max(licensee.end, licensor.end)))
+        self._deal_asset(folded, licensee, ce, cms, add, (licensee, licensor), owner=licensor)
+        return True
+
+    def _deal_asset(self, folded: str, after: _M, ce: int, cms: list[_M], add, parties: tuple[_M, ...],
+                    owner: _M | None = None) -> None:
+        """The modality a deal is about is developed by its owner (the licensor) or by the partners."""
+        mods = [m for m in cms if m.kind == MODALITY and m.start >= after.end and m.start - after.end <= 90
+                and not re.search(r"[;；。]", folded[after.end:m.start])]
+        if not mods:
+            return
+        for p in ((owner,) if owner is not None else parties):
+            add(p.iri, "develops", mods[0].iri, "deal-asset", 0.7, (min(x.start for x in parties), mods[0].end))
+
+    def _rule_treats(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
+        if not any(m.kind == INDICATION for m in cms):
+            return
+        for trig in _TREAT.finditer(folded, cs, ce):
+            word = trig.group(0)
+            inds = self._object_list(folded, cms, trig.end(), {INDICATION}, ce)
+            if not inds:
+                continue
+            # The trigger may sit inside the modality's own name ("幹細胞治療" is both).
+            mod = next((m for m in cms if m.kind == MODALITY and m.start < trig.start() < m.end), None)
+            if mod is None:
+                before = [m for m in cms if m.end <= trig.start()]
+                mod = next((m for m in reversed(before) if m.kind == MODALITY), None)
+            if mod is None or not re.fullmatch(r"[^,，;；]{0,40}", folded[min(mod.end, trig.start()):trig.start()]):
+                # "Adaptimmune's afami-cel was approved for synovial sarcoma": the company targets it.
+                comps = [m for m in cms if m.kind == COMPANY and m.end <= trig.start() and not m.affiliate_of]
+                # Product names look like company names; a curated company in the clause wins.
+                comp = next((m for m in reversed(comps) if m.curated), comps[-1] if comps else None)
+                if comp is not None and word not in ("for", "against") or (
+                        comp is not None and re.search(r"approv\w*|indicated|获批|核准|批准",
+                                                       folded[max(cs, comp.start - 60):trig.end()])):
+                    gap = re.sub(r"^\s*,\s*(?:an?|the)\b[^;；]{0,100}?,\s*", " ", folded[comp.end:trig.start()])
+                    if re.fullmatch(r"[^,，;；]{0,60}", gap):
+                        for ind in inds:
+                            add(comp.iri, "targets", ind.iri, "company-targets", 0.7, (comp.start, ind.end))
+                continue
+            gap = folded[min(mod.end, trig.start()):trig.start()]
+            if word in ("for", "against") and len(gap) > 25:
+                continue
+            if len(gap) <= 40 and not re.search(r"[,，;；]", gap):
+                for ind in inds:
+                    add(mod.iri, "treats", ind.iri, "modality-treats", 0.8, (mod.start, ind.end))
+                # "後者利用多能幹細胞…治療帕金森病": the company using the modality targets the indication.
+                comps = [m for m in cms if m.kind == COMPANY and m.end <= mod.start and not m.affiliate_of]
+                if comps and word not in ("for", "against") and re.fullmatch(
+                        r"[^,，;；。]{0,25}", folded[comps[-1].end:mod.start]):
+                    for ind in inds:
+                        add(comps[-1].iri, "targets", ind.iri, "company-uses-modality", 0.7,
+                            (comps[-1].start, ind.end))
+
+    def _rule_segment(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
+        segs = [m for m in cms if m.kind == SEGMENT]
+        for cue in _SEGMENT_CUE.finditer(folded, cs, ce):
+            subjects = self._subject_list(folded, cms, cue.start(), cs)
+            for s in subjects:
+                for seg in segs:
+                    if seg.start >= cue.start():
+                        add(s.iri, "operatesIn", seg.iri, "segment-focus", 0.8, (s.start, seg.end))
+                # "…等多家廠商則側重在外泌體新藥": a modality named as the focus is developed.
+                for mod in self._object_list(folded, cms, cue.end(), {MODALITY}, ce):
+                    add(s.iri, "develops", mod.iri, "segment-focus", 0.75, (s.start, mod.end))
+
+    def _rule_apposition(self, text: str, folded: str, ms: list[_M], add) -> None:
+        for m in ms:
+            if m.kind != COMPANY or m.affiliate_of:
+                continue
+            self._rule_possessive(folded, m, ms, add)
+            app = _APPOSITION.match(text[m.end:m.end + 140]) or _ZH_APPOSITION.match(folded[m.end:m.end + 60])
+            if not app:
+                continue
+            desc_start = m.end + app.start("desc")
+            desc_end = m.end + app.end()
+            desc = app.group("desc").lower()
+            for other in ms:
+                if desc_start <= other.start and other.end <= desc_end:
+                    if other.kind == COMPANY and other.iri != m.iri and re.search(
+                            r"\b(?:company|subsidiary|unit)\b", app.group(0), re.IGNORECASE):
+                        add(other.iri, "hasAffiliate", m.iri, "apposition-parent", 0.8)  # "BlueRock, a Bayer company"
+                    elif other.kind == MODALITY:
+                        add(m.iri, "develops", other.iri, "apposition", 0.8)
+                    elif other.kind == SEGMENT:
+                        add(m.iri, "operatesIn", other.iri, "apposition", 0.8)
+                    elif other.kind == COUNTRY:
+                        add(m.iri, "headquarteredIn", other.iri, "apposition", 0.8)
+            if re.search(r"\bcdmo\b", app.group(0), re.IGNORECASE):
+                add(m.iri, "operatesIn", str(resource("segment", "cdmo")), "apposition", 0.8)
+            for adj, code in _COUNTRY_ADJ.items():
+                if re.search(rf"(?<![a-z]){re.escape(adj)}(?![a-z])", desc):
+                    add(m.iri, "headquarteredIn", str(resource("country", code)), "apposition", 0.75)
+                    break
+
+    @staticmethod
+    def _rule_possessive(folded: str, m: _M, ms: list[_M], add) -> None:
+        """"X's CAR-T programme" / "瀾嶼生物靶向CD7的CAR-T療法": the company develops that modality."""
+        nxt = [o for o in ms if o.start >= m.end]
+        if not nxt or nxt[0].kind != MODALITY:
+            return
+        mod = nxt[0]
+        between = folded[m.end:mod.start]
+        if re.fullmatch(r"(?:'s|’s)\s+(?:[a-z0-9-]+\s+){0,2}", between) or \
+                re.fullmatch(r"[^,，;；、。的]{0,12}的", between):
+            if not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(
+                    folded[mod.end:mod.end + 20]):
+                add(m.iri, "develops", mod.iri, "possessive", 0.7)
+
+    # -------------------------------------------------------------- market figures
+    def _figures(self, sent: Sentence, ms: list[_M]) -> list[Figure]:
+        folded = _fold(sent.text)
+        if not _MARKET.search(folded):
+            return []
+        years = [(int(m.group(1)), m.start()) for m in _YEAR.finditer(folded)]
+        cagr_m = _CAGR.search(folded)
+        cagr = float(cagr_m.group(1) or cagr_m.group(2)) if cagr_m else None
+        mods = [m for m in ms if m.kind == MODALITY]
+        subject = mods[0].iri if mods else str(resource("modality", "regenerative-medicine"))
+        out: list[Figure] = []
+        for m in _MONEY.finditer(folded):
+            unit, cur = (m.group("unit") or "").lower(), (m.group("cur") or "").lower()
+            has_dollar = "$" in m.group(0) or "usd" in m.group(0).lower() or cur in ("美元", "美金", "usd", "dollars")
+            if not unit or not has_dollar:
+                continue
+            num = float(m.group("num").replace(",", ""))
+            scale = {"亿": 1e8, "億": 1e8, "万亿": 1e12, "兆": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6,
+                     "mn": 1e6, "m": 1e6, "trillion": 1e12}[unit]
+            amount = num * scale
+            year = None
+            if years:
+                prior = [y for y, pos in years if pos < m.start()]
+                year = prior[-1] if prior else years[0][0]
+            iri = str(resource("figure", _hash(sent.doc_id, str(sent.id), str(m.start()))))
+            out.append(Figure(iri, subject, amount, "USD", year, cagr, sent.id, sent.doc_id))
+        return out
+
+
+def _window(folded: str, cs: int, start: int, end: int) -> str:
+    """The words that qualify a fact: its own span plus the lead-in of its comma-clause (≤ 20 chars)."""
+    lead = max(cs, start - 20)
+    comma = max(folded.rfind(",", lead, start), folded.rfind("，", lead, start))
+    if comma >= 0:
+        lead = comma + 1
+    # …and what follows in the same clause ("翊辰與禾沐的授權協議已於3月終止").
+    tail = re.search(r"[,，;；。]", folded[end:end + 40])
+    stop = end + (tail.start() if tail else min(40, len(folded) - end))
+    return folded[lead:stop]
+
+
+def _short_gap(gap: str) -> bool:
+    """A gap of a few words without clause punctuation ("和Janssen成功" → "成功")."""
+    return len(gap.strip()) <= 8 and not re.search(r"[,，;；。]", gap)
+
+
+def describe(relations: Sequence[Relation]) -> list[str]:
+    """Human-readable one-liners (debugging aid)."""
+    return [f"{r.subject.rsplit('/', 1)[-1]} {r.predicate} {r.object.rsplit('/', 1)[-1]} [{r.rule}]"
+            for r in relations]
+
+
+__all__ += ["describe"]

@@ -1,0 +1,118 @@
+"""Gazetteer matching: leftmost-longest search of every label and alias over script-folded text."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["fold_aligned", "Matcher", "Match", "is_latin_word_char"]
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _fold_char(c: str) -> str:
+    n = unicodedata.normalize("NFKC", c)
+    if len(n) != 1:
+        n = c
+    low = n.lower()
+    return low if len(low) == 1 else n
+
+
+def fold_aligned(text: str, *, lower: bool = True) -> str:
+    """Fold full/half width, Traditional→Simplified and (optionally) case, keeping ``len(text)``.
+
+    Position *i* of the result corresponds to position *i* of ``text``, so a match found in the folded
+    text has the same offsets in the original.
+
+    >>> fold_aligned("諾華ＡＢ")
+    '诺华ab'
+    """
+    chars = [_fold_char(c) if lower else (lambda n: n if len(n) == 1 else c)(unicodedata.normalize("NFKC", c))
+             for c in text]
+    base = "".join(chars)
+    conv = _t2s().convert(base)
+    if len(conv) == len(base):
+        return conv
+    # A phrase conversion changed the length: fall back to character-by-character conversion.
+    return "".join(x if len(x := _t2s().convert(c)) == 1 else c for c in base)
+
+
+def is_latin_word_char(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    iri: str
+    surface: str
+
+
+def _acronym(surface: str) -> bool:
+    letters = [c for c in surface if c.isalpha()]
+    return bool(letters) and len(surface) <= 5 and all(c.isupper() for c in letters if c.isascii())
+
+
+class Matcher:
+    """Find labels/aliases in text: leftmost-longest, Latin word boundaries respected.
+
+    Short all-capital aliases (``NK``, ``ALL``, ``MSD``) match case-sensitively; everything else is
+    matched on text folded by :func:`fold_aligned` (width, script and case).
+    """
+
+    def __init__(self, surfaces: Iterable[tuple[str, str]]):
+        self._folded: dict[str, dict[str, str]] = defaultdict(dict)
+        self._exact: dict[str, dict[str, str]] = defaultdict(dict)
+        for surface, iri in surfaces:
+            surface = surface.strip()
+            if len(surface) < 2 and not ("\u4e00" <= surface[:1] <= "\u9fff"):
+                continue
+            if _acronym(surface):
+                key = fold_aligned(surface, lower=False)
+                self._exact[key[0]].setdefault(key, iri)
+            else:
+                key = fold_aligned(surface)
+                self._folded[key[0]].setdefault(key, iri)
+        # Longest first so the first hit at a position is the longest.
+        self._folded_keys = {c: sorted(d, key=len, reverse=True) for c, d in self._folded.items()}
+        self._exact_keys = {c: sorted(d, key=len, reverse=True) for c, d in self._exact.items()}
+
+    def find(self, text: str) -> list[Match]:
+        """Non-overlapping matches in ``text``, left to right."""
+        folded = fold_aligned(text)
+        cased = fold_aligned(text, lower=False)
+        out: list[Match] = []
+        i, n = 0, len(text)
+        while i < n:
+            best: tuple[int, str] | None = None
+            for keys, table, hay in ((self._folded_keys, self._folded, folded), (self._exact_keys, self._exact, cased)):
+                for key in keys.get(hay[i], ()):
+                    if best is not None and len(key) <= best[0]:
+                        break
+                    if hay.startswith(key, i) and self._bounded(text, i, i + len(key)):
+                        best = (len(key), table[hay[i]][key])
+                        break
+            if best is None:
+                i += 1
+                continue
+            end = i + best[0]
+            out.append(Match(i, end, best[1], text[i:end]))
+            i = end
+        return out
+
+    @staticmethod
+    def _bounded(text: str, start: int, end: int) -> bool:
+        if is_latin_word_char(text[start]) and start > 0 and is_latin_word_char(text[start - 1]):
+            return False
+        if is_latin_word_char(text[end - 1]) and end < len(text) and is_latin_word_char(text[end]):
+            return False
+        return True

@@ -1,0 +1,256 @@
+"""Ontology terms, IRIs, and the curated gazetteer (labels, aliases, hierarchy) loaded from ``ontology/``."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+from ..errors import ConfigError
+from ..records import Entity
+
+__all__ = [
+    "RKG",
+    "RES",
+    "PROV",
+    "SKOS",
+    "GRAPH_NS",
+    "ONTOLOGY_GRAPH",
+    "Gazetteer",
+    "ontology_dir",
+    "resource",
+    "sentence_iri",
+    "document_iri",
+    "document_graph",
+    "LANGS",
+]
+
+LANGS = ("en", "zh-Hant", "zh-Hans")
+
+
+class RKG(DefinedNamespace):
+    """The regenkg ontology terms (closed: a typo is an AttributeError, not a silent new IRI)."""
+
+    _NS = Namespace("https://w3id.org/regenkg/ontology#")
+    _fail = True
+
+    Company: URIRef
+    PharmaCompany: URIRef
+    Biotech: URIRef
+    CDMO: URIRef
+    Modality: URIRef
+    Indication: URIRef
+    Segment: URIRef
+    Country: URIRef
+    Regulation: URIRef
+    MarketFigure: URIRef
+    Document: URIRef
+    Sentence: URIRef
+    Assertion: URIRef
+    Merge: URIRef
+    acquired: URIRef
+    partneredWith: URIRef
+    licensedFrom: URIRef
+    hasAffiliate: URIRef
+    develops: URIRef
+    exited: URIRef
+    targets: URIRef
+    treats: URIRef
+    operatesIn: URIRef
+    headquarteredIn: URIRef
+    jurisdiction: URIRef
+    mentions: URIRef
+    text: URIRef
+    inDocument: URIRef
+    index: URIRef
+    start: URIRef
+    end: URIRef
+    rule: URIRef
+    confidence: URIRef
+    surface: URIRef
+    curated: URIRef
+    amount: URIRef
+    currency: URIRef
+    year: URIRef
+    cagr: URIRef
+    subject: URIRef
+    date: URIRef
+    path: URIRef
+    mergedInto: URIRef
+    mergedName: URIRef
+    similarity: URIRef
+
+
+RES = Namespace("https://w3id.org/regenkg/id/")
+GRAPH_NS = Namespace("https://w3id.org/regenkg/graph/")
+ONTOLOGY_GRAPH = GRAPH_NS["ontology"]
+
+# Classes an entity may have, most specific first (used to pick the one type shown to users).
+ENTITY_TYPES = ("PharmaCompany", "Biotech", "CDMO", "Company", "Modality", "Indication", "Segment",
+                "Country", "Regulation", "MarketFigure")
+COMPANY_TYPES = frozenset({"PharmaCompany", "Biotech", "CDMO", "Company"})
+
+
+def resource(kind: str, local: str) -> URIRef:
+    """IRI of an entity, e.g. ``resource("company", "gsk")``."""
+    return RES[f"{kind}/{local}"]
+
+
+def sentence_iri(sentence_id: int) -> URIRef:
+    return RES[f"sentence/{sentence_id}"]
+
+
+def document_iri(doc_id: str) -> URIRef:
+    return RES[f"doc/{doc_id}"]
+
+
+def document_graph(doc_id: str) -> URIRef:
+    """The named graph holding everything extracted from one document."""
+    return GRAPH_NS[f"doc/{doc_id}"]
+
+
+def ontology_dir() -> Path:
+    """Folder with the ontology Turtle files: ``$REGENKG_ONTOLOGY``, else the copy inside the package.
+
+    The Turtle files are package data (``regenkg/ontology/``), so a wheel install finds them as an
+    editable one does; ``ontology/`` at the top of the repository is a link to the same folder.
+    """
+    env = os.environ.get("REGENKG_ONTOLOGY")
+    candidates = [Path(env)] if env else [Path(str(resources.files("regenkg").joinpath("ontology")))]
+    for path in candidates:
+        if path.is_dir() and any(path.glob("*.ttl")):
+            return path
+    raise ConfigError(f"ontology folder not found (looked in {', '.join(map(str, candidates))})")
+
+
+def _is_acronym(surface: str) -> bool:
+    # Short upper-case aliases (NK, ALL, SMA, MSD) must match case-sensitively: "all patients" is not ALL.
+    letters = [c for c in surface if c.isalpha()]
+    return bool(letters) and len(surface) <= 5 and all(c.isupper() or not c.isascii() for c in letters)
+
+
+@dataclass
+class Gazetteer:
+    """Curated entities with labels per language, aliases and the SKOS hierarchy."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    broader: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    graph: Graph = field(default_factory=Graph)
+
+    @classmethod
+    def load(cls, paths: Iterable[Path] | None = None) -> Gazetteer:
+        """Parse the ontology Turtle files (default: every ``*.ttl`` in :func:`ontology_dir` but shapes)."""
+        if paths is None:
+            paths = sorted(p for p in ontology_dir().glob("*.ttl") if "shape" not in p.name)
+        graph = Graph()
+        for path in paths:
+            try:
+                graph.parse(path, format="turtle")
+            except Exception as exc:  # rdflib raises many types; name the file
+                raise ConfigError(f"cannot parse ontology file {path}: {exc}") from exc
+        return cls.from_graph(graph)
+
+    @classmethod
+    def from_graph(cls, graph: Graph) -> Gazetteer:
+        gaz = cls(graph=graph)
+        types: dict[str, str] = {}
+        for s, o in graph.subject_objects(RDF.type):
+            if not isinstance(o, URIRef) or not str(o).startswith(str(RKG._NS)):
+                continue
+            local = str(o)[len(str(RKG._NS)):]
+            if local in ENTITY_TYPES:
+                prev = types.get(str(s))
+                if prev is None or ENTITY_TYPES.index(local) < ENTITY_TYPES.index(prev):
+                    types[str(s)] = local
+        for iri, typ in types.items():
+            node = URIRef(iri)
+            labels: dict[str, str] = {}
+            for lit in graph.objects(node, SKOS.prefLabel):
+                if isinstance(lit, Literal) and lit.language:
+                    labels.setdefault(_norm_lang(lit.language), str(lit))
+            aliases = tuple(sorted({str(lit) for lit in graph.objects(node, SKOS.altLabel)}))
+            qid = next((str(o) for o in graph.objects(node, SKOS.exactMatch) if "wikidata" in str(o)), None)
+            gaz.entities[iri] = Entity(iri=iri, type=typ, labels=labels, aliases=aliases, curated=True, wikidata=qid)
+        for s, o in graph.subject_objects(SKOS.broader):
+            gaz.broader[str(s)].add(str(o))
+        return gaz
+
+    def surfaces(self) -> list[tuple[str, str]]:
+        """Every (surface form, IRI) pair: preferred labels and aliases in all scripts."""
+        out: list[tuple[str, str]] = []
+        for ent in self.entities.values():
+            if ent.type in ("MarketFigure",):
+                continue
+            for text in {*ent.labels.values(), *ent.aliases}:
+                text = text.strip()
+                if text:
+                    out.append((text, ent.iri))
+        return out
+
+    def narrower_closure(self, iri: str) -> set[str]:
+        """``iri`` and everything below it in the SKOS hierarchy."""
+        children: dict[str, set[str]] = defaultdict(set)
+        for child, parents in self.broader.items():
+            for parent in parents:
+                children[parent].add(child)
+        out, stack = {iri}, [iri]
+        while stack:
+            for child in children.get(stack.pop(), ()):
+                if child not in out:
+                    out.add(child)
+                    stack.append(child)
+        return out
+
+    def is_company(self, iri: str) -> bool:
+        ent = self.entities.get(iri)
+        return ent is not None and ent.type in COMPANY_TYPES
+
+    def type_of(self, iri: str) -> str | None:
+        ent = self.entities.get(iri)
+        return ent.type if ent else None
+
+    def words(self) -> list[str]:
+        """Surface forms for the jieba user dictionary."""
+        return sorted({s for s, _ in self.surfaces()})
+
+
+def _norm_lang(tag: str) -> str:
+    low = tag.lower()
+    if low in ("zh-hant", "zh-tw", "zh-hk"):
+        return "zh-Hant"
+    if low in ("zh-hans", "zh-cn", "zh-sg", "zh"):
+        return "zh-Hans"
+    return tag
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer from the default ontology folder (parsed once per process)."""
+    return Gazetteer.load()
+
+
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(name: str) -> str:
+    """ASCII slug for Latin names; Han names keep their (folded) characters, which IRIs allow.
+
+    >>> slugify("Neogene Therapeutics")
+    'neogene-therapeutics'
+    """
+    text = unicodedata.normalize("NFKC", name).lower()
+    if all(ord(c) < 128 for c in text):
+        return _SLUG_RE.sub("-", text).strip("-") or "x"
+    return re.sub(r"[\s/#?%\"<>\\^`{|}]+", "-", text).strip("-") or "x"
+
+
+__all__ += ["default_gazetteer", "slugify", "ENTITY_TYPES", "COMPANY_TYPES", "OWL", "RDFS", "XSD", "RDF"]

@@ -1,0 +1,254 @@
+"""The index directory: immutable snapshots, a manifest written last, and an atomic switch.
+
+``indexes/<name>`` is a symbolic link to ``indexes/.<name>.snapshots/<stamp>/``. A build writes a complete
+new snapshot (manifest last, with checksums of every file), then replaces the link with ``os.replace``,
+which is atomic: a reader resolves the link once and keeps the snapshot it opened; a build killed at any
+moment leaves the previous link, and so the previous index, untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import IndexMismatch, IndexNotFound
+from ..records import Document, Sentence
+
+__all__ = ["IndexLayout", "SentenceTable", "read_manifest", "resolve_snapshot", "new_snapshot", "publish",
+           "MANIFEST", "FORMAT_VERSION", "file_checksums", "verify_checksums"]
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+KEEP_SNAPSHOTS = 2
+
+
+@dataclass(frozen=True)
+class IndexLayout:
+    """Paths inside one snapshot folder."""
+
+    root: Path
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / MANIFEST
+
+    @property
+    def graph(self) -> Path:
+        return self.root / "graph"
+
+    @property
+    def vectors(self) -> Path:
+        return self.root / "vectors.faiss"
+
+    @property
+    def bm25(self) -> Path:
+        return self.root / "bm25"
+
+    @property
+    def sentences(self) -> Path:
+        return self.root / "sentences.sqlite"
+
+
+def _snapshots_dir(index: Path) -> Path:
+    return index.parent / f".{index.name}.snapshots"
+
+
+def resolve_snapshot(index: str | Path) -> Path:
+    """The complete snapshot ``index`` points to, or :class:`IndexNotFound`."""
+    index = Path(index)
+    if not index.exists():
+        raise IndexNotFound(f"no index at {index}: run `regenkg build` first")
+    target = index.resolve()
+    if not (target / MANIFEST).is_file():
+        raise IndexNotFound(f"{index} is not a complete regenkg index (no {MANIFEST}): run `regenkg build` first")
+    return target
+
+
+def read_manifest(snapshot: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((snapshot / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # ValueError covers JSON and UTF-8 decoding errors
+        raise IndexMismatch(f"cannot read {snapshot / MANIFEST}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise IndexMismatch(f"{snapshot / MANIFEST} is not a regenkg manifest (not a JSON object)")
+    if data.get("format") != FORMAT_VERSION:
+        raise IndexMismatch(f"{snapshot} has index format {data.get('format')!r}; this regenkg reads "
+                            f"format {FORMAT_VERSION}: rebuild it with `regenkg build`")
+    return data
+
+
+def file_checksums(root: Path) -> dict[str, str]:
+    """sha256 of every file under ``root`` but the manifest, keyed by relative path."""
+    out: dict[str, str] = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.name != MANIFEST:
+            h = hashlib.sha256()
+            with path.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+            out[str(path.relative_to(root))] = h.hexdigest()
+    return out
+
+
+def verify_checksums(snapshot: Path, manifest: dict[str, Any]) -> None:
+    """Refuse a snapshot whose files differ from what its manifest recorded."""
+    expected = manifest.get("checksums", {})
+    actual = file_checksums(snapshot)
+    if set(actual) != set(expected):
+        missing = sorted(set(expected) - set(actual))
+        extra = sorted(set(actual) - set(expected))
+        raise IndexMismatch(f"index {snapshot} is incomplete or foreign (missing {missing[:3]}, unexpected "
+                            f"{extra[:3]}): rebuild it with `regenkg build`")
+    bad = [name for name, digest in expected.items() if actual[name] != digest]
+    if bad:
+        raise IndexMismatch(f"index {snapshot} is corrupt: checksum mismatch in {', '.join(bad[:3])}; "
+                            "rebuild it with `regenkg build`")
+
+
+def new_snapshot(index: str | Path) -> Path:
+    """A fresh, empty snapshot folder beside ``index`` (not yet visible to readers)."""
+    index = Path(index)
+    base = _snapshots_dir(index)
+    base.mkdir(parents=True, exist_ok=True)
+    # Names sort by creation time (pruning keeps the newest), to the nanosecond.
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 10**9:09d}-{os.getpid()}"
+    path = base / stamp
+    path.mkdir()
+    (path / "graph").mkdir()
+    return path
+
+
+def publish(index: str | Path, snapshot: Path, manifest: dict[str, Any]) -> None:
+    """Write the manifest (last, with checksums), then atomically point ``index`` at ``snapshot``."""
+    index = Path(index)
+    manifest = dict(manifest, format=FORMAT_VERSION, checksums=file_checksums(snapshot))
+    tmp = snapshot / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    _fsync_tree(snapshot)
+    os.replace(tmp, snapshot / MANIFEST)
+    if index.exists() and not index.is_symlink():
+        if any(index.iterdir()):
+            raise IndexMismatch(f"{index} is a folder that is not a regenkg index link; move it away first")
+        index.rmdir()
+    link_tmp = index.parent / f".{index.name}.link-{os.getpid()}"
+    if link_tmp.is_symlink() or link_tmp.exists():
+        link_tmp.unlink()
+    os.symlink(os.path.relpath(snapshot, index.parent), link_tmp)
+    os.replace(link_tmp, index)
+    _fsync_dir(index.parent)
+    _prune(index, keep=snapshot)
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in root.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+    _fsync_dir(root)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _prune(index: Path, keep: Path) -> None:
+    """Delete old and unfinished snapshots, keeping the newest few for readers that still hold them."""
+    base = _snapshots_dir(index)
+    snaps = sorted((p for p in base.iterdir() if p.is_dir()), key=lambda p: p.name)
+    complete = [p for p in snaps if (p / MANIFEST).is_file()]
+    stale = [p for p in complete if p != keep][: max(0, len(complete) - KEEP_SNAPSHOTS)]
+    # Unfinished snapshots older than a minute were left by a killed build.
+    unfinished = [p for p in snaps if not (p / MANIFEST).is_file() and p != keep
+                  and time.time() - p.stat().st_mtime > 60]
+    for path in stale + unfinished:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+class SentenceTable:
+    """Sentences and documents of a snapshot in SQLite (looked up by id at query time)."""
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, title TEXT, path TEXT, date TEXT, lang TEXT,
+        sources TEXT, encoding TEXT, text TEXT);
+    CREATE TABLE IF NOT EXISTS sentences (id INTEGER PRIMARY KEY, doc TEXT NOT NULL, n INTEGER, start INTEGER,
+        "end" INTEGER, lang TEXT, text TEXT, tokens TEXT);
+    CREATE INDEX IF NOT EXISTS sentences_doc ON sentences(doc);
+    """
+
+    def __init__(self, path: Path, *, readonly: bool = True):
+        self.path = path
+        if readonly:
+            if not path.is_file():
+                raise IndexMismatch(f"sentence table {path} is missing: rebuild with `regenkg build`")
+            self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            self.conn = sqlite3.connect(path, check_same_thread=False)
+            self.conn.executescript(self.SCHEMA)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def write(self, docs: Iterable[Document], sentences: Iterable[Sentence]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?)",
+            [(d.id, d.title, d.path, d.date, d.lang, json.dumps(list(d.sources)), d.encoding, d.text) for d in docs])
+        self.conn.executemany(
+            'INSERT OR REPLACE INTO sentences VALUES (?,?,?,?,?,?,?,?)',
+            [(s.id, s.doc_id, s.n, s.start, s.end, s.lang, s.text, json.dumps(list(s.tokens), ensure_ascii=False))
+             for s in sentences])
+        self.conn.commit()
+
+    def _sentence(self, row: tuple) -> Sentence:
+        sid, doc, n, start, end, lang, text, tokens = row
+        return Sentence(sid, doc, n, start, end, lang, text, tuple(json.loads(tokens or "[]")))
+
+    def sentences(self, ids: Iterable[int]) -> dict[int, Sentence]:
+        ids = list(ids)
+        out: dict[int, Sentence] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows = self.conn.execute(
+                f"SELECT * FROM sentences WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+            out.update((r[0], self._sentence(r)) for r in rows)
+        return out
+
+    def iter_sentences(self, doc: str | None = None) -> Iterator[Sentence]:
+        query, args = "SELECT * FROM sentences", ()
+        if doc is not None:
+            query, args = query + " WHERE doc = ?", (doc,)
+        for row in self.conn.execute(query + " ORDER BY doc, n", args):
+            yield self._sentence(row)
+
+    def documents(self) -> dict[str, Document]:
+        out = {}
+        for row in self.conn.execute("SELECT id, title, path, date, lang, sources, encoding, text FROM documents"):
+            did, title, path, date, lang, sources, enc, text = row
+            out[did] = Document(did, title, text, path, date, lang, tuple(json.loads(sources or "[]")), enc)
+        return out
+
+    def titles(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT id, title FROM documents").fetchall())
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
+
+    def lang_counts(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT lang, COUNT(*) FROM sentences GROUP BY lang").fetchall())
