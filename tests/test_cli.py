@@ -58,8 +58,9 @@ def test_ask_search_sparql_entity_json(seed_index):
 def test_explain_and_fallback(seed_index):
     out = run("ask", "who develops NK cell therapy", "--index", str(seed_index), "--explain").stdout
     assert "VALUES ?target" in out
-    none = run("ask", "what is the weather", "--index", str(seed_index))
-    assert none.returncode == 0 and "No answer found" in none.stdout
+    # No answer is exit 1 (like grep finding nothing), documented in the CLI's exit codes (#16); it was 0.
+    none = run("ask", "what is the weather", "--index", str(seed_index), check=False)
+    assert none.returncode == 1 and "No answer found" in none.stdout
 
 
 @pytest.mark.parametrize("args,msg", [
@@ -179,3 +180,168 @@ def test_import_refuses_a_damaged_index(tmp_path):
     with pytest.raises(IndexMismatch, match="checksum"):
         import_rdf(nt, idx, "https://example.org/other")
     assert idx.resolve() == snapshot
+
+
+# --------------------------------------------------------------------------- CLI conventions (#16)
+
+MARKUP_ARTICLE = """---
+title: "Pipeline notes [draft] [/]"
+---
+GSK [sic] develops TCR-T cell therapies [/] for solid tumours [see ref].
+"""
+
+
+@pytest.fixture(scope="module")
+def markup_index(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """An index built through ``$REGENKG_INDEX`` (no --index) from an article full of Rich-markup look-alikes."""
+    base = tmp_path_factory.mktemp("markup")
+    (base / "in").mkdir()
+    (base / "in" / "notes.md").write_text(MARKUP_ARTICLE, encoding="utf-8")
+    idx = base / "idx"
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", REGENKG_INDEX=str(idx))
+    built = subprocess.run([*REGENKG, "build", str(base / "in")], capture_output=True, text=True, env=env,
+                           timeout=600)
+    assert built.returncode == 0, built.stderr
+    return idx, built
+
+
+def test_index_from_environment_and_quiet_libraries(markup_index):
+    idx, built = markup_index
+    assert idx.is_dir() and str(idx) in built.stdout
+    assert "DEBUG" not in built.stderr, built.stderr  # bm25s logs at DEBUG on its own
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", REGENKG_INDEX=str(idx))
+    info = subprocess.run([*REGENKG, "info", "--json"], capture_output=True, text=True, env=env, timeout=600)
+    assert info.returncode == 0 and json.loads(info.stdout)["documents"] == 1
+    assert "REGENKG_INDEX" in run("ask", "--help").stdout
+
+
+def test_markup_in_article_text_is_printed_verbatim(markup_index):
+    idx = str(markup_index[0])
+    for args in (("search", "GSK TCR-T solid tumours"), ("entity", "GSK"), ("ask", "who develops TCR-T")):
+        proc = run(*args, "--index", idx)
+        assert "Traceback" not in proc.stderr
+        text = " ".join(proc.stdout.split())
+        assert "[sic]" in text and "[/]" in text, (args, proc.stdout)
+    assert "[draft]" in " ".join(run("search", "GSK TCR-T", "--index", idx).stdout.split())
+
+
+def test_output_formats(seed_index):
+    import csv
+    import io
+
+    from regenkg.cli import ANSWER_COLUMNS, ENTITY_COLUMNS, HIT_COLUMNS
+
+    idx = str(seed_index)
+    lines = run("ask", "who develops TCR-T", "--index", idx, "--format", "ndjson").stdout.splitlines()
+    answers = [json.loads(line) for line in lines]
+    assert len(answers) == 5 and all(a["evidence"] and isinstance(a["evidence"][0]["sentence"], str)
+                                     for a in answers)
+    rows = list(csv.DictReader(io.StringIO(run("ask", "who develops TCR-T", "--index", idx, "--format",
+                                               "csv").stdout)))
+    assert tuple(rows[0]) == ANSWER_COLUMNS
+    assert {r["iri"] for r in rows} == {a["iri"] for a in answers}
+    assert len(rows) == sum(len(a["evidence"]) for a in answers)
+    assert all(int(r["sentence"]) > 0 and r["text"] for r in rows)
+
+    hits = list(csv.DictReader(io.StringIO(run("search", "TCR-T", "--k", "4", "--index", idx, "--format",
+                                               "csv").stdout)))
+    assert len(hits) == 4 and tuple(hits[0]) == HIT_COLUMNS
+    as_json = json.loads(run("search", "TCR-T", "--k", "4", "--index", idx, "--format", "json").stdout)
+    assert [h["sentence"] for h in as_json["hits"]] == [h["sentence"] for h in hits]
+    assert all(isinstance(h["sentence"], str) for h in as_json["hits"])
+    ndjson = run("search", "TCR-T", "--k", "4", "--index", idx, "--format", "ndjson").stdout.splitlines()
+    assert [json.loads(line)["sentence"] for line in ndjson] == [h["sentence"] for h in hits]
+
+    rels = [json.loads(line) for line in run("entity", "AstraZeneca", "--index", idx, "--format",
+                                             "ndjson").stdout.splitlines()]
+    ent_rows = list(csv.DictReader(io.StringIO(run("entity", "AstraZeneca", "--index", idx, "--format",
+                                                   "csv").stdout)))
+    assert rels and tuple(ent_rows[0]) == ENTITY_COLUMNS
+    assert {r["other"] for r in ent_rows} == {r["other"] for r in rels}
+    assert all(isinstance(e["sentence"], str) for r in rels for e in r["evidence"])
+
+
+@pytest.mark.parametrize("args,code", [
+    (["ask", ""], 2),
+    (["ask", "   "], 2),
+    (["search", ""], 2),
+    (["entity", ""], 2),
+    (["sparql"], 2),
+    (["ask", "who develops TCR-T", "--format", "yaml"], 2),
+    (["ask", "what is the weather", "--format", "json"], 1),
+    (["search", "TCR-T", "--lang", "xx"], 2),
+    (["entity", "no such thing at all 9q"], 1),
+    (["sparql", "SELEC * {}"], 1),
+])
+def test_exit_codes(seed_index, args, code):
+    proc = run(*args, "--index", str(seed_index), check=False)
+    assert proc.returncode == code, (args, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr and proc.stderr.strip()
+
+
+def test_interrupt_exits_130(seed_index, monkeypatch):
+    from click.testing import CliRunner
+
+    from regenkg import kb
+    from regenkg.cli import EXIT_INTERRUPTED, main
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kb.KnowledgeBase, "open", interrupted)
+    result = CliRunner().invoke(main, ["ask", "who develops TCR-T", "--index", str(seed_index)])
+    assert result.exit_code == EXIT_INTERRUPTED == 130 and "interrupted" in result.output
+
+
+def test_sparql_from_stdin_and_export_to_stdout(seed_index, tmp_path):
+    idx = str(seed_index)
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    piped = subprocess.run([*REGENKG, "sparql", "-", "--index", idx, "--format", "csv"], input=query,
+                           capture_output=True, text=True, env=env, timeout=600)
+    assert piped.returncode == 0, piped.stderr
+    (tmp_path / "q.rq").write_text(query, encoding="utf-8")
+    with (tmp_path / "q.rq").open() as fh:
+        from_file = subprocess.run([*REGENKG, "sparql", "--file", "-", "--index", idx, "--format", "csv"],
+                                   stdin=fh, capture_output=True, text=True, env=env, timeout=600)
+    assert piped.stdout == from_file.stdout == run("sparql", query, "--index", idx, "--format", "csv").stdout
+
+    out = subprocess.run([*REGENKG, "export", "--index", idx, "--format", "nq", "-o", "-"], capture_output=True,
+                         env=env, timeout=600)
+    assert out.returncode == 0 and not (Path.cwd() / "-").exists()
+    quads = out.stdout.decode().splitlines()
+    assert f"wrote {len(quads)} quads to stdout" in out.stderr.decode()
+    assert all(line.endswith(" .") for line in quads)
+
+
+def test_export_honours_the_umask(seed_index, tmp_path):
+    target = tmp_path / "facts.csv"
+    proc = subprocess.run([*REGENKG, "export", "--index", str(seed_index), "--format", "csv", "-o", str(target)],
+                          capture_output=True, text=True, timeout=600, preexec_fn=lambda: os.umask(0o027))
+    assert proc.returncode == 0, proc.stderr
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_completion_script_completes_commands():
+    script = run("completion", "bash").stdout
+    assert "_REGENKG_COMPLETE=bash_complete" in script
+    env = dict(os.environ, _REGENKG_COMPLETE="bash_complete", COMP_WORDS="regenkg as", COMP_CWORD="1")
+    proc = subprocess.run([*REGENKG], capture_output=True, text=True, env=env, timeout=120)
+    assert "ask" in proc.stdout.split()
+    assert run("completion", "zsh").stdout.strip() and run("completion", "fish").stdout.strip()
+
+
+def test_progress_bar_shows_time_left():
+    import io
+
+    from rich.console import Console
+
+    from regenkg.progress import rich_progress
+
+    sink = io.StringIO()
+    with rich_progress(Console(file=sink, force_terminal=True, width=120)) as prog:
+        task = prog.add_task("embed", total=100)
+        prog.update(task, completed=40)
+        prog.refresh()
+    drawn = sink.getvalue()
+    assert "ETA" in drawn and "40/100" in drawn

@@ -1,12 +1,29 @@
-"""The `regenkg` command: a thin click edge over :class:`regenkg.kb.KnowledgeBase` and the pipeline."""
+"""The `regenkg` command: a thin click edge over :class:`regenkg.kb.KnowledgeBase` and the pipeline.
+
+Exit codes (the same for every command):
+
+* 0 — success;
+* 1 — no result (``ask`` found no answer in the graph, ``search`` no sentence, ``entity`` no match) or a
+  regenkg error (missing index, bad query, unreadable file), with a one-line message on stderr;
+* 2 — usage error (unknown option, empty question, bad value);
+* 130 — interrupted (Ctrl-C).
+
+``--index`` defaults to ``$REGENKG_INDEX``, else ``indexes/default``. ``-`` stands for stdin
+(``sparql -``, ``sparql --file -``) and stdout (``export -o -``). Article text is printed as text, never
+read as Rich markup.
+"""
 
 from __future__ import annotations
 
+import csv
 import functools
 import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +51,41 @@ def _console(stderr: bool = False):
     return console
 
 
+EXIT_OK = 0
+EXIT_NO_RESULT = 1  # also any RegenkgError (click.ClickException exits 1)
+EXIT_USAGE = 2  # click.UsageError / BadParameter
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+INDEX_ENV = "REGENKG_INDEX"
+FORMATS = ("table", "json", "ndjson", "csv")
+# Libraries that log below WARNING on their own (bm25s sets its logger to DEBUG on import).
+_THIRD_PARTY_FLOOR = logging.WARNING
+
+
 def _short(text: str, n: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _plain(text: Any, n: int | None = None) -> str:
+    """Text from the corpus or the user, escaped for Rich (``[/]`` would crash it, ``[sic]`` vanish)."""
+    from rich.markup import escape
+
+    text = "" if text is None else str(text)
+    return escape(_short(text, n) if n else text)
+
+
+class _NoResult(click.ClickException):
+    """Nothing found: the message goes to stderr and the exit code is :data:`EXIT_NO_RESULT`."""
+
+    exit_code = EXIT_NO_RESULT
+
+    def show(self, file: Any = None) -> None:
+        if self.message:  # empty when the table already said so on stdout
+            click.echo(self.message, err=True)
+
+
 def handle_errors(fn):
-    """Turn regenkg errors into a one-line message and exit code 2 (no traceback)."""
+    """Turn regenkg errors into a one-line message and exit code 1 (no traceback)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any):
@@ -48,15 +93,47 @@ def handle_errors(fn):
             return fn(*args, **kwargs)
         except RegenkgError as exc:
             raise click.ClickException(str(exc)) from None
-        except KeyboardInterrupt:
-            raise click.Abort() from None
 
     return wrapper
 
 
+class _Group(click.Group):
+    """The command group; Ctrl-C anywhere in a command exits 130 with one line, not click's exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
 def index_option(fn):
-    return click.option("--index", "index", default=DEFAULT_INDEX, show_default=True,
-                        type=click.Path(path_type=Path), help="Index directory.")(fn)
+    return click.option("--index", "index", default=DEFAULT_INDEX, show_default=True, envvar=INDEX_ENV,
+                        show_envvar=True, type=click.Path(path_type=Path), help="Index directory.")(fn)
+
+
+def format_option(fn):
+    """``--format table|json|ndjson|csv`` (and ``--json`` for ``--format json``) of ask, search, entity."""
+    fn = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(fn)
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="table for people; json (one document), ndjson (one record a line) or csv "
+                             "(one row per record and evidence sentence) for programs.")(fn)
+
+
+def _emit(fmt: str, document: dict[str, Any], records: Iterable[dict[str, Any]],
+          rows: Callable[[], Iterable[dict[str, Any]]], columns: tuple[str, ...]) -> None:
+    """Print a result as ``json`` (``document``), ``ndjson`` (``records``) or ``csv`` (``rows()``)."""
+    if fmt == "json":
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    elif fmt == "ndjson":
+        for record in records:
+            click.echo(json.dumps(record, ensure_ascii=False))
+    else:
+        writer = csv.DictWriter(sys.stdout, columns, extrasaction="ignore",
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows())
 
 
 def store_option(fn):
@@ -90,17 +167,40 @@ def _settings(config: Path | None, **overrides: Any):
     return Settings.load(config, **overrides)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _LibraryFloor(logging.Filter):
+    """Let other libraries' records through only from ``floor`` up (regenkg's follow ``-v``)."""
+
+    def __init__(self, floor: int) -> None:
+        super().__init__()
+        self.floor = floor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name.split(".", 1)[0] == "regenkg" or record.levelno >= self.floor
+
+
+def _configure_logging(verbose: int) -> None:
+    level = max(logging.WARNING - 10 * verbose, logging.DEBUG)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    # -v / -vv: regenkg's INFO / DEBUG; -vvv: every library's DEBUG too.
+    handler.addFilter(_LibraryFloor(logging.DEBUG if verbose >= 3 else _THIRD_PARTY_FLOOR))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="regenkg")
-@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug, -vvv other libraries' "
+                                                  "debug too).")
 def main(verbose: int) -> None:
     """regenkg — bilingual knowledge graph and semantic search for regenerative medicine.
 
     Build an index from articles in English, Traditional or Simplified Chinese, then ask questions,
     search sentences across languages, or query the graph with SPARQL.
+
+    Exit codes: 0 ok, 1 no result or error, 2 usage error, 130 interrupted. --index defaults to
+    $REGENKG_INDEX, else indexes/default.
     """
-    level = logging.WARNING - 10 * verbose
-    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+    _configure_logging(verbose)
 
 
 @main.command()
@@ -124,15 +224,15 @@ def build(paths: tuple[Path, ...], index: Path, model: str | None, config: Path 
         report = build_index(paths, index, settings, progress=cb)
     out = _console()
     for s in report.skipped:
-        out.print(f"[yellow]skipped[/] {s.path}: {s.reason}")
+        out.print(f"[yellow]skipped[/] {_plain(s.path)}: {_plain(s.reason)}")
     for s in report.duplicates:
-        out.print(f"[dim]duplicate[/] {s.path}: {s.reason}")
+        out.print(f"[dim]duplicate[/] {_plain(s.path)}: {_plain(s.reason)}")
     if report.noop:
-        out.print(f"[green]Index {index} is up to date[/] ({report.documents} documents, "
+        out.print(f"[green]Index {_plain(index)} is up to date[/] ({report.documents} documents, "
                   f"{report.sentences} sentences); nothing to do.")
         return
     langs = ", ".join(f"{k} {v}" for k, v in sorted(report.langs.items()))
-    out.print(f"[green]Built {index}[/]: {report.documents} documents, {report.sentences} sentences ({langs}), "
+    out.print(f"[green]Built {_plain(index)}[/]: {report.documents} documents, {report.sentences} sentences ({langs}), "
               f"{report.entities} entities, {report.triples} triples, {report.vectors} vectors "
               f"({report.embedded} embedded, {report.reused} reused) in {report.seconds:.1f} s; "
               f"{len(report.skipped)} skipped, {len(report.duplicates)} duplicates.")
@@ -152,89 +252,122 @@ def info(index: Path, as_json: bool) -> None:
         return
     from rich.table import Table
 
-    table = Table(title=f"regenkg index {index}", show_header=False)
+    table = Table(title=f"regenkg index {_plain(index)}", show_header=False)
     for key in ("index", "kind", "created", "model", "dimension", "vector_index", "documents", "sentences", "entities",
                 "triples", "vectors"):
-        table.add_row(key, str(data[key]))
-    table.add_row("languages", ", ".join(f"{k}: {v}" for k, v in sorted(data["languages"].items())))
+        table.add_row(key, _plain(data[key]))
+    table.add_row("languages", _plain(", ".join(f"{k}: {v}" for k, v in sorted(data["languages"].items()))))
     table.add_row("imports", str(len(data["imports"])))
     table.add_row("skipped files", str(len(data["skipped"])))
     _console().print(table)
 
 
+HIT_COLUMNS = ("sentence", "score", "dense", "lexical", "lang", "doc", "title", "start", "end", "text")
+
+
+def _not_blank(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value or not value.strip():
+        raise click.BadParameter("must not be empty", ctx=ctx, param=param)
+    return value
+
+
 @main.command()
-@click.argument("query")
+@click.argument("query", callback=_not_blank)
 @index_option
 @click.option("--k", "k", default=10, show_default=True, type=int, help="Number of results.")
 @click.option("--lang", type=click.Choice(["en", "zh", "zh-Hant", "zh-Hans"]), default=None,
               help="Only sentences in this language.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@format_option
 @store_option
 @handle_errors
-def search(query: str, index: Path, k: int, lang: str | None, as_json: bool) -> None:
-    """Hybrid (dense + BM25) sentence search across English and Chinese."""
+def search(query: str, index: Path, k: int, lang: str | None, fmt: str, as_json: bool) -> None:
+    """Hybrid (dense + BM25) sentence search across English and Chinese.
+
+    Exits 1 when no sentence matches. csv/ndjson give one hit per row/line (sentence ids as strings).
+    """
     from .kb import KnowledgeBase
     from .records import hit_to_dict
 
+    fmt = "json" if as_json else fmt
     kb = KnowledgeBase.open(index)
     hits = kb.search(query, k=k, lang=lang)
-    if as_json:
-        click.echo(json.dumps({"query": query, "hits": [hit_to_dict(h) for h in hits]}, ensure_ascii=False,
-                              indent=2))
-        return
-    from rich.table import Table
+    records = [hit_to_dict(h) for h in hits]
+    if fmt != "table":
+        _emit(fmt, {"query": query, "hits": records}, records, lambda: records, HIT_COLUMNS)
+    else:
+        from rich.table import Table
 
-    table = Table(title=f"search: {query[:80]}")
-    for col in ("#", "score", "lang", "sentence", "document"):
-        table.add_column(col)
-    for i, h in enumerate(hits, 1):
-        table.add_row(str(i), f"{h.score:.4f}", h.lang, _short(h.text, 160), _short(h.title, 40))
-    _console().print(table)
+        table = Table(title=f"search: {_plain(query, 80)}")
+        for col in ("#", "score", "lang", "sentence", "document"):
+            table.add_column(col)
+        for i, h in enumerate(hits, 1):
+            table.add_row(str(i), f"{h.score:.4f}", h.lang, _plain(h.text, 160), _plain(h.title, 40))
+        _console().print(table)
     if not hits:
-        click.echo("no matching sentences")
+        raise _NoResult("no matching sentences")
+
+
+ANSWER_COLUMNS = ("iri", "label", "type", "relation", "score", "sentence", "doc", "title", "lang", "start", "end",
+                  "text")
+
+
+def _answer_rows(document: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    for a in document["answers"]:
+        base = {k: a[k] for k in ("iri", "label", "type", "relation", "score")}
+        for ev in a["evidence"] or [{}]:
+            yield {**base, **ev}
 
 
 @main.command()
-@click.argument("question")
+@click.argument("question", callback=_not_blank)
 @index_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@format_option
 @click.option("--explain", is_flag=True, help="Also print the SPARQL that ran.")
 @store_option
 @handle_errors
-def ask(question: str, index: Path, as_json: bool, explain: bool) -> None:
+def ask(question: str, index: Path, fmt: str, as_json: bool, explain: bool) -> None:
     """Answer a question from the graph, with the sentences that prove each answer.
 
     Examples: "who develops TCR-T", "誰在開發TCR-T", "谁在开发TCR-T", "what did AstraZeneca acquire".
+    Exits 1 when the graph has no answer (the table then shows the closest sentences instead).
+    ndjson prints one answer a line; csv one row per answer and evidence sentence.
     """
     from .kb import KnowledgeBase
     from .records import answer_to_dict
 
+    fmt = "json" if as_json else fmt
     kb = KnowledgeBase.open(index)
     answer = kb.ask(question)
-    if as_json:
-        click.echo(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=2))
-        return
-    from rich.markup import escape
+    if fmt != "table":
+        document = answer_to_dict(answer)
+        _emit(fmt, document, document["answers"], lambda: _answer_rows(document), ANSWER_COLUMNS)
+    else:
+        _print_answer(question, answer, explain)
+    if not answer.answers:
+        raise _NoResult("" if fmt == "table" else f"no answer found in the graph for: {_short(question, 200)}")
+
+
+def _print_answer(question: str, answer: Any, explain: bool) -> None:
     from rich.table import Table
 
     out = _console()
     if answer.answers:
-        table = Table(title=f"{_short(question, 80)}  ({answer.intent})", show_lines=True)
+        table = Table(title=f"{_plain(question, 80)}  ({_plain(answer.intent)})", show_lines=True)
         table.add_column("answer", no_wrap=True)
         table.add_column("relation", no_wrap=True)
         table.add_column("score", justify="right")
         table.add_column("evidence (sentence — document \\[start:end])", overflow="fold")
         for a in answer.answers:
-            ev = "\n".join(escape(f"“{_short(e.text, 110)}” — {_short(e.title, 40)} [{e.start}:{e.end}]")
+            ev = "\n".join(f"“{_plain(e.text, 110)}” — {_plain(e.title, 40)} \\[{e.start}:{e.end}]"
                            for e in a.evidence)
-            table.add_row(f"{escape(a.label)}\n[dim]{a.type}[/]", a.relation, f"{a.score:.2f}", ev)
+            table.add_row(f"{_plain(a.label)}\n[dim]{_plain(a.type)}[/]", _plain(a.relation), f"{a.score:.2f}", ev)
         out.print(table)
     else:
-        out.print(f"[yellow]No answer found in the graph[/] for: {escape(_short(question, 200))}")
+        out.print(f"[yellow]No answer found in the graph[/] for: {_plain(question, 200)}")
         if answer.passages:
             out.print("Closest sentences (hybrid search, not a graph answer):")
             for h in answer.passages:
-                out.print(escape(f"  • {_short(h.text, 160)}  — {_short(h.title, 50)}"))
+                out.print(f"  • {_plain(h.text, 160)}  — {_plain(h.title, 50)}")
     if explain:
         out.print("[bold]SPARQL:[/]")
         click.echo(answer.sparql or "(no SPARQL: no intent/entity recognised; search fallback only)")
@@ -242,24 +375,28 @@ def ask(question: str, index: Path, as_json: bool, explain: bool) -> None:
 
 @main.command()
 @click.argument("query", required=False)
-@click.option("--file", "file", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
-              help="Read the query from a file.")
+@click.option("--file", "file", type=click.File("r", encoding="utf-8"), default=None,
+              help="Read the query from a file (- for stdin).")
 @index_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "xml", "csv", "tsv", "ttl", "nt"]),
               default="table", show_default=True)
 @click.option("--timeout", type=float, default=None, help="Seconds before the query is stopped.")
 @click.option("--max-rows", type=int, default=None, help="Row cap (a truncation warning is printed).")
 @handle_errors
-def sparql(query: str | None, file: Path | None, index: Path, fmt: str, timeout: float | None,
+def sparql(query: str | None, file: Any, index: Path, fmt: str, timeout: float | None,
            max_rows: int | None) -> None:
-    """Run a read-only SPARQL 1.1 query on the index (default graph = union of all documents)."""
-    from .errors import QueryError
+    """Run a read-only SPARQL 1.1 query on the index (default graph = union of all documents).
+
+    QUERY may be - to read the query from stdin: regenkg sparql - < query.rq
+    """
     from .kb import KnowledgeBase
 
     if file is not None:
-        query = file.read_text(encoding="utf-8")
-    if not query:
-        raise QueryError("give a SPARQL query or --file FILE")
+        query = file.read()
+    elif query == "-":
+        query = sys.stdin.buffer.read().decode("utf-8")
+    if not query or not query.strip():
+        raise click.UsageError("give a SPARQL query, - (stdin) or --file FILE")
     overrides = {k: v for k, v in (("query_timeout", timeout), ("max_rows", max_rows)) if v is not None}
     kb = KnowledgeBase.open(index, _settings(None, **overrides))
     kb.sparql_workers = 1  # one query, one worker
@@ -294,9 +431,9 @@ def _print_result_table(result: Any) -> None:
     cols = list(getattr(result, "variables", None) or (rows[0].keys() if rows else []))
     table = Table(show_lines=False)
     for c in cols:
-        table.add_column(str(c), overflow="fold")
+        table.add_column(_plain(c), overflow="fold")
     for row in rows:
-        table.add_row(*[_term_text(row.get(c)) for c in cols])
+        table.add_row(*[_plain(_term_text(row.get(c))) for c in cols])
     out.print(table)
     out.print(f"{len(rows)} row(s)")
 
@@ -312,32 +449,54 @@ def _term_text(term: Any) -> str:
     return getattr(term, "value", str(term))
 
 
+ENTITY_COLUMNS = ("iri", "direction", "predicate", "other", "other_label", "sentence", "doc", "title", "lang",
+                  "start", "end", "text")
+
+
+def _relation_rows(document: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    from .records import pick_label
+
+    for rel in document["relations"]:
+        base = {"iri": document["iri"], "direction": rel["direction"], "predicate": rel["predicate"],
+                "other": rel["other"], "other_label": pick_label(rel["other_labels"], "en", rel["other"])}
+        for ev in rel["evidence"] or [{}]:
+            yield {**base, **ev}
+
+
 @main.command()
-@click.argument("label")
+@click.argument("label", callback=_not_blank)
 @index_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@format_option
 @store_option
 @handle_errors
-def entity(label: str, index: Path, as_json: bool) -> None:
-    """Show an entity (label in any language/script, IRI, or e.g. company/gsk) with its evidence."""
-    from .kb import KnowledgeBase
+def entity(label: str, index: Path, fmt: str, as_json: bool) -> None:
+    """Show an entity (label in any language/script, IRI, or e.g. company/gsk) with its evidence.
 
+    Exits 1 when nothing matches. ndjson prints one relation a line; csv one row per relation and
+    evidence sentence.
+    """
+    from .kb import KnowledgeBase
+    from .records import entity_to_dict
+
+    fmt = "json" if as_json else fmt
     kb = KnowledgeBase.open(index)
     view = kb.entity(label)
     if view is None:
-        raise click.ClickException(f"no entity matches {label!r}")
-    if as_json:
-        click.echo(json.dumps(view.to_dict(), ensure_ascii=False, indent=2))
+        raise _NoResult(f"no entity matches {label!r}")
+    document = entity_to_dict(view)
+    if fmt != "table":
+        _emit(fmt, document, document["relations"], lambda: _relation_rows(document), ENTITY_COLUMNS)
         return
     out = _console()
-    out.print(f"[bold]{view.label('en')}[/] / {view.labels.get('zh-Hant', '')} / {view.labels.get('zh-Hans', '')}"
-              f"  ({view.type}, {'curated' if view.curated else 'discovered'})  {view.iri}")
+    out.print(f"[bold]{_plain(view.label('en'))}[/] / {_plain(view.labels.get('zh-Hant', ''))} / "
+              f"{_plain(view.labels.get('zh-Hans', ''))}  ({_plain(view.type)}, "
+              f"{'curated' if view.curated else 'discovered'})  {_plain(view.iri)}")
     for rel in view.relations:
         other = rel["other_labels"].get("en") or next(iter(rel["other_labels"].values()), rel["other"])
         arrow = "→" if rel["direction"] == "out" else "←"
-        out.print(f"  {arrow} {rel['predicate']} {other}")
+        out.print(f"  {arrow} {_plain(rel['predicate'])} {_plain(other)}")
         for ev in rel["evidence"][:1]:
-            out.print(f"      “{ev['text']}” — {ev['title']}")
+            out.print(f"      “{_plain(ev['text'])}” — {_plain(ev['title'])}")
 
 
 @main.command()
@@ -381,15 +540,26 @@ def import_(file: Path, index: Path, graph: str | None) -> None:
 @index_option
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nq", "trig", "graphml", "csv"]), default="nq",
               show_default=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path), required=True, help="Output file.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, allow_dash=True), required=True,
+              help="Output file (- for stdout). A file is created with the permissions the umask gives.")
 @handle_errors
 def export(index: Path, fmt: str, output: Path) -> None:
     """Write the graph out as Turtle, N-Quads, TriG, GraphML (entities) or CSV (facts)."""
     from .kb import KnowledgeBase
 
     kb = KnowledgeBase.open(index)
-    n = kb.export(output, format=fmt)
-    click.echo(f"wrote {n} {'items' if fmt in ('graphml', 'csv') else 'quads'} to {output}")
+    what = "items" if fmt in ("graphml", "csv") else "quads"
+    if str(output) != "-":
+        n = kb.export(output, format=fmt)
+        click.echo(f"wrote {n} {what} to {output}")
+        return
+    # The writers need a file (oxigraph and networkx serialise to a path); stream it out afterwards.
+    with tempfile.TemporaryDirectory(prefix="regenkg-export-") as tmp:
+        path = Path(tmp) / f"graph.{fmt}"
+        n = kb.export(path, format=fmt)
+        with path.open("rb") as fh:
+            shutil.copyfileobj(fh, click.get_binary_stream("stdout"))
+    click.echo(f"wrote {n} {what} to stdout", err=True)
 
 
 @main.command()
@@ -436,6 +606,21 @@ def unmerge(names: tuple[str, ...], index: Path) -> None:
 
 
 @main.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script for bash, zsh or fish (click's completion).
+
+    Install it with, e.g., eval "$(regenkg completion bash)" in ~/.bashrc, or for fish:
+    regenkg completion fish > ~/.config/fish/completions/regenkg.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    cls = get_completion_class(shell)
+    assert cls is not None  # the Choice above lists only shells click supports
+    click.echo(cls(main, {}, "regenkg", "_REGENKG_COMPLETE").source())
+
+
+@main.command()
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -457,4 +642,5 @@ def serve(index: Path, host: str, port: int, timeout: float, max_rows: int, work
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # The name users type (and the one shell completion's _REGENKG_COMPLETE variable is derived from).
+    main(prog_name="regenkg")

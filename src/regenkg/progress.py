@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["progress_callback"]
+__all__ = ["progress_callback", "rich_progress"]
 
 
 def _in_notebook() -> bool:
@@ -18,6 +18,29 @@ def _in_notebook() -> bool:
         return shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell"
     except Exception:
         return False
+
+
+def rich_progress(console: Any = None) -> Any:
+    """The terminal bar: stage, bar, done/total, time elapsed and the estimated time left.
+
+    Args:
+        console: a ``rich.console.Console`` to draw on (default: stderr).
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    if console is None:
+        from rich.console import Console
+
+        console = Console(stderr=True)  # stdout is for results (`regenkg build … > log` keeps the bars out)
+    return Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TextColumn("ETA"), TimeRemainingColumn(), console=console, transient=False)
 
 
 @contextmanager
@@ -47,10 +70,7 @@ def progress_callback(enabled: bool = True) -> Iterator[Any]:
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  transient=False) as prog:
+    with rich_progress() as prog:
         tasks: dict[str, Any] = {}
 
         def cb(stage: str, done: int, total: int) -> None:

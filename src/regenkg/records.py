@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "Lang",
@@ -204,19 +204,28 @@ class Answer:
         return answer_html(self)
 
 
+# JSON has one number type, a double: integers above 2**53 (sentence ids are 63-bit) lose their last digits
+# in JavaScript and in most JSON parsers, so ids are written as strings.
+
+
 def hit_to_dict(hit: Hit) -> dict:
-    """JSON form of a search hit (the ``hits`` items of `regenkg search --json`)."""
-    return {"sentence": hit.sentence, "doc": hit.doc, "title": hit.title, "lang": hit.lang, "text": hit.text,
+    """JSON form of a search hit (the ``hits`` items of `regenkg search --format json` and ``/api/search``).
+
+    >>> hit_to_dict(Hit(9007199254740993, "d1", "T", "en", "x", 0, 1, 0.5))["sentence"]
+    '9007199254740993'
+    """
+    return {"sentence": str(hit.sentence), "doc": hit.doc, "title": hit.title, "lang": hit.lang, "text": hit.text,
             "start": hit.start, "end": hit.end, "score": hit.score, "dense": hit.dense, "lexical": hit.lexical}
 
 
 def evidence_to_dict(ev: Evidence) -> dict:
-    return {"sentence": ev.sentence, "doc": ev.doc, "title": ev.title, "lang": ev.lang, "text": ev.text,
+    """JSON form of an evidence sentence (its id as a string)."""
+    return {"sentence": str(ev.sentence), "doc": ev.doc, "title": ev.title, "lang": ev.lang, "text": ev.text,
             "start": ev.start, "end": ev.end}
 
 
 def answer_to_dict(answer: Answer) -> dict:
-    """JSON form of an answer (what `regenkg ask --json` prints and ``/api/ask`` returns)."""
+    """JSON form of an answer (what `regenkg ask --format json` prints and ``/api/ask`` returns)."""
     return {
         "question": answer.question,
         "intent": answer.intent,
@@ -231,4 +240,18 @@ def answer_to_dict(answer: Answer) -> dict:
     }
 
 
-__all__ += ["hit_to_dict", "evidence_to_dict", "answer_to_dict"]
+def entity_to_dict(view: Any) -> dict:
+    """JSON form of an entity view (`regenkg entity --format json`, ``/api/entity/…``): evidence ids as strings.
+
+    Args:
+        view: what ``KnowledgeBase.entity`` returns (anything with a ``to_dict()`` of that shape).
+    """
+    data = view.to_dict()
+    data["relations"] = [
+        {**rel, "evidence": [{**ev, "sentence": str(ev["sentence"])} for ev in rel.get("evidence", ())]}
+        for rel in data["relations"]
+    ]
+    return data
+
+
+__all__ += ["hit_to_dict", "evidence_to_dict", "answer_to_dict", "entity_to_dict"]

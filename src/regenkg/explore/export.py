@@ -56,9 +56,17 @@ def _normalise(format: str) -> str:
     return fmt
 
 
+def _umask() -> int:
+    mask = os.umask(0o22)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask
+
+
 def _atomic(path: Path, write: Callable[[Path], int]) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # mkstemp makes the file 0600; an export is an ordinary file, so give it what open() would (0666 & ~umask).
+    os.fchmod(fd, 0o666 & ~_umask())
     os.close(fd)
     try:
         count = write(Path(tmp))

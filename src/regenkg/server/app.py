@@ -56,7 +56,7 @@ from ..query.sparql import (
     QueryTimeout,
     SparqlResult,
 )
-from ..records import answer_to_dict, hit_to_dict
+from ..records import answer_to_dict, entity_to_dict, hit_to_dict
 from .description import service_description
 from .protocol import ProtocolError, parse_request
 
@@ -338,7 +338,7 @@ def create_app(
             return _json_error(exc)
         if view is None:
             return JSONResponse({"error": f"no entity matches {ident!r}"}, 404)
-        return JSONResponse(view.to_dict())
+        return JSONResponse(entity_to_dict(view))
 
     async def health(request: Request) -> Response:
         try:
