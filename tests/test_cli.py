@@ -327,7 +327,7 @@ def test_completion_script_completes_commands():
     assert "_REGENKG_COMPLETE=bash_complete" in script
     env = dict(os.environ, _REGENKG_COMPLETE="bash_complete", COMP_WORDS="regenkg as", COMP_CWORD="1")
     proc = subprocess.run([*REGENKG], capture_output=True, text=True, env=env, timeout=120)
-    assert "ask" in proc.stdout.split()
+    assert "plain,ask" in proc.stdout.split()  # click's bash protocol: type,value per line
     assert run("completion", "zsh").stdout.strip() and run("completion", "fish").stdout.strip()
 
 
