@@ -345,3 +345,29 @@ def test_progress_bar_shows_time_left():
         prog.refresh()
     drawn = sink.getvalue()
     assert "ETA" in drawn and "40/100" in drawn
+
+
+def test_one_triple_count_everywhere(tmp_path):
+    """info, /health, COUNT(*), and exports agree: triples = the merged default graph, quads = named graphs."""
+    from starlette.testclient import TestClient
+
+    from regenkg.server import create_app
+
+    idx = tmp_path / "idx"
+    shared = "<https://example.org/kite> <https://example.org/develops> <https://example.org/car-t> .\n"
+    (tmp_path / "a.nt").write_text(shared + '<https://example.org/kite> <https://example.org/p> "a" .\n',
+                                   encoding="utf-8")
+    (tmp_path / "b.nt").write_text(shared, encoding="utf-8")  # the same fact in a second graph
+    run("import", str(tmp_path / "a.nt"), "--index", str(idx), "--graph", "https://example.org/a")
+    run("import", str(tmp_path / "b.nt"), "--index", str(idx), "--graph", "https://example.org/b")
+    info = json.loads(run("info", "--index", str(idx), "--json").stdout)
+    assert (info["triples"], info["quads"]) == (2, 3)
+    count = run("sparql", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "--index", str(idx), "--format", "csv").stdout
+    assert int(count.splitlines()[1]) == info["triples"]
+    assert f"wrote {info['triples']} triples" in run("export", "--index", str(idx), "--format", "ttl", "-o",
+                                                      str(tmp_path / "g.ttl")).stdout
+    assert f"wrote {info['quads']} quads" in run("export", "--index", str(idx), "--format", "nq", "-o",
+                                                  str(tmp_path / "g.nq")).stdout
+    with TestClient(create_app(idx, timeout=5)) as client:
+        assert client.get("/health").json()["triples"] == info["triples"]
+    assert "quads" in run("info", "--index", str(idx)).stdout

@@ -254,8 +254,8 @@ def info(index: Path, as_json: bool) -> None:
 
     table = Table(title=f"regenkg index {_plain(index)}", show_header=False)
     for key in ("index", "kind", "created", "model", "dimension", "vector_index", "documents", "sentences", "entities",
-                "triples", "vectors"):
-        table.add_row(key, _plain(data[key]))
+                "triples", "quads", "vectors"):
+        table.add_row(key, _plain(data.get(key)))
     table.add_row("languages", _plain(", ".join(f"{k}: {v}" for k, v in sorted(data["languages"].items()))))
     table.add_row("imports", str(len(data["imports"])))
     table.add_row("skipped files", str(len(data["skipped"])))
@@ -548,7 +548,7 @@ def export(index: Path, fmt: str, output: Path) -> None:
     from .kb import KnowledgeBase
 
     kb = KnowledgeBase.open(index)
-    what = "items" if fmt in ("graphml", "csv") else "quads"
+    what = {"ttl": "triples", "nq": "quads", "trig": "quads", "graphml": "edges", "csv": "rows"}[fmt]
     if str(output) != "-":
         n = kb.export(output, format=fmt)
         click.echo(f"wrote {n} {what} to {output}")

@@ -496,7 +496,7 @@ class KnowledgeBase:
             "model": self.manifest.get("model"), "dimension": self.manifest.get("dimension"),
             "vector_index": self.manifest.get("vector_index"), "documents": c.get("documents"),
             "sentences": c.get("sentences"), "languages": c.get("languages", {}), "entities": c.get("entities"),
-            "triples": c.get("triples"), "vectors": c.get("vectors"), "imports": self.manifest.get("imports", []),
+            "triples": c.get("triples"), "quads": c.get("quads"), "vectors": c.get("vectors"), "imports": self.manifest.get("imports", []),
             "skipped": self.manifest.get("skipped", []),
         }
 

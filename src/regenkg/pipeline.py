@@ -27,6 +27,7 @@ from . import __version__
 from .config import Settings
 from .errors import ConfigError, IndexMismatch, IndexNotFound, IngestError
 from .graph.build import document_quads, ontology_quads, write_nquads
+from .graph.store import count_statements
 from .graph.extract import Extractor
 from .graph.ontology import GRAPH_NS, Gazetteer, ontology_dir
 from .index.store import (
@@ -267,8 +268,8 @@ def import_rdf(file: str | Path, index: str | Path, graph: str | None = None, *,
         manifest = dict(manifest)
         manifest["imports"] = [*manifest.get("imports", []),
                                {"file": str(file), "graph": graph_iri, "quads": len(quads), "name": name}]
-        manifest["counts"] = dict(manifest.get("counts", {}),
-                                  triples=manifest.get("counts", {}).get("triples", 0) + len(quads))
+        triples, statements = count_statements(new)
+        manifest["counts"] = dict(manifest.get("counts", {}), triples=triples, quads=statements)
         manifest.pop("build_key", None)
         publish(index, new, manifest)
     except BaseException:
@@ -371,21 +372,20 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
     snap = new_snapshot(index)
     try:
         layout = IndexLayout(snap)
-        triples = write_nquads(ontology_quads(gazetteer), layout.graph / "base.nq")
+        write_nquads(ontology_quads(gazetteer), layout.graph / "base.nq")
         entities: set[str] = set(gazetteer.entities)
         for i, doc in enumerate(docs):
             sents = by_doc.get(doc.id, [])
             extraction = extractor.extract(sents)
             entities.update(e.iri for e in extraction.entities)
-            triples += write_nquads(document_quads(doc, sents, extraction, _labels_for),
-                                    layout.graph / f"doc-{doc.id}.nq")
+            write_nquads(document_quads(doc, sents, extraction, _labels_for), layout.graph / f"doc-{doc.id}.nq")
             progress("graph", i + 1, len(docs))
         if prev:
             for imp in imports:
                 src = IndexLayout(prev[0]).graph / imp["name"]
                 if src.is_file():
                     shutil.copy2(src, layout.graph / imp["name"])
-                    triples += imp.get("quads", 0)
+        triples, quads = count_statements(snap)  # one triple count everywhere (info, /health, export)
         _checkpoint("graph")
         table = SentenceTable(layout.sentences, readonly=False)
         try:
@@ -413,7 +413,7 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
             "ontology_hash": onto_hash,
             "corpus_hash": hashlib.sha256("".join(sorted(d.id for d in docs)).encode()).hexdigest(),
             "counts": {"documents": len(docs), "sentences": len(sentences), "vectors": vindex.count,
-                       "triples": triples, "entities": len(entities), "languages": langs},
+                       "triples": triples, "quads": quads, "entities": len(entities), "languages": langs},
             "documents": [{"id": d.id, "path": d.path, "title": d.title, "lang": d.lang} for d in docs],
             "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
             "imports": [imp for imp in imports if (layout.graph / imp["name"]).is_file()],

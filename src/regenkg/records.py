@@ -57,7 +57,21 @@ def sentence_id(doc_id: str, n: int) -> int:
 
 @dataclass(frozen=True)
 class Document:
-    """One source article. ``id`` is the sha256 of its normalised text."""
+    """One source article, as ingested.
+
+    Attributes:
+        id: sha256 (hex) of the normalised text: the same article renamed or re-encoded has the same id.
+        title: from the front matter, the first ``title|subtitle`` line, or the file name.
+        text: the normalised text; sentence offsets point into it.
+        path: the file it was read from.
+        date: the article's date from its front matter, if any.
+        lang: the document's main language (``en``, ``zh-Hant``, ``zh-Hans``), if detected.
+        sources: source URLs from the front matter.
+        encoding: the encoding the file was decoded from.
+
+    >>> Document(id="ab12", title="Kite", text="Gilead acquired Kite.", path="a.md").lang is None
+    True
+    """
 
     id: str
     title: str
@@ -79,7 +93,23 @@ class Skipped:
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence with exact offsets: ``document.text[start:end] == text``."""
+    """A sentence with exact offsets: ``document.text[start:end] == text``.
+
+    Attributes:
+        id: stable 63-bit id (:func:`sentence_id` of the document id and ``n``); also its FAISS id.
+        doc_id: the :class:`Document` it belongs to.
+        n: its position in the document, from 0.
+        start: character offset of its first character in the document text.
+        end: character offset just past its last character.
+        lang: ``en``, ``zh-Hant`` or ``zh-Hans``.
+        text: the sentence.
+        tokens: its BM25 tokens (jieba words for Chinese, folded to one script).
+
+    >>> s = Sentence(id=sentence_id("ab12", 0), doc_id="ab12", n=0, start=0, end=21, lang="en",
+    ...              text="Gilead acquired Kite.")
+    >>> s.end - s.start == len(s.text)
+    True
+    """
 
     id: int
     doc_id: str
@@ -93,7 +123,20 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Mention:
-    """A span of a sentence that names an entity (``entity`` is its IRI once linked)."""
+    """A span of a sentence that names an entity.
+
+    Attributes:
+        sentence_id: the :class:`Sentence` it occurs in.
+        start: offset of the span in the sentence text.
+        end: offset just past the span.
+        surface: the text as written (``葛蘭素史克``, ``GSK``).
+        kind: the ontology class local name, e.g. ``Company``, ``Modality``.
+        entity: the entity IRI once linked, else None.
+        curated: whether the entity comes from the gazetteer (False: discovered in the text).
+
+    >>> Mention(sentence_id=1, start=0, end=3, surface="GSK", kind="Company").entity is None
+    True
+    """
 
     sentence_id: int
     start: int  # offsets into the sentence text
@@ -106,7 +149,20 @@ class Mention:
 
 @dataclass(frozen=True)
 class Relation:
-    """A fact extracted from one sentence, with the rule that found it."""
+    """A fact extracted from one sentence, with the rule that found it.
+
+    Attributes:
+        subject: subject entity IRI.
+        predicate: ontology property local name (``develops``, ``acquired``…).
+        object: object entity IRI.
+        sentence_id: the sentence that states it (its evidence).
+        doc_id: the document of that sentence.
+        rule: name of the extraction rule that matched.
+        confidence: the rule's confidence, 0–1.
+
+    >>> Relation("rkgr:company/gsk", "develops", "rkgr:modality/tcr-t", 1, "ab12", "develops-modality", 0.85).predicate
+    'develops'
+    """
 
     subject: str
     predicate: str
@@ -119,7 +175,19 @@ class Relation:
 
 @dataclass(frozen=True)
 class Entity:
-    """A thing in the graph with its labels per language."""
+    """A thing in the graph with its labels per language.
+
+    Attributes:
+        iri: its IRI, e.g. ``https://w3id.org/regenkg/id/company/gsk``.
+        type: its ontology class local name.
+        labels: ``{"en": …, "zh-Hant": …, "zh-Hans": …}``.
+        aliases: other names it is found by.
+        curated: from the gazetteer (True) or discovered in the text (False).
+        wikidata: its Wikidata id, when known.
+
+    >>> Entity("https://w3id.org/regenkg/id/company/gsk", "PharmaCompany", {"en": "GSK", "zh-Hant": "葛蘭素史克"}).label("zh-Hans")
+    '葛蘭素史克'
+    """
 
     iri: str
     type: str
@@ -135,7 +203,20 @@ class Entity:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A sentence that proves something, located in its document."""
+    """A sentence that proves something, located in its document.
+
+    Attributes:
+        sentence: the sentence id (a 63-bit integer: JSON forms write it as a string).
+        doc: the document id.
+        title: the document's title.
+        lang: the sentence's language.
+        text: the sentence.
+        start: its offset in the document text.
+        end: the offset just past it.
+
+    >>> Evidence(42, "ab12", "Kite", "en", "Gilead acquired Kite.", 0, 21).text
+    'Gilead acquired Kite.'
+    """
 
     sentence: int
     doc: str
@@ -148,7 +229,23 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Hit:
-    """One search result: a sentence with its fused, dense and lexical scores."""
+    """One search result: a sentence with its fused, dense and lexical scores.
+
+    Attributes:
+        sentence: the sentence id.
+        doc: the document id.
+        title: the document's title.
+        lang: the sentence's language.
+        text: the sentence.
+        start: its offset in the document text.
+        end: the offset just past it.
+        score: the fused (reciprocal-rank) score the hits are sorted by.
+        dense: cosine similarity of the embeddings, if the dense search found it.
+        lexical: BM25 score, if the lexical search found it.
+
+    >>> Hit(42, "ab12", "Kite", "en", "Gilead acquired Kite.", 0, 21, score=0.03, dense=0.84).lexical is None
+    True
+    """
 
     sentence: int
     doc: str
@@ -164,7 +261,20 @@ class Hit:
 
 @dataclass(frozen=True)
 class AnswerItem:
-    """One answer entity with the relation that makes it an answer and its evidence."""
+    """One answer entity with the relation that makes it an answer and its evidence.
+
+    Attributes:
+        iri: the answer entity's IRI.
+        label: its label in the question's language.
+        labels: its labels in every language.
+        type: its ontology class local name.
+        relation: the property linking it to the question's entity (``develops``…).
+        score: graph confidence plus evidence similarity; answers are sorted by it.
+        evidence: the sentences that state the fact.
+
+    >>> AnswerItem("https://w3id.org/regenkg/id/company/gsk", "GSK", {"en": "GSK"}, "PharmaCompany", "develops", 1.3).evidence
+    ()
+    """
 
     iri: str
     label: str
@@ -177,7 +287,22 @@ class AnswerItem:
 
 @dataclass(frozen=True)
 class Answer:
-    """The answer to a question: entities, their proof, the SPARQL that ran, and fallback passages."""
+    """The answer to a question: entities, their proof, the SPARQL that ran, and fallback passages.
+
+    In Jupyter it shows as a table; :meth:`to_df` gives one row per answer and evidence sentence.
+
+    Attributes:
+        question: the question as asked.
+        intent: the recognised question type (``who_develops``…), None when none was recognised.
+        entities: IRIs of the entities linked in the question.
+        answers: the graph's answers, best first (empty: see ``passages``).
+        sparql: the SPARQL that ran, if any.
+        passages: closest sentences from hybrid search when the graph had no answer.
+        lang: the question's language; labels are given in it.
+
+    >>> Answer("what is the weather", None, (), ()).found
+    False
+    """
 
     question: str
     intent: str | None

@@ -7,7 +7,9 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -68,13 +70,37 @@ def _import_sentence_transformers() -> Any:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     try:
-        import sentence_transformers
+        with warnings.catch_warnings():
+            # tqdm.auto, imported on the way, warns in a Jupyter kernel without ipywidgets; regenkg draws
+            # no tqdm bar from here (see _no_loading_bar).
+            warnings.filterwarnings("ignore", message="IProgress not found")
+            import sentence_transformers
     except ImportError as exc:
         raise BackendUnavailable(
             f"the sentence-transformers backend needs torch and sentence-transformers ({exc}): "
             'pip install "sentence-transformers>=3.0"'
         ) from None
     return sentence_transformers
+
+
+@contextmanager
+def _no_loading_bar() -> Iterator[None]:
+    """Keep transformers' tqdm "Loading weights" bar (drawn on every load) out of notebooks and logs."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:
+        yield
+        return
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            with warnings.catch_warnings():
+                # huggingface_hub warns when $HF_HUB_DISABLE_PROGRESS_BARS keeps its own bars off.
+                warnings.simplefilter("ignore")
+                hf_logging.enable_progress_bar()
 
 
 def _looks_like_path(name: str) -> bool:
@@ -92,9 +118,10 @@ def _load(name_or_path: str) -> SentenceTransformer:
         if not folder.is_dir() and _looks_like_path(name_or_path):
             raise ConfigError(f"embedding model folder not found: {name_or_path}")
         try:
-            model = st.SentenceTransformer(
-                str(folder) if folder.is_dir() else name_or_path, device="cpu", local_files_only=True
-            )
+            with _no_loading_bar():
+                model = st.SentenceTransformer(
+                    str(folder) if folder.is_dir() else name_or_path, device="cpu", local_files_only=True
+                )
         except (OSError, ValueError, KeyError) as exc:
             raise BackendUnavailable(
                 f"embedding model {name_or_path!r} is not available offline: it is neither a local "
