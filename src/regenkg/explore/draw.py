@@ -180,6 +180,17 @@ def interactive_graph(graph: nx.MultiDiGraph, height: str = "600px", center: str
 
 def interactive(kb: Any, entity: str, depth: int = 1, lang: str = "en", height: str = "600px") -> GraphHTML:
     """An interactive, offline view of ``entity``'s neighbourhood: a :class:`GraphHTML` string that
-    Jupyter displays and ``.save("graph.html")`` writes (vis-network is inlined; no CDN is contacted)."""
+    Jupyter displays and ``.save("graph.html")`` writes (vis-network is inlined; no CDN is contacted).
+
+    Args:
+        kb: an open knowledge base.
+        entity: the centre (label in any script, IRI or IRI suffix such as ``company/novartis``).
+        depth: hops around it (see :func:`~regenkg.explore.network.neighbours`).
+        lang: language of the node labels.
+        height: CSS height of the view.
+
+    >>> interactive(kb, "諾華", depth=1, lang="zh-Hant").save("novartis.html")   # doctest: +SKIP
+    PosixPath('novartis.html')
+    """
     graph = neighbours(kb, entity, depth=depth, lang=lang)
     return interactive_graph(graph, height=height, center=graph.graph.get("center"))

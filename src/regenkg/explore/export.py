@@ -162,6 +162,10 @@ def export(kb: Any, path: str | Path, format: str = "nq", lang: str = "en") -> i
 
     Raises:
         ConfigError: unknown ``format``.
+
+    >>> export(kb, "out/graph.ttl", format="ttl")     # doctest: +SKIP
+    11633
+    >>> export(kb, "out/facts.csv", format="csv", lang="zh-Hant")   # doctest: +SKIP
     """
     fmt = _normalise(format)
     out = Path(path)

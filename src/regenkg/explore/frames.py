@@ -76,7 +76,16 @@ def _wrap(inner: str) -> str:
 # ---- search hits --------------------------------------------------------------------------------------
 
 def hits_frame(hits: Sequence[Hit]):
-    """Search hits as a DataFrame, one row per sentence, best first (columns :data:`HIT_COLUMNS`)."""
+    """Search hits as a DataFrame, one row per sentence, best first (columns :data:`HIT_COLUMNS`).
+
+    Args:
+        hits: what ``kb.search`` returns (any sequence of :class:`~regenkg.records.Hit`).
+
+    Returns:
+        A pandas DataFrame with ``rank``, ``score``, ``dense``, ``lexical``, ``lang``, ``text`` … columns.
+
+    >>> hits_frame(kb.search("exosome CDMO Taiwan", k=3))[["rank", "lang", "text"]]  # doctest: +SKIP
+    """
     pd = _pandas()
     rows = [(i + 1, h.score, h.dense, h.lexical, h.lang, h.text, h.title, h.doc, h.sentence, h.start, h.end)
             for i, h in enumerate(hits)]
@@ -107,6 +116,15 @@ def answer_frame(answer: Answer):
 
     Labels are in the asker's language (``answer.lang``). When nothing was found the frame is empty;
     ``hits_frame(answer.passages)`` shows the fallback passages.
+
+    Args:
+        answer: what ``kb.ask`` returns.
+
+    Returns:
+        A pandas DataFrame with the columns :data:`ANSWER_COLUMNS` (``label``, ``iri``, ``type``,
+        ``relation``, ``score``, ``sentence``, ``text`` …).
+
+    >>> answer_frame(kb.ask("誰在開發TCR-T"))[["label", "relation", "text"]]  # doctest: +SKIP
     """
     pd = _pandas()
     rows = []
@@ -209,7 +227,17 @@ def term_value(term: Any) -> Any:
 
 def sparql_frame(result: Any):
     """A SPARQL result as a DataFrame: SELECT → one column per variable; ASK → one ``boolean`` cell;
-    CONSTRUCT/DESCRIBE → ``subject``, ``predicate``, ``object`` columns."""
+    CONSTRUCT/DESCRIBE → ``subject``, ``predicate``, ``object`` columns.
+
+    IRIs become strings and typed literals Python values (numbers, dates); see :func:`term_value`.
+
+    Args:
+        result: what ``kb.sparql`` returns, or a :class:`SparqlTable` around it.
+
+    >>> sparql_frame(kb.sparql("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"))  # doctest: +SKIP
+           n
+    0  11633
+    """
     pd = _pandas()
     if isinstance(result, SparqlTable):
         result = result.result
@@ -243,6 +271,9 @@ class SparqlTable:
 
     Every attribute of the wrapped result (``rows``, ``variables``, ``boolean``, ``triples``, ``kind``,
     ``body``, ``truncated`` …) stays reachable; iterating gives the SELECT rows.
+
+    Args:
+        result: what ``kb.sparql`` returns (or another :class:`SparqlTable`, which is unwrapped).
 
     >>> table = SparqlTable(kb.sparql("SELECT * WHERE { ?s ?p ?o } LIMIT 3"))   # doctest: +SKIP
     >>> table.to_df().shape                                                     # doctest: +SKIP

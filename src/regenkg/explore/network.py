@@ -223,6 +223,20 @@ def resolve_entity(kb: Any, entity: str, what: str = "entity") -> str:
 def neighbours(kb: Any, entity: str, depth: int = 2, lang: str = "en") -> nx.MultiDiGraph:
     """The entity graph within ``depth`` hops of ``entity``, ignoring edge direction.
 
+    Args:
+        kb: an open knowledge base.
+        entity: a label in any language or script (``諾華``, ``Novartis``), an IRI, or an IRI suffix such
+            as ``company/novartis``.
+        depth: hops from ``entity`` (0: the entity alone).
+        lang: language of the nodes' ``label`` attribute (``en``, ``zh-Hant``, ``zh-Hans``).
+
+    Returns:
+        A networkx ``MultiDiGraph`` (a subgraph of :func:`to_networkx`); ``graph.graph["center"]`` is the
+        entity's IRI.
+
+    >>> g = neighbours(kb, "諾華", depth=1, lang="zh-Hant")   # doctest: +SKIP
+    >>> sorted(g.nodes[n]["label"] for n in g)[:3]             # doctest: +SKIP
+
     Raises:
         QueryError: ``entity`` is not known to the knowledge base.
         ConfigError: ``depth`` is negative or ``lang`` unknown.
@@ -261,6 +275,9 @@ def partner_counts(kb: Any, modality: str = "modality/cell-therapy", lang: str =
     Returns:
         Dicts with ``iri``, ``label``, ``type``, ``partners`` (count), ``partner_iris``, ``partner_labels``
         and ``relations`` (relation → count), most partners first.
+
+    >>> import pandas as pd                                                      # doctest: +SKIP
+    >>> pd.DataFrame(partner_counts(kb, "modality/car-t", types={"PharmaCompany"})).head()  # doctest: +SKIP
     """
     _check(lang=lang)
     target = resolve_entity(kb, modality, "modality")
@@ -316,6 +333,18 @@ def shortest_path(kb: Any, a: str, b: str, lang: str = "en") -> GraphPath | None
 
     Each step keeps the fact as stored (subject, relation, object); where two entities share several
     relations, the one with the most evidence is shown.
+
+    Args:
+        kb: an open knowledge base.
+        a: one end (label in any script, IRI or IRI suffix).
+        b: the other end.
+        lang: language of the labels in the path's ``labels`` and its printed form.
+
+    Returns:
+        A :class:`GraphPath` (``nodes``, ``steps``, ``labels``; ``str()`` draws it), or None.
+
+    >>> print(shortest_path(kb, "AstraZeneca", "葛蘭素史克"))   # doctest: +SKIP
+    AstraZeneca —develops→ TCR-T cell therapy ←develops— GSK
 
     Raises:
         QueryError: ``a`` or ``b`` is not known.
