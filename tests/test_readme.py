@@ -18,7 +18,7 @@ def test_readme_build_and_info_numbers(corpus_kb):
                 f"({', '.join(f'{k} {v}' for k, v in sorted(langs.items()))}), {info['entities']} entities,\n"
                 f"{info['triples']} triples, {info['vectors']} vectors")
     text = _readme()
-    built = re.search(r"Built indexes/default: (.*?) \(\d+ embedded", text, re.S)
+    built = re.search(r"Built indexes/default: (.*?) \(\d+ embedded", text, re.DOTALL)
     assert built, "README lost its `regenkg build` sample"
     assert built.group(1) == expected, f"update the README's build sample to: {expected}"
     table = dict(re.findall(r"│ (\w+) +│ ([^│]+?) +│", text.split("### `regenkg info`", 1)[1].split("###", 1)[0]))

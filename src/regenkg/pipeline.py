@@ -27,9 +27,9 @@ from . import __version__
 from .config import Settings
 from .errors import ConfigError, IndexMismatch, IndexNotFound, IngestError
 from .graph.build import document_quads, ontology_quads, write_nquads
-from .graph.store import count_statements
 from .graph.extract import Extractor
 from .graph.ontology import GRAPH_NS, Gazetteer, ontology_dir
+from .graph.store import count_statements
 from .index.store import (
     IndexLayout,
     SentenceTable,

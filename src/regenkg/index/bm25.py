@@ -7,11 +7,17 @@ import logging
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import bm25s
 import numpy as np
+
+with warnings.catch_warnings():
+    # bm25s imports tqdm.auto, which warns in a Jupyter kernel without ipywidgets; regenkg turns bm25s's
+    # bars off (show_progress=False), so the warning is only noise in notebook output.
+    warnings.filterwarnings("ignore", message="IProgress not found")
+    import bm25s
 
 from ..errors import IndexMismatch, IndexNotFound, QueryError
 
