@@ -114,6 +114,17 @@ def test_api_entity(kb_client: TestClient) -> None:
     assert r.status_code == 200 and r.json()["iri"].endswith("company/gsk") and r.json()["relations"]
 
 
+def test_api_sentence_ids_are_strings(kb_client: TestClient) -> None:
+    # 63-bit ids: a JavaScript number (a double) would round them, so the JSON carries strings (#16).
+    ask = kb_client.get("/api/ask", params={"q": "who develops TCR-T"}).json()
+    search = kb_client.get("/api/search", params={"q": "TCR-T", "k": 5}).json()
+    entity = kb_client.get("/api/entity/GSK").json()
+    ids = ([e["sentence"] for a in ask["answers"] for e in a["evidence"]] + [h["sentence"] for h in search["hits"]]
+           + [e["sentence"] for r in entity["relations"] for e in r["evidence"]])
+    assert ids and all(isinstance(i, str) and i.isdigit() for i in ids)
+    assert any(int(i) > 2**53 for i in ids)
+
+
 # ---- SPARQLWrapper against a real server process --------------------------------------------------------
 
 
