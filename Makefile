@@ -9,7 +9,7 @@ export TOKENIZERS_PARALLELISM ?= false
 export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 
-.PHONY: install install-dev demo test bench clean-index
+.PHONY: install install-dev demo test wheel-check bench clean-index
 
 $(VENV)/.torch:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ demo: install
 
 test: install-dev
 	$(PY) -m pytest -q
+
+# The wheel round trip alone (it is part of `make test` too): build the wheel from the tracked files,
+# install it into a fresh venv, `regenkg build` + `ask` outside the checkout.
+wheel-check: install-dev
+	$(PY) -m pytest -q tests/test_wheel.py
 
 $(VENV)/.installed-bench: $(VENV)/.installed-dev pyproject.toml
 	$(PIP) install --quiet -e ".[server,notebook,dev,bench]"
