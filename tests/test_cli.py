@@ -268,6 +268,7 @@ def test_output_formats(seed_index):
     (["entity", ""], 2),
     (["sparql"], 2),
     (["ask", "who develops TCR-T", "--format", "yaml"], 2),
+    (["search", "TCR-T", "--json", "--format", "csv"], 2),
     (["ask", "what is the weather", "--format", "json"], 1),
     (["search", "TCR-T", "--lang", "xx"], 2),
     (["entity", "no such thing at all 9q"], 1),

@@ -121,6 +121,12 @@ def format_option(fn):
                              "(one row per record and evidence sentence) for programs.")(fn)
 
 
+def _format(fmt: str, as_json: bool) -> str:
+    if as_json and fmt not in ("table", "json"):
+        raise click.UsageError(f"--json and --format {fmt} ask for different outputs: give one")
+    return "json" if as_json else fmt
+
+
 def _emit(fmt: str, document: dict[str, Any], records: Iterable[dict[str, Any]],
           rows: Callable[[], Iterable[dict[str, Any]]], columns: tuple[str, ...]) -> None:
     """Print a result as ``json`` (``document``), ``ndjson`` (``records``) or ``csv`` (``rows()``)."""
@@ -130,8 +136,7 @@ def _emit(fmt: str, document: dict[str, Any], records: Iterable[dict[str, Any]],
         for record in records:
             click.echo(json.dumps(record, ensure_ascii=False))
     else:
-        writer = csv.DictWriter(sys.stdout, columns, extrasaction="ignore",
-                                lineterminator="\n")
+        writer = csv.DictWriter(sys.stdout, columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows())
 
@@ -288,7 +293,7 @@ def search(query: str, index: Path, k: int, lang: str | None, fmt: str, as_json:
     from .kb import KnowledgeBase
     from .records import hit_to_dict
 
-    fmt = "json" if as_json else fmt
+    fmt = _format(fmt, as_json)
     kb = KnowledgeBase.open(index)
     hits = kb.search(query, k=k, lang=lang)
     records = [hit_to_dict(h) for h in hits]
@@ -335,7 +340,7 @@ def ask(question: str, index: Path, fmt: str, as_json: bool, explain: bool) -> N
     from .kb import KnowledgeBase
     from .records import answer_to_dict
 
-    fmt = "json" if as_json else fmt
+    fmt = _format(fmt, as_json)
     kb = KnowledgeBase.open(index)
     answer = kb.ask(question)
     if fmt != "table":
@@ -478,7 +483,7 @@ def entity(label: str, index: Path, fmt: str, as_json: bool) -> None:
     from .kb import KnowledgeBase
     from .records import entity_to_dict
 
-    fmt = "json" if as_json else fmt
+    fmt = _format(fmt, as_json)
     kb = KnowledgeBase.open(index)
     view = kb.entity(label)
     if view is None:
