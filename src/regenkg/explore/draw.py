@@ -19,7 +19,7 @@ import networkx as nx
 from ..errors import BackendUnavailable
 from ..graph.terms import local_name
 from .fonts import font_families
-from .network import neighbours
+from .network import GraphSource, neighbours
 
 __all__ = ["TYPE_COLOURS", "GraphHTML", "draw", "draw_graph", "interactive", "interactive_graph"]
 
@@ -114,7 +114,7 @@ def draw_graph(graph: nx.MultiDiGraph, lang: str = "en", path: str | Path | None
     return fig
 
 
-def draw(kb: Any, entity: str, depth: int = 1, lang: str = "en", path: str | Path | None = None, ax: Any = None,
+def draw(kb: GraphSource, entity: str, depth: int = 1, lang: str = "en", path: str | Path | None = None, ax: Any = None,
          figsize: tuple[float, float] = (9, 7), **kwargs: Any):
     """Draw ``entity``'s neighbourhood (``depth`` hops): colours by type, edges labelled by relation.
 
@@ -179,7 +179,7 @@ def interactive_graph(graph: nx.MultiDiGraph, height: str = "600px", center: str
     return GraphHTML(_REMOTE.sub("", page))
 
 
-def interactive(kb: Any, entity: str, depth: int = 1, lang: str = "en", height: str = "600px") -> GraphHTML:
+def interactive(kb: GraphSource, entity: str, depth: int = 1, lang: str = "en", height: str = "600px") -> GraphHTML:
     """An interactive, offline view of ``entity``'s neighbourhood: a :class:`GraphHTML` string that
     Jupyter displays and ``.save("graph.html")`` writes (vis-network is inlined; no CDN is contacted)."""
     graph = neighbours(kb, entity, depth=depth, lang=lang)
