@@ -229,7 +229,7 @@ def test_output_formats(seed_index):
     import csv
     import io
 
-    from regenkg.cli import ANSWER_COLUMNS, ENTITY_COLUMNS, HIT_COLUMNS
+    from regenkg.console import ANSWER_COLUMNS, ENTITY_COLUMNS, HIT_COLUMNS
 
     idx = str(seed_index)
     lines = run("ask", "who develops TCR-T", "--index", idx, "--format", "ndjson").stdout.splitlines()

@@ -15,7 +15,6 @@ read as Rich markup.
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 import logging
@@ -23,13 +22,25 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from .config import DEFAULT_INDEX
+from .console import (
+    ANSWER_COLUMNS,
+    ENTITY_COLUMNS,
+    HIT_COLUMNS,
+    answer_rows,
+    console,
+    emit,
+    plain,
+    print_answer,
+    print_result_table,
+    relation_rows,
+    short,
+)
 from .errors import RegenkgError
 
 # Thread counts must be set before torch/faiss load (2-core machines collapse when oversubscribed).
@@ -41,16 +52,6 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
-def _console(stderr: bool = False):
-    from rich.console import Console
-
-    console = Console(stderr=stderr, soft_wrap=False)
-    if not console.is_terminal:
-        # Piped output (logs, CI, `| less`) gets a width that keeps tables readable.
-        console = Console(stderr=stderr, soft_wrap=False, width=140)
-    return console
-
-
 EXIT_OK = 0
 EXIT_NO_RESULT = 1  # also any RegenkgError (click.ClickException exits 1)
 EXIT_USAGE = 2  # click.UsageError / BadParameter
@@ -59,19 +60,6 @@ INDEX_ENV = "REGENKG_INDEX"
 FORMATS = ("table", "json", "ndjson", "csv")
 # Libraries that log below WARNING on their own (bm25s sets its logger to DEBUG on import).
 _THIRD_PARTY_FLOOR = logging.WARNING
-
-
-def _short(text: str, n: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _plain(text: Any, n: int | None = None) -> str:
-    """Text from the corpus or the user, escaped for Rich (``[/]`` would crash it, ``[sic]`` vanish)."""
-    from rich.markup import escape
-
-    text = "" if text is None else str(text)
-    return escape(_short(text, n) if n else text)
 
 
 class _NoResult(click.ClickException):
@@ -127,20 +115,6 @@ def _format(fmt: str, as_json: bool) -> str:
     return "json" if as_json else fmt
 
 
-def _emit(fmt: str, document: dict[str, Any], records: Iterable[dict[str, Any]],
-          rows: Callable[[], Iterable[dict[str, Any]]], columns: tuple[str, ...]) -> None:
-    """Print a result as ``json`` (``document``), ``ndjson`` (``records``) or ``csv`` (``rows()``)."""
-    if fmt == "json":
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
-    elif fmt == "ndjson":
-        for record in records:
-            click.echo(json.dumps(record, ensure_ascii=False))
-    else:
-        writer = csv.DictWriter(sys.stdout, columns, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows())
-
-
 def store_option(fn):
     """``--store URL``: query the graph in an external SPARQL 1.1 store instead of in memory."""
 
@@ -152,7 +126,8 @@ def store_option(fn):
                 parse_store_url(value)  # a bad URL is a clear error here, not later
             except RegenkgError as exc:
                 raise click.BadParameter(str(exc), param=param) from None
-            os.environ["REGENKG_STORE"] = value  # read by Settings.load(), also in server workers
+            # Kept on the click context: _settings() puts it into the Settings the command passes down.
+            ctx.meta[_STORE] = value
         return value
 
     return click.option("--store", default=None, expose_value=False, callback=remember,
@@ -166,10 +141,16 @@ def settings_options(fn):
     return fn
 
 
-def _settings(config: Path | None, **overrides: Any):
+_STORE = "regenkg.store"
+
+
+def _settings(config: Path | None = None, **overrides: Any):
+    """The command's settings, built once: file, environment, then the command's options (``--store``)."""
     from .config import Settings
 
-    return Settings.load(config, **overrides)
+    ctx = click.get_current_context(silent=True)
+    store = ctx.meta.get(_STORE) if ctx is not None else None
+    return Settings.load(config, **{"store": store, **overrides})
 
 
 class _LibraryFloor(logging.Filter):
@@ -227,17 +208,17 @@ def build(paths: tuple[Path, ...], index: Path, model: str | None, config: Path 
     paths = paths or (Path("corpus"),)
     with progress_callback(True) as cb:
         report = build_index(paths, index, settings, progress=cb)
-    out = _console()
+    out = console()
     for s in report.skipped:
-        out.print(f"[yellow]skipped[/] {_plain(s.path)}: {_plain(s.reason)}")
+        out.print(f"[yellow]skipped[/] {plain(s.path)}: {plain(s.reason)}")
     for s in report.duplicates:
-        out.print(f"[dim]duplicate[/] {_plain(s.path)}: {_plain(s.reason)}")
+        out.print(f"[dim]duplicate[/] {plain(s.path)}: {plain(s.reason)}")
     if report.noop:
-        out.print(f"[green]Index {_plain(index)} is up to date[/] ({report.documents} documents, "
+        out.print(f"[green]Index {plain(index)} is up to date[/] ({report.documents} documents, "
                   f"{report.sentences} sentences); nothing to do.")
         return
     langs = ", ".join(f"{k} {v}" for k, v in sorted(report.langs.items()))
-    out.print(f"[green]Built {_plain(index)}[/]: {report.documents} documents, {report.sentences} sentences ({langs}), "
+    out.print(f"[green]Built {plain(index)}[/]: {report.documents} documents, {report.sentences} sentences ({langs}), "
               f"{report.entities} entities, {report.triples} triples, {report.vectors} vectors "
               f"({report.embedded} embedded, {report.reused} reused) in {report.seconds:.1f} s; "
               f"{len(report.skipped)} skipped, {len(report.duplicates)} duplicates.")
@@ -251,23 +232,20 @@ def info(index: Path, as_json: bool) -> None:
     """Show documents, sentences per language, entities, triples and vectors of an index."""
     from .kb import KnowledgeBase
 
-    data = KnowledgeBase.open(index).info()
+    data = KnowledgeBase.open(index, _settings()).info()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     from rich.table import Table
 
-    table = Table(title=f"regenkg index {_plain(index)}", show_header=False)
+    table = Table(title=f"regenkg index {plain(index)}", show_header=False)
     for key in ("index", "kind", "created", "model", "dimension", "vector_index", "documents", "sentences", "entities",
                 "triples", "quads", "vectors"):
-        table.add_row(key, _plain(data.get(key)))
-    table.add_row("languages", _plain(", ".join(f"{k}: {v}" for k, v in sorted(data["languages"].items()))))
+        table.add_row(key, plain(data.get(key)))
+    table.add_row("languages", plain(", ".join(f"{k}: {v}" for k, v in sorted(data["languages"].items()))))
     table.add_row("imports", str(len(data["imports"])))
     table.add_row("skipped files", str(len(data["skipped"])))
-    _console().print(table)
-
-
-HIT_COLUMNS = ("sentence", "score", "dense", "lexical", "lang", "doc", "title", "start", "end", "text")
+    console().print(table)
 
 
 def _not_blank(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -294,33 +272,22 @@ def search(query: str, index: Path, k: int, lang: str | None, fmt: str, as_json:
     from .records import hit_to_dict
 
     fmt = _format(fmt, as_json)
-    kb = KnowledgeBase.open(index)
+    kb = KnowledgeBase.open(index, _settings())
     hits = kb.search(query, k=k, lang=lang)
     records = [hit_to_dict(h) for h in hits]
     if fmt != "table":
-        _emit(fmt, {"query": query, "hits": records}, records, lambda: records, HIT_COLUMNS)
+        emit(fmt, {"query": query, "hits": records}, records, lambda: records, HIT_COLUMNS)
     else:
         from rich.table import Table
 
-        table = Table(title=f"search: {_plain(query, 80)}")
+        table = Table(title=f"search: {plain(query, 80)}")
         for col in ("#", "score", "lang", "sentence", "document"):
             table.add_column(col)
         for i, h in enumerate(hits, 1):
-            table.add_row(str(i), f"{h.score:.4f}", h.lang, _plain(h.text, 160), _plain(h.title, 40))
-        _console().print(table)
+            table.add_row(str(i), f"{h.score:.4f}", h.lang, plain(h.text, 160), plain(h.title, 40))
+        console().print(table)
     if not hits:
         raise _NoResult("no matching sentences")
-
-
-ANSWER_COLUMNS = ("iri", "label", "type", "relation", "score", "sentence", "doc", "title", "lang", "start", "end",
-                  "text")
-
-
-def _answer_rows(document: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    for a in document["answers"]:
-        base = {k: a[k] for k in ("iri", "label", "type", "relation", "score")}
-        for ev in a["evidence"] or [{}]:
-            yield {**base, **ev}
 
 
 @main.command()
@@ -341,41 +308,15 @@ def ask(question: str, index: Path, fmt: str, as_json: bool, explain: bool) -> N
     from .records import answer_to_dict
 
     fmt = _format(fmt, as_json)
-    kb = KnowledgeBase.open(index)
+    kb = KnowledgeBase.open(index, _settings())
     answer = kb.ask(question)
     if fmt != "table":
         document = answer_to_dict(answer)
-        _emit(fmt, document, document["answers"], lambda: _answer_rows(document), ANSWER_COLUMNS)
+        emit(fmt, document, document["answers"], lambda: answer_rows(document), ANSWER_COLUMNS)
     else:
-        _print_answer(question, answer, explain)
+        print_answer(question, answer, explain)
     if not answer.answers:
-        raise _NoResult("" if fmt == "table" else f"no answer found in the graph for: {_short(question, 200)}")
-
-
-def _print_answer(question: str, answer: Any, explain: bool) -> None:
-    from rich.table import Table
-
-    out = _console()
-    if answer.answers:
-        table = Table(title=f"{_plain(question, 80)}  ({_plain(answer.intent)})", show_lines=True)
-        table.add_column("answer", no_wrap=True)
-        table.add_column("relation", no_wrap=True)
-        table.add_column("score", justify="right")
-        table.add_column("evidence (sentence — document \\[start:end])", overflow="fold")
-        for a in answer.answers:
-            ev = "\n".join(f"“{_plain(e.text, 110)}” — {_plain(e.title, 40)} \\[{e.start}:{e.end}]"
-                           for e in a.evidence)
-            table.add_row(f"{_plain(a.label)}\n[dim]{_plain(a.type)}[/]", _plain(a.relation), f"{a.score:.2f}", ev)
-        out.print(table)
-    else:
-        out.print(f"[yellow]No answer found in the graph[/] for: {_plain(question, 200)}")
-        if answer.passages:
-            out.print("Closest sentences (hybrid search, not a graph answer):")
-            for h in answer.passages:
-                out.print(f"  • {_plain(h.text, 160)}  — {_plain(h.title, 50)}")
-    if explain:
-        out.print("[bold]SPARQL:[/]")
-        click.echo(answer.sparql or "(no SPARQL: no intent/entity recognised; search fallback only)")
+        raise _NoResult("" if fmt == "table" else f"no answer found in the graph for: {short(question, 200)}")
 
 
 @main.command()
@@ -413,59 +354,13 @@ def sparql(query: str | None, file: Any, index: Path, fmt: str, timeout: float |
     finally:
         kb.close()
     if fmt == "table":
-        _print_result_table(result)
+        print_result_table(result)
     else:
         sys.stdout.buffer.write(result.body)
         if not result.body.endswith(b"\n"):
             sys.stdout.buffer.write(b"\n")
     if getattr(result, "truncated", False):
         click.echo(f"warning: results truncated at {result.row_count} rows (--max-rows)", err=True)
-
-
-def _print_result_table(result: Any) -> None:
-    from rich.table import Table
-
-    out = _console()
-    if result.kind == "ask":
-        out.print("true" if result.boolean else "false")
-        return
-    if result.kind == "graph":
-        sys.stdout.buffer.write(result.body)
-        return
-    rows = result.rows
-    cols = list(getattr(result, "variables", None) or (rows[0].keys() if rows else []))
-    table = Table(show_lines=False)
-    for c in cols:
-        table.add_column(_plain(c), overflow="fold")
-    for row in rows:
-        table.add_row(*[_plain(_term_text(row.get(c))) for c in cols])
-    out.print(table)
-    out.print(f"{len(rows)} row(s)")
-
-
-def _term_text(term: Any) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, dict):
-        value = term.get("value", "")
-        if term.get("xml:lang"):
-            return f"{value}@{term['xml:lang']}"
-        return str(value)
-    return getattr(term, "value", str(term))
-
-
-ENTITY_COLUMNS = ("iri", "direction", "predicate", "other", "other_label", "sentence", "doc", "title", "lang",
-                  "start", "end", "text")
-
-
-def _relation_rows(document: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    from .records import pick_label
-
-    for rel in document["relations"]:
-        base = {"iri": document["iri"], "direction": rel["direction"], "predicate": rel["predicate"],
-                "other": rel["other"], "other_label": pick_label(rel["other_labels"], "en", rel["other"])}
-        for ev in rel["evidence"] or [{}]:
-            yield {**base, **ev}
 
 
 @main.command()
@@ -484,24 +379,24 @@ def entity(label: str, index: Path, fmt: str, as_json: bool) -> None:
     from .records import entity_to_dict
 
     fmt = _format(fmt, as_json)
-    kb = KnowledgeBase.open(index)
+    kb = KnowledgeBase.open(index, _settings())
     view = kb.entity(label)
     if view is None:
         raise _NoResult(f"no entity matches {label!r}")
     document = entity_to_dict(view)
     if fmt != "table":
-        _emit(fmt, document, document["relations"], lambda: _relation_rows(document), ENTITY_COLUMNS)
+        emit(fmt, document, document["relations"], lambda: relation_rows(document), ENTITY_COLUMNS)
         return
-    out = _console()
-    out.print(f"[bold]{_plain(view.label('en'))}[/] / {_plain(view.labels.get('zh-Hant', ''))} / "
-              f"{_plain(view.labels.get('zh-Hans', ''))}  ({_plain(view.type)}, "
-              f"{'curated' if view.curated else 'discovered'})  {_plain(view.iri)}")
+    out = console()
+    out.print(f"[bold]{plain(view.label('en'))}[/] / {plain(view.labels.get('zh-Hant', ''))} / "
+              f"{plain(view.labels.get('zh-Hans', ''))}  ({plain(view.type)}, "
+              f"{'curated' if view.curated else 'discovered'})  {plain(view.iri)}")
     for rel in view.relations:
         other = rel["other_labels"].get("en") or next(iter(rel["other_labels"].values()), rel["other"])
         arrow = "→" if rel["direction"] == "out" else "←"
-        out.print(f"  {arrow} {_plain(rel['predicate'])} {_plain(other)}")
+        out.print(f"  {arrow} {plain(rel['predicate'])} {plain(other)}")
         for ev in rel["evidence"][:1]:
-            out.print(f"      “{_plain(ev['text'])}” — {_plain(ev['title'])}")
+            out.print(f"      “{plain(ev['text'])}” — {plain(ev['title'])}")
 
 
 @main.command()
@@ -535,7 +430,7 @@ def import_(file: Path, index: Path, graph: str | None) -> None:
     from .pipeline import import_rdf
 
     existed = index.exists() or index.is_symlink()
-    iri, n = import_rdf(file, index, graph)
+    iri, n = import_rdf(file, index, graph, settings=_settings())
     click.echo(f"imported {n} triples from {file} into <{iri}>")
     if not existed:
         click.echo(f"created graph-only index {index} (no documents; `regenkg build DIR --index {index}` adds them)")
@@ -552,7 +447,7 @@ def export(index: Path, fmt: str, output: Path) -> None:
     """Write the graph out as Turtle, N-Quads, TriG, GraphML (entities) or CSV (facts)."""
     from .kb import KnowledgeBase
 
-    kb = KnowledgeBase.open(index)
+    kb = KnowledgeBase.open(index, _settings())
     what = {"ttl": "triples", "nq": "quads", "trig": "quads", "graphml": "edges", "csv": "rows"}[fmt]
     if str(output) != "-":
         n = kb.export(output, format=fmt)
@@ -563,7 +458,8 @@ def export(index: Path, fmt: str, output: Path) -> None:
         path = Path(tmp) / f"graph.{fmt}"
         n = kb.export(path, format=fmt)
         with path.open("rb") as fh:
-            shutil.copyfileobj(fh, click.get_binary_stream("stdout"))
+            shutil.copyfileobj(fh, sys.stdout.buffer)
+        sys.stdout.flush()
     click.echo(f"wrote {n} {what} to stdout", err=True)
 
 
@@ -575,7 +471,7 @@ def remove(docs: tuple[str, ...], index: Path) -> None:
     """Remove documents (by id, id prefix, or source path) from an index."""
     from .pipeline import remove_documents
 
-    report = remove_documents(docs, index)
+    report = remove_documents(docs, index, _settings())
     click.echo(f"removed; index now has {report.documents} documents, {report.sentences} sentences, "
                f"{report.triples} triples")
 
@@ -588,7 +484,7 @@ def add(paths: tuple[Path, ...], index: Path) -> None:
     """Add or replace documents in an existing index (other documents are kept)."""
     from .pipeline import add_documents
 
-    report = add_documents(paths, index)
+    report = add_documents(paths, index, _settings())
     click.echo(f"index now has {report.documents} documents ({report.embedded} sentences embedded, "
                f"{report.reused} reused)")
 
@@ -605,7 +501,7 @@ def unmerge(names: tuple[str, ...], index: Path) -> None:
     """
     from .pipeline import unmerge as run_unmerge
 
-    report = run_unmerge(names, index)
+    report = run_unmerge(names, index, _settings())
     click.echo(f"kept separate: {', '.join(names)}; index rebuilt ({report.documents} documents, "
                f"{report.entities} entities)")
 
@@ -643,6 +539,11 @@ def serve(index: Path, host: str, port: int, timeout: float, max_rows: int, work
         from .errors import BackendUnavailable
 
         raise BackendUnavailable(f'the server needs extra packages: pip install "regenkg[server]" ({exc})') from None
+    store = _settings().store
+    if store:
+        # The server processes open their KnowledgeBase with Settings.load(); until server.serve takes the
+        # settings object, the environment is the only way to hand them the store.
+        os.environ["REGENKG_STORE"] = store
     run(index, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers)
 
 

@@ -1,7 +1,8 @@
 """Frozen records passed between pipeline stages.
 
 Document → Sentence → Mention → Relation → Entity → Hit → Answer. Stages pass iterables of these,
-never dicts of dicts, so each stage can be tested alone.
+never dicts of dicts, so each stage can be tested alone. This module is pure data: how records show in
+a notebook (``answer.to_df()``, ``_repr_html_``) is registered by :mod:`regenkg.explore.frames`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ __all__ = [
     "Evidence",
     "AnswerItem",
     "Answer",
+    "EntityView",
     "sentence_id",
     "pick_label",
 ]
@@ -317,23 +319,34 @@ class Answer:
         """Whether the graph answered (otherwise :attr:`passages` holds search fallbacks)."""
         return bool(self.answers)
 
-    def to_df(self):
-        """One row per (answer, evidence sentence) as a pandas DataFrame (needs the notebook extra)."""
-        from .explore.frames import answer_frame
 
-        return answer_frame(self)
+@dataclass(frozen=True)
+class EntityView:
+    """An entity with its labels, type, and relations with their evidence."""
 
-    def _repr_html_(self) -> str:
-        from .explore.frames import answer_html
+    iri: str
+    type: str
+    labels: dict[str, str]
+    curated: bool
+    relations: tuple[dict[str, Any], ...] = ()
+    mentions: int = 0
+    aliases: tuple[str, ...] = field(default=())
 
-        return answer_html(self)
+    def label(self, lang: str = "en") -> str:
+        """Best label for ``lang`` (falls back across scripts, then to any label)."""
+        return pick_label(self.labels, lang, self.iri)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (what `regenkg entity --json` prints)."""
+        return {"iri": self.iri, "type": self.type, "labels": self.labels, "curated": self.curated,
+                "aliases": list(self.aliases), "mentions": self.mentions, "relations": list(self.relations)}
 
 
 # JSON has one number type, a double: integers above 2**53 (sentence ids are 63-bit) lose their last digits
 # in JavaScript and in most JSON parsers, so ids are written as strings.
 
 
-def hit_to_dict(hit: Hit) -> dict:
+def hit_to_dict(hit: Hit) -> dict[str, Any]:
     """JSON form of a search hit (the ``hits`` items of `regenkg search --format json` and ``/api/search``).
 
     >>> hit_to_dict(Hit(9007199254740993, "d1", "T", "en", "x", 0, 1, 0.5))["sentence"]
@@ -343,13 +356,13 @@ def hit_to_dict(hit: Hit) -> dict:
             "start": hit.start, "end": hit.end, "score": hit.score, "dense": hit.dense, "lexical": hit.lexical}
 
 
-def evidence_to_dict(ev: Evidence) -> dict:
+def evidence_to_dict(ev: Evidence) -> dict[str, Any]:
     """JSON form of an evidence sentence (its id as a string)."""
     return {"sentence": str(ev.sentence), "doc": ev.doc, "title": ev.title, "lang": ev.lang, "text": ev.text,
             "start": ev.start, "end": ev.end}
 
 
-def answer_to_dict(answer: Answer) -> dict:
+def answer_to_dict(answer: Answer) -> dict[str, Any]:
     """JSON form of an answer (what `regenkg ask --format json` prints and ``/api/ask`` returns)."""
     return {
         "question": answer.question,
@@ -365,11 +378,11 @@ def answer_to_dict(answer: Answer) -> dict:
     }
 
 
-def entity_to_dict(view: Any) -> dict:
+def entity_to_dict(view: EntityView) -> dict[str, Any]:
     """JSON form of an entity view (`regenkg entity --format json`, ``/api/entity/…``): evidence ids as strings.
 
     Args:
-        view: what ``KnowledgeBase.entity`` returns (anything with a ``to_dict()`` of that shape).
+        view: what ``KnowledgeBase.entity`` returns.
     """
     data = view.to_dict()
     data["relations"] = [
