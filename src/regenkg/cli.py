@@ -22,8 +22,9 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -42,6 +43,11 @@ from .console import (
     short,
 )
 from .errors import RegenkgError
+
+if TYPE_CHECKING:
+    from .config import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 # Thread counts must be set before torch/faiss load (2-core machines collapse when oversubscribed).
 os.environ.setdefault("OMP_NUM_THREADS", "2")
@@ -72,17 +78,17 @@ class _NoResult(click.ClickException):
             click.echo(self.message, err=True)
 
 
-def handle_errors(fn):
+def handle_errors(fn: F) -> F:
     """Turn regenkg errors into a one-line message and exit code 1 (no traceback)."""
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except RegenkgError as exc:
             raise click.ClickException(str(exc)) from None
 
-    return wrapper
+    return cast(F, wrapper)
 
 
 class _Group(click.Group):
@@ -96,12 +102,12 @@ class _Group(click.Group):
             ctx.exit(EXIT_INTERRUPTED)
 
 
-def index_option(fn):
+def index_option(fn: F) -> F:
     return click.option("--index", "index", default=DEFAULT_INDEX, show_default=True, envvar=INDEX_ENV,
                         show_envvar=True, type=click.Path(path_type=Path), help="Index directory.")(fn)
 
 
-def format_option(fn):
+def format_option(fn: F) -> F:
     """``--format table|json|ndjson|csv`` (and ``--json`` for ``--format json``) of ask, search, entity."""
     fn = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(fn)
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
@@ -115,7 +121,7 @@ def _format(fmt: str, as_json: bool) -> str:
     return "json" if as_json else fmt
 
 
-def store_option(fn):
+def store_option(fn: F) -> F:
     """``--store URL``: query the graph in an external SPARQL 1.1 store instead of in memory."""
 
     def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -135,7 +141,7 @@ def store_option(fn):
                              "(load it first with `regenkg push`).")(fn)
 
 
-def settings_options(fn):
+def settings_options(fn: F) -> F:
     fn = click.option("--config", "config", type=click.Path(path_type=Path), default=None,
                       help="Settings file (TOML); REGENKG_* environment variables override it.")(fn)
     return fn
@@ -144,7 +150,7 @@ def settings_options(fn):
 _STORE = "regenkg.store"
 
 
-def _settings(config: Path | None = None, **overrides: Any):
+def _settings(config: Path | None = None, **overrides: Any) -> Settings:
     """The command's settings, built once: file, environment, then the command's options (``--store``)."""
     from .config import Settings
 
