@@ -136,6 +136,7 @@ def test_web_page_end_to_end(server, tmp_path: Path):
                                "document.querySelector('#ask-out th').textContent === 'answer'", timeout=120_000)
         answer = page.inner_text("#ask-out")
         assert "GSK" in answer and "develops" in answer
+        assert "120 rows" in page.inner_text("#status")  # the page's own text switched language too
         shots.append(tmp_path / "web-after-en.png")
         page.screenshot(path=str(shots[-1]), full_page=True)
         context.close()

@@ -72,6 +72,7 @@ const vocab = new Map(); // ontology term local name -> {en, zh-Hant, zh-Hans}
 let yasgui = null;
 let lastAnswer = null;
 let lastEntity = null;
+let lastStatus = null; // {rows, truncated} of the last SPARQL result, redrawn when the language changes
 
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[lang][key] || TEXT.en[key] || key;
@@ -162,6 +163,7 @@ function applyLanguage() {
   select.replaceChildren(el("option", "—"), ...EXAMPLES.map((ex, i) => { const o = el("option", ex[lang]); o.value = i; return o; }));
   select.selectedIndex = Math.max(chosen, 0);
   drawHistory();
+  drawStatus();
   if (lastAnswer) drawAnswer(lastAnswer);
   if (lastEntity) drawEntity(lastEntity);
 }
@@ -300,6 +302,11 @@ function linkEntities(root) {
   });
 }
 
+function drawStatus() {
+  $("status").textContent = lastStatus
+    ? `${lastStatus.rows} ${t("rows")}${lastStatus.truncated ? " · " + t("truncated") : ""}` : "";
+}
+
 function setupEditor() {
   if (typeof window.Yasgui !== "function") { $("yasgui").textContent = t("noEditor"); return; }
   const endpoint = new URL("/sparql", location.href).href;
@@ -329,7 +336,8 @@ function afterQuery(tab) {
     const results = tab.getYasr().results;
     const json = results && !results.hasError() ? results.getAsJson() : null;
     const rows = json && json.results ? json.results.bindings.length : null;
-    $("status").textContent = rows === null ? "" : `${rows} ${t("rows")}${json.truncated ? " · " + t("truncated") : ""}`;
+    lastStatus = rows === null ? null : { rows, truncated: Boolean(json.truncated) };
+    drawStatus();
     remember(tab.getQuery());
     // The query goes into the address bar, so the page can be bookmarked or shared.
     history.replaceState(null, "", tab.getShareableLink(location.origin + location.pathname));
