@@ -25,15 +25,8 @@ from .graph.build import write_nquads
 from .graph.store import count_statements
 from .graph.terms import GRAPH_NS
 from .index.manifest import Counts, ImportEntry, Manifest
-from .index.store import (
-    IndexLayout,
-    SentenceTable,
-    new_snapshot,
-    publish,
-    read_manifest,
-    resolve_snapshot,
-    verify_checksums,
-)
+from .index.store import IndexLayout, SentenceTable, new_snapshot, publish, read_manifest, resolve_snapshot, \
+    verify_checksums
 from .records import Document, Skipped
 
 __all__ = ["BuildReport", "build_index", "add_documents", "remove_documents", "import_rdf", "unmerge",
