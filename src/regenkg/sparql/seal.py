@@ -149,6 +149,10 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
             continue
         value = match.group()
         if group == "open":
+            if len(brackets) >= MAX_NESTING:
+                raise QueryTooComplex(
+                    f"query is too deeply nested (more than {MAX_NESTING} levels of {{}}, () or [])"
+                )
             brackets.append(value == "(" and prev is not None and (
                 in_expression or prev[0] == "op" or (prev[0] == "word" and prev[1].lower() != "a")))
         elif group == "close" and brackets:
