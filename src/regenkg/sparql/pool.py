@@ -272,6 +272,12 @@ class EvaluatorPool:
                 pass
             evaluator.kill()
 
+    def __enter__(self) -> EvaluatorPool:  # noqa: PYI034 - Self needs 3.11 typing only
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- queries --
 
     def run(self, prepared: PreparedQuery) -> SparqlResult:
