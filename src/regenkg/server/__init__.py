@@ -17,6 +17,8 @@ __all__ = ["create_app", "serve"]
 
 logger = logging.getLogger(__name__)
 
+_HEALTHCHECK_TIMEOUT = 120
+
 
 def create_app(index_dir: str | Path, **limits: Any) -> Starlette:
     """Build the ASGI app; see :func:`regenkg.server.app.create_app` for the limits."""
@@ -82,6 +84,9 @@ def serve(
     config = uvicorn.Config(
         "regenkg.server.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
         log_level=log_level, timeout_graceful_shutdown=int(timeout) + 1, http=GuardedHttpToolsProtocol,
+        # uvicorn kills a process that misses a health ping for this long, dropping all its connections;
+        # its default (5 s) is shorter than a startup or a model load on a busy 2-core machine.
+        timeout_worker_healthcheck=_HEALTHCHECK_TIMEOUT,
     )
     supervisor = Multiprocess(config, sockets=[config.bind_socket()])
     supervisor.run()
