@@ -278,13 +278,17 @@ def test_a_killed_evaluator_is_a_500_and_nothing_else(server) -> None:
     thread = threading.Thread(target=lambda: outcome.setdefault("r", _get(server, runaway)))
     thread.start()
     time.sleep(1.0)
-    busy = [p for p in psutil.Process(server.proc.pid).children(recursive=True)
-            if "regenkg.sparql.worker" in " ".join(p.cmdline()) and p.cpu_percent(interval=0.2) > 20]
-    assert busy
-    os.kill(busy[0].pid, signal.SIGSEGV)
+    # Both evaluators die (as a segfault would kill them): the one running the query answers 500, the idle
+    # one is noticed before it is handed a query, and both are replaced.
+    evaluators = [p for p in psutil.Process(server.proc.pid).children(recursive=True)
+                  if "regenkg.sparql.worker" in " ".join(p.cmdline())]
+    assert len(evaluators) == 2
+    for evaluator in evaluators:
+        os.kill(evaluator.pid, signal.SIGSEGV)
     thread.join(30)
     assert outcome["r"].status_code == 500 and "crashed" in outcome["r"].text
-    assert _get(server, "ASK { FILTER(true) }").status_code == 200
+    for _ in range(3):
+        assert _get(server, "ASK { FILTER(true) }").status_code == 200
 
 
 def test_similarity_in_a_comment_does_not_stretch_the_time_limit(server) -> None:
@@ -309,14 +313,25 @@ def test_xml_refuses_control_characters_with_406(server) -> None:
     assert r.status_code == 200 and r.json()["results"]["bindings"][0]["l"]["value"] == "bell\x01"
 
 
+def _raw(server, request: bytes) -> bytes:
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        try:
+            sock.sendall(request)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # refused mid-send: the answer is already there
+        return sock.recv(4096)
+
+
 def test_http_limits(server) -> None:
     assert httpx.head(f"{server.url}/sparql", params={"query": "ASK {}"}).status_code == 200
     assert httpx.get(f"{server.url}/static/.gitignore").status_code == 404
     assert httpx.get(f"{server.url}/static/app.js").status_code == 200
-    r = httpx.get(f"{server.url}/sparql", params={"query": "ASK {} #" + "x" * 70_000})
-    assert r.status_code == 414
-    r = httpx.get(f"{server.url}/health", headers={"x-big": "y" * 100_000})
-    assert r.status_code == 431
+    # httpx refuses to send URLs over 64 KB itself: raw requests
+    assert _raw(server, b"GET /sparql?query=" + b"x" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n").startswith(
+        b"HTTP/1.1 414")
+    assert _raw(server, b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"y" * 100_000 + b"\r\n\r\n").startswith(
+        b"HTTP/1.1 431")
     # slowloris: half a request line and headers, then silence -> closed after the header timeout
     host, port = server.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as sock:

@@ -297,12 +297,19 @@ class EvaluatorPool:
             self.wait_ready()
         if self._failure is not None and not self._all:
             raise self._failure
-        try:
-            evaluator = self._idle.get(timeout=self.wait)
-        except queue.Empty:
-            raise EngineBusy(
-                f"all {self.size} SPARQL evaluators stayed busy for {self.wait:g} s; try again later"
-            ) from None
+        give_up = started + self.wait
+        while True:
+            try:
+                evaluator = self._idle.get(timeout=max(0.0, give_up - time.monotonic()))
+            except queue.Empty:
+                raise EngineBusy(
+                    f"all {self.size} SPARQL evaluators stayed busy for {self.wait:g} s; try again later"
+                ) from None
+            if evaluator.process.poll() is None:
+                break
+            # It died while idle (killed from outside, out of memory): replace it, take another.
+            logger.warning("SPARQL evaluator %d died while idle; replacing it", evaluator.pid)
+            self._retire(evaluator)
         budget = self.timeout
         if prepared.info.similarity_dynamic and not evaluator.model_loaded:
             # A parsed rkg:similarity call whose text is computed at run time: this evaluator loads the
