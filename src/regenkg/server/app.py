@@ -22,7 +22,7 @@ an evaluator process (:class:`regenkg.sparql.EvaluatorPool`): no network, a memo
 replaced on its limits while this process keeps every connection. This process never exits because of
 a query.
 
-Nothing here holds logic beyond translating HTTP to :mod:`regenkg.query.sparql` and the KnowledgeBase.
+Nothing here holds logic beyond translating HTTP to :mod:`regenkg.sparql` and the KnowledgeBase.
 """
 
 from __future__ import annotations
