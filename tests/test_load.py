@@ -38,9 +38,9 @@ def _rss(proc: psutil.Process) -> int:
 def _plan(round_no: int) -> list[tuple[str, str]]:
     plan: list[tuple[str, str]] = []
     for i in range(PER_ROUND):
-        if i % 20 == 0:
+        if i % 30 == 0:
             plan.append(("ask", "誰在開發TCR-T"))
-        elif i % 20 == 10:
+        elif i % 30 == 15:
             plan.append(("search", "TCR-T cell therapy"))
         elif i % 4 == 1:
             plan.append(("sparql", JOIN))
@@ -53,7 +53,7 @@ def _plan(round_no: int) -> list[tuple[str, str]]:
 
 
 def test_keep_alive_clients_lose_nothing_to_runaways(seed_index):
-    args = ["-m", "regenkg.cli", "serve", "--index", str(seed_index), "--timeout", "3"]
+    args = ["-m", "regenkg.cli", "serve", "--index", str(seed_index), "--timeout", "2"]
     with running_server(args) as srv:
         url = srv.url
         proc = psutil.Process(srv.proc.pid)
