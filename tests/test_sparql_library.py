@@ -45,19 +45,19 @@ def _check(out: subprocess.CompletedProcess[str]) -> None:
 
 
 def test_from_stdin(seed_index: Path) -> None:
-    _check(subprocess.run([sys.executable, "-"], input=SCRIPT, env=_env(seed_index), capture_output=True,
+    _check(subprocess.run([sys.executable, "-"], check=False, input=SCRIPT, env=_env(seed_index), capture_output=True,
                           text=True, timeout=300))
 
 
 def test_from_dash_c(seed_index: Path) -> None:
-    _check(subprocess.run([sys.executable, "-c", SCRIPT], env=_env(seed_index), capture_output=True, text=True,
+    _check(subprocess.run([sys.executable, "-c", SCRIPT], check=False, env=_env(seed_index), capture_output=True, text=True,
                           timeout=300))
 
 
 def test_from_unguarded_script(seed_index: Path, tmp_path: Path) -> None:
     script = tmp_path / "plain.py"  # no `if __name__ == "__main__"`
     script.write_text(SCRIPT, encoding="utf-8")
-    _check(subprocess.run([sys.executable, str(script)], env=_env(seed_index), capture_output=True, text=True,
+    _check(subprocess.run([sys.executable, str(script)], check=False, env=_env(seed_index), capture_output=True, text=True,
                           timeout=300, cwd=tmp_path))
 
 

@@ -17,7 +17,7 @@ __all__ = ["create_app", "serve"]
 
 logger = logging.getLogger(__name__)
 
-_HEALTHCHECK_TIMEOUT = 120
+_HEALTHCHECK_TIMEOUT = 30
 
 
 def create_app(index_dir: str | Path, **limits: Any) -> Starlette:
@@ -85,7 +85,8 @@ def serve(
         "regenkg.server.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
         log_level=log_level, timeout_graceful_shutdown=int(timeout) + 1, http=GuardedHttpToolsProtocol,
         # uvicorn kills a process that misses a health ping for this long, dropping all its connections;
-        # its default (5 s) is shorter than a startup or a model load on a busy 2-core machine.
+        # its default (5 s) is shorter than a startup or a model load on a busy 2-core machine. Not much
+        # longer, though: a process dying during startup is only noticed when its ping times out.
         timeout_worker_healthcheck=_HEALTHCHECK_TIMEOUT,
     )
     supervisor = Multiprocess(config, sockets=[config.bind_socket()])

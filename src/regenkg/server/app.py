@@ -33,8 +33,8 @@ import json
 import logging
 import os
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import ConfigError, IndexMismatch, IndexNotFound, RegenkgError
+from ..records import answer_to_dict, hit_to_dict
 from ..sparql import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MEMORY_LIMIT,
@@ -63,7 +64,6 @@ from ..sparql import (
     SparqlResult,
 )
 from ..sparql.similarity import embed_texts
-from ..records import answer_to_dict, hit_to_dict
 from .description import service_description
 from .protocol import ProtocolError, parse_request
 

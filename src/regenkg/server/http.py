@@ -112,3 +112,12 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if self._refused:
             return
         super().on_headers_complete()
+
+    # The parser finishes the chunk it was fed after a refusal; nothing of that request may reach the app.
+    def on_body(self, body: bytes) -> None:
+        if not self._refused:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if not self._refused:
+            super().on_message_complete()

@@ -3,16 +3,17 @@
 * :mod:`.seal` — static checks on the text (no update, no SERVICE, parse-cost caps), linear time;
 * :mod:`.local` — evaluation in this process (single-pattern lookups; what an evaluator runs);
 * :mod:`.worker` — ``python -m regenkg.sparql.worker``: an evaluator with no network and a memory cap;
-* :mod:`.pool` — :class:`EvaluatorPool` and :class:`SparqlEngine` (kill and replace on limits);
+* :mod:`.pool` — :class:`EvaluatorPool` (kill and replace on limits); :mod:`.engine` — :class:`SparqlEngine`;
 * :mod:`.similarity` — ``rkg:similarity``; :mod:`.formats` — serialisation and content negotiation;
 * :mod:`.result` — the typed values between them.
 """
 
 from __future__ import annotations
 
+from .engine import SparqlEngine
 from .formats import NotAcceptable, NotRepresentable
 from .local import DEFAULT_MAX_BYTES, LocalSparql, prepare
-from .pool import DEFAULT_MEMORY_LIMIT, MODEL_LOAD_ALLOWANCE, EvaluatorPool, SparqlEngine
+from .pool import DEFAULT_MEMORY_LIMIT, MODEL_LOAD_ALLOWANCE, EvaluatorPool
 from .result import (
     EngineBusy,
     EvaluatorCrashed,

@@ -331,7 +331,7 @@ def write_select_capped(
     max_rows: int | None = None,
     max_bytes: int | None = None,
 ) -> tuple[bytes, int, bool]:
-    """Serialise SELECT solutions, stopping at ``max_rows`` rows or about ``max_bytes`` bytes.
+    """Serialise SELECT solutions, stopping at ``max_rows`` rows or ``max_bytes`` bytes of rows.
 
     Reads ``rows`` lazily, so a capped result never holds more than the cap in memory.
 
@@ -352,7 +352,7 @@ def write_select_capped(
             truncated = True
             break
         text = _row_text(media_type, variables, row)
-        size += len(text)  # characters: a lower bound of the UTF-8 size, cheap to keep
+        size += len(text) if text.isascii() else len(text.encode("utf-8"))
         if max_bytes is not None and size > max_bytes:
             truncated = True
             break
@@ -414,5 +414,8 @@ def write_graph(triples: Sequence[ox.Triple], media_type: str) -> bytes:
                     _xml_checked(term.value)
     prefixes = PREFIXES if media_type in (TURTLE, RDF_XML) else None
     if prefixes is None:
-        return ox.serialize(triples, format=fmt)
-    return ox.serialize(triples, format=fmt, prefixes=prefixes)
+        body = ox.serialize(triples, format=fmt)
+    else:
+        body = ox.serialize(triples, format=fmt, prefixes=prefixes)
+    assert body is not None  # no output file given: serialize returns the bytes
+    return body

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from ..errors import IndexNotFound, QueryError, RegenkgError
 from ..graph.store import load_store, merge_default_graph
-from . import formats as fmt
+from .formats import negotiate, write_boolean, write_graph, write_select_capped
 from .result import PreparedQuery, Reply, SparqlResult
 from .seal import SIMILARITY, SparqlSyntaxError, inspect_query
 from .similarity import Similarity
@@ -55,7 +55,7 @@ def prepare(
         except ValueError as exc:
             raise QueryError(f"default-graph-uri/named-graph-uri must be absolute IRIs: {exc}") from None
     # Fails fast with 406 before any evaluation.
-    fmt.negotiate(accept, info.kind, format_hint)
+    negotiate(accept, info.kind, format_hint)
     return PreparedQuery(
         query=query, info=info, max_rows=max_rows, max_bytes=max_bytes, accept=accept, hint=format_hint,
         default_graph_uris=defaults, named_graph_uris=named, base_iri=base_iri,
@@ -88,10 +88,10 @@ def evaluate(store: ox.Store, prepared: PreparedQuery, functions: Mapping[str, C
     try:
         answer = store.query(prepared.query, base_iri=prepared.base_iri, **kwargs)
         if isinstance(answer, ox.QueryBoolean):
-            media_type = fmt.negotiate(prepared.accept, "ask", prepared.hint)
-            return Reply("ask", media_type, fmt.write_boolean(bool(answer), media_type), False, 1)
+            media_type = negotiate(prepared.accept, "ask", prepared.hint)
+            return Reply("ask", media_type, write_boolean(bool(answer), media_type), False, 1)
         if isinstance(answer, ox.QuerySolutions):
-            media_type = fmt.negotiate(prepared.accept, "select", prepared.hint)
+            media_type = negotiate(prepared.accept, "select", prepared.hint)
             names = tuple(v.value for v in answer.variables)
             variables = names
             if info.star_order:
@@ -100,11 +100,11 @@ def evaluate(store: ox.Store, prepared: PreparedQuery, functions: Mapping[str, C
             # tuple(solution) is the values in ``names`` order (None = unbound), a third faster than lookups.
             order = None if variables == names else [names.index(v) for v in variables]
             rows = (tuple(s) if order is None else tuple(tuple(s)[i] for i in order) for s in answer)
-            body, count, truncated = fmt.write_select_capped(
+            body, count, truncated = write_select_capped(
                 variables, rows, media_type, max_rows=prepared.max_rows, max_bytes=prepared.max_bytes
             )
             return Reply("select", media_type, body, truncated, count, variables)
-        media_type = fmt.negotiate(prepared.accept, "graph", prepared.hint)
+        media_type = negotiate(prepared.accept, "graph", prepared.hint)
         triples: list[ox.Triple] = []
         truncated = False
         size = 0
@@ -117,7 +117,7 @@ def evaluate(store: ox.Store, prepared: PreparedQuery, functions: Mapping[str, C
                 truncated = True
                 break
             triples.append(triple)
-        body = fmt.write_graph(triples, media_type)
+        body = write_graph(triples, media_type)
         return Reply("graph", media_type, body, truncated, len(triples))
     except SyntaxError as exc:
         raise SparqlSyntaxError(f"malformed query: {exc}") from None

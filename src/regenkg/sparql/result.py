@@ -8,7 +8,7 @@ from functools import cached_property
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from . import formats as fmt
+from .formats import Kind
 from .seal import QueryInfo
 
 __all__ = [
@@ -62,7 +62,7 @@ class PreparedQuery:
 class Reply:
     """A serialised answer, as an evaluator sends it back."""
 
-    kind: fmt.Kind
+    kind: Kind
     media_type: str
     body: bytes
     truncated: bool = False
@@ -78,7 +78,7 @@ class SparqlResult:
     back (lazily) with pyoxigraph.
     """
 
-    kind: fmt.Kind
+    kind: Kind
     media_type: str
     body: bytes
     truncated: bool = False
@@ -98,6 +98,8 @@ class SparqlResult:
         if self.kind != "select":
             raise QueryError(f"a {self.kind.upper()} result has no rows")
         parsed = ox.parse_query_results(self.body, format=self._results_format())
+        if not isinstance(parsed, ox.QuerySolutions):  # pragma: no cover - kind says select
+            raise QueryError("the result body holds no solutions")
         names = [v.value for v in parsed.variables]
         return [{n: s[n] for n in names if s[n] is not None} for s in parsed]
 

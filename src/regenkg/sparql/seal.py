@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import QueryError
-from . import formats as fmt
+from .formats import Kind
 
 __all__ = [
     "MAX_NESTING",
@@ -97,7 +97,7 @@ _STRING_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '
 class QueryInfo:
     """What the static checks learnt about a query."""
 
-    kind: fmt.Kind
+    kind: Kind
     has_dataset: bool  # FROM / FROM NAMED present
     depth: int
     # For a top-level ``SELECT *``: variables in order of first appearance (Oxigraph sorts them).
@@ -243,18 +243,18 @@ def _glued_service(tokens: list[tuple[str, str, int]]) -> bool:
     a ``{`` cannot be a verb, so ``PREFIX service: <…>`` and ``?s service:p ?o`` stay allowed.
     """
     for at, (group, value, _) in enumerate(tokens):
-        if group in ("word", "pname") and "SERVICE" in value.split(":", 1)[0].upper():
-            if any(t[1] == "{" for t in tokens[at + 1 : at + 4]):
-                return True
+        if (group in ("word", "pname") and "SERVICE" in value.split(":", 1)[0].upper()
+                and any(t[1] == "{" for t in tokens[at + 1 : at + 4])):
+            return True
     return False
 
 
 def _prefixes(tokens: list[tuple[str, str, int]]) -> dict[str, str]:
     found = {}
     for at in range(len(tokens) - 2):
-        if tokens[at][0] == "word" and tokens[at][1].upper() == "PREFIX" and tokens[at + 1][0] == "pname":
-            if tokens[at + 2][0] == "iri":
-                found[tokens[at + 1][1].split(":", 1)[0]] = tokens[at + 2][1][1:-1]
+        if (tokens[at][0] == "word" and tokens[at][1].upper() == "PREFIX" and tokens[at + 1][0] == "pname"
+                and tokens[at + 2][0] == "iri"):
+            found[tokens[at + 1][1].split(":", 1)[0]] = tokens[at + 2][1][1:-1]
     return found
 
 

@@ -45,10 +45,7 @@ def _libc() -> Any:
 
 
 def _unshare(flags: int) -> bool:
-    libc = _libc()
-    if libc.unshare(flags) == 0:
-        return True
-    return False
+    return bool(_libc().unshare(flags) == 0)
 
 
 def _user_netns() -> bool:
@@ -180,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             from ..errors import QueryError
 
             try:
-                made = pickle.loads(factory_blob)  # noqa: S301 - from our own parent process
+                made = pickle.loads(factory_blob)
             except Exception as exc:  # noqa: BLE001
                 raise QueryError(f"the evaluator cannot load the embedder factory: {exc}") from None
             return made()
