@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from regenkg.errors import QueryError
 from regenkg.sparql import QueryTimeout, SparqlEngine
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
@@ -104,3 +105,17 @@ def test_threads_share_an_engine_and_a_runaway_costs_only_its_caller() -> None:
         assert sorted(r for r in results if isinstance(r, int)) == [300] * 5
         # the engine goes on with a replaced evaluator
         assert int(engine.execute(counted).rows[0]["n"].value) == 300
+
+
+def shout(term: object) -> ox.Literal | None:
+    """A custom SPARQL function for the registry test (module-level: evaluators import it by name)."""
+    return ox.Literal(term.value.upper()) if isinstance(term, ox.Literal) else None
+
+
+def test_custom_function_registry() -> None:
+    fn = "http://example.org/fn/shout"
+    with SparqlEngine.from_store(ox.Store(), workers=1, functions={fn: shout}) as engine:
+        result = engine.execute(f'SELECT ?x {{ BIND(<{fn}>("細胞 cell") AS ?x) }}')
+        assert result.rows[0]["x"].value == "細胞 CELL"
+    with pytest.raises(QueryError, match="module-level"):
+        SparqlEngine.from_store(ox.Store(), workers=1, functions={fn: lambda t: t}).execute("ASK { FILTER(true) }")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,8 @@ class SparqlEngine:
         memory_limit: bytes one query may allocate (``None``: no cap).
         embedder_factory: picklable zero-argument callable returning an object with
             ``encode_queries(list[str])``; default: the model named in the snapshot's manifest.
+        functions: custom SPARQL functions ``{iri: callable}`` (rdflib-endpoint style) beside
+            ``rkg:similarity``; module-level callables, since evaluators import them by name.
 
     >>> with SparqlEngine.from_store(ox.Store(), workers=1) as engine:
     ...     engine.execute("ASK {}").boolean
@@ -55,10 +57,12 @@ class SparqlEngine:
         embedder_factory: Callable[[], Any] | None = None,
         embedder: Any = None,
         store: ox.Store | None = None,
+        functions: Mapping[str, Callable[..., Any]] | None = None,
     ) -> None:
         path = Path(snapshot).resolve()
         if not path.is_dir():
             raise IndexNotFound(f"index snapshot not found: {snapshot}")
+        self.functions = dict(functions or {})
         self._init(("snapshot", str(path)), path, timeout, max_rows, max_bytes, workers, memory_limit,
                    embedder_factory, embedder, store)
 
@@ -82,9 +86,11 @@ class SparqlEngine:
         workers: int = 2,
         memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
         embedder_factory: Callable[[], Any] | None = None,
+        functions: Mapping[str, Callable[..., Any]] | None = None,
     ) -> SparqlEngine:
         """An engine over a copy of ``store`` (its N-Quads are sent to each evaluator)."""
         engine = cls.__new__(cls)
+        engine.functions = dict(functions or {})
         data = store.dump(format=ox.RdfFormat.N_QUADS)
         copy = ox.Store()
         copy.load(data, format=ox.RdfFormat.N_QUADS)
@@ -139,7 +145,7 @@ class SparqlEngine:
                 self._pool = EvaluatorPool(
                     self._source, size=self.workers, timeout=self.timeout, max_rows=self.max_rows,
                     max_bytes=self.max_bytes, memory_limit=self.memory_limit, snapshot=self.snapshot,
-                    embedder_factory=self._factory,
+                    embedder_factory=self._factory, functions=self.functions,
                 )
             return self._pool
 

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -134,6 +134,7 @@ class EvaluatorPool:
         memory_limit: bytes a query may allocate in its evaluator (``RLIMIT_AS`` over the loaded store).
         wait: seconds a query may wait for a free evaluator (then :class:`EngineBusy`).
         embedder_factory: picklable zero-argument callable for texts computed at run time.
+        functions: custom SPARQL functions ``{iri: module-level callable}`` beside ``rkg:similarity``.
     """
 
     def __init__(
@@ -148,6 +149,7 @@ class EvaluatorPool:
         wait: float | None = None,
         snapshot: Path | None = None,
         embedder_factory: Callable[[], Any] | None = None,
+        functions: Mapping[str, Callable[..., Any]] | None = None,
     ) -> None:
         if timeout <= 0 or max_rows < 1 or size < 1 or (memory_limit is not None and memory_limit < 1):
             raise QueryError(
@@ -163,9 +165,14 @@ class EvaluatorPool:
                 blob = pickle.dumps(embedder_factory)
             except Exception as exc:  # noqa: BLE001
                 logger.info("embedder factory not picklable (%s); evaluators embed only given texts", exc)
+        try:
+            functions_blob = pickle.dumps(dict(functions)) if functions else None
+        except Exception as exc:  # noqa: BLE001
+            raise QueryError(f"custom SPARQL functions must be module-level callables (picklable): {exc}") from None
         self._init = {
             "source": source, "snapshot": str(snapshot) if snapshot else None, "max_rows": int(max_rows),
             "max_bytes": max_bytes, "memory_limit": memory_limit, "embedder_factory": blob,
+            "functions": functions_blob,
             "sys_path": [p for p in sys.path if p and os.path.isdir(p)],
         }
         self._idle: queue.Queue[_Evaluator] = queue.Queue()

@@ -183,8 +183,10 @@ def main(argv: list[str] | None = None) -> int:
             return made()
 
         kind, value = init["source"]
+        functions_blob = init.get("functions")
+        functions = pickle.loads(functions_blob) if functions_blob else None  # noqa: S301 - our parent's
         options = {"max_rows": init["max_rows"], "max_bytes": init["max_bytes"],
-                   "embedder_factory": factory if factory_blob else None}
+                   "embedder_factory": factory if factory_blob else None, "functions": functions}
         if kind == "snapshot":
             local = LocalSparql(value, **options)
         else:
