@@ -238,13 +238,25 @@ def _glued_service(tokens: list[tuple[str, str, int]]) -> bool:
 
     Oxigraph matches keywords case-insensitively and needs no space after them, so ``SERVICE:x {…}``,
     ``service:x {…}`` and ``SERVICEex:y {…}`` are SERVICE followed by a prefixed name, though a lexer sees
-    one prefixed name. A name whose prefix holds ``SERVICE`` and that a group ``{`` follows within three
-    tokens (``SILENT`` and the endpoint) is refused; such a name can never be a triple's subject, since
-    a ``{`` cannot be a verb, so ``PREFIX service: <…>`` and ``?s service:p ?o`` stay allowed.
+    one prefixed name. A word or name whose prefix holds ``SERVICE`` and that a group ``{`` follows, directly
+    or after what could be ``SILENT`` and an endpoint, is refused; ``PREFIX service: <…>`` and
+    ``?s service:p ?o . { … }`` stay allowed (a verb is never read as a keyword).
     """
+    def endpoint(at: int) -> bool:
+        return at < len(tokens) and tokens[at][0] in ("iri", "pname", "var")
+
+    def group_at(at: int) -> bool:
+        return at < len(tokens) and tokens[at][1] == "{"
+
+    def silent(at: int) -> bool:
+        return at < len(tokens) and tokens[at][0] in ("word", "pname") and tokens[at][1].upper().startswith("SILENT")
+
     for at, (group, value, _) in enumerate(tokens):
-        if (group in ("word", "pname") and "SERVICE" in value.split(":", 1)[0].upper()
-                and any(t[1] == "{" for t in tokens[at + 1 : at + 4])):
+        if group in ("word", "pname") and "SERVICE" in value.split(":", 1)[0].upper() and (
+            group_at(at + 1)  # SERVICE:x {  SERVICEex:y {  SERVICESILENT:x {
+            or ((endpoint(at + 1) or silent(at + 1)) and group_at(at + 2))  # serviceSILENT ?v {
+            or (silent(at + 1) and endpoint(at + 2) and group_at(at + 3))
+        ):
             return True
     return False
 
