@@ -20,6 +20,7 @@ __all__ = ["SENTENCE_PREFIX", "SIMILARITY", "Similarity", "default_embedder", "e
 
 SENTENCE_PREFIX = "https://w3id.org/regenkg/id/sentence/"
 _XSD_DOUBLE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")
+_MAX_CACHED = 4096
 
 
 def default_embedder(snapshot: Path) -> Any:
@@ -88,6 +89,8 @@ class Similarity:
         """Use these query vectors (from :func:`embed_texts`) for their texts."""
         import numpy as np
 
+        if len(self._queries) > _MAX_CACHED:  # a long-lived evaluator sees many distinct texts
+            self._queries.clear()
         for text, raw in vectors:
             self._queries[text] = np.frombuffer(raw, dtype="float32")
 
