@@ -65,7 +65,7 @@ def _collapse(graph: nx.MultiDiGraph) -> tuple[nx.DiGraph, dict[tuple[str, str],
 
 def draw_graph(graph: nx.MultiDiGraph, lang: str = "en", path: str | Path | None = None, ax: Any = None,
                figsize: tuple[float, float] = (9, 7), title: str | None = None, center: str | None = None,
-               max_nodes: int = 60, seed: int = 7):
+               max_nodes: int = 60, seed: int = 7) -> Any:
     """Draw any entity graph from :func:`~regenkg.explore.network.to_networkx` (labels from its ``label``).
 
     Returns:
@@ -115,7 +115,7 @@ def draw_graph(graph: nx.MultiDiGraph, lang: str = "en", path: str | Path | None
 
 
 def draw(kb: GraphSource, entity: str, depth: int = 1, lang: str = "en", path: str | Path | None = None, ax: Any = None,
-         figsize: tuple[float, float] = (9, 7), **kwargs: Any):
+         figsize: tuple[float, float] = (9, 7), **kwargs: Any) -> Any:
     """Draw ``entity``'s neighbourhood (``depth`` hops): colours by type, edges labelled by relation.
 
     Args:
