@@ -110,7 +110,7 @@ def bench_rdflib(path: Path, queries: dict[str, list[str]], budget: float) -> di
 
 
 def bench_engine(store: ox.Store, queries: dict[str, list[str]], budget: float) -> dict:
-    from regenkg.query.sparql import SparqlEngine
+    from regenkg.sparql import SparqlEngine
 
     t0 = time.perf_counter()
     engine = SparqlEngine.from_store(store, workers=1, timeout=300, max_rows=10_000_000).wait_ready()

@@ -108,8 +108,17 @@ def _values(response: httpx.Response, var: str) -> list[str]:
 
 
 def _workers(server: dict) -> list[psutil.Process]:
+    """Every process under the server: its HTTP processes and their evaluators."""
     return [p for p in psutil.Process(server["proc"].pid).children(recursive=True)
             if "resource_tracker" not in " ".join(p.cmdline())]
+
+
+def _http_processes(server: dict) -> set[int]:
+    return {p.pid for p in psutil.Process(server["proc"].pid).children()}
+
+
+def _evaluators(server: dict) -> list[psutil.Process]:
+    return [p for p in _workers(server) if "regenkg.sparql.worker" in " ".join(p.cmdline())]
 
 
 # ---- updates --------------------------------------------------------------------------------------------
@@ -217,7 +226,8 @@ RUNAWAY = [
 
 @pytest.mark.parametrize("query", RUNAWAY)
 def test_runaway_query_is_stopped(server: dict, query: str) -> None:
-    pids_before = {p.pid for p in _workers(server)}
+    pids_before = {p.pid for p in _evaluators(server)}
+    http_before = _http_processes(server)
     outcome: dict[str, object] = {}
 
     def run() -> None:
@@ -238,13 +248,16 @@ def test_runaway_query_is_stopped(server: dict, query: str) -> None:
     assert response.status_code in (200, 503), response.text
     if response.status_code == 503:
         assert "time limit" in response.text
-        # The worker that ran it was killed (not abandoned) and replaced; CPU returns to idle.
+        # The evaluator that ran it was killed (not abandoned) and replaced; the HTTP processes did not
+        # exit (they keep their connections); CPU returns to idle.
         time.sleep(2.5)
-        workers = _workers(server)
-        killed = pids_before - {p.pid for p in workers}
-        assert killed, "the runaway worker must be gone"
+        evaluators = _evaluators(server)
+        killed = pids_before - {p.pid for p in evaluators}
+        assert killed, "the runaway evaluator must be gone"
         assert all(not psutil.pid_exists(pid) for pid in killed)
-        assert len(workers) == 2
+        assert len(evaluators) == 4  # 2 HTTP processes x 2 evaluators
+        assert _http_processes(server) == http_before
+        workers = _workers(server)
         cpu = sum(p.cpu_percent(interval=None) for p in workers)
         time.sleep(1.0)
         cpu = sum(p.cpu_percent(interval=None) for p in workers)

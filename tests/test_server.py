@@ -108,6 +108,17 @@ def test_api_search_and_injection(kb_client: TestClient) -> None:
     assert r.status_code == 200 and len(r.json()["hits"]) <= 3
 
 
+def test_similarity_query_is_embedded_here_and_ranked_by_an_evaluator(kb_client: TestClient) -> None:
+    # The constant text is embedded by the HTTP process's model; the evaluator only reads vectors.
+    query = """PREFIX rkg: <https://w3id.org/regenkg/ontology#>
+    SELECT ?s (rkg:similarity(?s, "market size of regenerative medicine") AS ?sim)
+    WHERE { ?s a rkg:Sentence } ORDER BY DESC(?sim) LIMIT 3"""
+    r = kb_client.get("/sparql", params={"query": query})
+    assert r.status_code == 200, r.text
+    sims = [float(b["sim"]["value"]) for b in r.json()["results"]["bindings"]]
+    assert len(sims) == 3 and sims == sorted(sims, reverse=True) and sims[0] > 0.5
+
+
 def test_api_entity(kb_client: TestClient) -> None:
     assert kb_client.get("/api/entity/no-such-thing-xyz").status_code == 404
     r = kb_client.get("/api/entity/GSK")

@@ -1,4 +1,4 @@
-"""regenkg.query.sparql and regenkg.query.results: sealing checks, limits, formats, rkg:similarity."""
+"""regenkg.sparql (seal, pool, formats): sealing checks, limits, formats, rkg:similarity."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from regenkg.errors import QueryError
-from regenkg.query import results as fmt
-from regenkg.query.sparql import (
+from regenkg.sparql import formats as fmt
+from regenkg.sparql import (
     MAX_NESTING,
     SENTENCE_PREFIX,
     SIMILARITY,

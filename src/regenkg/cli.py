@@ -534,7 +534,7 @@ def completion(shell: str) -> None:
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Per-query timeout (s).")
 @click.option("--max-rows", default=10_000, show_default=True, type=int, help="Row cap per query.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
-              help="Server processes (each holds the graph; one that hits a timeout is replaced).")
+              help="Server processes (each holds the graph and two evaluator processes).")
 @store_option
 @handle_errors
 def serve(index: Path, host: str, port: int, timeout: float, max_rows: int, workers: int) -> None:

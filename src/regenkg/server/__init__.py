@@ -17,6 +17,8 @@ __all__ = ["create_app", "serve"]
 
 logger = logging.getLogger(__name__)
 
+_HEALTHCHECK_TIMEOUT = 30
+
 
 def create_app(index_dir: str | Path, **limits: Any) -> Starlette:
     """Build the ASGI app; see :func:`regenkg.server.app.create_app` for the limits."""
@@ -38,13 +40,18 @@ def serve(
     max_url: int = 8192,
     workers: int = 2,
     threads: int = 8,
+    evaluators: int = 2,
+    memory_limit: int | None = None,
+    max_bytes: int | None = None,
+    max_header: int = 16_384,
+    header_timeout: float = 10.0,
     log_level: str = "info",
 ) -> None:
     """Run the server until interrupted (loopback by default).
 
-    ``workers`` server processes share the listening socket, each with its own copy of the graph
-    (uvicorn's process supervisor). A process whose query runs past ``timeout`` answers 503, finishes its
-    other requests and exits; the supervisor starts a fresh one while the others keep serving.
+    ``workers`` server processes share the listening socket (uvicorn's process supervisor), each with
+    ``evaluators`` evaluator processes. A query past ``timeout`` or ``memory_limit`` costs only its
+    evaluator, which is killed and replaced; the server processes keep every connection.
 
     Raises:
         IndexNotFound: ``index_dir`` is not an index snapshot.
@@ -57,19 +64,30 @@ def serve(
         from uvicorn.supervisors import Multiprocess
     except ImportError as exc:
         raise BackendUnavailable(f'the server needs uvicorn: pip install "regenkg[server]" ({exc})') from None
+    from ..sparql import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_LIMIT
     from .app import CONFIG_ENV, check_limits
+    from .http import GuardedHttpToolsProtocol
 
     snapshot = Path(index_dir).resolve()  # resolved once: every process, restarted ones too, serves it
     if not (snapshot / "graph").is_dir():
         raise IndexNotFound(f"index not found: {index_dir} has no graph/ folder (build one with `regenkg build`)")
-    check_limits(timeout=timeout, max_rows=max_rows, threads=threads, workers=workers)
+    memory_limit = DEFAULT_MEMORY_LIMIT if memory_limit is None else memory_limit
+    max_bytes = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    check_limits(timeout=timeout, max_rows=max_rows, threads=threads, workers=workers, evaluators=evaluators,
+                 memory_limit=memory_limit, max_bytes=max_bytes, max_header=max_header,
+                 header_timeout=header_timeout)
     os.environ[CONFIG_ENV] = json.dumps({
         "index": str(snapshot), "timeout": timeout, "max_rows": max_rows, "max_body": max_body,
-        "max_url": max_url, "threads": threads, "recycle": True,
+        "max_url": max_url, "threads": threads, "evaluators": evaluators, "memory_limit": memory_limit,
+        "max_bytes": max_bytes, "max_header": max_header, "header_timeout": header_timeout, "preload": True,
     })
     config = uvicorn.Config(
         "regenkg.server.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
-        log_level=log_level, timeout_graceful_shutdown=int(timeout) + 1,
+        log_level=log_level, timeout_graceful_shutdown=int(timeout) + 1, http=GuardedHttpToolsProtocol,
+        # uvicorn kills a process that misses a health ping for this long, dropping all its connections;
+        # its default (5 s) is shorter than a startup or a model load on a busy 2-core machine. Not much
+        # longer, though: a process dying during startup is only noticed when its ping times out.
+        timeout_worker_healthcheck=_HEALTHCHECK_TIMEOUT,
     )
     supervisor = Multiprocess(config, sockets=[config.bind_socket()])
     supervisor.run()

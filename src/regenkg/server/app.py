@@ -4,22 +4,25 @@ Status codes (documented for clients):
 
 * 200 results; ``X-SPARQL-Truncated: true`` when the row cap cut them (SPARQL JSON also has
   ``"truncated": true`` at top level, SPARQL XML a ``<link href="urn:regenkg:truncated"/>``);
-* 400 malformed query (message with line:column), an update sent as a query, SERVICE, too deep nesting,
-  two queries, query + update, bad UTF-8 or a non-UTF-8 charset, bad API parameters;
+* 400 malformed query (message with line:column), an update sent as a query, SERVICE, a query over the
+  parse-cost caps (nesting, tokens, operators), two queries, query + update, bad UTF-8 or a non-UTF-8
+  charset, bad API parameters;
 * 403 any SPARQL Update (POST ``application/sparql-update``, form or GET ``update=``): read-only;
-* 404 unknown entity or path; 405 method other than GET/POST/OPTIONS; 406 no acceptable result format;
+* 404 unknown entity or path (dotfiles under /static included); 405 method other than GET/HEAD/POST/OPTIONS;
+  406 no acceptable result format, or a value the chosen format cannot carry (XML 1.0 controls);
 * 413 body over ``max_body``; 414 URL over ``max_url``; 415 POST with another content type;
-* 503 query over the time limit: under ``regenkg serve`` the process that ran it stops taking requests,
-  finishes the ones it has and exits, and the supervisor starts a fresh one (the work really stops).
+  431 request headers over ``max_header`` (checked while they arrive, :mod:`regenkg.server.http`);
+* 500 the engine crashed on the query (its evaluator was replaced; nothing else is affected);
+* 503 query over the time limit or the per-query memory cap (its evaluator was killed and replaced), or
+  no evaluator free in time.
 
-Queries run in this process. A query of one triple pattern (``SELECT ?p ?o { <s> ?p ?o }``: lookups,
-the bulk of an endpoint's traffic) runs on the event loop: it is one index scan that stops at the row
-cap. Any other query runs on a small thread pool: the event loop waits on the thread for up to
-:data:`INLINE_WAIT` seconds (most queries finish well within it, and a blocked wait costs far less than
-handing the answer back across threads), then goes on serving others while it waits for the rest of the
-time limit.
+A query of one triple pattern (``SELECT ?p ?o { <s> ?p ?o }``: lookups, the bulk of an endpoint's
+traffic) runs on the event loop: it is one index scan that stops at the row cap. Any other query runs in
+an evaluator process (:class:`regenkg.sparql.EvaluatorPool`): no network, a memory cap, killed and
+replaced on its limits while this process keeps every connection. This process never exits because of
+a query.
 
-Nothing here holds logic beyond translating HTTP to :mod:`regenkg.query.sparql` and the KnowledgeBase.
+Nothing here holds logic beyond translating HTTP to :mod:`regenkg.sparql` and the KnowledgeBase.
 """
 
 from __future__ import annotations
@@ -29,15 +32,13 @@ import concurrent.futures
 import json
 import logging
 import os
-import signal
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -48,25 +49,30 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import ConfigError, IndexMismatch, IndexNotFound, RegenkgError
-from ..query.sparql import (
-    MODEL_LOAD_ALLOWANCE,
+from ..records import answer_to_dict, entity_to_dict, hit_to_dict
+from ..sparql import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MEMORY_LIMIT,
     EngineBusy,
+    EvaluatorCrashed,
+    EvaluatorPool,
     LocalSparql,
+    MemoryLimitExceeded,
     NotAcceptable,
+    PreparedQuery,
     QueryTimeout,
     SparqlResult,
 )
-from ..records import answer_to_dict, entity_to_dict, hit_to_dict
+from ..sparql.similarity import embed_texts
 from .description import service_description
 from .protocol import ProtocolError, parse_request
 
-__all__ = ["CONFIG_ENV", "INLINE_WAIT", "app_from_environment", "check_limits", "create_app", "status_for"]
+__all__ = ["CONFIG_ENV", "app_from_environment", "check_limits", "create_app", "status_for"]
 
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).with_name("static")
 TRUNCATED_HEADER = "X-SPARQL-Truncated"
-INLINE_WAIT = 0.05
 CONFIG_ENV = "REGENKG_SERVE_CONFIG"
 
 
@@ -75,13 +81,15 @@ class _BodyTooLarge(Exception):
 
 
 def status_for(exc: RegenkgError) -> int:
-    """The HTTP status a library error maps to (never 500: every RegenkgError is the request's fault)."""
+    """The HTTP status a library error maps to (500 only for an evaluator that crashed)."""
     if isinstance(exc, ProtocolError):
         return exc.status
     if isinstance(exc, NotAcceptable):
         return 406
-    if isinstance(exc, (QueryTimeout, EngineBusy)):
+    if isinstance(exc, (QueryTimeout, EngineBusy, MemoryLimitExceeded)):
         return 503
+    if isinstance(exc, EvaluatorCrashed):
+        return 500
     if isinstance(exc, (IndexNotFound, IndexMismatch)):
         return 503
     return 400
@@ -124,7 +132,7 @@ def _error(exc: RegenkgError) -> PlainTextResponse:
     status = status_for(exc)
     headers = {"Retry-After": "1"} if status == 503 else {}
     if status == 405:
-        headers["Allow"] = "GET, POST, OPTIONS"
+        headers["Allow"] = "GET, HEAD, POST, OPTIONS"
     return PlainTextResponse(f"{exc}\n", status, headers=headers)
 
 
@@ -138,51 +146,38 @@ def _endpoint_url(request: Request) -> str:
 
 
 class _QueryRunner:
-    """Runs prepared queries on a thread pool with a time limit; counts the ones that ran away."""
+    """Single patterns on the event loop; everything else in the evaluator pool, waited for on threads."""
 
-    def __init__(self, local: LocalSparql, timeout: float, threads: int) -> None:
+    def __init__(self, local: LocalSparql, pool: EvaluatorPool, threads: int) -> None:
         self.local = local
-        self.timeout = timeout
-        self.pool = concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="regenkg-sparql")
-        self.runaways = 0
+        self.pool = pool
+        # Threads only wait on evaluators' sockets; more of them than evaluators lets queries queue.
+        self.waiters = concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="regenkg-sparql")
 
-    async def run(self, request: dict[str, Any]) -> SparqlResult:
-        if request["info"].single_pattern:
+    async def run(self, prepared: PreparedQuery, embedder: Any) -> SparqlResult:
+        if prepared.info.single_pattern:
             # One triple pattern: one index scan that stops at the row cap; cheaper to run here than to
             # hand to a thread (a thread hand-off costs more than the query).
-            return self.local.run(request)
-        budget = self.timeout
-        if request["info"].uses_similarity and not self.local.model_loaded:
-            # The first rkg:similarity query loads the embedding model (10-20 s on 2 cores); that one-off
-            # cost is not the query's, so it gets its own allowance.
-            budget += MODEL_LOAD_ALLOWANCE
-        future = self.pool.submit(self.local.run, request)
-        try:
-            return future.result(timeout=min(INLINE_WAIT, budget))
-        except concurrent.futures.TimeoutError:
-            pass
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), budget - INLINE_WAIT)
-        except TimeoutError:
-            self.runaways += 1
-            raise QueryTimeout(f"query exceeded the time limit of {self.timeout:g} s and was stopped") from None
+            return self.local.run(prepared)
+        loop = asyncio.get_running_loop()
+        if prepared.info.similarity_texts:
+            model = await embedder()
+            vectors = await loop.run_in_executor(self.waiters, embed_texts, model, prepared.info.similarity_texts)
+            prepared = replace(prepared, vectors=vectors)
+        return await loop.run_in_executor(self.waiters, self.pool.run, prepared)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.waiters.shutdown(wait=False, cancel_futures=True)
+        self.pool.close()
 
 
-def _end_process(grace: float) -> None:
-    """Ask this process to shut down gracefully (uvicorn's SIGTERM handling), and make sure it ends."""
-    logger.warning("a query ran past its time limit: process %d finishes its requests and exits", os.getpid())
+class _StaticFiles(StaticFiles):
+    """Static files without dotfiles (``/static/.gitignore`` is 404)."""
 
-    def force() -> None:
-        logging.shutdown()
-        os._exit(0)
-
-    timer = threading.Timer(grace, force)
-    timer.daemon = True
-    timer.start()
-    os.kill(os.getpid(), signal.SIGTERM)
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        if any(part.startswith(".") for part in Path(path).parts):
+            return PlainTextResponse("not found\n", 404)
+        return await super().get_response(path, scope)
 
 
 def check_limits(**limits: float) -> None:
@@ -203,7 +198,13 @@ def create_app(
     max_rows: int = 10_000,
     max_body: int = 1_000_000,
     max_url: int = 8192,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     threads: int = 8,
+    evaluators: int = 2,
+    memory_limit: int = DEFAULT_MEMORY_LIMIT,
+    preload: bool = False,
+    max_header: int = 16_384,
+    header_timeout: float = 10.0,
     recycle: bool = False,
 ) -> Starlette:
     """Build the ASGI app over one index snapshot (a symlink is resolved once, at startup).
@@ -214,19 +215,24 @@ def create_app(
         max_rows: SELECT rows / CONSTRUCT triples returned at most (then ``X-SPARQL-Truncated: true``).
         max_body: request body bytes accepted (413 above).
         max_url: request-target bytes accepted (414 above).
-        threads: queries this process runs at the same time.
-        recycle: end this process after a query ran past ``timeout`` (503 is sent first; requests in
-            flight are finished). ``regenkg serve`` sets it, and its supervisor starts a fresh process; an
-            application embedding this app should do the same, or the runaway thread keeps its CPU.
+        max_bytes: about this many bytes of results at most (then truncated, as by ``max_rows``).
+        threads: queries waiting on evaluators at the same time (more wait for a thread).
+        evaluators: evaluator processes of this server process (queries evaluated at once).
+        memory_limit: bytes one query may allocate in its evaluator (503 "memory limit" above).
+        preload: open the knowledge base and its embedding model at startup (``regenkg serve`` does), so
+            neither /api/ask nor an ``rkg:similarity`` query pays for loading it.
+        max_header, header_timeout: used by :mod:`regenkg.server.http` under ``regenkg serve``.
+        recycle: ignored (kept for callers of the former process-recycling model: a runaway query now
+            costs only its evaluator).
     """
     snapshot = Path(index_dir).resolve()
     if not snapshot.is_dir():
         raise IndexNotFound(f"index not found: {index_dir} (build one with `regenkg build`)")
     state: dict[str, Any] = {}
 
-    check_limits(timeout=timeout, max_rows=max_rows, threads=threads)
+    check_limits(timeout=timeout, max_rows=max_rows, threads=threads, evaluators=evaluators,
+                 memory_limit=memory_limit, max_bytes=max_bytes)
     documents = _document_count(snapshot)  # the snapshot never changes under a running app
-    grace = timeout + 1.0
 
     def runner() -> _QueryRunner:
         if "runner" not in state:
@@ -243,30 +249,52 @@ def create_app(
                 state["kb"] = await run_in_threadpool(KnowledgeBase.open, snapshot)
             return state["kb"]
 
+    async def embedder() -> Any:
+        kb = await knowledge_base()
+        return await run_in_threadpool(lambda: kb.embedder)
+
+    async def preload_model() -> None:
+        try:
+            await embedder()
+            logger.info("knowledge base and embedding model loaded (process %d)", os.getpid())
+        except RegenkgError as exc:
+            logger.warning("cannot preload the knowledge base: %s", exc)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        local = await run_in_threadpool(LocalSparql, snapshot, max_rows=max_rows)
-        state["runner"] = _QueryRunner(local, timeout, threads)
-        logger.info("SPARQL endpoint ready on %s (%d quads, process %d)", snapshot, local.size, os.getpid())
+        pool = EvaluatorPool(("snapshot", str(snapshot)), size=evaluators, timeout=timeout, max_rows=max_rows,
+                             max_bytes=max_bytes, memory_limit=memory_limit, snapshot=snapshot)
+        try:
+            local = await run_in_threadpool(LocalSparql, snapshot, max_rows=max_rows, max_bytes=max_bytes)
+            await run_in_threadpool(pool.wait_ready)
+        except BaseException:
+            pool.close()
+            raise
+        state["runner"] = _QueryRunner(local, pool, threads)
+        preloading = None
+        if preload and (snapshot / "vectors.faiss").is_file():
+            preloading = asyncio.create_task(preload_model())
+        logger.info("SPARQL endpoint ready on %s (%d quads, process %d, evaluators %s)", snapshot, local.size,
+                    os.getpid(), pool.sandboxes)
         try:
             yield
         finally:
+            if preloading is not None:
+                preloading.cancel()
             state["runner"].close()
-            if recycle and state["runner"].runaways:
-                # A runaway query's thread cannot be stopped, and interpreter shutdown would wait for it.
-                logging.shutdown()
-                os._exit(0)
 
     async def sparql(request: Request) -> Response:
         if request.method == "OPTIONS":
-            return Response(status_code=204, headers={"Allow": "GET, POST, OPTIONS"})
+            return Response(status_code=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
         try:
             body = await _read_body(request, max_body) if request.method == "POST" else b""
         except _BodyTooLarge:
             return PlainTextResponse(f"request body over the limit of {max_body} bytes\n", 413)
         try:
+            # HEAD is GET without a body (the server leaves the body out).
+            method = "GET" if request.method == "HEAD" else request.method
             parsed = parse_request(
-                request.method, request.scope.get("query_string", b""), request.headers.get("content-type"), body
+                method, request.scope.get("query_string", b""), request.headers.get("content-type"), body
             )
             accept = request.headers.get("accept")
             if parsed.query is None:
@@ -281,15 +309,7 @@ def create_app(
                 base_iri=_endpoint_url(request),
                 format_hint=parsed.format_hint,
             )
-            result = await run.run(prepared)
-        except QueryTimeout as exc:
-            response = _error(exc)
-            if recycle and run.runaways == 1:
-                response.background = BackgroundTask(_end_process, grace)
-            elif not recycle:
-                logger.error("a query thread is still running past the time limit (use `regenkg serve`, "
-                             "which restarts the process, to stop such work)")
-            return response
+            result = await run.run(prepared, embedder)
         except RegenkgError as exc:
             return _error(exc)
         headers = {"Vary": "Accept"}
@@ -364,7 +384,7 @@ def create_app(
         logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
         return PlainTextResponse("internal error (logged on the server)\n", 500)
 
-    sparql_methods = ["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
+    sparql_methods = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
     routes = [
         Route("/", index),
         Route("/sparql", sparql, methods=sparql_methods),
@@ -373,14 +393,14 @@ def create_app(
         Route("/api/search", api_search),
         Route("/api/entity/{ident:path}", api_entity),
         Route("/health", health),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Mount("/static", _StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [
         Middleware(_UrlLimit, max_url=max_url),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],
-            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["*"],
             expose_headers=[TRUNCATED_HEADER],
             max_age=600,

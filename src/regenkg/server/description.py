@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..query import results as fmt
-from ..query.sparql import SIMILARITY
+from ..sparql import formats as fmt
+from ..sparql.seal import SIMILARITY
 
 __all__ = ["service_description"]
 
@@ -44,7 +44,7 @@ def service_description(endpoint: str, accept: str | None) -> tuple[str, bytes]:
     except fmt.NotAcceptable:
         media_type = fmt.TURTLE
     if media_type == fmt.TURTLE:
-        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={"sd": SD, "formats": FORMATS})
+        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={"sd": SD, "formats": FORMATS}) or b""
     else:
         body = fmt.write_graph(triples, media_type)
     return media_type, body
