@@ -4,6 +4,10 @@
 new snapshot (manifest last, with checksums of every file), then replaces the link with ``os.replace``,
 which is atomic: a reader resolves the link once and keeps the snapshot it opened; a build killed at any
 moment leaves the previous link, and so the previous index, untouched.
+
+Readers lease the snapshot they opened and one writer at a time publishes (:mod:`regenkg.index.lease`):
+pruning skips leased snapshots, and :func:`publish` opens the new snapshot the way readers do (``check``)
+before the link moves, so a snapshot nothing can load is discarded and the old index keeps answering.
 """
 
 from __future__ import annotations
@@ -15,16 +19,18 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import IndexMismatch, IndexNotFound
 from ..records import Document, Sentence
+from .lease import Lease, SnapshotFollower, current_snapshot, exclusive, writer_lock
 
 __all__ = ["IndexLayout", "SentenceTable", "read_manifest", "resolve_snapshot", "new_snapshot", "publish",
-           "MANIFEST", "FORMAT_VERSION", "file_checksums", "verify_checksums"]
+           "MANIFEST", "FORMAT_VERSION", "file_checksums", "verify_checksums", "current_snapshot", "Lease",
+           "SnapshotFollower", "writer_lock", "discard", "PublishCheck"]
 
 logger = logging.getLogger(__name__)
 
@@ -65,14 +71,8 @@ def _snapshots_dir(index: Path) -> Path:
 
 
 def resolve_snapshot(index: str | Path) -> Path:
-    """The complete snapshot ``index`` points to, or :class:`IndexNotFound`."""
-    index = Path(index)
-    if not index.exists():
-        raise IndexNotFound(f"no index at {index}: run `regenkg build` first")
-    target = index.resolve()
-    if not (target / MANIFEST).is_file():
-        raise IndexNotFound(f"{index} is not a complete regenkg index (no {MANIFEST}): run `regenkg build` first")
-    return target
+    """The complete snapshot ``index`` points to, or :class:`IndexNotFound` (see :func:`current_snapshot`)."""
+    return current_snapshot(index)
 
 
 def read_manifest(snapshot: Path) -> dict[str, Any]:
@@ -126,17 +126,54 @@ def new_snapshot(index: str | Path) -> Path:
     path = base / stamp
     path.mkdir()
     (path / "graph").mkdir()
+    # The writer leases its own folder, so no other process's prune takes it however long the build runs.
+    _writing[path] = Lease(path)
     return path
 
 
-def publish(index: str | Path, snapshot: Path, manifest: dict[str, Any]) -> None:
-    """Write the manifest (last, with checksums), then atomically point ``index`` at ``snapshot``."""
+def discard(snapshot: Path) -> None:
+    """Delete an unpublished snapshot (a failed or refused build) and drop the writer's lease on it."""
+    lease = _writing.pop(snapshot, None)
+    if lease is not None:
+        lease.release()
+    shutil.rmtree(snapshot, ignore_errors=True)
+
+
+PublishCheck = Callable[[Path, dict[str, Any]], None]
+"""Opens a finished snapshot the way readers will (``(snapshot, manifest)``); raises to refuse it."""
+
+_writing: dict[Path, Lease] = {}
+
+
+def publish(index: str | Path, snapshot: Path, manifest: dict[str, Any], *, check: PublishCheck | None = None) -> None:
+    """Write the manifest (last, with checksums), check the snapshot, then atomically point ``index`` at it.
+
+    Args:
+        index: the index link.
+        snapshot: a folder from :func:`new_snapshot`, complete but for its manifest.
+        manifest: what to record (format and checksums are added).
+        check: run on the finished snapshot before the link moves (see :mod:`regenkg.index.verify`);
+            when it raises, the snapshot is deleted and ``index`` keeps pointing where it did.
+
+    Raises:
+        IndexMismatch: ``check`` refused the snapshot (the message names the cause and says the
+            previous index is unchanged), or ``index`` is a foreign folder.
+    """
     index = Path(index)
     manifest = dict(manifest, format=FORMAT_VERSION, checksums=file_checksums(snapshot))
     tmp = snapshot / (MANIFEST + ".tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     _fsync_tree(snapshot)
     os.replace(tmp, snapshot / MANIFEST)
+    if check is not None:
+        try:
+            check(snapshot, read_manifest(snapshot))
+        except Exception as exc:
+            discard(snapshot)
+            kept = f"{index} still points to its previous snapshot" if index.is_symlink() else \
+                f"nothing was published at {index}"
+            raise IndexMismatch(f"the new snapshot was not published, it cannot be opened: {exc} ({kept})") \
+                from exc
     if index.exists() and not index.is_symlink():
         if any(index.iterdir()):
             raise IndexMismatch(f"{index} is a folder that is not a regenkg index link; move it away first")
@@ -147,6 +184,9 @@ def publish(index: str | Path, snapshot: Path, manifest: dict[str, Any]) -> None
     os.symlink(os.path.relpath(snapshot, index.parent), link_tmp)
     os.replace(link_tmp, index)
     _fsync_dir(index.parent)
+    lease = _writing.pop(snapshot, None)
+    if lease is not None:
+        lease.release()
     _prune(index, keep=snapshot)
 
 
@@ -179,7 +219,14 @@ def _prune(index: Path, keep: Path) -> None:
     unfinished = [p for p in snaps if not (p / MANIFEST).is_file() and p != keep
                   and time.time() - p.stat().st_mtime > 60]
     for path in stale + unfinished:
-        shutil.rmtree(path, ignore_errors=True)
+        with exclusive(path) as free:
+            if not free:  # a reader (or a writer) holds it: it goes at a later publish
+                logger.debug("snapshot %s is leased; kept", path)
+                continue
+            # The manifest goes first: a folder that a failed delete leaves behind is "unfinished",
+            # never mistaken for a complete snapshot.
+            (path / MANIFEST).unlink(missing_ok=True)
+            shutil.rmtree(path, ignore_errors=True)
 
 
 class SentenceTable:
