@@ -16,7 +16,7 @@ import numpy as np
 
 from .config import DEFAULT_INDEX, Settings
 from .errors import IndexMismatch, QueryError
-from .index.store import IndexLayout, SentenceTable, read_manifest, resolve_snapshot, verify_checksums
+from .index.store import IndexLayout, Lease, SentenceTable, read_manifest, verify_checksums
 from .records import Answer, Evidence, Hit, pick_label
 
 __all__ = ["KnowledgeBase", "EntityView", "SearchResults", "MAX_QUERY_CHARS", "MAX_K"]
@@ -90,8 +90,23 @@ class KnowledgeBase:
     @classmethod
     def open(cls, index: str | Path = DEFAULT_INDEX, settings: Settings | None = None, *, verify: bool = True,
              embedder: Any = None) -> KnowledgeBase:
-        """Open the snapshot ``index`` points to (checksums verified unless ``verify=False``)."""
-        snap = resolve_snapshot(index)
+        """Open the snapshot ``index`` points to (checksums verified unless ``verify=False``).
+
+        The knowledge base holds a lease on that snapshot until :meth:`close`: later builds publish new
+        snapshots beside it, but none deletes this one while it is open.
+        """
+        lease = Lease.acquire(index)
+        try:
+            kb = cls._open_snapshot(lease.snapshot, index, settings, verify=verify, embedder=embedder)
+        except BaseException:
+            lease.release()
+            raise
+        kb._lease = lease
+        return kb
+
+    @classmethod
+    def _open_snapshot(cls, snap: Path, index: str | Path, settings: Settings | None, *, verify: bool,
+                       embedder: Any) -> KnowledgeBase:
         manifest = read_manifest(snap)
         if verify:
             verify_checksums(snap, manifest)
@@ -501,12 +516,15 @@ class KnowledgeBase:
         }
 
     def close(self) -> None:
-        """Release the sentence table and stop SPARQL worker processes."""
+        """Release the sentence table, stop SPARQL worker processes and give up the snapshot's lease."""
         if "table" in self.__dict__:
             self.table.close()
         engine = self.__dict__.pop("_engine", None)
         if engine is not None:
             engine.close()
+        lease = self.__dict__.pop("_lease", None)
+        if lease is not None:
+            lease.release()
 
     def __enter__(self) -> KnowledgeBase:
         return self

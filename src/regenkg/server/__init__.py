@@ -44,7 +44,8 @@ def serve(
 
     ``workers`` server processes share the listening socket, each with its own copy of the graph
     (uvicorn's process supervisor). A process whose query runs past ``timeout`` answers 503, finishes its
-    other requests and exits; the supervisor starts a fresh one while the others keep serving.
+    other requests and exits; the supervisor starts a fresh one while the others keep serving. Each
+    process follows ``index_dir`` when a build publishes a new snapshot (between requests).
 
     Raises:
         IndexNotFound: ``index_dir`` is not an index snapshot.
@@ -59,12 +60,13 @@ def serve(
         raise BackendUnavailable(f'the server needs uvicorn: pip install "regenkg[server]" ({exc})') from None
     from .app import CONFIG_ENV, check_limits
 
-    snapshot = Path(index_dir).resolve()  # resolved once: every process, restarted ones too, serves it
+    snapshot = Path(index_dir).resolve()
     if not (snapshot / "graph").is_dir():
         raise IndexNotFound(f"index not found: {index_dir} has no graph/ folder (build one with `regenkg build`)")
     check_limits(timeout=timeout, max_rows=max_rows, threads=threads, workers=workers)
     os.environ[CONFIG_ENV] = json.dumps({
-        "index": str(snapshot), "timeout": timeout, "max_rows": max_rows, "max_body": max_body,
+        # The link, not its target: every process follows the index to new snapshots between requests.
+        "index": str(Path(index_dir).absolute()), "timeout": timeout, "max_rows": max_rows, "max_body": max_body,
         "max_url": max_url, "threads": threads, "recycle": True,
     })
     config = uvicorn.Config(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextvars
 import json
 import logging
 import os
@@ -48,6 +49,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import ConfigError, IndexMismatch, IndexNotFound, RegenkgError
+from ..index.store import SnapshotFollower
 from ..query.sparql import (
     MODEL_LOAD_ALLOWANCE,
     EngineBusy,
@@ -72,6 +74,40 @@ CONFIG_ENV = "REGENKG_SERVE_CONFIG"
 
 class _BodyTooLarge(Exception):
     pass
+
+
+class _View:
+    """What this process serves for one snapshot: its SPARQL runner and (on first use) its KnowledgeBase."""
+
+    def __init__(self, snapshot: Path, runner: _QueryRunner, documents: int) -> None:
+        self.snapshot = snapshot
+        self.runner = runner
+        self.documents = documents
+        self.kb: Any = None
+
+
+_view: contextvars.ContextVar[_View | None] = contextvars.ContextVar("regenkg_view", default=None)
+
+
+class _Pin:
+    """Pin one snapshot for each request (the index may move on between requests, never during one)."""
+
+    def __init__(self, app: ASGIApp, state: dict[str, Any]) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        follower: SnapshotFollower[_View] | None = self.state.get("follower")
+        if scope["type"] != "http" or follower is None:
+            await self.app(scope, receive, send)
+            return
+        follower.poll()  # one readlink; a new snapshot loads in the background and serves once ready
+        with follower.use() as (_, view):
+            token = _view.set(view)
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                _view.reset(token)
 
 
 def status_for(exc: RegenkgError) -> int:
@@ -206,10 +242,14 @@ def create_app(
     threads: int = 8,
     recycle: bool = False,
 ) -> Starlette:
-    """Build the ASGI app over one index snapshot (a symlink is resolved once, at startup).
+    """Build the ASGI app over an index; it follows the index link to new snapshots.
+
+    Each request is served by one snapshot from start to end; when ``index_dir`` (a link) points to a
+    new snapshot, the app loads it beside the old one and later requests use it; the old one is freed
+    once its last request is answered. Served snapshots are leased, so no build deletes them.
 
     Args:
-        index_dir: ``indexes/<name>`` (symlink or snapshot folder).
+        index_dir: ``indexes/<name>`` (symlink, followed; or a snapshot folder, served as it is).
         timeout: seconds per SPARQL query; over it the answer is 503 and the work is killed.
         max_rows: SELECT rows / CONSTRUCT triples returned at most (then ``X-SPARQL-Truncated: true``).
         max_body: request body bytes accepted (413 above).
@@ -219,40 +259,62 @@ def create_app(
             flight are finished). ``regenkg serve`` sets it, and its supervisor starts a fresh process; an
             application embedding this app should do the same, or the runaway thread keeps its CPU.
     """
-    snapshot = Path(index_dir).resolve()
-    if not snapshot.is_dir():
+    index_path = Path(index_dir).absolute()
+    if not index_path.resolve().is_dir():
         raise IndexNotFound(f"index not found: {index_dir} (build one with `regenkg build`)")
-    state: dict[str, Any] = {}
+    state: dict[str, Any] = {"runaways": 0}
 
     check_limits(timeout=timeout, max_rows=max_rows, threads=threads)
-    documents = _document_count(snapshot)  # the snapshot never changes under a running app
     grace = timeout + 1.0
 
-    def runner() -> _QueryRunner:
-        if "runner" not in state:
+    def view() -> _View:
+        current = _view.get()
+        if current is None:
             raise EngineBusy("the SPARQL store is still loading; try again in a moment")
-        return state["runner"]
+        return current
+
+    def runner() -> _QueryRunner:
+        return view().runner
 
     kb_lock = asyncio.Lock()
 
-    async def knowledge_base() -> Any:
-        async with kb_lock:
-            if "kb" not in state:
-                from ..kb import KnowledgeBase  # on first use: the model is only needed by the JSON API
+    def open_kb(snapshot: Path, previous: Any = None) -> Any:
+        from ..kb import KnowledgeBase  # on first use: the model is only needed by the JSON API
 
-                state["kb"] = await run_in_threadpool(KnowledgeBase.open, snapshot)
-            return state["kb"]
+        kb = KnowledgeBase.open(snapshot, embedder=getattr(previous, "_embedder", None))
+        for part in ("table", "vectors", "lexical", "tokenizer", "matcher"):  # warm what the old one used
+            if previous is not None and part in previous.__dict__:
+                getattr(kb, part)
+        return kb
+
+    async def knowledge_base() -> Any:
+        current = view()
+        async with kb_lock:
+            if current.kb is None:
+                current.kb = await run_in_threadpool(open_kb, current.snapshot)
+            return current.kb
+
+    def open_view(snapshot: Path, previous: _View | None) -> _View:
+        local = LocalSparql(snapshot, max_rows=max_rows)
+        opened = _View(snapshot, _QueryRunner(local, timeout, threads), _document_count(snapshot))
+        if previous is not None and previous.kb is not None:  # the JSON API is in use: have it ready
+            opened.kb = open_kb(snapshot, previous.kb)
+        logger.info("SPARQL endpoint ready on %s (%d quads, process %d)", snapshot, local.size, os.getpid())
+        return opened
+
+    def close_view(old: _View) -> None:
+        old.runner.close()
+        if old.kb is not None:
+            old.kb.close()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        local = await run_in_threadpool(LocalSparql, snapshot, max_rows=max_rows)
-        state["runner"] = _QueryRunner(local, timeout, threads)
-        logger.info("SPARQL endpoint ready on %s (%d quads, process %d)", snapshot, local.size, os.getpid())
+        state["follower"] = await run_in_threadpool(SnapshotFollower, index_path, open_view, close_view)
         try:
             yield
         finally:
-            state["runner"].close()
-            if recycle and state["runner"].runaways:
+            state["follower"].close()
+            if recycle and state["runaways"]:
                 # A runaway query's thread cannot be stopped, and interpreter shutdown would wait for it.
                 logging.shutdown()
                 os._exit(0)
@@ -284,7 +346,8 @@ def create_app(
             result = await run.run(prepared)
         except QueryTimeout as exc:
             response = _error(exc)
-            if recycle and run.runaways == 1:
+            state["runaways"] += 1
+            if recycle and state["runaways"] == 1:
                 response.background = BackgroundTask(_end_process, grace)
             elif not recycle:
                 logger.error("a query thread is still running past the time limit (use `regenkg serve`, "
@@ -342,14 +405,14 @@ def create_app(
 
     async def health(request: Request) -> Response:
         try:
-            run = runner()
+            current = view()
         except RegenkgError as exc:
             return _json_error(exc)
         return JSONResponse({
             "status": "ok",
-            "snapshot": snapshot.name,
-            "documents": documents,
-            "triples": run.local.size,
+            "snapshot": current.snapshot.name,
+            "documents": current.documents,
+            "triples": current.runner.local.size,
             "process": os.getpid(),
         })
 
@@ -377,6 +440,7 @@ def create_app(
     ]
     middleware = [
         Middleware(_UrlLimit, max_url=max_url),
+        Middleware(_Pin, state=state),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],
@@ -392,7 +456,7 @@ def create_app(
         lifespan=lifespan,
         exception_handlers={404: not_found, 405: not_found, Exception: internal},
     )
-    app.state.snapshot = snapshot
+    app.state.index = index_path
     return app
 
 
