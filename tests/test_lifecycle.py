@@ -518,7 +518,7 @@ def test_a_server_keeps_answering_through_three_adds(built, tmp_path, settings):
     def client() -> None:
         with httpx.Client(timeout=120) as http:
             while not stop.is_set():
-                for path in ("/api/search?q=CAR-T%20cell%20therapy&k=3", "/api/entity/company/halvard",
+                for path in ("/api/search?q=CAR-T%20cell%20therapy&k=3", "/api/entity/modality/car-nk",
                              "/health"):
                     r = http.get(base + path)
                     if r.status_code != 200:

@@ -126,6 +126,10 @@ def _ingest(paths: Sequence[Path], settings: Settings | None, progress: Progress
     return ingest(paths, IngestPolicy.from_settings(settings or Settings.load()), progress=progress)
 
 
+def _reasons(skipped: Sequence[Skipped]) -> str:
+    return "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5]) or "no supported files"
+
+
 def _publish_checked(index: Path, snap: Path, manifest: dict[str, Any], settings: Settings | None) -> None:
     """Publish only a snapshot that opens the way serve/ask/sparql open it (else it is discarded)."""
     from .index.verify import readable
@@ -188,8 +192,7 @@ def build_index(paths: Iterable[str | Path], index: str | Path, settings: Settin
     result = _ingest(paths, settings, progress)
     _checkpoint("ingest")
     if not result.documents:
-        reasons = "; ".join(f"{s.path}: {s.reason}" for s in result.skipped[:5]) or "no supported files"
-        raise IngestError(f"nothing could be built from {', '.join(map(str, paths))} ({reasons})")
+        raise IngestError(f"nothing could be built from {', '.join(map(str, paths))} ({_reasons(result.skipped)})")
     return _assemble(list(result.documents), Path(index), settings or Settings.load(), progress=progress,
                      embedder=embedder, skipped=result.skipped, duplicates=result.duplicates)
 
@@ -198,9 +201,12 @@ def build_index(paths: Iterable[str | Path], index: str | Path, settings: Settin
 def add_documents(paths: Iterable[str | Path], index: str | Path, settings: Settings | None = None, *,
                   progress: ProgressFn | None = None, embedder: Any = None) -> BuildReport:
     """Add (or replace, when the text changed) documents in an existing index."""
-    index = Path(index)
+    index, paths = Path(index), [Path(p) for p in paths]
     snap = resolve_snapshot(index)
-    result = _ingest([Path(p) for p in paths], settings, progress)
+    result = _ingest(paths, settings, progress)
+    if not result.documents and not result.duplicates:
+        raise IngestError(f"nothing to add from {', '.join(map(str, paths))} ({_reasons(result.skipped)}); "
+                          f"{index} is unchanged")
     table = SentenceTable(IndexLayout(snap).sentences)
     try:
         old = table.documents()

@@ -29,7 +29,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, Self, TypeVar
 
 from ..errors import IndexBusy, IndexNotFound
 
@@ -38,8 +38,8 @@ try:
 except ImportError:  # pragma: no cover - Windows: no flock; leases become no-ops there
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["Lease", "SnapshotFollower", "WriterInfo", "current_snapshot", "is_leased", "writer_lock",
-           "DEFAULT_WRITER_WAIT"]
+__all__ = ["DEFAULT_WRITER_WAIT", "Lease", "SnapshotFollower", "WriterInfo", "current_snapshot", "is_leased",
+           "writer_lock"]
 
 logger = logging.getLogger(__name__)
 
@@ -114,10 +114,10 @@ class Lease:
             self._fd = None
             self._finalizer()  # closing the descriptor drops the flock
 
-    def __enter__(self) -> Lease:
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.release()
 
     def __repr__(self) -> str:
@@ -342,7 +342,7 @@ class SnapshotFollower(Generic[T]):
                 return
             try:
                 value = self._open(lease.snapshot, self._current.value)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - any failure to open keeps the old snapshot serving
                 lease.release()
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 logger.warning("index %s moved to %s, which cannot be opened (still serving %s): %s",

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import IndexMismatch, IndexNotFound
+from ..errors import IndexMismatch
 from ..records import Document, Sentence
 from .lease import Lease, SnapshotFollower, current_snapshot, exclusive, writer_lock
 
