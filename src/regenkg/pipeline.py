@@ -87,8 +87,10 @@ def _checkpoint(stage: str) -> None:
     """
     if os.environ.get("REGENKG_BUILD_PAUSE") == stage:
         marker = os.environ.get("REGENKG_BUILD_PAUSE_FILE")
-        if marker:
-            Path(marker).write_text(stage, encoding="utf-8")
+        if marker:  # written whole before it appears: a test polling for it never reads it empty
+            tmp = Path(f"{marker}.{os.getpid()}.tmp")
+            tmp.write_text(stage, encoding="utf-8")
+            os.replace(tmp, marker)
         seconds = float(os.environ.get("REGENKG_BUILD_PAUSE_SECONDS", "60"))
         until = os.environ.get("REGENKG_BUILD_PAUSE_UNTIL")  # or until this file exists (no timing in tests)
         deadline = time.monotonic() + seconds

@@ -270,7 +270,8 @@ class SnapshotFollower(Generic[T]):
         self._lock = threading.Lock()
         self._loading: threading.Thread | None = None
         self.last_error: str | None = None
-        lease = Lease.acquire(self.index)
+        # A folder named directly is served as it is (whatever it holds); a link is followed.
+        lease = Lease.acquire(self.index) if self.index.is_symlink() else Lease(self.index.resolve())
         try:
             self._current: _Held[T] = _Held(lease, open(lease.snapshot, None))
         except BaseException:
