@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Generic, Self, TypeVar
 
 from ..errors import IndexBusy, IndexNotFound
+from .layout import MANIFEST
 
 try:
     import fcntl
@@ -43,7 +44,6 @@ __all__ = ["DEFAULT_WRITER_WAIT", "Lease", "SnapshotFollower", "WriterInfo", "cu
 
 logger = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"  # the same name as regenkg.index.store.MANIFEST (no import cycle)
 DEFAULT_WRITER_WAIT = 600.0
 _ACQUIRE_ATTEMPTS = 5
 

@@ -11,40 +11,38 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 from ..config import Settings
 from ..errors import IndexMismatch
+from .manifest import Counts, Manifest
 from .store import IndexLayout, PublishCheck, SentenceTable
 
 __all__ = ["readable", "verify_snapshot"]
 
 
-def verify_snapshot(snapshot: Path, manifest: dict[str, Any], settings: Settings) -> None:
+def verify_snapshot(snapshot: Path, manifest: Manifest, settings: Settings) -> None:
     """Load every part of ``snapshot`` as readers do and compare it with ``manifest``.
 
     Raises:
         IndexMismatch: naming the part that cannot be opened, or the limit it exceeds.
     """
     layout = IndexLayout(snapshot)
-    counts = manifest.get("counts", {})
-    graph_only = manifest.get("kind") == "graph"
-    if not graph_only:
-        _check_table(layout, counts, settings)
-        _check_search(layout, counts)
+    if manifest.has_documents:
+        _check_table(layout, manifest.counts, settings)
+        _check_search(layout, manifest.counts)
     _check_graph(snapshot)
 
 
 def readable(settings: Settings) -> PublishCheck:
     """The publish check for a build run with ``settings``."""
 
-    def check(snapshot: Path, manifest: dict[str, Any]) -> None:
+    def check(snapshot: Path, manifest: Manifest) -> None:
         verify_snapshot(snapshot, manifest, settings)
 
     return check
 
 
-def _check_table(layout: IndexLayout, counts: dict[str, Any], settings: Settings) -> None:
+def _check_table(layout: IndexLayout, counts: Counts, settings: Settings) -> None:
     try:
         table = SentenceTable(layout.sentences)
     except sqlite3.DatabaseError as exc:
@@ -59,9 +57,9 @@ def _check_table(layout: IndexLayout, counts: dict[str, Any], settings: Settings
         raise IndexMismatch(f"sentence table {layout.sentences.name} cannot be read: {exc}") from None
     finally:
         table.close()
-    if (sentences, documents) != (counts.get("sentences"), counts.get("documents")):
+    if (sentences, documents) != (counts.sentences, counts.documents):
         raise IndexMismatch(f"sentence table {layout.sentences.name} holds {documents} documents and {sentences} "
-                            f"sentences, the manifest says {counts.get('documents')} and {counts.get('sentences')}")
+                            f"sentences, the manifest says {counts.documents} and {counts.sentences}")
     if title > settings.max_title_chars:
         raise IndexMismatch(f"a document title is {title:,} characters, over max_title_chars "
                             f"({settings.max_title_chars:,})")
@@ -70,7 +68,7 @@ def _check_table(layout: IndexLayout, counts: dict[str, Any], settings: Settings
                             f"({settings.max_meta_chars:,})")
 
 
-def _check_search(layout: IndexLayout, counts: dict[str, Any]) -> None:
+def _check_search(layout: IndexLayout, counts: Counts) -> None:
     from .bm25 import LexicalIndex
     from .vectors import VectorIndex
 
@@ -80,9 +78,9 @@ def _check_search(layout: IndexLayout, counts: dict[str, Any]) -> None:
             n = load(path).count
         except (IndexMismatch, OSError, ValueError, RuntimeError, MemoryError) as exc:
             raise IndexMismatch(f"{name} {path.name} cannot be loaded: {exc}") from None
-        if n != counts.get("sentences"):
+        if n != counts.sentences:
             raise IndexMismatch(f"{name} {path.name} holds {n} entries, the manifest says "
-                                f"{counts.get('sentences')} sentences")
+                                f"{counts.sentences} sentences")
 
 
 def _check_graph(snapshot: Path) -> None:
