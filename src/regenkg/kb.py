@@ -23,7 +23,7 @@ from .graph.match import Matcher
 from .graph.ontology import Gazetteer
 from .graph.store import GraphStore, as_dataset, open_store, read_graph
 from .index.bm25 import LexicalIndex
-from .index.store import IndexLayout, Manifest, SentenceTable, read_manifest, resolve_snapshot, verify_checksums
+from .index.store import IndexLayout, Lease, Manifest, SentenceTable, lease_snapshot
 from .index.vectors import VectorIndex
 from .query.ask import Planner
 from .query.evidence import EvidenceRanker
@@ -43,7 +43,8 @@ class KnowledgeBase:
     >>> kb.ask("誰在開發TCR-T").answers[0].label              # doctest: +SKIP
     """
 
-    def __init__(self, snapshot: Path, manifest: Manifest, settings: Settings, *, embedder: Embedder | None = None):
+    def __init__(self, snapshot: Path, manifest: Manifest, settings: Settings, *, embedder: Embedder | None = None,
+                 lease: Lease | None = None):
         self.snapshot = snapshot
         self.manifest = manifest
         self.settings = settings
@@ -51,6 +52,7 @@ class KnowledgeBase:
         self._embedder = embedder
         self._engine: Any = None
         self._lock = threading.RLock()
+        self._lease = lease or Lease(snapshot)  # until close(): no build prunes this snapshot meanwhile
         # Worker processes for kb.sparql (each holds the graph; a runaway query is killed, not waited for).
         self.sparql_workers = 2
 
@@ -70,14 +72,11 @@ class KnowledgeBase:
             IndexNotFound: nothing is built at ``index``.
             IndexMismatch: the index is damaged, or was built with another model than the one requested.
         """
-        snap = resolve_snapshot(index)
-        manifest = read_manifest(snap)
-        if verify:
-            verify_checksums(snap, manifest)
+        lease, manifest = lease_snapshot(index, verify=verify)
         settings = settings or Settings.load()
         if manifest.has_documents:  # imported RDF only has no vectors, so no model to agree on
             settings = settings.for_model(manifest.model, f"index {index}")
-        return cls(snap, manifest, settings, embedder=embedder)
+        return cls(lease.snapshot, manifest, settings, embedder=embedder, lease=lease)
 
     @classmethod
     def build(cls, paths: Iterable[str | Path] = ("corpus",), index: str | Path = DEFAULT_INDEX,
@@ -280,13 +279,14 @@ class KnowledgeBase:
         return self.manifest.summary(self.snapshot)
 
     def close(self) -> None:
-        """Release the sentence table and stop SPARQL worker processes."""
+        """Release the sentence table, stop SPARQL worker processes and give up the snapshot's lease."""
         if "table" in self.__dict__:
             self.table.close()
         with self._lock:
             engine, self._engine = self._engine, None
         if engine is not None:
             engine.close()
+        self._lease.release()
 
     def __enter__(self) -> KnowledgeBase:
         return self

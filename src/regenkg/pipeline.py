@@ -7,14 +7,18 @@ re-running ``build`` on an unchanged corpus does nothing, and a changed document
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import logging
 import shutil
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from urllib.parse import quote
 
 from .build import stages
 from .build.stages import ProgressFn, checkpoint
@@ -25,9 +29,12 @@ from .graph.build import write_nquads
 from .graph.store import count_statements
 from .graph.terms import GRAPH_NS
 from .index.manifest import Counts, ImportEntry, Manifest
-from .index.store import IndexLayout, SentenceTable, new_snapshot, publish, read_manifest, resolve_snapshot, \
-    verify_checksums
+from .index.store import IndexLayout, SentenceTable, discard, new_snapshot, publish, read_manifest, \
+    resolve_snapshot, verify_checksums, writer_lock
 from .records import Document, Skipped
+
+if TYPE_CHECKING:
+    from .text.ingest import IngestResult
 
 __all__ = ["BuildReport", "build_index", "add_documents", "remove_documents", "import_rdf", "unmerge",
            "ProgressFn"]
@@ -56,36 +63,77 @@ class BuildReport:
     langs: dict[str, int] = field(default_factory=dict)
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _one_writer(fn: _F) -> _F:
+    """Run an index-writing operation under the index's writer lock, from reading it to publishing.
+
+    The wait comes from ``settings.writer_wait`` (0: refuse at once, naming the other writer); the
+    settings are loaded here when the caller gave none, and passed on.
+    """
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(*args, **kwargs)
+        settings = bound.arguments.get("settings") or Settings.load()
+        bound.arguments["settings"] = settings
+        with writer_lock(Path(bound.arguments["index"]), wait=settings.writer_wait):
+            return fn(*bound.args, **bound.kwargs)
+
+    return cast(_F, locked)
+
+
+def _ingest(paths: Sequence[Path], settings: Settings | None, progress: ProgressFn | None) -> IngestResult:
+    from .text.ingest import IngestPolicy, ingest
+
+    return ingest(paths, IngestPolicy.from_settings(settings or Settings.load()), progress=progress)
+
+
+def _reasons(skipped: Sequence[Skipped]) -> str:
+    return "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5]) or "no supported files"
+
+
+def _publish_checked(index: Path, snap: Path, manifest: Manifest, settings: Settings | None) -> None:
+    """Publish only a snapshot that opens the way serve/ask/sparql open it (else it is discarded)."""
+    from .index.verify import readable
+
+    publish(index, snap, manifest, check=readable(settings or Settings.load()))
+
+
+@_one_writer
 def build_index(paths: Iterable[str | Path], index: str | Path, settings: Settings | None = None, *,
                 progress: ProgressFn | None = None, embedder: Embedder | None = None) -> BuildReport:
     """Index exactly the documents found under ``paths`` into ``index``.
 
     Files that cannot be read are reported in :attr:`BuildReport.skipped` and the build goes on; it fails
-    with :class:`IngestError` only when nothing at all can be built.
+    with :class:`IngestError` only when nothing at all can be built. Another writer of ``index`` is
+    waited for (``settings.writer_wait``); the new snapshot is published only if it opens as readers open
+    it (:mod:`regenkg.index.verify`).
     """
-    from .text.ingest import ingest
-
     inputs = [Path(p) for p in paths]
     for p in inputs:
         if not p.exists():
             raise ConfigError(f"input path {p} does not exist")
-    result = ingest(inputs)
+    result = _ingest(inputs, settings, progress)
     checkpoint("ingest")
     if not result.documents:
-        reasons = "; ".join(f"{s.path}: {s.reason}" for s in result.skipped[:5]) or "no supported files"
-        raise IngestError(f"nothing could be built from {', '.join(map(str, inputs))} ({reasons})")
+        raise IngestError(f"nothing could be built from {', '.join(map(str, inputs))} ({_reasons(result.skipped)})")
     return _assemble(list(result.documents), Path(index), settings or Settings.load(), progress=progress,
                      embedder=embedder, skipped=result.skipped, duplicates=result.duplicates)
 
 
+@_one_writer
 def add_documents(paths: Iterable[str | Path], index: str | Path, settings: Settings | None = None, *,
                   progress: ProgressFn | None = None, embedder: Embedder | None = None) -> BuildReport:
     """Add (or replace, when the text changed) documents in an existing index."""
-    from .text.ingest import ingest
-
-    index = Path(index)
+    index, inputs = Path(index), [Path(p) for p in paths]
     snap = resolve_snapshot(index)
-    result = ingest([Path(p) for p in paths])
+    result = _ingest(inputs, settings, progress)
+    if not result.documents and not result.duplicates:
+        raise IngestError(f"nothing to add from {', '.join(map(str, inputs))} ({_reasons(result.skipped)}); "
+                          f"{index} is unchanged")
     with SentenceTable(IndexLayout(snap).sentences) as table:
         old = table.documents()
     new_paths = {d.path for d in result.documents}
@@ -94,6 +142,7 @@ def add_documents(paths: Iterable[str | Path], index: str | Path, settings: Sett
                      embedder=embedder, skipped=result.skipped, duplicates=result.duplicates)
 
 
+@_one_writer
 def remove_documents(doc_refs: Iterable[str], index: str | Path, settings: Settings | None = None, *,
                      progress: ProgressFn | None = None, embedder: Embedder | None = None) -> BuildReport:
     """Remove documents (by id, id prefix of ≥ 8 characters, or source path) from an index."""
@@ -114,6 +163,7 @@ def remove_documents(doc_refs: Iterable[str], index: str | Path, settings: Setti
                      allow_empty=True)
 
 
+@_one_writer
 def unmerge(names: Iterable[str], index: str | Path, settings: Settings | None = None, *,
             progress: ProgressFn | None = None) -> BuildReport:
     """Undo merges: each name becomes (and stays, across rebuilds) an entity of its own.
@@ -133,11 +183,16 @@ def unmerge(names: Iterable[str], index: str | Path, settings: Settings | None =
                      allow_empty=True, keep_separate=[*manifest.keep_separate, *names])
 
 
+@_one_writer
 def import_rdf(file: str | Path, index: str | Path, graph: str | None = None, *,
                settings: Settings | None = None) -> tuple[str, int]:
-    """Load curated RDF (Turtle, N-Triples, N-Quads, TriG) into the index; returns (graph IRI, quads).
+    """Load curated RDF (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) into the index.
 
-    Triples go into the named graph ``graph`` (default: one named after the file); quads keep their graph.
+    Triples go into the named graph ``graph``; quads keep their graph. The default graph name is
+    ``<https://w3id.org/regenkg/graph/import/NAME-HASH>`` with the file name and the first 16 hex digits
+    of the sha256 of its bytes, so two different files both called ``data.ttl`` never merge, and
+    importing the same bytes again replaces that import instead of adding it twice. Returns
+    ``(graph IRI, quads)``.
     Without an index at ``index``, this creates a graph-only one (``"kind": "graph"`` in the manifest):
     just the imported graphs, no documents, vectors or ontology, for serving or querying RDF as it is.
     A later ``regenkg build`` into that index keeps the imports. A damaged index is an error, never
@@ -148,19 +203,19 @@ def import_rdf(file: str | Path, index: str | Path, graph: str | None = None, *,
     file, index = Path(file), Path(index)
     if not file.is_file():
         raise ConfigError(f"import file {file} does not exist")
-    formats = {".ttl": pyoxigraph.RdfFormat.TURTLE, ".nt": pyoxigraph.RdfFormat.N_TRIPLES,
-               ".nq": pyoxigraph.RdfFormat.N_QUADS, ".trig": pyoxigraph.RdfFormat.TRIG}
-    fmt = formats.get(file.suffix.lower())
+    fmt = IMPORT_FORMATS.get(file.suffix.lower())
     if fmt is None:
         raise ConfigError(f"cannot import {file}: unsupported RDF format {file.suffix!r} "
-                          "(use .ttl, .nt, .nq or .trig)")
-    graph_iri = graph or str(GRAPH_NS[f"import/{file.name}"])
+                          f"(use {', '.join(IMPORT_FORMATS)})")
+    data = file.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    graph_iri = graph or str(GRAPH_NS[f"import/{quote(file.name, safe='')}-{digest[:16]}"])
     try:
         target = pyoxigraph.NamedNode(graph_iri)
     except ValueError as exc:
         raise ConfigError(f"--graph {graph_iri!r} is not a valid IRI: {exc}") from None
     try:
-        quads = list(pyoxigraph.parse(path=str(file), format=fmt, base_iri=file.resolve().as_uri()))
+        quads = list(pyoxigraph.parse(data, format=fmt, base_iri=file.resolve().as_uri()))
     except (SyntaxError, ValueError, OSError) as exc:
         raise ConfigError(f"cannot import {file}: {exc}") from None
     # Triples go into the target graph; quads keep their own graph unless --graph was given. Nothing may
@@ -184,18 +239,32 @@ def import_rdf(file: str | Path, index: str | Path, graph: str | None = None, *,
             old = IndexLayout(snap)
             shutil.copytree(snap, new, dirs_exist_ok=True,
                             ignore=lambda _dir, names: [n for n in names if old.is_manifest(Path(n))])
-        name = "import-" + hashlib.sha256(graph_iri.encode() + file.read_bytes()).hexdigest()[:16] + ".nq"
+        name = "import-" + hashlib.sha256(graph_iri.encode() + data).hexdigest()[:16] + ".nq"
         write_nquads(quads, IndexLayout(new).import_graph(name))
+        # The same bytes into the same graph again replace the earlier import (its file was just overwritten).
+        imports = tuple(imp for imp in manifest.imports if imp.name != name)
         triples, statements = count_statements(new)  # a triple the index already holds is not counted twice
         # build_key dropped: the next build must not take the index as unchanged.
         manifest = replace(manifest, build_key=None,
-                           imports=(*manifest.imports, ImportEntry(str(file), graph_iri, len(quads), name)),
+                           imports=(*imports, ImportEntry(str(file.resolve()), graph_iri, len(quads), name)),
                            counts=replace(manifest.counts, triples=triples, quads=statements))
-        publish(index, new, manifest)
+        _publish_checked(index, new, manifest, settings)
     except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
+        discard(new)
         raise
     return graph_iri, len(quads)
+
+
+def _import_formats() -> dict[str, Any]:
+    import pyoxigraph
+
+    f = pyoxigraph.RdfFormat
+    return {".ttl": f.TURTLE, ".nt": f.N_TRIPLES, ".nq": f.N_QUADS, ".trig": f.TRIG, ".rdf": f.RDF_XML,
+            ".owl": f.RDF_XML, ".xml": f.RDF_XML, ".jsonld": f.JSON_LD, ".json": f.JSON_LD}
+
+
+IMPORT_FORMATS = _import_formats()
+"""File suffix → the RDF syntax ``regenkg import`` parses it as."""
 
 
 def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress: ProgressFn | None,
@@ -221,9 +290,9 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
         components = stages.write_components(build, segmented, embedded, layout)
         manifest = stages.make_manifest(build, segmented, embedded, graph, components)
         checkpoint("publish")
-        publish(index, snap, manifest)
+        _publish_checked(index, snap, manifest, settings)
     except BaseException:
-        shutil.rmtree(snap, ignore_errors=True)
+        discard(snap)
         raise
     return BuildReport(str(index), str(snap), len(build.docs), len(segmented.sentences), components.vectors,
                        graph.triples, graph.entities, embedded.embedded, embedded.reused, embedded.removed,

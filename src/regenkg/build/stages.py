@@ -57,13 +57,22 @@ def checkpoint(stage: str) -> None:
     """Crash-test hook: with ``REGENKG_BUILD_PAUSE=<stage>`` the build announces the stage and waits.
 
     The reliability tests use it to ``kill -9`` a real build at a known point (ingest, embed, graph,
-    vectors, publish). It costs one environment lookup per stage otherwise.
+    vectors, publish); with ``REGENKG_BUILD_PAUSE_UNTIL=<file>`` it waits until that file exists (the
+    lifecycle tests hold a writer there). It costs one environment lookup per stage otherwise.
     """
     if os.environ.get("REGENKG_BUILD_PAUSE") == stage:
         marker = os.environ.get("REGENKG_BUILD_PAUSE_FILE")
-        if marker:
-            Path(marker).write_text(stage, encoding="utf-8")
-        time.sleep(float(os.environ.get("REGENKG_BUILD_PAUSE_SECONDS", "60")))
+        if marker:  # written whole before it appears: a test polling for it never reads it empty
+            tmp = Path(f"{marker}.{os.getpid()}.tmp")
+            tmp.write_text(stage, encoding="utf-8")
+            os.replace(tmp, marker)
+        seconds = float(os.environ.get("REGENKG_BUILD_PAUSE_SECONDS", "60"))
+        until = os.environ.get("REGENKG_BUILD_PAUSE_UNTIL")
+        deadline = time.monotonic() + seconds
+        while until and not Path(until).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not until:
+            time.sleep(seconds)
 
 
 @dataclass(frozen=True)

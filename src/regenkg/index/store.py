@@ -4,6 +4,10 @@
 new snapshot (manifest last, with checksums of every file), then replaces the link with ``os.replace``,
 which is atomic: a reader resolves the link once and keeps the snapshot it opened; a build killed at any
 moment leaves the previous link, and so the previous index, untouched.
+
+Readers lease the snapshot they opened and one writer at a time publishes (:mod:`regenkg.index.lease`):
+pruning skips leased snapshots, and :func:`publish` opens the new snapshot the way readers do (``check``)
+before the link moves, so a snapshot nothing can load is discarded and the old index keeps answering.
 """
 
 from __future__ import annotations
@@ -15,18 +19,20 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from ..errors import IndexMismatch, IndexNotFound
+from ..errors import IndexMismatch
 from ..records import Document, Sentence
 from .layout import MANIFEST, IndexLayout
+from .lease import Lease, SnapshotFollower, current_snapshot, exclusive, writer_lock
 from .manifest import FORMAT_VERSION, Manifest
 
-__all__ = ["IndexLayout", "Manifest", "SentenceTable", "read_manifest", "resolve_snapshot", "new_snapshot",
-           "publish", "MANIFEST", "FORMAT_VERSION", "file_checksums", "verify_checksums"]
+__all__ = ["FORMAT_VERSION", "MANIFEST", "IndexLayout", "Lease", "Manifest", "PublishCheck", "SentenceTable",
+           "SnapshotFollower", "current_snapshot", "discard", "file_checksums", "lease_snapshot", "new_snapshot", "publish",
+           "read_manifest", "resolve_snapshot", "verify_checksums", "writer_lock"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,14 +44,26 @@ def _snapshots_dir(index: Path) -> Path:
 
 
 def resolve_snapshot(index: str | Path) -> Path:
-    """The complete snapshot ``index`` points to, or :class:`IndexNotFound`."""
-    index = Path(index)
-    if not index.exists():
-        raise IndexNotFound(f"no index at {index}: run `regenkg build` first")
-    target = index.resolve()
-    if not IndexLayout(target).manifest.is_file():
-        raise IndexNotFound(f"{index} is not a complete regenkg index (no {MANIFEST}): run `regenkg build` first")
-    return target
+    """The complete snapshot ``index`` points to, or :class:`IndexNotFound` (see :func:`current_snapshot`)."""
+    return current_snapshot(index)
+
+
+def lease_snapshot(index: str | Path, *, verify: bool = True) -> tuple[Lease, Manifest]:
+    """Lease the snapshot ``index`` points to and read its manifest (checksums verified unless told not to).
+
+    Raises:
+        IndexNotFound: nothing complete is at ``index``.
+        IndexMismatch: the manifest or a file is damaged (the lease is released then).
+    """
+    lease = Lease.acquire(index)
+    try:
+        manifest = read_manifest(lease.snapshot)
+        if verify:
+            verify_checksums(lease.snapshot, manifest)
+    except BaseException:
+        lease.release()
+        raise
+    return lease, manifest
 
 
 def read_manifest(snapshot: Path) -> Manifest:
@@ -91,17 +109,54 @@ def new_snapshot(index: str | Path) -> Path:
     path = base / stamp
     path.mkdir()
     IndexLayout(path).graph.mkdir()
+    # The writer leases its own folder, so no other process's prune takes it however long the build runs.
+    _writing[path] = Lease(path)
     return path
 
 
-def publish(index: str | Path, snapshot: Path, manifest: Manifest) -> None:
-    """Write the manifest (last, with checksums), then atomically point ``index`` at ``snapshot``."""
+def discard(snapshot: Path) -> None:
+    """Delete an unpublished snapshot (a failed or refused build) and drop the writer's lease on it."""
+    lease = _writing.pop(snapshot, None)
+    if lease is not None:
+        lease.release()
+    shutil.rmtree(snapshot, ignore_errors=True)
+
+
+PublishCheck = Callable[[Path, Manifest], None]
+"""Opens a finished snapshot the way readers will (``(snapshot, manifest)``); raises to refuse it."""
+
+_writing: dict[Path, Lease] = {}
+
+
+def publish(index: str | Path, snapshot: Path, manifest: Manifest, *, check: PublishCheck | None = None) -> None:
+    """Write the manifest (last, with checksums), check the snapshot, then atomically point ``index`` at it.
+
+    Args:
+        index: the index link.
+        snapshot: a folder from :func:`new_snapshot`, complete but for its manifest.
+        manifest: what to record (format and checksums are added).
+        check: run on the finished snapshot before the link moves (see :mod:`regenkg.index.verify`);
+            when it raises, the snapshot is deleted and ``index`` keeps pointing where it did.
+
+    Raises:
+        IndexMismatch: ``check`` refused the snapshot (the message names the cause and says the
+            previous index is unchanged), or ``index`` is a foreign folder.
+    """
     index = Path(index)
     layout = IndexLayout(snapshot)
     manifest = replace(manifest, format=FORMAT_VERSION, checksums=file_checksums(snapshot))
     _fsync_tree(snapshot)
     manifest.write(layout)
     _fsync_dir(snapshot)
+    if check is not None:
+        try:
+            check(snapshot, read_manifest(snapshot))
+        except Exception as exc:
+            discard(snapshot)
+            kept = f"{index} still points to its previous snapshot" if index.is_symlink() else \
+                f"nothing was published at {index}"
+            raise IndexMismatch(f"the new snapshot was not published, it cannot be opened: {exc} ({kept})") \
+                from exc
     if index.exists() and not index.is_symlink():
         if any(index.iterdir()):
             raise IndexMismatch(f"{index} is a folder that is not a regenkg index link; move it away first")
@@ -112,6 +167,9 @@ def publish(index: str | Path, snapshot: Path, manifest: Manifest) -> None:
     os.symlink(os.path.relpath(snapshot, index.parent), link_tmp)
     os.replace(link_tmp, index)
     _fsync_dir(index.parent)
+    lease = _writing.pop(snapshot, None)
+    if lease is not None:
+        lease.release()
     _prune(index, keep=snapshot)
 
 
@@ -144,7 +202,14 @@ def _prune(index: Path, keep: Path) -> None:
     unfinished = [p for p in snaps if not IndexLayout(p).manifest.is_file() and p != keep
                   and time.time() - p.stat().st_mtime > 60]
     for path in stale + unfinished:
-        shutil.rmtree(path, ignore_errors=True)
+        with exclusive(path) as free:
+            if not free:  # a reader (or a writer) holds it: it goes at a later publish
+                logger.debug("snapshot %s is leased; kept", path)
+                continue
+            # The manifest goes first: a folder that a failed delete leaves behind is "unfinished",
+            # never mistaken for a complete snapshot.
+            (path / MANIFEST).unlink(missing_ok=True)
+            shutil.rmtree(path, ignore_errors=True)
 
 
 class SentenceTable:

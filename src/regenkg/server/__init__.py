@@ -51,7 +51,8 @@ def serve(
 
     ``workers`` server processes share the listening socket (uvicorn's process supervisor), each with
     ``evaluators`` evaluator processes. A query past ``timeout`` or ``memory_limit`` costs only its
-    evaluator, which is killed and replaced; the server processes keep every connection.
+    evaluator, which is killed and replaced; the server processes keep every connection. Each process
+    follows ``index_dir`` when a build publishes a new snapshot (between requests).
 
     Raises:
         IndexNotFound: ``index_dir`` is not an index snapshot.
@@ -68,7 +69,7 @@ def serve(
     from .app import CONFIG_ENV, check_limits
     from .http import GuardedHttpToolsProtocol
 
-    snapshot = Path(index_dir).resolve()  # resolved once: every process, restarted ones too, serves it
+    snapshot = Path(index_dir).resolve()
     if not (snapshot / "graph").is_dir():
         raise IndexNotFound(f"index not found: {index_dir} has no graph/ folder (build one with `regenkg build`)")
     memory_limit = DEFAULT_MEMORY_LIMIT if memory_limit is None else memory_limit
@@ -77,7 +78,8 @@ def serve(
                  memory_limit=memory_limit, max_bytes=max_bytes, max_header=max_header,
                  header_timeout=header_timeout)
     os.environ[CONFIG_ENV] = json.dumps({
-        "index": str(snapshot), "timeout": timeout, "max_rows": max_rows, "max_body": max_body,
+        # The link, not its target: every process follows the index to new snapshots between requests.
+        "index": str(Path(index_dir).absolute()), "timeout": timeout, "max_rows": max_rows, "max_body": max_body,
         "max_url": max_url, "threads": threads, "evaluators": evaluators, "memory_limit": memory_limit,
         "max_bytes": max_bytes, "max_header": max_header, "header_timeout": header_timeout, "preload": True,
     })

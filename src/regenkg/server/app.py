@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextvars
 import json
 import logging
 import os
@@ -49,6 +50,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import ConfigError, IndexMismatch, IndexNotFound, RegenkgError
+from ..index.store import SnapshotFollower
 from ..records import answer_to_dict, entity_to_dict, hit_to_dict
 from ..sparql import (
     DEFAULT_MAX_BYTES,
@@ -78,6 +80,40 @@ CONFIG_ENV = "REGENKG_SERVE_CONFIG"
 
 class _BodyTooLarge(Exception):
     pass
+
+
+class _View:
+    """What this process serves for one snapshot: its SPARQL runner and (on first use) its KnowledgeBase."""
+
+    def __init__(self, snapshot: Path, runner: _QueryRunner, documents: int) -> None:
+        self.snapshot = snapshot
+        self.runner = runner
+        self.documents = documents
+        self.kb: Any = None
+
+
+_view: contextvars.ContextVar[_View | None] = contextvars.ContextVar("regenkg_view", default=None)
+
+
+class _Pin:
+    """Pin one snapshot for each request (the index may move on between requests, never during one)."""
+
+    def __init__(self, app: ASGIApp, state: dict[str, Any]) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        follower: SnapshotFollower[_View] | None = self.state.get("follower")
+        if scope["type"] != "http" or follower is None:
+            await self.app(scope, receive, send)
+            return
+        follower.poll()  # one readlink; a new snapshot loads in the background and serves once ready
+        with follower.use() as (_, view):
+            token = _view.set(view)
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                _view.reset(token)
 
 
 def status_for(exc: RegenkgError) -> int:
@@ -207,10 +243,14 @@ def create_app(
     header_timeout: float = 10.0,
     recycle: bool = False,
 ) -> Starlette:
-    """Build the ASGI app over one index snapshot (a symlink is resolved once, at startup).
+    """Build the ASGI app over an index; it follows the index link to new snapshots.
+
+    Each request is served by one snapshot from start to end; when ``index_dir`` (a link) points to a
+    new snapshot, the app loads it beside the old one and later requests use it; the old one is freed
+    once its last request is answered. Served snapshots are leased, so no build deletes them.
 
     Args:
-        index_dir: ``indexes/<name>`` (symlink or snapshot folder).
+        index_dir: ``indexes/<name>`` (symlink, followed; or a snapshot folder, served as it is).
         timeout: seconds per SPARQL query; over it the answer is 503 and the work is killed.
         max_rows: SELECT rows / CONSTRUCT triples returned at most (then ``X-SPARQL-Truncated: true``).
         max_body: request body bytes accepted (413 above).
@@ -225,63 +265,90 @@ def create_app(
         recycle: ignored (kept for callers of the former process-recycling model: a runaway query now
             costs only its evaluator).
     """
-    snapshot = Path(index_dir).resolve()
-    if not snapshot.is_dir():
+    index_path = Path(index_dir).absolute()
+    if not index_path.resolve().is_dir():
         raise IndexNotFound(f"index not found: {index_dir} (build one with `regenkg build`)")
     state: dict[str, Any] = {}
 
     check_limits(timeout=timeout, max_rows=max_rows, threads=threads, evaluators=evaluators,
                  memory_limit=memory_limit, max_bytes=max_bytes)
-    documents = _document_count(snapshot)  # the snapshot never changes under a running app
+
+    def view() -> _View:
+        current = _view.get()
+        if current is None:
+            raise EngineBusy("the SPARQL store is still loading; try again in a moment")
+        return current
 
     def runner() -> _QueryRunner:
-        if "runner" not in state:
-            raise EngineBusy("the SPARQL store is still loading; try again in a moment")
-        return state["runner"]
+        return view().runner
 
     kb_lock = asyncio.Lock()
 
-    async def knowledge_base() -> Any:
-        async with kb_lock:
-            if "kb" not in state:
-                from ..kb import KnowledgeBase  # on first use: the model is only needed by the JSON API
+    def open_kb(snapshot: Path, previous: Any = None) -> Any:
+        from ..kb import KnowledgeBase  # on first use: the model is only needed by the JSON API
 
-                state["kb"] = await run_in_threadpool(KnowledgeBase.open, snapshot)
-            return state["kb"]
+        kb = KnowledgeBase.open(snapshot, embedder=getattr(previous, "_embedder", None))
+        for part in ("table", "vectors", "lexical", "tokenizer", "matcher"):  # warm what the old one used
+            if previous is not None and part in previous.__dict__:
+                getattr(kb, part)
+        return kb
+
+    async def kb_of(current: _View) -> Any:
+        async with kb_lock:
+            if current.kb is None:
+                current.kb = await run_in_threadpool(open_kb, current.snapshot)
+            return current.kb
+
+    async def knowledge_base() -> Any:
+        return await kb_of(view())
+
+    def open_view(snapshot: Path, previous: _View | None) -> _View:
+        # Each snapshot gets its own evaluators (they load that snapshot); the old ones end with it.
+        pool = EvaluatorPool(("snapshot", str(snapshot)), size=evaluators, timeout=timeout, max_rows=max_rows,
+                             max_bytes=max_bytes, memory_limit=memory_limit, snapshot=snapshot)
+        try:
+            local = LocalSparql(snapshot, max_rows=max_rows, max_bytes=max_bytes)
+            pool.wait_ready()
+        except BaseException:
+            pool.close()
+            raise
+        opened = _View(snapshot, _QueryRunner(local, pool, threads), _document_count(snapshot))
+        if previous is not None and previous.kb is not None:  # the JSON API is in use: have it ready
+            opened.kb = open_kb(snapshot, previous.kb)
+        logger.info("SPARQL endpoint ready on %s (%d quads, process %d, evaluators %s)", snapshot, local.size,
+                    os.getpid(), pool.sandboxes)
+        return opened
+
+    def close_view(old: _View) -> None:
+        old.runner.close()
+        if old.kb is not None:
+            old.kb.close()
 
     async def embedder() -> Any:
         kb = await knowledge_base()
         return await run_in_threadpool(lambda: kb.embedder)
 
-    async def preload_model() -> None:
+    async def preload_model(current: _View) -> None:
         try:
-            await embedder()
+            kb = await kb_of(current)
+            await run_in_threadpool(lambda: kb.embedder)
             logger.info("knowledge base and embedding model loaded (process %d)", os.getpid())
         except RegenkgError as exc:
             logger.warning("cannot preload the knowledge base: %s", exc)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        pool = EvaluatorPool(("snapshot", str(snapshot)), size=evaluators, timeout=timeout, max_rows=max_rows,
-                             max_bytes=max_bytes, memory_limit=memory_limit, snapshot=snapshot)
-        try:
-            local = await run_in_threadpool(LocalSparql, snapshot, max_rows=max_rows, max_bytes=max_bytes)
-            await run_in_threadpool(pool.wait_ready)
-        except BaseException:
-            pool.close()
-            raise
-        state["runner"] = _QueryRunner(local, pool, threads)
+        follower = await run_in_threadpool(SnapshotFollower, index_path, open_view, close_view)
+        state["follower"] = follower
         preloading = None
-        if preload and (snapshot / "vectors.faiss").is_file():
-            preloading = asyncio.create_task(preload_model())
-        logger.info("SPARQL endpoint ready on %s (%d quads, process %d, evaluators %s)", snapshot, local.size,
-                    os.getpid(), pool.sandboxes)
+        if preload and (follower.snapshot / "vectors.faiss").is_file():
+            preloading = asyncio.create_task(preload_model(follower.value))
         try:
             yield
         finally:
             if preloading is not None:
                 preloading.cancel()
-            state["runner"].close()
+            follower.close()
 
     async def sparql(request: Request) -> Response:
         if request.method == "OPTIONS":
@@ -362,14 +429,14 @@ def create_app(
 
     async def health(request: Request) -> Response:
         try:
-            run = runner()
+            current = view()
         except RegenkgError as exc:
             return _json_error(exc)
         return JSONResponse({
             "status": "ok",
-            "snapshot": snapshot.name,
-            "documents": documents,
-            "triples": run.local.size,
+            "snapshot": current.snapshot.name,
+            "documents": current.documents,
+            "triples": current.runner.local.size,
             "process": os.getpid(),
         })
 
@@ -397,6 +464,7 @@ def create_app(
     ]
     middleware = [
         Middleware(_UrlLimit, max_url=max_url),
+        Middleware(_Pin, state=state),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],
@@ -412,7 +480,7 @@ def create_app(
         lifespan=lifespan,
         exception_handlers={404: not_found, 405: not_found, Exception: internal},
     )
-    app.state.snapshot = snapshot
+    app.state.index = index_path
     return app
 
 

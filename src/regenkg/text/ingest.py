@@ -19,6 +19,14 @@ Formats (by extension, case-insensitive):
 ``\\r`` into ``\\n``; sentence offsets refer to it. ``Document.id`` is the sha256 of
 :func:`normalized_text` (NFKC, Traditional → Simplified, whitespace collapsed), so a re-encoded,
 renamed, full-/half-width or 繁/简 copy is recognised and reported in ``duplicates``.
+
+Policy (:class:`IngestPolicy`, from :class:`~regenkg.config.Settings`): a symbolic link is followed only
+when its target lies inside an input root (a named folder, or the folder of a named file), unless
+``follow_symlinks``; links leaving the roots, dangling links and link loops are reported by name in
+``skipped``. A file over ``max_file_bytes``, a line over ``max_line_chars``, a title over
+``max_title_chars`` and metadata (date, language, sources; front matter) over ``max_meta_chars`` are
+skipped with a reason naming the setting. YAML front matter may not use aliases (``*name``): a few
+hundred bytes of nested aliases expand to gigabytes.
 """
 
 from __future__ import annotations
@@ -27,10 +35,9 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,10 +48,12 @@ from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, P
 from ..errors import IngestError
 from ..records import Document, Skipped
 from .encoding import decode_bytes
+from .files import IngestPolicy, iter_source_files
 from .lang import normalize_lang, script_of, to_hans
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
+    "IngestPolicy",
     "IngestResult",
     "document_id",
     "ingest",
@@ -119,6 +128,10 @@ _PARAGRAPH_MARK = "\ue000"
 _LINE_MARK = "\ue001"
 
 
+# Files above this size get a log line when their reading starts (their parse can take a while).
+_LARGE_FILE = 8_000_000
+
+
 @dataclass(frozen=True)
 class IngestResult:
     """What :func:`ingest` read: documents, files or lines it could not use, and repeated texts."""
@@ -142,6 +155,40 @@ class _Reject(Exception):
     """An article or a file is not usable; the message is the reason."""
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses aliases: anchors are harmless, expanding ``*refs`` is the bomb."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"YAML aliases (*{event.anchor}) are not allowed in front matter", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _longest_line(text: str) -> tuple[int, int]:
+    """(length, 1-based number) of the longest line of ``text``, without splitting it into a list."""
+    best = (0, 1)
+    start, number = 0, 1
+    while True:
+        end = text.find("\n", start)
+        length = (len(text) if end < 0 else end) - start
+        if length > best[0]:
+            best = (length, number)
+        if end < 0:
+            return best
+        start, number = end + 1, number + 1
+
+
+def _check_article(article: _Article, policy: IngestPolicy) -> None:
+    if len(article.title) > policy.max_title_chars:
+        raise _Reject(f"title is {len(article.title):,} characters, over max_title_chars ({policy.max_title_chars:,})")
+    meta = (len(article.date or "") + len(str(article.lang or "")) + sum(len(s) for s in article.sources))
+    if meta > policy.max_meta_chars:
+        raise _Reject(f"metadata (date, language, sources) is {meta:,} characters, over max_meta_chars "
+                      f"({policy.max_meta_chars:,})")
+
+
 def normalized_text(text: str) -> str:
     """The comparison form of a body: NFKC, Traditional → Simplified, whitespace runs → one space.
 
@@ -154,49 +201,6 @@ def normalized_text(text: str) -> str:
 def document_id(text: str) -> str:
     """sha256 hex digest of :func:`normalized_text` — a document's identity."""
     return hashlib.sha256(normalized_text(text).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _is_hidden(parts: Iterable[str]) -> bool:
-    return any(part.startswith(".") for part in parts)
-
-
-def iter_source_files(paths: Iterable[str | Path] | str | Path) -> list[Path]:
-    """Every file named in ``paths`` or found below a named folder.
-
-    Folders are walked recursively without following symbolic links to folders; hidden files and
-    folders (name starting with ``.``) inside them are ignored; each folder's files come sorted by
-    relative path. A file named explicitly is always included. A file reached twice is listed once.
-
-    Raises:
-        IngestError: A path does not exist.
-    """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    found: list[Path] = []
-    seen: set[Path] = set()
-
-    def add(path: Path) -> None:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            found.append(path)
-
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            below: list[Path] = []
-            for folder, dirs, files in os.walk(path):
-                rel = Path(folder).relative_to(path)
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-                below.extend(Path(folder, f) for f in files if not _is_hidden((*rel.parts, f)))
-            for file in sorted(below, key=lambda p: p.relative_to(path).parts):
-                if file.is_file():
-                    add(file)
-        elif path.is_file():
-            add(path)
-        else:
-            raise IngestError(f"{path}: no such file or folder")
-    return found
 
 
 def _title_from_line(line: str, fallback: str) -> str:
@@ -235,13 +239,17 @@ def _parse_txt(text: str, path: Path) -> list[_Article]:
     return [_Article(str(path), _title_from_line(_first_line(text), path.stem), text)]
 
 
-def _parse_markdown(text: str, path: Path) -> list[_Article]:
+def _parse_markdown(text: str, path: Path, policy: IngestPolicy) -> list[_Article]:
     meta: dict[str, Any] = {}
     body = text
     match = _FRONT_MATTER.match(text)
     if match:
+        limit = policy.max_title_chars + policy.max_meta_chars
+        if len(match.group(1)) > limit:
+            raise _Reject(f"YAML front matter is {len(match.group(1)):,} characters, over max_title_chars + "
+                          f"max_meta_chars ({limit:,})")
         try:
-            loaded = yaml.safe_load(match.group(1))
+            loaded = yaml.load(match.group(1), Loader=_NoAliasLoader)
         except yaml.YAMLError as exc:
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             raise _Reject(f"invalid YAML front matter: {problem}") from None
@@ -345,12 +353,16 @@ def _parse_html(text: str, path: Path) -> list[_Article]:
     ]
 
 
-def _parse_jsonl(text: str, path: Path, skipped: list[Skipped]) -> list[_Article]:
+def _parse_jsonl(text: str, path: Path, skipped: list[Skipped], policy: IngestPolicy) -> list[_Article]:
     articles = []
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         where = f"{path}:line {number}"
+        if len(line) > policy.max_line_chars:
+            skipped.append(Skipped(where, f"line is {len(line):,} characters, over max_line_chars "
+                                          f"({policy.max_line_chars:,})"))
+            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -369,24 +381,37 @@ def _parse_jsonl(text: str, path: Path, skipped: list[Skipped]) -> list[_Article
         title = record.get("title")
         title = title.strip() if isinstance(title, str) and title.strip() else None
         body = body.replace("\r\n", "\n").replace("\r", "\n")
-        articles.append(
-            _Article(
-                where,
-                title or _title_from_line(_first_line(body), f"{path.stem} {number}"),
-                body,
-                _date(record.get("date")),
-                record.get("language", record.get("lang")),
-                _sources(record.get("sources", record.get("source"))),
-            )
+        article = _Article(
+            where,
+            title or _title_from_line(_first_line(body), f"{path.stem} {number}"),
+            body,
+            _date(record.get("date")),
+            record.get("language", record.get("lang")),
+            _sources(record.get("sources", record.get("source"))),
         )
+        try:
+            _check_article(article, policy)
+        except _Reject as exc:
+            skipped.append(Skipped(where, str(exc)))
+            continue
+        articles.append(article)
     return articles
 
 
-def _read(path: Path, skipped: list[Skipped]) -> tuple[list[_Article], str]:
+def _read(path: Path, skipped: list[Skipped], policy: IngestPolicy | None = None) -> tuple[list[_Article], str]:
     """The articles of one file and its encoding; raises :class:`_Reject` for an unusable file."""
+    policy = policy or IngestPolicy()
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise _Reject(f"unsupported file type {suffix or '(no extension)'}")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise _Reject(f"cannot read: {exc.strerror or exc}") from None
+    if size > policy.max_file_bytes:
+        raise _Reject(f"file is {size:,} bytes, over max_file_bytes ({policy.max_file_bytes:,})")
+    if size > _LARGE_FILE:
+        logger.warning("reading %s (%.0f MB)", path, size / 1e6)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -402,16 +427,23 @@ def _read(path: Path, skipped: list[Skipped]) -> tuple[list[_Article], str]:
     if not text.strip():
         raise _Reject("whitespace only, no text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if suffix == ".jsonl":  # lines are checked one by one: a bad line is skipped, not the file
+        return _parse_jsonl(text, path, skipped, policy), encoding
+    longest, number = _longest_line(text)
+    if longest > policy.max_line_chars:
+        raise _Reject(f"line {number} is {longest:,} characters, over max_line_chars ({policy.max_line_chars:,})")
     if suffix == ".txt":
-        return _parse_txt(text, path), encoding
-    if suffix in (".md", ".markdown"):
-        return _parse_markdown(text, path), encoding
-    if suffix in (".html", ".htm"):
+        articles = _parse_txt(text, path)
+    elif suffix in (".md", ".markdown"):
+        articles = _parse_markdown(text, path, policy)
+    else:
         try:
-            return _parse_html(text, path), encoding
+            articles = _parse_html(text, path)
         except RecursionError:
             raise _Reject("HTML nested too deeply") from None
-    return _parse_jsonl(text, path, skipped), encoding
+    for article in articles:
+        _check_article(article, policy)
+    return articles, encoding
 
 
 def _document(article: _Article, encoding: str) -> Document:
@@ -431,10 +463,14 @@ def _document(article: _Article, encoding: str) -> Document:
     )
 
 
-def _iter_documents(paths: Iterable[str | Path] | str | Path, skipped: list[Skipped]) -> Iterator[Document]:
-    for path in iter_source_files(paths):
+def _iter_documents(paths: Iterable[str | Path] | str | Path, skipped: list[Skipped], policy: IngestPolicy,
+                    progress: Callable[[str, int, int], None] | None) -> Iterator[Document]:
+    files = iter_source_files(paths, policy, skipped)
+    for i, path in enumerate(files):
+        if progress is not None:
+            progress("read", i, len(files))
         try:
-            articles, encoding = _read(path, skipped)
+            articles, encoding = _read(path, skipped, policy)
         except _Reject as exc:
             skipped.append(Skipped(str(path), str(exc)))
             continue
@@ -443,17 +479,23 @@ def _iter_documents(paths: Iterable[str | Path] | str | Path, skipped: list[Skip
                 skipped.append(Skipped(article.path, "whitespace only, no text"))
                 continue
             yield _document(article, encoding)
+    if progress is not None:
+        progress("read", len(files), len(files))
 
 
-def ingest(paths: Iterable[str | Path] | str | Path) -> IngestResult:
+def ingest(paths: Iterable[str | Path] | str | Path, policy: IngestPolicy | None = None, *,
+           progress: Callable[[str, int, int], None] | None = None) -> IngestResult:
     """Read files and folders into documents, each distinct text once.
 
     Args:
         paths: Files and/or folders (see :func:`iter_source_files`).
+        policy: Symlinks and size limits (default: :class:`IngestPolicy` defaults).
+        progress: Called with ``("read", files done, files)`` before each file.
 
     Returns:
         The documents in file order; the files or JSONL lines that were skipped, with the reason
-        (unsupported type, empty, binary, undecodable, bad front matter or JSON); and the later
+        (unsupported type, empty, binary, undecodable, bad front matter or JSON, over a limit, a
+        symbolic link not followed); and the later
         copies of an already ingested text (reason ``"duplicate of <first path>"``).
 
     Raises:
@@ -463,7 +505,7 @@ def ingest(paths: Iterable[str | Path] | str | Path) -> IngestResult:
     duplicates: list[Skipped] = []
     documents: list[Document] = []
     first_path: dict[str, str] = {}
-    for doc in _iter_documents(paths, skipped):
+    for doc in _iter_documents(paths, skipped, policy or IngestPolicy(), progress):
         if doc.id in first_path:
             duplicates.append(Skipped(doc.path, f"duplicate of {first_path[doc.id]}"))
             continue
