@@ -147,7 +147,7 @@ def settings_options(fn: F) -> F:
     return fn
 
 
-def writer_options(fn):
+def writer_options(fn: F) -> F:
     """``--wait/--no-wait``, ``--wait-timeout``: what to do while another process writes the index."""
     fn = click.option("--wait-timeout", type=click.FloatRange(min=0), default=None,
                       help="Seconds to wait for another writer of the index (default: setting writer_wait, 600).")(fn)
