@@ -110,7 +110,7 @@ def evaluate(gold_path: str | Path, index: str | Path | None = None, *, mode: Mo
         qs = QuestionScore()
         if questions and gold.questions:
             answers = kb.ask_many([q.q for q in gold.questions])
-            qs = score_questions(gold.questions, answers, kb.names)
+            qs = score_questions(gold.questions, answers, kb.names, gold)
         return EvalReport(str(gold_path), where, facts, qs)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..records import Answer
-from .gold import GoldQuestion, fold
+from .gold import GoldQuestion, GoldSet, fold
 
 __all__ = ["QuestionResult", "QuestionScore", "score_question", "score_questions", "answer_text"]
 
@@ -63,15 +63,31 @@ def answer_text(answer: Answer) -> str:
 
 
 def score_question(q: GoldQuestion, answer: Answer,
-                   names: Callable[[Sequence[str]], dict[str, list[str]]] | None = None) -> QuestionResult:
-    """Judge one answer. ``names`` gives every alias of the answer IRIs (so "Kite" names Kite Pharma)."""
+                   names: Callable[[Sequence[str]], dict[str, list[str]]] | None = None,
+                   gold: GoldSet | None = None) -> QuestionResult:
+    """Judge one answer.
+
+    Args:
+        q: the question with its expected and forbidden names and texts.
+        answer: what the knowledge base answered.
+        names: every alias of the answer IRIs (so an answer labelled "Kite Pharma" also names "Kite").
+        gold: widens each expected/forbidden name to every surface of its gold entry (any script).
+    """
     aliases = names([a.iri for a in answer.answers]) if names and answer.answers else {}
     named: set[str] = set()
     for item in answer.answers:
         named |= {fold(x) for x in (item.label, *item.labels.values(), *aliases.get(item.iri, ()))}
     text = fold(answer_text(answer))
-    missing = tuple(g for g in q.expect if not any(fold(x) in named for x in g))
-    forbidden = tuple(x for x in q.forbid if fold(x) in named)
+    index = gold.surface_index() if gold is not None else {}
+
+    def forms(name: str) -> set[str]:
+        out = {fold(name)}
+        for key in index.get(fold(name), ()):
+            out |= {fold(s) for s in gold.entries[key].surfaces}  # type: ignore[union-attr]
+        return out
+
+    missing = tuple(g for g in q.expect if not any(forms(x) & named for x in g))
+    forbidden = tuple(x for x in q.forbid if forms(x) & named)
     missing_text = tuple(g for g in q.expect_text if not any(fold(x) in text for x in g))
     forbidden_text = tuple(x for x in q.forbid_text if fold(x) in text)
     ok = not (missing or forbidden or missing_text or forbidden_text)
@@ -80,5 +96,6 @@ def score_question(q: GoldQuestion, answer: Answer,
 
 
 def score_questions(questions: Sequence[GoldQuestion], answers: Sequence[Answer],
-                    names: Callable[[Sequence[str]], dict[str, list[str]]] | None = None) -> QuestionScore:
-    return QuestionScore([score_question(q, a, names) for q, a in zip(questions, answers, strict=True)])
+                    names: Callable[[Sequence[str]], dict[str, list[str]]] | None = None,
+                    gold: GoldSet | None = None) -> QuestionScore:
+    return QuestionScore([score_question(q, a, names, gold) for q, a in zip(questions, answers, strict=True)])
