@@ -57,6 +57,39 @@ class RKG(DefinedNamespace):
     Sentence: URIRef
     Assertion: URIRef
     Merge: URIRef
+    Hospital: URIRef
+    University: URIRef
+    Product: URIRef
+    Deal: URIRef
+    Acquisition: URIRef
+    Licence: URIRef
+    Collaboration: URIRef
+    JointVenture: URIRef
+    Divestment: URIRef
+    SpinOut: URIRef
+    Option: URIRef
+    Announced: URIRef
+    Completed: URIRef
+    Terminated: URIRef
+    Denied: URIRef
+    Rumoured: URIRef
+    dealKind: URIRef
+    status: URIRef
+    acquirer: URIRef
+    target: URIRef
+    licensor: URIRef
+    licensee: URIRef
+    seller: URIRef
+    buyer: URIRef
+    partner: URIRef
+    parentOrg: URIRef
+    spinOut: URIRef
+    amountKind: URIRef
+    asset: URIRef
+    jointVentureWith: URIRef
+    soldTo: URIRef
+    spunOutFrom: URIRef
+    productOf: URIRef
     acquired: URIRef
     partneredWith: URIRef
     licensedFrom: URIRef
@@ -95,7 +128,7 @@ GRAPH_NS = Namespace("https://w3id.org/regenkg/graph/")
 ONTOLOGY_GRAPH = GRAPH_NS["ontology"]
 
 # Classes an entity may have, most specific first (used to pick the one type shown to users).
-ENTITY_TYPES = ("PharmaCompany", "Biotech", "CDMO", "Company", "Modality", "Indication", "Segment",
+ENTITY_TYPES = ("PharmaCompany", "Biotech", "CDMO", "Company", "Hospital", "University", "Product", "Modality", "Indication", "Segment",
                 "Country", "Regulation", "MarketFigure")
 COMPANY_TYPES = frozenset({"PharmaCompany", "Biotech", "CDMO", "Company"})
 
