@@ -10,6 +10,7 @@ from pathlib import Path
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, serialize
 
 from ..records import Document, Entity, Relation, Sentence
+from .deals import deal_quads
 from .extract import Extraction
 from .ontology import GRAPH_NS, ONTOLOGY_GRAPH, RES, RKG, Gazetteer, document_graph, document_iri, sentence_iri
 
@@ -23,6 +24,7 @@ RDF_PREDICATE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"
 RDF_OBJECT = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
 PROV_DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 SKOS_PREF = NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+SKOS_ALT = NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
 DC_TITLE = NamedNode("http://purl.org/dc/terms/title")
 DC_DATE = NamedNode("http://purl.org/dc/terms/date")
 DC_SOURCE = NamedNode("http://purl.org/dc/terms/source")
@@ -34,8 +36,8 @@ XSD_GYEAR = NamedNode(XSD + "gYear")
 
 # Predicates the extractor may produce (local names in the rkg: namespace).
 PREDICATES = ("acquired", "partneredWith", "licensedFrom", "hasAffiliate", "develops", "exited", "targets",
-              "treats", "operatesIn", "headquarteredIn")
-SYMMETRIC = frozenset({"partneredWith"})
+              "treats", "operatesIn", "headquarteredIn", "jointVentureWith", "soldTo", "spunOutFrom")
+SYMMETRIC = frozenset({"partneredWith", "jointVentureWith"})
 
 
 def _n(term) -> NamedNode:
@@ -108,6 +110,7 @@ def document_quads(doc: Document, sentences: Sequence[Sentence], extraction: Ext
         ]
         if rel.predicate in SYMMETRIC:
             quads.append(Quad(o, p, s, g))
+    quads += deal_quads(extraction.deals, g)
     for mg in extraction.merges:
         node = NamedNode(str(RES) + "merge/" + hashlib.blake2b(
             f"{mg.name}\x1f{mg.into}\x1f{mg.sentence_id}".encode(), digest_size=8).hexdigest())
@@ -144,6 +147,8 @@ def entity_quads(ent: Entity, graph: NamedNode, labels_for=None) -> list[Quad]:
             labels.setdefault(lang, label)
     for lang, label in labels.items():
         out.append(Quad(node, SKOS_PREF, Literal(label, language=lang), graph))
+    for alias in ent.aliases:  # stock codes and other names written beside it
+        out.append(Quad(node, SKOS_ALT, Literal(alias), graph))
     return out
 
 

@@ -115,7 +115,7 @@ _DEAL_CANCEL = re.compile(
     r"终止|取消|告吹|破局|撤回|中止|结束|解除|分手|\bno longer\b|\bregained (?:the )?rights\b|\bterminat\w*|\bcancel\w*|\bcalled off\b|\bscrapp\w*|\bended\b|\bunwound\b|"
     r"\bwalked away\b|\babandon\w*")
 _ACQ_ACTIVE = re.compile(
-    r"收购|并购|买下|购并|收入旗下|纳入旗下|拿下|购入|购得|受让|"
+    r"收购|并购|买下|购并|收入旗下|纳入旗下|拿下|购入|购得|受让|\bbid for\b|\btender offer for\b|"
     r"\bacquir(?:e|es|ed|ing)\b|\bacquisition of\b|\bbought\b|\bbuy(?:s|ing)?\b|\bpurchas(?:e|es|ed|ing)\b|"
     r"\btook over\b|\btakeover of\b|\btake over\b|\bsnapped up\b|\bsnap(?:s|ping)? up\b")
 _ACQ_PASSIVE = re.compile(
@@ -171,9 +171,9 @@ _PRODUCT_CUE = re.compile(r"(?:产品|商品名|药物|疗法|批准|核准|获�
                           r"\bcandidate|\bbrand(?:ed)?|\bnamed|\bcalled)\s*[(（]?\s*$")
 # A "name" containing one of these is a generic phrase ("各大藥廠", "國際大藥廠"), not a company.
 # Verbs and adverbs that can stand glued before a name ("取得晨璟生技", "將獲得瀾嶼生物").
-_ZH_LEAD = re.compile(r"(?:取得|获得|获授|收购|并购|买下|宣布|表示|补足|今日|今天|日前|近日|并|将|由|向|对|从|与|和|及|"
+_ZH_LEAD = re.compile(r"(?:取得|获得|获授|收购|并购|买下|拿下|购入|购得|受让|出售给|卖给|转让给|授权给|宣布|表示|补足|今日|今天|日前|近日|并|将|由|向|对|从|与|和|及|"
                       r"此外|另外|同时|目前|其中|包括|包含|例如|如|而|则|也|亦|已|曾|旗下)+")
-_ZH_CUT = re.compile(r"收购|并购|买下|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
+_ZH_CUT = re.compile(r"收购|并购|买下|拿下|购入|购得|受让|出售|卖给|转让|授权|合资|衍生|分拆|持有|旗下|给|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
 _ZH_GENERIC = re.compile(r"各|国际|大药厂|这些|多家|全球|其他|其它|相关|可能|改变|综观|未来|许多|我们|该|此|本土|国内|"
                          r"国外|中小|大型|新创|业者|厂商|台厂|欧美|美国|日本|韩国|中国|台湾|生技制药|生技医药|生物医药|"
                          r"再生医疗|治疗|疗法|产业|市场|领域|技术|平台|发展|开发|研究|临床|药物|新药|干细胞|免疫细胞")
@@ -291,11 +291,13 @@ class Extractor:
         self._add_short_names(sents, all_ms)
         first_seen: dict[str, tuple[_M, Sentence]] = {}
         prev_subject: _M | None = None
+        prev_ms: list[_M] = []
         for sent, ms in zip(sents, all_ms):
             for m in ms:
                 if not m.curated and not m.pronoun and m.kind == COMPANY:
                     first_seen.setdefault(m.iri, (m, sent))
-            self._resolve_pronoun(sent.text, ms, prev_subject)
+            self._resolve_pronoun(sent.text, ms, prev_subject, prev_ms)
+            prev_ms = ms
             rels, sent_deals = self._relations(sent, ms)
             prev_subject = self._topic(sent.text, ms) or prev_subject
             used = {r.subject for r in rels} | {r.object for r in rels}
@@ -400,10 +402,15 @@ class Extractor:
                 typ = "Hospital" if re.search(r"Hospital|Medical Cent|Clinic", name) else "University"
                 out.append((start, start + len(name), name, typ))
         for m in _LOWER_NAME.finditer(text):
-            first = m.group(1).split()[0]
-            if first in _NOT_COMPANY or first in ("the", "a", "an", "and", "or", "its", "their", "cell", "gene"):
+            words, start = m.group(1).split(), m.start(1)
+            while len(words) > 2 and (words[0] in _NOT_COMPANY or words[0] in ("and", "or", "with", "from", "by")):
+                start += len(words[0]) + 1
+                words = words[1:]
+            if words[0] in _NOT_COMPANY or words[0] in ("the", "a", "an", "and", "or", "its", "their", "cell", "gene",
+                                                        "stem", "immune", "with", "from", "by", "of"):
                 continue
-            out.append((m.start(1), m.end(1), m.group(1), COMPANY))
+            name = " ".join(words)
+            out.append((start, start + len(name), name, COMPANY))
         for suffix, typ in _ZH_INSTITUTION_SUFFIX:
             for m in re.finditer(re.escape(suffix), folded):
                 start, j = m.start(), m.start()
@@ -548,10 +555,15 @@ class Extractor:
                 return m if opener and solid else None
         return None
 
-    @staticmethod
-    def _resolve_pronoun(text: str, ms: list[_M], prev: _M | None) -> None:
+    def _resolve_pronoun(self, text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[_M] = ()) -> None:
         """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic."""
         pm = _PRONOUN.match(text)
+        if pm and re.match(r"The (?:[A-Z][A-Za-z-]+ ){1,2}", pm.group(1)):
+            # "The Seattle biotech…": a description picks the last company named that fits it — a biotech,
+            # not the big pharma that bought it.
+            fits = [m for m in prev_ms if m.kind == COMPANY and not m.appositive
+                    and self._types.get(m.iri) != "PharmaCompany"]
+            prev = fits[-1] if fits else prev
         if prev is not None and pm and not any(m.start < pm.end() for m in ms):
             ms.insert(0, _M(pm.start(1), pm.end(1), prev.iri, COMPANY, pm.group(1), prev.curated, pronoun=True))
         # "…a collaboration with the Boston biotech": the last company named before it, else the topic.
@@ -969,6 +981,8 @@ class Extractor:
         if not mods:
             return
         for p in ((owner,) if owner is not None else parties):
+            if p.org_type != COMPANY:
+                continue  # a hospital or university partner runs the trial; it does not develop the modality
             add(p.iri, "develops", mods[0].iri, "deal-asset", 0.7, (min(x.start for x in parties), mods[0].end))
 
     def _rule_own(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
