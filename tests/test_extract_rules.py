@@ -183,3 +183,17 @@ def test_parse_date_and_status():
     assert parse_date("in june 2023 it") == "2023-06" and parse_date("2022年3月") == "2022-03"
     assert deal_status("rumoured to be in talks") == "Rumoured"
     assert deal_status("terms were not disclosed") == "Denied"  # raw window: extract drops the phrase first
+
+
+def test_markdown_deal_table_rows(extractor):
+    row_header = "| Acquirer | Target | Value | Year | Modality |\n|---|---|---|---|---|"
+    rows = "| Castellan Pharma | Velmora Bio | $1.2 billion | 2021 | AAV gene therapy |\n| 嘉穗生物 | Qorvane | 6億美元 | 2022 | CAR-T |"
+    facts, ex, _ = _run(extractor, row_header, rows)
+    assert {("Castellan Pharma", "acquired", "Velmora Bio"), ("Velmora Bio", "develops", "AAV gene therapy"),
+            ("嘉穗生物", "acquired", "Qorvane")} <= facts
+    assert sorted(d.amount for d in ex.deals) == [6e8, 1.2e9]
+
+
+def test_passive_developer(extractor):
+    facts, _, _ = _run(extractor, "The trial tests an allogeneic CAR-T therapy developed by Velmora Bio.")
+    assert ("Velmora Bio", "develops", "allogeneic CAR-T") in facts

@@ -292,13 +292,20 @@ class Extractor:
         first_seen: dict[str, tuple[_M, Sentence]] = {}
         prev_subject: _M | None = None
         prev_ms: list[_M] = []
+        table_doc, header = "", None
         for sent, ms in zip(sents, all_ms):
             for m in ms:
                 if not m.curated and not m.pronoun and m.kind == COMPANY:
                     first_seen.setdefault(m.iri, (m, sent))
             self._resolve_pronoun(sent.text, ms, prev_subject, prev_ms)
             prev_ms = ms
+            if sent.doc_id != table_doc:
+                table_doc, header = sent.doc_id, None
+            header, trels, tdeals, tms = self._table_rows(sent, ms, header)
+            ms.extend(tms)
             rels, sent_deals = self._relations(sent, ms)
+            rels += trels
+            sent_deals += tdeals
             prev_subject = self._topic(sent.text, ms) or prev_subject
             used = {r.subject for r in rels} | {r.object for r in rels}
             for d in sent_deals:
@@ -654,6 +661,7 @@ class Extractor:
 
             self._rule_develops(folded, cs, ce, cms, add_local)
             self._rule_own(folded, cs, ce, cms, add_local)
+            self._rule_developed_by(folded, cs, ce, cms, add_local)
             self._rule_spinout(folded, cs, ce, cms, add_local)
             jv = self._rule_joint_venture(folded, cs, ce, cms, add_local)
             sold = self._rule_sale(folded, cs, ce, cms, add_local)
@@ -665,6 +673,77 @@ class Extractor:
             self._rule_place(folded, cs, ce, cms, add_local)
         self._rule_apposition(text, folded, ms, add)
         return rels, deals
+
+    def _table_rows(self, sent: Sentence, ms: list[_M], header: list[str] | None):
+        """Markdown deal tables (``| Acquirer | Target | Value | Year | Modality |``): one fact per row.
+
+        The header row names the roles; a row's cells are its parties, amount, year, deal type, modality
+        and indication. A cell without a known or discovered name is taken whole as a name (table cells
+        hold names only). Returns the header to carry on, relations, deals and the mentions added.
+        """
+        rels: list[Relation] = []
+        deals: list[Deal] = []
+        added: list[_M] = []
+        offset = 0
+        for line in sent.text.split("\n"):
+            start, offset = offset, offset + len(line) + 1
+            if not line.lstrip().startswith("|"):
+                continue
+            cells, pos = [], start
+            for part in line.split("|")[1:-1] if line.rstrip().endswith("|") else line.split("|")[1:]:
+                a = sent.text.index(part, pos) if part else pos
+                pos = a + len(part)
+                lead = len(part) - len(part.lstrip())
+                cells.append((a + lead, a + len(part.rstrip()), part.strip()))
+            if not cells or all(re.fullmatch(r":?-{2,}:?", c[2]) for c in cells if c[2]):
+                continue
+            roles = [_table_role(c[2]) for c in cells]
+            if sum(r is not None for r in roles) >= 2 and not any(re.search(r"\d", c[2]) for c in cells):
+                header = roles
+                continue
+            if header is None or len(header) != len(cells):
+                continue
+            row: dict[str, list[_M] | str] = {}
+            for role, (a, b, textcell) in zip(header, cells):
+                if role is None or not textcell:
+                    continue
+                if role in ("subject", "object"):
+                    inside = [m for m in ms + added if a <= m.start and m.end <= b and m.kind == COMPANY]
+                    if not inside and 2 <= len(textcell) <= 40 and not re.fullmatch(r"[\d\s.,$%-]+|n/?a|—|-", textcell):
+                        m = _M(a, b, self._discovered_iri(textcell), COMPANY, sent.text[a:b], curated=False)
+                        added.append(m)
+                        inside = [m]
+                    if inside:
+                        row[role] = inside[:1]
+                else:
+                    row[role] = textcell
+            subj, obj = row.get("subject"), row.get("object")
+            if not isinstance(subj, list) or not isinstance(obj, list):
+                continue
+            s_m, o_m = subj[0], obj[0]
+            kind_text = _fold(str(row.get("kind", "")) + " " + " ".join(str(h) for h in header if h))
+            pred = _table_predicate(kind_text, header)
+            folded_row = _fold(line)
+            status = deal_status(_undisclosed(_fold(str(row.get("status", "")) or "")))
+            amount = parse_amount(_fold(str(row.get("amount", ""))), sent.lang)
+            date = parse_date(_fold(str(row.get("date", ""))))
+            if pred == "soldTo:reverse":
+                pred, s_m, o_m = "soldTo", o_m, s_m
+            kind, rs, ro = KIND_OF[pred]
+            deals.append(Deal(kind, status, ((rs, s_m.iri), (ro, o_m.iri)), sent.id, sent.doc_id, "table-row",
+                              amount[0] if amount else None, amount[1] if amount else None,
+                              amount[2] if amount else None, date))
+            if status in ("Announced", "Completed") and s_m.iri != o_m.iri:
+                rels.append(Relation(s_m.iri, pred, o_m.iri, sent.id, sent.doc_id, "table-row", 0.85))
+            owner = o_m if pred in ("acquired", "licensedFrom") else s_m
+            for m in self.matcher.find(str(row.get("modality", ""))):
+                if self._kind(m.iri) == MODALITY:
+                    rels.append(Relation(owner.iri, "develops", m.iri, sent.id, sent.doc_id, "table-row", 0.75))
+            for m in self.matcher.find(str(row.get("indication", ""))):
+                if self._kind(m.iri) == INDICATION:
+                    rels.append(Relation(owner.iri, "targets", m.iri, sent.id, sent.doc_id, "table-row", 0.75))
+            del folded_row
+        return header, rels, deals, added
 
     @staticmethod
     def _deal(pred: str, s: str, o: str, status: str, rule: str, sent: Sentence, clause: str) -> Deal:
@@ -985,6 +1064,26 @@ class Extractor:
                 continue  # a hospital or university partner runs the trial; it does not develop the modality
             add(p.iri, "develops", mods[0].iri, "deal-asset", 0.7, (min(x.start for x in parties), mods[0].end))
 
+    def _rule_developed_by(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
+        """"an allogeneic CAR-T therapy developed by X" / "由X開發的Y": the passive names the developer."""
+        for trig in re.finditer(r"\b(?:developed|made|discovered|invented|engineered|created) by\b", folded[cs:ce]):
+            a, b = cs + trig.start(), cs + trig.end()
+            mod = next((m for m in reversed(cms) if m.kind == MODALITY and m.end <= a and a - m.end <= 30
+                        and not re.search(r"[,;]", folded[m.end:a])), None)
+            comp = next((m for m in cms if m.kind == COMPANY and b <= m.start <= b + 2), None)
+            if mod is not None and comp is not None:
+                add(comp.iri, "develops", mod.iri, "developed-by", 0.8, (mod.start, comp.end))
+        for trig in re.finditer(r"由", folded[cs:ce]):
+            b = cs + trig.end()
+            comp = next((m for m in cms if m.kind == COMPANY and m.start == b), None)
+            if comp is None:
+                continue
+            tail = re.match(r"\s*(?:自主|独立|共同)?(?:开发|研发|研制|打造)的?\s*", folded[comp.end:])
+            mod = next((m for m in cms if m.kind == MODALITY and tail and m.start >= comp.end + tail.end()
+                        and m.start - comp.end - tail.end() <= 12), None) if tail else None
+            if mod is not None:
+                add(comp.iri, "develops", mod.iri, "developed-by", 0.8, (comp.start, mod.end))
+
     def _rule_own(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
         """"…，其碱基编辑疗法CS-101在β-地中海贫血患者中…" / "X said its gene therapy…": the owner develops it."""
         comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
@@ -1242,6 +1341,43 @@ class Extractor:
             iri = str(resource("figure", _hash(sent.doc_id, str(sent.id), str(m.start()))))
             out.append(Figure(iri, subject, amount, "USD", year, cagr, sent.id, sent.doc_id))
         return out
+
+
+_TABLE_ROLES = (
+    ("subject", r"acquirer|acquiring|buyer|purchaser|licensee|partner ?(?:1|a)|^company$|^partner$|收购方|买方|买家|"
+                r"被授权方|引进方|合作方|^公司$"),
+    ("object", r"target|seller|licensor|partner ?(?:2|b)|counterparty|被收购方|标的|卖方|授权方|出让方|合作伙伴|对象"),
+    ("kind", r"deal type|^type$|^deal$|kind|交易类型|类型|形式"),
+    ("amount", r"value|amount|price|consideration|upfront|金额|价格|对价|首付"),
+    ("date", r"year|date|announced|signed|年份|日期|时间|年度"),
+    ("status", r"status|状态|进度"),
+    ("modality", r"modality|technology|platform|asset|技术|平台|疗法|资产"),
+    ("indication", r"indication|disease|适应症|疾病"),
+)
+
+
+def _table_role(cell: str) -> str | None:
+    low = _fold(cell).strip()
+    for role, pattern in _TABLE_ROLES:
+        if low and re.search(pattern, low):
+            return role
+    return None
+
+
+def _table_predicate(kind_text: str, header: Sequence[str | None]) -> str:
+    if re.search(r"joint venture|\bjv\b|合资", kind_text):
+        return "jointVentureWith"
+    if re.search(r"licen|授权|许可", kind_text):
+        return "licensedFrom"
+    if re.search(r"collab|partner|alliance|合作", kind_text) and not re.search(r"acqui|收购", kind_text):
+        return "partneredWith"
+    if re.search(r"spin|分拆|衍生", kind_text):
+        return "spunOutFrom"
+    if re.search(r"seller|卖方|出让", kind_text) and not re.search(r"acqui|收购|buyer|买方", kind_text):
+        return "soldTo"
+    if re.search(r"sale|divest|出售", kind_text):
+        return "soldTo:reverse" if re.search(r"buyer|买方", kind_text) else "soldTo"
+    return "acquired"
 
 
 def _segment_topic(folded: str, cms: Sequence[_M], cs: int, pos: int) -> _M | None:
