@@ -197,3 +197,27 @@ def test_markdown_deal_table_rows(extractor):
 def test_passive_developer(extractor):
     facts, _, _ = _run(extractor, "The trial tests an allogeneic CAR-T therapy developed by Velmora Bio.")
     assert ("Velmora Bio", "develops", "allogeneic CAR-T") in facts
+
+
+def test_offsets_slice_the_decoded_source_of_txt_and_md(tmp_path):
+    from regenkg.text.ingest import ingest
+    from regenkg.text.segment import segment
+
+    txt = tmp_path / "a.txt"
+    txt.write_text("Velmora Bio raises money|A subtitle\n\nVelmora Bio develops CAR-T. It targets lupus.\n",
+                   encoding="utf-8")
+    md = tmp_path / "b.md"
+    md.write_text("---\ntitle: 測試\nlanguage: zh-Hant\n---\n\n嘉穗生物開發CAR-T療法。該公司鎖定紅斑性狼瘡。\n",
+                  encoding="utf-8")
+    html = tmp_path / "c.html"
+    html.write_text("<html><body><nav>Home</nav><article><p>Velmora Bio develops CAR-T.</p><p>Second one.</p>"
+                    "</article></body></html>", encoding="utf-8")
+    docs = {d.path: d for d in ingest([txt, md, html]).documents}
+    sents = segment(docs.values())
+    assert len(sents) == 6
+    for s in sents:
+        doc = next(d for d in docs.values() if d.id == s.doc_id)
+        assert doc.text[s.start:s.end] == s.text  # every format: offsets index Document.text
+        if doc.path.endswith((".txt", ".md")):
+            assert open(doc.path, encoding="utf-8").read()[s.start:s.end] == s.text
+    assert not any("title:" in s.text or "subtitle" in s.text for s in sents)  # headers are not sentences
