@@ -18,7 +18,7 @@ from pyoxigraph import Literal as RDFLiteral
 from pyoxigraph import NamedNode, Quad
 
 from .match import fold_aligned
-from .ontology import RES, RKG, sentence_iri
+from .terms import RES, RKG, sentence_iri
 
 __all__ = ["Deal", "DealKind", "DealStatus", "KIND_OF", "ROLES", "POSITIVE", "deal_status", "parse_amount",
            "parse_date", "deal_quads"]
