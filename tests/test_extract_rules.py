@@ -221,3 +221,32 @@ def test_offsets_slice_the_decoded_source_of_txt_and_md(tmp_path):
         if doc.path.endswith((".txt", ".md")):
             assert open(doc.path, encoding="utf-8").read()[s.start:s.end] == s.text
     assert not any("title:" in s.text or "subtitle" in s.text for s in sents)  # headers are not sentences
+
+
+@pytest.mark.parametrize("text,lang,fact", [
+    ("Tovana Bio, a clinical-stage company developing allogeneic CAR-T cell therapies for solid tumours, raised "
+     "money.", "en", ("Tovana Bio", "develops", "allogeneic CAR-T")),
+    ("Tovana Bio is developing TV-101, an in vivo CAR-T candidate, for lupus.", "en",
+     ("Tovana Bio", "develops", "in vivo CAR-T")),
+    ("Tovana Bio's lead programme, an AAV gene therapy for haemophilia B, entered Phase 2.", "en",
+     ("Tovana Bio", "targets", "haemophilia B")),
+    ("Merrow Pharma granted Tovana Bio an exclusive licence to its TCR-T programme.", "en",
+     ("Tovana Bio", "licensedFrom", "Merrow Pharma")),
+    ("Tovana Bio licensed rights to Merrow Pharma's TCR-T programme.", "en",
+     ("Tovana Bio", "licensedFrom", "Merrow Pharma")),
+    ("Merrow Pharma exercised its option to acquire Tovana Bio for $400 million.", "en",
+     ("Merrow Pharma", "acquired", "Tovana Bio")),
+    ("Tovana Bio became a wholly owned subsidiary of Merrow Pharma in 2022.", "en",
+     ("Merrow Pharma", "acquired", "Tovana Bio")),
+    ("泓碩生技以γδ T細胞療法為主力，鎖定肝癌。", "zh-Hant", ("泓碩生技", "develops", "γδ T cell therapy")),
+    ("泓碩生技宣布取得衛福部核准，其間質幹細胞產品可用於治療退化性膝關節炎。", "zh-Hant",
+     ("泓碩生技", "targets", "knee osteoarthritis")),
+])
+def test_trade_press_shapes(extractor, text, lang, fact):
+    facts, _, _ = _run(extractor, text, lang=lang)
+    assert fact in facts, facts
+
+
+def test_a_grant_of_rights_is_not_the_grantee_developing(extractor):
+    facts, _, _ = _run(extractor, "Merrow Pharma granted Tovana Bio an exclusive licence to its TCR-T programme.")
+    assert ("Tovana Bio", "develops", "TCR-T cell therapy") not in facts

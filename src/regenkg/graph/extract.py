@@ -358,6 +358,17 @@ class Extractor:
 
         candidates = self._discover(text)
         folded = _fold(text)
+        # "Westbrook Oncology", "Harbor Cell": a capitalised name ending in a word the gazetteer knows as a
+        # term is a company; the term match inside it goes.
+        for s, e, name, typ in candidates:
+            if typ == COMPANY and " " in name and name[:1].isupper():
+                inner = [m for m in found if s < m.start and m.end == e and m.kind != COMPANY
+                         and " " not in m.surface and re.fullmatch(r"[A-Z][a-z]+", m.surface)
+                         and (_COMPANY_WORDS.search(m.surface) or m.surface in ("Immunotherapy", "Genetics"))
+                         and not any(c.kind == COMPANY and c.start <= s < c.end for c in found)]
+                for m in inner:
+                    found.remove(m)
+                    taken.remove((m.start, m.end))
         # Words inside an appositive ("Poseida, a San Diego company…") describe, they are not companies.
         desc_spans = []
         for m in found + [_M(s, e, "", COMPANY, n) for s, e, n, _ in candidates]:
@@ -834,12 +845,14 @@ class Extractor:
             return []
         first = after[0]
         gap = folded[pos:first.start]
-        if len(gap) > 40 or re.search(r"[,，;；]", gap):
+        # "developing TV-101, an in vivo CAR-T candidate": a code name, then what it is.
+        coded = re.fullmatch(r"\s*[\w-]*\d[\w-]*\s*,\s*(?:an?|the)\s+(?:[\w-]+\s+){0,2}", gap)
+        if len(gap) > 40 or re.search(r"[,，;；]", gap) and not coded:
             return []
         chosen = [first]
         for nxt in after[1:]:
             between = folded[chosen[-1].end:nxt.start]
-            if between == "" and nxt.kind == chosen[-1].kind == MODALITY:
+            if between.strip() == "" and nxt.kind == chosen[-1].kind == MODALITY:
                 continue  # "AAV" + "基因治療": one compound name, the first part is the specific one
             if _LIST_GAP.match(between) or re.fullmatch(r"[^,，、;；]{0,12}(?:和|与|及|以及|、|and)\s*[^,，;；]{0,6}", between) \
                     or re.fullmatch(r"\s*(?:,\s*)?(?:such as|including|like|especially|notably|如|包括|例如|尤其是|特别是)\s*", between):
@@ -851,7 +864,11 @@ class Extractor:
     def _rule_develops(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
         if not any(m.kind == MODALITY for m in cms):
             return
+        deal_words = re.search(r"授权|许可|出售|转让|\blicen[cs]\w*|\bgrant\w*|\bsold\b|\bsale of\b|\bsell\w*",
+                               folded[cs:ce])
         for trig in _DEVELOP.finditer(folded, cs, ce):
+            if deal_words and re.fullmatch(r"\W*(?:programmes?|programs?|pipelines?|platforms?)\W*", trig.group(0)):
+                continue  # "a licence to its TCR-T programme": whose programme is the deal rules' call
             exit_ = _EXIT.search(folded, max(cs, trig.start() - 30), min(ce, trig.end() + 30))
             subjects = self._subject_list(folded, cms, trig.start(), cs)
             if not subjects:
@@ -875,6 +892,8 @@ class Extractor:
             if not mods:
                 mods = [m for m in cms if m.kind == MODALITY and m.end <= trig.start()
                         and (not subjects or m.start >= subjects[-1].end)]
+            if subjects and any(m.org_type == COMPANY for m in subjects):
+                subjects = [m for m in subjects if m.org_type == COMPANY]  # hospitals and schools partner, not develop
             if not subjects or not mods:
                 continue
             pred, rule = ("exited", "exit-modality") if exit_ else ("develops", "develops-modality")
@@ -932,6 +951,18 @@ class Extractor:
             if acq and targets:
                 return
         targets_so_far: dict[int, _M] = {}  # id(target mention) -> its acquirer
+        for trig in re.finditer(r"\b(?:became|become|becomes|is now|was made) (?:a )?(?:wholly[- ]owned )?subsidiary of\s+(?:the\s+)?"
+                                r"|成为\s*", folded[cs:ce]):
+            b = cs + trig.end()
+            if trig.group(0).startswith("成为"):
+                parent = next((m for m in comps if b <= m.start <= b + 1), None)
+                if parent is None or not re.match(r"\s*(?:的)?\s*(?:全资)?(?:子公司|附属公司)", folded[parent.end:]):
+                    continue
+            else:
+                parent = next((m for m in comps if b <= m.start <= b + 1), None)
+            child = next((m for m in reversed(comps) if m.end <= cs + trig.start()), None)
+            if parent is not None and child is not None and parent.iri != child.iri:
+                add(parent.iri, "acquired", child.iri, "subsidiary", 0.8, (child.start, parent.end))
         for trig in _PAY_FOR.finditer(folded, cs, ce):
             target = next((m for m in comps if trig.end() <= m.start <= trig.end() + 2), None)
             before = [m for m in comps if m.end <= trig.start() and not m.affiliate_of]
@@ -942,6 +973,8 @@ class Extractor:
             if not before:
                 continue
             option = _OPTION.search(folded, max(cs, trig.start() - 16), trig.end() + 2)
+            if option and re.search(r"\bexercis\w*\s+(?:its|an|the|their)?\s*$|行使", folded[max(cs, option.start() - 20):option.start()]):
+                option = None  # an exercised option is the acquisition itself
             nominal = _NOMINAL_DONE.search(folded[max(cs, trig.start() - 40):trig.end()])
             rule = "option" if option else ("acquisition-nominal" if nominal else "acquisition")
             if re.search(r",\s*which (?:it|they) (?:had )?$", folded[max(cs, trig.start() - 20):trig.start()]):
@@ -1011,9 +1044,25 @@ class Extractor:
         m_get = re.search(r"获得|取得|获授|拿下", ctext)
         m_from = re.search(r"\bfrom\b|从|自|向", ctext)
         m_to = re.search(r"授权给|授权予|许可给|\bto\b", ctext)
+        m_grant = re.search(r"\bgrant(?:s|ed|ing)?\b", ctext)
+        m_rights = re.search(r"\b(?:in-)?licen[cs](?:ed|es|ing)\s+(?:\w+\s+){0,3}?rights?\s+(?:to|for)\s+", ctext)
         m_agree = re.search(r"\b(?:signed|entered(?: into)?|struck|inked|agreed)\b[^.;]{0,40}?\blicen[cs]\w*"
                             r"(?: and \w+)? (?:agreement|deal|pact)\b[^.;]{0,10}?\bwith\b", ctext)
-        if m_get:
+        if m_grant and re.search(r"licen[cs]e", ctext[m_grant.end():m_grant.end() + 60]):
+            # "Merrow granted Tovana an exclusive licence to …": the grantee takes the licence.
+            pos = cs + m_grant.end()
+            bef = [m for m in comps if m.end <= cs + m_grant.start()]
+            aft = [m for m in comps if m.start >= pos]
+            if bef and aft:
+                licensor, licensee, rule = bef[-1], aft[0], "licence-grant"
+        elif m_rights:
+            # "Tovana licensed rights to Merrow's TCR-T programme": the owner named after "rights to".
+            pos = cs + m_rights.end()
+            bef = [m for m in comps if m.end <= cs + m_rights.start()]
+            aft = [m for m in comps if m.start >= pos and m.start - pos <= 4]
+            if bef and aft:
+                licensee, licensor, rule = bef[-1], aft[0], "licence-rights"
+        elif m_get:
             # "啟衡醫藥將獲得瀾嶼生物…權利" / "…簽署授權協議，取得晨璟生技開發的…"
             pos = cs + m_get.start()
             aft = [m for m in comps if m.start >= pos + len(m_get.group(0))]
@@ -1089,6 +1138,15 @@ class Extractor:
         comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
         if not comps:
             return
+        for pm in re.finditer(r"以\s*", folded[cs:ce]):
+            # "泓碩生技以γδ T細胞療法為主力": the company's main line is that modality.
+            pos = cs + pm.end()
+            mod = next((m for m in cms if m.kind == MODALITY and m.start == pos), None)
+            if mod is not None and re.match(r"(?:疗法|治疗|技术|平台|产品)?\s*(?:为|作为)\s*(?:主力|核心|主轴|重点|主要|主)",
+                                            folded[mod.end:]):
+                owner = next((m for m in reversed(comps) if m.end <= cs + pm.start()), None)
+                if owner is not None:
+                    add(owner.iri, "develops", mod.iri, "main-line", 0.75, (owner.start, mod.end))
         for pm in re.finditer(r"其|\bits\b|\btheir\b", folded[cs:ce]):
             pos = cs + pm.start()
             owner = next((m for m in reversed(comps) if m.end <= pos), None)
@@ -1097,7 +1155,7 @@ class Extractor:
             mod = next((m for m in cms if m.kind == MODALITY and pos < m.start <= pos + 16), None)
             if mod is None or re.search(r"[,，;；]", folded[pos:mod.start]):
                 continue
-            if re.search(r"出售|转让|卖|授权给|\bsell|\bsold|\bsale|\blicens", folded[cs:ce]) or _EXIT.search(folded[cs:ce]) \
+            if re.search(r"出售|转让|卖|授权|许可|\bsell|\bsold|\bsale|\blicen[cs]|\bgrant", folded[cs:ce]) or _EXIT.search(folded[cs:ce]) \
                     or _HEDGE.search(folded[max(cs, owner.start - 20):mod.end + 20]):
                 continue  # an asset that changes hands or is dropped is the deal/exit rules' business
             add(owner.iri, "develops", mod.iri, "owner-modality", 0.7, (owner.start, mod.end))
@@ -1253,8 +1311,11 @@ class Extractor:
                     add(mod.iri, "treats", ind.iri, "modality-treats", 0.8, (mod.start, ind.end))
                 # "後者利用多能幹細胞…治療帕金森病": the company using the modality targets the indication.
                 comps = [m for m in cms if m.kind == COMPANY and m.end <= mod.start and not m.affiliate_of]
-                if comps and word not in ("for", "against") and re.fullmatch(
-                        r"[^,，;；。]{0,25}", folded[comps[-1].end:mod.start]):
+                owner = comps and re.match(r"(?:'s|’s)\s", folded[comps[-1].end:comps[-1].end + 3])
+                if comps and re.search(r"其\s*$", folded[max(cs, mod.start - 3):mod.start]):
+                    comps, owner = [comps[0]], True  # "…，其間質幹細胞產品可用於治療…": the clause's company
+                if comps and (word not in ("for", "against") or owner) and re.fullmatch(
+                        r"[^;；。]{0,40}" if owner else r"[^,，;；。]{0,25}", folded[comps[-1].end:mod.start]):
                     for ind in inds:
                         add(comps[-1].iri, "targets", ind.iri, "company-uses-modality", 0.7,
                             (comps[-1].start, ind.end))
