@@ -77,7 +77,7 @@ def learned_comparison(threshold: float = 0.5) -> dict:
         batches.append((sents, ex))
     clf = RelationClassifier(threshold).fit(batches)
     train_s = time.perf_counter() - t0
-    out: dict = {"trained_on": "rules' output over corpus/ (%d documents)" % len(corpus), "threshold": threshold,
+    out: dict = {"trained_on": f"rules' output over corpus/ ({len(corpus)} documents)", "threshold": threshold,
                  "train_seconds": round(train_s, 1)}
     for name, gold_path in (("dev", DEV), ("private", PRIVATE)):
         if not gold_path.exists():
@@ -125,11 +125,11 @@ def _fmt(x) -> str:
 def write_report(res: dict) -> None:
     base = json.loads(BASELINE.read_text(encoding="utf-8"))
     lines = ["## Extraction quality (`regenkg eval`, benchmarks/bench_extract.py)", "",
-             "Strict mode. *Before* = commit 8974a2d, before any h/extract change (measured with the same "
+             ("Strict mode. *Before* = commit 8974a2d, before any h/extract change (measured with the same "
              "`regenkg eval`); *after* = this tree, rules only (the shipped configuration). The private set "
              "(tests/data/private_eval, written and frozen before any rule change) was also the material the "
              "new rules were developed on, so it is not held out: read its *after* as a fit, the dev set as the "
-             "measure.", ""]
+             "measure."), ""]
     for name in ("dev", "private"):
         if name not in res["eval"]:
             continue
@@ -139,8 +139,8 @@ def write_report(res: dict) -> None:
                   f"| recall | {_fmt(a['facts']['recall'])} | {_fmt(b['facts']['recall'])} |",
                   f"| F1 | {_fmt(a['facts']['f1'])} | {_fmt(b['facts']['f1'])} |",
                   f"| positive facts from denied/rumour/ended | {a['polarity_violations']} | {b['polarity_violations']} |",
-                  f"| questions passed | {a['questions']['passed']}/{a['questions']['total']} | "
-                  f"{b['questions']['passed']}/{b['questions']['total']} |", "",
+                  (f"| questions passed | {a['questions']['passed']}/{a['questions']['total']} | "
+                  f"{b['questions']['passed']}/{b['questions']['total']} |"), "",
                   "| relation | P before | R before | P after | R after |", "|---|---|---|---|---|"]
         for rel in sorted(set(a["by_relation"]) | set(b["by_relation"])):
             pa, ra = a["by_relation"].get(rel, [None, None])
@@ -153,13 +153,13 @@ def write_report(res: dict) -> None:
         lines.append("")
     if "dev_lenient" in res["eval"]:
         d = res["eval"]["dev_lenient"]["facts"]
-        lines += [f"Dev set, lenient mode (broader term / parent company accepted): precision {_fmt(d['precision'])}, "
-                  f"recall {_fmt(d['recall'])}.", ""]
+        lines += [(f"Dev set, lenient mode (broader term / parent company accepted): precision {_fmt(d['precision'])}, "
+                  f"recall {_fmt(d['recall'])}."), ""]
     lr = res.get("learned")
     if lr:
         lines += ["### Rules only vs with the learned layer", "",
-                  f"Logistic regression over masked pair contexts, {lr['trained_on']}; scored on the extraction "
-                  "itself (same scorer, no index).", "",
+                  (f"Logistic regression over masked pair contexts, {lr['trained_on']}; scored on the extraction "
+                  "itself (same scorer, no index)."), "",
                   "| set | rules P | rules R | rules F1 | +learned P | +learned R | +learned F1 |", "|---|---|---|---|---|---|---|"]
         for name in ("dev", "private"):
             if name in lr:

@@ -132,7 +132,7 @@ def test_question_fails_on_forbidden_name_or_missing_answer(gold):
 
 def test_question_aliases_come_from_names_callback(gold):
     q = gold.questions[0]
-    names = lambda iris: {i: ["Acme Bio"] for i in iris}  # noqa: E731
+    names = lambda iris: {i: ["Acme Bio"] for i in iris}
     assert score_question(q, _answer(("x", "艾克美")), names).passed
 
 

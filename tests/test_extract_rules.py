@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from regenkg.graph.deals import deal_quads, deal_status, parse_amount, parse_date
@@ -63,7 +65,7 @@ def test_share_transfer_names_the_company_whose_shares_move(extractor):
     ("Tarvik Bio sold its CAR-NK programme to Qifan Pharma for $45 million.", "en"),
 ])
 def test_sale_runs_from_seller_to_buyer(extractor, text, lang):
-    facts, ex, label = _run(extractor, text, lang=lang)
+    facts, ex, _label = _run(extractor, text, lang=lang)
     sold = [(s, o) for s, p, o in facts if p == "soldTo"]
     assert len(sold) == 1 and sold[0][0].startswith(("拓维", "Tarvik")) and sold[0][1].startswith(("启帆", "Qifan"))
     assert [d.kind for d in ex.deals] == ["Divestment"] and ex.deals[0].status == "Announced"
@@ -219,13 +221,13 @@ def test_offsets_slice_the_decoded_source_of_txt_and_md(tmp_path):
         doc = next(d for d in docs.values() if d.id == s.doc_id)
         assert doc.text[s.start:s.end] == s.text  # every format: offsets index Document.text
         if doc.path.endswith((".txt", ".md")):
-            assert open(doc.path, encoding="utf-8").read()[s.start:s.end] == s.text
+            assert Path(doc.path).read_text(encoding="utf-8")[s.start:s.end] == s.text
     assert not any("title:" in s.text or "subtitle" in s.text for s in sents)  # headers are not sentences
 
 
 @pytest.mark.parametrize("text,lang,fact", [
-    ("Tovana Bio, a clinical-stage company developing allogeneic CAR-T cell therapies for solid tumours, raised "
-     "money.", "en", ("Tovana Bio", "develops", "allogeneic CAR-T")),
+    (("Tovana Bio, a clinical-stage company developing allogeneic CAR-T cell therapies for solid tumours, raised "
+     "money."), "en", ("Tovana Bio", "develops", "allogeneic CAR-T")),
     ("Tovana Bio is developing TV-101, an in vivo CAR-T candidate, for lupus.", "en",
      ("Tovana Bio", "develops", "in vivo CAR-T")),
     ("Tovana Bio's lead programme, an AAV gene therapy for haemophilia B, entered Phase 2.", "en",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +19,26 @@ from .facts import PRF, ExtractedFact, FactMatch, FactScore, Mode, score_facts
 from .gold import RELATIONS, GoldFact, GoldQuestion, GoldSet, load_gold
 from .questions import QuestionResult, QuestionScore, score_question, score_questions
 
-__all__ = ["EvalReport", "evaluate", "extracted_facts", "format_report", "load_gold", "score_facts",
-           "score_question", "score_questions", "ExtractedFact", "FactMatch", "FactScore", "GoldFact",
-           "GoldQuestion", "GoldSet", "PRF", "QuestionResult", "QuestionScore", "Mode"]
+__all__ = [
+    "PRF",
+    "EvalReport",
+    "ExtractedFact",
+    "FactMatch",
+    "FactScore",
+    "GoldFact",
+    "GoldQuestion",
+    "GoldSet",
+    "Mode",
+    "QuestionResult",
+    "QuestionScore",
+    "evaluate",
+    "extracted_facts",
+    "format_report",
+    "load_gold",
+    "score_facts",
+    "score_question",
+    "score_questions",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -122,9 +138,9 @@ def format_report(report: EvalReport, *, misses: int = 50) -> str:
     """The plain-text report `regenkg eval` prints: scores, then the misses (at most ``misses`` of each)."""
     f, q = report.facts, report.questions
     lines = [f"gold {report.gold}  index {report.index}  mode {f.mode}", "",
-             f"facts: precision {_pct(f.overall.precision)}  recall {_pct(f.overall.recall)}  "
+             (f"facts: precision {_pct(f.overall.precision)}  recall {_pct(f.overall.recall)}  "
              f"F1 {_pct(f.overall.f1)}  ({f.overall.tp} correct of {f.overall.extracted} extracted; "
-             f"{f.overall.found} of {f.overall.gold} gold found)",
+             f"{f.overall.found} of {f.overall.gold} gold found)"),
              f"polarity violations (positive facts from denied/rumour/ended): {len(f.polarity_violations)}", "",
              f"{'relation':<18}{'P':>7}{'R':>7}{'F1':>7}{'found/gold':>12}{'correct/extr':>14}"]
     for name, prf in sorted(f.by_relation.items()):

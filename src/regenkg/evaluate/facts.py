@@ -9,7 +9,7 @@ from typing import Literal
 
 from .gold import RELATIONS, SYMMETRIC, GoldFact, GoldSet, fold
 
-__all__ = ["ExtractedFact", "FactMatch", "PRF", "FactScore", "score_facts", "Mode"]
+__all__ = ["PRF", "ExtractedFact", "FactMatch", "FactScore", "Mode", "score_facts"]
 
 Mode = Literal["strict", "lenient"]
 
@@ -61,7 +61,7 @@ class PRF:
         return 2 * p * r / (p + r)
 
     def to_dict(self) -> dict[str, float | int | None]:
-        r = lambda x: None if x is None else round(x, 4)  # noqa: E731
+        r = lambda x: None if x is None else round(x, 4)
         return {"precision": r(self.precision), "recall": r(self.recall), "f1": r(self.f1), "tp": self.tp,
                 "extracted": self.extracted, "gold": self.gold, "found": self.found}
 
@@ -145,7 +145,7 @@ def score_facts(gold: GoldSet, extracted: Iterable[ExtractedFact], mode: Mode = 
             score.ignored += 1
             continue
         sk, ok = resolve(f.subject_names), resolve(f.object_names)
-        ends = (sk or (f.subject,), ok or (f.object,))
+        ends: tuple[tuple[str, ...], ...] = (sk or (f.subject,), ok or (f.object,))
         if f.relation in SYMMETRIC:
             ends = tuple(sorted(ends))
         ident = (f.article, f.relation, *ends)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from ..errors import ConfigError
 from ..graph.match import fold_aligned
 
-__all__ = ["GoldFact", "GoldQuestion", "GoldEntry", "GoldSet", "load_gold", "fold", "SYMMETRIC", "RELATIONS"]
+__all__ = ["RELATIONS", "SYMMETRIC", "GoldEntry", "GoldFact", "GoldQuestion", "GoldSet", "fold", "load_gold"]
 
 Polarity = Literal["true", "denied", "rumour", "ended"]
 POLARITIES = ("true", "denied", "rumour", "ended")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from ..records import Answer
 from .gold import GoldQuestion, GoldSet, fold
 
-__all__ = ["QuestionResult", "QuestionScore", "score_question", "score_questions", "answer_text"]
+__all__ = ["QuestionResult", "QuestionScore", "answer_text", "score_question", "score_questions"]
 
 
 @dataclass(frozen=True)

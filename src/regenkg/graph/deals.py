@@ -20,8 +20,18 @@ from pyoxigraph import NamedNode, Quad
 from .match import fold_aligned
 from .terms import RES, RKG, sentence_iri
 
-__all__ = ["Deal", "DealKind", "DealStatus", "KIND_OF", "ROLES", "POSITIVE", "deal_status", "parse_amount",
-           "parse_date", "deal_quads"]
+__all__ = [
+    "KIND_OF",
+    "POSITIVE",
+    "ROLES",
+    "Deal",
+    "DealKind",
+    "DealStatus",
+    "deal_quads",
+    "deal_status",
+    "parse_amount",
+    "parse_date",
+]
 
 DealKind = Literal["Acquisition", "Licence", "Collaboration", "JointVenture", "Divestment", "SpinOut", "Option"]
 DealStatus = Literal["Announced", "Completed", "Terminated", "Denied", "Rumoured"]

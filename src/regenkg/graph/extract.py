@@ -30,7 +30,7 @@ from .deals import KIND_OF, Deal, deal_status, parse_amount, parse_date
 from .match import Matcher, fold_aligned
 from .ontology import COMPANY_TYPES, Gazetteer, resource, slugify
 
-__all__ = ["Extractor", "Extraction", "Figure", "Merge"]
+__all__ = ["Extraction", "Extractor", "Figure", "Merge"]
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +186,7 @@ _NOT_COMPANY = {
     "after", "before", "while", "when", "under", "as", "of", "and", "or", "but", "both", "all", "some", "most",
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "separately", "under", "until", "last", "next", "earlier", "later", "according", "analysts", "investors", "fda", "ema", "nmpa", "pmda", "mfds", "tfda", "mohw", "who", "nih",
+    "separately", "until", "last", "next", "earlier", "later", "according", "analysts", "investors", "fda", "ema", "nmpa", "pmda", "mfds", "tfda", "mohw", "who", "nih",
     "us", "u.s.", "usd", "eu", "uk", "phase", "company", "companies", "group", "inc", "ltd", "corp", "co",
     "news", "source", "sources", "figure", "table", "note", "markets and markets", "chinese", "english",
     "taiwanese", "japanese", "korean", "american", "european", "global", "regenerative", "medicine", "cell",
@@ -216,7 +216,7 @@ _NATIONALITY = {"swedish", "finnish", "italian", "spanish", "canadian", "austral
                 "beijing", "taipei", "tokyo", "osaka", "kyoto", "basel", "paris", "munich", "copenhagen",
                 "england", "scotland", "wales", "britain", "oxfordshire", "oxford", "pennsylvania", "philadelphia",
                 "massachusetts", "texas", "new york", "new jersey", "maryland", "washington", "san diego",
-                "san francisco", "south san francisco", "los angeles", "seattle", "north carolina", "oslo",
+                "san francisco", "south san francisco", "los angeles", "north carolina", "oslo",
                 "stockholm", "zurich", "geneva", "berlin", "leiden", "singapore", "hsinchu", "taichung",
                 "kaohsiung", "tainan", "shenzhen", "suzhou", "hangzhou", "nanjing", "guangzhou", "chengdu", "wuhan",
                 "seoul", "incheon", "hong kong", "europe", "asia", "america", "north america", "latin america",
@@ -401,7 +401,7 @@ class Extractor:
         _pair_aliases(text, found)
         return found
 
-    def _discover(self, text: str) -> list[tuple[int, int, str, str]]:  # noqa: C901
+    def _discover(self, text: str) -> list[tuple[int, int, str, str]]:
         """Spans that look like organisation names, with their type (Company, Hospital, University).
 
         They only become entities if a relation rule uses them.
@@ -600,7 +600,7 @@ class Extractor:
     def _discovered_entity(self, m: _M, sent: Sentence) -> Entity:
         zh = sent.lang if sent.lang in ("zh-Hant", "zh-Hans") else "zh-Hant"
         lang = zh if any("\u4e00" <= c <= "\u9fff" for c in m.surface) else "en"
-        labels = {lang: m.surface}
+        labels: dict[str, str] = {lang: m.surface}
         codes: list[str] = []
         for alias in m.aliases:  # "Aurora Cell（澄曦細胞）": the other script's name is its label there
             if any("\u4e00" <= c <= "\u9fff" for c in alias):
@@ -685,7 +685,7 @@ class Extractor:
         self._rule_apposition(text, folded, ms, add)
         return rels, deals
 
-    def _table_rows(self, sent: Sentence, ms: list[_M], header: list[str] | None):
+    def _table_rows(self, sent: Sentence, ms: list[_M], header: list[str | None] | None):
         """Markdown deal tables (``| Acquirer | Target | Value | Year | Modality |``): one fact per row.
 
         The header row names the roles; a row's cells are its parties, amount, year, deal type, modality
@@ -747,12 +747,12 @@ class Extractor:
             if status in ("Announced", "Completed") and s_m.iri != o_m.iri:
                 rels.append(Relation(s_m.iri, pred, o_m.iri, sent.id, sent.doc_id, "table-row", 0.85))
             owner = o_m if pred in ("acquired", "licensedFrom") else s_m
-            for m in self.matcher.find(str(row.get("modality", ""))):
-                if self._kind(m.iri) == MODALITY:
-                    rels.append(Relation(owner.iri, "develops", m.iri, sent.id, sent.doc_id, "table-row", 0.75))
-            for m in self.matcher.find(str(row.get("indication", ""))):
-                if self._kind(m.iri) == INDICATION:
-                    rels.append(Relation(owner.iri, "targets", m.iri, sent.id, sent.doc_id, "table-row", 0.75))
+            for hit in self.matcher.find(str(row.get("modality", ""))):
+                if self._kind(hit.iri) == MODALITY:
+                    rels.append(Relation(owner.iri, "develops", hit.iri, sent.id, sent.doc_id, "table-row", 0.75))
+            for hit in self.matcher.find(str(row.get("indication", ""))):
+                if self._kind(hit.iri) == INDICATION:
+                    rels.append(Relation(owner.iri, "targets", hit.iri, sent.id, sent.doc_id, "table-row", 0.75))
             del folded_row
         return header, rels, deals, added
 
@@ -1029,6 +1029,8 @@ class Extractor:
                     self._deal_asset(folded, r, ce, cms, add, (subj, r))
                 return
         trig = _PARTNER.search(ctext) or lic
+        if trig is None:
+            return
         group = self._subject_list(folded, cms, cs + trig.start(), cs)
         for i, a in enumerate(group):
             for b in group[i + 1:]:
@@ -1311,7 +1313,7 @@ class Extractor:
                     add(mod.iri, "treats", ind.iri, "modality-treats", 0.8, (mod.start, ind.end))
                 # "後者利用多能幹細胞…治療帕金森病": the company using the modality targets the indication.
                 comps = [m for m in cms if m.kind == COMPANY and m.end <= mod.start and not m.affiliate_of]
-                owner = comps and re.match(r"(?:'s|’s)\s", folded[comps[-1].end:comps[-1].end + 3])
+                owner = bool(comps) and bool(re.match(r"(?:'s|’s)\s", folded[comps[-1].end:comps[-1].end + 3]))
                 if comps and re.search(r"其\s*$", folded[max(cs, mod.start - 3):mod.start]):
                     comps, owner = [comps[0]], True  # "…，其間質幹細胞產品可用於治療…": the clause's company
                 if comps and (word not in ("for", "against") or owner) and re.fullmatch(

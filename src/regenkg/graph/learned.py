@@ -77,9 +77,9 @@ class RelationClassifier:
     """Multinomial logistic regression over character and word n-grams of the masked pair context."""
 
     def __init__(self, threshold: float = 0.6):
-        from sklearn.feature_extraction.text import HashingVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import FeatureUnion, make_pipeline
+        from sklearn.feature_extraction.text import HashingVectorizer  # type: ignore[import-untyped]
+        from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+        from sklearn.pipeline import FeatureUnion, make_pipeline  # type: ignore[import-untyped]
 
         self.threshold = threshold
         self.model = make_pipeline(
