@@ -252,3 +252,18 @@ def test_trade_press_shapes(extractor, text, lang, fact):
 def test_a_grant_of_rights_is_not_the_grantee_developing(extractor):
     facts, _, _ = _run(extractor, "Merrow Pharma granted Tovana Bio an exclusive licence to its TCR-T programme.")
     assert ("Tovana Bio", "develops", "TCR-T cell therapy") not in facts
+
+
+@pytest.mark.parametrize("text,fact", [
+    ("Merrow Pharma in-licensed Tovana Bio's CAR-NK platform for $50 million upfront.",
+     ("Merrow Pharma", "licensedFrom", "Tovana Bio")),
+    ("Tovana Bio will receive $30 million upfront from Merrow Pharma under a licence for Greater China.",
+     ("Merrow Pharma", "licensedFrom", "Tovana Bio")),
+    ("Tovana Bio, a spin-off of Merrow Pharma, develops CAR-T cells.", ("Tovana Bio", "spunOutFrom", "Merrow Pharma")),
+    ("Tovana Bio divested its gene therapy unit to Merrow Pharma in 2023.", ("Tovana Bio", "soldTo", "Merrow Pharma")),
+    ("Tovana Bio and Merrow Pharma formed a 50:50 joint venture in Shanghai.",
+     ("Tovana Bio", "jointVentureWith", "Merrow Pharma")),
+])
+def test_deal_directions(extractor, text, fact):
+    facts, _, _ = _run(extractor, text)
+    assert fact in facts, facts

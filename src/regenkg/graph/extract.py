@@ -376,7 +376,11 @@ class Extractor:
             if app:
                 desc_spans.append((m.end + app.start("desc"), m.end + app.end()))
         for s, e, name, org_type in candidates:
-            if not free(s, e) or any(a <= s and e <= b for a, b in desc_spans):
+            inside = any(a <= s and e <= b for a, b in desc_spans)
+            if inside and re.search(r"(?:spin-?(?:off|out)|spinout|subsidiary|unit|division|affiliate|part) (?:of|from)\s+"
+                                    r"(?:the\s+)?$", text[max(0, s - 30):s], re.IGNORECASE):
+                inside = False  # "X, a spin-off of Y Pharma": Y is a party, not a description word
+            if not free(s, e) or inside:
                 continue
             if " " not in name and name.isascii() and name.lower() in common and org_type == COMPANY:
                 continue
@@ -673,7 +677,9 @@ class Extractor:
             self._rule_develops(folded, cs, ce, cms, add_local)
             self._rule_own(folded, cs, ce, cms, add_local)
             self._rule_developed_by(folded, cs, ce, cms, add_local)
-            self._rule_spinout(folded, cs, ce, cms, add_local)
+            # "X, a spin-off of Y Pharma, …": the parent sits inside X's apposition.
+            self._rule_spinout(folded, cs, ce, [m for m in ms if m.start >= cs and m.end <= ce] if carried is None
+                               else cms, add_local)
             jv = self._rule_joint_venture(folded, cs, ce, cms, add_local)
             sold = self._rule_sale(folded, cs, ce, cms, add_local)
             self._rule_acquisition(folded, cs, ce, cms, add_local)
@@ -1047,7 +1053,8 @@ class Extractor:
         m_from = re.search(r"\bfrom\b|从|自|向", ctext)
         m_to = re.search(r"授权给|授权予|许可给|\bto\b", ctext)
         m_grant = re.search(r"\bgrant(?:s|ed|ing)?\b", ctext)
-        m_rights = re.search(r"\b(?:in-)?licen[cs](?:ed|es|ing)\s+(?:\w+\s+){0,3}?rights?\s+(?:to|for)\s+", ctext)
+        m_rights = re.search(r"\b(?:in-)?licen[cs](?:ed|es|ing)\s+(?:\w+\s+){0,3}?rights?\s+(?:to|for)\s+|"
+                             r"\bin-licen[cs](?:ed|es|ing)\s+(?:the\s+)?", ctext)
         m_agree = re.search(r"\b(?:signed|entered(?: into)?|struck|inked|agreed)\b[^.;]{0,40}?\blicen[cs]\w*"
                             r"(?: and \w+)? (?:agreement|deal|pact)\b[^.;]{0,10}?\bwith\b", ctext)
         if m_grant and re.search(r"licen[cs]e", ctext[m_grant.end():m_grant.end() + 60]):
@@ -1083,6 +1090,8 @@ class Extractor:
             aft = [m for m in comps if m.start >= pos + len(m_from.group(0))]
             if bef and aft:
                 licensee, licensor = bef[0], aft[0]
+                if re.search(r"\b(?:receiv\w*|gets?|collect\w*|earn\w*)\b[^.;]{0,40}\$", ctext[:m_from.start()]):
+                    licensee, licensor = licensor, licensee  # "X will receive $30 million from Y under a licence"
         elif m_agree:
             # "Halvard Biologics signed a licence agreement with Lumenfold": the signer takes the licence.
             pos = cs + m_agree.end()
