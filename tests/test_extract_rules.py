@@ -267,3 +267,14 @@ def test_a_grant_of_rights_is_not_the_grantee_developing(extractor):
 def test_deal_directions(extractor, text, fact):
     facts, _, _ = _run(extractor, text)
     assert fact in facts, facts
+
+
+@pytest.mark.parametrize("text,fact", [
+    ("迈睿医药以1亿美元首付款引进泓硕生物的TCR-T疗法。", ("迈睿医药", "licensedFrom", "泓硕生物")),
+    ("泓硕生物将大中华区权益授予迈睿医药。", ("迈睿医药", "licensedFrom", "泓硕生物")),
+    ("泓硕生物脱胎于北湖大学，专注于碱基编辑。", ("泓硕生物", "spunOutFrom", "北湖大学")),
+    ("泓硕生物已将其干细胞业务转让给迈睿医药。", ("泓硕生物", "soldTo", "迈睿医药")),
+])
+def test_simplified_chinese_deal_shapes(extractor, text, fact):
+    facts, _, _ = _run(extractor, text, lang="zh-Hans")
+    assert fact in facts, facts

@@ -127,7 +127,7 @@ _PARTNER = re.compile(
     r"\bpartner(?:s|ed|ing|ship|ships)?\b|\bcollaborat(?:e|es|ed|ing|ion|ions)\b|\balliance\b|\bteam(?:ed|s)? up\b|"
     r"\bjoint venture\b|\bco-develop\w*|\bagreement\b|\bdeal\b|\bpact\b|\btie-up\b|"
     r"\b(?:being |been )?develop(?:ed|ing) (?:together )?with\b")
-_LICENSE = re.compile(r"授权|许可|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|\brights to\b")
+_LICENSE = re.compile(r"授权|许可|授予|引进|引入|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|\brights to\b")
 _TREAT = re.compile(
     r"治疗|用于|针对|攻克|适应症|适用于|锁定|目标是|聚焦于|"
     r"\btreat(?:s|ed|ing|ment)?\b|\bfor patients\b|\bin patients with\b|\bindicated for\b|\bapproved for\b|"
@@ -171,10 +171,10 @@ _PRODUCT_CUE = re.compile(r"(?:产品|商品名|药物|疗法|批准|核准|获�
                           r"\bcandidate|\bbrand(?:ed)?|\bnamed|\bcalled)\s*[(（]?\s*$")
 # A "name" containing one of these is a generic phrase ("各大藥廠", "國際大藥廠"), not a company.
 # Verbs and adverbs that can stand glued before a name ("取得晨璟生技", "將獲得瀾嶼生物").
-_ZH_LEAD = re.compile(r"(?:取得|获得|获授|收购|并购|买下|拿下|购入|购得|受让|出售给|卖给|转让给|授权给|宣布|表示|补足|今日|今天|日前|近日|并|将|由|向|对|从|与|和|及|"
+_ZH_LEAD = re.compile(r"(?:取得|获得|获授|收购|并购|买下|拿下|购入|购得|受让|出售给|卖给|转让给|授权给|授予|引进|引入|脱胎于|宣布|表示|补足|今日|今天|日前|近日|并|将|由|向|对|从|与|和|及|"
                       r"此外|另外|同时|目前|其中|包括|包含|例如|如|而|则|也|亦|已|曾|旗下)+")
-_ZH_CUT = re.compile(r"收购|并购|买下|拿下|购入|购得|受让|出售|卖给|转让|授权|合资|衍生|分拆|持有|旗下|给|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
-_ZH_GENERIC = re.compile(r"各|国际|大药厂|这些|多家|全球|其他|其它|相关|可能|改变|综观|未来|许多|我们|该|此|本土|国内|"
+_ZH_CUT = re.compile(r"收购|并购|买下|拿下|购入|购得|受让|出售|卖给|转让|授权|授予|引进|引入|付款|首付|脱胎|源自|合资|衍生|分拆|持有|旗下|给|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
+_ZH_GENERIC = re.compile(r"全资|子公司|母公司|合资公司|这类|此类|该类|这种|各类|两类|这家|这些|各|国际|大药厂|这些|多家|全球|其他|其它|相关|可能|改变|综观|未来|许多|我们|该|此|本土|国内|"
                          r"国外|中小|大型|新创|业者|厂商|台厂|欧美|美国|日本|韩国|中国|台湾|生技制药|生技医药|生物医药|"
                          r"再生医疗|治疗|疗法|产业|市场|领域|技术|平台|发展|开发|研究|临床|药物|新药|干细胞|免疫细胞")
 _ZH_BOUNDARY = set("与和及由被是为的将如含括在以向对从、，,；;：:（）()「」『』 \u3000旗下等或若")
@@ -236,7 +236,7 @@ _PRONOUN = re.compile(r"^\s*(It|Its|The company|The firm|The biotech|The group|T
 _DEFINITE = re.compile(r"\bthe (?:[A-Z][A-Za-z-]+ ){0,2}(?:company|biotech|firm|start-up|startup|drugmaker|developer)\b"
                        r"(?!\s+(?:[A-Z]|named|called))|该公司|該公司|该企业|該企業|这家公司|這家公司|此公司")
 _JV = re.compile(r"合资|合营|\bjoint[- ]venture\b|\bJV\b", re.IGNORECASE)
-_SPIN = re.compile(r"\bspun (?:out|off)\b|\bspin-?(?:out|off)s?\b|\bspinout\b|\bcarved out\b|衍生成立|衍生设立|衍生出来|"
+_SPIN = re.compile(r"脱胎于|脱胎自|孵化自|衍生自|分拆自|源自|\bspun (?:out|off)\b|\bspin-?(?:out|off)s?\b|\bspinout\b|\bcarved out\b|衍生成立|衍生设立|衍生出来|"
                    r"衍生公司|衍生而来|衍生|分拆成立|分拆出来|分拆|拆分成立|孵化成立|孵化")
 _SALE = re.compile(r"出售给|卖给|售予|出售予|转让给|售给|\bsold\b|\bsell(?:s|ing)?\b|\bsale of\b|\bdivest(?:s|ed|ing)?\b|"
                    r"\bdivestiture of\b|\boffload(?:s|ed)?\b")
@@ -441,6 +441,10 @@ class Extractor:
                 lead = _ZH_LEAD.match(folded, j, start)
                 if lead:
                     j = lead.end()
+                cuts = [j + c.end() for c in re.finditer(_ZH_CUT.pattern + r"|于|自|从", folded[j:start])]
+                cuts = [c for c in cuts if start - c >= 2]
+                if cuts:
+                    j = cuts[-1]
                 if start - j >= 2 and not re.search(r"该|此|本|各|这|两|多|国内|国际|大型|医学中心|合作", folded[j:start]):
                     out.append((j, m.end(), text[j:m.end()], typ))
         for m in _LATIN_NAME.finditer(text):
@@ -594,7 +598,9 @@ class Extractor:
                 continue
             before = [m for m in ms if m.kind == COMPANY and m.end <= dm.start() and not m.appositive]
             first = before[0] if before else None
-            cand = [m for m in before if first is None or m.iri != first.iri]
+            # "…with the Boston biotech": not the sentence's own subject. "…，該公司已…": the company just named.
+            english = dm.group(0)[:1].isascii()
+            cand = [m for m in before if first is None or m.iri != first.iri or not english]
             ref = cand[-1] if cand else prev
             if ref is not None:
                 ms.append(_M(dm.start(), dm.end(), ref.iri, COMPANY, text[dm.start():dm.end()], ref.curated,
@@ -870,7 +876,8 @@ class Extractor:
     def _rule_develops(self, folded: str, cs: int, ce: int, cms: list[_M], add) -> None:
         if not any(m.kind == MODALITY for m in cms):
             return
-        deal_words = re.search(r"授权|许可|出售|转让|\blicen[cs]\w*|\bgrant\w*|\bsold\b|\bsale of\b|\bsell\w*",
+        # Outgoing deals only: in "X licensed a programme from Y" the licensee does develop it.
+        deal_words = re.search(r"授权给|授予|出售|转让|\bgrant\w*|\bsold\b|\bsale of\b|\bsell\w*|\blicen[cs]\w* (?:\w+ )*?to\b",
                                folded[cs:ce])
         for trig in _DEVELOP.finditer(folded, cs, ce):
             if deal_words and re.fullmatch(r"\W*(?:programmes?|programs?|pipelines?|platforms?)\W*", trig.group(0)):
@@ -1049,9 +1056,9 @@ class Extractor:
         ctext = folded[cs:ce]
         licensee = licensor = None
         rule = "licence"
-        m_get = re.search(r"获得|取得|获授|拿下", ctext)
+        m_get = re.search(r"获得|取得|获授|拿下|引进|引入", ctext)
         m_from = re.search(r"\bfrom\b|从|自|向", ctext)
-        m_to = re.search(r"授权给|授权予|许可给|\bto\b", ctext)
+        m_to = re.search(r"授权给|授权予|许可给|授予|\bto\b", ctext)
         m_grant = re.search(r"\bgrant(?:s|ed|ing)?\b", ctext)
         m_rights = re.search(r"\b(?:in-)?licen[cs](?:ed|es|ing)\s+(?:\w+\s+){0,3}?rights?\s+(?:to|for)\s+|"
                              r"\bin-licen[cs](?:ed|es|ing)\s+(?:the\s+)?", ctext)
@@ -1180,6 +1187,13 @@ class Extractor:
         if len(comps) < 2:
             return
         for trig in _SPIN.finditer(folded, cs, ce):
+            if trig.group(0) in ("脱胎于", "脱胎自", "孵化自", "衍生自", "分拆自", "源自"):
+                # "X脫胎於北湖大學": the parent follows the verb.
+                parent = next((m for m in comps if trig.end() <= m.start <= trig.end() + 2), None)
+                child = next((m for m in reversed(comps) if m.end <= trig.start()), None)
+                if parent is not None and child is not None and parent.iri != child.iri:
+                    add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.8, (child.start, parent.end))
+                continue
             if re.match(r"[\u4e00-\u9fff]", trig.group(0)):
                 prep = None
                 for pm in re.finditer(r"由|从|自|是", folded[cs:trig.start()]):
@@ -1210,6 +1224,10 @@ class Extractor:
             return False
         comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
         group = self._subject_list(folded, cms, trig.start(), cs)
+        if len(group) == 1 and re.search(r"[与和跟同]\s*$", folded[max(cs, group[0].start - 2):group[0].start]):
+            lead = [m for m in comps if m.end <= group[0].start - 1 and m.iri != group[0].iri]
+            if lead:
+                group = [lead[-1], group[0]]  # "Kite在中國則與復星醫藥合資成立…"
         if len(group) < 2:
             first = [m for m in comps if m.end <= trig.start()]
             with_m = re.search(r"\bwith\b|与|和|同", folded[trig.end():ce]) or re.search(r"\bwith\b", folded[cs:trig.start()])
@@ -1278,7 +1296,9 @@ class Extractor:
             elif re.search(r"\bbased in\s*$|\bheadquartered in\s*$|总部位于\s*$|总部设于\s*$", lead):
                 holder = next((m for m in reversed(comps) if m.end <= place.start), None)
             elif re.search(r"(?:在|于)\s*$", lead) and re.match(r"\s*(?:申请|提交|开展|推出|上市|设立|建厂|设厂|进行|启动|取得)", tail):
-                holder = next((m for m in comps if m.end <= place.start), None)
+                seg = max(folded.rfind("，", cs, place.start), folded.rfind(",", cs, place.start), cs)
+                holder = next((m for m in reversed(comps) if seg <= m.start and m.end <= place.start), None) \
+                    or next((m for m in comps if m.end <= place.start), None)
             elif re.search(r"\b(?:launch\w*|commerciali[sz]\w*|operat\w*|expand\w*|sell\w*|market\w*) in\s+(?:the\s+)?$", lead):
                 holder = next((m for m in reversed(comps) if m.end <= place.start), None)
             if holder is not None:
@@ -1345,7 +1365,7 @@ class Extractor:
 
     def _rule_apposition(self, text: str, folded: str, ms: list[_M], add) -> None:
         for m in ms:
-            if m.kind != COMPANY or m.affiliate_of:
+            if m.kind != COMPANY or m.affiliate_of or m.pronoun:
                 continue
             self._rule_possessive(folded, m, ms, add)
             app = _APPOSITION.match(text[m.end:m.end + 140]) or _ZH_APPOSITION.match(folded[m.end:m.end + 60])
@@ -1466,6 +1486,9 @@ def _segment_topic(folded: str, cms: Sequence[_M], cs: int, pos: int) -> _M | No
 def _is_product(text: str, start: int, end: int) -> bool:
     """"Abecma, a CAR-T therapy…" / "CASGEVY (exagamglogene autotemcel)": a brand, not a company."""
     after = text[end:end + 80]
+    if re.search(r"(?:CAR-T|TCR-T|therapy|therapies|drug|product|candidate|treatment|medicine|gene therapy)\s*,\s*$",
+                 text[max(0, start - 30):start], re.IGNORECASE):
+        return True  # "Novartis's approved CAR-T, Kymriah, …"
     return bool(re.match(r",\s*(?:an?|the|its)\s+(?:[\w-]+\s+){0,4}?(?:therapy|therapies|treatment|drug|product|medicine|"
                          r"candidate|vaccine|gene therapy|cell therapy)\b", after, re.IGNORECASE)
                 or re.match(r"\s*[(（]\s*[a-z]+(?:mab|cel|gene|vec|cept|parvovec|autotemcel|leucel|temcel)\b", after)
