@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,6 +18,9 @@ from .config import DEFAULT_INDEX, Settings
 from .errors import IndexMismatch, QueryError
 from .index.store import IndexLayout, SentenceTable, read_manifest, resolve_snapshot, verify_checksums
 from .records import Answer, Evidence, Hit, pick_label
+
+if TYPE_CHECKING:
+    from .query.fuse import Fusion
 
 __all__ = ["KnowledgeBase", "EntityView", "SearchResults", "MAX_QUERY_CHARS", "MAX_K"]
 
@@ -234,18 +237,21 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------------ search
     def search(self, query: str, k: int = 10, lang: str | None = None) -> SearchResults:
-        """Hybrid (dense + BM25, reciprocal-rank fused) sentence search in any language."""
+        """Hybrid (dense + BM25) sentence search in any language (fusion: :mod:`regenkg.query.fuse`)."""
         return self.search_many([query], k=k, lang=lang)[0]
 
     def search_many(self, queries: Sequence[str], k: int = 10, lang: str | None = None,
-                    _qvecs: np.ndarray | None = None) -> list[SearchResults]:
-        from .query.fuse import rrf
+                    _qvecs: np.ndarray | None = None, *, fusion: Fusion | None = None) -> list[SearchResults]:
+        """:meth:`search` for a batch of queries; ``fusion`` replaces :attr:`fusion` (e.g. ``DenseOnly()``)."""
+        from .query.fuse import Candidates
+        from .text.lang import script_of
 
         self._require_documents("search")
         if not isinstance(k, int) or k < 1:
             raise QueryError(f"--k must be a positive whole number, got {k!r}")
         if lang not in (None, "en", "zh", "zh-Hant", "zh-Hans"):
             raise QueryError(f"--lang must be one of en, zh, zh-Hant, zh-Hans; got {lang!r}")
+        fusion = fusion or self.fusion
         k = min(k, MAX_K)
         cleaned = [self._clean_query(q) for q in queries]
         total = self.vectors.count
@@ -255,21 +261,19 @@ class KnowledgeBase:
         qvecs = _qvecs if _qvecs is not None else self.embedder.encode_queries(cleaned)
         dense = self.vectors.search(qvecs, depth)
         # Lexical hits are cheap; go deeper so each language group gets its own best matches.
-        lexical = self.lexical.search(self.tokenizer.tokenize_many(cleaned), min(total, max(depth, 1000)))
+        lexical_depth = min(total, max(depth, 1000))
+        tokens = self.tokenizer.tokenize_many(cleaned)
+        lexical = self.lexical.search(tokens, lexical_depth)
+        bridged = (self.lexical.search(self._bridged_tokens(cleaned, tokens), lexical_depth)
+                   if fusion.uses_bridge else [[] for _ in cleaned])
         out: list[SearchResults] = []
         for qi, q in enumerate(cleaned):
-            rows = self.table.sentences({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]})
-            # Rank within each language, then fuse: the best English sentence for a Chinese question
-            # competes with the best Chinese one instead of drowning under same-language neighbours.
-            rankings, weights = [], []
-            for ranking, weight in ((dense[qi], self.settings.dense_weight), (lexical[qi], self.settings.lexical_weight)):
-                for group in ("en", "zh"):
-                    part = [(sid, s) for sid, s in ranking if sid in rows and _group(rows[sid].lang) == group]
-                    if part:
-                        rankings.append(part)
-                        weights.append(weight)
-            fused = rrf(rankings, weights, k=self.settings.rrf_k, limit=depth)
-            dmap, lmap = dict(dense[qi]), dict(lexical[qi])
+            rows = self.table.sentences({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]}
+                                        | {sid for sid, _ in bridged[qi]})
+            groups = {sid: _group(s.lang) for sid, s in rows.items()}
+            mentions = self._mention_shares(q, list(rows)) if fusion.uses_mentions else []
+            fused = fusion(Candidates(dense[qi], lexical[qi], groups, bridged[qi], mentions, _group(script_of(q))), depth)
+            dmap, lmap = dict(dense[qi]), dict(bridged[qi] if fusion.uses_bridge else lexical[qi])
             res = SearchResults()
             res.query = q
             for sid, score in fused:
@@ -283,6 +287,51 @@ class KnowledgeBase:
                 if len(res) >= k:
                     break
             out.append(res)
+        return out
+
+    @cached_property
+    def fusion(self) -> Fusion:
+        """The fusion :meth:`search` uses: :func:`~regenkg.query.fuse.default_fusion` with the RRF settings."""
+        from .query.fuse import default_fusion
+
+        return default_fusion(self.settings.rrf_k, self.settings.dense_weight, self.settings.lexical_weight)
+
+    @cached_property
+    def bridge(self):
+        """The :class:`~regenkg.query.fuse.LabelBridge` over the gazetteer and the discovered entities."""
+        from .query.fuse import LabelBridge
+        from .text.lang import fold
+
+        names: dict[str, list[str]] = {iri: [*e.labels.values(), *e.aliases] for iri, e in self.gazetteer.entities.items()}
+        for iri, labels in self._discovered.items():
+            names.setdefault(iri, []).extend(labels.values())
+        return LabelBridge(self.matcher.find, names, fold)
+
+    def _mention_shares(self, query: str, sentence_ids: Sequence[int]) -> list[tuple[int, float]]:
+        """Sentences among ``sentence_ids`` that mention entities ``query`` names, with the share of them."""
+        import pyoxigraph
+
+        from .graph.ontology import sentence_iri
+
+        wanted = {m.iri for m in self.matcher.find(query)}
+        if not wanted or not sentence_ids:
+            return []
+        q = ("PREFIX rkg: <https://w3id.org/regenkg/ontology#>\nSELECT ?s ?e WHERE { VALUES ?e { "
+             + " ".join(str(pyoxigraph.NamedNode(i)) for i in sorted(wanted)) + " } VALUES ?s { "
+             + " ".join(f"<{sentence_iri(i)}>" for i in sentence_ids) + " } ?s rkg:mentions ?e }")
+        found: dict[int, set[str]] = {}
+        for row in self.store.query(q):
+            found.setdefault(int(row["s"].value.rsplit("/", 1)[-1]), set()).add(row["e"].value)
+        shares = sorted(((sid, len(es) / len(wanted)) for sid, es in found.items()), key=lambda x: (-x[1], x[0]))
+        return shares
+
+    def _bridged_tokens(self, queries: Sequence[str], tokens: Sequence[list[str]]) -> list[list[str]]:
+        extra = self.tokenizer.tokenize_many([" ".join(self.bridge.terms(q)) for q in queries])
+        # Only new words: a word the query already has must not count twice in BM25.
+        out = []
+        for own, more in zip(tokens, extra):
+            have = set(own)
+            out.append(own + list(dict.fromkeys(t for t in more if t not in have)))
         return out
 
     @staticmethod

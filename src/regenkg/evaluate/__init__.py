@@ -1,0 +1,1 @@
+"""Evaluation of regenkg against gold sets."""
