@@ -49,6 +49,7 @@ __all__ = [
     "resolve",
     "score",
     "evaluate",
+    "kb_methods",
 ]
 
 logger = logging.getLogger(__name__)
@@ -317,3 +318,31 @@ def evaluate(resolved: Sequence[Resolved], methods: Mapping[str, Search]) -> dic
             for key, rs in sorted(groups.items())
         }
     return out
+
+
+def kb_methods(kb: Any, fusions: Mapping[str, Any], depth: int = max(CUTOFFS)) -> dict[str, Search]:
+    """One :data:`Search` per fusion over ``kb`` (``KnowledgeBase.search_many``), embedding each query once.
+
+    Args:
+        kb: an open :class:`~regenkg.kb.KnowledgeBase`.
+        fusions: name → fusion (see :mod:`regenkg.query.fuse`).
+        depth: hits per query.
+    """
+    import numpy as np
+
+    vectors: dict[str, Any] = {}
+
+    def embed(queries: list[str]) -> Any:
+        missing = [q for q in dict.fromkeys(queries) if q not in vectors]
+        if missing:
+            vectors.update(zip(missing, kb.embedder.encode_queries(missing)))
+        return np.stack([vectors[q] for q in queries])
+
+    def method(fusion: Any) -> Search:
+        def search(queries: list[str]) -> list[list[int]]:
+            results = kb.search_many(queries, k=depth, fusion=fusion, _qvecs=embed(queries))
+            return [[hit.sentence for hit in hits] for hits in results]
+
+        return search
+
+    return {name: method(fusion) for name, fusion in fusions.items()}
