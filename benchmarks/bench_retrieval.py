@@ -26,7 +26,7 @@ XLING = ROOT / "tests" / "data" / "xling_pairs.yaml"
 
 def fusions(kb):
     """The measured methods: inputs alone, the fusion before issue #19, the candidates, the default."""
-    from regenkg.query.fuse import DenseOnly, GroupedRRF, LanguageSlots, LexicalOnly, ScoreFusion
+    from regenkg.query.fuse import DenseOnly, GroupedRRF, Interleave, LanguageSlots, LexicalOnly, ScoreFusion
 
     s = kb.settings
     before = GroupedRRF(s.rrf_k, s.dense_weight, s.lexical_weight)
@@ -39,6 +39,7 @@ def fusions(kb):
         "score fusion 1:0.3 + bridge": ScoreFusion(1.0, 0.3, bridge=True),
         "score fusion per language 1:0.5 + bridge": ScoreFusion(1.0, 0.5, bridge=True, per_group=True),
         "language slots from dense (grouped RRF within)": LanguageSlots(before),
+        "interleaved languages (grouped RRF + bridge within)": Interleave(kb.fusion),
         "grouped RRF + bridge in both languages": GroupedRRF(s.rrf_k, s.dense_weight, s.lexical_weight,
                                                              bridge=True, bridge_own=True),
         "grouped RRF + bridge + entity mentions": GroupedRRF(s.rrf_k, s.dense_weight, s.lexical_weight,

@@ -83,6 +83,7 @@ from regenkg.query.fuse import (  # noqa: E402
     Candidates,
     DenseOnly,
     GroupedRRF,
+    Interleave,
     LabelBridge,
     LanguageSlots,
     LexicalOnly,
@@ -93,7 +94,7 @@ from regenkg.query.fuse import (  # noqa: E402
 ALL_FUSIONS = [DenseOnly(), LexicalOnly(), LexicalOnly(bridge=True), GroupedRRF(), GroupedRRF(bridge=True),
                GroupedRRF(bridge=True, bridge_own=True), GroupedRRF(bridge=True, mention_weight=1.0),
                ScoreFusion(), ScoreFusion(1.0, 0.5, bridge=True, per_group=True), ScoreFusion(mention_weight=0.5),
-               LanguageSlots(), default_fusion()]
+               LanguageSlots(), Interleave(), Interleave(default_fusion()), default_fusion()]
 
 
 def _zh_query_candidates() -> Candidates:
@@ -176,3 +177,9 @@ def test_label_bridge_adds_other_names_once() -> None:
     bridge = LabelBridge(find, names)
     assert bridge.terms("自然殺手細胞與GSK") == ["natural killer cell", "NK cell", "葛蘭素史克"]
     assert bridge.terms("nothing known") == []
+
+
+def test_interleave_alternates_languages_own_first() -> None:
+    c = _zh_query_candidates()
+    fused = [c.groups[i] for i, _ in Interleave(GroupedRRF())(c, 6)]
+    assert fused == ["zh", "en", "zh", "en", "zh", "en"]

@@ -8,7 +8,8 @@ The pieces are small and pure so that search, ask and the retrieval evaluation
 * fusions, each a callable ``(candidates, limit) -> [(id, score)]``: :class:`DenseOnly`, :class:`LexicalOnly`,
   :class:`GroupedRRF` (the fusion before issue #19), :class:`ScoreFusion` (normalised scores, the way
   txtai's hybrid search combines them), :class:`LanguageSlots` (the dense ranking decides how many
-  sentences of each language come where; another fusion decides which);
+  sentences of each language come where; another fusion decides which), :class:`Interleave` (a fixed
+  quota: languages alternate);
 * :class:`LabelBridge` — the query's names mapped to their labels and aliases in every language, so the
   lexical side can match sentences in the other language too.
 
@@ -31,6 +32,7 @@ __all__ = [
     "GroupedRRF",
     "ScoreFusion",
     "LanguageSlots",
+    "Interleave",
     "LabelBridge",
     "DEFAULT_FUSION",
     "default_fusion",
@@ -331,6 +333,35 @@ class LanguageSlots:
                 out.append((i, 0.0))
         # Scores descend with rank so that callers sorting by score keep this order.
         return [(i, 1.0 / (n + 1)) for n, (i, _) in enumerate(out)]
+
+
+@dataclass(frozen=True)
+class Interleave:
+    """Alternate languages rank by rank, the query's own first; ``within`` orders each language.
+
+    A fixed quota: of the first 5 results, 3 are in the query's language and 2 in the other (while
+    both have sentences left).
+    """
+
+    within: Fusion = field(default_factory=GroupedRRF)
+
+    @property
+    def uses_bridge(self) -> bool:
+        return self.within.uses_bridge
+
+    @property
+    def uses_mentions(self) -> bool:
+        return self.within.uses_mentions
+
+    def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
+        inner = self.within(candidates, max(limit, len(candidates.groups)))
+        own = candidates.query_group or "en"
+        queues = [[i for i, _ in inner if candidates.groups[i] == own],
+                  [i for i, _ in inner if candidates.groups[i] != own]]
+        out: list[int] = []
+        for n in range(max(len(q) for q in queues) if any(queues) else 0):
+            out += [q[n] for q in queues if n < len(q)]
+        return [(i, 1.0 / (n + 1)) for n, i in enumerate(out[:limit])]
 
 
 class LabelBridge:
