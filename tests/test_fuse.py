@@ -174,7 +174,7 @@ def test_label_bridge_adds_other_names_once() -> None:
 
     names = {"x:nk": ["natural killer cell", "NK cell", "自然殺手細胞", "natural killer cell"],
              "x:gsk": ["GSK", "葛蘭素史克"]}
-    bridge = LabelBridge(find, names)
+    bridge = LabelBridge(find, lambda iris: {i: names[i] for i in iris})
     assert bridge.terms("自然殺手細胞與GSK") == ["natural killer cell", "NK cell", "葛蘭素史克"]
     assert bridge.terms("nothing known") == []
 

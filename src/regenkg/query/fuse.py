@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 __all__ = [
     "rrf",
@@ -372,11 +372,12 @@ class LabelBridge:
 
     Args:
         find: the gazetteer matcher's ``find`` (text → matches with ``.iri`` and ``.surface``).
-        names: every name of an IRI (labels in all languages and aliases).
+        names: IRIs → every name of each (labels in all languages and aliases), like ``GraphLookup.names``.
         fold: the matching key of a name, to leave out names the query already contains.
     """
 
-    def __init__(self, find: Callable[[str], Iterable[object]], names: Mapping[str, Sequence[str]],
+    def __init__(self, find: Callable[[str], Iterable[Any]],
+                 names: Callable[[Sequence[str]], Mapping[str, Sequence[str]]],
                  fold: Callable[[str], str] = str.lower) -> None:
         self._find = find
         self._names = names
@@ -386,16 +387,20 @@ class LabelBridge:
         """The other names of every entity found in ``query``, each once, in the order found.
 
         >>> from types import SimpleNamespace as M
+        >>> names = {"x:nvs": ["Novartis", "诺华", "諾華"]}
         >>> bridge = LabelBridge(lambda q: [M(iri="x:nvs", surface="諾華")] if "諾華" in q else [],
-        ...                      {"x:nvs": ["Novartis", "诺华", "諾華"]})
+        ...                      lambda iris: {i: names[i] for i in iris})
         >>> bridge.terms("諾華授權了什麼")
         ['Novartis', '诺华']
         """
+        matches = list(self._find(query))
+        if not matches:
+            return []
+        names = self._names(list(dict.fromkeys(m.iri for m in matches)))
+        seen = {self._fold(m.surface) for m in matches}
         out: list[str] = []
-        seen: set[str] = set()
-        for match in self._find(query):
-            seen.add(self._fold(match.surface))  # type: ignore[attr-defined]
-            for name in self._names.get(match.iri, ()):  # type: ignore[attr-defined]
+        for match in matches:
+            for name in names.get(match.iri, ()):
                 key = self._fold(name)
                 if key not in seen:
                     seen.add(key)
