@@ -17,39 +17,40 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 INDEX = ROOT / "benchmarks" / "data" / "retrieval-index"
 RESULTS = ROOT / "benchmarks" / "results"
 XLING = ROOT / "tests" / "data" / "xling_pairs.yaml"
+DEFAULT = "hybrid (default: grouped RRF + bridge in the other language)"
+BEFORE = "hybrid before #19 (grouped RRF)"
 
 
-def fusions(kb):
+def fusions(kb: Any) -> dict[str, Any]:
     """The measured methods: inputs alone, the fusion before issue #19, the candidates, the default."""
-    from regenkg.query.fuse import DenseOnly, GroupedRRF, Interleave, LanguageSlots, LexicalOnly, ScoreFusion
+    from regenkg.query.fuse import (DenseOnly, GroupedRRF, Interleave, LanguageSlots, LexicalOnly, ScoreFusion,
+                                    default_fusion)
 
     s = kb.settings
     before = GroupedRRF(s.rrf_k, s.dense_weight, s.lexical_weight)
+    default = default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight)
     return {
         "dense": DenseOnly(),
         "bm25": LexicalOnly(),
         "bm25 + bridge": LexicalOnly(bridge=True),
-        "hybrid before #19 (grouped RRF)": before,
+        BEFORE: before,
         "score fusion 1:0.3 (txtai-style)": ScoreFusion(1.0, 0.3),
         "score fusion 1:0.3 + bridge": ScoreFusion(1.0, 0.3, bridge=True),
         "score fusion per language 1:0.5 + bridge": ScoreFusion(1.0, 0.5, bridge=True, per_group=True),
         "language slots from dense (grouped RRF within)": LanguageSlots(before),
-        "interleaved languages (grouped RRF + bridge within)": Interleave(kb.fusion),
+        "interleaved languages (grouped RRF + bridge within)": Interleave(default),
         "grouped RRF + bridge in both languages": GroupedRRF(s.rrf_k, s.dense_weight, s.lexical_weight,
                                                              bridge=True, bridge_own=True),
         "grouped RRF + bridge + entity mentions": GroupedRRF(s.rrf_k, s.dense_weight, s.lexical_weight,
                                                              bridge=True, mention_weight=1.0),
-        "hybrid (default: grouped RRF + bridge)": kb.fusion,
+        DEFAULT: default,
     }
-
-
-DEFAULT = "hybrid (default: grouped RRF + bridge)"
-BEFORE = "hybrid before #19 (grouped RRF)"
 
 
 def criteria(scores: dict) -> list[dict]:

@@ -29,3 +29,9 @@ def test_english_question_finds_the_chinese_sentence(seed_index):
     hits = _hits(seed_index, "Which Taiwanese companies focus on exosome drugs and medical aesthetics materials?")
     assert any(h["lang"].startswith("zh") and "外泌體" in h["text"] for h in hits), [h["text"][:80] for h in hits]
 
+
+
+def test_ask_passages_use_the_same_fusion(seed_index):
+    # ask's passages (shown as the fallback when the graph has no answer) come from the same hybrid search.
+    out = json.loads(run("ask", "癌症患者的免疫细胞在体外培养扩增后回输体内", "--index", str(seed_index), "--json").stdout)
+    assert any(p["lang"] == "en" and "immune cells" in p["text"] for p in out["passages"]), out["passages"]
