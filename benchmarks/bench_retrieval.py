@@ -29,8 +29,15 @@ BEFORE = "hybrid before #19 (grouped RRF)"
 
 def fusions(kb: Any) -> dict[str, Any]:
     """The measured methods: inputs alone, the fusion before issue #19, the candidates, the default."""
-    from regenkg.query.fuse import (DenseOnly, GroupedRRF, Interleave, LanguageSlots, LexicalOnly, ScoreFusion,
-                                    default_fusion)
+    from regenkg.query.fuse import (
+        DenseOnly,
+        GroupedRRF,
+        Interleave,
+        LanguageSlots,
+        LexicalOnly,
+        ScoreFusion,
+        default_fusion,
+    )
 
     s = kb.settings
     before = GroupedRRF(s.rrf_k, s.dense_weight, s.lexical_weight)
@@ -84,7 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     os.environ.setdefault("OMP_NUM_THREADS", "2")
     from regenkg.config import Settings
-    from regenkg.evaluate.retrieval import build_eval_index, dev_pairs, evaluate, kb_methods, resolve, xling_pairs
+    from regenkg.evaluate.retrieval import (
+        build_eval_index,
+        dev_pairs,
+        evaluate,
+        kb_methods,
+        resolve,
+        xling_pairs,
+    )
     from regenkg.kb import KnowledgeBase
 
     settings = Settings.load()

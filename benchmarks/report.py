@@ -281,8 +281,8 @@ def section_retrieval(d: dict | None) -> list[str]:
               "Chinese; xling pairs: each side of a translation asks for the other. "
               + ", ".join(f"{k}: {by.get(k, 0)}" for k in _DIRECTIONS) + "; unmatched: "
               + str(len(p["unmatched"])) + "."), "",
-             "Each cell: recall@1 / recall@5 / recall@10 / MRR (a pair is found at k when an expected sentence "
-             "is among the first k hits).", "",
+             ("Each cell: recall@1 / recall@5 / recall@10 / MRR (a pair is found at k when an expected sentence "
+              "is among the first k hits)."), "",
              "| method | " + " | ".join(_DIRECTIONS) + " |", "|---|" + "---:|" * len(_DIRECTIONS)]
     for name, groups in d["scores"].items():
         cells = []

@@ -79,7 +79,7 @@ def test_scaling_weights_scales_scores(rs: list[list[tuple[int, float]]]) -> Non
 
 # ---- fusions over Candidates (issue #19) ---------------------------------------------------------------------
 
-from regenkg.query.fuse import (  # noqa: E402
+from regenkg.query.fuse import (
     Candidates,
     DenseOnly,
     GroupedRRF,
@@ -121,7 +121,7 @@ def test_the_issue_case_the_bridge_brings_back_the_english_sentence() -> None:
 def test_fusions_rank_known_ids_once_best_first(fusion, dense_ids, lexical_ids, limit) -> None:
     dense = [(i, 1.0 - n / 50) for n, i in enumerate(dense_ids)]
     lexical = [(i, 10.0 - n / 5) for n, i in enumerate(lexical_ids)]
-    groups = {i: ("en" if i % 2 else "zh") for i in range(0, 40)}  # 40 is unknown: must be dropped
+    groups = {i: ("en" if i % 2 else "zh") for i in range(40)}  # 40 is unknown: must be dropped
     bridged = [(i, 12.0 - n / 5) for n, i in enumerate(lexical_ids[::-1])]
     c = Candidates(dense, lexical, groups, bridged, [(i, 0.5) for i in dense_ids[:3]], "en")
     fused = fusion(c, limit)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from conftest import DATA, require_shared
 
-import regenkg.evaluate.retrieval as retrieval
+from regenkg.evaluate import retrieval
 from regenkg.evaluate.retrieval import TEMPLATES, Pair, dev_pairs, question, resolve, score, xling_pairs
 
 

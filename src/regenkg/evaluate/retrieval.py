@@ -41,15 +41,15 @@ __all__ = [
     "DIRECTIONS",
     "Pair",
     "Scores",
-    "question",
-    "dev_pairs",
-    "xling_pairs",
-    "write_xling_documents",
     "build_eval_index",
-    "resolve",
-    "score",
+    "dev_pairs",
     "evaluate",
     "kb_methods",
+    "question",
+    "resolve",
+    "score",
+    "write_xling_documents",
+    "xling_pairs",
 ]
 
 logger = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ def dev_pairs(gold_path: Path) -> list[Pair]:
     gold_path = Path(gold_path)
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     if not isinstance(gold, dict) or not isinstance(gold.get("facts"), list):
-        raise ValueError(f"{gold_path}: not a gold set (no 'facts' list)")
+        raise ValueError(f"{gold_path}: not a gold set (no 'facts' list)")  # noqa: TRY004 (bad file content)
     labels = _label_table(gold)
     grouped: dict[tuple[str, str], list[str]] = {}
     for fact in gold["facts"]:

@@ -24,18 +24,18 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 __all__ = [
-    "rrf",
+    "DEFAULT_FUSION",
     "Candidates",
-    "Fusion",
     "DenseOnly",
-    "LexicalOnly",
+    "Fusion",
     "GroupedRRF",
-    "ScoreFusion",
-    "LanguageSlots",
     "Interleave",
     "LabelBridge",
-    "DEFAULT_FUSION",
+    "LanguageSlots",
+    "LexicalOnly",
+    "ScoreFusion",
     "default_fusion",
+    "rrf",
 ]
 
 Ranking = Sequence[tuple[int, float]]

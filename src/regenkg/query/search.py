@@ -12,18 +12,28 @@ import numpy as np
 from ..config import Settings
 from ..embed.base import Embedder
 from ..errors import QueryError
+from ..graph.match import Matcher
 from ..index.bm25 import LexicalIndex
 from ..index.store import SentenceTable
 from ..index.vectors import VectorIndex
 from ..records import Hit
-from ..graph.match import Matcher
 from ..text.lang import fold, script_of
 from ..text.tokens import Tokenizer
 from .fuse import Candidates, Fusion, LabelBridge, default_fusion
 from .lookup import GraphLookup
 
-__all__ = ["Fusion", "HybridSearch", "SearchResults", "SearchSource", "clean_query", "is_searchable", "mention_shares",
-           "MAX_QUERY_CHARS", "MAX_K", "LANGS"]
+__all__ = [
+    "LANGS",
+    "MAX_K",
+    "MAX_QUERY_CHARS",
+    "Fusion",
+    "HybridSearch",
+    "SearchResults",
+    "SearchSource",
+    "clean_query",
+    "is_searchable",
+    "mention_shares",
+]
 
 logger = logging.getLogger(__name__)
 
