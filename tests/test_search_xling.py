@@ -35,3 +35,16 @@ def test_ask_passages_use_the_same_fusion(seed_index):
     # ask's passages (shown as the fallback when the graph has no answer) come from the same hybrid search.
     out = json.loads(run("ask", "癌症患者的免疫细胞在体外培养扩增后回输体内", "--index", str(seed_index), "--json").stdout)
     assert any(p["lang"] == "en" and "immune cells" in p["text"] for p in out["passages"]), out["passages"]
+
+
+def test_other_fusions_through_the_library(seed_kb):
+    from regenkg.query.fuse import DenseOnly, GroupedRRF, LexicalOnly
+
+    query = "AstraZeneca TCR-T"
+    dense = seed_kb.search_many([query], k=5, fusion=DenseOnly())[0]
+    assert [h.dense for h in dense] == sorted((h.dense for h in dense), reverse=True)
+    lexical = seed_kb.search_many([query], k=5, fusion=LexicalOnly())[0]
+    assert lexical and all(h.lexical for h in lexical)
+    # Entity mentions read the graph (rkg:mentions): the sentences naming both entities come first.
+    mentions = seed_kb.search_many([query], k=3, fusion=GroupedRRF(bridge=True, mention_weight=5.0))[0]
+    assert any("AstraZeneca" in h.text and "TCR-T" in h.text for h in mentions)
