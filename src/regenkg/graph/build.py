@@ -6,6 +6,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, serialize
 
@@ -51,7 +52,7 @@ PREDICATES = ("acquired", "partneredWith", "licensedFrom", "hasAffiliate", "deve
 SYMMETRIC = frozenset({"partneredWith"})
 
 
-def _n(term) -> NamedNode:
+def _n(term: object) -> NamedNode:
     return NamedNode(str(term))
 
 
@@ -146,7 +147,8 @@ def document_quads(doc: Document, sentences: Sequence[Sentence], extraction: Ext
     return list(dict.fromkeys(quads))
 
 
-def entity_quads(ent: Entity, graph: NamedNode, labels_for=None) -> list[Quad]:
+def entity_quads(ent: Entity, graph: NamedNode,
+                 labels_for: Callable[[Entity], dict[str, str]] | None = None) -> list[Quad]:
     """Type, labels and the curated flag of a (discovered) entity."""
     node = NamedNode(ent.iri)
     out = [Quad(node, RDF_TYPE, _rkg(ent.type), graph),
@@ -166,7 +168,7 @@ def ontology_quads(gazetteer: Gazetteer) -> list[Quad]:
     out: list[Quad] = []
     bnodes: dict[str, BlankNode] = {}
 
-    def conv(term):
+    def conv(term: object) -> Any:  # subject, predicate or object: the caller knows which
         from rdflib import BNode as RBNode
         from rdflib import Literal as RLiteral
 
