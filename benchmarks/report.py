@@ -263,6 +263,57 @@ def section_faiss(d: dict | None, sweep: dict | None, folder: Path) -> list[str]
     return lines + [""] if len(lines) > 2 else []
 
 
+RETRIEVAL_TITLE = "## Retrieval: dense, BM25 and hybrid across languages"
+_DIRECTIONS = ("dev en->zh", "dev zh->en", "dev same", "xling en->zh", "xling zh->en")
+
+
+def section_retrieval(d: dict | None) -> list[str]:
+    """The retrieval evaluation (benchmarks/bench_retrieval.py → retrieval.json) as Markdown lines."""
+    if not d:
+        return []
+    p = d["pairs"]
+    by = p["by_group"]
+    lines = [RETRIEVAL_TITLE, "",
+             (f"`benchmarks/bench_retrieval.py`: {p['resolved']} query → sentence pairs over one index of the dev "
+              f"articles and the sides of tests/data/xling_pairs.yaml ({d['index']['sentences']} sentences). "
+              "Dev pairs: every gold fact's evidence sentence asked by a fixed template per relation from the "
+              "fact's subject/object labels (gold names/terms tables) in English, Traditional and Simplified "
+              "Chinese; xling pairs: each side of a translation asks for the other. "
+              + ", ".join(f"{k}: {by.get(k, 0)}" for k in _DIRECTIONS) + "; unmatched: "
+              + str(len(p["unmatched"])) + "."), "",
+             ("Each cell: recall@1 / recall@5 / recall@10 / MRR (a pair is found at k when an expected sentence "
+              "is among the first k hits)."), "",
+             "| method | " + " | ".join(_DIRECTIONS) + " |", "|---|" + "---:|" * len(_DIRECTIONS)]
+    for name, groups in d["scores"].items():
+        cells = []
+        for key in _DIRECTIONS:
+            g = groups.get(key)
+            cells.append("–" if g is None else
+                         f"{g['recall@1']:.2f} / {g['recall@5']:.2f} / {g['recall@10']:.2f} / {g['mrr']:.2f}")
+        label = f"**{name}**" if name == d.get("default") else name
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += ["", "Issue #19 checks on the dev pairs (recall@5):", ""]
+    for c in d.get("criteria", []):
+        nums = ", ".join(f"{k} {v:.2f}" for k, v in c.items() if isinstance(v, float))
+        lines.append(f"- {c['check']}: {nums} — **{'met' if c['met'] else 'not met'}**")
+    return lines + [""]
+
+
+def splice_section(report: Path, lines: list[str]) -> None:
+    """Put ``lines`` (a section starting with its ``## `` title) into ``report``, replacing that section."""
+    text = report.read_text(encoding="utf-8") if report.exists() else "# regenkg benchmarks\n"
+    title = lines[0]
+    block = "\n".join(lines).rstrip() + "\n"
+    if title in text:
+        start = text.index(title)
+        nxt = text.find("\n## ", start + len(title))
+        end = len(text) if nxt < 0 else nxt + 1
+        text = text[:start] + block + ("\n" if nxt >= 0 else "") + text[end:]
+    else:
+        text = text.rstrip() + "\n\n" + block
+    report.write_text(text, encoding="utf-8")
+
+
 def write_report(folder: Path = HERE / "results") -> Path:
     """Write ``folder/REPORT.md`` (and its figures) from the JSON results in ``folder``."""
     folder = Path(folder)
@@ -279,6 +330,7 @@ def write_report(folder: Path = HERE / "results") -> Path:
     parts += section_sparql(_load(folder, "sparql.json"), folder)
     parts += section_server(_load(folder, "server.json"), folder, _load(folder, "server_python_client.json"))
     parts += section_faiss(_load(folder, "faiss.json"), _load(folder, "faiss_nprobe.json"), folder)
+    parts += section_retrieval(_load(folder, "retrieval.json"))
     path = folder / "REPORT.md"
     path.write_text("\n".join(parts).rstrip() + "\n", encoding="utf-8")
     return path

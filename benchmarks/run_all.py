@@ -9,7 +9,8 @@ Steps (each a subprocess, so one failing does not stop the others; its log goes 
 4. bench_server.py  — HTTP under wrk: `regenkg serve` vs `oxigraph serve-read-only` and rdflib-endpoint;
 5. bench_faiss.py --data clustered — recall/latency, flat vs IVF, 10 k and 100 k;
 6. the IVF nprobe sweep (this file) — recall@10 and latency at 1 M clustered vectors for nprobe 16/64/128;
-7. report.py        — REPORT.md + PNG figures.
+7. bench_retrieval.py — recall@k/MRR of dense, BM25 and hybrid search per language direction (dev set);
+8. report.py        — REPORT.md + PNG figures.
 
 The full run takes about 20-30 minutes on 2 cores; ``--quick`` is a smoke run of under 3 minutes (small
 sizes; its results go to results/quick/ so they never overwrite the committed full results).
@@ -51,11 +52,12 @@ STEPS: dict[str, tuple[list[str] | None, list[str] | None]] = {
     "faiss": (["bench_faiss.py", "--data", "clustered", "--max", "100000", "--queries", "200"],
               ["bench_faiss.py", "--data", "clustered", "--max", "10000", "--queries", "50"]),
     "nprobe": (None, None),
+    "retrieval": (["bench_retrieval.py", "--rebuild", "--no-report"], ["bench_retrieval.py", "--no-report"]),
 }
 # Files each step writes under results/ (moved to results/quick/ after a quick run).
 OUTPUTS = {"embed": "embed.json", "ask": "ask.json", "sparql": "sparql.json", "server": "server.json",
            "server_python": "server_python_client.json",
-           "faiss": "faiss.json", "nprobe": "faiss_nprobe.json"}
+           "faiss": "faiss.json", "nprobe": "faiss_nprobe.json", "retrieval": "retrieval.json"}
 
 
 def sweep_vectors(n: int, rng, kind: str):

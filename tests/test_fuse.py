@@ -75,3 +75,111 @@ def test_scaling_weights_scales_scores(rs: list[list[tuple[int, float]]]) -> Non
     weights = [1.0 + n for n in range(len(rs))]
     base = {i: 3 * s for i, s in rrf(rs, weights, limit=50)}
     assert dict(rrf(rs, [3 * w for w in weights], limit=50)) == pytest.approx(base)
+
+
+# ---- fusions over Candidates (issue #19) ---------------------------------------------------------------------
+
+from regenkg.query.fuse import (
+    Candidates,
+    DenseOnly,
+    GroupedRRF,
+    Interleave,
+    LabelBridge,
+    LanguageSlots,
+    LexicalOnly,
+    ScoreFusion,
+    default_fusion,
+)
+
+ALL_FUSIONS = [DenseOnly(), LexicalOnly(), LexicalOnly(bridge=True), GroupedRRF(), GroupedRRF(bridge=True),
+               GroupedRRF(bridge=True, bridge_own=True), GroupedRRF(bridge=True, mention_weight=1.0),
+               ScoreFusion(), ScoreFusion(1.0, 0.5, bridge=True, per_group=True), ScoreFusion(mention_weight=0.5),
+               LanguageSlots(), Interleave(), Interleave(default_fusion()), default_fusion()]
+
+
+def _zh_query_candidates() -> Candidates:
+    # A Chinese query: English sentence 10 is the dense model's best; BM25 of the query's own words
+    # only matches Chinese sentences (20-23); the bridged query also matches sentence 10.
+    dense = [(10, 0.87), (20, 0.86), (21, 0.85), (22, 0.84), (11, 0.83), (23, 0.82), (12, 0.80)]
+    lexical = [(21, 9.0), (22, 8.0), (23, 7.0), (20, 6.0)]
+    bridged = [(21, 9.5), (10, 9.0), (22, 8.0), (23, 7.0), (20, 6.0)]
+    groups = {i: ("en" if i < 20 else "zh") for i in (10, 11, 12, 20, 21, 22, 23)}
+    return Candidates(dense, lexical, groups, bridged, (), "zh")
+
+
+def test_the_issue_case_the_bridge_brings_back_the_english_sentence() -> None:
+    c = _zh_query_candidates()
+    before = [i for i, _ in GroupedRRF()(c, 5)]
+    after = [i for i, _ in default_fusion()(c, 5)]
+    assert 10 in after[:2]
+    assert before.index(10) > after.index(10)
+
+
+@pytest.mark.parametrize("fusion", ALL_FUSIONS, ids=lambda f: type(f).__name__)
+@given(st.lists(st.integers(0, 40), max_size=20, unique=True), st.lists(st.integers(0, 40), max_size=20, unique=True),
+       st.integers(1, 30))
+def test_fusions_rank_known_ids_once_best_first(fusion, dense_ids, lexical_ids, limit) -> None:
+    dense = [(i, 1.0 - n / 50) for n, i in enumerate(dense_ids)]
+    lexical = [(i, 10.0 - n / 5) for n, i in enumerate(lexical_ids)]
+    groups = {i: ("en" if i % 2 else "zh") for i in range(40)}  # 40 is unknown: must be dropped
+    bridged = [(i, 12.0 - n / 5) for n, i in enumerate(lexical_ids[::-1])]
+    c = Candidates(dense, lexical, groups, bridged, [(i, 0.5) for i in dense_ids[:3]], "en")
+    fused = fusion(c, limit)
+    ids = [i for i, _ in fused]
+    assert len(ids) == len(set(ids)) <= limit
+    assert set(ids) <= (set(dense_ids) | set(lexical_ids)) - {40}
+    assert [s for _, s in fused] == sorted((s for _, s in fused), reverse=True)
+
+
+def test_dense_and_lexical_only_follow_their_input() -> None:
+    c = _zh_query_candidates()
+    assert [i for i, _ in DenseOnly()(c, 3)] == [10, 20, 21]
+    assert [i for i, _ in LexicalOnly()(c, 2)] == [21, 22]
+    assert [i for i, _ in LexicalOnly(bridge=True)(c, 2)] == [21, 10]
+
+
+def test_language_slots_keep_the_dense_language_mix() -> None:
+    c = _zh_query_candidates()
+    fused = [i for i, _ in LanguageSlots(GroupedRRF())(c, 5)]
+    dense_mix = [c.groups[i] for i, _ in c.dense[:5]]
+    assert [c.groups[i] for i in fused] == dense_mix
+
+
+def test_score_fusion_without_lexical_is_dense_order() -> None:
+    c = Candidates([(1, 0.9), (2, 0.8), (3, 0.7)], [], {1: "en", 2: "zh", 3: "en"})
+    assert [i for i, _ in ScoreFusion(1.0, 0.5)(c, 3)] == [1, 2, 3]
+    with pytest.raises(ValueError):
+        ScoreFusion(-1.0, 0.5)
+
+
+def test_uses_flags_say_what_to_compute() -> None:
+    assert not GroupedRRF().uses_bridge and GroupedRRF(bridge=True).uses_bridge
+    assert default_fusion().uses_bridge and not default_fusion().uses_mentions
+    assert GroupedRRF(mention_weight=1.0).uses_mentions and ScoreFusion(mention_weight=0.1).uses_mentions
+    assert LanguageSlots(GroupedRRF(bridge=True)).uses_bridge
+
+
+def test_default_fusion_follows_the_rrf_settings() -> None:
+    f = default_fusion(10, 2.0, 0.5)
+    assert (f.k, f.dense_weight, f.lexical_weight) == (10, 2.0, 0.5)
+
+
+def test_label_bridge_adds_other_names_once() -> None:
+    class M:
+        def __init__(self, iri: str, surface: str) -> None:
+            self.iri, self.surface = iri, surface
+
+    def find(q: str) -> list[M]:
+        return [M("x:nk", "自然殺手細胞")] * ("自然殺手細胞" in q) + [M("x:gsk", "GSK")] * ("GSK" in q)
+
+    names = {"x:nk": ["natural killer cell", "NK cell", "自然殺手細胞", "natural killer cell"],
+             "x:gsk": ["GSK", "葛蘭素史克"]}
+    bridge = LabelBridge(find, lambda iris: {i: names[i] for i in iris})
+    assert bridge.terms("自然殺手細胞與GSK") == ["natural killer cell", "NK cell", "葛蘭素史克"]
+    assert bridge.terms("nothing known") == []
+
+
+def test_interleave_alternates_languages_own_first() -> None:
+    c = _zh_query_candidates()
+    fused = [c.groups[i] for i, _ in Interleave(GroupedRRF())(c, 6)]
+    assert fused == ["zh", "en", "zh", "en", "zh", "en"]

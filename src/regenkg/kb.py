@@ -28,7 +28,7 @@ from .index.vectors import VectorIndex
 from .query.ask import Planner
 from .query.evidence import EvidenceRanker
 from .query.lookup import GraphLookup
-from .query.search import MAX_K, MAX_QUERY_CHARS, HybridSearch, SearchResults, is_searchable
+from .query.search import MAX_K, MAX_QUERY_CHARS, Fusion, HybridSearch, SearchResults, is_searchable
 from .query.understand import understand
 from .records import Answer, EntityView, Hit
 from .text.tokens import Tokenizer
@@ -164,7 +164,7 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------------ search and ask
     def search(self, query: str, k: int = 10, lang: str | None = None) -> SearchResults:
-        """Hybrid (dense + BM25, reciprocal-rank fused) sentence search in any language.
+        """Hybrid (dense + BM25) sentence search in any language (fusion: :mod:`regenkg.query.fuse`).
 
         Args:
             k: number of hits (at most 1000).
@@ -178,10 +178,10 @@ class KnowledgeBase:
         return self.search_many([query], k=k, lang=lang)[0]
 
     def search_many(self, queries: Sequence[str], k: int = 10, lang: str | None = None,
-                    _qvecs: np.ndarray | None = None) -> list[SearchResults]:
-        """:meth:`search` for several queries at once (one batch through the model); one result each."""
+                    _qvecs: np.ndarray | None = None, *, fusion: Fusion | None = None) -> list[SearchResults]:
+        """:meth:`search` for several queries at once (one batch through the model), ``fusion`` if given."""
         self.manifest.require_documents("search", self.snapshot)
-        return HybridSearch(self)(queries, k=k, lang=lang, qvecs=_qvecs)
+        return HybridSearch(self, fusion)(queries, k=k, lang=lang, qvecs=_qvecs)
 
     def ask(self, question: str) -> Answer:
         """Answer a question in English, Traditional or Simplified Chinese.

@@ -1,10 +1,44 @@
-"""Reciprocal-rank fusion of ranked result lists (dense + lexical, or any others)."""
+"""Fusion of ranked result lists: dense (cosine) and lexical (BM25) sentence rankings into one.
+
+The pieces are small and pure so that search, ask and the retrieval evaluation
+(:mod:`regenkg.evaluate.retrieval`) run exactly the same code:
+
+* :func:`rrf` — weighted reciprocal-rank fusion of any rankings;
+* :class:`Candidates` — what one query retrieved (dense and lexical lists, each sentence's language group);
+* fusions, each a callable ``(candidates, limit) -> [(id, score)]``: :class:`DenseOnly`, :class:`LexicalOnly`,
+  :class:`GroupedRRF` (the fusion before issue #19), :class:`ScoreFusion` (normalised scores, the way
+  txtai's hybrid search combines them), :class:`LanguageSlots` (the dense ranking decides how many
+  sentences of each language come where; another fusion decides which), :class:`Interleave` (a fixed
+  quota: languages alternate);
+* :class:`LabelBridge` — the query's names mapped to their labels and aliases in every language, so the
+  lexical side can match sentences in the other language too.
+
+:func:`default_fusion` (with the RRF settings) is what ``KnowledgeBase.search`` uses;
+docs/decisions/20261201-hybrid-fusion.md says why, with the measurements.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-__all__ = ["rrf"]
+__all__ = [
+    "DEFAULT_FUSION",
+    "Candidates",
+    "DenseOnly",
+    "Fusion",
+    "GroupedRRF",
+    "Interleave",
+    "LabelBridge",
+    "LanguageSlots",
+    "LexicalOnly",
+    "ScoreFusion",
+    "default_fusion",
+    "rrf",
+]
+
+Ranking = Sequence[tuple[int, float]]
 
 
 def rrf(
@@ -57,3 +91,326 @@ def rrf(
             best_rank[id_] = min(best_rank.get(id_, rank), rank)
     ordered = sorted(scores, key=lambda i: (-scores[i], best_rank[i], i))
     return [(i, scores[i]) for i in ordered[:limit]]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What one query retrieved, before fusion.
+
+    Attributes:
+        dense: ``(id, cosine)`` best first.
+        lexical: ``(id, BM25)`` best first, for the query's own words.
+        groups: language group (``"en"`` or ``"zh"``) of every id in the lists; an id missing here is
+            not a known sentence and is dropped.
+        bridged: ``(id, BM25)`` for the query's words plus the other names of the entities it mentions
+            (:class:`LabelBridge`); empty when not computed.
+        mentions: ``(id, share)`` of the candidate sentences that mention entities the query names, with
+            the share of the query's entities each mentions (in any language), best first; empty when
+            not computed.
+        query_group: the query's language group (``"en"``/``"zh"``; ``""`` unknown).
+    """
+
+    dense: Ranking
+    lexical: Ranking
+    groups: Mapping[int, str]
+    bridged: Ranking = ()
+    mentions: Ranking = ()
+    query_group: str = ""
+
+    def known(self, ranking: Ranking) -> list[tuple[int, float]]:
+        """``ranking`` without ids of unknown sentences, first occurrence of each id only."""
+        seen: set[int] = set()
+        out = []
+        for id_, score in ranking:
+            if id_ in self.groups and id_ not in seen:
+                seen.add(id_)
+                out.append((id_, score))
+        return out
+
+
+class Fusion(Protocol):
+    """A fusion: one ranking from a query's :class:`Candidates`."""
+
+    @property
+    def uses_bridge(self) -> bool:
+        """Whether it reads :attr:`Candidates.bridged` (so the caller must compute it)."""
+        ...
+
+    @property
+    def uses_mentions(self) -> bool:
+        """Whether it reads :attr:`Candidates.mentions` (so the caller must compute it)."""
+        ...
+
+    def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]: ...
+
+
+@dataclass(frozen=True)
+class DenseOnly:
+    """The dense ranking alone (cosine scores)."""
+
+    uses_bridge: bool = False
+    uses_mentions: bool = False
+
+    def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
+        return candidates.known(candidates.dense)[:limit]
+
+
+@dataclass(frozen=True)
+class LexicalOnly:
+    """The BM25 ranking alone (of the bridged query when ``bridge``)."""
+
+    bridge: bool = False
+    uses_mentions: bool = False
+
+    @property
+    def uses_bridge(self) -> bool:
+        return self.bridge
+
+    def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
+        return candidates.known(candidates.bridged if self.bridge else candidates.lexical)[:limit]
+
+
+def _lexical(candidates: Candidates, bridge: bool) -> list[tuple[int, float]]:
+    return candidates.known(candidates.bridged if bridge else candidates.lexical)
+
+
+@dataclass(frozen=True)
+class GroupedRRF:
+    """Reciprocal-rank fusion of the dense, lexical (and mention) rankings, each cut per language group.
+
+    Cutting each ranking into an English and a Chinese list lets the best sentence of each language
+    compete on equal ranks. With ``bridge=False`` this is the fusion before issue #19, whose flaw is
+    that a Chinese query has lexical matches only among Chinese sentences: each of them collects two
+    votes (dense + lexical) where the best English sentence collects one, and the other language
+    rarely reaches the top. ``bridge=True`` gives the other language its lexical vote: there the
+    lexical list is BM25 of the query's words plus the other names of the entities it names
+    (:attr:`Candidates.bridged`); with ``bridge_own=False`` the query's own language keeps BM25 of the
+    query's words alone, where extra aliases only add noise.
+
+    Args:
+        k: the RRF damping constant.
+        dense_weight, lexical_weight, mention_weight: weights of the three rankings (mentions off at 0).
+        bridge: use :attr:`Candidates.bridged` for the other language's lexical list.
+        bridge_own: also for the query's own language (:attr:`Candidates.query_group`).
+
+    >>> c = Candidates(dense=[(1, 0.9), (2, 0.8), (3, 0.7)], lexical=[(1, 5.0), (3, 4.0)],
+    ...                groups={1: "zh", 2: "en", 3: "zh"}, bridged=[(2, 6.0), (1, 5.0)], query_group="zh")
+    >>> [i for i, _ in GroupedRRF()(c, 3)]         # English sentence 2 has one vote, 1 and 3 have two
+    [1, 3, 2]
+    >>> [i for i, _ in GroupedRRF(bridge=True)(c, 3)]  # the bridge gives 2 its lexical vote
+    [1, 2, 3]
+    """
+
+    k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    bridge: bool = False
+    mention_weight: float = 0.0
+    bridge_own: bool = False
+
+    @property
+    def uses_bridge(self) -> bool:
+        return self.bridge
+
+    @property
+    def uses_mentions(self) -> bool:
+        return self.mention_weight > 0
+
+    def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
+        rankings, weights = [], []
+        dense = candidates.known(candidates.dense)
+        own = candidates.known(candidates.lexical)
+        bridged = candidates.known(candidates.bridged) if self.bridge else own
+        mentions = candidates.known(candidates.mentions)
+        for group in ("en", "zh"):
+            lexical = own if (not self.bridge_own and group == candidates.query_group) else bridged
+            for ranking, weight in ((dense, self.dense_weight), (lexical, self.lexical_weight),
+                                    (mentions, self.mention_weight)):
+                part = [(i, s) for i, s in ranking if candidates.groups[i] == group]
+                if part:
+                    rankings.append(part)
+                    weights.append(weight)
+        return rrf(rankings, weights, k=self.k, limit=limit)
+
+
+@dataclass(frozen=True)
+class ScoreFusion:
+    """A weighted sum of normalised scores: ``dense_weight · d + lexical_weight · l``.
+
+    ``d`` is the cosine min-max scaled over the dense list (the best sentence 1, the last one listed 0),
+    ``l`` the BM25 score divided by the query's best BM25 score (0 for a sentence without a match), so
+    both lie in [0, 1] and a strong lexical match can only add up to ``lexical_weight`` — the dense
+    order decides whenever the lexical side has nothing to say, as for a sentence in the other language.
+    (txtai's hybrid search sums normalised scores the same way.)
+
+    >>> c = Candidates([(1, 0.90), (2, 0.86), (3, 0.80)], [(3, 7.0), (2, 3.5)], {1: "en", 2: "zh", 3: "zh"})
+    >>> [(i, round(s, 2)) for i, s in ScoreFusion(1.0, 0.3)(c, 3)]
+    [(1, 1.0), (2, 0.75), (3, 0.3)]
+    """
+
+    dense_weight: float = 1.0
+    lexical_weight: float = 0.3
+    bridge: bool = False
+    mention_weight: float = 0.0
+    per_group: bool = False
+
+    def __post_init__(self) -> None:
+        if min(self.dense_weight, self.lexical_weight, self.mention_weight) < 0:
+            raise ValueError(f"weights must be ≥ 0, got {self.dense_weight}, {self.lexical_weight}, "
+                             f"{self.mention_weight}")
+
+    @property
+    def uses_bridge(self) -> bool:
+        return self.bridge
+
+    @property
+    def uses_mentions(self) -> bool:
+        return self.mention_weight > 0
+
+    def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
+        dense = candidates.known(candidates.dense)
+        lexical = _lexical(candidates, self.bridge)
+        scores: dict[int, float] = {}
+        parts = ([[(i, s) for i, s in ranking if candidates.groups[i] == g] for ranking in (dense, lexical)]
+                 for g in ("en", "zh")) if self.per_group else [(dense, lexical)]
+        for part_dense, part_lexical in parts:
+            if part_dense:
+                top, bottom = part_dense[0][1], part_dense[-1][1]
+                span = top - bottom
+                for i, s in part_dense:
+                    scores[i] = self.dense_weight * ((s - bottom) / span if span > 0 else 1.0)
+            if part_lexical and part_lexical[0][1] > 0:
+                best = part_lexical[0][1]
+                for i, s in part_lexical:
+                    scores[i] = scores.get(i, 0.0) + self.lexical_weight * s / best
+        if self.mention_weight > 0:
+            for i, share in candidates.known(candidates.mentions):
+                scores[i] = scores.get(i, 0.0) + self.mention_weight * share
+        order = {i: n for n, (i, _) in enumerate(dense)}
+        ranked = sorted(scores, key=lambda i: (-scores[i], order.get(i, len(order)), i))
+        return [(i, scores[i]) for i in ranked[:limit]]
+
+
+@dataclass(frozen=True)
+class LanguageSlots:
+    """The dense ranking decides which language each rank gets; ``within`` decides which sentence.
+
+    Rank *n* of the result goes to the language group of the dense ranking's *n*-th sentence, filled
+    with that group's best sentence still unused in ``within``'s ranking (then in the dense one). The
+    share of each language among the first *k* results is thus exactly the dense model's, whatever
+    the lexical side adds.
+    """
+
+    within: Fusion = field(default_factory=GroupedRRF)
+
+    @property
+    def uses_bridge(self) -> bool:
+        return self.within.uses_bridge
+
+    @property
+    def uses_mentions(self) -> bool:
+        return self.within.uses_mentions
+
+    def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
+        dense = candidates.known(candidates.dense)
+        inner = self.within(candidates, max(limit, len(candidates.groups)))
+        queues: dict[str, list[tuple[int, float]]] = {"en": [], "zh": []}
+        for i, s in [*inner, *dense]:
+            queues[candidates.groups[i]].append((i, s))
+        used: set[int] = set()
+        out: list[tuple[int, float]] = []
+        slots = [candidates.groups[i] for i, _ in dense] + [candidates.groups[i] for i, _ in inner]
+        position = dict.fromkeys(queues, 0)
+        for group in slots:
+            if len(out) >= limit:
+                break
+            queue = queues[group]
+            while position[group] < len(queue) and queue[position[group]][0] in used:
+                position[group] += 1
+            if position[group] < len(queue):
+                i, _ = queue[position[group]]
+                used.add(i)
+                out.append((i, 0.0))
+        # Scores descend with rank so that callers sorting by score keep this order.
+        return [(i, 1.0 / (n + 1)) for n, (i, _) in enumerate(out)]
+
+
+@dataclass(frozen=True)
+class Interleave:
+    """Alternate languages rank by rank, the query's own first; ``within`` orders each language.
+
+    A fixed quota: of the first 5 results, 3 are in the query's language and 2 in the other (while
+    both have sentences left).
+    """
+
+    within: Fusion = field(default_factory=GroupedRRF)
+
+    @property
+    def uses_bridge(self) -> bool:
+        return self.within.uses_bridge
+
+    @property
+    def uses_mentions(self) -> bool:
+        return self.within.uses_mentions
+
+    def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
+        inner = self.within(candidates, max(limit, len(candidates.groups)))
+        own = candidates.query_group or "en"
+        queues = [[i for i, _ in inner if candidates.groups[i] == own],
+                  [i for i, _ in inner if candidates.groups[i] != own]]
+        out: list[int] = []
+        for n in range(max(len(q) for q in queues) if any(queues) else 0):
+            out += [q[n] for q in queues if n < len(q)]
+        return [(i, 1.0 / (n + 1)) for n, i in enumerate(out[:limit])]
+
+
+class LabelBridge:
+    """The other names of the entities a query mentions: labels in every language and aliases.
+
+    A Chinese query naming 諾華 gains "Novartis" (and the reverse), so BM25 can match sentences in the
+    other language; Traditional and Simplified forms already meet through the tokenizer's OpenCC folding.
+
+    Args:
+        find: the gazetteer matcher's ``find`` (text → matches with ``.iri`` and ``.surface``).
+        names: IRIs → every name of each (labels in all languages and aliases), like ``GraphLookup.names``.
+        fold: the matching key of a name, to leave out names the query already contains.
+    """
+
+    def __init__(self, find: Callable[[str], Iterable[Any]],
+                 names: Callable[[Sequence[str]], Mapping[str, Sequence[str]]],
+                 fold: Callable[[str], str] = str.lower) -> None:
+        self._find = find
+        self._names = names
+        self._fold = fold
+
+    def terms(self, query: str) -> list[str]:
+        """The other names of every entity found in ``query``, each once, in the order found.
+
+        >>> from types import SimpleNamespace as M
+        >>> names = {"x:nvs": ["Novartis", "诺华", "諾華"]}
+        >>> bridge = LabelBridge(lambda q: [M(iri="x:nvs", surface="諾華")] if "諾華" in q else [],
+        ...                      lambda iris: {i: names[i] for i in iris})
+        >>> bridge.terms("諾華授權了什麼")
+        ['Novartis', '诺华']
+        """
+        matches = list(self._find(query))
+        if not matches:
+            return []
+        names = self._names(list(dict.fromkeys(m.iri for m in matches)))
+        seen = {self._fold(m.surface) for m in matches}
+        out: list[str] = []
+        for match in matches:
+            for name in names.get(match.iri, ()):
+                key = self._fold(name)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(name)
+        return out
+
+
+def default_fusion(rrf_k: int = 60, dense_weight: float = 1.0, lexical_weight: float = 1.0) -> Fusion:
+    """The fusion search uses (chosen by measurement: docs/decisions/20261201-hybrid-fusion.md)."""
+    return GroupedRRF(k=rrf_k, dense_weight=dense_weight, lexical_weight=lexical_weight, bridge=True)
+
+
+DEFAULT_FUSION: Fusion = default_fusion()

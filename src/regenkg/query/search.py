@@ -1,4 +1,4 @@
-"""Hybrid sentence search: dense (FAISS) + lexical (BM25) rankings, fused per language group."""
+"""Hybrid sentence search: dense (FAISS) + lexical (BM25) rankings, fused by a :mod:`regenkg.query.fuse` fusion."""
 
 from __future__ import annotations
 
@@ -12,15 +12,28 @@ import numpy as np
 from ..config import Settings
 from ..embed.base import Embedder
 from ..errors import QueryError
+from ..graph.match import Matcher
 from ..index.bm25 import LexicalIndex
 from ..index.store import SentenceTable
 from ..index.vectors import VectorIndex
 from ..records import Hit
+from ..text.lang import fold, script_of
 from ..text.tokens import Tokenizer
-from .fuse import rrf
+from .fuse import Candidates, Fusion, LabelBridge, default_fusion
+from .lookup import GraphLookup
 
-__all__ = ["HybridSearch", "SearchResults", "SearchSource", "clean_query", "is_searchable", "MAX_QUERY_CHARS",
-           "MAX_K", "LANGS"]
+__all__ = [
+    "LANGS",
+    "MAX_K",
+    "MAX_QUERY_CHARS",
+    "Fusion",
+    "HybridSearch",
+    "SearchResults",
+    "SearchSource",
+    "clean_query",
+    "is_searchable",
+    "mention_shares",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +85,15 @@ class SearchSource(Protocol):
     @property
     def titles(self) -> Mapping[str, str]: ...
 
+    @property
+    def matcher(self) -> Matcher: ...
+
+    @property
+    def lookup(self) -> GraphLookup: ...
+
+    @property
+    def store(self) -> Any: ...
+
 
 def is_searchable(text: str) -> bool:
     """Whether ``text`` has a letter or CJK character to search for."""
@@ -95,14 +117,18 @@ def clean_query(query: str) -> str:
 
 
 class HybridSearch:
-    """Dense + BM25 search with reciprocal-rank fusion, each ranking split by language group first.
+    """Dense + BM25 search, the rankings fused by ``fusion``.
 
     Args:
-        source: the index components and settings (``dense_weight``, ``lexical_weight``, ``rrf_k``).
+        source: the index components and settings (``rrf_k``, ``dense_weight``, ``lexical_weight``).
+        fusion: default :func:`~regenkg.query.fuse.default_fusion` with those settings; another fusion
+            (e.g. :class:`~regenkg.query.fuse.DenseOnly`) is how the retrieval evaluation measures each input.
     """
 
-    def __init__(self, source: SearchSource) -> None:
+    def __init__(self, source: SearchSource, fusion: Fusion | None = None) -> None:
         self.source = source
+        s = source.settings
+        self.fusion = fusion if fusion is not None else default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight)
 
     def __call__(self, queries: Sequence[str], k: int = 10, lang: str | None = None,
                  qvecs: np.ndarray | None = None) -> list[SearchResults]:
@@ -131,22 +157,22 @@ class HybridSearch:
         qvecs = qvecs if qvecs is not None else src.embedder.encode_queries(cleaned)
         dense = src.vectors.search(qvecs, depth)
         # Lexical hits are cheap; go deeper so each language group gets its own best matches.
-        lexical = src.lexical.search(src.tokenizer.tokenize_many(cleaned), min(total, max(depth, 1000)))
-        settings, titles = src.settings, src.titles
+        lexical_depth = min(total, max(depth, 1000))
+        tokens = src.tokenizer.tokenize_many(cleaned)
+        lexical = src.lexical.search(tokens, lexical_depth)
+        fusion = self.fusion
+        bridged = (src.lexical.search(self._bridged_tokens(cleaned, tokens), lexical_depth)
+                   if fusion.uses_bridge else [[] for _ in cleaned])
+        titles = src.titles
         out: list[SearchResults] = []
         for qi, q in enumerate(cleaned):
-            rows = src.table.sentences({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]})
-            # Rank within each language, then fuse: the best English sentence for a Chinese question
-            # competes with the best Chinese one instead of drowning under same-language neighbours.
-            rankings, weights = [], []
-            for ranking, weight in ((dense[qi], settings.dense_weight), (lexical[qi], settings.lexical_weight)):
-                for group in ("en", "zh"):
-                    part = [(sid, s) for sid, s in ranking if sid in rows and _group(rows[sid].lang) == group]
-                    if part:
-                        rankings.append(part)
-                        weights.append(weight)
-            fused = rrf(rankings, weights, k=settings.rrf_k, limit=depth)
-            dmap, lmap = dict(dense[qi]), dict(lexical[qi])
+            rows = src.table.sentences({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]}
+                                       | {sid for sid, _ in bridged[qi]})
+            groups = {sid: _group(s.lang) for sid, s in rows.items()}
+            mentions = mention_shares(src.store, src.matcher, q, list(rows)) if fusion.uses_mentions else []
+            fused = fusion(Candidates(dense[qi], lexical[qi], groups, bridged[qi], mentions,
+                                      _group(script_of(q))), depth)
+            dmap, lmap = dict(dense[qi]), dict(bridged[qi] if fusion.uses_bridge else lexical[qi])
             res = SearchResults()
             res.query = q
             for sid, score in fused:
@@ -161,6 +187,37 @@ class HybridSearch:
                     break
             out.append(res)
         return out
+
+
+    def _bridged_tokens(self, queries: Sequence[str], tokens: Sequence[list[str]]) -> list[list[str]]:
+        """Each query's tokens plus those of the other names of the entities it names (new words only)."""
+        bridge = LabelBridge(self.source.matcher.find, self.source.lookup.names, fold)
+        extra = self.source.tokenizer.tokenize_many([" ".join(bridge.terms(q)) for q in queries])
+        out = []
+        for own, more in zip(tokens, extra):
+            have = set(own)
+            # A word the query already has must not count twice in BM25.
+            out.append(own + list(dict.fromkeys(t for t in more if t not in have)))
+        return out
+
+
+def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Sequence[int]) -> list[tuple[int, float]]:
+    """The sentences among ``sentence_ids`` that mention entities ``query`` names (``rkg:mentions``), with
+    the share of the query's entities each mentions, best first."""
+    import pyoxigraph
+
+    from ..graph.ontology import sentence_iri
+
+    wanted = {m.iri for m in matcher.find(query)}
+    if not wanted or not sentence_ids:
+        return []
+    q = ("PREFIX rkg: <https://w3id.org/regenkg/ontology#>\nSELECT ?s ?e WHERE { VALUES ?e { "
+         + " ".join(str(pyoxigraph.NamedNode(i)) for i in sorted(wanted)) + " } VALUES ?s { "
+         + " ".join(f"<{sentence_iri(i)}>" for i in sentence_ids) + " } ?s rkg:mentions ?e }")
+    found: dict[int, set[str]] = {}
+    for row in store.query(q):
+        found.setdefault(int(row["s"].value.rsplit("/", 1)[-1]), set()).add(row["e"].value)
+    return sorted(((sid, len(es) / len(wanted)) for sid, es in found.items()), key=lambda x: (-x[1], x[0]))
 
 
 def _group(lang: str) -> str:

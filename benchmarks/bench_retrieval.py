@@ -1,0 +1,139 @@
+"""Retrieval evaluation: recall@1/5/10 and MRR of dense, BM25 and hybrid search, per query → sentence language.
+
+Builds one index of the dev articles (``../shared/eval/dev/``) and the sides of tests/data/xling_pairs.yaml
+into benchmarks/data/retrieval-index (reused unless ``--rebuild``), asks every pair of
+:mod:`regenkg.evaluate.retrieval` through ``KnowledgeBase.search_many`` with each fusion, and writes
+benchmarks/results/retrieval.json and the "Retrieval" section of benchmarks/results/REPORT.md.
+Not a test.
+
+    .venv/bin/python benchmarks/bench_retrieval.py [--rebuild] [--dev ../shared/eval/dev]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+INDEX = ROOT / "benchmarks" / "data" / "retrieval-index"
+RESULTS = ROOT / "benchmarks" / "results"
+XLING = ROOT / "tests" / "data" / "xling_pairs.yaml"
+DEFAULT = "hybrid (default: grouped RRF + bridge in the other language)"
+BEFORE = "hybrid before #19 (grouped RRF)"
+
+
+def fusions(kb: Any) -> dict[str, Any]:
+    """The measured methods: inputs alone, the fusion before issue #19, the candidates, the default."""
+    from regenkg.query.fuse import (
+        DenseOnly,
+        GroupedRRF,
+        Interleave,
+        LanguageSlots,
+        LexicalOnly,
+        ScoreFusion,
+        default_fusion,
+    )
+
+    s = kb.settings
+    before = GroupedRRF(s.rrf_k, s.dense_weight, s.lexical_weight)
+    default = default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight)
+    return {
+        "dense": DenseOnly(),
+        "bm25": LexicalOnly(),
+        "bm25 + bridge": LexicalOnly(bridge=True),
+        BEFORE: before,
+        "score fusion 1:0.3 (txtai-style)": ScoreFusion(1.0, 0.3),
+        "score fusion 1:0.3 + bridge": ScoreFusion(1.0, 0.3, bridge=True),
+        "score fusion per language 1:0.5 + bridge": ScoreFusion(1.0, 0.5, bridge=True, per_group=True),
+        "language slots from dense (grouped RRF within)": LanguageSlots(before),
+        "interleaved languages (grouped RRF + bridge within)": Interleave(default),
+        "grouped RRF + bridge in both languages": GroupedRRF(s.rrf_k, s.dense_weight, s.lexical_weight,
+                                                             bridge=True, bridge_own=True),
+        "grouped RRF + bridge + entity mentions": GroupedRRF(s.rrf_k, s.dense_weight, s.lexical_weight,
+                                                             bridge=True, mention_weight=1.0),
+        DEFAULT: default,
+    }
+
+
+def criteria(scores: dict) -> list[dict]:
+    """The issue's "done when" checks on the dev pairs, each with its numbers."""
+    out = []
+    hybrid, dense, before = scores[DEFAULT], scores["dense"], scores[BEFORE]
+    for direction in ("en->zh", "zh->en", "same"):
+        key = f"dev {direction}"
+        h, d = hybrid[key]["recall@5"], dense[key]["recall@5"]
+        out.append({"check": f"hybrid recall@5 ≥ dense recall@5, {direction}", "hybrid": h, "dense": d, "met": h >= d})
+    for direction in ("en->zh", "zh->en"):
+        h = hybrid[f"dev {direction}"]["recall@5"]
+        out.append({"check": f"hybrid recall@5 ≥ 0.9, {direction}", "hybrid": h, "met": h >= 0.9})
+    h, b = hybrid["dev same"]["recall@5"], before["dev same"]["recall@5"]
+    out.append({"check": "same-language hybrid recall@5 not lower than before", "hybrid": h, "before": b,
+                "met": h >= b})
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "eval" / "dev")
+    parser.add_argument("--index", type=Path, default=INDEX)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the index even if it exists")
+    parser.add_argument("--output", type=Path, default=RESULTS / "retrieval.json")
+    parser.add_argument("--no-report", action="store_true",
+                        help="only write the JSON (run_all.py writes REPORT.md from every JSON at the end)")
+    args = parser.parse_args(argv)
+    if not (args.dev / "gold.json").is_file():
+        print(f"no gold set at {args.dev / 'gold.json'} (the dev set lives in ../shared/eval/dev)", file=sys.stderr)
+        return 2
+    os.environ.setdefault("OMP_NUM_THREADS", "2")
+    from regenkg.config import Settings
+    from regenkg.evaluate.retrieval import (
+        build_eval_index,
+        dev_pairs,
+        evaluate,
+        kb_methods,
+        resolve,
+        xling_pairs,
+    )
+    from regenkg.kb import KnowledgeBase
+
+    settings = Settings.load()
+    t0 = time.perf_counter()
+    if args.rebuild or not args.index.exists():
+        build_eval_index(args.dev, XLING, args.index, settings)
+    built = time.perf_counter() - t0
+    kb = KnowledgeBase.open(args.index, settings)
+    pairs = dev_pairs(args.dev / "gold.json") + xling_pairs(XLING)
+    resolution = resolve(pairs, kb.table.iter_sentences())
+    t1 = time.perf_counter()
+    scores = evaluate(resolution.resolved, kb_methods(kb, fusions(kb)))
+    counts: dict[str, int] = {}
+    for r in resolution.resolved:
+        counts[f"{r.pair.source} {r.direction}"] = counts.get(f"{r.pair.source} {r.direction}", 0) + 1
+    result = {
+        "index": {"sentences": kb.table.count(), "languages": kb.table.lang_counts(),
+                  "build_or_open_s": round(built, 1)},
+        "pairs": {"queries": len(pairs), "resolved": len(resolution.resolved),
+                  "unmatched": [p.query for p in resolution.unmatched], "by_group": dict(sorted(counts.items()))},
+        "default": DEFAULT, "before": BEFORE, "scores": scores, "criteria": criteria(scores),
+        "evaluate_s": round(time.perf_counter() - t1, 1),
+    }
+    kb.close()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from report import section_retrieval, splice_section
+
+    if not args.no_report:
+        splice_section(args.output.parent / "REPORT.md", section_retrieval(result))
+    for line in section_retrieval(result):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

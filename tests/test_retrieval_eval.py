@@ -1,0 +1,87 @@
+"""The retrieval evaluation's pairs, matching and scores (regenkg.evaluate.retrieval)."""
+
+from __future__ import annotations
+
+import doctest
+import json
+from dataclasses import dataclass
+
+import pytest
+from conftest import DATA, require_shared
+
+from regenkg.evaluate import retrieval
+from regenkg.evaluate.retrieval import TEMPLATES, Pair, dev_pairs, question, resolve, score, xling_pairs
+
+
+@dataclass(frozen=True)
+class S:
+    id: int
+    lang: str
+    text: str
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(retrieval).failed == 0
+
+
+def test_every_template_has_every_language_and_both_slots() -> None:
+    for relation, by_lang in TEMPLATES.items():
+        assert set(by_lang) == {"en", "zh-Hant", "zh-Hans"}, relation
+        for lang in by_lang:
+            q = question(relation, "SUBJ", "OBJ", lang)
+            assert "SUBJ" in q and "OBJ" in q and q.index("SUBJ") < q.index("OBJ")
+    with pytest.raises(ValueError, match="no question template"):
+        question("inventedRelation", "a", "b", "en")
+
+
+def test_dev_pairs_from_the_gold_set() -> None:
+    gold_path = require_shared("eval/dev") / "gold.json"
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    pairs = dev_pairs(gold_path)
+    assert len(pairs) >= 150
+    assert pairs == dev_pairs(gold_path)  # deterministic
+    evidence = {f["evidence"] for f in gold["facts"]}
+    assert all(p.source == "dev" and set(p.expected) <= evidence for p in pairs)
+    # Questions are not the sentences: no query is a substring of (or contains) its expected sentence.
+    assert not any(p.query in e or e in p.query for p in pairs for e in p.expected)
+    langs = {p.lang for p in pairs}
+    assert langs == {"en", "zh-Hant", "zh-Hans"}
+    # A Chinese question uses the Chinese name from the gold's names table.
+    vertex = next(n for n in gold["names"] if n["en"] == "Vertex Pharmaceuticals")
+    assert any(p.lang == "zh-Hant" and p.query.startswith(vertex["zh-Hant"]) for p in pairs)
+
+
+def test_not_a_gold_set_is_a_clear_error(tmp_path) -> None:
+    bad = tmp_path / "gold.json"
+    bad.write_text('{"names": []}', encoding="utf-8")
+    with pytest.raises(ValueError, match="gold.json"):
+        dev_pairs(bad)
+
+
+def test_xling_pairs_ask_both_ways() -> None:
+    pairs = xling_pairs(DATA / "xling_pairs.yaml")
+    assert len(pairs) == 48
+    assert {p.lang for p in pairs} == {"en", "zh-Hant", "zh-Hans"}
+    en = [p for p in pairs if p.lang == "en"]
+    assert all(len(p.expected) == 1 and p.expected[0] != p.query for p in en)
+
+
+def test_resolve_matches_markup_free_text_and_splits_by_language() -> None:
+    sentences = [S(1, "en", "Gilead acquired **Kite Pharma** in 2017."), S(2, "zh-Hant", "吉利德在2017年收購Kite Pharma。"),
+                 S(3, "en", "CAR-T"), S(4, "en", "Something else entirely, quite long.")]
+    pairs = [Pair("q1", "zh-Hans", ("Gilead acquired Kite Pharma in 2017.", "吉利德在2017年收購Kite Pharma。"), "dev"),
+             Pair("q2", "en", ("No such sentence anywhere in the index.",), "dev"),
+             Pair("q3", "en", ("CAR-T",), "dev")]
+    res = resolve(pairs, sentences)
+    got = {(r.pair.query, r.direction): set(r.ids) for r in res.resolved}
+    assert got == {("q1", "zh->en"): {1}, ("q1", "same"): {2}}
+    assert [p.query for p in res.unmatched] == ["q2", "q3"]  # q3: too short to match safely
+
+
+def test_score_counts_ranks() -> None:
+    s = score([[5, 1], [2], [7, 8, 9]], [frozenset({1}), frozenset({2}), frozenset({3})], cutoffs=(1, 2))
+    assert s.pairs == 3
+    assert s.recall == {1: pytest.approx(1 / 3), 2: pytest.approx(2 / 3)}
+    assert s.mrr == pytest.approx((1 / 2 + 1) / 3)
+    with pytest.raises(ValueError):
+        score([[1]], [])
