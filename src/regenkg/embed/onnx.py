@@ -1,0 +1,147 @@
+"""Embedder on ONNX Runtime: the default model without torch, transformers or sentence-transformers.
+
+The model folder comes from :func:`regenkg.embed.onnx_export.ensure_exported` (``model.onnx`` whose
+graph already ends in mean pooling + L2 normalisation, and ``tokenizer.json``). Texts are tokenised with
+the Rust ``tokenizers`` library, sorted by length so a batch carries little padding, and run batch by
+batch on one ONNX Runtime session with an explicit thread count.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import BackendUnavailable, ConfigError
+from .base import Embedder
+from .sbert import _HAN, ChineseScript, _opencc
+
+__all__ = ["OnnxEmbedder"]
+
+logger = logging.getLogger(__name__)
+
+_PAD_ID = 1  # XLM-R's <pad>; masked out, so its value only has to be a valid row.
+
+
+def _session(model_file: Path, threads: int) -> Any:
+    try:
+        import onnxruntime as ort
+    except ImportError as exc:
+        raise BackendUnavailable(f'the ONNX backend needs onnxruntime ({exc}): pip install "onnxruntime>=1.20"') from None
+    options = ort.SessionOptions()
+    # Explicit: ONNX Runtime's default (one thread per core, spinning) collapses when another process
+    # holds a core, as it always does on a 2-core machine running a server and a build.
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
+
+
+def _tokenizer(path: Path, max_length: int) -> Any:
+    try:
+        from tokenizers import Tokenizer
+    except ImportError as exc:
+        raise BackendUnavailable(f'the ONNX backend needs tokenizers ({exc}): pip install "tokenizers>=0.15"') from None
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.enable_truncation(max_length)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+class OnnxEmbedder(Embedder):
+    """A sentence encoder exported to ONNX (graph output = pooled, normalised sentence vector).
+
+    Args:
+        folder: holds ``model.onnx`` and ``tokenizer.json``.
+        threads: ONNX Runtime intra-op threads.
+        batch_size: texts per forward pass.
+        query_prompt: prefix for queries (``query: `` for E5).
+        passage_prompt: prefix for passages (``passage: `` for E5).
+        model_id: the id recorded in index manifests.
+        weights_hash: the hash recorded in index manifests.
+        chinese_script: fold Chinese text to this script before encoding (see
+            :class:`regenkg.embed.sbert.SentenceTransformerEmbedder`).
+        max_length: tokens per text, prompt and special tokens included (longer texts are truncated, as
+            sentence-transformers does with ``max_seq_length``).
+
+    Raises:
+        ConfigError: bad thread/batch values or a folder without the two files.
+        BackendUnavailable: onnxruntime or tokenizers missing.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        threads: int = 2,
+        batch_size: int = 32,
+        query_prompt: str = "",
+        passage_prompt: str = "",
+        model_id: str,
+        weights_hash: str,
+        chinese_script: ChineseScript | None = None,
+        max_length: int = 512,
+    ) -> None:
+        if threads < 1 or batch_size < 1:
+            raise ConfigError(f"threads and batch_size must be ≥ 1, got {threads} and {batch_size}")
+        folder = Path(folder)
+        for name in ("model.onnx", "tokenizer.json"):
+            if not (folder / name).is_file():
+                raise ConfigError(f"ONNX model folder {folder} has no {name}")
+        self.threads, self.batch_size = threads, batch_size
+        self.query_prompt, self.passage_prompt = query_prompt, passage_prompt
+        self.model_id, self.weights_hash = model_id, weights_hash
+        self.chinese_script = chinese_script
+        self._converter = _opencc(chinese_script) if chinese_script else None
+        self._tokenizer = _tokenizer(folder / "tokenizer.json", max_length)
+        self._session = _session(folder / "model.onnx", threads)
+        # tokenizers' Tokenizer is not documented as thread-safe for concurrent encode calls.
+        self._tok_lock = threading.Lock()
+        shape = self._session.get_outputs()[0].shape
+        self.dimension = int(shape[-1])
+        logger.debug("loaded ONNX model %s from %s (dim %d)", model_id, folder, self.dimension)
+
+    def __repr__(self) -> str:
+        return f"OnnxEmbedder({self.model_id!r}, dimension={self.dimension}, chinese_script={self.chinese_script!r})"
+
+    def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("texts must be a sequence of strings, not one string (use encode_query)")
+        items = list(texts)
+        if not items:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if not all(isinstance(t, str) for t in items):
+            raise TypeError("texts must all be strings")
+        if self._converter is not None:
+            items = [self._converter.convert(t) if _HAN.search(t) else t for t in items]
+        with self._tok_lock:
+            encodings = self._tokenizer.encode_batch([prompt + t for t in items], add_special_tokens=True)
+        ids = [e.ids for e in encodings]
+        # Longest first, as sentence-transformers does: batches of similar length carry little padding.
+        order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
+        out = np.empty((len(ids), self.dimension), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            width = len(ids[chunk[0]])
+            input_ids = np.full((len(chunk), width), _PAD_ID, dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                input_ids[row, : len(ids[i])] = ids[i]
+                mask[row, : len(ids[i])] = 1
+            (vectors,) = self._session.run(None, {"input_ids": input_ids, "attention_mask": mask})
+            out[chunk] = vectors
+        return out
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode search queries with the query prompt; float32 ``(n, dimension)``, unit length."""
+        return self._encode(texts, self.query_prompt)
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode passages with the passage prompt; float32 ``(n, dimension)``, unit length."""
+        return self._encode(texts, self.passage_prompt)
