@@ -1,15 +1,19 @@
 """Embedder on ONNX Runtime: the default model without torch, transformers or sentence-transformers.
 
 The model folder comes from :func:`regenkg.embed.onnx_export.ensure_exported` (``model.onnx`` whose
-graph already ends in mean pooling + L2 normalisation, and ``tokenizer.json``). Texts are tokenised with
-the Rust ``tokenizers`` library, sorted by length so a batch carries little padding, and run batch by
-batch on one ONNX Runtime session with an explicit thread count.
+graph already ends in mean pooling + L2 normalisation, and the tokenizer as a sentencepiece model).
+Texts are tokenised, sorted by length so a batch carries little padding, and run batch by batch on one
+ONNX Runtime session with an explicit thread count.
+
+Tokens equal those of the converted folder's ``tokenizer.json`` (tests/test_onnx.py checks every bundled
+sentence): sentencepiece applies the same nmt_nfkc normalisation and unigram segmentation, but drops
+trailing whitespace, where ``tokenizers`` (Metaspace) emits a last ``▁``; that piece is added back when
+the normalised text ends in a space.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -43,15 +47,41 @@ def _session(model_file: Path, threads: int) -> Any:
     return ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
 
 
-def _tokenizer(path: Path, max_length: int) -> Any:
-    try:
-        from tokenizers import Tokenizer
-    except ImportError as exc:
-        raise BackendUnavailable(f'the ONNX backend needs tokenizers ({exc}): pip install "tokenizers>=0.15"') from None
-    tokenizer = Tokenizer.from_file(str(path))
-    tokenizer.enable_truncation(max_length)
-    tokenizer.no_padding()
-    return tokenizer
+class SentencePieceTokens:
+    """Token ids as the converted ``tokenizer.json`` gives them: ``<s> pieces </s>``, truncated.
+
+    Args:
+        folder: holds ``sentencepiece.model`` and ``nmt_nfkc.charsmap``.
+        max_length: ids per text, special tokens included.
+    """
+
+    def __init__(self, folder: Path, max_length: int = 512) -> None:
+        try:
+            import sentencepiece as spm
+            from tokenizers import Regex, normalizers
+        except ImportError as exc:
+            raise BackendUnavailable(
+                f'the ONNX backend needs sentencepiece and tokenizers ({exc}): pip install "sentencepiece>=0.2" '
+                '"tokenizers>=0.15"'
+            ) from None
+        self._sp = spm.SentencePieceProcessor(model_file=str(folder / "sentencepiece.model"))
+        # Only used to tell whether the normalised text ends in a space (see the module docstring).
+        self._normalizer = normalizers.Sequence([
+            normalizers.Precompiled((folder / "nmt_nfkc.charsmap").read_bytes()),
+            normalizers.Replace(Regex(" {2,}"), " "),
+        ])
+        self._bos, self._eos = self._sp.bos_id(), self._sp.eos_id()
+        self._space = self._sp.piece_to_id("▁")
+        self._max = max_length - 2
+
+    def encode(self, texts: list[str]) -> list[list[int]]:
+        """Ids of each text."""
+        out = []
+        for text, pieces in zip(texts, self._sp.encode(texts)):
+            if text and self._normalizer.normalize_str(text).endswith(" "):
+                pieces.append(self._space)
+            out.append([self._bos, *pieces[: self._max], self._eos])
+        return out
 
 
 class OnnxEmbedder(Embedder):
@@ -91,7 +121,7 @@ class OnnxEmbedder(Embedder):
         if threads < 1 or batch_size < 1:
             raise ConfigError(f"threads and batch_size must be ≥ 1, got {threads} and {batch_size}")
         folder = Path(folder)
-        for name in ("model.onnx", "tokenizer.json"):
+        for name in ("model.onnx", "sentencepiece.model", "nmt_nfkc.charsmap"):
             if not (folder / name).is_file():
                 raise ConfigError(f"ONNX model folder {folder} has no {name}")
         self.threads, self.batch_size = threads, batch_size
@@ -99,10 +129,8 @@ class OnnxEmbedder(Embedder):
         self.model_id, self.weights_hash = model_id, weights_hash
         self.chinese_script = chinese_script
         self._converter = _opencc(chinese_script) if chinese_script else None
-        self._tokenizer = _tokenizer(folder / "tokenizer.json", max_length)
+        self._tokens = SentencePieceTokens(folder, max_length)
         self._session = _session(folder / "model.onnx", threads)
-        # tokenizers' Tokenizer is not documented as thread-safe for concurrent encode calls.
-        self._tok_lock = threading.Lock()
         shape = self._session.get_outputs()[0].shape
         self.dimension = int(shape[-1])
         logger.debug("loaded ONNX model %s from %s (dim %d)", model_id, folder, self.dimension)
@@ -120,9 +148,7 @@ class OnnxEmbedder(Embedder):
             raise TypeError("texts must all be strings")
         if self._converter is not None:
             items = [self._converter.convert(t) if _HAN.search(t) else t for t in items]
-        with self._tok_lock:
-            encodings = self._tokenizer.encode_batch([prompt + t for t in items], add_special_tokens=True)
-        ids = [e.ids for e in encodings]
+        ids = self._tokens.encode([prompt + t for t in items])
         # Longest first, as sentence-transformers does: batches of similar length carry little padding.
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
         out = np.empty((len(ids), self.dimension), dtype=np.float32)
