@@ -5,10 +5,8 @@ graph already ends in mean pooling + L2 normalisation, and the tokenizer as a se
 Texts are tokenised, sorted by length so a batch carries little padding, and run batch by batch on one
 ONNX Runtime session with an explicit thread count.
 
-Tokens equal those of the converted folder's ``tokenizer.json`` (tests/test_onnx.py checks every bundled
-sentence): sentencepiece applies the same nmt_nfkc normalisation and unigram segmentation, but drops
-trailing whitespace, where ``tokenizers`` (Metaspace) emits a last ``▁``; that piece is added back when
-the normalised text ends in a space.
+Token ids equal those sentence-transformers gives the converted folder (tests/test_onnx.py checks every
+bundled line): the same nmt_nfkc normalisation and unigram segmentation over the same vocabulary.
 """
 
 from __future__ import annotations
@@ -29,6 +27,11 @@ __all__ = ["OnnxEmbedder"]
 logger = logging.getLogger(__name__)
 
 _PAD_ID = 1  # XLM-R's <pad>; masked out, so its value only has to be a valid row.
+# Unicode White_Space characters (Rust's char::is_whitespace): the Hugging Face tokenizer splits words at
+# these (nmt_nfkc drops U+000B first); sentencepiece turns most into a space but keeps U+0085 (NEL) as a letter.
+_WHITE_SPACE = str.maketrans(dict.fromkeys(
+    "\t\n\x0c\r\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000", " "))
 
 
 def _session(model_file: Path, threads: int) -> Any:
@@ -48,40 +51,32 @@ def _session(model_file: Path, threads: int) -> Any:
 
 
 class SentencePieceTokens:
-    """Token ids as the converted ``tokenizer.json`` gives them: ``<s> pieces </s>``, truncated.
+    """Token ids as sentence-transformers feeds them to the model: ``<s> pieces </s>``, truncated.
+
+    sentence-transformers strips each text (``str.strip``) before its tokenizer runs, and that tokenizer
+    splits at Unicode white space and drops it at either end as sentencepiece does; so: strip, white
+    space to spaces, then sentencepiece.
 
     Args:
-        folder: holds ``sentencepiece.model`` and ``nmt_nfkc.charsmap``.
+        folder: holds ``sentencepiece.model``.
         max_length: ids per text, special tokens included.
     """
 
     def __init__(self, folder: Path, max_length: int = 512) -> None:
         try:
             import sentencepiece as spm
-            from tokenizers import Regex, normalizers
         except ImportError as exc:
             raise BackendUnavailable(
-                f'the ONNX backend needs sentencepiece and tokenizers ({exc}): pip install "sentencepiece>=0.2" '
-                '"tokenizers>=0.15"'
+                f'the ONNX backend needs sentencepiece ({exc}): pip install "sentencepiece>=0.2"'
             ) from None
         self._sp = spm.SentencePieceProcessor(model_file=str(folder / "sentencepiece.model"))
-        # Only used to tell whether the normalised text ends in a space (see the module docstring).
-        self._normalizer = normalizers.Sequence([
-            normalizers.Precompiled((folder / "nmt_nfkc.charsmap").read_bytes()),
-            normalizers.Replace(Regex(" {2,}"), " "),
-        ])
         self._bos, self._eos = self._sp.bos_id(), self._sp.eos_id()
-        self._space = self._sp.piece_to_id("▁")
         self._max = max_length - 2
 
     def encode(self, texts: list[str]) -> list[list[int]]:
         """Ids of each text."""
-        out = []
-        for text, pieces in zip(texts, self._sp.encode(texts)):
-            if text and self._normalizer.normalize_str(text).endswith(" "):
-                pieces.append(self._space)
-            out.append([self._bos, *pieces[: self._max], self._eos])
-        return out
+        return [[self._bos, *pieces[: self._max], self._eos]
+                for pieces in self._sp.encode([t.strip().translate(_WHITE_SPACE) for t in texts])]
 
 
 class OnnxEmbedder(Embedder):
@@ -102,7 +97,7 @@ class OnnxEmbedder(Embedder):
 
     Raises:
         ConfigError: bad thread/batch values or a folder without the two files.
-        BackendUnavailable: onnxruntime or tokenizers missing.
+        BackendUnavailable: onnxruntime or sentencepiece missing.
     """
 
     def __init__(
@@ -121,7 +116,7 @@ class OnnxEmbedder(Embedder):
         if threads < 1 or batch_size < 1:
             raise ConfigError(f"threads and batch_size must be ≥ 1, got {threads} and {batch_size}")
         folder = Path(folder)
-        for name in ("model.onnx", "sentencepiece.model", "nmt_nfkc.charsmap"):
+        for name in ("model.onnx", "sentencepiece.model"):
             if not (folder / name).is_file():
                 raise ConfigError(f"ONNX model folder {folder} has no {name}")
         self.threads, self.batch_size = threads, batch_size

@@ -12,8 +12,8 @@ Arithmetic: ``accuracy_level`` 0 dequantises each block to fp32 and multiplies i
 equals the fp32 sentence-transformers model up to summation order. Level 4 would quantise activations
 to int8 (dynamic quantisation); see :data:`ACCURACY_LEVEL` for why it is not used.
 
-Only the one-time export needs the ``onnx`` package and protobuf; running the model needs onnxruntime,
-sentencepiece and tokenizers (for its normaliser only).
+Only the one-time export needs the ``onnx`` package and protobuf; running the model needs onnxruntime
+and sentencepiece.
 
 The folder lives in ``cache_dir()/models/multilingual-e5-small-q4-onnx/``; it is written beside that
 folder, renamed into place under a file lock and marked complete by :data:`MARKER_NAME`, which records
@@ -66,10 +66,9 @@ ONNX_DIRNAME = "multilingual-e5-small-q4-onnx"
 MARKER_NAME = "regenkg-exported.json"
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "sentencepiece.model"
-CHARSMAP_FILE = "nmt_nfkc.charsmap"
-FILES = (MODEL_FILE, TOKENIZER_FILE, CHARSMAP_FILE)
+FILES = (MODEL_FILE, TOKENIZER_FILE)
 #: Bumped whenever the graph changes, so older exports are rebuilt.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: ``MatMulNBits`` accuracy level. 0 = fp32 arithmetic on the dequantised 4-bit weights (vectors equal
 #: the sentence-transformers model's). Level 4 (int8 activations, i.e. dynamic quantisation) was measured
 #: on the 757 bundled sentences: see benchmarks/results/REPORT.md for the cosine and speed figures
@@ -241,8 +240,7 @@ def sentencepiece_model(blob: E5S1Blob, charsmap: bytes) -> bytes:
 
     sentencepiece loads it in a fraction of the time and memory of the equivalent ``tokenizer.json``
     (measured: +47 MB and ~0.5 s, against +286 MB and ~0.9 s for the ``tokenizers`` Unigram with 250k
-    pieces), and gives the same ids except that it drops trailing whitespace, which
-    :class:`regenkg.embed.onnx.OnnxEmbedder` adds back as ``▁``.
+    pieces), with the same ids.
     """
     from sentencepiece import sentencepiece_model_pb2 as pb
 
@@ -313,9 +311,7 @@ def _export(blob_file: Path, target: Path, blob_sha256: str) -> None:
         logger.info("exporting %s to ONNX in %s (one-off, a few seconds)", blob_file, target)
         blob = parse_blob(blob_file)
         onnx.save_model(build_graph(blob), str(tmp / MODEL_FILE))
-        charsmap = nmt_nfkc_charsmap()
-        (tmp / TOKENIZER_FILE).write_bytes(sentencepiece_model(blob, charsmap))
-        (tmp / CHARSMAP_FILE).write_bytes(charsmap)
+        (tmp / TOKENIZER_FILE).write_bytes(sentencepiece_model(blob, nmt_nfkc_charsmap()))
         files = {rel: {"size": (tmp / rel).stat().st_size, "sha256": file_sha256(tmp / rel)} for rel in FILES}
         marker = {
             "format_version": FORMAT_VERSION,
@@ -342,8 +338,8 @@ def _export(blob_file: Path, target: Path, blob_sha256: str) -> None:
 
 
 def ensure_exported(cache: Path | None = None) -> Path:
-    """The ONNX folder of the default model (``model.onnx``, ``sentencepiece.model`` and the normaliser's
-    charsmap), exported on first use.
+    """The ONNX folder of the default model (``model.onnx`` and ``sentencepiece.model``), exported on first
+    use.
 
     Args:
         cache: cache root; defaults to :func:`regenkg.config.cache_dir`.
