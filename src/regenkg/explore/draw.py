@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import BackendUnavailable
+from ..graph.terms import local_name
 from .fonts import font_families
 from .network import neighbours
 
@@ -97,7 +98,7 @@ def draw_graph(graph: nx.MultiDiGraph, lang: str = "en", path: str | Path | None
         nx.draw_networkx_edge_labels(simple, pos, edge_labels=edge_labels, font_size=7, font_color="#444",
                                      font_family=families, connectionstyle=style, ax=ax,
                                      bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
-        node_labels = {n: simple.nodes[n].get("label") or str(n).rsplit("/", 1)[-1] for n in nodes}
+        node_labels = {n: simple.nodes[n].get("label") or local_name(n) for n in nodes}
         nx.draw_networkx_labels(simple, pos, labels=node_labels, font_size=9, font_family=families, ax=ax)
         present = sorted({simple.nodes[n].get("type", "Thing") for n in nodes})
         ax.legend(handles=[Patch(color=TYPE_COLOURS.get(t, TYPE_COLOURS["Thing"]), label=t) for t in present],

@@ -11,7 +11,8 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..records import Answer, Hit
+from ..graph.terms import XSD
+from ..records import Answer, EntityView, Hit, pick_label
 
 __all__ = [
     "ANSWER_COLUMNS",
@@ -25,6 +26,7 @@ __all__ = [
     "sparql_frame",
     "sparql_html",
     "term_value",
+    "register_display",
 ]
 
 logger = logging.getLogger(__name__)
@@ -96,8 +98,6 @@ def hits_html(hits: Sequence[Hit]) -> str:
 # ---- answers ------------------------------------------------------------------------------------------
 
 def _answer_label(item: Any, lang: str) -> str:
-    from .network import pick_label
-
     labels = dict(item.labels or {})
     return pick_label(labels, lang, item.iri) if labels else item.label
 
@@ -150,8 +150,8 @@ def answer_html(answer: Answer) -> str:
 
 # ---- entities -----------------------------------------------------------------------------------------
 
-def entity_html(view: Any) -> str:
-    """An :class:`~regenkg.kb.EntityView`: labels per language, type, aliases and relations with evidence."""
+def entity_html(view: EntityView) -> str:
+    """An :class:`~regenkg.records.EntityView`: labels per language, type, aliases and relations with evidence."""
     labels = " · ".join(f"{_e(v)} <span class='muted'>{_e(k)}</span>" for k, v in sorted(view.labels.items()))
     head = (f"<p><b>{_e(view.label('en'))}</b> <span class='muted'>{_e(view.type)}"
             f"{' · curated' if view.curated else ' · discovered'} · {_e(view.mentions)} mentions</span>"
@@ -160,8 +160,6 @@ def entity_html(view: Any) -> str:
         head += f"<p class='muted'>aliases: {_e(', '.join(view.aliases))}</p>"
     rows = []
     for rel in view.relations:
-        from .network import pick_label
-
         other = pick_label(dict(rel.get("other_labels") or {}), "en", rel.get("other", ""))
         arrow = "→" if rel.get("direction") == "out" else "←"
         evidence = "".join(f"<div>{_e(_cut(ev.get('text', '')))} <span class='muted'>— {_e(ev.get('title'))}"
@@ -178,7 +176,7 @@ def entity_html(view: Any) -> str:
 _NUMERIC = {"integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
             "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort",
             "unsignedByte"}
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD = str(XSD)
 
 
 def term_value(term: Any) -> Any:
@@ -277,3 +275,17 @@ class SparqlTable:
 
     def __repr__(self) -> str:
         return f"SparqlTable({self.result!r})"
+
+
+def register_display() -> None:
+    """Give the records notebook display: ``Answer.to_df()``, ``Answer._repr_html_``, ``EntityView._repr_html_``.
+
+    Registered from here, so :mod:`regenkg.records` stays pure data and imports nothing of ``explore``;
+    importing :mod:`regenkg.kb` (or this module) registers them.
+    """
+    setattr(Answer, "to_df", answer_frame)
+    setattr(Answer, "_repr_html_", answer_html)
+    setattr(EntityView, "_repr_html_", entity_html)
+
+
+register_display()

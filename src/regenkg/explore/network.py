@@ -20,6 +20,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import ConfigError, QueryError
+from ..graph.terms import label_lang, local_name, sentence_id, sparql_prefixes, term_name
 from ..records import pick_label
 
 __all__ = [
@@ -42,20 +43,14 @@ LANGS = ("en", "zh-Hant", "zh-Hans")
 # Relations that tie two companies in a deal; direction does not matter for counting partners.
 DEAL_RELATIONS = ("partneredWith", "acquired", "hasAffiliate", "licensedFrom")
 
-_RKG = "https://w3id.org/regenkg/ontology#"
-_FACTS = """PREFIX rkg: <https://w3id.org/regenkg/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?s ?p ?o ?sentence ?conf WHERE {
+_FACTS = sparql_prefixes("rkg", "rdf", "prov") + """SELECT ?s ?p ?o ?sentence ?conf WHERE {
   ?a a rkg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
   OPTIONAL { ?a prov:wasDerivedFrom ?sentence }
   OPTIONAL { ?a rkg:confidence ?conf }
   FILTER(isIRI(?o))
 }"""
-_LABELS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?e ?l WHERE { ?e skos:prefLabel ?l }"""
-_CURATED = """PREFIX rkg: <https://w3id.org/regenkg/ontology#>
-SELECT ?e WHERE { ?e rkg:curated true }"""
+_LABELS = sparql_prefixes("skos") + "SELECT ?e ?l WHERE { ?e skos:prefLabel ?l }"
+_CURATED = sparql_prefixes("rkg") + "SELECT ?e WHERE { ?e rkg:curated true }"
 
 _cache: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
@@ -74,17 +69,12 @@ def _check(kind: str | None = None, lang: str | None = None) -> None:
         raise ConfigError(f"lang must be one of {', '.join(LANGS)}; got {lang!r}")
 
 
-def _norm_lang(tag: str | None) -> str:
-    tag = tag or "en"
-    return {"zh-hant": "zh-Hant", "zh-hans": "zh-Hans", "zh-tw": "zh-Hant", "zh-cn": "zh-Hans"}.get(tag.lower(), tag)
-
-
 def _all_labels(kb: Any) -> dict[str, dict[str, str]]:
     memo = _memo(kb)
     if "labels" not in memo:
         out: dict[str, dict[str, str]] = {}
         for row in kb.store.query(_LABELS):
-            out.setdefault(row["e"].value, {}).setdefault(_norm_lang(row["l"].language), row["l"].value)
+            out.setdefault(row["e"].value, {}).setdefault(label_lang(row["l"].language), row["l"].value)
         memo["labels"] = out
     return memo["labels"]
 
@@ -127,8 +117,9 @@ def _entity_graph(kb: Any) -> nx.MultiDiGraph:
         pred = row["p"].value
         key = (row["s"].value, pred, row["o"].value)
         fact = facts.setdefault(key, {"sentences": set(), "confidence": 0.0})
-        if row["sentence"] is not None:
-            fact["sentences"].add(int(row["sentence"].value.rsplit("/", 1)[-1]))
+        sid = sentence_id(row["sentence"].value) if row["sentence"] is not None else None
+        if sid is not None:
+            fact["sentences"].add(sid)
         if row["conf"] is not None:
             fact["confidence"] = max(fact["confidence"], float(row["conf"].value))
     graph = nx.MultiDiGraph(kind="entities")
@@ -136,7 +127,7 @@ def _entity_graph(kb: Any) -> nx.MultiDiGraph:
     for iri, attrs in _node_attrs(kb, nodes).items():
         graph.add_node(iri, **attrs)
     for (s, pred, o), fact in sorted(facts.items()):
-        relation = pred.rsplit("#", 1)[-1] if pred.startswith(_RKG) else pred
+        relation = term_name(pred)
         sentences = sorted(fact["sentences"])
         graph.add_edge(s, o, key=relation, relation=relation, predicate=pred, evidence=len(sentences),
                        sentences=sentences, confidence=round(fact["confidence"], 4))
@@ -178,7 +169,7 @@ def _full_graph(kb: Any) -> nx.MultiDiGraph:
                 else:
                     graph.add_node(node, term="bnode")
         pred = quad.predicate.value
-        graph.add_edge(s, o, key=pred, predicate=pred, relation=pred.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+        graph.add_edge(s, o, key=pred, predicate=pred, relation=local_name(pred))
     for iri, attrs in _node_attrs(kb, iris).items():
         graph.nodes[iri].update(attrs)
     return graph

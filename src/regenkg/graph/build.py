@@ -11,26 +11,39 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFor
 
 from ..records import Document, Entity, Relation, Sentence
 from .extract import Extraction
-from .ontology import GRAPH_NS, ONTOLOGY_GRAPH, RES, RKG, Gazetteer, document_graph, document_iri, sentence_iri
+from .ontology import Gazetteer
+from .terms import (
+    DCTERMS,
+    GRAPH_NS,
+    ONTOLOGY_GRAPH,
+    PROV,
+    RDF,
+    RES,
+    RKG,
+    SKOS,
+    XSD,
+    document_graph,
+    document_iri,
+    sentence_iri,
+)
 
 __all__ = ["document_quads", "ontology_quads", "write_nquads", "PREDICATES"]
 
 logger = logging.getLogger(__name__)
 
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDF_SUBJECT = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
-RDF_PREDICATE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate")
-RDF_OBJECT = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
-PROV_DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-SKOS_PREF = NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
-DC_TITLE = NamedNode("http://purl.org/dc/terms/title")
-DC_DATE = NamedNode("http://purl.org/dc/terms/date")
-DC_SOURCE = NamedNode("http://purl.org/dc/terms/source")
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_INT = NamedNode(XSD + "integer")
-XSD_DEC = NamedNode(XSD + "decimal")
-XSD_BOOL = NamedNode(XSD + "boolean")
-XSD_GYEAR = NamedNode(XSD + "gYear")
+RDF_TYPE = NamedNode(str(RDF.type))
+RDF_SUBJECT = NamedNode(str(RDF.subject))
+RDF_PREDICATE = NamedNode(str(RDF.predicate))
+RDF_OBJECT = NamedNode(str(RDF.object))
+PROV_DERIVED = NamedNode(str(PROV.wasDerivedFrom))
+SKOS_PREF = NamedNode(str(SKOS.prefLabel))
+DC_TITLE = NamedNode(str(DCTERMS.title))
+DC_DATE = NamedNode(str(DCTERMS.date))
+DC_SOURCE = NamedNode(str(DCTERMS.source))
+XSD_INT = NamedNode(str(XSD.integer))
+XSD_DEC = NamedNode(str(XSD.decimal))
+XSD_BOOL = NamedNode(str(XSD.boolean))
+XSD_GYEAR = NamedNode(str(XSD.gYear))
 
 # Predicates the extractor may produce (local names in the rkg: namespace).
 PREDICATES = ("acquired", "partneredWith", "licensedFrom", "hasAffiliate", "develops", "exited", "targets",
@@ -43,7 +56,7 @@ def _n(term) -> NamedNode:
 
 
 def _rkg(local: str) -> NamedNode:
-    return NamedNode(str(RKG._NS) + local)
+    return NamedNode(str(RKG[local]))
 
 
 def _lang_tag(lang: str) -> str:

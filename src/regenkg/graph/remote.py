@@ -35,14 +35,15 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import BackendUnavailable, ConfigError, IndexMismatch, QueryError
-from .store import graph_files
+from ..index.layout import IndexLayout
+from .terms import GRAPH_NS
 
 __all__ = ["REGENKG_GRAPHS", "Endpoints", "RemoteStore", "is_remote_url", "parse_store_url", "push_snapshot"]
 
 logger = logging.getLogger(__name__)
 
 # Named graphs regenkg owns in a shared store; push_snapshot(replace=True) drops stale ones under it only.
-REGENKG_GRAPHS = "https://w3id.org/regenkg/graph/"
+REGENKG_GRAPHS = str(GRAPH_NS)
 _SCHEMES = ("sparql+http://", "sparql+https://")
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
@@ -310,7 +311,7 @@ def push_snapshot(snapshot: str | Path, url: str, *, replace: bool = True, timeo
         QueryError / BackendUnavailable: the store refused a request or cannot be reached.
     """
     snap = Path(snapshot).resolve()
-    files = graph_files(snap)
+    files = IndexLayout(snap).graph_files()
     if not files:
         raise IndexMismatch(f"no graph/*.nq files under {snap}: is it a regenkg index?")
     store = RemoteStore(url, timeout=timeout)

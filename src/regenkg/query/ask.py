@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pyoxigraph
 
 from ..graph.ontology import RES, RKG
+from ..graph.store import GraphStore
 from ..records import Answer, AnswerItem, Evidence, Hit, pick_label
 from .understand import Question
 
-__all__ = ["Planner", "Plan", "TEMPLATES", "PREFIXES", "pick_label"]
+__all__ = ["Planner", "Lookup", "Plan", "TEMPLATES", "PREFIXES", "pick_label"]
 
 logger = logging.getLogger(__name__)
 
@@ -138,23 +140,29 @@ def _values(var: str, terms: Sequence[str]) -> str:
     return f"VALUES ?{var} {{ {' '.join(str(pyoxigraph.NamedNode(t)) for t in terms)} }}"
 
 
+class Lookup(Protocol):
+    """What the planner reads besides the store (:class:`regenkg.query.lookup.GraphLookup` is one)."""
+
+    def narrower(self, iri: str) -> set[str]: ...
+
+    def labels(self, iris: Sequence[str]) -> dict[str, dict[str, str]]: ...
+
+    def names(self, iris: Sequence[str]) -> dict[str, list[str]]: ...
+
+    def types(self, iris: Sequence[str]) -> dict[str, str]: ...
+
+    def evidence(self, sentence_ids: Sequence[int], qvec: np.ndarray | None) -> list[tuple[Evidence, float]]: ...
+
+
 class Planner:
     """Turn a :class:`Question` into SPARQL, run it, and assemble ranked, evidenced answers."""
 
-    def __init__(self, store: pyoxigraph.Store, *, narrower: Callable[[str], set[str]],
-                 labels: Callable[[Sequence[str]], dict[str, dict[str, str]]],
-                 types: Callable[[Sequence[str]], dict[str, str]],
-                 evidence: Callable[[Sequence[int], np.ndarray | None], list[tuple[Evidence, float]]],
-                 max_evidence: int = 3, evidence_weight: float = 0.5,
-                 names: Callable[[Sequence[str]], dict[str, list[str]]] | None = None):
+    def __init__(self, store: GraphStore, lookup: Lookup, *, max_evidence: int = 3,
+                 evidence_weight: float = 0.5) -> None:
         self.store = store
-        self.narrower = narrower
-        self.labels = labels
-        self.types = types
-        self.evidence = evidence
+        self.lookup = lookup
         self.max_evidence = max_evidence
         self.evidence_weight = evidence_weight
-        self.names = names or (lambda iris: {i: list(v.values()) for i, v in labels(iris).items()})
 
     def plan(self, q: Question) -> Plan | None:
         if q.intent is None:
@@ -228,17 +236,17 @@ class Planner:
         if q.intent in ("what_develops", "modality_treats", "indications_of", "modalities_for"):
             # "immune cell therapy" adds nothing next to the γδ-T and CAR-T it contains: keep the specific.
             facts = {iri: f for iri, f in facts.items()
-                     if not (self.narrower(iri) - {iri}) & set(facts)}
+                     if not (self.lookup.narrower(iri) - {iri}) & set(facts)}
         iris = list(facts)
-        labels = self.labels(iris)
+        labels = self.lookup.labels(iris)
 
-        types = self.types(iris)
+        types = self.lookup.types(iris)
         items: list[AnswerItem] = []
         for iri, by_pred in facts.items():
             pred = max(by_pred, key=lambda p: (p != "hasAffiliate", len(by_pred[p])))
             sids = sorted({sid for p in by_pred for sid, _ in by_pred[p] if sid is not None})
             conf = max(c for p in by_pred for _, c in by_pred[p])
-            ev = self.evidence(sids, qvec)
+            ev = self.lookup.evidence(sids, qvec)
             best = max((s for _, s in ev), default=0.0)
             score = conf + self.evidence_weight * best + 0.05 * min(len(sids), 5)
             lab = labels.get(iri, {})
@@ -271,13 +279,13 @@ class Planner:
             items = kept or items
         topics = q.by_type.get("Modality", ())
         if topics and len(items) > 1:
-            words = {fold_aligned(v) for lab in self.labels(list(topics)).values() for v in lab.values()}
+            words = {fold_aligned(v) for lab in self.lookup.labels(list(topics)).values() for v in lab.values()}
             kept = [i for i in items if any(w in fold_aligned(v) for v in i.labels.values() for w in words)]
             if kept:
                 return kept
         if len(items) > 1:
             qgrams = _grams(fold_aligned(q.text))
-            names = self.names([i.iri for i in items])
+            names = self.lookup.names([i.iri for i in items])
             overlap = {i.iri: len(qgrams & set().union(*(_grams(fold_aligned(n)) for n in names.get(i.iri, [""]))))
                        for i in items}
             best = max(overlap.values())
