@@ -15,7 +15,7 @@ import pytest
 
 from regenkg.config import DEFAULT_MODEL
 from regenkg.embed import create_embedder
-from regenkg.embed.convert import BLOB_SHA256, PROMPTS, blob_path, ensure_converted, parse_blob
+from regenkg.embed.convert import BLOB_SHA256, PROMPTS, blob_path, parse_blob
 from regenkg.embed.onnx import OnnxEmbedder, SentencePieceTokens
 from regenkg.embed.onnx_export import (
     FILES,
