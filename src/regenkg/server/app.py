@@ -47,6 +47,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..embed.factory import preload_for_snapshot
 from ..errors import ConfigError, IndexMismatch, IndexNotFound, RegenkgError
 from ..query.sparql import (
     MODEL_LOAD_ALLOWANCE,
@@ -246,6 +247,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         local = await run_in_threadpool(LocalSparql, snapshot, max_rows=max_rows)
+        # Model loaded once per process here, never by a first request (h/fast, issue #18).
+        await run_in_threadpool(preload_for_snapshot, snapshot)
         state["runner"] = _QueryRunner(local, timeout, threads)
         logger.info("SPARQL endpoint ready on %s (%d quads, process %d)", snapshot, local.size, os.getpid())
         try:
