@@ -75,8 +75,10 @@ class SentencePieceTokens:
 
     def encode(self, texts: list[str]) -> list[list[int]]:
         """Ids of each text."""
-        return [[self._bos, *pieces[: self._max], self._eos]
-                for pieces in self._sp.encode([t.strip().translate(_WHITE_SPACE) for t in texts])]
+        # EncodeAsIds one text at a time: ~3 µs for a query, where the generic encode() spends 0.2-6 ms in
+        # argument handling and its batch thread pool.
+        encode = self._sp.EncodeAsIds
+        return [[self._bos, *encode(t.strip().translate(_WHITE_SPACE))[: self._max], self._eos] for t in texts]
 
 
 class OnnxEmbedder(Embedder):

@@ -37,7 +37,7 @@ class _CachedGazetteer(Gazetteer):
 
     _base: Path
 
-    @property  # type: ignore[override]
+    @property
     def graph(self) -> Any:
         if "_graph" not in self.__dict__:
             from .store import read_graph
