@@ -126,12 +126,13 @@ def phase_ask(index: Path, n: int, backend: str = "onnx") -> dict:
 
 
 def _remote_ask(kb, questions: list[str]) -> dict | None:
-    """The same questions with kb.store replaced by RemoteStore over `oxigraph serve` on loopback."""
+    """The same questions with the graph in a RemoteStore over `oxigraph serve` on loopback."""
     import tempfile
 
     from common import oxigraph_binary, oxigraph_server
 
     from regenkg.graph.remote import RemoteStore, push_snapshot
+    from regenkg.kb import KnowledgeBase
 
     binary = oxigraph_binary()
     if binary is None:
@@ -142,18 +143,19 @@ def _remote_ask(kb, questions: list[str]) -> dict | None:
         t0 = time.perf_counter()
         quads = push_snapshot(kb.snapshot, url)
         push_s = time.perf_counter() - t0
-        local = kb.__dict__.get("store")
-        kb.__dict__["store"] = RemoteStore(url)
+        # The same snapshot, its graph queried in the remote store (settings.store), the model shared.
+        remote = KnowledgeBase.open(kb.snapshot, kb.settings.replace(store=url), embedder=kb.embedder)
+        assert isinstance(remote.store, RemoteStore)
         try:
             for q in questions[:3]:
-                kb.ask(q)
+                remote.ask(q)
             lat = []
             for q in questions:
                 t0 = time.perf_counter()
-                kb.ask(q)
+                remote.ask(q)
                 lat.append((time.perf_counter() - t0) * 1000)
         finally:
-            kb.__dict__["store"] = local
+            remote.close()
         return {"push_s": round(push_s, 2), "quads": quads, "ask": _pct(lat)}
 
 
@@ -178,9 +180,9 @@ def cold(index: Path, runs: int, st_index: Path | None = None) -> dict:
         "python_startup": [PY, "-c", "pass"],
     }
     try:
-        from regenkg.embed.convert import ensure_converted
-
         import sentence_transformers  # noqa: F401 - only to know whether the st extra is installed
+
+        from regenkg.embed.convert import ensure_converted
 
         folder = str(ensure_converted())
         commands["st_backend_ask"] = [PY, "-c", (

@@ -18,7 +18,7 @@ from regenkg.text.tokens import Tokenizer
 @pytest.fixture
 def no_model(monkeypatch):
     """Any attempt to load an embedding model fails the test."""
-    import regenkg.embed.factory as factory
+    from regenkg.embed import factory
 
     def refuse(*args, **kwargs):
         raise AssertionError(f"the embedding model was loaded: create_embedder{args}")

@@ -64,15 +64,15 @@ def build_index(paths: Iterable[str | Path], index: str | Path, settings: Settin
     """
     from .text.ingest import ingest
 
-    paths = [Path(p) for p in paths]
-    for p in paths:
+    inputs = [Path(p) for p in paths]
+    for p in inputs:
         if not p.exists():
             raise ConfigError(f"input path {p} does not exist")
-    result = ingest(paths)
+    result = ingest(inputs)
     checkpoint("ingest")
     if not result.documents:
         reasons = "; ".join(f"{s.path}: {s.reason}" for s in result.skipped[:5]) or "no supported files"
-        raise IngestError(f"nothing could be built from {', '.join(map(str, paths))} ({reasons})")
+        raise IngestError(f"nothing could be built from {', '.join(map(str, inputs))} ({reasons})")
     return _assemble(list(result.documents), Path(index), settings or Settings.load(), progress=progress,
                      embedder=embedder, skipped=result.skipped, duplicates=result.duplicates)
 

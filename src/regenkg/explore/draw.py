@@ -19,7 +19,7 @@ import networkx as nx
 from ..errors import BackendUnavailable
 from ..graph.terms import local_name
 from .fonts import font_families
-from .network import neighbours
+from .network import GraphSource, neighbours
 
 __all__ = ["TYPE_COLOURS", "GraphHTML", "draw", "draw_graph", "interactive", "interactive_graph"]
 
@@ -65,7 +65,7 @@ def _collapse(graph: nx.MultiDiGraph) -> tuple[nx.DiGraph, dict[tuple[str, str],
 
 def draw_graph(graph: nx.MultiDiGraph, lang: str = "en", path: str | Path | None = None, ax: Any = None,
                figsize: tuple[float, float] = (9, 7), title: str | None = None, center: str | None = None,
-               max_nodes: int = 60, seed: int = 7):
+               max_nodes: int = 60, seed: int = 7) -> Any:
     """Draw any entity graph from :func:`~regenkg.explore.network.to_networkx` (labels from its ``label``).
 
     Returns:
@@ -114,8 +114,8 @@ def draw_graph(graph: nx.MultiDiGraph, lang: str = "en", path: str | Path | None
     return fig
 
 
-def draw(kb: Any, entity: str, depth: int = 1, lang: str = "en", path: str | Path | None = None, ax: Any = None,
-         figsize: tuple[float, float] = (9, 7), **kwargs: Any):
+def draw(kb: GraphSource, entity: str, depth: int = 1, lang: str = "en", path: str | Path | None = None, ax: Any = None,
+         figsize: tuple[float, float] = (9, 7), **kwargs: Any) -> Any:
     """Draw ``entity``'s neighbourhood (``depth`` hops): colours by type, edges labelled by relation.
 
     Args:
@@ -179,7 +179,7 @@ def interactive_graph(graph: nx.MultiDiGraph, height: str = "600px", center: str
     return GraphHTML(_REMOTE.sub("", page))
 
 
-def interactive(kb: Any, entity: str, depth: int = 1, lang: str = "en", height: str = "600px") -> GraphHTML:
+def interactive(kb: GraphSource, entity: str, depth: int = 1, lang: str = "en", height: str = "600px") -> GraphHTML:
     """An interactive, offline view of ``entity``'s neighbourhood: a :class:`GraphHTML` string that
     Jupyter displays and ``.save("graph.html")`` writes (vis-network is inlined; no CDN is contacted)."""
     graph = neighbours(kb, entity, depth=depth, lang=lang)

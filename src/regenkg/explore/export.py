@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from ..errors import ConfigError
 from ..graph.terms import NAMESPACES, local_name, sparql_prefixes, term_name
-from .network import _all_labels, pick_label, to_networkx
+from .network import GraphSource, _all_labels, pick_label, to_networkx
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "export", "graphml_ready"]
 
@@ -59,14 +59,14 @@ def _atomic(path: Path, write: Callable[[Path], int]) -> int:
     return count
 
 
-def _turtle(kb: Any, out: Path) -> int:
+def _turtle(kb: GraphSource, out: Path) -> int:
     # The union of all named graphs, each triple once (a fact read from two documents is one triple).
     triples = list(dict.fromkeys(q.triple for q in kb.store.quads_for_pattern(None, None, None, None)))
     ox.serialize(triples, str(out), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     return len(triples)
 
 
-def _quads(kb: Any, out: Path, fmt: ox.RdfFormat) -> int:
+def _quads(kb: GraphSource, out: Path, fmt: ox.RdfFormat) -> int:
     # The named graphs only: the store's default graph is their merge, derived at load time.
     quads = [q for q in kb.store.quads_for_pattern(None, None, None, None)
              if not isinstance(q.graph_name, ox.DefaultGraph)]
@@ -97,7 +97,7 @@ def graphml_ready(graph: Any) -> Any:
     return graph
 
 
-def _graphml(kb: Any, out: Path, lang: str) -> int:
+def _graphml(kb: GraphSource, out: Path, lang: str) -> int:
     import networkx as nx
 
     graph = graphml_ready(to_networkx(kb, "entities", lang))
@@ -105,7 +105,7 @@ def _graphml(kb: Any, out: Path, lang: str) -> int:
     return graph.number_of_edges()
 
 
-def _csv(kb: Any, out: Path, lang: str) -> int:
+def _csv(kb: GraphSource, out: Path, lang: str) -> int:
     labels = _all_labels(kb)
     rows: dict[tuple[Any, ...], None] = {}
     for r in kb.store.query(_FACTS):
@@ -127,7 +127,7 @@ def _csv(kb: Any, out: Path, lang: str) -> int:
     return len(ordered)
 
 
-def export(kb: Any, path: str | Path, format: str = "nq", lang: str = "en") -> int:
+def export(kb: GraphSource, path: str | Path, format: str = "nq", lang: str = "en") -> int:
     """Write the knowledge graph to ``path``.
 
     Args:

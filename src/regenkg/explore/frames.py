@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..graph.terms import XSD
@@ -40,7 +40,7 @@ _STYLE = ("<style>.rkg table{border-collapse:collapse;margin:4px 0}.rkg th,.rkg 
           ".rkg .muted{color:#777;font-size:90%}</style>")
 
 
-def _pandas():
+def _pandas() -> Any:
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - the notebook extra installs it
@@ -77,7 +77,7 @@ def _wrap(inner: str) -> str:
 
 # ---- search hits --------------------------------------------------------------------------------------
 
-def hits_frame(hits: Sequence[Hit]):
+def hits_frame(hits: Sequence[Hit]) -> Any:
     """Search hits as a DataFrame, one row per sentence, best first (columns :data:`HIT_COLUMNS`)."""
     pd = _pandas()
     rows = [(i + 1, h.score, h.dense, h.lexical, h.lang, h.text, h.title, h.doc, h.sentence, h.start, h.end)
@@ -102,14 +102,14 @@ def _answer_label(item: Any, lang: str) -> str:
     return pick_label(labels, lang, item.iri) if labels else item.label
 
 
-def answer_frame(answer: Answer):
+def answer_frame(answer: Answer) -> Any:
     """One row per (answer, evidence sentence); an answer without evidence gets one row with empty evidence.
 
     Labels are in the asker's language (``answer.lang``). When nothing was found the frame is empty;
     ``hits_frame(answer.passages)`` shows the fallback passages.
     """
     pd = _pandas()
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for item in answer.answers:
         label = _answer_label(item, answer.lang)
         base = (label, item.iri, item.type, item.relation, item.score)
@@ -128,7 +128,7 @@ def answer_html(answer: Answer) -> str:
     head = (f"<p><b>Q:</b> {_e(answer.question)} <span class='muted'>intent: {_e(answer.intent or '—')}"
             f" · lang: {_e(answer.lang)}</span></p>")
     if answer.answers:
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for item in answer.answers:
             evidence = "".join(
                 f"<div>{_e(_cut(ev.text))} <span class='muted'>— {_e(ev.title)} [{_e(ev.start)}:{_e(ev.end)}]"
@@ -205,7 +205,7 @@ def term_value(term: Any) -> Any:
     return str(term)
 
 
-def sparql_frame(result: Any):
+def sparql_frame(result: Any) -> Any:
     """A SPARQL result as a DataFrame: SELECT → one column per variable; ASK → one ``boolean`` cell;
     CONSTRUCT/DESCRIBE → ``subject``, ``predicate``, ``object`` columns."""
     pd = _pandas()
@@ -228,8 +228,8 @@ def sparql_html(result: Any) -> str:
             f"{' (truncated at the row limit)' if result.truncated else ''}</p>")
     if result.kind == "select":
         columns = list(result.variables)
-        rows = [[term_value(row.get(v)) for v in columns] for row in result.rows]
-        return _wrap(_table(columns, rows) + note)
+        cells = [[term_value(row.get(v)) for v in columns] for row in result.rows]
+        return _wrap(_table(columns, cells) + note)
     if result.kind == "ask":
         return _wrap(f"<p><b>ASK</b>: {_e(str(result.boolean).lower())}</p>")
     rows = [(term_value(t.subject), term_value(t.predicate), term_value(t.object)) for t in result.triples]
@@ -248,6 +248,7 @@ class SparqlTable:
     """
 
     __slots__ = ("result",)
+    result: Any
 
     def __init__(self, result: Any) -> None:
         self.result = result.result if isinstance(result, SparqlTable) else result
@@ -257,7 +258,7 @@ class SparqlTable:
             raise AttributeError(name)
         return getattr(self.result, name)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.result.rows)
 
     def __eq__(self, other: object) -> bool:
@@ -266,7 +267,7 @@ class SparqlTable:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def to_df(self):
+    def to_df(self) -> Any:
         """The result as a pandas DataFrame (see :func:`sparql_frame`)."""
         return sparql_frame(self.result)
 

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, Protocol
 
 import networkx as nx
 
 from ..errors import ConfigError, QueryError
+from ..graph.ontology import Gazetteer
+from ..graph.store import GraphStore
 from ..graph.terms import label_lang, local_name, sentence_id, sparql_prefixes, term_name
 from ..records import pick_label
 
@@ -52,10 +54,24 @@ _FACTS = sparql_prefixes("rkg", "rdf", "prov") + """SELECT ?s ?p ?o ?sentence ?c
 _LABELS = sparql_prefixes("skos") + "SELECT ?e ?l WHERE { ?e skos:prefLabel ?l }"
 _CURATED = sparql_prefixes("rkg") + "SELECT ?e WHERE { ?e rkg:curated true }"
 
+class GraphSource(Protocol):
+    """What these functions read (a :class:`~regenkg.kb.KnowledgeBase` is one)."""
+
+    @property
+    def store(self) -> GraphStore: ...
+
+    @property
+    def gazetteer(self) -> Gazetteer: ...
+
+    def types(self, iris: Sequence[str]) -> dict[str, str]: ...
+
+    def resolve(self, label_or_iri: str) -> str | None: ...
+
+
 _cache: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
-def _memo(kb: Any) -> dict[str, Any]:
+def _memo(kb: GraphSource) -> dict[str, Any]:
     try:
         return _cache.setdefault(kb, {})
     except TypeError:  # not weak-referenceable: no caching
@@ -69,7 +85,7 @@ def _check(kind: str | None = None, lang: str | None = None) -> None:
         raise ConfigError(f"lang must be one of {', '.join(LANGS)}; got {lang!r}")
 
 
-def _all_labels(kb: Any) -> dict[str, dict[str, str]]:
+def _all_labels(kb: GraphSource) -> dict[str, dict[str, str]]:
     memo = _memo(kb)
     if "labels" not in memo:
         out: dict[str, dict[str, str]] = {}
@@ -79,15 +95,15 @@ def _all_labels(kb: Any) -> dict[str, dict[str, str]]:
     return memo["labels"]
 
 
-def _curated(kb: Any) -> set[str]:
+def _curated(kb: GraphSource) -> set[str]:
     memo = _memo(kb)
     if "curated" not in memo:
         curated = {row["e"].value for row in kb.store.query(_CURATED)}
-        memo["curated"] = curated | set(getattr(kb.gazetteer, "entities", {}))
+        memo["curated"] = curated | set(kb.gazetteer.entities)
     return memo["curated"]
 
 
-def _node_attrs(kb: Any, iris: Iterable[str]) -> dict[str, dict[str, Any]]:
+def _node_attrs(kb: GraphSource, iris: Iterable[str]) -> dict[str, dict[str, Any]]:
     iris = list(iris)
     labels = _all_labels(kb)
     types = kb.types(iris)
@@ -111,7 +127,7 @@ def _set_labels(graph: nx.MultiDiGraph, lang: str) -> nx.MultiDiGraph:
     return graph
 
 
-def _entity_graph(kb: Any) -> nx.MultiDiGraph:
+def _entity_graph(kb: GraphSource) -> nx.MultiDiGraph:
     facts: dict[tuple[str, str, str], dict[str, Any]] = {}
     for row in kb.store.query(_FACTS):
         pred = row["p"].value
@@ -144,7 +160,7 @@ def _term_id(term: Any) -> str:
     return str(term)  # literals keep their N-Triples form so "1" and "1"^^xsd:int stay apart
 
 
-def _full_graph(kb: Any) -> nx.MultiDiGraph:
+def _full_graph(kb: GraphSource) -> nx.MultiDiGraph:
     """Every triple of the union graph; the same shape as rdflib's ``rdflib_to_networkx_multidigraph``
     (edges keyed by predicate IRI) but with plain strings as nodes, read straight from Oxigraph."""
     import pyoxigraph as ox
@@ -175,7 +191,7 @@ def _full_graph(kb: Any) -> nx.MultiDiGraph:
     return graph
 
 
-def to_networkx(kb: Any, kind: str = "entities", lang: str = "en") -> nx.MultiDiGraph:
+def to_networkx(kb: GraphSource, kind: str = "entities", lang: str = "en") -> nx.MultiDiGraph:
     """The knowledge graph as a networkx ``MultiDiGraph`` with IRIs as nodes.
 
     Args:
@@ -202,7 +218,7 @@ def to_networkx(kb: Any, kind: str = "entities", lang: str = "en") -> nx.MultiDi
     return _set_labels(memo[kind].copy(), lang)
 
 
-def resolve_entity(kb: Any, entity: str, what: str = "entity") -> str:
+def resolve_entity(kb: GraphSource, entity: str, what: str = "entity") -> str:
     """The IRI of ``entity`` (label in any script, IRI or IRI suffix); :class:`QueryError` if unknown."""
     iri = kb.resolve(entity) if isinstance(entity, str) else None
     if iri is None:
@@ -211,7 +227,7 @@ def resolve_entity(kb: Any, entity: str, what: str = "entity") -> str:
     return iri
 
 
-def neighbours(kb: Any, entity: str, depth: int = 2, lang: str = "en") -> nx.MultiDiGraph:
+def neighbours(kb: GraphSource, entity: str, depth: int = 2, lang: str = "en") -> nx.MultiDiGraph:
     """The entity graph within ``depth`` hops of ``entity``, ignoring edge direction.
 
     Raises:
@@ -236,7 +252,7 @@ def neighbours(kb: Any, entity: str, depth: int = 2, lang: str = "en") -> nx.Mul
     return sub
 
 
-def partner_counts(kb: Any, modality: str = "modality/cell-therapy", lang: str = "en",
+def partner_counts(kb: GraphSource, modality: str = "modality/cell-therapy", lang: str = "en",
                    types: Iterable[str] | None = None) -> list[dict[str, Any]]:
     """Companies ranked by how many distinct deal counterparts develop ``modality`` (or a narrower one).
 
@@ -302,7 +318,7 @@ class GraphPath:
         return "".join(parts)
 
 
-def shortest_path(kb: Any, a: str, b: str, lang: str = "en") -> GraphPath | None:
+def shortest_path(kb: GraphSource, a: str, b: str, lang: str = "en") -> GraphPath | None:
     """The shortest chain of facts linking ``a`` and ``b`` (direction ignored); ``None`` if unconnected.
 
     Each step keeps the fact as stored (subject, relation, object); where two entities share several

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, serialize
 
@@ -51,7 +52,7 @@ PREDICATES = ("acquired", "partneredWith", "licensedFrom", "hasAffiliate", "deve
 SYMMETRIC = frozenset({"partneredWith"})
 
 
-def _n(term) -> NamedNode:
+def _n(term: object) -> NamedNode:
     return NamedNode(str(term))
 
 
@@ -69,7 +70,7 @@ def _assertion_iri(rel: Relation) -> NamedNode:
 
 
 def document_quads(doc: Document, sentences: Sequence[Sentence], extraction: Extraction,
-                   labels_for: callable | None = None) -> list[Quad]:
+                   labels_for: Callable[[Entity], dict[str, str]] | None = None) -> list[Quad]:
     """Everything one document contributes, in its own named graph.
 
     Args:
@@ -89,15 +90,15 @@ def document_quads(doc: Document, sentences: Sequence[Sentence], extraction: Ext
         quads.append(Quad(d, DC_DATE, Literal(str(doc.date)), g))
     for src in doc.sources:
         quads.append(Quad(d, DC_SOURCE, Literal(src), g))
-    for s in sentences:
-        node = _n(sentence_iri(s.id))
+    for sent in sentences:
+        node = _n(sentence_iri(sent.id))
         quads += [
             Quad(node, RDF_TYPE, _rkg("Sentence"), g),
-            Quad(node, _rkg("text"), Literal(s.text, language=_lang_tag(s.lang)), g),
+            Quad(node, _rkg("text"), Literal(sent.text, language=_lang_tag(sent.lang)), g),
             Quad(node, _rkg("inDocument"), d, g),
-            Quad(node, _rkg("index"), Literal(str(s.n), datatype=XSD_INT), g),
-            Quad(node, _rkg("start"), Literal(str(s.start), datatype=XSD_INT), g),
-            Quad(node, _rkg("end"), Literal(str(s.end), datatype=XSD_INT), g),
+            Quad(node, _rkg("index"), Literal(str(sent.n), datatype=XSD_INT), g),
+            Quad(node, _rkg("start"), Literal(str(sent.start), datatype=XSD_INT), g),
+            Quad(node, _rkg("end"), Literal(str(sent.end), datatype=XSD_INT), g),
         ]
     seen_mentions: set[tuple[int, str]] = set()
     for m in extraction.mentions:
@@ -146,7 +147,8 @@ def document_quads(doc: Document, sentences: Sequence[Sentence], extraction: Ext
     return list(dict.fromkeys(quads))
 
 
-def entity_quads(ent: Entity, graph: NamedNode, labels_for=None) -> list[Quad]:
+def entity_quads(ent: Entity, graph: NamedNode,
+                 labels_for: Callable[[Entity], dict[str, str]] | None = None) -> list[Quad]:
     """Type, labels and the curated flag of a (discovered) entity."""
     node = NamedNode(ent.iri)
     out = [Quad(node, RDF_TYPE, _rkg(ent.type), graph),
@@ -166,7 +168,7 @@ def ontology_quads(gazetteer: Gazetteer) -> list[Quad]:
     out: list[Quad] = []
     bnodes: dict[str, BlankNode] = {}
 
-    def conv(term):
+    def conv(term: object) -> Any:  # subject, predicate or object: the caller knows which
         from rdflib import BNode as RBNode
         from rdflib import Literal as RLiteral
 

@@ -15,7 +15,7 @@ term is an error (the closed :class:`RKG` namespace), and a sentence IRI is pars
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace, NamespaceManager
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
 from ..text.lang import normalize_lang
 
@@ -35,7 +35,6 @@ __all__ = [
     "SKOS",
     "XSD",
     "sparql_prefixes",
-    "bind_namespaces",
     "resource",
     "sentence_iri",
     "sentence_id",
@@ -167,13 +166,6 @@ def sparql_prefixes(*names: str) -> str:
 
 #: The SPARQL header every regenkg query may start with.
 PREFIXES = sparql_prefixes()
-
-
-def bind_namespaces(manager: NamespaceManager, *names: str) -> NamespaceManager:
-    """Bind our prefixes (all, or ``names``) on an rdflib namespace manager; returns it."""
-    for prefix in names or tuple(NAMESPACES):
-        manager.bind(prefix, Namespace(NAMESPACES[prefix]), override=True, replace=True)
-    return manager
 
 
 def resource(kind: str, local: str) -> URIRef:

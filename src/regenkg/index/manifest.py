@@ -146,7 +146,7 @@ class Manifest:
     # ------------------------------------------------------------------ writing
     def to_dict(self) -> dict[str, Any]:
         """The JSON object written to ``manifest.json`` (every field, always: one shape)."""
-        return asdict(self)
+        return _plain(asdict(self))
 
     def write(self, layout: IndexLayout) -> Path:
         """Write the manifest into the snapshot at ``layout`` atomically (temporary file, fsync, rename).
@@ -203,6 +203,15 @@ class Manifest:
     def has_documents(self) -> bool:
         """Whether the snapshot was built from documents (not only imported RDF)."""
         return self.kind != "graph"
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists, recursively: the value as JSON holds it."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _mapping(value: Any, name: str) -> Mapping[str, Any]:

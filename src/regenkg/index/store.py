@@ -207,7 +207,7 @@ class SentenceTable:
         return out
 
     def iter_sentences(self, doc: str | None = None) -> Iterator[Sentence]:
-        query, args = "SELECT * FROM sentences", ()
+        query, args = "SELECT * FROM sentences", tuple[str, ...]()
         if doc is not None:
             query, args = query + " WHERE doc = ?", (doc,)
         for row in self.conn.execute(query + " ORDER BY doc, n", args):

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 import pyoxigraph
 
 from ..graph.match import Matcher
 from ..graph.ontology import COMPANY_TYPES, Gazetteer
+from ..graph.store import GraphStore
 from ..graph.terms import RES, label_lang, sentence_id, sparql_prefixes, term_name
 from ..records import EntityView, Evidence, evidence_to_dict
 from .evidence import EvidenceRanker
@@ -47,7 +47,8 @@ class GraphLookup:
         max_evidence: sentences kept per relation in :meth:`entity`.
     """
 
-    def __init__(self, store: Any, gazetteer: Gazetteer, evidence: EvidenceRanker, *, max_evidence: int = 3) -> None:
+    def __init__(self, store: GraphStore, gazetteer: Gazetteer, evidence: EvidenceRanker, *,
+                 max_evidence: int = 3) -> None:
         self.store = store
         self.gazetteer = gazetteer
         self._evidence = evidence
