@@ -319,6 +319,31 @@ def section_faiss(d: dict | None, sweep: dict | None, folder: Path) -> list[str]
     return lines + [""] if len(lines) > 2 else []
 
 
+def section_faiss_single_query(folder: Path) -> list[str]:
+    """The 1 M single-query measurement of issue #18 (rows as the nprobe sweep logged them)."""
+    path = folder / "logs" / "nprobe_1m_clustered_issue18.jsonl"
+    if not path.is_file():
+        return []
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    before = _before(folder).get("ivf_1m_p50_ms", {})
+    lines = ["### Single queries at 1 M vectors, beside bare FAISS (issue #18)", "",
+             ("1,000,000 `clustered` vectors, IVF nlist 4000, 200 single queries, the nprobe sweep of "
+              "`run_all.py` run on its own (load average 11-15 from other jobs; its second data set, `clustered-hard`, "
+              "was cut by the run's time limit). Bare FAISS = `index.search` on the same `IndexIVFFlat` object in "
+              f"the same run. Before #18: p50 {before.get('clustered', '–')} ms at nprobe 16 (clustered), "
+              f"{before.get('clustered-hard', '–')} ms (clustered-hard)."), "",
+             "| nprobe | regenkg p50 / p99 ms | bare FAISS 1 thread p50 / p99 ms | bare FAISS 2 threads p50 / p99 ms "
+             "| regenkg ÷ bare (1 thread) | recall@10 |", "|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        bare = {b["threads"]: b for b in r.get("bare_faiss", [])}
+        one, two = bare.get(1), bare.get(2)
+        lines.append(f"| {r['nprobe']} | {r['p50_ms']} / {r['p99_ms']} | "
+                     + (f"{one['p50_ms']} / {one['p99_ms']}" if one else "–") + " | "
+                     + (f"{two['p50_ms']} / {two['p99_ms']}" if two else "–") + " | "
+                     + (f"{r['p50_ms'] / one['p50_ms']:.2f}×" if one else "–") + f" | {r['recall_at_10']} |")
+    return lines + [""]
+
+
 def write_report(folder: Path = HERE / "results") -> Path:
     """Write ``folder/REPORT.md`` (and its figures) from the JSON results in ``folder``."""
     folder = Path(folder)
@@ -335,6 +360,7 @@ def write_report(folder: Path = HERE / "results") -> Path:
     parts += section_sparql(_load(folder, "sparql.json"), folder)
     parts += section_server(_load(folder, "server.json"), folder, _load(folder, "server_python_client.json"))
     parts += section_faiss(_load(folder, "faiss.json"), _load(folder, "faiss_nprobe.json"), folder)
+    parts += section_faiss_single_query(folder)
     path = folder / "REPORT.md"
     path.write_text("\n".join(parts).rstrip() + "\n", encoding="utf-8")
     return path
