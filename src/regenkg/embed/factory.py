@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from ..config import DEFAULT_MODEL
-from ..errors import ConfigError
+from ..errors import BackendUnavailable, ConfigError
 from .base import Embedder
 from .convert import BLOB_SHA256, PROMPTS, ensure_converted
 from .sbert import ChineseScript, SentenceTransformerEmbedder
@@ -106,7 +106,8 @@ def preload_for_snapshot(snapshot: Path) -> Embedder | None:
     factory with the same arguments (default threads and batch size) and get this instance.
 
     Returns:
-        The embedder, or ``None`` for an index without vectors (imported RDF only).
+        The embedder, or ``None`` for an index without vectors (imported RDF only) or a model that cannot
+        be loaded here (logged; ``rkg:similarity`` then reports it per query, as before).
     """
     from ..index.layout import IndexLayout
     from ..index.manifest import Manifest
@@ -115,7 +116,12 @@ def preload_for_snapshot(snapshot: Path) -> Embedder | None:
     if not manifest.has_documents or not manifest.model:
         return None
     started = time.perf_counter()
-    embedder = create_embedder(manifest.model)
+    try:
+        embedder = create_embedder(manifest.model)
+    except BackendUnavailable as exc:
+        # SPARQL without rkg:similarity still works; the similarity queries report this error themselves.
+        logger.warning("embedding model %s not loaded at start: %s", manifest.model, exc)
+        return None
     logger.info("embedding model %s loaded in %.1f s", manifest.model, time.perf_counter() - started)
     return embedder
 
