@@ -20,7 +20,7 @@ from .embed.base import Embedder
 from .explore import draw as _draw, export as _export, network as _network
 from .explore.frames import SparqlTable
 from .graph.match import Matcher
-from .graph.ontology import Gazetteer
+from .graph.gazetteer_cache import Gazetteer, load_gazetteer
 from .graph.store import GraphStore, as_dataset, open_store
 from .index.bm25 import LexicalIndex
 from .index.store import IndexLayout, Manifest, SentenceTable, read_manifest, resolve_snapshot, verify_checksums
@@ -129,8 +129,6 @@ class KnowledgeBase:
     @cached_property
     def gazetteer(self) -> Gazetteer:
         """The curated entities, read from the snapshot's ontology graph (the one it was built with)."""
-        from .graph.gazetteer_cache import load_gazetteer
-
         return load_gazetteer(self.layout.base_graph)
 
     @cached_property

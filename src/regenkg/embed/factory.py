@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from ..config import DEFAULT_MODEL
-from ..errors import BackendUnavailable, ConfigError
+from ..errors import BackendUnavailable, ConfigError, IndexMismatch
 from .base import Embedder
 from .convert import BLOB_SHA256, PROMPTS, ensure_converted
 from .sbert import ChineseScript, SentenceTransformerEmbedder
@@ -112,7 +112,10 @@ def preload_for_snapshot(snapshot: Path) -> Embedder | None:
     from ..index.layout import IndexLayout
     from ..index.manifest import Manifest
 
-    manifest = Manifest.read(IndexLayout(Path(snapshot)))
+    try:
+        manifest = Manifest.read(IndexLayout(Path(snapshot)))
+    except IndexMismatch:
+        return None  # no readable manifest: nothing says which model, and nothing here needs one yet
     if not manifest.has_documents or not manifest.model:
         return None
     started = time.perf_counter()

@@ -25,7 +25,7 @@ from ..text.tokens import _private_dir
 from . import ontology
 from .ontology import Gazetteer
 
-__all__ = ["load_gazetteer"]
+__all__ = ["Gazetteer", "load_gazetteer"]
 
 logger = logging.getLogger(__name__)
 
