@@ -19,8 +19,8 @@ from .config import DEFAULT_INDEX, Settings
 from .embed.base import Embedder
 from .explore import draw as _draw, export as _export, network as _network
 from .explore.frames import SparqlTable
-from .graph.match import Matcher
 from .graph.gazetteer_cache import Gazetteer, load_gazetteer
+from .graph.match import Matcher
 from .graph.store import GraphStore, as_dataset, open_store
 from .index.bm25 import LexicalIndex
 from .index.store import IndexLayout, Manifest, SentenceTable, read_manifest, resolve_snapshot, verify_checksums
