@@ -78,8 +78,9 @@ def section_embed(d: dict | None, folder: Path) -> list[str]:
     _bars(ax, [labels[k] for k in sps], list(sps.values()),
           f"Embedding throughput ({d['texts']} corpus sentences)", "sentences / s")
     png = _save(fig, folder, "fig_embed.png")
+    load = f" Load average during the run: {d['load_average_during_run']}." if d.get("load_average_during_run") else ""
     lines = ["## Build throughput: embedding", "",
-             f"Same process, {d['texts']} corpus sentences, batch {d['batch_size']}, {d['threads']} threads:", "",
+             f"Same process, {d['texts']} corpus sentences, batch {d['batch_size']}, {d['threads']} threads.{load}", "",
              "| engine | sentences/s | query embedding p50 / p99 ms | load s |", "|---|---:|---:|---:|"]
     for k, v in sps.items():
         lat = q.get(k)
@@ -101,6 +102,10 @@ def section_ask(d: dict | None, folder: Path) -> list[str]:
     before = _before(folder)
     a, st = d["ask"], d.get("ask_st")
     lines = ["## Ask and search on the bundled corpus", ""]
+    if d.get("load_average_during_run"):
+        lines += [(f"Load average during this run: {d['load_average_during_run']}; the figures \"before #18\" were "
+                   "measured at a load average of 2.6-5. Absolute latencies of the two runs are not comparable; "
+                   "the ratios between engines measured in the same run (here and in the embedding section) are."), ""]
     for key, name in (("build", "ONNX Runtime"), ("build_st", "sentence-transformers")):
         b = d.get(key)
         if b:
