@@ -112,6 +112,8 @@ def section_ask(d: dict | None, folder: Path) -> list[str]:
             lines.append(f"Build of `corpus/` ({name}): {b['documents']} documents, {b['sentences']} sentences, "
                          f"{b['triples']} triples in {b['seconds']} s ({b['sentences_per_s']} sentences/s end to end, "
                          f"peak {b['peak_rss_mb']} MiB).")
+    if d.get("build_note"):
+        lines.append(f"({d['build_note']}.)")
     if before:
         lines.append(f"Before #18: {before['build_sentences_per_s']} sentences/s, peak {before['build_peak_rss_mb']} MiB.")
     head = "| operation (warm, one at a time) | ONNX p50 / p99 ms |"
