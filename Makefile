@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 PIP     = $(PY) -m pip
-# Threads: the target machine has 2 cores; being explicit keeps BLAS/torch from oversubscribing.
+# Threads: the target machine has 2 cores; being explicit keeps BLAS/ONNX Runtime/torch from oversubscribing.
 export OMP_NUM_THREADS ?= 2
 export TOKENIZERS_PARALLELISM ?= false
 export HF_HUB_OFFLINE ?= 1
@@ -11,14 +11,13 @@ export TRANSFORMERS_OFFLINE ?= 1
 
 .PHONY: install install-dev demo typecheck test wheel-check bench clean-index
 
-$(VENV)/.torch:
+$(VENV)/.venv:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	# torch first and pinned: an unpinned torch pulls a multi-GB CUDA build.
-	$(PIP) install --quiet torch==2.13.0
 	touch $@
 
-$(VENV)/.installed: $(VENV)/.torch pyproject.toml
+# The default model runs on ONNX Runtime: a user's install has no torch.
+$(VENV)/.installed: $(VENV)/.venv pyproject.toml
 	$(PIP) install --quiet -e ".[server,notebook]"
 	# Front-end packages for the web explorer come from the npm registry (lockfile committed) and are
 	# served locally; without npm the page still works, minus the graph drawing.
@@ -27,8 +26,14 @@ $(VENV)/.installed: $(VENV)/.torch pyproject.toml
 	else echo "npm not found: the web page will work without the Cytoscape graph view"; fi
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
-	$(PIP) install --quiet -e ".[server,notebook,dev]"
+# Tests and benchmarks compare the ONNX path with sentence-transformers (the `st` extra), so a developer's
+# install has torch: first and pinned, because an unpinned torch pulls a multi-GB CUDA build.
+$(VENV)/.torch: $(VENV)/.venv
+	$(PIP) install --quiet torch==2.13.0
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed $(VENV)/.torch pyproject.toml
+	$(PIP) install --quiet -e ".[server,notebook,dev,st]"
 	# The browser test drives Debian's Chromium through Playwright (no browser download). As root
 	# (CI) it is installed here; elsewhere the test skips with a message saying how to get it.
 	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -58,7 +63,7 @@ wheel-check: install-dev
 	$(PY) -m pytest -q tests/test_wheel.py
 
 $(VENV)/.installed-bench: $(VENV)/.installed-dev pyproject.toml
-	$(PIP) install --quiet -e ".[server,notebook,dev,bench]"
+	$(PIP) install --quiet -e ".[server,notebook,dev,st,bench]"
 	# The endpoint benchmark loads the servers with Debian's wrk (a C load generator, so the client does
 	# not compete with the servers for the 2 cores the way a Python client does).
 	@if ! command -v wrk >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -6,12 +6,16 @@ Each phase runs in its own process, so its peak resident memory (``ru_maxrss``) 
 * ``open``   — ``KnowledgeBase.open`` and loading every component (graph, vectors, BM25, model);
 * ``ask``    — warm ``kb.ask`` and ``kb.search`` over tests/data/questions.yaml, p50/p99; the same
   questions with the graph in ``oxigraph serve`` (``RemoteStore``) when the binary is installed;
-* cold CLI   — wall time of ``regenkg ask "…"`` next to the bare floor: a process that only does
-  ``import torch; SentenceTransformer(path)`` and one encode.
+* cold CLI   — wall time and peak RSS of ``regenkg ask "…"`` (ONNX Runtime), of the same question in a
+  process that opens the index with the sentence-transformers backend (the path before issue #18), and
+  the torch floor: a process that only does ``import torch; SentenceTransformer(path)`` and one encode.
+
+``--backend st`` runs build/open/ask on the sentence-transformers backend (into ``ask-index-st``), so
+``--backend both`` puts the old and the new engine side by side in one run.
 
 Writes benchmarks/results/ask.json. Not a test.
 
-    .venv/bin/python benchmarks/bench_ask.py [--rebuild] [--questions 60] [--cold-runs 3]
+    .venv/bin/python benchmarks/bench_ask.py [--rebuild] [--questions 60] [--cold-runs 3] [--backend both]
 """
 
 from __future__ import annotations
@@ -50,11 +54,22 @@ def _settings():
     return Settings.load(threads=2)
 
 
-def phase_build(index: Path) -> dict:
+def _embedder(backend: str):
+    """``None`` (the KnowledgeBase loads its default, ONNX) or the sentence-transformers embedder."""
+    if backend == "onnx":
+        return None
+    from regenkg.embed.factory import create_embedder
+
+    settings = _settings()
+    return create_embedder(settings.model, threads=settings.threads, batch_size=settings.batch_size, backend=backend)
+
+
+def phase_build(index: Path, backend: str = "onnx") -> dict:
     from regenkg.kb import KnowledgeBase
 
+    embedder = _embedder(backend)
     t0 = time.perf_counter()
-    kb = KnowledgeBase.build([ROOT / "corpus"], index, _settings(), progress=False)
+    kb = KnowledgeBase.build([ROOT / "corpus"], index, _settings(), progress=False, embedder=embedder)
     seconds = time.perf_counter() - t0
     counts = kb.manifest.counts
     kb.close()
@@ -63,11 +78,11 @@ def phase_build(index: Path) -> dict:
             "peak_rss_mb": round(peak_mb(), 1)}
 
 
-def phase_open(index: Path) -> dict:
+def phase_open(index: Path, backend: str = "onnx") -> dict:
     from regenkg.kb import KnowledgeBase
 
     t0 = time.perf_counter()
-    kb = KnowledgeBase.open(index, _settings())
+    kb = KnowledgeBase.open(index, _settings(), embedder=_embedder(backend))
     _ = kb.store, kb.vectors, kb.lexical, kb.table, kb.matcher, kb.embedder
     seconds = time.perf_counter() - t0
     kb.close()
@@ -82,10 +97,10 @@ def _questions(n: int) -> list[str]:
     return (qs * (n // max(len(qs), 1) + 1))[:n]
 
 
-def phase_ask(index: Path, n: int) -> dict:
+def phase_ask(index: Path, n: int, backend: str = "onnx") -> dict:
     from regenkg.kb import KnowledgeBase
 
-    kb = KnowledgeBase.open(index, _settings())
+    kb = KnowledgeBase.open(index, _settings(), embedder=_embedder(backend))
     questions = _questions(n)
     for q in questions[:5]:  # warm-up: model, graph, caches
         kb.ask(q)
@@ -100,6 +115,10 @@ def phase_ask(index: Path, n: int) -> dict:
             lat.append((time.perf_counter() - t0) * 1000)
         out[name] = _pct(lat)
     out["answered"] = sum(1 for q in dict.fromkeys(questions) if kb.ask(q).answers)
+    # What each distinct question answers and finds, to compare the two backends' results.
+    out["results"] = {q: {"answers": [a.iri for a in kb.ask(q).answers][:5],
+                          "hits": [h.sentence for h in kb.search(q, k=5)]} for q in dict.fromkeys(questions)}
+    out["torch_imported"] = "torch" in sys.modules
     out["peak_rss_mb"] = round(peak_mb(), 1)
     out["remote_ask"] = _remote_ask(kb, questions)
     kb.close()
@@ -140,35 +159,56 @@ def _remote_ask(kb, questions: list[str]) -> dict | None:
         return {"push_s": round(push_s, 2), "quads": quads, "ask": _pct(lat)}
 
 
-def _wall(cmd: list[str], env: dict[str, str]) -> float:
-    t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
-    return time.perf_counter() - t0
+_MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+            "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
 
 
-def cold(index: Path, runs: int) -> dict:
-    from regenkg.embed.convert import ensure_converted
+def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of ``cmd``, measured by a small parent process of its own."""
+    out = subprocess.run([PY, "-c", _MEASURE, *cmd], check=True, capture_output=True, text=True, env=env, cwd=ROOT)
+    wall, rss = out.stdout.split()
+    return float(wall), float(rss)
 
-    folder = str(ensure_converted())
+
+def cold(index: Path, runs: int, st_index: Path | None = None) -> dict:
     env = {**os.environ, "OMP_NUM_THREADS": "2", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
            "TOKENIZERS_PARALLELISM": "false"}
-    cli = [str(Path(PY).with_name("regenkg")), "ask", "who develops TCR-T", "--index", str(index)]
-    bare = [PY, "-c", ("import sys, torch; torch.set_num_threads(2); "
+    question = "who develops TCR-T"
+    commands = {
+        "cli_ask": [str(Path(PY).with_name("regenkg")), "ask", question, "--index", str(index)],
+        "python_startup": [PY, "-c", "pass"],
+    }
+    try:
+        import sentence_transformers  # noqa: F401 - only to know whether the st extra is installed
+
+        from regenkg.embed.convert import ensure_converted
+
+        folder = str(ensure_converted())
+        commands["st_backend_ask"] = [PY, "-c", (
+            "import sys; from regenkg.embed.factory import create_embedder; from regenkg.kb import KnowledgeBase; "
+            "from regenkg.config import DEFAULT_MODEL; "
+            "kb = KnowledgeBase.open(sys.argv[1], embedder=create_embedder(DEFAULT_MODEL, backend='st')); "
+            "kb.ask(sys.argv[2])"), str(st_index or index), question]
+        commands["bare_torch_st_encode"] = [PY, "-c", (
+            "import sys, torch; torch.set_num_threads(2); "
             "from sentence_transformers import SentenceTransformer; "
             "m = SentenceTransformer(sys.argv[1], device='cpu'); m.encode(['query: who develops TCR-T'])"), folder]
-    interp = [PY, "-c", "pass"]
-    results = {"cli_ask_s": sorted(_wall(cli, env) for _ in range(runs)),
-               "bare_torch_st_encode_s": sorted(_wall(bare, env) for _ in range(runs)),
-               "python_startup_s": sorted(_wall(interp, env) for _ in range(runs))}
-    out = {k: round(v[len(v) // 2], 2) for k, v in results.items()}
-    out["runs"] = runs
-    out["ratio_cli_over_bare"] = round(out["cli_ask_s"] / out["bare_torch_st_encode_s"], 2)
+    except ImportError:
+        pass  # no st extra: only the ONNX path is measured
+    out: dict = {"runs": runs}
+    for name, cmd in commands.items():
+        measured = sorted(_run(cmd, env) for _ in range(runs))
+        out[f"{name}_s"] = round(measured[len(measured) // 2][0], 2)
+        out[f"{name}_peak_rss_mb"] = round(max(rss for _, rss in measured), 1)
+    if "bare_torch_st_encode_s" in out:
+        out["ratio_cli_over_bare"] = round(out["cli_ask_s"] / out["bare_torch_st_encode_s"], 2)
     return out
 
 
-def run_phase(name: str, index: Path, extra: list[str] = ()) -> dict:
-    proc = subprocess.run([PY, __file__, "--phase", name, "--index", str(index), *extra], capture_output=True, check=False,
-                          text=True, cwd=ROOT)
+def run_phase(name: str, index: Path, extra: list[str] = (), backend: str = "onnx") -> dict:
+    proc = subprocess.run([PY, __file__, "--phase", name, "--index", str(index), "--backend", backend, *extra],
+                          capture_output=True, check=False, text=True, cwd=ROOT)
     if proc.returncode != 0:
         raise SystemExit(f"phase {name} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -181,32 +221,49 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--questions", type=int, default=60)
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--phase", choices=("build", "open", "ask"), help=argparse.SUPPRESS)
+    parser.add_argument("--backend", choices=("onnx", "st", "both"), default="onnx",
+                        help="embedding engine for build/open/ask (both: ONNX, then sentence-transformers)")
     args = parser.parse_args(argv)
     if args.phase:
-        result = {"build": lambda: phase_build(args.index), "open": lambda: phase_open(args.index),
-                  "ask": lambda: phase_ask(args.index, args.questions)}[args.phase]()
+        result = {"build": lambda: phase_build(args.index, args.backend),
+                  "open": lambda: phase_open(args.index, args.backend),
+                  "ask": lambda: phase_ask(args.index, args.questions, args.backend)}[args.phase]()
         print(json.dumps(result))
         return result
     report: dict = {"index": str(args.index.relative_to(ROOT) if args.index.is_relative_to(ROOT) else args.index)}
-    if args.rebuild or not (args.index / "manifest.json").exists():
-        if args.index.exists() or args.index.is_symlink():
-            import shutil
+    backends = ("onnx", "st") if args.backend == "both" else (args.backend,)
+    indexes = {b: args.index if b == "onnx" else args.index.with_name(args.index.name + "-st") for b in backends}
+    for backend in backends:
+        index = indexes[backend]
+        key = "" if backend == "onnx" else "_st"
+        if args.rebuild or not (index / "manifest.json").exists():
+            if index.exists() or index.is_symlink():
+                import shutil
 
-            target = args.index.resolve()
-            args.index.unlink() if args.index.is_symlink() else shutil.rmtree(args.index)
-            if target != args.index and target.exists():
-                shutil.rmtree(target, ignore_errors=True)
-        report["build"] = run_phase("build", args.index)
-    else:
-        report["build"] = None  # reused; run with --rebuild to measure
-    print("build", report["build"], flush=True)
-    report["open"] = run_phase("open", args.index)
-    print("open", report["open"], flush=True)
-    report["ask"] = run_phase("ask", args.index, ["--questions", str(args.questions)])
-    print("ask", json.dumps(report["ask"]), flush=True)
-    report["cold"] = cold(args.index, args.cold_runs)
-    print("cold", report["cold"], flush=True)
-    report["goal_warm_ask_p50_ms"] = 30
+                target = index.resolve()
+                index.unlink() if index.is_symlink() else shutil.rmtree(index)
+                if target != index and target.exists():
+                    shutil.rmtree(target, ignore_errors=True)
+            report["build" + key] = run_phase("build", index, backend=backend)
+        else:
+            report["build" + key] = None  # reused; run with --rebuild to measure
+        print("build", backend, report["build" + key], flush=True)
+        report["open" + key] = run_phase("open", index, backend=backend)
+        print("open", backend, report["open" + key], flush=True)
+        report["ask" + key] = run_phase("ask", index, ["--questions", str(args.questions)], backend=backend)
+        print("ask", backend, json.dumps(report["ask" + key]), flush=True)
+    if "ask" in report and "ask_st" in report:
+        a, b = report["ask"]["results"], report["ask_st"]["results"]
+        report["same_results"] = {
+            "answers": sum(a[q]["answers"] == b[q]["answers"] for q in a) / len(a),
+            "top5_hits": sum(a[q]["hits"] == b[q]["hits"] for q in a) / len(a),
+            "questions": len(a),
+        }
+        print("same results", report["same_results"], flush=True)
+    if "onnx" in indexes:
+        report["cold"] = cold(indexes["onnx"], args.cold_runs, indexes.get("st"))
+        print("cold", report["cold"], flush=True)
+    report["goal_warm_ask_p50_ms"] = 10
     report["utc"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     write_results(RESULTS, report)
     return report

@@ -63,56 +63,111 @@ def section_machine(run: dict | None) -> list[str]:
     return lines + [""]
 
 
+def _before(folder: Path) -> dict:
+    """Figures of the report before issue #18 (sentence-transformers on torch), shown beside today's."""
+    return _load(folder, "before_issue18.json") or {}
+
+
 def section_embed(d: dict | None, folder: Path) -> list[str]:
     if not d:
         return []
-    keys = list(d["sentences_per_s"])
-    fig, ax = plt.subplots(figsize=(5, 3))
-    _bars(ax, ["regenkg", "bare SentenceTransformer"], [d["sentences_per_s"][k] for k in keys],
+    before = _before(folder)
+    sps, q = d["sentences_per_s"], d.get("query_embedding", {})
+    labels = {"onnx": "ONNX Runtime (default)", "st": "sentence-transformers backend", "bare": "bare SentenceTransformer"}
+    fig, ax = plt.subplots(figsize=(6, 3))
+    _bars(ax, [labels[k] for k in sps], list(sps.values()),
           f"Embedding throughput ({d['texts']} corpus sentences)", "sentences / s")
     png = _save(fig, folder, "fig_embed.png")
-    a, b = (d["sentences_per_s"][k] for k in keys)
-    return ["## Build throughput: embedding", "",
-            (f"regenkg `encode_documents` {a} sentences/s vs bare `SentenceTransformer.encode` {b} sentences/s "
-            f"(ratio {_ratio(a, b)}; same weights, prompt, batch {d['batch_size']}, {d['threads']} threads; "
-            f"mean cosine ours vs bare {d['mean_cosine_ours_vs_bare']}: differs from 1 only where Chinese is "
-            "folded to Traditional)."), "", f"![embedding]({png})", ""]
+    load = f" Load average during the run: {d['load_average_during_run']}." if d.get("load_average_during_run") else ""
+    lines = ["## Build throughput: embedding", "",
+             f"Same process, {d['texts']} corpus sentences, batch {d['batch_size']}, {d['threads']} threads.{load}", "",
+             "| engine | sentences/s | query embedding p50 / p99 ms | load s |", "|---|---:|---:|---:|"]
+    for k, v in sps.items():
+        lat = q.get(k)
+        cell = f"{lat['p50_ms']} / {lat['p99_ms']}" if lat else "–"
+        lines.append(f"| {labels[k]} | {v} | {cell} | {d['load_s'].get(k, '–')} |")
+    if before:
+        lines.append(f"| before #18 (report of 2026-11-26) | {before['embed_sentences_per_s']} | "
+                     f"{before['query_embedding_p50_ms']} (in `kb.ask`) | – |")
+    if "cosine_onnx_vs_st" in d:
+        c = d["cosine_onnx_vs_st"]
+        lines += ["", (f"ONNX vs sentence-transformers vectors: mean cosine {c['mean']}, min {c['min']} (the same "
+                       f"4-bit weights in fp32 arithmetic); ONNX is {d['speedup_onnx_over_st']}× as fast in the same run.")]
+    return lines + ["", f"![embedding]({png})", ""]
 
 
 def section_ask(d: dict | None, folder: Path) -> list[str]:
     if not d:
         return []
-    a = d["ask"]
+    before = _before(folder)
+    a, st = d["ask"], d.get("ask_st")
     lines = ["## Ask and search on the bundled corpus", ""]
-    b = d.get("build")
-    if b:
-        lines.append(f"Build of `corpus/`: {b['documents']} documents, {b['sentences']} sentences, {b['triples']} "
-                     f"triples in {b['seconds']} s ({b['sentences_per_s']} sentences/s end to end).")
-    lines += ["", "| operation (warm, one at a time) | p50 ms | p99 ms |", "|---|---:|---:|"]
-    rows = [("`kb.ask`", a["ask"]), ("`kb.search`", a["search"]), ("query embedding alone", a.get("encode_query"))]
+    if d.get("load_average_during_run"):
+        lines += [(f"Load average during this run: {d['load_average_during_run']}; the figures \"before #18\" were "
+                   "measured at a load average of 2.6-5. Absolute latencies of the two runs are not comparable; "
+                   "the ratios between engines measured in the same run (here and in the embedding section) are."), ""]
+    for key, name in (("build", "ONNX Runtime"), ("build_st", "sentence-transformers")):
+        b = d.get(key)
+        if b:
+            lines.append(f"Build of `corpus/` ({name}): {b['documents']} documents, {b['sentences']} sentences, "
+                         f"{b['triples']} triples in {b['seconds']} s ({b['sentences_per_s']} sentences/s end to end, "
+                         f"peak {b['peak_rss_mb']} MiB).")
+    if d.get("build_note"):
+        lines.append(f"({d['build_note']}.)")
+    if before:
+        lines.append(f"Before #18: {before['build_sentences_per_s']} sentences/s, peak {before['build_peak_rss_mb']} MiB.")
+    head = "| operation (warm, one at a time) | ONNX p50 / p99 ms |"
+    sep = "|---|---:|"
+    if st:
+        head, sep = head + " sentence-transformers p50 / p99 ms |", sep + "---:|"
+    if before:
+        head, sep = head + " before #18 p50 ms |", sep + "---:|"
+    lines += ["", head, sep]
+    rows = [("`kb.ask`", "ask", "warm_ask_p50_ms"), ("`kb.search`", "search", "warm_search_p50_ms"),
+            ("query embedding alone", "encode_query", "query_embedding_p50_ms")]
+    for label, key, bkey in rows:
+        r = a.get(key)
+        if not r:
+            continue
+        line = f"| {label} | {r['p50_ms']} / {r['p99_ms']} |"
+        if st:
+            line += f" {st[key]['p50_ms']} / {st[key]['p99_ms']} |"
+        if before:
+            line += f" {before.get(bkey, '–')} |"
+        lines.append(line)
     if a.get("remote_ask"):
-        rows.append(("`kb.ask`, graph in `oxigraph serve` (RemoteStore)", a["remote_ask"]["ask"]))
-    for label, r in rows:
-        if r:
-            lines.append(f"| {label} | {r['p50_ms']} | {r['p99_ms']} |")
-    goal = d.get("goal_warm_ask_p50_ms", 30)
+        lines.append(f"| `kb.ask`, graph in `oxigraph serve` (RemoteStore) | {a['remote_ask']['ask']['p50_ms']} / "
+                     f"{a['remote_ask']['ask']['p99_ms']} |" + (" – |" if st else "") + (" – |" if before else ""))
+    goal = d.get("goal_warm_ask_p50_ms", 10)
     verdict = "met" if a["ask"]["p50_ms"] <= goal else "**not met**"
     lines += ["", (f"Goal: warm `kb.ask` p50 ≤ {goal} ms — {verdict} ({a['ask']['p50_ms']} ms over "
-              f"{a['questions']} questions from tests/data/questions.yaml; {a['answered']} distinct questions answered).")]
-    if a.get("encode_query"):
-        lines += ["", (f"The query embedding (one forward pass of the model, {a['encode_query']['p50_ms']} ms p50) is "
-                  f"most of it: graph queries, FAISS, BM25 and evidence take about "
-                  f"{round(a['ask']['p50_ms'] - a['encode_query']['p50_ms'], 1)} ms of the `kb.ask` p50.")]
+              f"{a['questions']} questions from tests/data/questions.yaml; {a['answered']} distinct questions answered; "
+              f"torch imported: {a.get('torch_imported')}).")]
+    same = d.get("same_results")
+    if same:
+        lines += ["", (f"Same answers with both engines for {same['answers']:.0%} of the {same['questions']} distinct "
+                       f"questions, same top-5 search hits for {same['top5_hits']:.0%}.")]
     c = d["cold"]
-    lines += ["", (f"Cold `regenkg ask` (new process, median of {c['runs']}): {c['cli_ask_s']} s, vs {c['bare_torch_st_encode_s']} s "
-              f"for a process that only imports torch, loads the SentenceTransformer and encodes once "
-              f"(ratio {c['ratio_cli_over_bare']}×; bare Python start {c['python_startup_s']} s).")]
+    lines += ["", f"Cold start, new process (median of {c['runs']}; peak RSS of the process):", "",
+              "| command | wall s | peak RSS MiB |", "|---|---:|---:|",
+              f"| `regenkg ask \"who develops TCR-T\"` (ONNX) | {c['cli_ask_s']} | {c['cli_ask_peak_rss_mb']} |"]
+    if "st_backend_ask_s" in c:
+        lines.append(f"| same question, sentence-transformers backend | {c['st_backend_ask_s']} | "
+                     f"{c['st_backend_ask_peak_rss_mb']} |")
+        lines.append(f"| only `import torch; SentenceTransformer(path)`; one encode | {c['bare_torch_st_encode_s']} | "
+                     f"{c['bare_torch_st_encode_peak_rss_mb']} |")
+    if before:
+        lines.append(f"| before #18: `regenkg ask` | {before['cold_cli_ask_s']} | {before['open_ask_peak_rss_mb']} (open + ask) |")
+    lines.append(f"| bare `python -c pass` | {c['python_startup_s']} | {c['python_startup_peak_rss_mb']} |")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
-    labels = [lbl.replace("`", "").replace(", graph in oxigraph serve (RemoteStore)", " remote") for lbl, r in rows if r]
-    _bars(ax1, labels, [r["p50_ms"] for _, r in rows if r], "Warm latency p50", "ms")
+    labels = ["kb.ask", "kb.search", "query embedding"]
+    _bars(ax1, labels, [a[k]["p50_ms"] for k in ("ask", "search", "encode_query")], "Warm latency p50 (ONNX)", "ms")
     ax1.axhline(goal, color="grey", linestyle="--", linewidth=1)
-    _bars(ax2, ["regenkg ask (CLI)", "torch + model + encode"], [c["cli_ask_s"], c["bare_torch_st_encode_s"]],
-          "Cold start, new process", "s")
+    cold_labels, cold_values = ["regenkg ask (ONNX)"], [c["cli_ask_s"]]
+    if "st_backend_ask_s" in c:
+        cold_labels.append("ask, st backend")
+        cold_values.append(c["st_backend_ask_s"])
+    _bars(ax2, cold_labels, cold_values, "Cold start, new process", "s")
     lines += ["", f"![ask]({_save(fig, folder, 'fig_ask.png')})", ""]
     return lines
 
@@ -231,10 +286,14 @@ def section_faiss(d: dict | None, sweep: dict | None, folder: Path) -> list[str]
         for i, sw in enumerate(sweeps):
             lines += [(f"IVF nprobe sweep at {sw['n']:,} `{sw['data']}` vectors (nlist {sw['nlist']}, build "
                        f"{sw['build_s']} s, {sw['queries']} queries):"), "",
-                      "| index | nprobe | p50 ms | p99 ms | batch q/s | recall@10 |", "|---|---:|---:|---:|---:|---:|"]
+                      "| index | nprobe | p50 ms | p99 ms | batch q/s | recall@10 | bare FAISS p50 ms (1 thread / "
+                      "2 threads) | regenkg ÷ best bare |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
             for r in sw["rows"]:
+                bare = {b["threads"]: b["p50_ms"] for b in r.get("bare_faiss", [])}
+                cells = " / ".join(str(bare[t]) for t in sorted(bare)) if bare else "–"
+                ratio = f"{r['p50_ms'] / min(bare.values()):.2f}×" if bare and min(bare.values()) else "–"
                 lines.append(f"| {r['kind']} | {r['nprobe'] or '–'} | {r['p50_ms']} | {r['p99_ms']} | "
-                             f"{r['batch_queries_per_s']} | {r['recall_at_10']} |")
+                             f"{r['batch_queries_per_s']} | {r['recall_at_10']} | {cells} | {ratio} |")
             rec = sw["recommended_nprobe"]
             lines += ["", f"`{sw['data']}`: recall@10 ≥ {goal} " +
                       (f"first reached at nprobe **{rec}**." if rec else "not reached by any nprobe tried."), ""]
@@ -250,8 +309,12 @@ def section_faiss(d: dict | None, sweep: dict | None, folder: Path) -> list[str]
                       else "No nprobe tried meets the goal on every data set.", ""]
         lines += [("Both sets are synthetic mixtures of Gaussians. Uniform random vectors (`bench_faiss.py --data random`, "
                   "no structure at all) are IVF's worst case: recall@10 falls below 0.1 at 1 M with nprobe 16. Real "
-                  "sentence embeddings lie in between; single-query latency hardly changes from nprobe 16 to 64 (the "
-                  "scan of the coarse centroids dominates), only batch throughput does."), ""]
+                  "sentence embeddings lie in between."), "",
+                  ("Where the single-query time went (issue #18): FAISS parallelises a search over its queries, so one "
+                   "query keeps one OpenMP thread busy while the other only joins the team; on 2 shared cores that join "
+                   "waits whenever the other core is taken (bare FAISS with 2 threads above), and `VectorIndex` also "
+                   "reset the team size before every search. A single query now runs on one thread and the team size is "
+                   "set only when it changes; the coarse-centroid scan and the copies are a small part."), ""]
         ax.axhline(goal, color="grey", linestyle="--", linewidth=1)
         ax.set_xlabel("nprobe")
         ax.set_ylabel("recall@10")
@@ -314,6 +377,31 @@ def splice_section(report: Path, lines: list[str]) -> None:
     report.write_text(text, encoding="utf-8")
 
 
+def section_faiss_single_query(folder: Path) -> list[str]:
+    """The 1 M single-query measurement of issue #18 (rows as the nprobe sweep logged them)."""
+    path = folder / "logs" / "nprobe_1m_clustered_issue18.jsonl"
+    if not path.is_file():
+        return []
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    before = _before(folder).get("ivf_1m_p50_ms", {})
+    lines = ["### Single queries at 1 M vectors, beside bare FAISS (issue #18)", "",
+             ("1,000,000 `clustered` vectors, IVF nlist 4000, 200 single queries, the nprobe sweep of "
+              "`run_all.py` run on its own (load average 11-15 from other jobs; its second data set, `clustered-hard`, "
+              "was cut by the run's time limit). Bare FAISS = `index.search` on the same `IndexIVFFlat` object in "
+              f"the same run. Before #18: p50 {before.get('clustered', '–')} ms at nprobe 16 (clustered), "
+              f"{before.get('clustered-hard', '–')} ms (clustered-hard)."), "",
+             "| nprobe | regenkg p50 / p99 ms | bare FAISS 1 thread p50 / p99 ms | bare FAISS 2 threads p50 / p99 ms "
+             "| regenkg ÷ bare (1 thread) | recall@10 |", "|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        bare = {b["threads"]: b for b in r.get("bare_faiss", [])}
+        one, two = bare.get(1), bare.get(2)
+        lines.append(f"| {r['nprobe']} | {r['p50_ms']} / {r['p99_ms']} | "
+                     + (f"{one['p50_ms']} / {one['p99_ms']}" if one else "–") + " | "
+                     + (f"{two['p50_ms']} / {two['p99_ms']}" if two else "–") + " | "
+                     + (f"{r['p50_ms'] / one['p50_ms']:.2f}×" if one else "–") + f" | {r['recall_at_10']} |")
+    return lines + [""]
+
+
 def write_report(folder: Path = HERE / "results") -> Path:
     """Write ``folder/REPORT.md`` (and its figures) from the JSON results in ``folder``."""
     folder = Path(folder)
@@ -331,6 +419,7 @@ def write_report(folder: Path = HERE / "results") -> Path:
     parts += section_server(_load(folder, "server.json"), folder, _load(folder, "server_python_client.json"))
     parts += section_faiss(_load(folder, "faiss.json"), _load(folder, "faiss_nprobe.json"), folder)
     parts += section_retrieval(_load(folder, "retrieval.json"))
+    parts += section_faiss_single_query(folder)
     path = folder / "REPORT.md"
     path.write_text("\n".join(parts).rstrip() + "\n", encoding="utf-8")
     return path

