@@ -17,5 +17,7 @@ for (const [from, to] of Object.entries(FILES)) {
   fs.copyFileSync(path.join(__dirname, "node_modules", from), path.join(out, to));
 }
 // YASGUI's npm package carries its MIT licence in package.json only; write it beside the script.
+const pkg = require(path.join(__dirname, "node_modules", "@zazuko", "yasgui", "package.json"));
+const author = typeof pkg.author === "object" && pkg.author ? pkg.author.name : pkg.author;
 fs.writeFileSync(path.join(out, "yasgui.LICENSE"),
-  `${pkg.name} ${pkg.version} — licence: ${pkg.license} — ${pkg.homepage}\nAuthor: ${pkg.author}\n`);
+  `${pkg.name} ${pkg.version} — licence: ${pkg.license} — ${pkg.homepage}\nAuthor: ${author}\n`);
