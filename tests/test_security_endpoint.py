@@ -247,7 +247,9 @@ def test_runaway_query_is_stopped(server: dict, query: str) -> None:
     assert outcome["elapsed"] < TIMEOUT + 1.0
     assert response.status_code in (200, 503), response.text
     if response.status_code == 503:
-        assert "time limit" in response.text
+        # Which budget a runaway exhausts first depends on the machine's speed (an ORDER BY over a product
+        # fills memory fast): either stop is the seal working, and either kills its evaluator.
+        assert "time limit" in response.text or "memory limit" in response.text
         # The evaluator that ran it was killed (not abandoned) and replaced; the HTTP processes did not
         # exit (they keep their connections); CPU returns to idle.
         time.sleep(2.5)

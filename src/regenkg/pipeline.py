@@ -24,13 +24,13 @@ from .build import stages
 from .build.stages import ProgressFn, checkpoint
 from .config import Settings
 from .embed.base import Embedder
-from .errors import ConfigError, IndexNotFound, IngestError
+from .errors import ConfigError, IndexMismatch, IndexNotFound, IngestError
 from .graph.build import write_nquads
 from .graph.store import count_statements
 from .graph.terms import GRAPH_NS
 from .index.manifest import Counts, ImportEntry, Manifest
-from .index.store import IndexLayout, SentenceTable, discard, new_snapshot, publish, read_manifest, \
-    resolve_snapshot, verify_checksums, writer_lock
+from .index.store import IndexLayout, SentenceTable, discard, new_snapshot, not_published, publish, \
+    read_manifest, resolve_snapshot, verify_checksums, writer_lock
 from .records import Document, Skipped
 
 if TYPE_CHECKING:
@@ -285,7 +285,10 @@ def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress
     snap = new_snapshot(index)
     try:
         layout = IndexLayout(snap)
-        graph = stages.write_graph(build, segmented, layout, progress)
+        try:
+            graph = stages.write_graph(build, segmented, layout, progress)
+        except IndexMismatch as exc:  # a graph file Oxigraph cannot read back (e.g. a 20 MB literal)
+            raise not_published(index, exc) from exc
         checkpoint("graph")
         components = stages.write_components(build, segmented, embedded, layout)
         manifest = stages.make_manifest(build, segmented, embedded, graph, components)

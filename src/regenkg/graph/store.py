@@ -52,6 +52,11 @@ def graph_files(snapshot: Path) -> list[Path]:
     return IndexLayout(Path(snapshot)).graph_files()
 
 
+# Oxigraph raises MemoryError ("Reached the buffer maximal size") for a line it cannot hold, e.g. a
+# 20 MB title literal: that file cannot be loaded, which is an unloadable index, not an out-of-memory.
+_UNLOADABLE = (SyntaxError, ValueError, OSError, MemoryError)
+
+
 def count_statements(snapshot: str | Path) -> tuple[int, int]:
     """``(triples, quads)`` of a snapshot's graph files.
 
@@ -62,9 +67,12 @@ def count_statements(snapshot: str | Path) -> tuple[int, int]:
     triples: set[pyoxigraph.Triple] = set()
     quads = 0
     for path in graph_files(Path(snapshot)):
-        for quad in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS):
-            triples.add(quad.triple)
-            quads += 1
+        try:
+            for quad in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS):
+                triples.add(quad.triple)
+                quads += 1
+        except _UNLOADABLE as exc:
+            raise IndexMismatch(f"graph file {path.name} cannot be loaded by Oxigraph: {exc}") from exc
     return len(triples), quads
 
 
@@ -74,7 +82,7 @@ def load_store(snapshot: str | Path) -> pyoxigraph.Store:
     for path in graph_files(Path(snapshot)):
         try:
             store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS)
-        except (SyntaxError, ValueError, OSError) as exc:
+        except _UNLOADABLE as exc:
             raise IndexMismatch(f"graph file {path} cannot be loaded: {exc}") from exc
     merge_default_graph(store)
     return store

@@ -128,6 +128,14 @@ PublishCheck = Callable[[Path, Manifest], None]
 _writing: dict[Path, Lease] = {}
 
 
+def not_published(index: str | Path, cause: Exception) -> IndexMismatch:
+    """The error for a new snapshot refused before it was published (the previous index is unchanged)."""
+    index = Path(index)
+    kept = f"{index} still points to its previous snapshot" if index.is_symlink() else \
+        f"nothing was published at {index}"
+    return IndexMismatch(f"the new snapshot was not published, it cannot be opened: {cause} ({kept})")
+
+
 def publish(index: str | Path, snapshot: Path, manifest: Manifest, *, check: PublishCheck | None = None) -> None:
     """Write the manifest (last, with checksums), check the snapshot, then atomically point ``index`` at it.
 
@@ -153,10 +161,7 @@ def publish(index: str | Path, snapshot: Path, manifest: Manifest, *, check: Pub
             check(snapshot, read_manifest(snapshot))
         except Exception as exc:
             discard(snapshot)
-            kept = f"{index} still points to its previous snapshot" if index.is_symlink() else \
-                f"nothing was published at {index}"
-            raise IndexMismatch(f"the new snapshot was not published, it cannot be opened: {exc} ({kept})") \
-                from exc
+            raise not_published(index, exc) from exc
     if index.exists() and not index.is_symlink():
         if any(index.iterdir()):
             raise IndexMismatch(f"{index} is a folder that is not a regenkg index link; move it away first")
