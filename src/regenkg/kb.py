@@ -306,7 +306,8 @@ class KnowledgeBase:
         from .query.understand import understand
 
         self._require_documents("ask")
-        parsed = [understand(q if isinstance(q, str) else "", self.matcher, self._kinds) for q in questions]
+        parsed = [understand(q if isinstance(q, str) else "", self.matcher, self._kinds,
+                             narrower_labels=self._narrower_labels) for q in questions]
         searchable = [i for i, q in enumerate(parsed) if q.text.strip() and _WORDLIKE.search(q.text)]
         qvecs: dict[int, np.ndarray] = {}
         passages: dict[int, tuple[Hit, ...]] = {}
@@ -317,10 +318,25 @@ class KnowledgeBase:
             for j, i in enumerate(searchable):
                 qvecs[i] = vecs[j]
                 passages[i] = tuple(results[j])
-        planner = Planner(self.store, narrower=self.gazetteer.narrower_closure, labels=self.labels,
-                          types=self.types, evidence=self._evidence, max_evidence=self.settings.max_evidence,
-                          evidence_weight=self.settings.evidence_weight, names=self.names)
+        planner = Planner(self.store, _KBLookup(self), max_evidence=self.settings.max_evidence,
+                          evidence_weight=self.settings.evidence_weight)
         return [planner.answer(q, qvecs.get(i), passages.get(i, ())) for i, q in enumerate(parsed)]
+
+    @cached_property
+    def _narrower_labels(self) -> dict[str, dict[str, str]]:
+        """Modality → {folded label of a narrower concept: its IRI}, so "通用型CAR-T" can find its concept."""
+        from .graph.match import fold_aligned
+
+        out: dict[str, dict[str, str]] = {}
+        for iri, ent in self.gazetteer.entities.items():
+            if ent.type != "Modality":
+                continue
+            for child in self.gazetteer.narrower_closure(iri) - {iri}:
+                c = self.gazetteer.entities.get(child)
+                if c is not None:
+                    for label in {*c.labels.values(), *c.aliases}:
+                        out.setdefault(iri, {})[fold_aligned(label)] = child
+        return out
 
     def _evidence(self, sentence_ids: Sequence[int], qvec: np.ndarray | None) -> list[tuple[Evidence, float]]:
         if not sentence_ids:
@@ -518,6 +534,28 @@ class KnowledgeBase:
         c = self.manifest.get("counts", {})
         return (f"KnowledgeBase({str(self.snapshot)!r}, documents={c.get('documents')}, "
                 f"sentences={c.get('sentences')}, triples={c.get('triples')})")
+
+
+class _KBLookup:
+    """The planner's :class:`~regenkg.query.ask.Lookup` over this knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+
+    def narrower(self, iri: str) -> set[str]:
+        return self.kb.gazetteer.narrower_closure(iri)
+
+    def labels(self, iris: Sequence[str]) -> dict[str, dict[str, str]]:
+        return self.kb.labels(iris)
+
+    def names(self, iris: Sequence[str]) -> dict[str, list[str]]:
+        return self.kb.names(iris)
+
+    def types(self, iris: Sequence[str]) -> dict[str, str]:
+        return self.kb.types(iris)
+
+    def evidence(self, sentence_ids: Sequence[int], qvec: np.ndarray | None) -> list[tuple[Evidence, float]]:
+        return self.kb._evidence(sentence_ids, qvec)
 
 
 def _group(lang: str) -> str:
