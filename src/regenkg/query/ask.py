@@ -130,6 +130,9 @@ class _Fact:
 _STOP_GRAMS = {"the", "of", "and", "for", "which", "what", "law", "act", "regulation", "regulations", "does",
                "did", "is", "in", "on", "法规", "法律", "哪部", "哪项", "什么", "依据", "的是"}
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A sentence that states a sum of money: "US$11.9 billion", "EUR 308 million", "3.08億歐元", "1亿美元".
+_MONEY_RE = re.compile(r"(?:US\$|\$|€|EUR|USD|CHF|GBP|JPY|NT\$|RMB)\s?\d|\d[\d.,]*\s?(?:million|billion|bn|m)\b|"
+                       r"\d[\d.,]*\s?(?:億|亿|萬|万)?\s?(?:美元|歐元|欧元|日圓|日元|元|新台幣|人民幣|人民币)", re.I)
 
 
 def _grams(text: str) -> set[str]:
@@ -365,8 +368,11 @@ class Planner:
                 facts = {iri: fs for iri, fs in facts.items() if any(f.pred == "acquired" for f in fs)}
         # Never answer with the thing asked about (e.g. a modality's own narrower concept), except regulations.
         if q.intent not in ("regulation", "market"):
+            # ...but when both ends are named ("how much did Sanofi pay for Kiadis") the answer end is kept.
+            keep = set(q.query.answer_slot.anchors) if plan.composed and q.query is not None else set()
             for t in plan.targets:
-                facts.pop(t, None)
+                if t not in keep:
+                    facts.pop(t, None)
         if q.intent in ("what_develops", "modality_treats", "indications_of", "modalities_for"):
             # "immune cell therapy" adds nothing next to the γδ-T and CAR-T it contains: keep the specific.
             facts = {iri: f for iri, f in facts.items()
@@ -390,6 +396,9 @@ class Planner:
             hop_sids = sorted({h for f in fs for h in f.hops} - set(sids))
             conf = max(f.conf for f in fs)
             ev = self.lookup.evidence(sids, qvec)
+            if q.query is not None and q.query.measure in ("amount", "largest"):
+                # Asked for a sum: the sentences that state one come first.
+                ev = sorted(ev, key=lambda x: not _MONEY_RE.search(x[0].text))
             hop_ev = self.lookup.evidence(hop_sids, qvec) if hop_sids else []
             best = max((s for _, s in ev), default=0.0)
             score = conf + self.evidence_weight * best + 0.05 * min(len(sids), 5)

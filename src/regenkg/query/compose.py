@@ -59,8 +59,8 @@ def _rkg(names: Sequence[str]) -> str:
     return " ".join(f"rkg:{n}" for n in names)
 
 
-def _assertion_branch(rel: str, s: str, o: str, both_ways: bool) -> str:
-    preds = _ASSERTED.get(rel, (rel,))
+def _assertion_branch(rel: str, s: str, o: str, both_ways: bool, affiliates: bool) -> str:
+    preds = _ASSERTED.get(rel, (rel,)) if affiliates else (rel,)
     core = (f"?a a rkg:Assertion ; rdf:predicate ?pred ; prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf .\n"
             f"      VALUES ?pred {{ {_rkg(preds)} }}")
     if both_ways:
@@ -134,8 +134,19 @@ def _topic_filter(topic: Sequence[str]) -> str:
             f"      || (BOUND(?d) && EXISTS {{ {values('topic', topic)} ?d rkg:asset ?tA . ?tA skos:broader* ?topic }}))))")
 
 
-def compose(q: TypedQuery) -> Composed | None:
-    """The SPARQL for a fact question (``None`` when the query names no relation to read)."""
+def compose(q: TypedQuery, *, affiliates: bool | None = None) -> Composed | None:
+    """The SPARQL for a fact question (``None`` when the query names no relation to read).
+
+    Args:
+        q: the typed query.
+        affiliates: read ``X(Y)`` affiliate pairs as acquisitions. By default only when one company is
+            the whole question ("who owns Kite"); a qualified question (a kind, a year, a second hop) wants
+            stated acquisitions, not a parenthesis.
+    """
+    if affiliates is None:
+        affiliates = not (q.time or q.statuses or q.topic or q.measure != "entities"
+                          or any(s.kind or s.countries or s.develops or s.acquired_by_kind
+                                 for s in (q.subject, q.object)))
     if q.compare:
         return _compose_compare(q)
     rels = [r for r in q.relations if r not in ("regulation", "market", "operatesIn", "headquarteredIn")]
@@ -151,7 +162,7 @@ def compose(q: TypedQuery) -> Composed | None:
         s, o = ("?answer", "?other") if answer_is_subject else ("?other", "?answer")
         both = q.answer == "either" or rel in SYMMETRIC
         if rel == "exited" or not q.statuses:
-            branches.append(_assertion_branch(rel, s, o, both))
+            branches.append(_assertion_branch(rel, s, o, both, affiliates))
         if rel in DEAL_RELATIONS:
             uses_deals = True
             branches.append(_deal_branch(rel, s, o, q.statuses, both))

@@ -448,6 +448,9 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
            lang: str, today: _dt.date, narrower_labels: dict[str, dict[str, str]]) -> TypedQuery | None:
     companies = list(t.get("Company", ()))
     modalities = list(t.get("Modality", ()))
+    # "gamma delta T cell therapy" links γδ-T and then "cell therapy": the broader one is the head noun.
+    narrower_of = {m: set(narrower_labels.get(m, {}).values()) for m in modalities}
+    modalities = [m for m in modalities if not any(o in narrower_of[m] for o in modalities if o != m)]
     countries = list(t.get("Country", ()))
     used: list[tuple[int, int]] = []
     constraints: list[Constraint] = []
@@ -671,6 +674,8 @@ def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: l
         answer = "object"
     elif wh is not None and wh.start() > vpos and rel not in ("exited",):
         answer = "object"
+    elif wh is not None and re.search(r"\b(?:did|does|do|has|have|had|will|would)\b", cues[wh.end():vpos]):
+        answer = "object"  # "which companies did Bayer buy": do-support puts the object first
     else:
         answer = "subject"
     if rel == "exited":
