@@ -152,7 +152,9 @@ def compose(q: TypedQuery, *, affiliates: bool | None = None) -> Composed | None
     rels = [r for r in q.relations if r not in ("regulation", "market", "operatesIn", "headquarteredIn")]
     if not rels:
         return None
-    if not (q.subject.constrained() or q.object.constrained() or q.topic or q.statuses):
+    deal = any(r in DEAL_RELATIONS for r in rels)
+    if not (q.subject.constrained() or q.object.constrained() or q.topic or q.statuses
+            or (deal and (q.time is not None or q.measure in ("amount", "largest")))):
         return None  # nothing binds either end: "who acquired whom" is not a question the graph can rank
     branches: list[str] = []
     uses_deals = False
@@ -196,7 +198,8 @@ def _compose_compare(q: TypedQuery) -> Composed:
         topic = (f"FILTER(\n    (?pred IN (rkg:develops, rkg:exited) && EXISTS {{ {values('topic', q.topic)} ?answer skos:broader* ?topic }})"
                  f" ||\n    (?pred NOT IN (rkg:develops, rkg:exited) && EXISTS {{ {values('topic', q.topic)}"
                  f" ?tDev a rkg:Assertion ; rdf:subject ?tParty ; rdf:predicate rkg:develops ; rdf:object ?tM ."
-                 f" ?tM skos:broader* ?topic . FILTER(?tParty IN (?answer, ?other)) }}))")
+                 f" ?tM skos:broader* ?topic . FILTER(?tParty = ?answer) }}))\n"
+                 f"  FILTER NOT EXISTS {{ {values('topic', q.topic)} FILTER(?answer = ?topic) }}")
     sparql = PREFIXES + f"""SELECT ?other ?answer ?pred ?sentence ?conf ?status ?year ?date ?amount ?currency ?amountKind WHERE {{
   {values('other', q.compare)}
   {{

@@ -43,8 +43,10 @@ COMPANY_KINDS = ("PharmaCompany", "Biotech", "CDMO")
 MAX_QUESTION_CHARS = 1000
 
 # ---- cue words (matched on fold_aligned text: lower case, Simplified characters) ----------------------
-_ACQ = re.compile(r"收购|并购|买下|购入|拿下|\bpa(?:y|id|ying) (?:\w+ )*?for\b|\bacquir\w*|\bbought\b|\bbuy\w*|\bpurchas\w*|\btake ?over\b|\btook over\b|"
+_ACQ = re.compile(r"收购|并购|买下|购入|拿下|\bpa(?:y|id|ying) (?:\w+ )*?for\b|\bacquir\w*|\bacquisitions?\b|\bbought\b|\bbuy\w*|\bpurchas\w*|\btake ?over\b|\btook over\b|"
                   r"\btakeovers?\b|并入")
+# Paying is a deal without saying which: an acquisition or a licence (both are read).
+_PAY = re.compile(r"支付|付了|花了|出资|\bpa(?:y|id|ying|yment)\b")
 _ACQ_BY = re.compile(r"被谁|谁收购|谁并购|谁买下|母公司|\bwho (?:acquired|bought|owns|purchased)\b|\bacquired by\b|"
                      r"\bparent\b|\bowner\b|\bbought by\b|\bowns\b")
 _PASSIVE = re.compile(r"被|遭|\b(?:acquired|bought|purchased|taken over|snapped up|licensed|spun out|sold) by\b|"
@@ -325,14 +327,14 @@ def _intent(q: str, t: dict[str, list[str]], pos: dict[str, int] | None = None) 
     if len(companies) >= 2 and _COMPARE.search(q):
         return "compare"
     if companies:
-        if _ACQ.search(q) or _ACQ_BY.search(q):
+        if _ACQ.search(q) or _ACQ_BY.search(q) or (_PAY.search(q) and len(companies) >= 2):
             # "who acquired Kite" / "Kite的母公司" vs "what did AstraZeneca acquire" / "阿斯利康收购了哪些公司".
             if _ACQ_BY.search(q):
                 return "acquired_by"
             # Word order decides: "which company bought Juno" / "誰收購了Neogene" (the company follows the
             # verb) vs "what did AstraZeneca acquire" / "阿斯利康收購了哪些公司" (it precedes it).
             first = (pos or {}).get(companies[0], -1)
-            acq = _ACQ.search(q)
+            acq = _ACQ.search(q) or _PAY.search(q)
             if acq and first > acq.start() and _WHO.search(q[: acq.start()] + " "):
                 return "acquired_by"
             if acq and _PASSIVE.search(q) and first < acq.start() and "被" in q[:acq.start()] \
@@ -401,6 +403,9 @@ def _deal_relations(cues: str) -> list[tuple[str, int]]:
         m = rx.search(cues)
         if m:
             out.append((rel, m.start()))
+    pay = _PAY.search(cues)
+    if pay and not out:
+        out = [("acquired", pay.start()), ("licensedFrom", pay.start())]
     # "licensing deal" / 授权合作 is one licence, not a licence and a collaboration.
     names = {r for r, _ in out}
     if "licensedFrom" in names and "partneredWith" in names:
@@ -472,11 +477,9 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
             use(m)
     measure = "entities"
     for name, rx in (("count", _COUNT), ("largest", _LARGEST), ("amount", _AMOUNT)):
-        m = rx.search(cues)
-        if m:
-            measure = name
+        for m in rx.finditer(cues):
+            measure = name if measure == "entities" else measure
             use(m)
-            break
     kinds: list[tuple[str, int, str]] = []
     for kind, rx in _KIND_CUES:
         for m in rx.finditer(cues):
@@ -512,7 +515,7 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
         if not replaced:
             sub_unknown.append(word)
     rels_found = _deal_relations(cues)
-    for rx in (_ACQ, _ACQ_BY, _PASSIVE, _PARTNER, _LICENCE, _JV, _SOLD, _SPIN, _EXIT, _DEVELOP, _TREAT,
+    for rx in (_ACQ, _PAY, _ACQ_BY, _PASSIVE, _PARTNER, _LICENCE, _JV, _SOLD, _SPIN, _EXIT, _DEVELOP, _TREAT,
                _INDICATION_WORD, _COMPARE, _WHO, _WH, _MODALITY_WORD, _COMPANY_WORD, _REGULATION, _MARKET):
         for m in rx.finditer(cues):
             use(m)
@@ -616,6 +619,8 @@ def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: l
     if "exited" in names and len(names) > 1 and rel == "exited":
         rel, vpos = next((r, p) for r, p in rels_found if r != "exited")
     relations = [rel]
+    if rel == "acquired" and "licensedFrom" in names and _PAY.search(cues) and not _ACQ.search(cues):
+        relations.append("licensedFrom")
     if "exited" in names and rel != "exited":
         relations.append("exited")
     if rel == "acquired" and "spunOutFrom" in names:
