@@ -108,5 +108,5 @@ def test_largest_and_years(deals_kb):
 
 def test_composed_sparql_binds_entities_with_values(deals_kb):
     answer = deals_kb.ask("how much did Bayer pay for Century Therapeutics")
-    assert "VALUES ?otherAnchor" in answer.sparql and "rkg:Deal" in answer.sparql
+    assert "VALUES ?target" in answer.sparql and "rkg:Deal" in answer.sparql
     assert "Bayer" not in answer.sparql and "Century" not in answer.sparql

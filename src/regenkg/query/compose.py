@@ -96,7 +96,8 @@ def _slot_filters(var: str, slot: Slot, tag: str) -> tuple[str, list[str]]:
     parts: list[str] = []
     hops: list[str] = []
     if slot.anchors:
-        parts.append(_anchor(var, slot, f"{tag}Anchor"))
+        # The bound end is ?target (as in every query regenkg has shown users); a bound answer end is ?answerAnchor.
+        parts.append(_anchor(var, slot, "target" if tag == "other" else f"{tag}Anchor"))
     if slot.kind:
         parts.append(f"FILTER EXISTS {{ {var} a ?{tag}Cls . ?{tag}Cls rdfs:subClassOf* rkg:{slot.kind} }}")
     if slot.countries:
