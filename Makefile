@@ -9,7 +9,7 @@ export TOKENIZERS_PARALLELISM ?= false
 export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 
-.PHONY: install install-dev demo test bench clean-index
+.PHONY: install install-dev demo typecheck test bench clean-index
 
 $(VENV)/.torch:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,11 @@ demo: install
 	$(VENV)/bin/regenkg info
 	$(VENV)/bin/regenkg ask "who develops TCR-T"
 
-test: install-dev
+# The type checker runs first: src/ must be clean ([tool.mypy] in pyproject.toml).
+typecheck: install-dev
+	$(PY) -m mypy
+
+test: install-dev typecheck
 	$(PY) -m pytest -q
 
 $(VENV)/.installed-bench: $(VENV)/.installed-dev pyproject.toml

@@ -56,10 +56,10 @@ def phase_build(index: Path) -> dict:
     t0 = time.perf_counter()
     kb = KnowledgeBase.build([ROOT / "corpus"], index, _settings(), progress=False)
     seconds = time.perf_counter() - t0
-    counts = kb.manifest.get("counts", {})
+    counts = kb.manifest.counts
     kb.close()
-    return {"seconds": round(seconds, 2), "sentences": counts.get("sentences"), "documents": counts.get("documents"),
-            "triples": counts.get("triples"), "sentences_per_s": round(counts.get("sentences", 0) / seconds, 1),
+    return {"seconds": round(seconds, 2), "sentences": counts.sentences, "documents": counts.documents,
+            "triples": counts.triples, "sentences_per_s": round(counts.sentences / seconds, 1),
             "peak_rss_mb": round(peak_mb(), 1)}
 
 
@@ -107,12 +107,13 @@ def phase_ask(index: Path, n: int) -> dict:
 
 
 def _remote_ask(kb, questions: list[str]) -> dict | None:
-    """The same questions with kb.store replaced by RemoteStore over `oxigraph serve` on loopback."""
+    """The same questions with the graph in a RemoteStore over `oxigraph serve` on loopback."""
     import tempfile
 
     from common import oxigraph_binary, oxigraph_server
 
     from regenkg.graph.remote import RemoteStore, push_snapshot
+    from regenkg.kb import KnowledgeBase
 
     binary = oxigraph_binary()
     if binary is None:
@@ -123,18 +124,19 @@ def _remote_ask(kb, questions: list[str]) -> dict | None:
         t0 = time.perf_counter()
         quads = push_snapshot(kb.snapshot, url)
         push_s = time.perf_counter() - t0
-        local = kb.__dict__.get("store")
-        kb.__dict__["store"] = RemoteStore(url)
+        # The same snapshot, its graph queried in the remote store (settings.store), the model shared.
+        remote = KnowledgeBase.open(kb.snapshot, kb.settings.replace(store=url), embedder=kb.embedder)
+        assert isinstance(remote.store, RemoteStore)
         try:
             for q in questions[:3]:
-                kb.ask(q)
+                remote.ask(q)
             lat = []
             for q in questions:
                 t0 = time.perf_counter()
-                kb.ask(q)
+                remote.ask(q)
                 lat.append((time.perf_counter() - t0) * 1000)
         finally:
-            kb.__dict__["store"] = local
+            remote.close()
         return {"push_s": round(push_s, 2), "quads": quads, "ask": _pct(lat)}
 
 

@@ -77,7 +77,7 @@ def test_sentence_language_tags(seed_kb):
 
 def test_one_named_graph_per_document(seed_kb):
     graphs = {g.value for g in seed_kb.store.named_graphs()}
-    n_docs = seed_kb.manifest["counts"]["documents"]
+    n_docs = seed_kb.manifest.counts.documents
     assert len([g for g in graphs if "/graph/doc/" in g]) == n_docs
     assert "https://w3id.org/regenkg/graph/ontology" in graphs
 

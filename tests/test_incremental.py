@@ -12,6 +12,7 @@ import pytest
 from conftest import UNSEEN, UNSEEN_BASE, UNSEEN_EXTRA
 
 from regenkg.index.bm25 import LexicalIndex
+from regenkg.index.manifest import Manifest
 from regenkg.index.store import SentenceTable, read_manifest, resolve_snapshot
 from regenkg.index.vectors import VectorIndex
 from regenkg.records import Document, Sentence
@@ -35,7 +36,7 @@ class State:
     """Everything a snapshot holds, per document, read into memory (snapshots get pruned later)."""
 
     snapshot: Path
-    manifest: dict
+    manifest: Manifest
     graphs: dict[str, bytes]  # file name -> bytes
     docs: dict[str, Document]
     sentences: dict[str, list[Sentence]]  # doc id -> its sentences, in order
@@ -86,8 +87,8 @@ def _assert_consistent(state: State) -> None:
     ids = {s.id for ss in state.sentences.values() for s in ss}
     assert set(state.vectors) == set(state.lexical) == ids
     assert set(state.graphs) == {"base.nq", *(_graph_name(d) for d in state.docs)}
-    c = state.manifest["counts"]
-    assert (c["documents"], c["sentences"], c["vectors"]) == (len(state.docs), len(ids), len(ids))
+    c = state.manifest.counts
+    assert (c.documents, c.sentences, c.vectors) == (len(state.docs), len(ids), len(ids))
 
 
 def _canonical_quads(snap: Path) -> list[str]:
@@ -240,7 +241,7 @@ def test_cli_remove_and_add_equal_a_fresh_build(work, settings, tmp_path):
     for sid, vector in final.vectors.items():  # reused vs freshly computed: the same up to float noise
         assert np.allclose(vector, fresh.vectors[sid], atol=1e-4), sid
     keys = ("documents", "sentences", "vectors", "triples", "entities", "languages")
-    assert {k: final.manifest["counts"][k] for k in keys} == {k: fresh.manifest["counts"][k] for k in keys}
+    assert {k: getattr(final.manifest.counts, k) for k in keys} == {k: getattr(fresh.manifest.counts, k) for k in keys}
 
 
 def test_labels_supported_by_another_document_survive_a_removal(work, settings):

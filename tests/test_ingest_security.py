@@ -69,7 +69,7 @@ def test_build_keeps_every_encoding_and_names_every_rejected_file(encodings_buil
         dup: f"duplicate of {folder / first}" for dup, first in DUPLICATES.items()}
     assert report.documents == len(PASSAGES) + len(ARTICLES)
     manifest = read_manifest(resolve_snapshot(index))
-    assert {Path(s["path"]).name for s in manifest["skipped"]} == UNUSABLE
+    assert {Path(s.path).name for s in manifest.skipped} == UNUSABLE
 
 
 def test_built_sentences_and_graph_hold_the_exact_text(encodings_build):
@@ -238,7 +238,7 @@ def test_duplicates_leave_the_index_unchanged(seed_dir, tmp_path, settings):
 def test_query_vectors_against_a_built_index(encodings_build, settings):
     _, index, report = encodings_build
     snap = resolve_snapshot(index)
-    dim = read_manifest(snap)["dimension"]
+    dim = read_manifest(snap).dimension
     vi = VectorIndex.load(snap / "vectors.faiss", expected_dimension=dim)
     assert vi.count == report.sentences
     with pytest.raises(IndexMismatch, match="vectors.faiss"):

@@ -23,6 +23,7 @@ import pytest
 from conftest import UNSEEN, UNSEEN_BASE, UNSEEN_EXTRA
 
 from regenkg.errors import IndexMismatch, IndexNotFound
+from regenkg.index.manifest import Counts, Manifest
 from regenkg.index.store import KEEP_SNAPSHOTS, MANIFEST, SentenceTable, read_manifest, resolve_snapshot
 from regenkg.index.vectors import VectorIndex
 from regenkg.kb import KnowledgeBase
@@ -51,7 +52,7 @@ class Base:
     files: tuple[Path, ...]  # A's three files
     moved: Path  # a copy of A's second file under another name
     snapshot: str
-    manifest: dict
+    manifest: Manifest
     qvec: np.ndarray  # QUERY embedded once, for cheap repeated reads
     tokens: list[str]  # the BM25 tokens of a sentence of BASE_FILES[0], which every changed corpus keeps
 
@@ -107,7 +108,7 @@ def _complete(index: Path) -> list[Path]:
 
 def _check_answers(kb: KnowledgeBase, ask: bool = True) -> None:
     """The index answers, and every answer comes from this snapshot's documents."""
-    docs = {d["id"] for d in kb.manifest["documents"]}
+    docs = {d.id for d in kb.manifest.documents}
     hits = kb.search(QUERY, k=5)
     assert hits and {h.doc for h in hits} <= docs
     if ask:
@@ -117,21 +118,21 @@ def _check_answers(kb: KnowledgeBase, ask: bool = True) -> None:
         assert {h.doc for h in answer.passages} <= docs
 
 
-def _check_consistent(kb: KnowledgeBase) -> dict:
+def _check_consistent(kb: KnowledgeBase) -> Counts:
     """No orphan vectors, BM25 entries or sentences: every count agrees with the manifest."""
-    counts = kb.manifest["counts"]
+    counts = kb.manifest.counts
     assert (kb.snapshot / MANIFEST).is_file()
-    assert counts["vectors"] == counts["sentences"] == kb.vectors.count == kb.table.count() == kb.lexical.count
+    assert counts.vectors == counts.sentences == kb.vectors.count == kb.table.count() == kb.lexical.count
     assert set(kb.vectors.ids.tolist()) == set(kb.lexical.ids.tolist())
-    assert set(kb.table.documents()) == {d["id"] for d in kb.manifest["documents"]}
-    assert counts["documents"] == len(kb.manifest["documents"])
+    assert set(kb.table.documents()) == {d.id for d in kb.manifest.documents}
+    assert counts.documents == len(kb.manifest.documents)
     return counts
 
 
-def _light_read(kb: KnowledgeBase, base: Base) -> dict:
+def _light_read(kb: KnowledgeBase, base: Base) -> Counts:
     """Consistency plus a dense, a BM25 and a SPARQL query, without loading a tokenizer per open (~3 s)."""
     counts = _check_consistent(kb)
-    docs = {d["id"] for d in kb.manifest["documents"]}
+    docs = {d.id for d in kb.manifest.documents}
     dense = kb.vectors.search(base.qvec, 5)[0]
     lexical = kb.lexical.search([base.tokens], 5)[0]
     ids = {i for i, _ in dense} | {i for i, _ in lexical}
@@ -140,7 +141,7 @@ def _light_read(kb: KnowledgeBase, base: Base) -> dict:
     q = ("PREFIX rkg: <https://w3id.org/regenkg/ontology#> SELECT (COUNT(DISTINCT ?s) AS ?n) "
          "(COUNT(DISTINCT ?d) AS ?m) WHERE { ?s a rkg:Sentence ; rkg:inDocument ?d }")
     row = next(iter(kb.store.query(q)))
-    assert (int(row["n"].value), int(row["m"].value)) == (counts["sentences"], counts["documents"])
+    assert (int(row["n"].value), int(row["m"].value)) == (counts.sentences, counts.documents)
     return counts
 
 
@@ -164,7 +165,7 @@ def _negate_one_vector(snap: Path, sid: int) -> np.ndarray:
 
 
 def _first_sentence_of(snap: Path, name: str) -> int:
-    doc = next(d["id"] for d in read_manifest(snap)["documents"] if Path(d["path"]).name == name)
+    doc = next(d.id for d in read_manifest(snap).documents if Path(d.path).name == name)
     table = SentenceTable(snap / "sentences.sqlite")
     try:
         return next(table.iter_sentences(doc)).id
@@ -255,8 +256,8 @@ def test_kill_9_keeps_the_previous_index(crashed, base, settings, stage):
     assert crash.marker == stage and crash.alive  # it was paused at the stage, alive, when killed
     with KnowledgeBase.open(crash.index, settings) as kb:  # checksums verified
         assert kb.snapshot.name == base.snapshot
-        assert kb.manifest["counts"] == base.manifest["counts"]
-        assert kb.manifest["documents"] == base.manifest["documents"]
+        assert kb.manifest.counts == base.manifest.counts
+        assert kb.manifest.documents == base.manifest.documents
         _check_consistent(kb)
         _check_answers(kb)
     # The manifest is written last: whatever the killed build left has none.
@@ -282,12 +283,12 @@ def test_next_build_after_kill_completes_and_prunes(crashed, base, settings, sta
     assert report.vectors == report.sentences == report.reused + report.embedded
     assert report.documents == len(base.expected_names(change))
     if change == "add":  # nothing of the killed build is trusted: the new document is embedded now
-        assert report.reused == base.manifest["counts"]["sentences"] and report.embedded > 0
+        assert report.reused == base.manifest.counts.sentences and report.embedded > 0
     else:
         assert report.embedded == 0 and report.removed > 0
     with KnowledgeBase.open(crash.index, settings) as kb:
         _check_consistent(kb)
-        assert {Path(d["path"]).name for d in kb.manifest["documents"]} == base.expected_names(change)
+        assert {Path(d.path).name for d in kb.manifest.documents} == base.expected_names(change)
         _light_read(kb, base)
     leftovers = [p.name for p in crash.index.parent.iterdir() if p.name.startswith(f".{crash.index.name}.link")]
     assert leftovers == []
@@ -307,7 +308,7 @@ def test_next_build_after_kill_completes_and_prunes(crashed, base, settings, sta
     assert len(_complete(crash.index)) <= KEEP_SNAPSHOTS
     assert resolve_snapshot(crash.index) in _complete(crash.index)
     with KnowledgeBase.open(crash.index, settings) as kb:
-        assert _check_consistent(kb) == base.manifest["counts"]
+        assert _check_consistent(kb) == base.manifest.counts
 
 
 def test_unfinished_snapshot_younger_than_a_minute_is_kept(index_copy, base, settings):
@@ -400,9 +401,9 @@ def test_build_over_a_bad_manifest_rebuilds(index_copy, base, settings, manifest
 
     (resolve_snapshot(index_copy) / MANIFEST).write_bytes(manifest)
     report = build_index(list(base.files), index_copy, settings)
-    assert report.reused == 0 and report.embedded == report.sentences == base.manifest["counts"]["sentences"]
+    assert report.reused == 0 and report.embedded == report.sentences == base.manifest.counts.sentences
     with KnowledgeBase.open(index_copy, settings) as kb:
-        assert _check_consistent(kb) == base.manifest["counts"]
+        assert _check_consistent(kb) == base.manifest.counts
 
 
 PREVIOUS_NOT_VERIFIED = (
@@ -448,7 +449,7 @@ def test_build_repairs_a_corrupt_index_of_an_unchanged_corpus(index_copy, base, 
     build_index(list(base.files), index_copy, settings)
     try:
         with KnowledgeBase.open(index_copy, settings) as kb:
-            assert _check_consistent(kb) == base.manifest["counts"]
+            assert _check_consistent(kb) == base.manifest.counts
             assert np.allclose(kb.vectors.vectors(np.array([sid]))[0], real, atol=1e-4)
     except RegenkgError as exc:
         pytest.fail(f"`regenkg build` did not repair the index: {exc}")
@@ -512,7 +513,7 @@ def test_readers_during_a_rebuild_see_one_complete_snapshot(base, settings, tmp_
                     counts = _light_read(kb, base)
                     if reads % 10 == 0 or (done and after == 0):  # a full search and ask now and then
                         _check_answers(kb)
-                    assert seen.setdefault(kb.snapshot.name, counts["documents"]) == counts["documents"]
+                    assert seen.setdefault(kb.snapshot.name, counts.documents) == counts.documents
             except Exception as exc:  # collected, so the assertion below shows every failure
                 errors.append(f"read {reads}: {type(exc).__name__}: {exc}")
             reads += 1
@@ -527,5 +528,5 @@ def test_readers_during_a_rebuild_see_one_complete_snapshot(base, settings, tmp_
     assert seen == {base.snapshot: len(BASE_FILES), resolve_snapshot(index).name: 2}, seen
     with early:
         assert early.snapshot.name == base.snapshot
-        assert _check_consistent(early) == base.manifest["counts"]
+        assert _check_consistent(early) == base.manifest.counts
         _check_answers(early)

@@ -52,5 +52,5 @@ def test_bad_k(corpus_kb, k):
 
 def test_huge_k_and_huge_query_are_sane(corpus_kb):
     hits = corpus_kb.search("CAR-T", k=1_000_000)
-    assert 0 < len(hits) <= corpus_kb.manifest["counts"]["sentences"]
+    assert 0 < len(hits) <= corpus_kb.manifest.counts.sentences
     assert corpus_kb.search("細胞療法" * 2500, k=3)

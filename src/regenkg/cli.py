@@ -70,7 +70,8 @@ def store_option(fn):
                 parse_store_url(value)  # a bad URL is a clear error here, not later
             except RegenkgError as exc:
                 raise click.BadParameter(str(exc), param=param) from None
-            os.environ["REGENKG_STORE"] = value  # read by Settings.load(), also in server workers
+            # Kept on the click context: _settings() puts it into the Settings the command passes down.
+            ctx.meta[_STORE] = value
         return value
 
     return click.option("--store", default=None, expose_value=False, callback=remember,
@@ -84,10 +85,16 @@ def settings_options(fn):
     return fn
 
 
-def _settings(config: Path | None, **overrides: Any):
+_STORE = "regenkg.store"
+
+
+def _settings(config: Path | None = None, **overrides: Any):
+    """The command's settings, built once: file, environment, then the command's options (``--store``)."""
     from .config import Settings
 
-    return Settings.load(config, **overrides)
+    ctx = click.get_current_context(silent=True)
+    store = ctx.meta.get(_STORE) if ctx is not None else None
+    return Settings.load(config, **{"store": store, **overrides})
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -146,7 +153,7 @@ def info(index: Path, as_json: bool) -> None:
     """Show documents, sentences per language, entities, triples and vectors of an index."""
     from .kb import KnowledgeBase
 
-    data = KnowledgeBase.open(index).info()
+    data = KnowledgeBase.open(index, _settings()).info()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -176,7 +183,7 @@ def search(query: str, index: Path, k: int, lang: str | None, as_json: bool) -> 
     from .kb import KnowledgeBase
     from .records import hit_to_dict
 
-    kb = KnowledgeBase.open(index)
+    kb = KnowledgeBase.open(index, _settings())
     hits = kb.search(query, k=k, lang=lang)
     if as_json:
         click.echo(json.dumps({"query": query, "hits": [hit_to_dict(h) for h in hits]}, ensure_ascii=False,
@@ -209,7 +216,7 @@ def ask(question: str, index: Path, as_json: bool, explain: bool) -> None:
     from .kb import KnowledgeBase
     from .records import answer_to_dict
 
-    kb = KnowledgeBase.open(index)
+    kb = KnowledgeBase.open(index, _settings())
     answer = kb.ask(question)
     if as_json:
         click.echo(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=2))
@@ -322,7 +329,7 @@ def entity(label: str, index: Path, as_json: bool) -> None:
     """Show an entity (label in any language/script, IRI, or e.g. company/gsk) with its evidence."""
     from .kb import KnowledgeBase
 
-    kb = KnowledgeBase.open(index)
+    kb = KnowledgeBase.open(index, _settings())
     view = kb.entity(label)
     if view is None:
         raise click.ClickException(f"no entity matches {label!r}")
@@ -371,7 +378,7 @@ def import_(file: Path, index: Path, graph: str | None) -> None:
     from .pipeline import import_rdf
 
     existed = index.exists() or index.is_symlink()
-    iri, n = import_rdf(file, index, graph)
+    iri, n = import_rdf(file, index, graph, settings=_settings())
     click.echo(f"imported {n} triples from {file} into <{iri}>")
     if not existed:
         click.echo(f"created graph-only index {index} (no documents; `regenkg build DIR --index {index}` adds them)")
@@ -387,7 +394,7 @@ def export(index: Path, fmt: str, output: Path) -> None:
     """Write the graph out as Turtle, N-Quads, TriG, GraphML (entities) or CSV (facts)."""
     from .kb import KnowledgeBase
 
-    kb = KnowledgeBase.open(index)
+    kb = KnowledgeBase.open(index, _settings())
     n = kb.export(output, format=fmt)
     click.echo(f"wrote {n} {'items' if fmt in ('graphml', 'csv') else 'quads'} to {output}")
 
@@ -400,7 +407,7 @@ def remove(docs: tuple[str, ...], index: Path) -> None:
     """Remove documents (by id, id prefix, or source path) from an index."""
     from .pipeline import remove_documents
 
-    report = remove_documents(docs, index)
+    report = remove_documents(docs, index, _settings())
     click.echo(f"removed; index now has {report.documents} documents, {report.sentences} sentences, "
                f"{report.triples} triples")
 
@@ -413,7 +420,7 @@ def add(paths: tuple[Path, ...], index: Path) -> None:
     """Add or replace documents in an existing index (other documents are kept)."""
     from .pipeline import add_documents
 
-    report = add_documents(paths, index)
+    report = add_documents(paths, index, _settings())
     click.echo(f"index now has {report.documents} documents ({report.embedded} sentences embedded, "
                f"{report.reused} reused)")
 
@@ -430,7 +437,7 @@ def unmerge(names: tuple[str, ...], index: Path) -> None:
     """
     from .pipeline import unmerge as run_unmerge
 
-    report = run_unmerge(names, index)
+    report = run_unmerge(names, index, _settings())
     click.echo(f"kept separate: {', '.join(names)}; index rebuilt ({report.documents} documents, "
                f"{report.entities} entities)")
 
@@ -453,6 +460,11 @@ def serve(index: Path, host: str, port: int, timeout: float, max_rows: int, work
         from .errors import BackendUnavailable
 
         raise BackendUnavailable(f'the server needs extra packages: pip install "regenkg[server]" ({exc})') from None
+    store = _settings().store
+    if store:
+        # The server processes open their KnowledgeBase with Settings.load(); until server.serve takes the
+        # settings object, the environment is the only way to hand them the store.
+        os.environ["REGENKG_STORE"] = store
     run(index, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, IndexMismatch
 
 __all__ = ["Settings", "DEFAULT_MODEL", "DEFAULT_INDEX", "cache_dir"]
 
@@ -49,8 +49,9 @@ class Settings:
     # Where the graph is queried: "" = in memory from the snapshot; "sparql+http://host:port" = an external
     # SPARQL 1.1 store loaded with `regenkg push` (oxigraph serve, Virtuoso, …).
     store: str = ""
-    namespace: str = "https://w3id.org/regenkg/ontology#"
-    resource_namespace: str = "https://w3id.org/regenkg/id/"
+    # Names of the fields set by a ``REGENKG_*`` variable or an override (not a default or the settings
+    # file): an index opened with default settings follows its own model, an explicit model must match.
+    explicit: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     @classmethod
     def load(cls, path: str | Path | None = None, **overrides: Any) -> Settings:
@@ -66,12 +67,16 @@ class Settings:
             except tomllib.TOMLDecodeError as exc:
                 raise ConfigError(f"config file {p} is not valid TOML: {exc}") from None
             values.update(data.get("regenkg", data))
-        types = {f.name: f.type for f in fields(cls)}
+        types = {f.name: f.type for f in fields(cls) if f.name != "explicit"}
+        explicit: set[str] = set()
         for name in types:
             env = os.environ.get(f"REGENKG_{name.upper()}")
             if env is not None:
                 values[name] = env
-        values.update({k: v for k, v in overrides.items() if v is not None})
+                explicit.add(name)
+        given = {k: v for k, v in overrides.items() if v is not None}
+        values.update(given)
+        explicit.update(given)
         unknown = set(values) - set(types)
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
@@ -82,9 +87,23 @@ class Settings:
                 converted[name] = type(default)(raw)
             except (TypeError, ValueError):
                 raise ConfigError(f"setting {name!r} must be {type(default).__name__}, got {raw!r}") from None
-        settings = cls(**converted)
+        settings = cls(**converted, explicit=frozenset(explicit & set(types)))
         if settings.threads < 1 or settings.batch_size < 1:
             raise ConfigError("settings 'threads' and 'batch_size' must be ≥ 1")
+        return settings
+
+    def for_model(self, model: str | None, what: str) -> Settings:
+        """These settings for data made with ``model``: a default model follows it, an explicit one must match.
+
+        Raises:
+            IndexMismatch: the model was chosen explicitly (``REGENKG_MODEL`` or an override) and differs.
+        """
+        settings = self
+        if model and self.model != model and "model" not in self.explicit and self.model == DEFAULT_MODEL:
+            settings = self.replace(model=model)
+        if settings.model != model:
+            raise IndexMismatch(f"{what} was built with model {model!r}, but model {settings.model!r} was "
+                                "requested: rebuild the index or use its model")
         return settings
 
     def replace(self, **changes: Any) -> Settings:

@@ -8,44 +8,30 @@ re-running ``build`` on an unchanged corpus does nothing, and a changed document
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
-import platform
 import shutil
-import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-
-from . import __version__
+from .build import stages
+from .build.stages import ProgressFn, checkpoint
 from .config import Settings
-from .errors import ConfigError, IndexMismatch, IndexNotFound, IngestError
-from .graph.build import document_quads, ontology_quads, write_nquads
-from .graph.extract import Extractor
-from .graph.ontology import GRAPH_NS, Gazetteer, ontology_dir
-from .index.store import (
-    IndexLayout,
-    SentenceTable,
-    new_snapshot,
-    publish,
-    read_manifest,
-    resolve_snapshot,
-    verify_checksums,
-)
-from .records import Document, Entity, Sentence, Skipped
+from .embed.base import Embedder
+from .errors import ConfigError, IndexNotFound, IngestError
+from .graph.build import write_nquads
+from .graph.terms import GRAPH_NS
+from .index.manifest import Counts, ImportEntry, Manifest
+from .index.store import IndexLayout, SentenceTable, new_snapshot, publish, read_manifest, resolve_snapshot, \
+    verify_checksums
+from .records import Document, Skipped
 
 __all__ = ["BuildReport", "build_index", "add_documents", "remove_documents", "import_rdf", "unmerge",
            "ProgressFn"]
 
 logger = logging.getLogger(__name__)
-
-ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass(frozen=True)
@@ -69,63 +55,8 @@ class BuildReport:
     langs: dict[str, int] = field(default_factory=dict)
 
 
-def _noop_progress(stage: str, done: int, total: int) -> None:
-    pass
-
-
-def _checkpoint(stage: str) -> None:
-    """Crash-test hook: with ``REGENKG_BUILD_PAUSE=<stage>`` the build announces the stage and waits.
-
-    The reliability tests use it to ``kill -9`` a real build at a known point (ingest, embed, graph,
-    vectors, publish). It costs one environment lookup per stage otherwise.
-    """
-    if os.environ.get("REGENKG_BUILD_PAUSE") == stage:
-        marker = os.environ.get("REGENKG_BUILD_PAUSE_FILE")
-        if marker:
-            Path(marker).write_text(stage, encoding="utf-8")
-        time.sleep(float(os.environ.get("REGENKG_BUILD_PAUSE_SECONDS", "60")))
-
-
-def _ontology_hash(files: Sequence[Path]) -> str:
-    h = hashlib.sha256()
-    for path in files:
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def _ontology_files() -> list[Path]:
-    return sorted(p for p in ontology_dir().glob("*.ttl") if "shape" not in p.name)
-
-
-def _previous(index: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The previous snapshot, only if it is intact: nothing is reused from a damaged or foreign index."""
-    try:
-        snap = resolve_snapshot(index)
-        manifest = read_manifest(snap)
-        verify_checksums(snap, manifest)
-        return snap, manifest
-    except (IndexNotFound, IndexMismatch) as exc:
-        if not isinstance(exc, IndexNotFound):
-            logger.warning("previous index not reused (%s); building from scratch", exc)
-        return None
-
-
-def _labels_for(ent: Entity) -> dict[str, str]:
-    """Derive the other Chinese script's label for a discovered Chinese name (curated labels win)."""
-    from .text.lang import to_hans, to_hant
-
-    out: dict[str, str] = {}
-    for lang, label in ent.labels.items():
-        if lang == "zh-Hant":
-            out["zh-Hans"] = to_hans(label)
-        elif lang == "zh-Hans":
-            out["zh-Hant"] = to_hant(label)
-    return out
-
-
 def build_index(paths: Iterable[str | Path], index: str | Path, settings: Settings | None = None, *,
-                progress: ProgressFn | None = None, embedder: Any = None) -> BuildReport:
+                progress: ProgressFn | None = None, embedder: Embedder | None = None) -> BuildReport:
     """Index exactly the documents found under ``paths`` into ``index``.
 
     Files that cannot be read are reported in :attr:`BuildReport.skipped` and the build goes on; it fails
@@ -133,32 +64,29 @@ def build_index(paths: Iterable[str | Path], index: str | Path, settings: Settin
     """
     from .text.ingest import ingest
 
-    paths = [Path(p) for p in paths]
-    for p in paths:
+    inputs = [Path(p) for p in paths]
+    for p in inputs:
         if not p.exists():
             raise ConfigError(f"input path {p} does not exist")
-    result = ingest(paths)
-    _checkpoint("ingest")
+    result = ingest(inputs)
+    checkpoint("ingest")
     if not result.documents:
         reasons = "; ".join(f"{s.path}: {s.reason}" for s in result.skipped[:5]) or "no supported files"
-        raise IngestError(f"nothing could be built from {', '.join(map(str, paths))} ({reasons})")
+        raise IngestError(f"nothing could be built from {', '.join(map(str, inputs))} ({reasons})")
     return _assemble(list(result.documents), Path(index), settings or Settings.load(), progress=progress,
                      embedder=embedder, skipped=result.skipped, duplicates=result.duplicates)
 
 
 def add_documents(paths: Iterable[str | Path], index: str | Path, settings: Settings | None = None, *,
-                  progress: ProgressFn | None = None, embedder: Any = None) -> BuildReport:
+                  progress: ProgressFn | None = None, embedder: Embedder | None = None) -> BuildReport:
     """Add (or replace, when the text changed) documents in an existing index."""
     from .text.ingest import ingest
 
     index = Path(index)
     snap = resolve_snapshot(index)
     result = ingest([Path(p) for p in paths])
-    table = SentenceTable(IndexLayout(snap).sentences)
-    try:
+    with SentenceTable(IndexLayout(snap).sentences) as table:
         old = table.documents()
-    finally:
-        table.close()
     new_paths = {d.path for d in result.documents}
     kept = [d for d in old.values() if d.path not in new_paths and d.id not in {n.id for n in result.documents}]
     return _assemble(kept + list(result.documents), index, settings or Settings.load(), progress=progress,
@@ -166,15 +94,12 @@ def add_documents(paths: Iterable[str | Path], index: str | Path, settings: Sett
 
 
 def remove_documents(doc_refs: Iterable[str], index: str | Path, settings: Settings | None = None, *,
-                     progress: ProgressFn | None = None, embedder: Any = None) -> BuildReport:
+                     progress: ProgressFn | None = None, embedder: Embedder | None = None) -> BuildReport:
     """Remove documents (by id, id prefix of ≥ 8 characters, or source path) from an index."""
     index = Path(index)
     snap = resolve_snapshot(index)
-    table = SentenceTable(IndexLayout(snap).sentences)
-    try:
+    with SentenceTable(IndexLayout(snap).sentences) as table:
         docs = table.documents()
-    finally:
-        table.close()
     drop: set[str] = set()
     for ref in doc_refs:
         hits = [d.id for d in docs.values()
@@ -201,13 +126,10 @@ def unmerge(names: Iterable[str], index: str | Path, settings: Settings | None =
     names = [n.strip() for n in names if n and n.strip()]
     if not names:
         raise ConfigError("give at least one name to unmerge")
-    table = SentenceTable(IndexLayout(snap).sentences)
-    try:
+    with SentenceTable(IndexLayout(snap).sentences) as table:
         docs = list(table.documents().values())
-    finally:
-        table.close()
     return _assemble(docs, index, settings or Settings.load(), progress=progress, embedder=None,
-                     allow_empty=True, keep_separate=[*manifest.get("keep_separate", []), *names])
+                     allow_empty=True, keep_separate=[*manifest.keep_separate, *names])
 
 
 def import_rdf(file: str | Path, index: str | Path, graph: str | None = None, *,
@@ -250,26 +172,23 @@ def import_rdf(file: str | Path, index: str | Path, graph: str | None = None, *,
     except IndexNotFound:
         snap = None
     if snap is None:
-        manifest: dict[str, Any] = {
-            "kind": "graph", "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "counts": {"documents": 0, "sentences": 0, "vectors": 0, "triples": 0, "entities": 0},
-            "documents": [], "imports": [], "versions": _versions(),
-        }
+        manifest = Manifest(kind="graph", created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                            counts=Counts(), versions=stages.versions())
     else:
         manifest = read_manifest(snap)
         verify_checksums(snap, manifest)
     new = new_snapshot(index)
     try:
         if snap is not None:
-            shutil.copytree(snap, new, dirs_exist_ok=True, ignore=shutil.ignore_patterns("manifest.json*"))
+            old = IndexLayout(snap)
+            shutil.copytree(snap, new, dirs_exist_ok=True,
+                            ignore=lambda _dir, names: [n for n in names if old.is_manifest(Path(n))])
         name = "import-" + hashlib.sha256(graph_iri.encode() + file.read_bytes()).hexdigest()[:16] + ".nq"
-        write_nquads(quads, IndexLayout(new).graph / name)
-        manifest = dict(manifest)
-        manifest["imports"] = [*manifest.get("imports", []),
-                               {"file": str(file), "graph": graph_iri, "quads": len(quads), "name": name}]
-        manifest["counts"] = dict(manifest.get("counts", {}),
-                                  triples=manifest.get("counts", {}).get("triples", 0) + len(quads))
-        manifest.pop("build_key", None)
+        write_nquads(quads, IndexLayout(new).import_graph(name))
+        # build_key dropped: the next build must not take the index as unchanged.
+        manifest = replace(manifest, build_key=None,
+                           imports=(*manifest.imports, ImportEntry(str(file), graph_iri, len(quads), name)),
+                           counts=replace(manifest.counts, triples=manifest.counts.triples + len(quads)))
         publish(index, new, manifest)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
@@ -278,185 +197,33 @@ def import_rdf(file: str | Path, index: str | Path, graph: str | None = None, *,
 
 
 def _assemble(docs: list[Document], index: Path, settings: Settings, *, progress: ProgressFn | None,
-              embedder: Any, skipped: Sequence[Skipped] = (), duplicates: Sequence[Skipped] = (),
+              embedder: Embedder | None, skipped: Sequence[Skipped] = (), duplicates: Sequence[Skipped] = (),
               allow_empty: bool = False, keep_separate: Sequence[str] | None = None) -> BuildReport:
-    from .index.bm25 import LexicalIndex
-    from .index.vectors import VectorIndex
-    from .text.segment import segment
-    from .text.tokens import Tokenizer
-
+    """Run the build stages (:mod:`regenkg.build.stages`) and publish the new snapshot."""
     t0 = time.perf_counter()
-    progress = progress or _noop_progress
-    docs = sorted({d.id: d for d in docs}.values(), key=lambda d: d.path)
-    if not docs and not allow_empty:
-        raise IngestError("nothing could be built: no documents")
-    onto_files = _ontology_files()
-    onto_hash = _ontology_hash(onto_files)
-    prev = _previous(index)
-    imports = prev[1].get("imports", []) if prev else []
-    # Undone merges are part of the index and survive rebuilds.
-    if keep_separate is None:
-        keep_separate = prev[1].get("keep_separate", []) if prev else []
-    keep_separate = sorted(set(keep_separate))
-    build_key = hashlib.sha256(json.dumps(
-        {"docs": [d.id for d in docs], "paths": [d.path for d in docs], "ontology": onto_hash,
-         "model": settings.model, "version": __version__, "code": _code_hash(), "imports": imports,
-         "keep_separate": keep_separate, "max_chars": settings.max_sentence_chars}, sort_keys=True).encode()).hexdigest()
-    if prev and prev[1].get("build_key") == build_key:
-        m = prev[1]
-        c = m.get("counts", {})
-        return BuildReport(str(index), str(prev[0]), c.get("documents", 0), c.get("sentences", 0),
-                           c.get("vectors", 0), c.get("triples", 0), c.get("entities", 0), 0, 0, 0,
-                           tuple(skipped), tuple(duplicates), noop=True, seconds=time.perf_counter() - t0,
-                           langs=c.get("languages", {}))
-
-    gazetteer = Gazetteer.load(onto_files)
-    tokenizer = Tokenizer(gazetteer.words())
-    progress("segment", 0, len(docs))
-    sentences = segment(docs, tokenizer=tokenizer, max_chars=settings.max_sentence_chars)
-    progress("segment", len(docs), len(docs))
-    by_doc: dict[str, list[Sentence]] = {}
-    for s in sentences:
-        by_doc.setdefault(s.doc_id, []).append(s)
-
-    # Reuse vectors of unchanged sentences from the previous snapshot (same model only).
-    reuse: dict[int, np.ndarray] = {}
-    removed = 0
-    if prev and prev[1].get("model") == settings.model and prev[1].get("embed_text") == _embed_text_key(settings):
-        try:
-            old_layout = IndexLayout(prev[0])
-            old_vecs = VectorIndex.load(old_layout.vectors)
-            old_table = SentenceTable(old_layout.sentences)
-            try:
-                old = old_table.sentences([s.id for s in sentences])
-                old_count = old_table.count()
-            finally:
-                old_table.close()
-            same = [s.id for s in sentences if s.id in old and old[s.id].text == s.text]
-            if same:
-                vecs = old_vecs.vectors(np.asarray(same, dtype=np.int64))
-                reuse = dict(zip(same, vecs))
-            removed = max(0, old_count - len(same))
-        except (IndexMismatch, OSError, ValueError, sqlite3.DatabaseError) as exc:  # rebuilt, not fatal
-            logger.warning("previous index not reusable (%s); embedding everything", exc)
-    todo = [s for s in sentences if s.id not in reuse]
-    known_dim = prev[1].get("dimension") if prev and prev[1].get("model") == settings.model else None
-    if embedder is None and (todo or (not reuse and known_dim is None)):
-        from .embed.factory import create_embedder
-
-        embedder = create_embedder(settings.model, threads=settings.threads, batch_size=settings.batch_size)
-    if embedder is not None:
-        dim = embedder.dimension
-    else:
-        dim = next(iter(reuse.values())).shape[0] if reuse else int(known_dim)
-    if prev and prev[1].get("model") == settings.model and prev[1].get("dimension") not in (None, dim):
-        raise IndexMismatch(f"model {settings.model} gives dimension {dim}, index has {prev[1].get('dimension')}")
-    new_vecs = np.zeros((0, dim), dtype=np.float32)
-    _checkpoint("embed")
-    if todo:
-        chunks = []
-        step = max(settings.batch_size * 8, 64)
-        for i in range(0, len(todo), step):
-            chunks.append(embedder.encode_documents([s.text for s in todo[i:i + step]]))
-            progress("embed", min(i + step, len(todo)), len(todo))
-        new_vecs = np.vstack(chunks).astype(np.float32)
-    ids = np.asarray([s.id for s in sentences], dtype=np.int64)
-    matrix = np.zeros((len(sentences), dim), dtype=np.float32)
-    fresh = {s.id: i for i, s in enumerate(todo)}
-    for row, s in enumerate(sentences):
-        matrix[row] = reuse[s.id] if s.id in reuse else new_vecs[fresh[s.id]]
-
-    # Graph: one N-Quads file per document, plus the ontology; imports carried over.
-    extractor = Extractor(gazetteer, frozenset(keep_separate))
+    build = stages.plan(docs, index, settings, skipped=skipped, duplicates=duplicates, allow_empty=allow_empty,
+                        keep_separate=keep_separate)
+    if build.unchanged:
+        assert build.previous is not None
+        c = build.previous.manifest.counts
+        return BuildReport(str(index), str(build.previous.snapshot), c.documents, c.sentences, c.vectors, c.triples,
+                           c.entities, 0, 0, 0, build.skipped, build.duplicates, noop=True,
+                           seconds=time.perf_counter() - t0, langs=dict(c.languages))
+    segmented = stages.segment(build, progress)
+    embedded = stages.embed(build, segmented, embedder, progress)
     snap = new_snapshot(index)
     try:
         layout = IndexLayout(snap)
-        triples = write_nquads(ontology_quads(gazetteer), layout.graph / "base.nq")
-        entities: set[str] = set(gazetteer.entities)
-        for i, doc in enumerate(docs):
-            sents = by_doc.get(doc.id, [])
-            extraction = extractor.extract(sents)
-            entities.update(e.iri for e in extraction.entities)
-            triples += write_nquads(document_quads(doc, sents, extraction, _labels_for),
-                                    layout.graph / f"doc-{doc.id}.nq")
-            progress("graph", i + 1, len(docs))
-        if prev:
-            for imp in imports:
-                src = IndexLayout(prev[0]).graph / imp["name"]
-                if src.is_file():
-                    shutil.copy2(src, layout.graph / imp["name"])
-                    triples += imp.get("quads", 0)
-        _checkpoint("graph")
-        table = SentenceTable(layout.sentences, readonly=False)
-        try:
-            table.write(docs, sentences)
-        finally:
-            table.close()
-        vindex = VectorIndex.build(ids, matrix, exact_limit=settings.exact_limit, nprobe=settings.ivf_nprobe,
-                                   threads=settings.threads, dimension=dim)
-        _checkpoint("vectors")
-        vindex.save(layout.vectors)
-        LexicalIndex.build([s.id for s in sentences], [list(s.tokens) for s in sentences]).save(layout.bm25)
-        langs: dict[str, int] = {}
-        for s in sentences:
-            langs[s.lang] = langs.get(s.lang, 0) + 1
-        manifest = {
-            "regenkg": __version__,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "build_key": build_key,
-            "model": settings.model,
-            "model_id": getattr(embedder, "model_id", settings.model) if embedder is not None else prev[1].get("model_id"),
-            "weights_hash": getattr(embedder, "weights_hash", None) if embedder is not None else prev[1].get("weights_hash"),
-            "dimension": dim,
-            "embed_text": _embed_text_key(settings),
-            "vector_index": vindex.kind,
-            "ontology_hash": onto_hash,
-            "corpus_hash": hashlib.sha256("".join(sorted(d.id for d in docs)).encode()).hexdigest(),
-            "counts": {"documents": len(docs), "sentences": len(sentences), "vectors": vindex.count,
-                       "triples": triples, "entities": len(entities), "languages": langs},
-            "documents": [{"id": d.id, "path": d.path, "title": d.title, "lang": d.lang} for d in docs],
-            "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
-            "imports": [imp for imp in imports if (layout.graph / imp["name"]).is_file()],
-            "keep_separate": keep_separate,
-            "versions": _versions(),
-            "settings": {"max_sentence_chars": settings.max_sentence_chars, "exact_limit": settings.exact_limit},
-        }
-        if vindex.count != len(sentences):
-            raise IndexMismatch(f"vector count {vindex.count} != sentence count {len(sentences)}")
-        _checkpoint("publish")
+        graph = stages.write_graph(build, segmented, layout, progress)
+        checkpoint("graph")
+        components = stages.write_components(build, segmented, embedded, layout)
+        manifest = stages.make_manifest(build, segmented, embedded, graph, components)
+        checkpoint("publish")
         publish(index, snap, manifest)
     except BaseException:
         shutil.rmtree(snap, ignore_errors=True)
         raise
-    return BuildReport(str(index), str(snap), len(docs), len(sentences), vindex.count, triples, len(entities),
-                       len(todo), len(reuse), removed, tuple(skipped), tuple(duplicates),
-                       seconds=time.perf_counter() - t0, langs=langs)
-
-
-def _embed_text_key(settings: Settings) -> str:
-    """What text the vectors were computed from (the default model folds Chinese to Traditional first)."""
-    from .config import DEFAULT_MODEL
-
-    return "passage-prompt;zh=traditional" if settings.model == DEFAULT_MODEL else "passage-prompt"
-
-
-def _code_hash() -> str:
-    """Hash of the code that shapes an index, so upgrading regenkg re-extracts (vectors are still reused)."""
-    root = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted([*root.glob("graph/*.py"), *root.glob("text/*.py"), root / "pipeline.py"]):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"python": platform.python_version()}
-    for pkg in ("rdflib", "pyoxigraph", "faiss-cpu", "sentence-transformers", "torch", "jieba", "bm25s"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            pass
-    return out
+    return BuildReport(str(index), str(snap), len(build.docs), len(segmented.sentences), components.vectors,
+                       graph.triples, graph.entities, embedded.embedded, embedded.reused, embedded.removed,
+                       build.skipped, build.duplicates, seconds=time.perf_counter() - t0,
+                       langs=segmented.languages())

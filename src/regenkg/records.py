@@ -1,14 +1,15 @@
 """Frozen records passed between pipeline stages.
 
 Document → Sentence → Mention → Relation → Entity → Hit → Answer. Stages pass iterables of these,
-never dicts of dicts, so each stage can be tested alone.
+never dicts of dicts, so each stage can be tested alone. This module is pure data: how records show in
+a notebook (``answer.to_df()``, ``_repr_html_``) is registered by :mod:`regenkg.explore.frames`.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "Lang",
@@ -22,6 +23,7 @@ __all__ = [
     "Evidence",
     "AnswerItem",
     "Answer",
+    "EntityView",
     "sentence_id",
     "pick_label",
 ]
@@ -198,30 +200,42 @@ class Answer:
         """Whether the graph answered (otherwise :attr:`passages` holds search fallbacks)."""
         return bool(self.answers)
 
-    def to_df(self):
-        """One row per (answer, evidence sentence) as a pandas DataFrame (needs the notebook extra)."""
-        from .explore.frames import answer_frame
 
-        return answer_frame(self)
+@dataclass(frozen=True)
+class EntityView:
+    """An entity with its labels, type, and relations with their evidence."""
 
-    def _repr_html_(self) -> str:
-        from .explore.frames import answer_html
+    iri: str
+    type: str
+    labels: dict[str, str]
+    curated: bool
+    relations: tuple[dict[str, Any], ...] = ()
+    mentions: int = 0
+    aliases: tuple[str, ...] = field(default=())
 
-        return answer_html(self)
+    def label(self, lang: str = "en") -> str:
+        """Best label for ``lang`` (falls back across scripts, then to any label)."""
+        return pick_label(self.labels, lang, self.iri)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (what `regenkg entity --json` prints)."""
+        return {"iri": self.iri, "type": self.type, "labels": self.labels, "curated": self.curated,
+                "aliases": list(self.aliases), "mentions": self.mentions, "relations": list(self.relations)}
 
 
-def hit_to_dict(hit: Hit) -> dict:
+def hit_to_dict(hit: Hit) -> dict[str, Any]:
     """JSON form of a search hit (the ``hits`` items of `regenkg search --json`)."""
     return {"sentence": hit.sentence, "doc": hit.doc, "title": hit.title, "lang": hit.lang, "text": hit.text,
             "start": hit.start, "end": hit.end, "score": hit.score, "dense": hit.dense, "lexical": hit.lexical}
 
 
-def evidence_to_dict(ev: Evidence) -> dict:
+def evidence_to_dict(ev: Evidence) -> dict[str, Any]:
+    """JSON form of an evidence sentence."""
     return {"sentence": ev.sentence, "doc": ev.doc, "title": ev.title, "lang": ev.lang, "text": ev.text,
             "start": ev.start, "end": ev.end}
 
 
-def answer_to_dict(answer: Answer) -> dict:
+def answer_to_dict(answer: Answer) -> dict[str, Any]:
     """JSON form of an answer (what `regenkg ask --json` prints and ``/api/ask`` returns)."""
     return {
         "question": answer.question,

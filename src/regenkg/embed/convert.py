@@ -238,7 +238,7 @@ def nmt_nfkc_charsmap() -> bytes:
         model_type="unigram",
         minloglevel=2,
     )
-    proto = pb.ModelProto()
+    proto = pb.ModelProto()  # type: ignore[attr-defined]  # generated protobuf code: no static attributes
     proto.ParseFromString(buf.getvalue())
     return bytes(proto.normalizer_spec.precompiled_charsmap)
 

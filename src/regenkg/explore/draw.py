@@ -17,8 +17,9 @@ from typing import Any
 import networkx as nx
 
 from ..errors import BackendUnavailable
+from ..graph.terms import local_name
 from .fonts import font_families
-from .network import neighbours
+from .network import GraphSource, neighbours
 
 __all__ = ["TYPE_COLOURS", "GraphHTML", "draw", "draw_graph", "interactive", "interactive_graph"]
 
@@ -64,7 +65,7 @@ def _collapse(graph: nx.MultiDiGraph) -> tuple[nx.DiGraph, dict[tuple[str, str],
 
 def draw_graph(graph: nx.MultiDiGraph, lang: str = "en", path: str | Path | None = None, ax: Any = None,
                figsize: tuple[float, float] = (9, 7), title: str | None = None, center: str | None = None,
-               max_nodes: int = 60, seed: int = 7):
+               max_nodes: int = 60, seed: int = 7) -> Any:
     """Draw any entity graph from :func:`~regenkg.explore.network.to_networkx` (labels from its ``label``).
 
     Returns:
@@ -97,7 +98,7 @@ def draw_graph(graph: nx.MultiDiGraph, lang: str = "en", path: str | Path | None
         nx.draw_networkx_edge_labels(simple, pos, edge_labels=edge_labels, font_size=7, font_color="#444",
                                      font_family=families, connectionstyle=style, ax=ax,
                                      bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
-        node_labels = {n: simple.nodes[n].get("label") or str(n).rsplit("/", 1)[-1] for n in nodes}
+        node_labels = {n: simple.nodes[n].get("label") or local_name(n) for n in nodes}
         nx.draw_networkx_labels(simple, pos, labels=node_labels, font_size=9, font_family=families, ax=ax)
         present = sorted({simple.nodes[n].get("type", "Thing") for n in nodes})
         ax.legend(handles=[Patch(color=TYPE_COLOURS.get(t, TYPE_COLOURS["Thing"]), label=t) for t in present],
@@ -113,8 +114,8 @@ def draw_graph(graph: nx.MultiDiGraph, lang: str = "en", path: str | Path | None
     return fig
 
 
-def draw(kb: Any, entity: str, depth: int = 1, lang: str = "en", path: str | Path | None = None, ax: Any = None,
-         figsize: tuple[float, float] = (9, 7), **kwargs: Any):
+def draw(kb: GraphSource, entity: str, depth: int = 1, lang: str = "en", path: str | Path | None = None, ax: Any = None,
+         figsize: tuple[float, float] = (9, 7), **kwargs: Any) -> Any:
     """Draw ``entity``'s neighbourhood (``depth`` hops): colours by type, edges labelled by relation.
 
     Args:
@@ -178,7 +179,7 @@ def interactive_graph(graph: nx.MultiDiGraph, height: str = "600px", center: str
     return GraphHTML(_REMOTE.sub("", page))
 
 
-def interactive(kb: Any, entity: str, depth: int = 1, lang: str = "en", height: str = "600px") -> GraphHTML:
+def interactive(kb: GraphSource, entity: str, depth: int = 1, lang: str = "en", height: str = "600px") -> GraphHTML:
     """An interactive, offline view of ``entity``'s neighbourhood: a :class:`GraphHTML` string that
     Jupyter displays and ``.save("graph.html")`` writes (vis-network is inlined; no CDN is contacted)."""
     graph = neighbours(kb, entity, depth=depth, lang=lang)

@@ -17,7 +17,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import ConfigError
-from .network import _all_labels, pick_label, to_networkx
+from ..graph.terms import NAMESPACES, local_name, sparql_prefixes, term_name
+from .network import GraphSource, _all_labels, pick_label, to_networkx
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "export", "graphml_ready"]
 
@@ -27,20 +28,9 @@ FORMATS = ("ttl", "nq", "trig", "graphml", "csv")
 _ALIASES = {"turtle": "ttl", "nquads": "nq", "n-quads": "nq", "xml": "graphml"}
 CSV_COLUMNS = ("subject", "subject_label", "relation", "object", "object_label", "confidence", "sentence",
                "text", "doc")
-PREFIXES = {
-    "rkg": "https://w3id.org/regenkg/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": "http://purl.org/dc/terms/",
-}
-_FACTS = """PREFIX rkg: <https://w3id.org/regenkg/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?s ?p ?o ?conf ?sentence ?text ?doc WHERE {
+# Turtle prefixes: the vocabularies (resource IRIs stay written out in full).
+PREFIXES = {p: ns for p, ns in NAMESPACES.items() if p != "rkgr"}
+_FACTS = sparql_prefixes("rkg", "rdf", "prov") + """SELECT ?s ?p ?o ?conf ?sentence ?text ?doc WHERE {
   ?a a rkg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
   OPTIONAL { ?a rkg:confidence ?conf }
   OPTIONAL { ?a prov:wasDerivedFrom ?sentence .
@@ -69,14 +59,14 @@ def _atomic(path: Path, write: Callable[[Path], int]) -> int:
     return count
 
 
-def _turtle(kb: Any, out: Path) -> int:
+def _turtle(kb: GraphSource, out: Path) -> int:
     # The union of all named graphs, each triple once (a fact read from two documents is one triple).
     triples = list(dict.fromkeys(q.triple for q in kb.store.quads_for_pattern(None, None, None, None)))
     ox.serialize(triples, str(out), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     return len(triples)
 
 
-def _quads(kb: Any, out: Path, fmt: ox.RdfFormat) -> int:
+def _quads(kb: GraphSource, out: Path, fmt: ox.RdfFormat) -> int:
     # The named graphs only: the store's default graph is their merge, derived at load time.
     quads = [q for q in kb.store.quads_for_pattern(None, None, None, None)
              if not isinstance(q.graph_name, ox.DefaultGraph)]
@@ -107,7 +97,7 @@ def graphml_ready(graph: Any) -> Any:
     return graph
 
 
-def _graphml(kb: Any, out: Path, lang: str) -> int:
+def _graphml(kb: GraphSource, out: Path, lang: str) -> int:
     import networkx as nx
 
     graph = graphml_ready(to_networkx(kb, "entities", lang))
@@ -115,19 +105,19 @@ def _graphml(kb: Any, out: Path, lang: str) -> int:
     return graph.number_of_edges()
 
 
-def _csv(kb: Any, out: Path, lang: str) -> int:
+def _csv(kb: GraphSource, out: Path, lang: str) -> int:
     labels = _all_labels(kb)
     rows: dict[tuple[Any, ...], None] = {}
     for r in kb.store.query(_FACTS):
         s, p, o = r["s"].value, r["p"].value, r["o"]
         obj = o.value if isinstance(o, (ox.NamedNode, ox.Literal)) else str(o)
-        sentence = r["sentence"].value.rsplit("/", 1)[-1] if r["sentence"] is not None else ""
+        sentence = local_name(r["sentence"].value) if r["sentence"] is not None else ""
         rows[(
-            s, pick_label(labels.get(s, {}), lang, s), p.rsplit("#", 1)[-1], obj,
+            s, pick_label(labels.get(s, {}), lang, s), term_name(p), obj,
             pick_label(labels.get(obj, {}), lang, obj) if isinstance(o, ox.NamedNode) else obj,
             r["conf"].value if r["conf"] is not None else "", sentence,
             r["text"].value if r["text"] is not None else "",
-            r["doc"].value.rsplit("/", 1)[-1] if r["doc"] is not None else "",
+            local_name(r["doc"].value) if r["doc"] is not None else "",
         )] = None
     ordered = sorted(rows, key=lambda row: (row[0], row[2], row[3], row[6]))
     with out.open("w", encoding="utf-8", newline="") as fh:
@@ -137,7 +127,7 @@ def _csv(kb: Any, out: Path, lang: str) -> int:
     return len(ordered)
 
 
-def export(kb: Any, path: str | Path, format: str = "nq", lang: str = "en") -> int:
+def export(kb: GraphSource, path: str | Path, format: str = "nq", lang: str = "en") -> int:
     """Write the knowledge graph to ``path``.
 
     Args:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ..records import Answer, Hit
+from ..graph.terms import XSD
+from ..records import Answer, EntityView, Hit, pick_label
 
 __all__ = [
     "ANSWER_COLUMNS",
@@ -25,6 +26,7 @@ __all__ = [
     "sparql_frame",
     "sparql_html",
     "term_value",
+    "register_display",
 ]
 
 logger = logging.getLogger(__name__)
@@ -38,7 +40,7 @@ _STYLE = ("<style>.rkg table{border-collapse:collapse;margin:4px 0}.rkg th,.rkg 
           ".rkg .muted{color:#777;font-size:90%}</style>")
 
 
-def _pandas():
+def _pandas() -> Any:
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - the notebook extra installs it
@@ -75,7 +77,7 @@ def _wrap(inner: str) -> str:
 
 # ---- search hits --------------------------------------------------------------------------------------
 
-def hits_frame(hits: Sequence[Hit]):
+def hits_frame(hits: Sequence[Hit]) -> Any:
     """Search hits as a DataFrame, one row per sentence, best first (columns :data:`HIT_COLUMNS`)."""
     pd = _pandas()
     rows = [(i + 1, h.score, h.dense, h.lexical, h.lang, h.text, h.title, h.doc, h.sentence, h.start, h.end)
@@ -96,20 +98,18 @@ def hits_html(hits: Sequence[Hit]) -> str:
 # ---- answers ------------------------------------------------------------------------------------------
 
 def _answer_label(item: Any, lang: str) -> str:
-    from .network import pick_label
-
     labels = dict(item.labels or {})
     return pick_label(labels, lang, item.iri) if labels else item.label
 
 
-def answer_frame(answer: Answer):
+def answer_frame(answer: Answer) -> Any:
     """One row per (answer, evidence sentence); an answer without evidence gets one row with empty evidence.
 
     Labels are in the asker's language (``answer.lang``). When nothing was found the frame is empty;
     ``hits_frame(answer.passages)`` shows the fallback passages.
     """
     pd = _pandas()
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for item in answer.answers:
         label = _answer_label(item, answer.lang)
         base = (label, item.iri, item.type, item.relation, item.score)
@@ -128,7 +128,7 @@ def answer_html(answer: Answer) -> str:
     head = (f"<p><b>Q:</b> {_e(answer.question)} <span class='muted'>intent: {_e(answer.intent or '—')}"
             f" · lang: {_e(answer.lang)}</span></p>")
     if answer.answers:
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for item in answer.answers:
             evidence = "".join(
                 f"<div>{_e(_cut(ev.text))} <span class='muted'>— {_e(ev.title)} [{_e(ev.start)}:{_e(ev.end)}]"
@@ -150,8 +150,8 @@ def answer_html(answer: Answer) -> str:
 
 # ---- entities -----------------------------------------------------------------------------------------
 
-def entity_html(view: Any) -> str:
-    """An :class:`~regenkg.kb.EntityView`: labels per language, type, aliases and relations with evidence."""
+def entity_html(view: EntityView) -> str:
+    """An :class:`~regenkg.records.EntityView`: labels per language, type, aliases and relations with evidence."""
     labels = " · ".join(f"{_e(v)} <span class='muted'>{_e(k)}</span>" for k, v in sorted(view.labels.items()))
     head = (f"<p><b>{_e(view.label('en'))}</b> <span class='muted'>{_e(view.type)}"
             f"{' · curated' if view.curated else ' · discovered'} · {_e(view.mentions)} mentions</span>"
@@ -160,8 +160,6 @@ def entity_html(view: Any) -> str:
         head += f"<p class='muted'>aliases: {_e(', '.join(view.aliases))}</p>"
     rows = []
     for rel in view.relations:
-        from .network import pick_label
-
         other = pick_label(dict(rel.get("other_labels") or {}), "en", rel.get("other", ""))
         arrow = "→" if rel.get("direction") == "out" else "←"
         evidence = "".join(f"<div>{_e(_cut(ev.get('text', '')))} <span class='muted'>— {_e(ev.get('title'))}"
@@ -178,7 +176,7 @@ def entity_html(view: Any) -> str:
 _NUMERIC = {"integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
             "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort",
             "unsignedByte"}
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD = str(XSD)
 
 
 def term_value(term: Any) -> Any:
@@ -207,7 +205,7 @@ def term_value(term: Any) -> Any:
     return str(term)
 
 
-def sparql_frame(result: Any):
+def sparql_frame(result: Any) -> Any:
     """A SPARQL result as a DataFrame: SELECT → one column per variable; ASK → one ``boolean`` cell;
     CONSTRUCT/DESCRIBE → ``subject``, ``predicate``, ``object`` columns."""
     pd = _pandas()
@@ -230,8 +228,8 @@ def sparql_html(result: Any) -> str:
             f"{' (truncated at the row limit)' if result.truncated else ''}</p>")
     if result.kind == "select":
         columns = list(result.variables)
-        rows = [[term_value(row.get(v)) for v in columns] for row in result.rows]
-        return _wrap(_table(columns, rows) + note)
+        cells = [[term_value(row.get(v)) for v in columns] for row in result.rows]
+        return _wrap(_table(columns, cells) + note)
     if result.kind == "ask":
         return _wrap(f"<p><b>ASK</b>: {_e(str(result.boolean).lower())}</p>")
     rows = [(term_value(t.subject), term_value(t.predicate), term_value(t.object)) for t in result.triples]
@@ -250,6 +248,7 @@ class SparqlTable:
     """
 
     __slots__ = ("result",)
+    result: Any
 
     def __init__(self, result: Any) -> None:
         self.result = result.result if isinstance(result, SparqlTable) else result
@@ -259,7 +258,7 @@ class SparqlTable:
             raise AttributeError(name)
         return getattr(self.result, name)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.result.rows)
 
     def __eq__(self, other: object) -> bool:
@@ -268,7 +267,7 @@ class SparqlTable:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def to_df(self):
+    def to_df(self) -> Any:
         """The result as a pandas DataFrame (see :func:`sparql_frame`)."""
         return sparql_frame(self.result)
 
@@ -277,3 +276,17 @@ class SparqlTable:
 
     def __repr__(self) -> str:
         return f"SparqlTable({self.result!r})"
+
+
+def register_display() -> None:
+    """Give the records notebook display: ``Answer.to_df()``, ``Answer._repr_html_``, ``EntityView._repr_html_``.
+
+    Registered from here, so :mod:`regenkg.records` stays pure data and imports nothing of ``explore``;
+    importing :mod:`regenkg.kb` (or this module) registers them.
+    """
+    setattr(Answer, "to_df", answer_frame)
+    setattr(Answer, "_repr_html_", answer_html)
+    setattr(EntityView, "_repr_html_", entity_html)
+
+
+register_display()

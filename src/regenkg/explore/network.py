@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, Protocol
 
 import networkx as nx
 
 from ..errors import ConfigError, QueryError
+from ..graph.ontology import Gazetteer
+from ..graph.store import GraphStore
+from ..graph.terms import label_lang, local_name, sentence_id, sparql_prefixes, term_name
 from ..records import pick_label
 
 __all__ = [
@@ -42,25 +45,33 @@ LANGS = ("en", "zh-Hant", "zh-Hans")
 # Relations that tie two companies in a deal; direction does not matter for counting partners.
 DEAL_RELATIONS = ("partneredWith", "acquired", "hasAffiliate", "licensedFrom")
 
-_RKG = "https://w3id.org/regenkg/ontology#"
-_FACTS = """PREFIX rkg: <https://w3id.org/regenkg/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?s ?p ?o ?sentence ?conf WHERE {
+_FACTS = sparql_prefixes("rkg", "rdf", "prov") + """SELECT ?s ?p ?o ?sentence ?conf WHERE {
   ?a a rkg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
   OPTIONAL { ?a prov:wasDerivedFrom ?sentence }
   OPTIONAL { ?a rkg:confidence ?conf }
   FILTER(isIRI(?o))
 }"""
-_LABELS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?e ?l WHERE { ?e skos:prefLabel ?l }"""
-_CURATED = """PREFIX rkg: <https://w3id.org/regenkg/ontology#>
-SELECT ?e WHERE { ?e rkg:curated true }"""
+_LABELS = sparql_prefixes("skos") + "SELECT ?e ?l WHERE { ?e skos:prefLabel ?l }"
+_CURATED = sparql_prefixes("rkg") + "SELECT ?e WHERE { ?e rkg:curated true }"
+
+class GraphSource(Protocol):
+    """What these functions read (a :class:`~regenkg.kb.KnowledgeBase` is one)."""
+
+    @property
+    def store(self) -> GraphStore: ...
+
+    @property
+    def gazetteer(self) -> Gazetteer: ...
+
+    def types(self, iris: Sequence[str]) -> dict[str, str]: ...
+
+    def resolve(self, label_or_iri: str) -> str | None: ...
+
 
 _cache: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
-def _memo(kb: Any) -> dict[str, Any]:
+def _memo(kb: GraphSource) -> dict[str, Any]:
     try:
         return _cache.setdefault(kb, {})
     except TypeError:  # not weak-referenceable: no caching
@@ -74,30 +85,25 @@ def _check(kind: str | None = None, lang: str | None = None) -> None:
         raise ConfigError(f"lang must be one of {', '.join(LANGS)}; got {lang!r}")
 
 
-def _norm_lang(tag: str | None) -> str:
-    tag = tag or "en"
-    return {"zh-hant": "zh-Hant", "zh-hans": "zh-Hans", "zh-tw": "zh-Hant", "zh-cn": "zh-Hans"}.get(tag.lower(), tag)
-
-
-def _all_labels(kb: Any) -> dict[str, dict[str, str]]:
+def _all_labels(kb: GraphSource) -> dict[str, dict[str, str]]:
     memo = _memo(kb)
     if "labels" not in memo:
         out: dict[str, dict[str, str]] = {}
         for row in kb.store.query(_LABELS):
-            out.setdefault(row["e"].value, {}).setdefault(_norm_lang(row["l"].language), row["l"].value)
+            out.setdefault(row["e"].value, {}).setdefault(label_lang(row["l"].language), row["l"].value)
         memo["labels"] = out
     return memo["labels"]
 
 
-def _curated(kb: Any) -> set[str]:
+def _curated(kb: GraphSource) -> set[str]:
     memo = _memo(kb)
     if "curated" not in memo:
         curated = {row["e"].value for row in kb.store.query(_CURATED)}
-        memo["curated"] = curated | set(getattr(kb.gazetteer, "entities", {}))
+        memo["curated"] = curated | set(kb.gazetteer.entities)
     return memo["curated"]
 
 
-def _node_attrs(kb: Any, iris: Iterable[str]) -> dict[str, dict[str, Any]]:
+def _node_attrs(kb: GraphSource, iris: Iterable[str]) -> dict[str, dict[str, Any]]:
     iris = list(iris)
     labels = _all_labels(kb)
     types = kb.types(iris)
@@ -121,14 +127,15 @@ def _set_labels(graph: nx.MultiDiGraph, lang: str) -> nx.MultiDiGraph:
     return graph
 
 
-def _entity_graph(kb: Any) -> nx.MultiDiGraph:
+def _entity_graph(kb: GraphSource) -> nx.MultiDiGraph:
     facts: dict[tuple[str, str, str], dict[str, Any]] = {}
     for row in kb.store.query(_FACTS):
         pred = row["p"].value
         key = (row["s"].value, pred, row["o"].value)
         fact = facts.setdefault(key, {"sentences": set(), "confidence": 0.0})
-        if row["sentence"] is not None:
-            fact["sentences"].add(int(row["sentence"].value.rsplit("/", 1)[-1]))
+        sid = sentence_id(row["sentence"].value) if row["sentence"] is not None else None
+        if sid is not None:
+            fact["sentences"].add(sid)
         if row["conf"] is not None:
             fact["confidence"] = max(fact["confidence"], float(row["conf"].value))
     graph = nx.MultiDiGraph(kind="entities")
@@ -136,7 +143,7 @@ def _entity_graph(kb: Any) -> nx.MultiDiGraph:
     for iri, attrs in _node_attrs(kb, nodes).items():
         graph.add_node(iri, **attrs)
     for (s, pred, o), fact in sorted(facts.items()):
-        relation = pred.rsplit("#", 1)[-1] if pred.startswith(_RKG) else pred
+        relation = term_name(pred)
         sentences = sorted(fact["sentences"])
         graph.add_edge(s, o, key=relation, relation=relation, predicate=pred, evidence=len(sentences),
                        sentences=sentences, confidence=round(fact["confidence"], 4))
@@ -153,7 +160,7 @@ def _term_id(term: Any) -> str:
     return str(term)  # literals keep their N-Triples form so "1" and "1"^^xsd:int stay apart
 
 
-def _full_graph(kb: Any) -> nx.MultiDiGraph:
+def _full_graph(kb: GraphSource) -> nx.MultiDiGraph:
     """Every triple of the union graph; the same shape as rdflib's ``rdflib_to_networkx_multidigraph``
     (edges keyed by predicate IRI) but with plain strings as nodes, read straight from Oxigraph."""
     import pyoxigraph as ox
@@ -178,13 +185,13 @@ def _full_graph(kb: Any) -> nx.MultiDiGraph:
                 else:
                     graph.add_node(node, term="bnode")
         pred = quad.predicate.value
-        graph.add_edge(s, o, key=pred, predicate=pred, relation=pred.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+        graph.add_edge(s, o, key=pred, predicate=pred, relation=local_name(pred))
     for iri, attrs in _node_attrs(kb, iris).items():
         graph.nodes[iri].update(attrs)
     return graph
 
 
-def to_networkx(kb: Any, kind: str = "entities", lang: str = "en") -> nx.MultiDiGraph:
+def to_networkx(kb: GraphSource, kind: str = "entities", lang: str = "en") -> nx.MultiDiGraph:
     """The knowledge graph as a networkx ``MultiDiGraph`` with IRIs as nodes.
 
     Args:
@@ -211,7 +218,7 @@ def to_networkx(kb: Any, kind: str = "entities", lang: str = "en") -> nx.MultiDi
     return _set_labels(memo[kind].copy(), lang)
 
 
-def resolve_entity(kb: Any, entity: str, what: str = "entity") -> str:
+def resolve_entity(kb: GraphSource, entity: str, what: str = "entity") -> str:
     """The IRI of ``entity`` (label in any script, IRI or IRI suffix); :class:`QueryError` if unknown."""
     iri = kb.resolve(entity) if isinstance(entity, str) else None
     if iri is None:
@@ -220,7 +227,7 @@ def resolve_entity(kb: Any, entity: str, what: str = "entity") -> str:
     return iri
 
 
-def neighbours(kb: Any, entity: str, depth: int = 2, lang: str = "en") -> nx.MultiDiGraph:
+def neighbours(kb: GraphSource, entity: str, depth: int = 2, lang: str = "en") -> nx.MultiDiGraph:
     """The entity graph within ``depth`` hops of ``entity``, ignoring edge direction.
 
     Raises:
@@ -245,7 +252,7 @@ def neighbours(kb: Any, entity: str, depth: int = 2, lang: str = "en") -> nx.Mul
     return sub
 
 
-def partner_counts(kb: Any, modality: str = "modality/cell-therapy", lang: str = "en",
+def partner_counts(kb: GraphSource, modality: str = "modality/cell-therapy", lang: str = "en",
                    types: Iterable[str] | None = None) -> list[dict[str, Any]]:
     """Companies ranked by how many distinct deal counterparts develop ``modality`` (or a narrower one).
 
@@ -311,7 +318,7 @@ class GraphPath:
         return "".join(parts)
 
 
-def shortest_path(kb: Any, a: str, b: str, lang: str = "en") -> GraphPath | None:
+def shortest_path(kb: GraphSource, a: str, b: str, lang: str = "en") -> GraphPath | None:
     """The shortest chain of facts linking ``a`` and ``b`` (direction ignored); ``None`` if unconnected.
 
     Each step keeps the fact as stored (subject, relation, object); where two entities share several

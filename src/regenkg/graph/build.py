@@ -4,33 +4,47 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, serialize
 
 from ..records import Document, Entity, Relation, Sentence
 from .extract import Extraction
-from .ontology import GRAPH_NS, ONTOLOGY_GRAPH, RES, RKG, Gazetteer, document_graph, document_iri, sentence_iri
+from .ontology import Gazetteer
+from .terms import (
+    DCTERMS,
+    GRAPH_NS,
+    ONTOLOGY_GRAPH,
+    PROV,
+    RDF,
+    RES,
+    RKG,
+    SKOS,
+    XSD,
+    document_graph,
+    document_iri,
+    sentence_iri,
+)
 
 __all__ = ["document_quads", "ontology_quads", "write_nquads", "PREDICATES"]
 
 logger = logging.getLogger(__name__)
 
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDF_SUBJECT = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
-RDF_PREDICATE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate")
-RDF_OBJECT = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
-PROV_DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-SKOS_PREF = NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
-DC_TITLE = NamedNode("http://purl.org/dc/terms/title")
-DC_DATE = NamedNode("http://purl.org/dc/terms/date")
-DC_SOURCE = NamedNode("http://purl.org/dc/terms/source")
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_INT = NamedNode(XSD + "integer")
-XSD_DEC = NamedNode(XSD + "decimal")
-XSD_BOOL = NamedNode(XSD + "boolean")
-XSD_GYEAR = NamedNode(XSD + "gYear")
+RDF_TYPE = NamedNode(str(RDF.type))
+RDF_SUBJECT = NamedNode(str(RDF.subject))
+RDF_PREDICATE = NamedNode(str(RDF.predicate))
+RDF_OBJECT = NamedNode(str(RDF.object))
+PROV_DERIVED = NamedNode(str(PROV.wasDerivedFrom))
+SKOS_PREF = NamedNode(str(SKOS.prefLabel))
+DC_TITLE = NamedNode(str(DCTERMS.title))
+DC_DATE = NamedNode(str(DCTERMS.date))
+DC_SOURCE = NamedNode(str(DCTERMS.source))
+XSD_INT = NamedNode(str(XSD.integer))
+XSD_DEC = NamedNode(str(XSD.decimal))
+XSD_BOOL = NamedNode(str(XSD.boolean))
+XSD_GYEAR = NamedNode(str(XSD.gYear))
 
 # Predicates the extractor may produce (local names in the rkg: namespace).
 PREDICATES = ("acquired", "partneredWith", "licensedFrom", "hasAffiliate", "develops", "exited", "targets",
@@ -38,12 +52,12 @@ PREDICATES = ("acquired", "partneredWith", "licensedFrom", "hasAffiliate", "deve
 SYMMETRIC = frozenset({"partneredWith"})
 
 
-def _n(term) -> NamedNode:
+def _n(term: object) -> NamedNode:
     return NamedNode(str(term))
 
 
 def _rkg(local: str) -> NamedNode:
-    return NamedNode(str(RKG._NS) + local)
+    return NamedNode(str(RKG[local]))
 
 
 def _lang_tag(lang: str) -> str:
@@ -56,7 +70,7 @@ def _assertion_iri(rel: Relation) -> NamedNode:
 
 
 def document_quads(doc: Document, sentences: Sequence[Sentence], extraction: Extraction,
-                   labels_for: callable | None = None) -> list[Quad]:
+                   labels_for: Callable[[Entity], dict[str, str]] | None = None) -> list[Quad]:
     """Everything one document contributes, in its own named graph.
 
     Args:
@@ -76,15 +90,15 @@ def document_quads(doc: Document, sentences: Sequence[Sentence], extraction: Ext
         quads.append(Quad(d, DC_DATE, Literal(str(doc.date)), g))
     for src in doc.sources:
         quads.append(Quad(d, DC_SOURCE, Literal(src), g))
-    for s in sentences:
-        node = _n(sentence_iri(s.id))
+    for sent in sentences:
+        node = _n(sentence_iri(sent.id))
         quads += [
             Quad(node, RDF_TYPE, _rkg("Sentence"), g),
-            Quad(node, _rkg("text"), Literal(s.text, language=_lang_tag(s.lang)), g),
+            Quad(node, _rkg("text"), Literal(sent.text, language=_lang_tag(sent.lang)), g),
             Quad(node, _rkg("inDocument"), d, g),
-            Quad(node, _rkg("index"), Literal(str(s.n), datatype=XSD_INT), g),
-            Quad(node, _rkg("start"), Literal(str(s.start), datatype=XSD_INT), g),
-            Quad(node, _rkg("end"), Literal(str(s.end), datatype=XSD_INT), g),
+            Quad(node, _rkg("index"), Literal(str(sent.n), datatype=XSD_INT), g),
+            Quad(node, _rkg("start"), Literal(str(sent.start), datatype=XSD_INT), g),
+            Quad(node, _rkg("end"), Literal(str(sent.end), datatype=XSD_INT), g),
         ]
     seen_mentions: set[tuple[int, str]] = set()
     for m in extraction.mentions:
@@ -133,7 +147,8 @@ def document_quads(doc: Document, sentences: Sequence[Sentence], extraction: Ext
     return list(dict.fromkeys(quads))
 
 
-def entity_quads(ent: Entity, graph: NamedNode, labels_for=None) -> list[Quad]:
+def entity_quads(ent: Entity, graph: NamedNode,
+                 labels_for: Callable[[Entity], dict[str, str]] | None = None) -> list[Quad]:
     """Type, labels and the curated flag of a (discovered) entity."""
     node = NamedNode(ent.iri)
     out = [Quad(node, RDF_TYPE, _rkg(ent.type), graph),
@@ -153,7 +168,7 @@ def ontology_quads(gazetteer: Gazetteer) -> list[Quad]:
     out: list[Quad] = []
     bnodes: dict[str, BlankNode] = {}
 
-    def conv(term):
+    def conv(term: object) -> Any:  # subject, predicate or object: the caller knows which
         from rdflib import BNode as RBNode
         from rdflib import Literal as RLiteral
 

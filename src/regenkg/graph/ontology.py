@@ -12,11 +12,27 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+from rdflib import Graph, Literal, URIRef
 
 from ..errors import ConfigError
 from ..records import Entity
+from .terms import (
+    GRAPH_NS,
+    ONTOLOGY_GRAPH,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    RES,
+    RKG,
+    SKOS,
+    XSD,
+    document_graph,
+    document_iri,
+    label_lang,
+    resource,
+    sentence_iri,
+)
 
 __all__ = [
     "RKG",
@@ -37,85 +53,10 @@ __all__ = [
 LANGS = ("en", "zh-Hant", "zh-Hans")
 
 
-class RKG(DefinedNamespace):
-    """The regenkg ontology terms (closed: a typo is an AttributeError, not a silent new IRI)."""
-
-    _NS = Namespace("https://w3id.org/regenkg/ontology#")
-    _fail = True
-
-    Company: URIRef
-    PharmaCompany: URIRef
-    Biotech: URIRef
-    CDMO: URIRef
-    Modality: URIRef
-    Indication: URIRef
-    Segment: URIRef
-    Country: URIRef
-    Regulation: URIRef
-    MarketFigure: URIRef
-    Document: URIRef
-    Sentence: URIRef
-    Assertion: URIRef
-    Merge: URIRef
-    acquired: URIRef
-    partneredWith: URIRef
-    licensedFrom: URIRef
-    hasAffiliate: URIRef
-    develops: URIRef
-    exited: URIRef
-    targets: URIRef
-    treats: URIRef
-    operatesIn: URIRef
-    headquarteredIn: URIRef
-    jurisdiction: URIRef
-    mentions: URIRef
-    text: URIRef
-    inDocument: URIRef
-    index: URIRef
-    start: URIRef
-    end: URIRef
-    rule: URIRef
-    confidence: URIRef
-    surface: URIRef
-    curated: URIRef
-    amount: URIRef
-    currency: URIRef
-    year: URIRef
-    cagr: URIRef
-    subject: URIRef
-    date: URIRef
-    path: URIRef
-    mergedInto: URIRef
-    mergedName: URIRef
-    similarity: URIRef
-
-
-RES = Namespace("https://w3id.org/regenkg/id/")
-GRAPH_NS = Namespace("https://w3id.org/regenkg/graph/")
-ONTOLOGY_GRAPH = GRAPH_NS["ontology"]
-
 # Classes an entity may have, most specific first (used to pick the one type shown to users).
 ENTITY_TYPES = ("PharmaCompany", "Biotech", "CDMO", "Company", "Modality", "Indication", "Segment",
                 "Country", "Regulation", "MarketFigure")
 COMPANY_TYPES = frozenset({"PharmaCompany", "Biotech", "CDMO", "Company"})
-
-
-def resource(kind: str, local: str) -> URIRef:
-    """IRI of an entity, e.g. ``resource("company", "gsk")``."""
-    return RES[f"{kind}/{local}"]
-
-
-def sentence_iri(sentence_id: int) -> URIRef:
-    return RES[f"sentence/{sentence_id}"]
-
-
-def document_iri(doc_id: str) -> URIRef:
-    return RES[f"doc/{doc_id}"]
-
-
-def document_graph(doc_id: str) -> URIRef:
-    """The named graph holding everything extracted from one document."""
-    return GRAPH_NS[f"doc/{doc_id}"]
 
 
 def ontology_dir() -> Path:
@@ -176,7 +117,7 @@ class Gazetteer:
             labels: dict[str, str] = {}
             for lit in graph.objects(node, SKOS.prefLabel):
                 if isinstance(lit, Literal) and lit.language:
-                    labels.setdefault(_norm_lang(lit.language), str(lit))
+                    labels.setdefault(label_lang(lit.language), str(lit))
             aliases = tuple(sorted({str(lit) for lit in graph.objects(node, SKOS.altLabel)}))
             qid = next((str(o) for o in graph.objects(node, SKOS.exactMatch) if "wikidata" in str(o)), None)
             gaz.entities[iri] = Entity(iri=iri, type=typ, labels=labels, aliases=aliases, curated=True, wikidata=qid)
@@ -221,15 +162,6 @@ class Gazetteer:
     def words(self) -> list[str]:
         """Surface forms for the jieba user dictionary."""
         return sorted({s for s, _ in self.surfaces()})
-
-
-def _norm_lang(tag: str) -> str:
-    low = tag.lower()
-    if low in ("zh-hant", "zh-tw", "zh-hk"):
-        return "zh-Hant"
-    if low in ("zh-hans", "zh-cn", "zh-sg", "zh"):
-        return "zh-Hans"
-    return tag
 
 
 @lru_cache(maxsize=1)

@@ -30,19 +30,20 @@ import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
 from ..errors import BackendUnavailable, ConfigError, IndexMismatch, QueryError
-from .store import graph_files
+from ..index.layout import IndexLayout
+from .terms import GRAPH_NS
 
 __all__ = ["REGENKG_GRAPHS", "Endpoints", "RemoteStore", "is_remote_url", "parse_store_url", "push_snapshot"]
 
 logger = logging.getLogger(__name__)
 
 # Named graphs regenkg owns in a shared store; push_snapshot(replace=True) drops stale ones under it only.
-REGENKG_GRAPHS = "https://w3id.org/regenkg/graph/"
+REGENKG_GRAPHS = str(GRAPH_NS)
 _SCHEMES = ("sparql+http://", "sparql+https://")
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
@@ -233,19 +234,22 @@ class RemoteStore:
         else:
             where = f"{{ {{ {bound} ?s ?p ?o }} UNION {{ {bound} GRAPH ?g {{ ?s ?p ?o }} }} }}"
         default = ox.DefaultGraph()
-        for row in self.query(f"SELECT ?s ?p ?o ?g WHERE {where}"):
+        for row in self._select(f"SELECT ?s ?p ?o ?g WHERE {where}"):
             g = row["g"]
             yield ox.Quad(row["s"], row["p"], row["o"], default if g is None else g)
 
     def named_graphs(self) -> Iterator[ox.NamedNode | ox.BlankNode]:
         """The names of the store's named graphs."""
-        for row in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"):
+        for row in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"):
             yield row["g"]
 
     def __len__(self) -> int:
         """Quads in the store (default graph included), counted by the server."""
         q = ("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
-        return int(next(iter(self.query(q)))["n"].value)
+        return int(next(iter(self._select(q)))["n"].value)
+
+    def _select(self, query: str) -> ox.QuerySolutions:
+        return cast(ox.QuerySolutions, self.query(query))
 
     def close(self) -> None:
         """Nothing to release: each request opens its own connection."""
@@ -310,7 +314,7 @@ def push_snapshot(snapshot: str | Path, url: str, *, replace: bool = True, timeo
         QueryError / BackendUnavailable: the store refused a request or cannot be reached.
     """
     snap = Path(snapshot).resolve()
-    files = graph_files(snap)
+    files = IndexLayout(snap).graph_files()
     if not files:
         raise IndexMismatch(f"no graph/*.nq files under {snap}: is it a regenkg index?")
     store = RemoteStore(url, timeout=timeout)
@@ -377,7 +381,7 @@ class _Batch:
                  if replace and (not g or g in self.existing)]
         blocks = []
         for graph, triples, _ in self.parts:
-            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            data = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
             blocks.append(f"GRAPH <{graph}> {{\n{data}}}" if graph else data)
         self.store.update(" ;\n".join([*drops, "INSERT DATA {\n" + "\n".join(blocks) + "}"]))
         self.parts, self.size = [], 0
@@ -395,6 +399,6 @@ def _write_graph(store: RemoteStore, graph: str, triples: list[ox.Triple], *, re
     if replace:
         store.update(f"DROP SILENT GRAPH <{graph}>" if graph else "DROP SILENT DEFAULT")
     for start in range(0, len(triples), _UPDATE_CHUNK):
-        data = ox.serialize(triples[start:start + _UPDATE_CHUNK], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        data = (ox.serialize(triples[start:start + _UPDATE_CHUNK], format=ox.RdfFormat.N_TRIPLES) or b"").decode()
         store.update(f"INSERT DATA {{ {name}{{\n{data}}} }}")
 

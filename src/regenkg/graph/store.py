@@ -7,24 +7,49 @@ that must be fast run on pyoxigraph directly.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph
 
-from ..errors import IndexMismatch
+from ..errors import BackendUnavailable, IndexMismatch
+from ..index.layout import IndexLayout
 
 if TYPE_CHECKING:
-    from rdflib import Dataset
+    from rdflib import Dataset, Graph
 
-__all__ = ["load_store", "as_dataset", "graph_files", "merge_default_graph"]
+__all__ = ["GraphStore", "open_store", "load_store", "as_dataset", "graph_files", "merge_default_graph",
+           "read_graph"]
 
 logger = logging.getLogger(__name__)
 
 
+class GraphStore(Protocol):
+    """What queries read: a ``pyoxigraph.Store`` is one, :class:`~regenkg.graph.remote.RemoteStore` another."""
+
+    def query(self, query: str) -> Any: ...
+
+    def quads_for_pattern(self, subject: Any, predicate: Any, object: Any,
+                          graph_name: Any = None) -> Iterable[pyoxigraph.Quad]: ...
+
+
+def open_store(snapshot: str | Path, url: str = "") -> GraphStore:
+    """The graph of ``snapshot`` in memory, or the external SPARQL store at ``url`` when one is given.
+
+    >>> open_store("indexes/default", "sparql+http://127.0.0.1:7878")   # doctest: +SKIP
+    RemoteStore('sparql+http://127.0.0.1:7878')
+    """
+    if url:
+        from .remote import RemoteStore
+
+        return RemoteStore(url)
+    return load_store(snapshot)
+
+
 def graph_files(snapshot: Path) -> list[Path]:
     """The N-Quads files of a snapshot, in load order."""
-    return sorted((Path(snapshot) / "graph").glob("*.nq"))
+    return IndexLayout(Path(snapshot)).graph_files()
 
 
 def load_store(snapshot: str | Path) -> pyoxigraph.Store:
@@ -51,9 +76,28 @@ def merge_default_graph(store: pyoxigraph.Store) -> None:
                  for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != default)
 
 
-def as_dataset(store: pyoxigraph.Store) -> Dataset:
-    """An rdflib ``Dataset`` view over an Oxigraph store (oxrdflib); the default graph is the union."""
+def as_dataset(store: GraphStore) -> Dataset:
+    """An rdflib ``Dataset`` view over an Oxigraph store (oxrdflib); the default graph is the union.
+
+    Raises:
+        BackendUnavailable: ``store`` is an external SPARQL store (query it with SPARQL instead).
+    """
+    if not isinstance(store, pyoxigraph.Store):
+        raise BackendUnavailable("kb.graph (rdflib) needs the embedded store; with an external store "
+                                 "query it with SPARQL (kb.store.query) instead")
     from oxrdflib import OxigraphStore
     from rdflib import Dataset
 
     return Dataset(store=OxigraphStore(store=store), default_union=False)
+
+
+def read_graph(path: Path) -> Graph:
+    """The triples of one N-Quads file as an rdflib ``Graph`` (graph names dropped)."""
+    from rdflib import Dataset, Graph
+
+    ds = Dataset()
+    ds.parse(path, format="nquads")
+    graph = Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph

@@ -16,48 +16,21 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from types import TracebackType
 
 from ..errors import IndexMismatch, IndexNotFound
 from ..records import Document, Sentence
+from .layout import MANIFEST, IndexLayout
+from .manifest import FORMAT_VERSION, Manifest
 
-__all__ = ["IndexLayout", "SentenceTable", "read_manifest", "resolve_snapshot", "new_snapshot", "publish",
-           "MANIFEST", "FORMAT_VERSION", "file_checksums", "verify_checksums"]
+__all__ = ["IndexLayout", "Manifest", "SentenceTable", "read_manifest", "resolve_snapshot", "new_snapshot",
+           "publish", "MANIFEST", "FORMAT_VERSION", "file_checksums", "verify_checksums"]
 
 logger = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
 KEEP_SNAPSHOTS = 2
-
-
-@dataclass(frozen=True)
-class IndexLayout:
-    """Paths inside one snapshot folder."""
-
-    root: Path
-
-    @property
-    def manifest(self) -> Path:
-        return self.root / MANIFEST
-
-    @property
-    def graph(self) -> Path:
-        return self.root / "graph"
-
-    @property
-    def vectors(self) -> Path:
-        return self.root / "vectors.faiss"
-
-    @property
-    def bm25(self) -> Path:
-        return self.root / "bm25"
-
-    @property
-    def sentences(self) -> Path:
-        return self.root / "sentences.sqlite"
 
 
 def _snapshots_dir(index: Path) -> Path:
@@ -70,22 +43,14 @@ def resolve_snapshot(index: str | Path) -> Path:
     if not index.exists():
         raise IndexNotFound(f"no index at {index}: run `regenkg build` first")
     target = index.resolve()
-    if not (target / MANIFEST).is_file():
+    if not IndexLayout(target).manifest.is_file():
         raise IndexNotFound(f"{index} is not a complete regenkg index (no {MANIFEST}): run `regenkg build` first")
     return target
 
 
-def read_manifest(snapshot: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((snapshot / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:  # ValueError covers JSON and UTF-8 decoding errors
-        raise IndexMismatch(f"cannot read {snapshot / MANIFEST}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise IndexMismatch(f"{snapshot / MANIFEST} is not a regenkg manifest (not a JSON object)")
-    if data.get("format") != FORMAT_VERSION:
-        raise IndexMismatch(f"{snapshot} has index format {data.get('format')!r}; this regenkg reads "
-                            f"format {FORMAT_VERSION}: rebuild it with `regenkg build`")
-    return data
+def read_manifest(snapshot: Path) -> Manifest:
+    """The manifest of ``snapshot`` (see :meth:`Manifest.read`)."""
+    return Manifest.read(IndexLayout(Path(snapshot)))
 
 
 def file_checksums(root: Path) -> dict[str, str]:
@@ -101,9 +66,9 @@ def file_checksums(root: Path) -> dict[str, str]:
     return out
 
 
-def verify_checksums(snapshot: Path, manifest: dict[str, Any]) -> None:
+def verify_checksums(snapshot: Path, manifest: Manifest) -> None:
     """Refuse a snapshot whose files differ from what its manifest recorded."""
-    expected = manifest.get("checksums", {})
+    expected = manifest.checksums
     actual = file_checksums(snapshot)
     if set(actual) != set(expected):
         missing = sorted(set(expected) - set(actual))
@@ -125,18 +90,18 @@ def new_snapshot(index: str | Path) -> Path:
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 10**9:09d}-{os.getpid()}"
     path = base / stamp
     path.mkdir()
-    (path / "graph").mkdir()
+    IndexLayout(path).graph.mkdir()
     return path
 
 
-def publish(index: str | Path, snapshot: Path, manifest: dict[str, Any]) -> None:
+def publish(index: str | Path, snapshot: Path, manifest: Manifest) -> None:
     """Write the manifest (last, with checksums), then atomically point ``index`` at ``snapshot``."""
     index = Path(index)
-    manifest = dict(manifest, format=FORMAT_VERSION, checksums=file_checksums(snapshot))
-    tmp = snapshot / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    layout = IndexLayout(snapshot)
+    manifest = replace(manifest, format=FORMAT_VERSION, checksums=file_checksums(snapshot))
     _fsync_tree(snapshot)
-    os.replace(tmp, snapshot / MANIFEST)
+    manifest.write(layout)
+    _fsync_dir(snapshot)
     if index.exists() and not index.is_symlink():
         if any(index.iterdir()):
             raise IndexMismatch(f"{index} is a folder that is not a regenkg index link; move it away first")
@@ -173,17 +138,20 @@ def _prune(index: Path, keep: Path) -> None:
     """Delete old and unfinished snapshots, keeping the newest few for readers that still hold them."""
     base = _snapshots_dir(index)
     snaps = sorted((p for p in base.iterdir() if p.is_dir()), key=lambda p: p.name)
-    complete = [p for p in snaps if (p / MANIFEST).is_file()]
+    complete = [p for p in snaps if IndexLayout(p).manifest.is_file()]
     stale = [p for p in complete if p != keep][: max(0, len(complete) - KEEP_SNAPSHOTS)]
     # Unfinished snapshots older than a minute were left by a killed build.
-    unfinished = [p for p in snaps if not (p / MANIFEST).is_file() and p != keep
+    unfinished = [p for p in snaps if not IndexLayout(p).manifest.is_file() and p != keep
                   and time.time() - p.stat().st_mtime > 60]
     for path in stale + unfinished:
         shutil.rmtree(path, ignore_errors=True)
 
 
 class SentenceTable:
-    """Sentences and documents of a snapshot in SQLite (looked up by id at query time)."""
+    """Sentences and documents of a snapshot in SQLite (looked up by id at query time).
+
+    A context manager: ``with SentenceTable(layout.sentences) as table: ...`` closes it on exit.
+    """
 
     SCHEMA = """
     CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, title TEXT, path TEXT, date TEXT, lang TEXT,
@@ -204,7 +172,15 @@ class SentenceTable:
             self.conn.executescript(self.SCHEMA)
 
     def close(self) -> None:
+        """Close the connection."""
         self.conn.close()
+
+    def __enter__(self) -> SentenceTable:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
 
     def write(self, docs: Iterable[Document], sentences: Iterable[Sentence]) -> None:
         self.conn.executemany(
@@ -231,7 +207,7 @@ class SentenceTable:
         return out
 
     def iter_sentences(self, doc: str | None = None) -> Iterator[Sentence]:
-        query, args = "SELECT * FROM sentences", ()
+        query, args = "SELECT * FROM sentences", tuple[str, ...]()
         if doc is not None:
             query, args = query + " WHERE doc = ?", (doc,)
         for row in self.conn.execute(query + " ORDER BY doc, n", args):

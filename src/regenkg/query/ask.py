@@ -18,6 +18,7 @@ import numpy as np
 import pyoxigraph
 
 from ..graph.ontology import RES, RKG
+from ..graph.store import GraphStore
 from ..records import Answer, AnswerItem, Evidence, Hit, pick_label
 from .compose import PREFIXES, compose, values
 from .understand import Question, TypedQuery
@@ -180,8 +181,8 @@ class Planner:
         evidence_weight: weight of the best evidence sentence's similarity to the question in the score.
     """
 
-    def __init__(self, store: pyoxigraph.Store, lookup: Lookup, *, max_evidence: int = 3,
-                 evidence_weight: float = 0.5):
+    def __init__(self, store: GraphStore, lookup: Lookup, *, max_evidence: int = 3,
+                 evidence_weight: float = 0.5) -> None:
         self.store = store
         self.lookup = lookup
         self.max_evidence = max_evidence

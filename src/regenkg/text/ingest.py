@@ -314,18 +314,20 @@ def _html_text(root: Tag) -> str:
 def _parse_html(text: str, path: Path) -> list[_Article]:
     soup = BeautifulSoup(text.replace(_PARAGRAPH_MARK, "").replace(_LINE_MARK, ""), "html.parser")
     title = ""
+    h1 = soup.find("h1")
     if soup.title and soup.title.get_text(strip=True):
         title = soup.title.get_text(" ", strip=True)
-    elif soup.find("h1"):
-        title = soup.find("h1").get_text(" ", strip=True)
+    elif isinstance(h1, Tag):
+        title = h1.get_text(" ", strip=True)
     date = None
     for meta in soup.find_all("meta"):
         key = str(meta.get("property") or meta.get("name") or "").lower()
         if key in _HTML_DATE_META and meta.get("content"):
             date = str(meta["content"]).strip()
             break
-    if date is None and soup.find("time", attrs={"datetime": True}):
-        date = str(soup.find("time", attrs={"datetime": True})["datetime"]).strip()
+    time_tag = soup.find("time", attrs={"datetime": True})
+    if date is None and isinstance(time_tag, Tag):
+        date = str(time_tag["datetime"]).strip()
     html_tag = soup.find("html")
     lang = html_tag.get("lang") if isinstance(html_tag, Tag) else None
     canonical = soup.find("link", rel="canonical", href=True)

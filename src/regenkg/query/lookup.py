@@ -1,0 +1,157 @@
+"""Graph lookups: labels, names, types, IRI resolution and entity views over one graph store.
+
+:class:`GraphLookup` is the typed object the question planner receives (it satisfies
+:class:`regenkg.query.ask.Lookup`), and what :class:`~regenkg.kb.KnowledgeBase` delegates its lookups to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+
+import numpy as np
+import pyoxigraph
+
+from ..graph.match import Matcher
+from ..graph.ontology import COMPANY_TYPES, Gazetteer
+from ..graph.store import GraphStore
+from ..graph.terms import RES, label_lang, sentence_id, sparql_prefixes, term_name
+from ..records import EntityView, Evidence, evidence_to_dict
+from .evidence import EvidenceRanker
+
+__all__ = ["GraphLookup"]
+
+_DISCOVERED = sparql_prefixes("rkg", "skos") + "SELECT ?e ?l WHERE { ?e rkg:curated false ; skos:prefLabel ?l }"
+_LABELS = sparql_prefixes("skos") + "SELECT ?e ?l WHERE { %s ?e skos:prefLabel ?l }"
+_RELATIONS = sparql_prefixes("rkg", "rdf", "prov") + """SELECT ?dir ?pred ?other ?sentence WHERE {
+  %s
+  { ?a rdf:subject ?e ; rdf:predicate ?pred ; rdf:object ?other . BIND("out" AS ?dir) }
+  UNION { ?a rdf:subject ?other ; rdf:predicate ?pred ; rdf:object ?e . BIND("in" AS ?dir) }
+  ?a a rkg:Assertion ; prov:wasDerivedFrom ?sentence .
+}"""
+_MENTIONS = sparql_prefixes("rkg") + "SELECT (COUNT(?s) AS ?n) WHERE { %s ?s rkg:mentions ?e }"
+
+
+def _values(iris: Sequence[str]) -> str:
+    # pyoxigraph serialises (and so validates and escapes) each IRI: no user text is pasted into SPARQL.
+    return "VALUES ?e { " + " ".join(str(pyoxigraph.NamedNode(i)) for i in iris) + " }"
+
+
+class GraphLookup:
+    """Labels, names, types and entities from a graph store and the curated gazetteer.
+
+    Args:
+        store: the graph (an in-memory Oxigraph store or a :class:`~regenkg.graph.remote.RemoteStore`).
+        gazetteer: curated entities with labels, aliases and the SKOS hierarchy.
+        evidence: ranks the sentences behind a fact.
+        max_evidence: sentences kept per relation in :meth:`entity`.
+    """
+
+    def __init__(self, store: GraphStore, gazetteer: Gazetteer, evidence: EvidenceRanker, *,
+                 max_evidence: int = 3) -> None:
+        self.store = store
+        self.gazetteer = gazetteer
+        self._evidence = evidence
+        self.max_evidence = max_evidence
+
+    @cached_property
+    def discovered(self) -> dict[str, dict[str, str]]:
+        """Labels of entities found in the text but absent from the gazetteer."""
+        out: dict[str, dict[str, str]] = {}
+        for row in self.store.query(_DISCOVERED):
+            out.setdefault(row["e"].value, {})[row["l"].language or "en"] = row["l"].value
+        return out
+
+    @cached_property
+    def kinds(self) -> dict[str, str]:
+        """IRI → coarse type (``Company`` for every kind of company) of every known entity."""
+        kinds = {iri: ("Company" if e.type in COMPANY_TYPES else e.type) for iri, e in self.gazetteer.entities.items()}
+        kinds.update({iri: "Company" for iri in self.discovered})
+        return kinds
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        """Finds curated and discovered names in text, in any script."""
+        surfaces = list(self.gazetteer.surfaces())
+        for iri, labels in self.discovered.items():
+            surfaces += [(label, iri) for label in labels.values()]
+        return Matcher(surfaces)
+
+    def narrower(self, iri: str) -> set[str]:
+        """``iri`` and everything below it in the SKOS hierarchy."""
+        return self.gazetteer.narrower_closure(iri)
+
+    def labels(self, iris: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Preferred labels per language (``en``, ``zh-Hant``, ``zh-Hans``) for each IRI that has any."""
+        if not iris:
+            return {}
+        out: dict[str, dict[str, str]] = {}
+        for row in self.store.query(_LABELS % _values(iris)):
+            out.setdefault(row["e"].value, {}).setdefault(label_lang(row["l"].language), row["l"].value)
+        return out
+
+    def names(self, iris: Sequence[str]) -> dict[str, list[str]]:
+        """Every label and alias of each IRI (curated aliases included)."""
+        out = {iri: list(v.values()) for iri, v in self.labels(iris).items()}
+        for iri in iris:
+            ent = self.gazetteer.entities.get(iri)
+            if ent:
+                out.setdefault(iri, []).extend(ent.aliases)
+        return out
+
+    def types(self, iris: Sequence[str]) -> dict[str, str]:
+        """The type of each IRI: its curated class, ``Company`` if discovered, else ``Thing``."""
+        out = {}
+        for iri in iris:
+            ent = self.gazetteer.entities.get(iri)
+            out[iri] = ent.type if ent else ("Company" if iri in self.discovered else "Thing")
+        return out
+
+    def evidence(self, sentence_ids: Sequence[int], qvec: np.ndarray | None) -> list[tuple[Evidence, float]]:
+        """The sentences ``sentence_ids`` as evidence, most similar to ``qvec`` first."""
+        return self._evidence(sentence_ids, qvec)
+
+    def resolve(self, label_or_iri: str) -> str | None:
+        """The IRI for a label in any language/script, an IRI, or an IRI suffix such as ``company/gsk``."""
+        text = (label_or_iri or "").strip()
+        if not text:
+            return None
+        if text.startswith(("http://", "https://")):
+            return text
+        if "/" in text and not text.startswith("/"):
+            iri = str(RES) + text
+            if iri in self.kinds:
+                return iri
+        matches = self.matcher.find(text)
+        full = [m for m in matches if m.end - m.start == len(text)]
+        if full:
+            return full[0].iri
+        return matches[0].iri if matches else None
+
+    def entity(self, label_or_iri: str) -> EntityView | None:
+        """An entity with its labels, type, mentions and relations with evidence; ``None`` if unknown."""
+        iri = self.resolve(label_or_iri)
+        if iri is None:
+            return None
+        try:
+            values = _values([iri])
+        except ValueError:
+            return None
+        rels: dict[tuple[str, str, str], list[int]] = {}
+        for row in self.store.query(_RELATIONS % values):
+            sid = sentence_id(row["sentence"].value)
+            if sid is not None:
+                key = (row["dir"].value, term_name(row["pred"].value), row["other"].value)
+                rels.setdefault(key, []).append(sid)
+        mentions = int(next(iter(self.store.query(_MENTIONS % values)))["n"].value)
+        labels = self.labels([iri, *{k[2] for k in rels}])
+        if iri not in labels and not rels and mentions == 0 and iri not in self.kinds:
+            return None
+        relations = []
+        for (direction, pred, other), sids in sorted(rels.items()):
+            ev = [evidence_to_dict(e) for e, _ in self.evidence(sorted(set(sids)), None)[: self.max_evidence]]
+            relations.append({"predicate": pred, "direction": direction, "other": other,
+                              "other_labels": labels.get(other, {}), "evidence": ev})
+        ent = self.gazetteer.entities.get(iri)
+        return EntityView(iri, self.types([iri])[iri], labels.get(iri, {}), ent is not None, tuple(relations),
+                          mentions, ent.aliases if ent else ())
