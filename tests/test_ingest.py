@@ -159,7 +159,9 @@ def test_markdown_front_matter(tmp_path):
         "zh-Hant",
         ("https://example.org/a",),
     )
-    assert a.text == "# Heading\n\n台寶生醫著重在細胞製劑CDMO。\n"
+    # Offsets slice the decoded file (issue #12): the text keeps the front matter, the body starts after it.
+    assert a.text == path.read_text(encoding="utf-8")
+    assert a.text[a.body_start:] == "# Heading\n\n台寶生醫著重在細胞製劑CDMO。\n"
     assert (b.title, b.lang) == ("Only a heading title", "en")
     assert [(Path(s.path).name, s.reason.split(":")[0]) for s in result.skipped] == [
         ("c.md", "invalid YAML front matter")
@@ -211,8 +213,10 @@ def test_seed_title_line_and_body(seed_bytes, tmp_path):
     first_line = seed_bytes.decode("utf-8").split("\n", 1)[0]
     assert doc.title == first_line.strip()
     assert doc.title.startswith("June_Regenerative Medicine|")
-    assert doc.text.startswith("The era of regenerative medicine is approaching.")
-    assert doc.id == document_id(doc.text)
+    # The text is the decoded file (so offsets slice it); the body starts after the title line.
+    assert doc.text[doc.body_start:].startswith("The era of regenerative medicine is approaching.")
+    assert doc.text[:doc.body_start].rstrip("\n") == first_line
+    assert doc.id == document_id(doc.text[doc.body_start:])
 
 
 def test_seed_reencoded_as_big5_and_gb18030_gives_identical_sentences(seed_bytes, tmp_path):

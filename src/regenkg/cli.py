@@ -442,6 +442,29 @@ def unmerge(names: tuple[str, ...], index: Path) -> None:
                f"{report.entities} entities)")
 
 
+@main.command("eval")
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.option("--index", "index", type=click.Path(path_type=Path), default=None,
+              help="An index that already holds the gold's articles (default: build a temporary one).")
+@click.option("--mode", type=click.Choice(["strict", "lenient"]), default="strict", show_default=True,
+              help="lenient also accepts a broader term or a parent company.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def evaluate(gold: Path, index: Path | None, mode: str, as_json: bool) -> None:
+    """Score extracted facts and answers against a gold file (schema: shared/eval/dev/gold.json).
+
+    Prints precision and recall per relation and per language, positive facts made from
+    denied/rumoured/ended statements, the question pass rate, and the misses.
+    """
+    from .evaluate import evaluate as run, format_report
+
+    report = run(gold, index, mode="lenient" if mode == "lenient" else "strict", progress=not as_json)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(report))
+
+
 @main.command()
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True)

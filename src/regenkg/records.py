@@ -69,6 +69,7 @@ class Document:
     lang: str | None = None
     sources: tuple[str, ...] = ()
     encoding: str = "utf-8"
+    body_start: int = 0  # where the body starts in ``text`` (after a title line or front matter)
 
 
 @dataclass(frozen=True)

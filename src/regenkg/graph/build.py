@@ -11,6 +11,7 @@ from typing import Any
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, serialize
 
 from ..records import Document, Entity, Relation, Sentence
+from .deals import deal_quads
 from .extract import Extraction
 from .ontology import Gazetteer
 from .terms import (
@@ -38,6 +39,7 @@ RDF_PREDICATE = NamedNode(str(RDF.predicate))
 RDF_OBJECT = NamedNode(str(RDF.object))
 PROV_DERIVED = NamedNode(str(PROV.wasDerivedFrom))
 SKOS_PREF = NamedNode(str(SKOS.prefLabel))
+SKOS_ALT = NamedNode(str(SKOS.altLabel))
 DC_TITLE = NamedNode(str(DCTERMS.title))
 DC_DATE = NamedNode(str(DCTERMS.date))
 DC_SOURCE = NamedNode(str(DCTERMS.source))
@@ -48,8 +50,8 @@ XSD_GYEAR = NamedNode(str(XSD.gYear))
 
 # Predicates the extractor may produce (local names in the rkg: namespace).
 PREDICATES = ("acquired", "partneredWith", "licensedFrom", "hasAffiliate", "develops", "exited", "targets",
-              "treats", "operatesIn", "headquarteredIn")
-SYMMETRIC = frozenset({"partneredWith"})
+              "treats", "operatesIn", "headquarteredIn", "jointVentureWith", "soldTo", "spunOutFrom")
+SYMMETRIC = frozenset({"partneredWith", "jointVentureWith"})
 
 
 def _n(term: object) -> NamedNode:
@@ -122,6 +124,7 @@ def document_quads(doc: Document, sentences: Sequence[Sentence], extraction: Ext
         ]
         if rel.predicate in SYMMETRIC:
             quads.append(Quad(o, p, s, g))
+    quads += deal_quads(extraction.deals, g)
     for mg in extraction.merges:
         node = NamedNode(str(RES) + "merge/" + hashlib.blake2b(
             f"{mg.name}\x1f{mg.into}\x1f{mg.sentence_id}".encode(), digest_size=8).hexdigest())
@@ -159,6 +162,8 @@ def entity_quads(ent: Entity, graph: NamedNode,
             labels.setdefault(lang, label)
     for lang, label in labels.items():
         out.append(Quad(node, SKOS_PREF, Literal(label, language=lang), graph))
+    for alias in ent.aliases:  # stock codes and other names written beside it
+        out.append(Quad(node, SKOS_ALT, Literal(alias), graph))
     return out
 
 

@@ -26,6 +26,7 @@ def _fold_char(c: str) -> str:
     return low if len(low) == 1 else n
 
 
+@lru_cache(maxsize=16384)
 def fold_aligned(text: str, *, lower: bool = True) -> str:
     """Fold full/half width, Traditional→Simplified and (optionally) case, keeping ``len(text)``.
 

@@ -54,7 +54,7 @@ LANGS = ("en", "zh-Hant", "zh-Hans")
 
 
 # Classes an entity may have, most specific first (used to pick the one type shown to users).
-ENTITY_TYPES = ("PharmaCompany", "Biotech", "CDMO", "Company", "Modality", "Indication", "Segment",
+ENTITY_TYPES = ("PharmaCompany", "Biotech", "CDMO", "Company", "Hospital", "University", "Product", "Modality", "Indication", "Segment",
                 "Country", "Regulation", "MarketFigure")
 COMPANY_TYPES = frozenset({"PharmaCompany", "Biotech", "CDMO", "Company"})
 

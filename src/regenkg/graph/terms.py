@@ -67,6 +67,11 @@ class RKG(DefinedNamespace):
     Sentence: URIRef
     Assertion: URIRef
     Merge: URIRef
+    Hospital: URIRef
+    University: URIRef
+    Product: URIRef
+    DealKind: URIRef
+    DealStatus: URIRef
     # relations between entities
     acquired: URIRef
     partneredWith: URIRef
@@ -75,6 +80,7 @@ class RKG(DefinedNamespace):
     soldTo: URIRef
     spunOutFrom: URIRef
     hasAffiliate: URIRef
+    productOf: URIRef
     develops: URIRef
     exited: URIRef
     targets: URIRef

@@ -155,7 +155,7 @@ class SentenceTable:
 
     SCHEMA = """
     CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, title TEXT, path TEXT, date TEXT, lang TEXT,
-        sources TEXT, encoding TEXT, text TEXT);
+        sources TEXT, encoding TEXT, text TEXT, body_start INTEGER DEFAULT 0);
     CREATE TABLE IF NOT EXISTS sentences (id INTEGER PRIMARY KEY, doc TEXT NOT NULL, n INTEGER, start INTEGER,
         "end" INTEGER, lang TEXT, text TEXT, tokens TEXT);
     CREATE INDEX IF NOT EXISTS sentences_doc ON sentences(doc);
@@ -184,8 +184,9 @@ class SentenceTable:
 
     def write(self, docs: Iterable[Document], sentences: Iterable[Sentence]) -> None:
         self.conn.executemany(
-            "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?)",
-            [(d.id, d.title, d.path, d.date, d.lang, json.dumps(list(d.sources)), d.encoding, d.text) for d in docs])
+            "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
+            [(d.id, d.title, d.path, d.date, d.lang, json.dumps(list(d.sources)), d.encoding, d.text, d.body_start)
+             for d in docs])
         self.conn.executemany(
             'INSERT OR REPLACE INTO sentences VALUES (?,?,?,?,?,?,?,?)',
             [(s.id, s.doc_id, s.n, s.start, s.end, s.lang, s.text, json.dumps(list(s.tokens), ensure_ascii=False))
@@ -215,9 +216,15 @@ class SentenceTable:
 
     def documents(self) -> dict[str, Document]:
         out = {}
-        for row in self.conn.execute("SELECT id, title, path, date, lang, sources, encoding, text FROM documents"):
-            did, title, path, date, lang, sources, enc, text = row
-            out[did] = Document(did, title, text, path, date, lang, tuple(json.loads(sources or "[]")), enc)
+        try:
+            rows = self.conn.execute(
+                "SELECT id, title, path, date, lang, sources, encoding, text, body_start FROM documents").fetchall()
+        except sqlite3.OperationalError:  # a table written before body_start existed: bodies start at 0
+            rows = [(*r, 0) for r in self.conn.execute(
+                "SELECT id, title, path, date, lang, sources, encoding, text FROM documents")]
+        for did, title, path, date, lang, sources, enc, text, body_start in rows:
+            out[did] = Document(did, title, text, path, date, lang, tuple(json.loads(sources or "[]")), enc,
+                                int(body_start or 0))
         return out
 
     def titles(self) -> dict[str, str]:

@@ -15,8 +15,11 @@ Formats (by extension, case-insensitive):
 - ``.jsonl``: one article per line, ``{"title", "date", "language", "sources", "text"}``; such a
   document's ``path`` (and a bad line's :class:`Skipped` path) is ``"<file>:line <n>"``.
 
-``Document.text`` is the body exactly as decoded, after removing the BOM and turning ``\\r\\n`` and
-``\\r`` into ``\\n``; sentence offsets refer to it. ``Document.id`` is the sha256 of
+``Document.text`` is the file exactly as decoded, after removing the BOM and turning ``\\r\\n`` and
+``\\r`` into ``\\n``; ``Document.body_start`` is where the body begins after a ``.txt`` title line or ``.md``
+front matter, and sentence offsets index ``Document.text``, so for ``.txt``/``.md`` files they slice the
+decoded source (``open(path, encoding=…).read()[start:end]``, a BOM aside). For ``.html`` they index the
+extracted main text (paragraphs joined by blank lines), and for ``.jsonl`` the record's ``text`` value. ``Document.id`` is the sha256 of
 :func:`normalized_text` (NFKC, Traditional → Simplified, whitespace collapsed), so a re-encoded,
 renamed, full-/half-width or 繁/简 copy is recognised and reported in ``duplicates``.
 """
@@ -136,6 +139,7 @@ class _Article:
     date: str | None = None
     lang: str | None = None
     sources: tuple[str, ...] = ()
+    prefix: str = ""  # the decoded text before the body (title line, front matter): offsets count it
 
 
 class _Reject(Exception):
@@ -231,7 +235,7 @@ def _sources(value: Any) -> tuple[str, ...]:
 def _parse_txt(text: str, path: Path) -> list[_Article]:
     first, newline, rest = text.partition("\n")
     if "|" in first and first.strip() and newline and rest.strip():
-        return [_Article(str(path), first.strip(), rest)]
+        return [_Article(str(path), first.strip(), rest, prefix=first + newline)]
     return [_Article(str(path), _title_from_line(_first_line(text), path.stem), text)]
 
 
@@ -265,6 +269,7 @@ def _parse_markdown(text: str, path: Path) -> list[_Article]:
             _date(meta.get("date")),
             meta.get("language", meta.get("lang")),
             _sources(meta.get("sources", meta.get("source"))),
+            prefix=text[: len(text) - len(body)],
         )
     ]
 
@@ -422,12 +427,13 @@ def _document(article: _Article, encoding: str) -> Document:
     return Document(
         id=document_id(article.body),
         title=article.title,
-        text=article.body,
+        text=article.prefix + article.body,
         path=article.path,
         date=article.date,
         lang=lang or script_of(article.body),
         sources=article.sources,
         encoding=encoding,
+        body_start=len(article.prefix),
     )
 
 

@@ -256,7 +256,7 @@ def sentence_spans(text: str, max_chars: int = 400) -> list[tuple[int, int]]:
 
 def _document_hint(doc: Document) -> Lang | None:
     hint = normalize_lang(doc.lang)
-    return hint if hint is not None else script_of(doc.text)
+    return hint if hint is not None else script_of(doc.text[doc.body_start:])
 
 
 def segment(
@@ -275,7 +275,9 @@ def segment(
     sentences: list[Sentence] = []
     for doc in docs:
         hint = _document_hint(doc)
-        for n, (start, end) in enumerate(sentence_spans(doc.text, max_chars)):
+        base = doc.body_start  # offsets index the whole decoded file; the title line/front matter is not text
+        for n, (start, end) in enumerate(sentence_spans(doc.text[base:], max_chars)):
+            start, end = start + base, end + base
             text = doc.text[start:end]
             sentences.append(
                 Sentence(

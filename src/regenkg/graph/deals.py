@@ -1,0 +1,226 @@
+"""Deals as events: one :class:`Deal` per stated deal, with its kind, status, parties, amount and date.
+
+The extractor reads a deal's status from the words around it (a denial, a rumour, an end, a closing);
+direct edges (``rkg:acquired`` …) are derived only from announced or completed deals, while denied,
+rumoured and terminated ones exist only as ``rkg:Deal`` nodes with that status. :func:`deal_quads` turns
+the records into RDF in the document's named graph (schema: ``docs`` and the ontology's Deal terms).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from pyoxigraph import Literal as RDFLiteral
+from pyoxigraph import NamedNode, Quad
+
+from .match import fold_aligned
+from .terms import RES, RKG, sentence_iri
+
+__all__ = [
+    "KIND_OF",
+    "POSITIVE",
+    "ROLES",
+    "Deal",
+    "DealKind",
+    "DealStatus",
+    "deal_quads",
+    "deal_status",
+    "parse_amount",
+    "parse_date",
+]
+
+DealKind = Literal["Acquisition", "Licence", "Collaboration", "JointVenture", "Divestment", "SpinOut", "Option"]
+DealStatus = Literal["Announced", "Completed", "Terminated", "Denied", "Rumoured"]
+POSITIVE = frozenset({"Announced", "Completed"})
+# Direct edge -> (deal kind, role of the subject, role of the object).
+KIND_OF: dict[str, tuple[DealKind, str, str]] = {
+    "acquired": ("Acquisition", "acquirer", "target"),
+    "licensedFrom": ("Licence", "licensee", "licensor"),
+    "partneredWith": ("Collaboration", "partner", "partner"),
+    "jointVentureWith": ("JointVenture", "partner", "partner"),
+    "soldTo": ("Divestment", "seller", "buyer"),
+    "spunOutFrom": ("SpinOut", "spinOut", "parentOrg"),
+}
+ROLES = ("acquirer", "target", "licensor", "licensee", "seller", "buyer", "partner", "parentOrg", "spinOut")
+
+
+@dataclass(frozen=True)
+class Deal:
+    """One stated deal. ``parties`` are (role, entity IRI) pairs; symmetric kinds list every partner."""
+
+    kind: DealKind
+    status: DealStatus
+    parties: tuple[tuple[str, str], ...]
+    sentence_id: int
+    doc_id: str
+    rule: str
+    amount: float | None = None
+    currency: str | None = None
+    amount_kind: str | None = None  # "upfront" | "total" | "upTo"
+    date: str | None = None  # "YYYY" or "YYYY-MM"
+    asset: str | None = None
+
+    @property
+    def iri(self) -> str:
+        key = "\x1f".join((self.doc_id, str(self.sentence_id), self.kind, *sorted(f"{r}={i}" for r, i in self.parties)))
+        return str(RES) + "deal/" + hashlib.blake2b(key.encode(), digest_size=10).hexdigest()
+
+    @property
+    def positive(self) -> bool:
+        return self.status in POSITIVE
+
+
+# ---------------------------------------------------------------- status (folded text: lower case, Simplified)
+_DENY = re.compile(r"否认|驳斥|澄清并无|并未|并非|没有|未曾|放弃|\bdeni(?:ed|es)\b|\bdeny(?:ing)?\b|\brejected\b|"
+                   r"\bstopped short of\b|\bshort of\b|\bnot\b|\bnever\b|\brather than\b|\binstead of\b|\bwalked away\b|"
+                   r"\bgave up\b|\bdropped (?:its|the|a) (?:bid|offer|plan)")
+_RUMOUR = re.compile(r"传闻|据传|传出|传言|消息称|有意|洽谈|考虑|或将|可能|拟|评估|谣言|"
+                     r"\brumou?r\w*|\breportedly\b|\bsaid to be\b|\bis said\b|\breport(?:s|ed)? that\b|\bconsider\w*|"
+                     r"\bin talks\b|\btalks\b|\bexplor(?:e|es|ed|ing)\b|\bmay\b|\bmight\b|\bcould\b|\bspeculat\w*|"
+                     r"\bweigh(?:s|ed|ing)?\b|\bplan(?:s|ned)? to\b|\bintend(?:s|ed)? to\b|\bpotential\b|\bpossible\b|"
+                     r"\bhypothetical\b|\bwould\b")
+_END = re.compile(r"终止|结束|取消|告吹|破局|撤回|中止|解除|分手|到期|\bterminat\w*|\bcancel\w*|\bcalled off\b|\bscrapp\w*|"
+                  r"\bended\b|\bends\b|\bending\b|\bunwound\b|\bwound down\b|\bwind(?:s|ing)? down\b|\bno longer\b|"
+                  r"\bexpired\b|\breturned (?:the )?rights\b|\bregained (?:the )?rights\b|\bcollaps\w*|\bfell through\b|"
+                  r"\bwithdr[ae]w\w*|\bfailed to\b|\babandon\w*|\bwalked away\b|\bpulled out\b")
+_DONE = re.compile(r"完成|已完成|交割|\bcompleted?\b|\bclosed\b|\bcloses\b|\bfinali[sz]ed\b")
+
+
+def deal_status(window: str) -> DealStatus:
+    """The status the words around a deal give it (``window`` is folded text)."""
+    if _END.search(window):
+        return "Terminated"
+    if _DENY.search(window):
+        return "Denied"
+    if _RUMOUR.search(window):
+        return "Rumoured"
+    return "Completed" if _DONE.search(window) else "Announced"
+
+
+# ---------------------------------------------------------------- amounts and dates
+_MONEY = re.compile(
+    r"(?P<pre>up to|as much as|最高|最多|高达|总额|总计|共计|合计)?\s*(?:约|近|超过|about|around|approximately|nearly|over|roughly)?\s*"
+    r"(?P<cur1>us\$|usd|\$|€|eur|¥|nt\$|ntd|rmb|人民币|新台币|台币|美金|美元)?\s*"
+    r"(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>万亿|亿|万|billion|bn|million|mn|m\b|trillion)?\s*"
+    r"(?P<cur2>美元|美金|usd|dollars|新台币|台币|人民币|元|日元|日圆|欧元|euros?|eur|yen)?"
+    r"(?P<post>\s*(?:upfront|up-front|in cash|in total|首付款|预付款|总额)?)", re.IGNORECASE)
+_SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
+          "trillion": 1e12}
+_CUR = {"us$": "USD", "usd": "USD", "$": "USD", "美元": "USD", "美金": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR",
+        "欧元": "EUR", "euro": "EUR", "euros": "EUR", "¥": "JPY", "日元": "JPY", "日圆": "JPY", "yen": "JPY",
+        "nt$": "TWD", "ntd": "TWD", "新台币": "TWD", "台币": "TWD", "rmb": "CNY", "人民币": "CNY"}
+
+
+def parse_amount(folded: str, lang: str = "en") -> tuple[float, str, str | None] | None:
+    """The headline amount of a deal clause: (amount in currency units, ISO currency, kind or None).
+
+    An "up to"/total figure wins over an upfront one, as it is the one a deal is quoted by.
+
+    >>> parse_amount("agreeing to pay up to $1 billion, including $425 million upfront")
+    (1000000000.0, 'USD', 'upTo')
+    >>> parse_amount("以新台币12亿元收购")
+    (1200000000.0, 'TWD', None)
+    """
+    found: list[tuple[float, str, str | None]] = []
+    for m in _MONEY.finditer(folded):
+        unit = (m.group("unit") or "").lower()
+        c1, c2 = (m.group("cur1") or "").lower(), (m.group("cur2") or "").lower()
+        cur = _CUR.get(c1) or _CUR.get(c2)
+        if cur is None and c2 == "元" and unit:
+            cur = "CNY" if lang != "zh-Hant" else "TWD"
+        if cur is None and c1 and c1 in _CUR:
+            cur = _CUR[c1]
+        if cur is None or not unit and not c1:
+            continue
+        try:
+            value = float(m.group("num").replace(",", "")) * _SCALE.get(unit, 1.0)
+        except ValueError:
+            continue
+        pre, post = (m.group("pre") or "").lower(), (m.group("post") or "").strip().lower()
+        before = folded[max(0, m.start() - 12):m.start()]
+        kind = None
+        if pre in ("up to", "as much as", "最高", "最多", "高达") or re.search(r"up to\s*$|最高\s*$", before):
+            kind = "upTo"
+        elif pre in ("总额", "总计", "共计", "合计") or "total" in post or "总额" in post or re.search(r"总额\s*$|total of\s*$", before):
+            kind = "total"
+        elif post in ("upfront", "up-front", "首付款", "预付款", "in cash") or re.search(r"首付款\s*(?:为)?\s*$|预付款\s*$|upfront\s*(?:of|payment of)?\s*$", before):
+            kind = "upfront"
+        found.append((value, cur, kind))
+    if not found:
+        return None
+    for want in ("upTo", "total"):
+        for f in found:
+            if f[2] == want:
+                return f
+    return found[0]
+
+
+_MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                        "september", "october", "november", "december"), 1)}
+_EN_DATE = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)"
+                      r"(?:\s+\d{1,2},)?\s+((?:19|20)\d\d)\b")
+_ZH_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def parse_date(folded: str) -> str | None:
+    """``YYYY-MM`` or ``YYYY`` from a deal clause.
+
+    >>> parse_date("completed its acquisition in may 2025")
+    '2025-05'
+    >>> parse_date("2019年由该校衍生成立")
+    '2019'
+    """
+    m = _EN_DATE.search(folded)
+    if m:
+        return f"{m.group(2)}-{_MONTHS[m.group(1)]:02d}"
+    m = _ZH_DATE.search(folded)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return f"{m.group(1)}-{int(m.group(2)):02d}"
+    m = _YEAR.search(folded)
+    return m.group(1) if m else None
+
+
+# ---------------------------------------------------------------- RDF
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_PROV = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+
+
+def _rkg(local: str) -> NamedNode:
+    return NamedNode(str(RKG._NS) + local)
+
+
+def deal_quads(deals: Iterable[Deal], graph: NamedNode) -> list[Quad]:
+    """``?d a rkg:Deal ; rkg:dealKind K ; rkg:status S ; <role> ?party ; prov:wasDerivedFrom ?sentence …``."""
+    out: list[Quad] = []
+    for d in deals:
+        node = NamedNode(d.iri)
+        out += [Quad(node, _RDF_TYPE, _rkg("Deal"), graph),
+                Quad(node, _rkg("dealKind"), _rkg(d.kind), graph),
+                Quad(node, _rkg("status"), _rkg(d.status), graph),
+                Quad(node, _PROV, NamedNode(str(sentence_iri(d.sentence_id))), graph),
+                Quad(node, _rkg("rule"), RDFLiteral(d.rule), graph)]
+        for role, iri in d.parties:
+            out.append(Quad(node, _rkg(role), NamedNode(iri), graph))
+        if d.amount is not None:
+            out.append(Quad(node, _rkg("amount"), RDFLiteral(f"{d.amount:.0f}", datatype=NamedNode(_XSD + "decimal")),
+                            graph))
+        if d.currency:
+            out.append(Quad(node, _rkg("currency"), RDFLiteral(d.currency), graph))
+        if d.amount_kind:
+            out.append(Quad(node, _rkg("amountKind"), RDFLiteral(d.amount_kind), graph))
+        if d.date:
+            out.append(Quad(node, _rkg("date"), RDFLiteral(d.date), graph))
+            out.append(Quad(node, _rkg("year"), RDFLiteral(d.date[:4], datatype=NamedNode(_XSD + "integer")), graph))
+        if d.asset:
+            out.append(Quad(node, _rkg("asset"), NamedNode(d.asset), graph))
+    return out
+
+
+def fold(text: str) -> str:
+    return fold_aligned(text)
