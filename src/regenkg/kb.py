@@ -215,19 +215,9 @@ class KnowledgeBase:
 
     @cached_property
     def _narrower_labels(self) -> dict[str, dict[str, str]]:
-        """Modality → {folded label of a narrower concept: its IRI}, so "通用型CAR-T" can find its concept."""
-        from .graph.match import fold_aligned
+        from .query.understand import narrower_labels
 
-        out: dict[str, dict[str, str]] = {}
-        for iri, ent in self.gazetteer.entities.items():
-            if ent.type != "Modality":
-                continue
-            for child in self.gazetteer.narrower_closure(iri) - {iri}:
-                c = self.gazetteer.entities.get(child)
-                if c is not None:
-                    for label in {*c.labels.values(), *c.aliases}:
-                        out.setdefault(iri, {})[fold_aligned(label)] = child
-        return out
+        return narrower_labels(self.gazetteer)
 
     # ------------------------------------------------------------------ lookups, SPARQL, exploration
     def labels(self, iris: Sequence[str]) -> dict[str, dict[str, str]]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from ..graph.match import Matcher, fold_aligned
 
 __all__ = ["Question", "TypedQuery", "Slot", "TimeRange", "Constraint", "understand", "INTENTS", "RELATIONS",
-           "DEAL_RELATIONS", "STATUSES", "question_lang"]
+           "DEAL_RELATIONS", "STATUSES", "question_lang", "narrower_labels"]
 
 INTENTS = ("who_develops", "what_develops", "indications_of", "acquirer_of", "acquired_by", "partners_of", "targets_indication",
            "modalities_for", "modality_treats", "companies_in", "regulation", "market", "deals", "compare")
@@ -256,6 +256,24 @@ class Question:
     by_type: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
     query: TypedQuery | None = field(default=None, compare=False)
     surfaces: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+def narrower_labels(gazetteer) -> dict[str, dict[str, str]]:
+    """Modality → {folded label of a narrower concept: its IRI}, so "通用型CAR-T" can find its concept.
+
+    Args:
+        gazetteer: a :class:`~regenkg.graph.ontology.Gazetteer` (entities and the SKOS hierarchy).
+    """
+    out: dict[str, dict[str, str]] = {}
+    for iri, ent in gazetteer.entities.items():
+        if ent.type != "Modality":
+            continue
+        for child in gazetteer.narrower_closure(iri) - {iri}:
+            c = gazetteer.entities.get(child)
+            if c is not None:
+                for label in {*c.labels.values(), *c.aliases}:
+                    out.setdefault(iri, {})[fold_aligned(label)] = child
+    return out
 
 
 def question_lang(text: str) -> str:
@@ -554,6 +572,9 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
                 subject = slot_answer
             else:
                 obj = slot_answer
+        # "which companies develop CAR-T for lupus": the modality is a second hop, not dropped.
+        if intent == "targets_indication" and modalities:
+            subject = replace(subject, develops=tuple(modalities))
         # "which companies acquired by big pharma develop TCR-T": the answer was bought by a kind of company.
         if intent == "who_develops" and _ACQ.search(cues) and kinds:
             subject = replace(subject, kind=None, acquired_by_kind=kinds[0][0])
