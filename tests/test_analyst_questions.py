@@ -101,3 +101,25 @@ def test_translations_give_the_same_entities(corpus_kb, triple):
 def test_translation_triples_are_not_vacuous(corpus_kb):
     answered = sum(bool(corpus_kb.ask(t[0]).answers) for t in TRIPLES)
     assert answered >= 8, answered
+
+
+def test_every_answer_says_what_it_understood(corpus_kb):
+    from regenkg.records import answer_to_dict
+
+    d = answer_to_dict(corpus_kb.ask("which big pharma bought a CAR-T company after 2020"))
+    assert d["understood"]["relation"] == ["acquired"] and d["understood"]["answer"] == "subject"
+    assert {c["kind"] for c in d["understood"]["constraints"]} >= {"company_kind", "time", "develops"}
+    assert d["understood"]["text"].startswith("acquired")
+    odd = corpus_kb.ask("which companies develop CAR-T for equine veterinary use")
+    assert {"equine", "veterinary"} <= set(odd.understood["unused"])
+    assert any("equine" in n for n in odd.notes)
+
+
+def test_no_evidence_no_answer(corpus_kb):
+    """Gazetteer knowledge alone is not evidence: every answer of every analyst question has a sentence."""
+    docs = corpus_kb.table.documents()
+    for q in ANALYST[:12]:
+        for item in corpus_kb.ask(q["q"]).answers:
+            assert item.evidence, (q["q"], item.label)
+            for ev in item.evidence:
+                assert docs[ev.doc].text[ev.start:ev.end] == ev.text

@@ -225,6 +225,11 @@ def ask(question: str, index: Path, as_json: bool, explain: bool) -> None:
     from rich.table import Table
 
     out = _console()
+    # What the question was read as, and what could not be used, before any answer (issue 15).
+    if answer.understood.get("text"):
+        out.print(f"[dim]understood as:[/] {escape(answer.understood['text'])}")
+    for note in answer.notes:
+        out.print(f"[yellow]note:[/] {escape(note)}")
     if answer.answers:
         table = Table(title=f"{_short(question, 80)}  ({answer.intent})", show_lines=True)
         table.add_column("answer", no_wrap=True)
@@ -234,7 +239,7 @@ def ask(question: str, index: Path, as_json: bool, explain: bool) -> None:
         for a in answer.answers:
             ev = "\n".join(escape(f"“{_short(e.text, 110)}” — {_short(e.title, 40)} [{e.start}:{e.end}]")
                            for e in a.evidence)
-            table.add_row(f"{escape(a.label)}\n[dim]{a.type}[/]", a.relation, f"{a.score:.2f}", ev)
+            table.add_row(f"{escape(a.label)}\n[dim]{a.type}[/]", escape(a.relation), f"{a.score:.2f}", ev)
         out.print(table)
     else:
         out.print(f"[yellow]No answer found in the graph[/] for: {escape(_short(question, 200))}")
