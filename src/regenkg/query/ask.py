@@ -294,7 +294,13 @@ class Planner:
             if not ok:
                 notes.append("amounts cannot be evaluated: this index has no deal events (rkg:Deal) with amounts;"
                              " the evidence sentences are shown")
+        approvals = {c.value for c in tq.constraints if c.kind == "approval"}
         for w in tq.sub_modality:
+            if w in approvals:
+                out["approval"] = False
+                notes.append(f"'{w}': the graph records no approvals or permits, so this condition cannot be"
+                             " evaluated; answering without it would be wrong")
+                continue
             out["sub_modality"] = False
             notes.append(f"'{w}' names a sub-modality the vocabulary does not have: answering for the broader"
                          " modality would be wrong")
@@ -575,7 +581,7 @@ def understood_of(q: Question, lookup: Lookup, evaluable: dict[str, bool] | None
         value = lab(c.value) if c.value.startswith("http") else c.value
         key = {"company_kind": "company_kind", "country": "country", "time": "time", "status": "status",
                "amount": "amount", "largest": "largest", "count": "count", "sub_modality": "sub_modality",
-               "develops": "develops", "acquired_by": "acquired_by", "topic": "topic"}[c.kind]
+               "develops": "develops", "acquired_by": "acquired_by", "topic": "topic", "approval": "approval"}[c.kind]
         constraints.append({"kind": c.kind, "value": value, "applies_to": c.applies_to, "surface": c.surface,
                             "evaluated": evaluable.get(key, True)})
     out = {"relation": list(tq.relations) if tq else [], "answer": tq.answer if tq else None,

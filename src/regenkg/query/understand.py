@@ -92,6 +92,10 @@ _STATUS_CUES = (
     ("Rumoured", re.compile(r"传出|传闻|传言|市场猜测|猜测|据报|\brumou?r\w*|\breported(?:ly)?\b|\bspeculat\w*|"
                             r"\bunconfirmed\b|\bsaid to\b")),
 )
+# Approvals and permits are not facts the graph records: a question conditioned on one cannot be answered
+# from the graph, and is said so instead of answered without the condition.
+_APPROVAL = re.compile(r"许可|核准|获批|批准|获准|上市申请|\bapprov\w*|\bmarketing authori[sz]ation\b|\bclearance\b|"
+                       r"\bpermits?\b|\blicensed to (?:sell|market)\b")
 _AMOUNT = re.compile(r"多少钱|多少|金额|价格|代价|对价|首付款|预付款|前金|\bhow much\b|\bprice\b|\bpaid\b|\bpay\b|"
                      r"\bvalue[ds]?\b|\bamount\b|\bupfront\b|\bcost\b")
 _LARGEST = re.compile(r"最大|最高|最贵|\blargest\b|\bbiggest\b|\bmost expensive\b|\blargest deals?\b")
@@ -212,7 +216,8 @@ class TypedQuery:
         measure: ``entities``, ``amount``, ``count`` or ``largest``.
         compare: companies compared side by side (``compare A and B in X``).
         topic: modalities the facts must be about (deal assets, compared areas).
-        sub_modality: modifier words with no narrower concept in the vocabulary (cannot be evaluated).
+        sub_modality: qualifiers the graph cannot test — modifier words with no narrower concept in the
+            vocabulary, or an approval/permit condition (the graph records no approvals).
         constraints: every qualifier, for display.
         unused: content words of the question that nothing above used.
     """
@@ -580,6 +585,12 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
             subject = replace(subject, kind=None, acquired_by_kind=kinds[0][0])
     else:
         relations, answer = (), "subject"
+    approval = _APPROVAL.search(cues) if intent not in ("regulation", "market", None) else None
+    approval_word = text[approval.start():approval.end()] if approval else ""
+    if approval:
+        use(approval)
+        sub_unknown.append(approval_word)
+        constraints.append(Constraint("approval", approval_word, "answer", approval_word))
     query = TypedQuery(relations, answer, subject, obj, time, tuple(statuses), measure, compare, topic,
                        tuple(sub_unknown))
     # -- constraints for display
@@ -602,7 +613,8 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
     for m in topic:
         constraints.append(Constraint("topic", m, "fact", ""))
     for w in sub_unknown:
-        constraints.append(Constraint("sub_modality", w, "answer", w))
+        if not (approval and w == approval_word):
+            constraints.append(Constraint("sub_modality", w, "answer", w))
     unused = _unused(text, cues, used)
     return replace(query, constraints=tuple(constraints), unused=unused)
 
