@@ -334,6 +334,8 @@ def understand(text: str, matcher: Matcher, types: dict[str, str], *, today: _dt
         query = None
     if query is not None and intent is None and query.relations:
         intent = _intent_of(query)
+    elif query is not None and intent in ("acquirer_of", "acquired_by") and query.relations[:1] == ("acquired",):
+        intent = "acquired_by" if query.answer == "subject" else "acquirer_of"  # the label follows the roles
     return Question(text, lang, intent, tuple(found), bt, query, surfaces)
 
 
@@ -693,6 +695,8 @@ def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: l
         if "被" in cues[by_m.start():by_m.end()] and not subj:
             subj = [c for c in companies if by_m.start() < pos.get(c, 0) < vpos]
             objs = [c for c in companies if c not in subj]
+    elif passive:
+        subj, objs = after, before  # "Juno was acquired" / "Juno并入新基": the company before the verb is the target
     else:
         subj, objs = before, after
     if symmetric:
