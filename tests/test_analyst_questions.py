@@ -53,9 +53,8 @@ def judge(q: dict, answer) -> tuple[bool, str]:
         single = [r for r in q.get("expect_both") or [] if sides.get(r, 0) < 2]
         if single:
             return False, f"rows without every company's evidence: {single}"
-    elif exp or q.get("expect") is not None:
-        if got != exp:
-            return False, f"got {sorted(got)}, expected {sorted(exp)}"
+    elif (exp or q.get("expect") is not None) and got != exp:
+        return False, f"got {sorted(got)}, expected {sorted(exp)}"
     bad = set(q.get("forbid") or []) & got
     if bad:
         return False, f"forbidden answers {sorted(bad)}"

@@ -24,7 +24,7 @@ def _add_deals(kb) -> int:
 
     events = yaml.safe_load((DATA / "deal_events.yaml").read_text(encoding="utf-8"))
     sentences = {}
-    for row in kb.store.query("SELECT ?s ?t WHERE { ?s <%stext> ?t }" % RKG):
+    for row in kb.store.query(f"SELECT ?s ?t WHERE {{ ?s <{RKG}text> ?t }}"):
         sentences[row["s"].value] = row["t"].value
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     derived = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
@@ -60,7 +60,7 @@ def deals_kb(tmp_path_factory, settings):
     index = tmp_path_factory.mktemp("idx") / "deals"
     build_index([DEALS], index, settings)
     kb = KnowledgeBase.open(index, settings)
-    if not bool(kb.store.query("ASK { ?d a <%sDeal> }" % RKG)):
+    if not bool(kb.store.query(f"ASK {{ ?d a <{RKG}Deal> }}")):
         _add_deals(kb)
     yield kb
     kb.close()

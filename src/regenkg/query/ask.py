@@ -23,7 +23,7 @@ from ..records import Answer, AnswerItem, Evidence, Hit, pick_label
 from .compose import PREFIXES, compose, values
 from .understand import Question, TypedQuery
 
-__all__ = ["Planner", "Plan", "Lookup", "TEMPLATES", "PREFIXES", "pick_label", "understood_of"]
+__all__ = ["PREFIXES", "TEMPLATES", "Lookup", "Plan", "Planner", "pick_label", "understood_of"]
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ _STOP_GRAMS = {"the", "of", "and", "for", "which", "what", "law", "act", "regula
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 # A sentence that states a sum of money: "US$11.9 billion", "EUR 308 million", "3.08億歐元", "1亿美元".
 _MONEY_RE = re.compile(r"(?:US\$|\$|€|EUR|USD|CHF|GBP|JPY|NT\$|RMB)\s?\d|\d[\d.,]*\s?(?:million|billion|bn|m)\b|"
-                       r"\d[\d.,]*\s?(?:億|亿|萬|万)?\s?(?:美元|歐元|欧元|日圓|日元|元|新台幣|人民幣|人民币)", re.I)
+                       r"\d[\d.,]*\s?(?:億|亿|萬|万)?\s?(?:美元|歐元|欧元|日圓|日元|元|新台幣|人民幣|人民币)", re.IGNORECASE)
 
 
 def _grams(text: str) -> set[str]:
@@ -212,6 +212,7 @@ class Planner:
 
     def _template_plan(self, q: Question) -> Plan | None:
         t = q.by_type
+        assert q.intent is not None
         if q.intent == "regulation":
             targets = t.get("Regulation", ())
             if not targets:
@@ -312,7 +313,7 @@ class Planner:
     def _collect(rows) -> dict[str, list[_Fact]]:
         facts: dict[str, list[_Fact]] = defaultdict(list)
         variables = [v.value for v in rows.variables]
-        hop_vars = [v for v in variables if v.startswith("hop") or v.endswith("Hop") or v.endswith("Hop2")]
+        hop_vars = [v for v in variables if v.startswith("hop") or v.endswith(("Hop", "Hop2"))]
         for row in rows:
             answer = row["answer"]
             if not isinstance(answer, pyoxigraph.NamedNode):
@@ -352,7 +353,8 @@ class Planner:
         for iri, fs in facts.items():
             kept = []
             for f in fs:
-                years = [f.year] if f.year is not None else [int(y) for y in _YEAR_RE.findall(texts.get(f.sid, ""))]
+                text = texts.get(f.sid, "") if f.sid is not None else ""
+                years = [f.year] if f.year is not None else [int(y) for y in _YEAR_RE.findall(text)]
                 if not years:
                     undated += 1
                     continue
@@ -566,8 +568,8 @@ def understood_of(q: Question, lookup: Lookup, evaluable: dict[str, bool] | None
             role = "answer end" if tq.answer == name else "bound end"
             for a in slot.anchors:
                 roles[a] = f"{name} ({role})"
-        for c in tq.compare:
-            roles[c] = "compared"
+        for cmp in tq.compare:
+            roles[cmp] = "compared"
         for m in tq.topic:
             roles[m] = "topic"
         for slot in (tq.subject, tq.object):

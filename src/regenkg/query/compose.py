@@ -23,7 +23,7 @@ import pyoxigraph
 
 from .understand import DEAL_RELATIONS, Slot, TypedQuery
 
-__all__ = ["PREFIXES", "Composed", "compose", "values", "SYMMETRIC", "POSITIVE_STATUSES"]
+__all__ = ["POSITIVE_STATUSES", "PREFIXES", "SYMMETRIC", "Composed", "compose", "values"]
 
 PREFIXES = """PREFIX rkg: <https://w3id.org/regenkg/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>

@@ -16,11 +16,27 @@ import datetime as _dt
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from ..graph.match import Matcher, fold_aligned
 
-__all__ = ["Question", "TypedQuery", "Slot", "TimeRange", "Constraint", "understand", "INTENTS", "RELATIONS",
-           "DEAL_RELATIONS", "STATUSES", "question_lang", "narrower_labels"]
+if TYPE_CHECKING:
+    from ..graph.ontology import Gazetteer
+
+__all__ = [
+    "DEAL_RELATIONS",
+    "INTENTS",
+    "RELATIONS",
+    "STATUSES",
+    "Constraint",
+    "Question",
+    "Slot",
+    "TimeRange",
+    "TypedQuery",
+    "narrower_labels",
+    "question_lang",
+    "understand",
+]
 
 INTENTS = ("who_develops", "what_develops", "indications_of", "acquirer_of", "acquired_by", "partners_of", "targets_indication",
            "modalities_for", "modality_treats", "companies_in", "regulation", "market", "deals", "compare")
@@ -137,11 +153,7 @@ _MONTHS = {m: i + 1 for i, m in enumerate(("january", "february", "march", "apri
                                              "september", "october", "november", "december"))}
 
 # Words that carry no content of their own (question scaffolding), left out of "unused words".
-_FILLER_EN = frozenset("""a an the of in on for to and or by with from as at is are was were be been being has have had
-do does did which what who whom whose when where how that this these those it its their there any some all
-company companies firm firms player players list show me tell please can could would will shall should may
-might did does about between both each other others than then into out up also just only own such one ones
-ever yet so very much many number name names i we you they them our your his her s t vs""".split())
+_FILLER_EN = frozenset(["a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "by", "with", "from", "as", "at", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "which", "what", "who", "whom", "whose", "when", "where", "how", "that", "this", "these", "those", "it", "its", "their", "there", "any", "some", "all", "company", "companies", "firm", "firms", "player", "players", "list", "show", "me", "tell", "please", "can", "could", "would", "will", "shall", "should", "may", "might", "did", "does", "about", "between", "both", "each", "other", "others", "than", "then", "into", "out", "up", "also", "just", "only", "own", "such", "one", "ones", "ever", "yet", "so", "very", "much", "many", "number", "name", "names", "i", "we", "you", "they", "them", "our", "your", "his", "her", "s", "t", "vs"])
 _FILLER_ZH = re.compile(r"哪些|哪家|哪几家|哪个|哪一|哪|什么|谁|是否|有没有|有|的|了|在|和|与|跟|及|以及|或|并|且|"
                         r"是|被|从|向|对|把|将|给|为|于|由|之|中|其|这|那|些|家|个|位|吗|呢|呀|吧|分别|各|都|也|还|"
                         r"公司|企业|厂商|业者|请问|目前|已经|已|曾|过|会|能|要|去|来|上|下|里|内|后|前|年|月|日|"
@@ -263,7 +275,7 @@ class Question:
     surfaces: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
-def narrower_labels(gazetteer) -> dict[str, dict[str, str]]:
+def narrower_labels(gazetteer: Gazetteer) -> dict[str, dict[str, str]]:
     """Modality → {folded label of a narrower concept: its IRI}, so "通用型CAR-T" can find its concept.
 
     Args:
@@ -521,7 +533,7 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
     if dm and not countries:
         country_pos.append((f"https://w3id.org/regenkg/id/country/{'CN' if lang == 'zh-Hans' else 'TW'}", dm.start()))
         use(dm)
-    country_pos = list(dict((c, p) for c, p in sorted(country_pos, key=lambda x: x[1])).items())
+    country_pos = list({c: p for c, p in sorted(country_pos, key=lambda x: x[1])}.items())
     # Sub-modalities: "通用型CAR-T" is the narrower concept when the vocabulary has one; otherwise it
     # cannot be evaluated and is said so (never silently widened to CAR-T).
     sub_unknown: list[str] = []
@@ -602,8 +614,8 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
             constraints.append(Constraint("company_kind", slot.kind, role, next((s for k, _, s in kinds if k == slot.kind), "")))
         for c in slot.countries:
             constraints.append(Constraint("country", c, role, ""))
-        for m in slot.develops:
-            constraints.append(Constraint("develops", m, role, ""))
+        for mod in slot.develops:
+            constraints.append(Constraint("develops", mod, role, ""))
         if slot.acquired_by_kind:
             constraints.append(Constraint("acquired_by", slot.acquired_by_kind, role, ""))
     if time:
@@ -612,8 +624,8 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
         constraints.append(Constraint("status", s, "fact", ""))
     if measure != "entities":
         constraints.append(Constraint(measure, measure, "fact", ""))
-    for m in topic:
-        constraints.append(Constraint("topic", m, "fact", ""))
+    for mod in topic:
+        constraints.append(Constraint("topic", mod, "fact", ""))
     for w in sub_unknown:
         if not (approval and w == approval_word):
             constraints.append(Constraint("sub_modality", w, "answer", w))
@@ -646,7 +658,8 @@ def _plain_slots(intent: str, t: dict[str, tuple[str, ...]], modalities: list[st
 
 def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: list[tuple[str, int, str]],
                 country_pos: list[tuple[str, int]], rels_found: list[tuple[str, int]], pos: dict[str, int],
-                intent: str | None, statuses: list[str]):
+                intent: str | None, statuses: list[str]
+                ) -> tuple[tuple[str, ...], str, Slot, Slot, tuple[str, ...]]:
     """Relation, answer end and both slots of a deal question (acquisition, licence, partnership…)."""
     rel, vpos = rels_found[0]
     names = [r for r, _ in rels_found]
@@ -671,6 +684,7 @@ def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: l
     # Which end is the answer? The end the wh-word sits on, the unanchored end otherwise.
     before = [c for c in companies if pos.get(c, 0) < vpos]
     after = [c for c in companies if pos.get(c, 0) >= vpos]
+    answer: str | None = None
     if rel == "acquired" and re.search(r"母公司|\bparent\b|\bowner\b|\bowns\b", cues) and companies:
         before, after, passive = [], companies[:1], False
         wh = None
@@ -703,18 +717,14 @@ def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: l
         subj, objs = [], companies[:]
     # The answer end
     if symmetric:
-        answer = "subject" if objs or not companies else "subject"
-    elif 'answer' in locals():
+        answer = "subject"  # both ends are partners; the named ones are bound, the answer is the other
+    elif answer is not None:
         pass
     elif subj and not objs:
         answer = "object"
     elif objs and not subj:
         answer = "subject"
-    elif subj and objs:
-        answer = "object"
-    elif passive:
-        answer = "object"
-    elif wh is not None and wh.start() > vpos and rel not in ("exited",):
+    elif subj and objs or passive or wh is not None and wh.start() > vpos and rel not in ("exited",):
         answer = "object"
     elif wh is not None and re.search(r"\b(?:did|does|do|has|have|had|will|would)\b", cues[wh.end():vpos]):
         answer = "object"  # "which companies did Bayer buy": do-support puts the object first
