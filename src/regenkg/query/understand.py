@@ -677,8 +677,11 @@ def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: l
         rel = "acquired"
         relations = ["acquired"]
         vpos = next(p for r, p in rels_found if r == "acquired")
-    if rel == "licensedFrom" and not re.search(r"从|自|向|\bfrom\b|\bto\b|给|予", cues):
-        relations = ["licensedFrom", "partneredWith"] if "partneredWith" not in relations else relations
+    # A licence with no direction word ("签署了授权协议", "licensing deals") is read both ways; a partner
+    # question also covers licences (a licensor is a partner), as partner questions always have.
+    undirected_licence = rel == "licensedFrom" and not re.search(r"从|自|向|\bfrom\b|\bto\b|给|予", cues)
+    if rel == "partneredWith" and "licensedFrom" not in relations:
+        relations.append("licensedFrom")
     passive = bool(_PASSIVE.search(cues)) and rel in ("acquired", "spunOutFrom", "soldTo", "licensedFrom")
     wh = _WH.search(cues)
     # Which end is the answer? The end the wh-word sits on, the unanchored end otherwise.
@@ -689,7 +692,7 @@ def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: l
         before, after, passive = [], companies[:1], False
         wh = None
         answer = "subject"
-    symmetric = rel in ("partneredWith", "jointVentureWith")
+    symmetric = rel in ("partneredWith", "jointVentureWith") or undirected_licence
     by_m = re.search(r"被|遭|\bby\b", cues)
     if rel == "licensedFrom":
         from_m = re.search(r"从|自|向|\bfrom\b", cues)
@@ -717,7 +720,7 @@ def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: l
         subj, objs = [], companies[:]
     # The answer end
     if symmetric:
-        answer = "subject"  # both ends are partners; the named ones are bound, the answer is the other
+        answer = "either"  # both ends are partners; the named ones are bound, the answer is the other
     elif answer is not None:
         pass
     elif subj and not objs:
