@@ -779,6 +779,11 @@ def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: l
     # Modalities: the acquired / partnered company develops them ("bought a CAR-T company"); for a licence
     # or a deal with both ends named they are the deal's topic.
     topic: tuple[str, ...] = ()
+    # Only a modality in the verb's own sentence qualifies the deal ("X? And what became of its cell
+    # therapy?" asks a second question; it does not restrict the first).
+    bounds = [0] + [m.end() for m in re.finditer(r"[。？?！!；;]", cues)] + [len(cues) + 1]
+    sent = next(((a, b) for a, b in zip(bounds, bounds[1:]) if a <= vpos < b), (0, len(cues) + 1))
+    modalities = [m for m in modalities if sent[0] <= pos.get(m, sent[0]) < sent[1]]
     if modalities:
         if rel == "acquired" and not obj.anchors:
             obj = replace(obj, develops=tuple(modalities))
