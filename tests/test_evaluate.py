@@ -155,3 +155,28 @@ def test_cli_eval_reports_a_bad_gold_file(tmp_path: Path):
     result = CliRunner().invoke(main, ["eval", str(tmp_path / "missing.json")])
     assert result.exit_code != 0
     assert "gold file not found" in result.output
+
+
+def test_evaluate_builds_the_gold_articles_and_reads_the_graph(tmp_path: Path, settings):
+    """End to end through a real (temporary) index: denied deals stay out, stated ones are found."""
+    from regenkg.evaluate import evaluate
+
+    (tmp_path / "a.txt").write_text(
+        "Deal news|two items\n\nCastellan Pharma agreed to acquire Velmora Bio for $2 billion. "
+        "Orrin Bio denied that it would acquire Tessaly Cells.\n", encoding="utf-8")
+    gold = {
+        "articles": [{"file": "a.txt", "language": "en"}],
+        "facts": [
+            {"article": "a.txt", "subject": "Castellan Pharma", "relation": "acquired", "object": "Velmora Bio",
+             "polarity": "true"},
+            {"article": "a.txt", "subject": "Orrin Bio", "relation": "acquired", "object": "Tessaly Cells",
+             "polarity": "denied"},
+        ],
+        "names": [{"en": n, "aliases": []} for n in ("Castellan Pharma", "Velmora Bio", "Orrin Bio", "Tessaly Cells")],
+        "terms": [],
+    }
+    (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    report = evaluate(tmp_path / "gold.json", settings=settings, questions=False)
+    assert report.facts.overall.found == 1 and report.facts.overall.gold == 1
+    assert not report.facts.polarity_violations
+    assert report.to_dict()["facts"]["overall"]["recall"] == 1.0
