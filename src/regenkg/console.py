@@ -77,6 +77,11 @@ def print_answer(question: str, answer: Any, explain: bool) -> None:
     from rich.table import Table
 
     out = console()
+    # What the question was read as, and what could not be used, before any answer (issue 15).
+    if answer.understood.get("text"):
+        out.print(f"[dim]understood as:[/] {plain(answer.understood['text'])}")
+    for note in answer.notes:
+        out.print(f"[yellow]note:[/] {plain(note)}")
     if answer.answers:
         table = Table(title=f"{plain(question, 80)}  ({plain(answer.intent)})", show_lines=True)
         table.add_column("answer", no_wrap=True)

@@ -286,6 +286,8 @@ class AnswerItem:
     relation: str
     score: float
     evidence: tuple[Evidence, ...] = ()
+    # Side-by-side comparisons: (compared entity IRI, its relation to this row, its evidence) per side.
+    sides: tuple[tuple[str, str, tuple[Evidence, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -314,6 +316,10 @@ class Answer:
     sparql: str | None = None
     passages: tuple[Hit, ...] = ()
     lang: str = "en"
+    # What the question was understood as (relation, entities, constraints, unused words) and notes on
+    # what could not be evaluated; see regenkg.query.ask.
+    understood: dict = field(default_factory=dict, hash=False, compare=False)
+    notes: tuple[str, ...] = ()
 
     @property
     def found(self) -> bool:
@@ -371,8 +377,12 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "lang": answer.lang,
         "entities": list(answer.entities),
         "answers": [{"iri": a.iri, "label": a.label, "labels": a.labels, "type": a.type, "relation": a.relation,
-                     "score": a.score, "evidence": [evidence_to_dict(e) for e in a.evidence]}
+                     "score": a.score, "evidence": [evidence_to_dict(e) for e in a.evidence],
+                     **({"sides": [{"iri": iri, "relation": rel, "evidence": [evidence_to_dict(e) for e in ev]}
+                                   for iri, rel, ev in a.sides]} if a.sides else {})}
                     for a in answer.answers],
+        "understood": answer.understood,
+        "notes": list(answer.notes),
         "sparql": answer.sparql,
         "passages": [hit_to_dict(h) for h in answer.passages],
         "found": bool(answer.answers),

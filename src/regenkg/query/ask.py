@@ -1,12 +1,18 @@
-"""Questions → SPARQL templates (bound with VALUES) → answers ranked and proven by sentences."""
+"""Typed questions → composed SPARQL (entities bound with VALUES) → answers ranked and proven by sentences.
+
+Every answer says what the question was understood as (``Answer.understood``) and, in ``Answer.notes``,
+which qualifiers could not be evaluated on this index and which words were not used; an answer with no
+evidence sentence in the index is never shown (gazetteer knowledge alone is not evidence).
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pyoxigraph
@@ -14,38 +20,39 @@ import pyoxigraph
 from ..graph.ontology import RES, RKG
 from ..graph.store import GraphStore
 from ..records import Answer, AnswerItem, Evidence, Hit, pick_label
-from .understand import Question
+from .compose import PREFIXES, compose, values
+from .understand import Question, TypedQuery
 
-__all__ = ["Planner", "Lookup", "Plan", "TEMPLATES", "PREFIXES", "pick_label"]
+__all__ = ["PREFIXES", "TEMPLATES", "Lookup", "Plan", "Planner", "pick_label", "understood_of"]
 
 logger = logging.getLogger(__name__)
 
-PREFIXES = """PREFIX rkg: <https://w3id.org/regenkg/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
 
-# Each template returns ?answer ?pred ?sentence ?conf; ?target is bound by a VALUES block.
-# "forward": the answer is the subject of the fact; "backward": the answer is its object.
-_FORWARD = """SELECT ?answer ?pred ?sentence ?conf WHERE {
-  %(values)s
-  ?object skos:broader* ?target .
-  ?a a rkg:Assertion ; rdf:subject ?answer ; rdf:predicate ?pred ; rdf:object ?object ;
-     prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf .
-}"""
-_BACKWARD = """SELECT ?answer ?pred ?sentence ?conf WHERE {
-  %(values)s
-  ?subject skos:broader* ?target .
-  ?a a rkg:Assertion ; rdf:subject ?subject ; rdf:predicate ?pred ; rdf:object ?answer ;
-     prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf .
-}"""
-_BOTH = """SELECT ?answer ?pred ?sentence ?conf WHERE {
-  %(values)s
-  { ?a rdf:subject ?target ; rdf:object ?answer } UNION { ?a rdf:subject ?answer ; rdf:object ?target }
-  ?a a rkg:Assertion ; rdf:predicate ?pred ; prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf .
-}"""
+@runtime_checkable
+class Lookup(Protocol):
+    """What the planner needs to know about entities and sentences besides the graph store.
+
+    ``regenkg.query.lookup.GraphLookup`` satisfies it; any object with these methods does.
+    """
+
+    def narrower(self, iri: str) -> set[str]:
+        """``iri`` and every concept below it in the SKOS hierarchy."""
+
+    def labels(self, iris: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Preferred label per language tag for each IRI."""
+
+    def names(self, iris: Sequence[str]) -> dict[str, list[str]]:
+        """Every label and alias of each IRI."""
+
+    def types(self, iris: Sequence[str]) -> dict[str, str]:
+        """The one type shown to users (``PharmaCompany``, ``Modality`` …) of each IRI."""
+
+    def evidence(self, sentence_ids: Sequence[int], qvec: np.ndarray | None) -> list[tuple[Evidence, float]]:
+        """The sentences, most similar to ``qvec`` first, with their similarity."""
+
+
+# Templates for the questions that are not one relation between two ends (regulations, markets,
+# companies of a segment or country). ?target is bound by a VALUES block.
 _COMPANIES_IN = """SELECT ?answer ?pred ?sentence ?conf WHERE {
   %(values)s
   {
@@ -56,19 +63,21 @@ _COMPANIES_IN = """SELECT ?answer ?pred ?sentence ?conf WHERE {
   } UNION {
     ?answer a ?cls . ?cls rdfs:subClassOf* rkg:CDMO . BIND(rkg:operatesIn AS ?pred)
     FILTER(?target = <https://w3id.org/regenkg/id/segment/cdmo>)
-    OPTIONAL { ?sentence rkg:mentions ?answer } BIND(0.6 AS ?conf)
+    ?sentence rkg:mentions ?answer . BIND(0.6 AS ?conf)
   }
   %(country)s
 }"""
 _COUNTRY = """{ ?answer rkg:headquarteredIn ?country } UNION
-  { ?c a rkg:Assertion ; rdf:subject ?answer ; rdf:predicate rkg:headquarteredIn ; rdf:object ?country }"""
+  { ?c a rkg:Assertion ; rdf:subject ?answer ; rdf:predicate ?cp ; rdf:object ?country .
+    FILTER(?cp IN (rkg:headquarteredIn, rkg:operatesIn)) }"""
 _IN_COUNTRY = """SELECT ?answer ?pred ?sentence ?conf WHERE {
   %(values)s
   { ?answer rkg:headquarteredIn ?country . BIND(rkg:headquarteredIn AS ?pred) BIND(0.9 AS ?conf)
-    OPTIONAL { ?sentence rkg:mentions ?answer } }
+    ?sentence rkg:mentions ?answer }
   UNION
-  { ?a a rkg:Assertion ; rdf:subject ?answer ; rdf:predicate rkg:headquarteredIn ; rdf:object ?country ;
-       prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf . BIND(rkg:headquarteredIn AS ?pred) }
+  { ?a a rkg:Assertion ; rdf:subject ?answer ; rdf:predicate ?pred ; rdf:object ?country ;
+       prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf . FILTER(?pred IN (rkg:headquarteredIn, rkg:operatesIn)) }
+  %(kind)s
 }"""
 _MENTIONS = """SELECT ?answer ?pred ?sentence ?conf WHERE {
   %(values)s
@@ -93,21 +102,7 @@ _MARKET = """SELECT ?answer ?pred ?sentence ?conf WHERE {
   BIND(rkg:amount AS ?pred) BIND(0.8 AS ?conf)
 }"""
 
-TEMPLATES: dict[str, tuple[str, tuple[str, ...]]] = {
-    # intent: (template, predicates)
-    "who_develops": (_FORWARD, ("develops",)),
-    "what_develops": (_BACKWARD, ("develops",)),
-    "acquirer_of": (_BACKWARD, ("acquired", "hasAffiliate")),
-    "acquired_by": (_FORWARD, ("acquired", "hasAffiliate")),
-    "partners_of": (_BOTH, ("partneredWith", "licensedFrom")),
-    "targets_indication": (_FORWARD, ("targets",)),
-    "indications_of": (_BACKWARD, ("targets",)),
-    "modalities_for": (_FORWARD, ("treats",)),
-    "modality_treats": (_BACKWARD, ("treats",)),
-    "companies_in": (_COMPANIES_IN, ()),
-    "regulation": (_MENTIONS, ()),
-    "market": (_MARKET, ()),
-}
+TEMPLATES: dict[str, str] = {"companies_in": _COMPANIES_IN, "regulation": _MENTIONS, "market": _MARKET}
 
 
 @dataclass(frozen=True)
@@ -115,18 +110,36 @@ class Plan:
     intent: str
     sparql: str
     targets: tuple[str, ...]
+    composed: bool = False
+
+
+@dataclass
+class _Fact:
+    pred: str
+    sid: int | None
+    conf: float
+    other: str | None = None
+    status: str | None = None
+    year: int | None = None
+    date: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+    amount_kind: str | None = None
+    hops: tuple[int, ...] = ()
 
 
 _STOP_GRAMS = {"the", "of", "and", "for", "which", "what", "law", "act", "regulation", "regulations", "does",
                "did", "is", "in", "on", "法规", "法律", "哪部", "哪项", "什么", "依据", "的是"}
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A sentence that states a sum of money: "US$11.9 billion", "EUR 308 million", "3.08億歐元", "1亿美元".
+_MONEY_RE = re.compile(r"(?:US\$|\$|€|EUR|USD|CHF|GBP|JPY|NT\$|RMB)\s?\d|\d[\d.,]*\s?(?:million|billion|bn|m)\b|"
+                       r"\d[\d.,]*\s?(?:億|亿|萬|万)?\s?(?:美元|歐元|欧元|日圓|日元|元|新台幣|人民幣|人民币)", re.IGNORECASE)
 
 
 def _grams(text: str) -> set[str]:
     """English words and Chinese character pairs, for name overlap."""
-    import re as _re
-
-    out = {w for w in _re.findall(r"[a-z0-9]+", text) if len(w) > 2}
-    for run in _re.findall(r"[\u3400-\u9fff]+", text):
+    out = {w for w in re.findall(r"[a-z0-9]+", text) if len(w) > 2}
+    for run in re.findall(r"[\u3400-\u9fff]+", text):
         out.update(run[i:i + 2] for i in range(len(run) - 1))
     return out - _STOP_GRAMS
 
@@ -135,27 +148,38 @@ def countries_of(t: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     return tuple(t.get("Country", ()))
 
 
-def _values(var: str, terms: Sequence[str]) -> str:
-    # Terms are IRIs from our own gazetteer, serialised by pyoxigraph (which validates and escapes them).
-    return f"VALUES ?{var} {{ {' '.join(str(pyoxigraph.NamedNode(t)) for t in terms)} }}"
+_values = values
 
 
-class Lookup(Protocol):
-    """What the planner reads besides the store (:class:`regenkg.query.lookup.GraphLookup` is one)."""
+def _local(term) -> str | None:
+    return term.value.rsplit("#", 1)[-1] if term is not None else None
 
-    def narrower(self, iri: str) -> set[str]: ...
 
-    def labels(self, iris: Sequence[str]) -> dict[str, dict[str, str]]: ...
+def _sid(term) -> int | None:
+    if isinstance(term, pyoxigraph.NamedNode) and "/sentence/" in term.value:
+        tail = term.value.rsplit("/", 1)[-1]
+        return int(tail) if tail.isdigit() else None
+    return None
 
-    def names(self, iris: Sequence[str]) -> dict[str, list[str]]: ...
 
-    def types(self, iris: Sequence[str]) -> dict[str, str]: ...
-
-    def evidence(self, sentence_ids: Sequence[int], qvec: np.ndarray | None) -> list[tuple[Evidence, float]]: ...
+def _money(amount: float, currency: str | None) -> str:
+    cur = currency or ""
+    if amount >= 1e9:
+        return f"{cur} {amount / 1e9:.3g} billion".strip()
+    if amount >= 1e6:
+        return f"{cur} {amount / 1e6:.3g} million".strip()
+    return f"{cur} {amount:,.0f}".strip()
 
 
 class Planner:
-    """Turn a :class:`Question` into SPARQL, run it, and assemble ranked, evidenced answers."""
+    """Turn a :class:`Question` into SPARQL, run it, and assemble ranked, evidenced answers.
+
+    Args:
+        store: the graph (pyoxigraph ``Store`` or anything with the same ``query``).
+        lookup: labels, names, types, the hierarchy and evidence sentences (see :class:`Lookup`).
+        max_evidence: sentences shown per answer.
+        evidence_weight: weight of the best evidence sentence's similarity to the question in the score.
+    """
 
     def __init__(self, store: GraphStore, lookup: Lookup, *, max_evidence: int = 3,
                  evidence_weight: float = 0.5) -> None:
@@ -163,102 +187,316 @@ class Planner:
         self.lookup = lookup
         self.max_evidence = max_evidence
         self.evidence_weight = evidence_weight
+        self._has_deals: bool | None = None
+
+    # ------------------------------------------------------------------ planning
+    def has_deals(self) -> bool:
+        """Whether the graph holds deal events at all (statuses and amounts live only there)."""
+        if self._has_deals is None:
+            self._has_deals = bool(self.store.query(PREFIXES + "ASK { ?d a rkg:Deal }"))
+        return self._has_deals
 
     def plan(self, q: Question) -> Plan | None:
         if q.intent is None:
             return None
-        template, preds = TEMPLATES[q.intent]
         t = q.by_type
-        if q.intent in ("who_develops", "modality_treats"):
-            targets = t.get("Modality", ())
-        elif q.intent in ("targets_indication", "modalities_for"):
-            targets = t.get("Indication", ())
-        elif q.intent in ("what_develops", "acquirer_of", "acquired_by", "partners_of", "indications_of"):
-            targets = t.get("Company", ())[:1]
-        elif q.intent == "companies_in":
-            targets = t.get("Segment", ()) or t.get("Modality", ())
-        elif q.intent == "regulation":
+        if q.intent in ("regulation", "market", "companies_in"):
+            return self._template_plan(q)
+        if q.query is None:
+            return None
+        composed = compose(q.query)
+        if composed is None:
+            return None
+        targets = tuple(dict.fromkeys((*q.query.subject.anchors, *q.query.object.anchors, *q.query.compare)))
+        return Plan(q.intent, composed.sparql, targets or tuple(t.get("Company", ())), composed=True)
+
+    def _template_plan(self, q: Question) -> Plan | None:
+        t = q.by_type
+        assert q.intent is not None
+        if q.intent == "regulation":
             targets = t.get("Regulation", ())
             if not targets:
                 if countries_of(t):
                     sparql = PREFIXES + _REG_BY_COUNTRY % {"values": _values("target", countries_of(t))}
                     return Plan(q.intent, sparql, countries_of(t))
                 return Plan(q.intent, PREFIXES + _ALL_REGULATIONS, ())
-        elif q.intent == "market":
+            return Plan(q.intent, PREFIXES + _MENTIONS % {"values": _values("target", targets)}, tuple(targets))
+        if q.intent == "market":
             targets = t.get("Modality", ()) or (str(RES["modality/regenerative-medicine"]),)
-        else:
-            targets = ()
-        countries = t.get("Country", ())
-        if q.intent == "companies_in" and not targets:
+            return Plan(q.intent, PREFIXES + _MARKET % {"values": _values("target", targets)}, tuple(targets))
+        # companies_in
+        targets = t.get("Segment", ()) or t.get("Modality", ())
+        countries = list(t.get("Country", ()))
+        if q.query is not None:
+            for slot in (q.query.subject, q.query.object):
+                countries += [c for c in slot.countries if c not in countries]
+        kind = q.query.subject.kind if q.query is not None else None
+        if not targets:
             if not countries:
                 return None
-            sparql = PREFIXES + "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + _IN_COUNTRY % {
-                "values": _values("country", countries)}
+            kind_f = (f"FILTER EXISTS {{ ?answer a ?cls . ?cls rdfs:subClassOf* rkg:{kind} }}" if kind else "")
+            sparql = PREFIXES + _IN_COUNTRY % {"values": _values("country", countries), "kind": kind_f}
             return Plan(q.intent, sparql, tuple(countries))
-        if not targets:
-            return None
-        values = _values("target", targets)
-        if preds:
-            values += "\n  VALUES ?pred { " + " ".join(f"rkg:{p}" for p in preds) + " }"
+        vals = _values("target", targets)
         country = ""
-        if q.intent == "companies_in" and countries:
-            values += "\n  " + _values("country", countries)
+        if countries:
+            vals += "\n  " + _values("country", countries)
             country = _COUNTRY
-        sparql = PREFIXES + "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + template % {
-            "values": values, "country": country}
-        return Plan(q.intent, sparql, tuple(targets))
+        return Plan(q.intent, PREFIXES + _COMPANIES_IN % {"values": vals, "country": country}, tuple(targets))
 
+    # ------------------------------------------------------------------ answering
     def answer(self, q: Question, qvec: np.ndarray | None, passages: tuple[Hit, ...] = ()) -> Answer:
+        notes: list[str] = []
+        tq = q.query
+        evaluable = self._evaluable(tq, notes) if tq is not None else {}
         plan = self.plan(q)
-        if plan is None:
-            return Answer(q.text, q.intent, q.entities, (), None, passages, q.lang)
+        understood = understood_of(q, self.lookup, evaluable)
+        if plan is None or (tq is not None and tq.sub_modality and q.intent not in ("regulation", "market")):
+            if plan is None and q.intent is not None:
+                notes.append("the question names no entity or qualifier the graph can bind; see the closest passages")
+            return Answer(q.text, q.intent, q.entities, (), plan.sparql if plan else None, passages, q.lang,
+                          understood, tuple(notes))
         rows = self.store.query(plan.sparql)
-        facts: dict[str, dict[str, list[tuple[int | None, float]]]] = defaultdict(lambda: defaultdict(list))
+        if plan.composed and tq is not None and tq.compare:
+            items = self._compare_items(q, rows, qvec)
+        else:
+            facts = self._collect(rows)
+            items = self._items(q, plan, facts, qvec, notes)
+        # Gazetteer knowledge alone is not evidence: an answer no sentence proves is not an answer.
+        items = [i for i in items if i.evidence]
+        if tq is not None and tq.measure == "count":
+            understood["count"] = len(items)
+            notes.insert(0, f"count: {len(items)}")
+        if tq is not None and tq.unused:
+            notes.append("words not used: " + ", ".join(tq.unused))
+        if not items and any(v is False for v in evaluable.values()):
+            notes.append("no answer: a qualifier could not be evaluated on this index; see the closest passages")
+        items.sort(key=lambda a: (-a.score, a.label))
+        if tq is not None and tq.measure == "largest":
+            items = self._largest(items, notes)
+        return Answer(q.text, q.intent, q.entities, tuple(items), plan.sparql, passages, q.lang, understood,
+                      tuple(dict.fromkeys(notes)))
+
+    def _evaluable(self, tq: TypedQuery, notes: list[str]) -> dict[str, bool]:
+        """Which qualifiers this index can test (``False`` → said in the notes, never silently dropped)."""
+        out: dict[str, bool] = {}
+        deal_rel = any(r in ("acquired", "partneredWith", "licensedFrom", "jointVentureWith", "soldTo", "spunOutFrom")
+                       for r in tq.relations)
+        if tq.statuses:
+            ok = self.has_deals()
+            out["status"] = ok
+            if not ok:
+                alt = " (exits are answered from rkg:exited facts)" if "exited" in tq.relations else ""
+                notes.append(f"status {'/'.join(s.lower() for s in tq.statuses)} cannot be evaluated: this index "
+                             f"has no deal events (rkg:Deal){alt}")
+        if tq.measure in ("amount", "largest") and deal_rel:
+            ok = self.has_deals()
+            out[tq.measure] = ok
+            if not ok:
+                notes.append("amounts cannot be evaluated: this index has no deal events (rkg:Deal) with amounts;"
+                             " the evidence sentences are shown")
+        approvals = {c.value for c in tq.constraints if c.kind == "approval"}
+        for w in tq.sub_modality:
+            if w in approvals:
+                out["approval"] = False
+                notes.append(f"'{w}': the graph records no approvals or permits, so this condition cannot be"
+                             " evaluated; answering without it would be wrong")
+                continue
+            out["sub_modality"] = False
+            notes.append(f"'{w}' names a sub-modality the vocabulary does not have: answering for the broader"
+                         " modality would be wrong")
+        if tq.time is not None:
+            out["time"] = True
+        return out
+
+    @staticmethod
+    def _collect(rows) -> dict[str, list[_Fact]]:
+        facts: dict[str, list[_Fact]] = defaultdict(list)
+        variables = [v.value for v in rows.variables]
+        hop_vars = [v for v in variables if v.startswith("hop") or v.endswith(("Hop", "Hop2"))]
         for row in rows:
             answer = row["answer"]
             if not isinstance(answer, pyoxigraph.NamedNode):
                 continue
-            pred = row["pred"].value.rsplit("#", 1)[-1] if row["pred"] is not None else "mentions"
-            sent = row["sentence"]
-            sid = int(sent.value.rsplit("/", 1)[-1]) if isinstance(sent, pyoxigraph.NamedNode) and \
-                "/sentence/" in sent.value else None
+            pred = _local(row["pred"]) or "mentions"
             conf = float(row["conf"].value) if row["conf"] is not None else 0.5
-            facts[answer.value][pred].append((sid, conf))
-        if q.intent in ("acquirer_of", "acquired_by"):
+            fact = _Fact(pred, _sid(row["sentence"]), conf)
+            if "other" in variables and row["other"] is not None:
+                fact.other = row["other"].value
+            if "status" in variables:
+                fact.status = _local(row["status"])
+                year = row["year"]
+                fact.year = int(year.value) if year is not None and year.value[:4].isdigit() else None
+                fact.date = row["date"].value if row["date"] is not None else None
+                if fact.year is None and fact.date and fact.date[:4].isdigit():
+                    fact.year = int(fact.date[:4])
+                if row["amount"] is not None:
+                    try:
+                        fact.amount = float(row["amount"].value)
+                    except ValueError:
+                        fact.amount = None
+                fact.currency = row["currency"].value if row["currency"] is not None else None
+                fact.amount_kind = row["amountKind"].value if row["amountKind"] is not None else None
+            fact.hops = tuple(s for v in hop_vars if (s := _sid(row[v])) is not None)
+            facts[answer.value].append(fact)
+        return facts
+
+    def _filter_time(self, q: Question, facts: dict[str, list[_Fact]], notes: list[str]) -> dict[str, list[_Fact]]:
+        """Keep facts whose deal year, or a year its sentence states, falls in the asked range."""
+        tr = q.query.time if q.query else None
+        if tr is None:
+            return facts
+        sids = sorted({f.sid for fs in facts.values() for f in fs if f.sid is not None and f.year is None})
+        texts = {e.sentence: e.text for e, _ in self.lookup.evidence(sids, None)} if sids else {}
+        out: dict[str, list[_Fact]] = {}
+        undated = 0
+        for iri, fs in facts.items():
+            kept = []
+            for f in fs:
+                text = texts.get(f.sid, "") if f.sid is not None else ""
+                years = [f.year] if f.year is not None else [int(y) for y in _YEAR_RE.findall(text)]
+                if not years:
+                    undated += 1
+                    continue
+                if any(tr.contains(y) for y in years):
+                    if f.year is None:
+                        f.year = next(y for y in years if tr.contains(y))
+                    kept.append(f)
+            if kept:
+                out[iri] = kept
+        if undated:
+            notes.append(f"time {tr.describe()}: {undated} fact(s) with no stated year were left out")
+        return out
+
+    def _items(self, q: Question, plan: Plan, facts: dict[str, list[_Fact]], qvec, notes: list[str]) -> list[AnswerItem]:
+        facts = self._filter_time(q, facts, notes)
+        if q.intent in ("acquirer_of", "acquired_by") and plan.targets:
             facts = self._drop_partner_affiliates(facts, plan.targets[0])
             # "X(Y)" says only that Y belongs with X; when the text states acquisitions outright, those win.
-            if any("acquired" in by_pred for by_pred in facts.values()):
-                facts = {iri: by_pred for iri, by_pred in facts.items() if "acquired" in by_pred}
+            if any(f.pred == "acquired" for fs in facts.values() for f in fs):
+                facts = {iri: fs for iri, fs in facts.items() if any(f.pred == "acquired" for f in fs)}
         # Never answer with the thing asked about (e.g. a modality's own narrower concept), except regulations.
         if q.intent not in ("regulation", "market"):
+            # ...but when both ends are named ("how much did Sanofi pay for Kiadis") the answer end is kept.
+            keep = set(q.query.answer_slot.anchors) if plan.composed and q.query is not None else set()
             for t in plan.targets:
-                facts.pop(t, None)
+                if t not in keep:
+                    facts.pop(t, None)
         if q.intent in ("what_develops", "modality_treats", "indications_of", "modalities_for"):
             # "immune cell therapy" adds nothing next to the γδ-T and CAR-T it contains: keep the specific.
             facts = {iri: f for iri, f in facts.items()
                      if not (self.lookup.narrower(iri) - {iri}) & set(facts)}
         iris = list(facts)
-        labels = self.lookup.labels(iris)
-
+        others = sorted({f.other for fs in facts.values() for f in fs if f.other})
+        labels = self.lookup.labels(iris + [o for o in others if o not in facts])
         types = self.lookup.types(iris)
+        composed_deal = plan.composed and q.query is not None and any(
+            r not in ("develops", "targets", "treats") for r in q.query.relations)
+        if q.query is not None and q.query.measure == "amount" and composed_deal and self.has_deals() and facts and \
+                not any(f.amount is not None for fs in facts.values() for f in fs):
+            notes.append("no amount is recorded for these deals; the evidence sentences are shown")
         items: list[AnswerItem] = []
-        for iri, by_pred in facts.items():
+        for iri, fs in facts.items():
+            by_pred: dict[str, list[_Fact]] = defaultdict(list)
+            for f in fs:
+                by_pred[f.pred].append(f)
             pred = max(by_pred, key=lambda p: (p != "hasAffiliate", len(by_pred[p])))
-            sids = sorted({sid for p in by_pred for sid, _ in by_pred[p] if sid is not None})
-            conf = max(c for p in by_pred for _, c in by_pred[p])
+            sids = sorted({f.sid for f in fs if f.sid is not None})
+            hop_sids = sorted({h for f in fs for h in f.hops} - set(sids))
+            conf = max(f.conf for f in fs)
             ev = self.lookup.evidence(sids, qvec)
+            if q.query is not None and q.query.measure in ("amount", "largest"):
+                # Asked for a sum: the sentences that state one come first.
+                ev = sorted(ev, key=lambda x: not _MONEY_RE.search(x[0].text))
+            hop_ev = self.lookup.evidence(hop_sids, qvec) if hop_sids else []
             best = max((s for _, s in ev), default=0.0)
             score = conf + self.evidence_weight * best + 0.05 * min(len(sids), 5)
             lab = labels.get(iri, {})
             label = pick_label(lab, q.lang, iri)
+            relation = pred
             if q.intent == "regulation":
-                pred = self._enacted(iri) or pred
-            items.append(AnswerItem(iri, label, lab, types.get(iri, "Thing"), pred, round(score, 4),
-                                    tuple(e for e, _ in ev[: self.max_evidence])))
+                relation = self._enacted(iri) or pred
+            elif composed_deal:
+                relation = self._deal_relation(q, pred, by_pred[pred], labels)
+            shown = [e for e, _ in ev[: self.max_evidence - (1 if hop_ev else 0)]] + [e for e, _ in hop_ev[:1]]
+            if not ev:
+                shown = []  # the fact itself must be proven, not only its second hop
+            items.append(AnswerItem(iri, label, lab, types.get(iri, "Thing"), relation, round(score, 4), tuple(shown)))
         if q.intent == "regulation":
             items = self._regulation_filter(q, items)
-        items.sort(key=lambda a: (-a.score, a.label))
-        return Answer(q.text, q.intent, q.entities, tuple(items), plan.sparql, passages, q.lang)
+        return items
+
+    def _deal_relation(self, q: Question, pred: str, fs: list[_Fact], labels: dict[str, dict[str, str]]) -> str:
+        """``acquired by Gilead Sciences (completed, 2017, USD 11.9 billion)``: the fact as one line."""
+        tq = q.query
+        answer_is_object = tq is not None and tq.answer == "object" and pred != "exited"
+        parts = []
+        for f in fs[:3]:
+            other = pick_label(labels.get(f.other, {}), q.lang, f.other) if f.other else ""
+            verb = f"{pred} by" if answer_is_object and pred not in ("partneredWith", "jointVentureWith") else pred
+            if pred == "licensedFrom" and answer_is_object:
+                verb = "licensed to"
+            extra = [x for x in (f.status.lower() if f.status else None,
+                                 f.date or (str(f.year) if f.year else None),
+                                 (_money(f.amount, f.currency) + (f" {f.amount_kind}" if f.amount_kind else ""))
+                                 if f.amount is not None else None) if x]
+            parts.append(f"{verb} {other}".strip() + (f" ({', '.join(extra)})" if extra else ""))
+        return "; ".join(dict.fromkeys(parts))
+
+    def _largest(self, items: list[AnswerItem], notes: list[str]) -> list[AnswerItem]:
+        amounts = []
+        for it in items:
+            m = re.search(r"\b([A-Z]{3}) ([\d.]+) (billion|million)", it.relation)
+            if m:
+                amounts.append((float(m.group(2)) * (1e9 if m.group(3) == "billion" else 1e6), m.group(1), it))
+        if not amounts:
+            notes.append("largest: no amounts to compare on this index; see the closest passages")
+            return []
+        currencies = {c for _, c, _ in amounts}
+        if len(currencies) > 1:
+            notes.append("amounts in several currencies are not converted: the largest in each is shown")
+        best: dict[str, tuple[float, AnswerItem]] = {}
+        for amount, cur, it in amounts:
+            if cur not in best or amount > best[cur][0]:
+                best[cur] = (amount, it)
+        return [it for _, it in sorted(best.values(), key=lambda x: -x[0])]
+
+    def _compare_items(self, q: Question, rows, qvec) -> list[AnswerItem]:
+        """One row per shared object (modality, indication, partner, deal) with each company's side."""
+        per: dict[str, dict[str, list[_Fact]]] = defaultdict(lambda: defaultdict(list))
+        for row in rows:
+            answer, other = row["answer"], row["other"]
+            if not isinstance(answer, pyoxigraph.NamedNode) or other is None:
+                continue
+            per[answer.value][other.value].append(
+                _Fact(_local(row["pred"]) or "", _sid(row["sentence"]), float(row["conf"].value) if row["conf"] else 0.5))
+        compared = list(q.query.compare) if q.query else []
+        for c in compared:
+            per.pop(c, None)
+        labels = self.lookup.labels(list(per) + compared)
+        types = self.lookup.types(list(per))
+        items = []
+        for iri, sides_map in per.items():
+            sides = []
+            all_ev: list[tuple[Evidence, float]] = []
+            for company in compared:
+                fs = sides_map.get(company)
+                if not fs:
+                    continue
+                ev = self.lookup.evidence(sorted({f.sid for f in fs if f.sid is not None}), qvec)
+                if not ev:
+                    continue
+                rel = "/".join(dict.fromkeys(f.pred for f in fs))
+                sides.append((company, rel, tuple(e for e, _ in ev[: self.max_evidence])))
+                all_ev += ev[:1]
+            if not sides:
+                continue
+            relation = " | ".join(f"{pick_label(labels.get(c, {}), q.lang, c)}: {r}" for c, r, _ in sides)
+            score = len(sides) + self.evidence_weight * max((s for _, s in all_ev), default=0.0)
+            lab = labels.get(iri, {})
+            items.append(AnswerItem(iri, pick_label(lab, q.lang, iri), lab, types.get(iri, "Thing"), relation,
+                                    round(score, 4), tuple(e for e, _ in all_ev), tuple(sides)))
+        return items
 
     def _regulation_filter(self, q: Question, items: list[AnswerItem]) -> list[AnswerItem]:
         """Among candidate regulations keep those the question is about.
@@ -267,13 +505,11 @@ class Planner:
         date or an evidence sentence has it), the topic (a modality named in the question appears in the
         regulation's name), then word/character-pair overlap with the regulation's names and aliases.
         """
-        import re as _re
-
         from ..graph.match import fold_aligned
 
         if q.by_type.get("Regulation") or len(items) <= 1:
             return items
-        year = _re.search(r"(?<!\d)(19|20)\d\d(?!\d)", q.text)
+        year = re.search(r"(?<!\d)(19|20)\d\d(?!\d)", q.text)
         if year:
             kept = [i for i in items if year.group(0) in i.relation or any(year.group(0) in e.text for e in i.evidence)]
             items = kept or items
@@ -292,30 +528,81 @@ class Planner:
             if best > 0:
                 items = [i for i in items if overlap[i.iri] == best]
         # "哪部法律" / "which law": one is asked for; the best-evidenced one answers.
-        if len(items) > 1 and _re.search(r"哪部|哪项|哪一|\bwhich (?:law|act|regulation|rule)\b", fold_aligned(q.text)):
+        if len(items) > 1 and re.search(r"哪部|哪项|哪一|\bwhich (?:law|act|regulation|rule)\b", fold_aligned(q.text)):
             items = [max(items, key=lambda i: i.score)]
         return items
 
     def _enacted(self, iri: str) -> str | None:
-        res = self.store.query(PREFIXES + "SELECT ?d WHERE { " + _values("r", [iri]) + " ?r rkg:date ?d } LIMIT 1",
-                               )
+        res = self.store.query(PREFIXES + "SELECT ?d WHERE { " + _values("r", [iri]) + " ?r rkg:date ?d } LIMIT 1")
         for row in res:
             return f"enacted {row['d'].value}"
         return None
 
-    def _drop_partner_affiliates(self, facts, target: str):
+    def _drop_partner_affiliates(self, facts: dict[str, list[_Fact]], target: str) -> dict[str, list[_Fact]]:
         """``Parent(Child)`` is only offered as an acquisition when no partnership/licence says otherwise."""
         out = {}
-        for iri, by_pred in facts.items():
-            if set(by_pred) == {"hasAffiliate"}:
+        for iri, fs in facts.items():
+            if {f.pred for f in fs} == {"hasAffiliate"}:
                 ask = (PREFIXES + "ASK { " + _values("x", [iri]) + " " + _values("y", [target]) +
                        " { ?a rdf:subject ?x ; rdf:object ?y } UNION { ?a rdf:subject ?y ; "
                        "rdf:object ?x } ?a rdf:predicate ?p . FILTER(?p IN (rkg:partneredWith, rkg:licensedFrom)) }")
-                res = self.store.query(ask)
-                if bool(res):
+                if bool(self.store.query(ask)):
                     continue
-            out[iri] = by_pred
+            out[iri] = fs
         return out
+
+
+def understood_of(q: Question, lookup: Lookup, evaluable: dict[str, bool] | None = None) -> dict:
+    """The ``understood`` JSON: relation, answer end, entities with roles, constraints, unused words."""
+    tq = q.query
+    evaluable = evaluable or {}
+    iris = list(dict.fromkeys([*q.entities, *(c.value for c in (tq.constraints if tq else ()) if c.value.startswith("http"))]))
+    labels = lookup.labels(iris) if iris else {}
+
+    def lab(iri: str) -> str:
+        return pick_label(labels.get(iri, {}), q.lang, iri)
+
+    roles: dict[str, str] = {}
+    if tq is not None:
+        for name, slot in (("subject", tq.subject), ("object", tq.object)):
+            role = "answer end" if tq.answer == name else "bound end"
+            for a in slot.anchors:
+                roles[a] = f"{name} ({role})"
+        for cmp in tq.compare:
+            roles[cmp] = "compared"
+        for m in tq.topic:
+            roles[m] = "topic"
+        for slot in (tq.subject, tq.object):
+            for m in slot.develops:
+                roles.setdefault(m, "second hop: develops")
+    types = dict(q.by_type)
+    entities = [{"iri": e, "label": lab(e), "type": next((k for k, v in types.items() if e in v), "Thing"),
+                 "surface": q.surfaces.get(e, ""), "role": roles.get(e, "mentioned")} for e in q.entities]
+    constraints = []
+    for c in (tq.constraints if tq else ()):
+        value = lab(c.value) if c.value.startswith("http") else c.value
+        key = {"company_kind": "company_kind", "country": "country", "time": "time", "status": "status",
+               "amount": "amount", "largest": "largest", "count": "count", "sub_modality": "sub_modality",
+               "develops": "develops", "acquired_by": "acquired_by", "topic": "topic", "approval": "approval"}[c.kind]
+        constraints.append({"kind": c.kind, "value": value, "applies_to": c.applies_to, "surface": c.surface,
+                            "evaluated": evaluable.get(key, True)})
+    out = {"relation": list(tq.relations) if tq else [], "answer": tq.answer if tq else None,
+           "measure": tq.measure if tq else "entities", "entities": entities, "constraints": constraints,
+           "unused": list(tq.unused) if tq else []}
+    out["text"] = _understood_text(out)
+    return out
+
+
+def _understood_text(u: dict) -> str:
+    """One line for people: ``acquired(answer=subject) · Kite Pharma [object] · time: from 2021``."""
+    rel = "+".join(u["relation"]) or "(no relation)"
+    parts = [f"{rel} → {u['answer'] or '?'}"]
+    parts += [f"{e['label']} [{e['role']}]" for e in u["entities"]]
+    for c in u["constraints"]:
+        parts.append(f"{c['kind']}: {c['value']} ({c['applies_to']})" + ("" if c["evaluated"] else " — not evaluable"))
+    if u["unused"]:
+        parts.append("unused: " + ", ".join(u["unused"]))
+    return " · ".join(parts)
 
 
 __all__ += ["RKG"]

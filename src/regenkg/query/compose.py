@@ -1,0 +1,218 @@
+"""Typed question → SPARQL: one composed query per :class:`~regenkg.query.understand.TypedQuery`.
+
+The query reads facts from two shapes of the graph and unions them:
+
+* reified assertions (``?a a rkg:Assertion ; rdf:subject ; rdf:predicate ; rdf:object ; prov:wasDerivedFrom``),
+  which the extractor makes only from positive, non-hedged statements;
+* deal events (``?d a rkg:Deal ; rkg:dealKind ; rkg:status ; <role> ?party ; prov:wasDerivedFrom``) with their
+  amount, currency, date and year — the only place a terminated, denied or rumoured deal exists.
+
+Every entity the question names is bound with ``VALUES`` (serialised by pyoxigraph, which validates and
+escapes IRIs); no word of the question is ever formatted into the query text. Each row carries
+``?answer ?other ?pred ?sentence ?conf`` and, when known, ``?status ?year ?date ?amount ?currency
+?amountKind`` and the sentences of a second hop (``?hop1`` …), so the planner can prove every part of a
+chained answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pyoxigraph
+
+from .understand import DEAL_RELATIONS, Slot, TypedQuery
+
+__all__ = ["POSITIVE_STATUSES", "PREFIXES", "SYMMETRIC", "Composed", "compose", "values"]
+
+PREFIXES = """PREFIX rkg: <https://w3id.org/regenkg/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+SYMMETRIC = frozenset({"partneredWith", "jointVentureWith"})
+POSITIVE_STATUSES = ("Announced", "Completed")
+# The assertion predicates a relation is read from (an affiliate "X(Y)" may stand for an acquisition).
+_ASSERTED = {"acquired": ("acquired", "hasAffiliate")}
+HOP_VARS = ("hop1", "hop2")
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A composed query and what its rows mean."""
+
+    sparql: str
+    relations: tuple[str, ...]
+    answer: str
+    uses_deals: bool
+    compare: bool = False
+
+
+def values(var: str, terms: Sequence[str]) -> str:
+    """``VALUES ?var { <iri> … }`` with every IRI checked and escaped by pyoxigraph."""
+    return f"VALUES ?{var} {{ {' '.join(str(pyoxigraph.NamedNode(t)) for t in terms)} }}"
+
+
+def _rkg(names: Sequence[str]) -> str:
+    return " ".join(f"rkg:{n}" for n in names)
+
+
+def _assertion_branch(rel: str, s: str, o: str, both_ways: bool, affiliates: bool) -> str:
+    preds = _ASSERTED.get(rel, (rel,)) if affiliates else (rel,)
+    core = (f"?a a rkg:Assertion ; rdf:predicate ?pred ; prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf .\n"
+            f"      VALUES ?pred {{ {_rkg(preds)} }}")
+    if both_ways:
+        return (f"{{ ?a rdf:subject {s} ; rdf:object {o} }} UNION {{ ?a rdf:subject {o} ; rdf:object {s} }}\n      {core}")
+    return f"?a rdf:subject {s} ; rdf:object {o} .\n      {core}"
+
+
+def _deal_branch(rel: str, s: str, o: str, statuses: Sequence[str], both_ways: bool) -> str:
+    kind, srole, orole = DEAL_RELATIONS[rel]
+    if srole == orole:
+        parties = f"?d rkg:{srole} {s} , {o} . FILTER({s} != {o})"
+    elif both_ways:
+        parties = (f"{{ ?d rkg:{srole} {s} ; rkg:{orole} {o} }} UNION {{ ?d rkg:{srole} {o} ; rkg:{orole} {s} }}")
+    else:
+        parties = f"?d rkg:{srole} {s} ; rkg:{orole} {o} ."
+    status = (f"VALUES ?status {{ {_rkg(statuses)} }}" if statuses
+              else f"FILTER(?status IN ({', '.join('rkg:' + x for x in POSITIVE_STATUSES)}))")
+    return (f"?d a rkg:Deal ; rkg:dealKind rkg:{kind} ; rkg:status ?status ; prov:wasDerivedFrom ?sentence .\n"
+            f"      {parties}\n      {status}\n"
+            f"      OPTIONAL {{ ?d rkg:amount ?amount }} OPTIONAL {{ ?d rkg:currency ?currency }}\n"
+            f"      OPTIONAL {{ ?d rkg:amountKind ?amountKind }} OPTIONAL {{ ?d rkg:year ?year }}\n"
+            f"      OPTIONAL {{ ?d rkg:date ?date }}\n"
+            f"      BIND(rkg:{rel} AS ?pred) BIND(0.9 AS ?conf)")
+
+
+def _anchor(var: str, slot: Slot, name: str) -> str:
+    # Concepts answer for everything below them (cell therapy includes CAR-T); a company is itself.
+    return f"{values(name, slot.anchors)}\n  {var} skos:broader* ?{name} ."
+
+
+def _slot_filters(var: str, slot: Slot, tag: str) -> tuple[str, list[str]]:
+    """Constraints on one end of the relation; returns the patterns and the hop evidence variables."""
+    parts: list[str] = []
+    hops: list[str] = []
+    if slot.anchors:
+        # The bound end is ?target (as in every query regenkg has shown users); a bound answer end is ?answerAnchor.
+        parts.append(_anchor(var, slot, "target" if tag == "other" else f"{tag}Anchor"))
+    if slot.kind:
+        parts.append(f"FILTER EXISTS {{ {var} a ?{tag}Cls . ?{tag}Cls rdfs:subClassOf* rkg:{slot.kind} }}")
+    if slot.countries:
+        parts.append(
+            f"FILTER EXISTS {{ {values(tag + 'Country', slot.countries)}\n"
+            f"    {{ {var} rkg:headquarteredIn ?{tag}Country }} UNION\n"
+            f"    {{ ?{tag}Ca a rkg:Assertion ; rdf:subject {var} ; rdf:predicate ?{tag}Cp ; rdf:object ?{tag}Country ."
+            f" FILTER(?{tag}Cp IN (rkg:headquarteredIn, rkg:operatesIn)) }} }}")
+    if slot.develops:
+        hop = HOP_VARS[len(hops)] if tag == "answer" else f"{tag}Hop"
+        parts.append(
+            f"{values(tag + 'Mod', slot.develops)}\n"
+            f"  ?{tag}Dev a rkg:Assertion ; rdf:subject {var} ; rdf:predicate rkg:develops ; rdf:object ?{tag}M ;\n"
+            f"     prov:wasDerivedFrom ?{hop} .\n  ?{tag}M skos:broader* ?{tag}Mod .")
+        hops.append(hop)
+    if slot.acquired_by_kind:
+        hop = HOP_VARS[len(hops)] if tag == "answer" else f"{tag}Hop2"
+        parts.append(
+            f"{{ ?{tag}Acq a rkg:Assertion ; rdf:subject ?{tag}Buyer ; rdf:predicate rkg:acquired ; rdf:object {var} ;\n"
+            f"     prov:wasDerivedFrom ?{hop} }}\n"
+            f"  UNION {{ ?{tag}Deal a rkg:Deal ; rkg:dealKind rkg:Acquisition ; rkg:acquirer ?{tag}Buyer ;"
+            f" rkg:target {var} ;\n     rkg:status ?{tag}St ; prov:wasDerivedFrom ?{hop} ."
+            f" FILTER(?{tag}St IN (rkg:Announced, rkg:Completed)) }}\n"
+            f"  ?{tag}Buyer a ?{tag}BCls . ?{tag}BCls rdfs:subClassOf* rkg:{slot.acquired_by_kind} .")
+        hops.append(hop)
+    return "\n  ".join(parts), hops
+
+
+def _topic_filter(topic: Sequence[str]) -> str:
+    """A deal is about a modality when its asset is, or when one of its parties develops it."""
+    return (f"FILTER(\n    (?pred = rkg:exited && EXISTS {{ {values('topic', topic)} ?other skos:broader* ?topic }}) ||\n"
+            f"    (?pred != rkg:exited && (\n"
+            f"      EXISTS {{ {values('topic', topic)} ?tDev a rkg:Assertion ; rdf:subject ?tParty ;"
+            f" rdf:predicate rkg:develops ; rdf:object ?tM . ?tM skos:broader* ?topic . FILTER(?tParty IN (?answer, ?other)) }}\n"
+            f"      || (BOUND(?d) && EXISTS {{ {values('topic', topic)} ?d rkg:asset ?tA . ?tA skos:broader* ?topic }}))))")
+
+
+def compose(q: TypedQuery, *, affiliates: bool | None = None) -> Composed | None:
+    """The SPARQL for a fact question (``None`` when the query names no relation to read).
+
+    Args:
+        q: the typed query.
+        affiliates: read ``X(Y)`` affiliate pairs as acquisitions. By default only when one company is
+            the whole question ("who owns Kite"); a qualified question (a kind, a year, a second hop) wants
+            stated acquisitions, not a parenthesis.
+    """
+    if affiliates is None:
+        affiliates = not (q.time or q.statuses or q.topic or q.measure != "entities"
+                          or any(s.kind or s.countries or s.develops or s.acquired_by_kind
+                                 for s in (q.subject, q.object)))
+    if q.compare:
+        return _compose_compare(q)
+    rels = [r for r in q.relations if r not in ("regulation", "market", "operatesIn", "headquarteredIn")]
+    if not rels:
+        return None
+    deal = any(r in DEAL_RELATIONS for r in rels)
+    if not (q.subject.constrained() or q.object.constrained() or q.topic or q.statuses
+            or (deal and (q.time is not None or q.measure in ("amount", "largest")))):
+        return None  # nothing binds either end: "who acquired whom" is not a question the graph can rank
+    branches: list[str] = []
+    uses_deals = False
+    for rel in rels:
+        # For exited the "other" end is the business left; the answer is always the company.
+        answer_is_subject = q.answer in ("subject", "either") or rel == "exited"
+        s, o = ("?answer", "?other") if answer_is_subject else ("?other", "?answer")
+        both = q.answer == "either" or rel in SYMMETRIC
+        if rel == "exited" or not q.statuses:
+            branches.append(_assertion_branch(rel, s, o, both, affiliates))
+        if rel in DEAL_RELATIONS:
+            uses_deals = True
+            branches.append(_deal_branch(rel, s, o, q.statuses, both))
+    union = "\n  } UNION {\n      ".join(branches)
+    answer_slot, other_slot = q.answer_slot, q.other_slot
+    if q.answer == "either":
+        answer_slot, other_slot = q.subject, q.object
+    if rels == ["exited"]:
+        answer_slot, other_slot = q.subject, q.object
+    a_part, hops = _slot_filters("?answer", answer_slot, "answer")
+    o_part, ohops = _slot_filters("?other", other_slot, "other")
+    hops += ohops
+    where = [f"{{\n      {union}\n  }}"]
+    if o_part:
+        where.append(o_part)
+    if a_part:
+        where.append(a_part)
+    if q.topic:
+        where.append(_topic_filter(q.topic))
+    where.append("FILTER(isIRI(?answer) && ?answer != ?other)")
+    select = ("SELECT ?answer ?other ?pred ?sentence ?conf ?status ?year ?date ?amount ?currency ?amountKind"
+              + "".join(f" ?{h}" for h in hops) + " WHERE {\n  " + "\n  ".join(where) + "\n}")
+    return Composed(PREFIXES + select, tuple(rels), q.answer, uses_deals)
+
+
+def _compose_compare(q: TypedQuery) -> Composed:
+    """One row per (compared company, fact); the planner folds them into one row per shared object."""
+    preds = ("develops", "targets", "acquired", "partneredWith", "licensedFrom", "jointVentureWith", "exited")
+    topic = ""
+    if q.topic:
+        topic = (f"FILTER(\n    (?pred IN (rkg:develops, rkg:exited) && EXISTS {{ {values('topic', q.topic)} ?answer skos:broader* ?topic }})"
+                 f" ||\n    (?pred NOT IN (rkg:develops, rkg:exited) && EXISTS {{ {values('topic', q.topic)}"
+                 f" ?tDev a rkg:Assertion ; rdf:subject ?tParty ; rdf:predicate rkg:develops ; rdf:object ?tM ."
+                 f" ?tM skos:broader* ?topic . FILTER(?tParty = ?answer) }}))\n"
+                 f"  FILTER NOT EXISTS {{ {values('topic', q.topic)} FILTER(?answer = ?topic) }}")
+    sparql = PREFIXES + f"""SELECT ?other ?answer ?pred ?sentence ?conf ?status ?year ?date ?amount ?currency ?amountKind WHERE {{
+  {values('other', q.compare)}
+  {{
+      ?a a rkg:Assertion ; rdf:subject ?other ; rdf:predicate ?pred ; rdf:object ?answer ;
+         prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf .
+      VALUES ?pred {{ {_rkg(preds)} }}
+  }} UNION {{
+      ?a a rkg:Assertion ; rdf:subject ?answer ; rdf:predicate ?pred ; rdf:object ?other ;
+         prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf .
+      VALUES ?pred {{ rkg:partneredWith rkg:jointVentureWith rkg:licensedFrom rkg:acquired }}
+  }}
+  {topic}
+  FILTER(isIRI(?answer) && ?answer != ?other)
+}}"""
+    return Composed(sparql, preds, "object", False, compare=True)
