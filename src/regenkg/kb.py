@@ -197,7 +197,7 @@ class KnowledgeBase:
         """:meth:`ask` for several questions at once (one batch through the model); one answer each."""
         self.manifest.require_documents("ask", self.snapshot)
         parsed = [understand(q if isinstance(q, str) else "", self.matcher, self._kinds,
-                             narrower_labels=self._narrower_labels) for q in questions]
+                             narrower_labels=self.lookup.narrower_labels) for q in questions]
         searchable = [i for i, q in enumerate(parsed) if is_searchable(q.text)]
         qvecs: dict[int, np.ndarray] = {}
         passages: dict[int, tuple[Hit, ...]] = {}
@@ -211,12 +211,6 @@ class KnowledgeBase:
         planner = Planner(self.store, self.lookup, max_evidence=self.settings.max_evidence,
                           evidence_weight=self.settings.evidence_weight)
         return [planner.answer(q, qvecs.get(i), passages.get(i, ())) for i, q in enumerate(parsed)]
-
-    @cached_property
-    def _narrower_labels(self) -> dict[str, dict[str, str]]:
-        from .query.understand import narrower_labels
-
-        return narrower_labels(self.gazetteer)
 
     # ------------------------------------------------------------------ lookups, SPARQL, exploration
     def labels(self, iris: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -303,5 +297,4 @@ class KnowledgeBase:
 
     def __repr__(self) -> str:
         c = self.manifest.counts
-        return (f"KnowledgeBase({str(self.snapshot)!r}, documents={c.documents}, "
-                f"sentences={c.sentences}, triples={c.triples})")
+        return f"KnowledgeBase({str(self.snapshot)!r}, documents={c.documents}, sentences={c.sentences}, triples={c.triples})"

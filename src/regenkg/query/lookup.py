@@ -18,6 +18,7 @@ from ..graph.store import GraphStore
 from ..graph.terms import RES, label_lang, sentence_id, sparql_prefixes, term_name
 from ..records import EntityView, Evidence, evidence_to_dict
 from .evidence import EvidenceRanker
+from .understand import narrower_labels
 
 __all__ = ["GraphLookup"]
 
@@ -61,6 +62,11 @@ class GraphLookup:
         for row in self.store.query(_DISCOVERED):
             out.setdefault(row["e"].value, {})[row["l"].language or "en"] = row["l"].value
         return out
+
+    @cached_property
+    def narrower_labels(self) -> dict[str, dict[str, str]]:
+        """Modality → {folded label of a narrower concept: its IRI}, for sub-modalities in questions."""
+        return narrower_labels(self.gazetteer)
 
     @cached_property
     def kinds(self) -> dict[str, str]:
