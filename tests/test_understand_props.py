@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from regenkg.errors import QueryError
-from regenkg.query.understand import INTENTS, MAX_QUESTION_CHARS, understand
+from regenkg.query.question import INTENTS
+from regenkg.query.understand import MAX_QUESTION_CHARS, understand
 from regenkg.records import Answer
 
 # Every code point but surrogates, control characters included.

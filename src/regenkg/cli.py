@@ -15,20 +15,34 @@ read as Rich markup.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any
 
 import click
 
-from .config import DEFAULT_INDEX
+from .cli_options import (
+    EXIT_INTERRUPTED,
+    EXIT_NO_RESULT,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandGroup,
+    NoResult,
+    command_settings,
+    format_option,
+    handle_errors,
+    index_option,
+    output_format,
+    settings_options,
+    store_option,
+    writer_options,
+    writer_wait_of,
+)
 from .console import (
     ANSWER_COLUMNS,
     ENTITY_COLUMNS,
@@ -39,15 +53,13 @@ from .console import (
     plain,
     print_answer,
     print_result_table,
+    print_skipped,
     relation_rows,
     short,
 )
-from .errors import RegenkgError
 
-if TYPE_CHECKING:
-    from .config import Settings
-
-F = TypeVar("F", bound=Callable[..., Any])
+# The exit codes are part of the command's interface (see above); they live with the shared options.
+__all__ = ["EXIT_INTERRUPTED", "EXIT_NO_RESULT", "EXIT_OK", "EXIT_USAGE", "main"]
 
 # Thread counts must be set before torch/faiss load (2-core machines collapse when oversubscribed).
 os.environ.setdefault("OMP_NUM_THREADS", "2")
@@ -58,127 +70,8 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
-EXIT_OK = 0
-EXIT_NO_RESULT = 1  # also any RegenkgError (click.ClickException exits 1)
-EXIT_USAGE = 2  # click.UsageError / BadParameter
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
-INDEX_ENV = "REGENKG_INDEX"
-FORMATS = ("table", "json", "ndjson", "csv")
 # Libraries that log below WARNING on their own (bm25s sets its logger to DEBUG on import).
 _THIRD_PARTY_FLOOR = logging.WARNING
-
-
-class _NoResult(click.ClickException):
-    """Nothing found: the message goes to stderr and the exit code is :data:`EXIT_NO_RESULT`."""
-
-    exit_code = EXIT_NO_RESULT
-
-    def show(self, file: Any = None) -> None:
-        if self.message:  # empty when the table already said so on stdout
-            click.echo(self.message, err=True)
-
-
-def handle_errors(fn: F) -> F:
-    """Turn regenkg errors into a one-line message and exit code 1 (no traceback)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except RegenkgError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return cast(F, wrapper)
-
-
-class _Group(click.Group):
-    """The command group; Ctrl-C anywhere in a command exits 130 with one line, not click's exit 1."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
-
-
-def index_option(fn: F) -> F:
-    return click.option("--index", "index", default=DEFAULT_INDEX, show_default=True, envvar=INDEX_ENV,
-                        show_envvar=True, type=click.Path(path_type=Path), help="Index directory.")(fn)
-
-
-def format_option(fn: F) -> F:
-    """``--format table|json|ndjson|csv`` (and ``--json`` for ``--format json``) of ask, search, entity."""
-    fn = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(fn)
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                        help="table for people; json (one document), ndjson (one record a line) or csv "
-                             "(one row per record and evidence sentence) for programs.")(fn)
-
-
-def _format(fmt: str, as_json: bool) -> str:
-    if as_json and fmt not in ("table", "json"):
-        raise click.UsageError(f"--json and --format {fmt} ask for different outputs: give one")
-    return "json" if as_json else fmt
-
-
-def store_option(fn: F) -> F:
-    """``--store URL``: query the graph in an external SPARQL 1.1 store instead of in memory."""
-
-    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-        if value:
-            from .graph.remote import parse_store_url
-
-            try:
-                parse_store_url(value)  # a bad URL is a clear error here, not later
-            except RegenkgError as exc:
-                raise click.BadParameter(str(exc), param=param) from None
-            # Kept on the click context: _settings() puts it into the Settings the command passes down.
-            ctx.meta[_STORE] = value
-        return value
-
-    return click.option("--store", default=None, expose_value=False, callback=remember,
-                        help="Graph in an external SPARQL store, e.g. sparql+http://127.0.0.1:7878 "
-                             "(load it first with `regenkg push`).")(fn)
-
-
-def settings_options(fn: F) -> F:
-    fn = click.option("--config", "config", type=click.Path(path_type=Path), default=None,
-                      help="Settings file (TOML); REGENKG_* environment variables override it.")(fn)
-    return fn
-
-
-def writer_options(fn: F) -> F:
-    """``--wait/--no-wait``, ``--wait-timeout``: what to do while another process writes the index."""
-    fn = click.option("--wait-timeout", type=click.FloatRange(min=0), default=None,
-                      help="Seconds to wait for another writer of the index (default: setting writer_wait, 600).")(fn)
-    fn = click.option("--wait/--no-wait", "wait", default=True, show_default=True,
-                      help="While another build/add/remove/import/unmerge writes this index: wait for it, "
-                           "or fail at once naming it (pid, command).")(fn)
-    return fn
-
-
-def _writer_wait(wait: bool, timeout: float | None) -> float | None:
-    return 0.0 if not wait else timeout
-
-
-def _print_skipped(report: Any) -> None:
-    out = console()
-    for s in report.skipped:
-        out.print(f"[yellow]skipped[/] {plain(s.path)}: {plain(s.reason)}")
-    for s in report.duplicates:
-        out.print(f"[dim]duplicate[/] {plain(s.path)}: {plain(s.reason)}")
-
-
-_STORE = "regenkg.store"
-
-
-def _settings(config: Path | None = None, **overrides: Any) -> Settings:
-    """The command's settings, built once: file, environment, then the command's options (``--store``)."""
-    from .config import Settings
-
-    ctx = click.get_current_context(silent=True)
-    store = ctx.meta.get(_STORE) if ctx is not None else None
-    return Settings.load(config, **{"store": store, **overrides})
 
 
 class _LibraryFloor(logging.Filter):
@@ -201,7 +94,7 @@ def _configure_logging(verbose: int) -> None:
     logging.basicConfig(level=level, handlers=[handler], force=True)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="regenkg")
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug, -vvv other libraries' "
                                                   "debug too).")
@@ -237,13 +130,13 @@ def build(paths: tuple[Path, ...], index: Path, model: str | None, follow_symlin
     from .pipeline import build_index
     from .progress import progress_callback
 
-    settings = _settings(config, model=model, follow_symlinks=follow_symlinks,
-                         writer_wait=_writer_wait(wait, wait_timeout))
+    settings = command_settings(config, model=model, follow_symlinks=follow_symlinks,
+                         writer_wait=writer_wait_of(wait, wait_timeout))
     paths = paths or (Path("corpus"),)
     with progress_callback(True) as cb:
         report = build_index(paths, index, settings, progress=cb)
     out = console()
-    _print_skipped(report)
+    print_skipped(report)
     if report.noop:
         out.print(f"[green]Index {plain(index)} is up to date[/] ({report.documents} documents, "
                   f"{report.sentences} sentences); nothing to do.")
@@ -263,7 +156,7 @@ def info(index: Path, as_json: bool) -> None:
     """Show documents, sentences per language, entities, triples and vectors of an index."""
     from .kb import KnowledgeBase
 
-    data = KnowledgeBase.open(index, _settings()).info()
+    data = KnowledgeBase.open(index, command_settings()).info()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -302,8 +195,8 @@ def search(query: str, index: Path, k: int, lang: str | None, fmt: str, as_json:
     from .kb import KnowledgeBase
     from .records import hit_to_dict
 
-    fmt = _format(fmt, as_json)
-    kb = KnowledgeBase.open(index, _settings())
+    fmt = output_format(fmt, as_json)
+    kb = KnowledgeBase.open(index, command_settings())
     hits = kb.search(query, k=k, lang=lang)
     records = [hit_to_dict(h) for h in hits]
     if fmt != "table":
@@ -318,7 +211,7 @@ def search(query: str, index: Path, k: int, lang: str | None, fmt: str, as_json:
             table.add_row(str(i), f"{h.score:.4f}", h.lang, plain(h.text, 160), plain(h.title, 40))
         console().print(table)
     if not hits:
-        raise _NoResult("no matching sentences")
+        raise NoResult("no matching sentences")
 
 
 @main.command()
@@ -338,8 +231,8 @@ def ask(question: str, index: Path, fmt: str, as_json: bool, explain: bool) -> N
     from .kb import KnowledgeBase
     from .records import answer_to_dict
 
-    fmt = _format(fmt, as_json)
-    kb = KnowledgeBase.open(index, _settings())
+    fmt = output_format(fmt, as_json)
+    kb = KnowledgeBase.open(index, command_settings())
     answer = kb.ask(question)
     if fmt != "table":
         document = answer_to_dict(answer)
@@ -347,7 +240,7 @@ def ask(question: str, index: Path, fmt: str, as_json: bool, explain: bool) -> N
     else:
         print_answer(question, answer, explain)
     if not answer.answers:
-        raise _NoResult("" if fmt == "table" else f"no answer found in the graph for: {short(question, 200)}")
+        raise NoResult("" if fmt == "table" else f"no answer found in the graph for: {short(question, 200)}")
 
 
 @main.command()
@@ -375,7 +268,7 @@ def sparql(query: str | None, file: Any, index: Path, fmt: str, timeout: float |
     if not query or not query.strip():
         raise click.UsageError("give a SPARQL query, - (stdin) or --file FILE")
     overrides = {k: v for k, v in (("query_timeout", timeout), ("max_rows", max_rows)) if v is not None}
-    kb = KnowledgeBase.open(index, _settings(None, **overrides))
+    kb = KnowledgeBase.open(index, command_settings(None, **overrides))
     kb.sparql_workers = 1  # one query, one worker
     accept = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
               "csv": "text/csv", "tsv": "text/tab-separated-values", "ttl": "text/turtle",
@@ -409,11 +302,11 @@ def entity(label: str, index: Path, fmt: str, as_json: bool) -> None:
     from .kb import KnowledgeBase
     from .records import entity_to_dict
 
-    fmt = _format(fmt, as_json)
-    kb = KnowledgeBase.open(index, _settings())
+    fmt = output_format(fmt, as_json)
+    kb = KnowledgeBase.open(index, command_settings())
     view = kb.entity(label)
     if view is None:
-        raise _NoResult(f"no entity matches {label!r}")
+        raise NoResult(f"no entity matches {label!r}")
     document = entity_to_dict(view)
     if fmt != "table":
         emit(fmt, document, document["relations"], lambda: relation_rows(document), ENTITY_COLUMNS)
@@ -466,7 +359,7 @@ def import_(file: Path, index: Path, graph: str | None, wait: bool, wait_timeout
     from .pipeline import import_rdf
 
     existed = index.exists() or index.is_symlink()
-    iri, n = import_rdf(file, index, graph, settings=_settings(writer_wait=_writer_wait(wait, wait_timeout)))
+    iri, n = import_rdf(file, index, graph, settings=command_settings(writer_wait=writer_wait_of(wait, wait_timeout)))
     click.echo(f"imported {n} triples from {file} into <{iri}>")
     if not existed:
         click.echo(f"created graph-only index {index} (no documents; `regenkg build DIR --index {index}` adds them)")
@@ -483,7 +376,7 @@ def export(index: Path, fmt: str, output: Path) -> None:
     """Write the graph out as Turtle, N-Quads, TriG, GraphML (entities) or CSV (facts)."""
     from .kb import KnowledgeBase
 
-    kb = KnowledgeBase.open(index, _settings())
+    kb = KnowledgeBase.open(index, command_settings())
     what = {"ttl": "triples", "nq": "quads", "trig": "quads", "graphml": "edges", "csv": "rows"}[fmt]
     if str(output) != "-":
         n = kb.export(output, format=fmt)
@@ -508,7 +401,7 @@ def remove(docs: tuple[str, ...], index: Path, wait: bool, wait_timeout: float |
     """Remove documents (by id, id prefix, or source path) from an index."""
     from .pipeline import remove_documents
 
-    report = remove_documents(docs, index, _settings(writer_wait=_writer_wait(wait, wait_timeout)))
+    report = remove_documents(docs, index, command_settings(writer_wait=writer_wait_of(wait, wait_timeout)))
     click.echo(f"removed; index now has {report.documents} documents, {report.sentences} sentences, "
                f"{report.triples} triples")
 
@@ -528,9 +421,9 @@ def add(paths: tuple[Path, ...], index: Path, follow_symlinks: bool | None, wait
     """
     from .pipeline import add_documents
 
-    report = add_documents(paths, index, _settings(follow_symlinks=follow_symlinks,
-                                                   writer_wait=_writer_wait(wait, wait_timeout)))
-    _print_skipped(report)
+    report = add_documents(paths, index, command_settings(follow_symlinks=follow_symlinks,
+                                                   writer_wait=writer_wait_of(wait, wait_timeout)))
+    print_skipped(report)
     click.echo(f"index now has {report.documents} documents ({report.embedded} sentences embedded, "
                f"{report.reused} reused)")
 
@@ -548,7 +441,7 @@ def unmerge(names: tuple[str, ...], index: Path, wait: bool, wait_timeout: float
     """
     from .pipeline import unmerge as run_unmerge
 
-    report = run_unmerge(names, index, _settings(writer_wait=_writer_wait(wait, wait_timeout)))
+    report = run_unmerge(names, index, command_settings(writer_wait=writer_wait_of(wait, wait_timeout)))
     click.echo(f"kept separate: {', '.join(names)}; index rebuilt ({report.documents} documents, "
                f"{report.entities} entities)")
 
@@ -567,7 +460,8 @@ def evaluate(gold: Path, index: Path | None, mode: str, as_json: bool) -> None:
     Prints precision and recall per relation and per language, positive facts made from
     denied/rumoured/ended statements, the question pass rate, and the misses.
     """
-    from .evaluate import evaluate as run, format_report
+    from .evaluate import evaluate as run
+    from .evaluate import format_report
 
     report = run(gold, index, mode="lenient" if mode == "lenient" else "strict", progress=not as_json)
     if as_json:
@@ -609,7 +503,7 @@ def serve(index: Path, host: str, port: int, timeout: float, max_rows: int, work
         from .errors import BackendUnavailable
 
         raise BackendUnavailable(f'the server needs extra packages: pip install "regenkg[server]" ({exc})') from None
-    store = _settings().store
+    store = command_settings().store
     if store:
         # The server processes open their KnowledgeBase with Settings.load(); until server.serve takes the
         # settings object, the environment is the only way to hand them the store.

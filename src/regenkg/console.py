@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 __all__ = ["ANSWER_COLUMNS", "ENTITY_COLUMNS", "HIT_COLUMNS", "answer_rows", "console", "emit", "plain",
-           "print_answer", "print_result_table", "relation_rows", "short", "term_text"]
+           "print_answer", "print_result_table", "print_skipped", "relation_rows", "short", "term_text"]
 
 
 def console(stderr: bool = False) -> Any:
@@ -152,3 +152,12 @@ def relation_rows(document: dict[str, Any]) -> Iterable[dict[str, Any]]:
                 "other": rel["other"], "other_label": pick_label(rel["other_labels"], "en", rel["other"])}
         for ev in rel["evidence"] or [{}]:
             yield {**base, **ev}
+
+
+def print_skipped(report: Any) -> None:
+    """The files a build or add skipped (unreadable, unsupported) and the duplicates it left out."""
+    out = console()
+    for s in report.skipped:
+        out.print(f"[yellow]skipped[/] {plain(s.path)}: {plain(s.reason)}")
+    for s in report.duplicates:
+        out.print(f"[dim]duplicate[/] {plain(s.path)}: {plain(s.reason)}")

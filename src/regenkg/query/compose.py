@@ -1,4 +1,4 @@
-"""Typed question → SPARQL: one composed query per :class:`~regenkg.query.understand.TypedQuery`.
+"""Typed question → SPARQL: one composed query per :class:`~regenkg.query.question.TypedQuery`.
 
 The query reads facts from two shapes of the graph and unions them:
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pyoxigraph
 
-from .understand import DEAL_RELATIONS, Slot, TypedQuery
+from .question import DEAL_RELATIONS, Slot, TypedQuery
 
 __all__ = ["POSITIVE_STATUSES", "PREFIXES", "SYMMETRIC", "Composed", "compose", "values"]
 

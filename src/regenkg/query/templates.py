@@ -1,0 +1,63 @@
+"""SPARQL templates for the questions that are not one relation between two ends.
+
+Regulations, markets, companies of a segment or a country: :class:`~regenkg.query.ask.Planner` fills the
+``%(values)s`` (and ``%(country)s`` / ``%(kind)s``) slots and prepends
+:data:`~regenkg.query.compose.PREFIXES`. Plain strings, no logic.
+"""
+
+from __future__ import annotations
+
+__all__ = ["TEMPLATES"]
+
+# Templates for the questions that are not one relation between two ends (regulations, markets,
+# companies of a segment or country). ?target is bound by a VALUES block.
+_COMPANIES_IN = """SELECT ?answer ?pred ?sentence ?conf WHERE {
+  %(values)s
+  {
+    ?a a rkg:Assertion ; rdf:subject ?answer ; rdf:predicate ?pred ; rdf:object ?object ;
+       prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf .
+    ?object skos:broader* ?target .
+    FILTER(?pred IN (rkg:operatesIn, rkg:develops))
+  } UNION {
+    ?answer a ?cls . ?cls rdfs:subClassOf* rkg:CDMO . BIND(rkg:operatesIn AS ?pred)
+    FILTER(?target = <https://w3id.org/regenkg/id/segment/cdmo>)
+    ?sentence rkg:mentions ?answer . BIND(0.6 AS ?conf)
+  }
+  %(country)s
+}"""
+_COUNTRY = """{ ?answer rkg:headquarteredIn ?country } UNION
+  { ?c a rkg:Assertion ; rdf:subject ?answer ; rdf:predicate ?cp ; rdf:object ?country .
+    FILTER(?cp IN (rkg:headquarteredIn, rkg:operatesIn)) }"""
+_IN_COUNTRY = """SELECT ?answer ?pred ?sentence ?conf WHERE {
+  %(values)s
+  { ?answer rkg:headquarteredIn ?country . BIND(rkg:headquarteredIn AS ?pred) BIND(0.9 AS ?conf)
+    ?sentence rkg:mentions ?answer }
+  UNION
+  { ?a a rkg:Assertion ; rdf:subject ?answer ; rdf:predicate ?pred ; rdf:object ?country ;
+       prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf . FILTER(?pred IN (rkg:headquarteredIn, rkg:operatesIn)) }
+  %(kind)s
+}"""
+_MENTIONS = """SELECT ?answer ?pred ?sentence ?conf WHERE {
+  %(values)s
+  BIND(?target AS ?answer) BIND(rkg:mentions AS ?pred) BIND(1.0 AS ?conf)
+  ?sentence rkg:mentions ?target .
+}"""
+_REG_BY_COUNTRY = """SELECT ?answer ?pred ?sentence ?conf WHERE {
+  %(values)s
+  ?answer a rkg:Regulation ; rkg:jurisdiction ?target .
+  OPTIONAL { ?sentence rkg:mentions ?answer }
+  BIND(rkg:mentions AS ?pred) BIND(0.8 AS ?conf)
+}"""
+_ALL_REGULATIONS = """SELECT ?answer ?pred ?sentence ?conf WHERE {
+  ?answer a rkg:Regulation .
+  OPTIONAL { ?sentence rkg:mentions ?answer }
+  BIND(rkg:mentions AS ?pred) BIND(0.8 AS ?conf)
+}"""
+_MARKET = """SELECT ?answer ?pred ?sentence ?conf WHERE {
+  %(values)s
+  ?answer a rkg:MarketFigure ; rkg:subject ?subject ; prov:wasDerivedFrom ?sentence .
+  ?subject skos:broader* ?target .
+  BIND(rkg:amount AS ?pred) BIND(0.8 AS ?conf)
+}"""
+
+TEMPLATES: dict[str, str] = {"companies_in": _COMPANIES_IN, "regulation": _MENTIONS, "market": _MARKET}
