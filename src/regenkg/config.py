@@ -46,6 +46,13 @@ class Settings:
         max_sentence_chars: a longer sentence is split (at a newline, clause mark or space) when segmenting.
         store: ``""`` for the in-memory graph, or ``sparql+http://host:port`` for an external SPARQL store
             loaded with ``regenkg push``.
+        max_file_bytes: a larger input file is skipped and reported by name (ingest policy).
+        max_line_chars: a file with a longer line (or a ``.jsonl`` record) is skipped and reported.
+        max_title_chars: a longer title is refused and reported.
+        max_meta_chars: a longer front-matter value is refused and reported.
+        follow_symlinks: follow symbolic links that lead out of the input folders (off: reported, skipped).
+        writer_wait: seconds a build/add/remove/import/unmerge waits for another writer of the same index
+            (0: fail at once, naming the other writer).
         explicit: names of the fields set by a ``REGENKG_*`` variable or an override (not by a default or
             the settings file); filled in by :meth:`load`.
 

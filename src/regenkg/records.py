@@ -65,6 +65,7 @@ class Document:
         id: sha256 (hex) of the normalised text: the same article renamed or re-encoded has the same id.
         title: from the front matter, the first ``title|subtitle`` line, or the file name.
         text: the normalised text; sentence offsets point into it.
+        body_start: where the body begins in ``text`` (after a title line or front matter; 0 for HTML/JSONL).
         path: the file it was read from.
         date: the article's date from its front matter, if any.
         lang: the document's main language (``en``, ``zh-Hant``, ``zh-Hans``), if detected.
@@ -274,6 +275,7 @@ class AnswerItem:
         relation: the property linking it to the question's entity (``develops``…).
         score: graph confidence plus evidence similarity; answers are sorted by it.
         evidence: the sentences that state the fact.
+        sides: for a comparison, each compared company's evidence for this row.
 
     >>> AnswerItem("https://w3id.org/regenkg/id/company/gsk", "GSK", {"en": "GSK"}, "PharmaCompany", "develops", 1.3).evidence
     ()
@@ -304,6 +306,9 @@ class Answer:
         sparql: the SPARQL that ran, if any.
         passages: closest sentences from hybrid search when the graph had no answer.
         lang: the question's language; labels are given in it.
+        understood: what the question was read as (relation, answer end, entities with roles, constraints
+            with whether each could be evaluated, unused words, a one-line text).
+        notes: what could not be used or evaluated, said to the user instead of a silently wrong answer.
 
     >>> Answer("what is the weather", None, (), ()).found
     False
