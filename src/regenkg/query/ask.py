@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import pyoxigraph
@@ -107,11 +107,11 @@ def countries_of(t: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
 _values = values
 
 
-def _local(term) -> str | None:
+def _local(term: pyoxigraph.NamedNode | None) -> str | None:
     return term.value.rsplit("#", 1)[-1] if term is not None else None
 
 
-def _sid(term) -> int | None:
+def _sid(term: object) -> int | None:
     if isinstance(term, pyoxigraph.NamedNode) and "/sentence/" in term.value:
         tail = term.value.rsplit("/", 1)[-1]
         return int(tail) if tail.isdigit() else None
@@ -266,7 +266,7 @@ class Planner:
         return out
 
     @staticmethod
-    def _collect(rows) -> dict[str, list[_Fact]]:
+    def _collect(rows: Any) -> dict[str, list[_Fact]]:
         facts: dict[str, list[_Fact]] = defaultdict(list)
         variables = [v.value for v in rows.variables]
         hop_vars = [v for v in variables if v.startswith("hop") or v.endswith(("Hop", "Hop2"))]
@@ -324,7 +324,8 @@ class Planner:
             notes.append(f"time {tr.describe()}: {undated} fact(s) with no stated year were left out")
         return out
 
-    def _items(self, q: Question, plan: Plan, facts: dict[str, list[_Fact]], qvec, notes: list[str]) -> list[AnswerItem]:
+    def _items(self, q: Question, plan: Plan, facts: dict[str, list[_Fact]], qvec: np.ndarray | None,
+               notes: list[str]) -> list[AnswerItem]:
         facts = self._filter_time(q, facts, notes)
         if q.intent in ("acquirer_of", "acquired_by") and plan.targets:
             facts = self._drop_partner_affiliates(facts, plan.targets[0])
@@ -417,7 +418,7 @@ class Planner:
                 best[cur] = (amount, it)
         return [it for _, it in sorted(best.values(), key=lambda x: -x[0])]
 
-    def _compare_items(self, q: Question, rows, qvec) -> list[AnswerItem]:
+    def _compare_items(self, q: Question, rows: Any, qvec: np.ndarray | None) -> list[AnswerItem]:
         """One row per shared object (modality, indication, partner, deal) with each company's side."""
         per: dict[str, dict[str, list[_Fact]]] = defaultdict(lambda: defaultdict(list))
         for row in rows:
