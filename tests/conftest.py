@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -140,3 +142,30 @@ def running_server(args: list[str], *, wait: float = 120.0) -> Iterator[RunningS
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+class Canary(http.server.BaseHTTPRequestHandler):
+    """A loopback HTTP listener that records every request: any hit means the endpoint fetched a URL."""
+
+    hits: list[str] = []  # noqa: RUF012 - shared by every handler instance on purpose
+
+    def _record(self) -> None:
+        Canary.hits.append(f"{self.command} {self.path}")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"LEAK"}}]}}')
+
+    do_GET = do_POST = do_HEAD = _record
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def canary() -> Iterator[int]:
+    """The port of a running :class:`Canary` (one per test module)."""
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Canary)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield srv.server_port
+    srv.shutdown()

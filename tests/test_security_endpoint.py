@@ -6,7 +6,6 @@ was handed, so every test ends by asserting it recorded none.
 
 from __future__ import annotations
 
-import http.server
 import threading
 import time
 import unicodedata
@@ -15,7 +14,7 @@ import httpx
 import psutil
 import pyoxigraph as ox
 import pytest
-from conftest import running_server
+from conftest import Canary, running_server
 
 TIMEOUT = 2.0
 MAX_ROWS = 100
@@ -28,35 +27,13 @@ INJECTION = '細胞") } UNION { ?s ?p ?o } #'
 # ---- fixtures -------------------------------------------------------------------------------------------
 
 
-class _Canary(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []  # noqa: RUF012 - shared by every handler instance on purpose
-
-    def _record(self) -> None:
-        _Canary.hits.append(f"{self.command} {self.path}")
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.end_headers()
-        self.wfile.write(b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"LEAK"}}]}}')
-
-    do_GET = do_POST = do_HEAD = _record
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def canary():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Canary)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield srv.server_port
-    srv.shutdown()
 
 
 @pytest.fixture(autouse=True)
 def no_fetch(canary: int):
-    _Canary.hits.clear()
+    Canary.hits.clear()
     yield
-    assert _Canary.hits == [], f"the endpoint fetched {_Canary.hits}"
+    assert Canary.hits == [], f"the endpoint fetched {Canary.hits}"
 
 
 def _quads() -> list[ox.Quad]:

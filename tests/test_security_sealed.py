@@ -5,7 +5,6 @@ A loopback canary listener records every request; any hit means something federa
 
 from __future__ import annotations
 
-import http.server
 import os
 import signal
 import socket
@@ -16,7 +15,7 @@ import httpx
 import psutil
 import pyoxigraph as ox
 import pytest
-from conftest import running_server
+from conftest import Canary, running_server
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,28 +39,6 @@ EX = "http://example.org/"
 TIMEOUT = 2.0
 
 
-class _Canary(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []  # noqa: RUF012 - shared by every handler instance on purpose
-
-    def _record(self) -> None:
-        _Canary.hits.append(f"{self.command} {self.path}")
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.end_headers()
-        self.wfile.write(b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"LEAK"}}]}}')
-
-    do_GET = do_POST = do_HEAD = _record
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def canary():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Canary)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield srv.server_port
-    srv.shutdown()
 
 
 def _store(n: int = 300) -> ox.Store:
@@ -96,12 +73,12 @@ def _service_query(port: int, keyword: str, glue: str, endpoint: str, context: s
 
 def _oxigraph_fetches(query: str) -> bool:
     """Run ``query`` on a bare Oxigraph store (no seal, network on) and say whether it hit the canary."""
-    _Canary.hits.clear()
+    Canary.hits.clear()
     try:
         list(ox.Store().query(query))
     except (SyntaxError, OSError, RuntimeError, ValueError):
         pass
-    return bool(_Canary.hits)
+    return bool(Canary.hits)
 
 
 def test_oxigraph_really_federates_the_glued_spellings(canary: int) -> None:
@@ -121,7 +98,7 @@ def test_seal_refuses_whatever_oxigraph_would_federate(canary: int, keyword: str
     if _oxigraph_fetches(query):
         with pytest.raises(QueryError):
             inspect_query(query)
-    _Canary.hits.clear()
+    Canary.hits.clear()
 
 
 def test_seal_refuses_every_spelling_that_federates(canary: int) -> None:
@@ -136,7 +113,7 @@ def test_seal_refuses_every_spelling_that_federates(canary: int) -> None:
                         fetched += 1
                         with pytest.raises(QueryError):
                             inspect_query(query)
-    _Canary.hits.clear()
+    Canary.hits.clear()
     assert fetched > 1000  # most of the grid is SERVICE to Oxigraph: the property is not vacuous
 
 
@@ -172,7 +149,7 @@ def test_evaluator_has_no_network(canary: int, mode: str, monkeypatch: pytest.Mo
         assert pool.sandboxes[0] in (("netns", "userns", "seccomp") if mode == "auto" else ("seccomp",))
         for endpoint in (f"<http://127.0.0.1:{canary}/b>", f"SILENT <http://127.0.0.1:{canary}/s>",
                          f"<http://[::1]:{canary}/v6>", "<http://127.0.0.1:9/closed>"):
-            _Canary.hits.clear()
+            Canary.hits.clear()
             try:
                 result = pool.run(_bypass(f"SELECT * {{ SERVICE {endpoint} {{ ?s ?p ?o }} }}"))
                 assert "LEAK" not in result.body.decode()
@@ -180,7 +157,7 @@ def test_evaluator_has_no_network(canary: int, mode: str, monkeypatch: pytest.Mo
                 text = str(exc).lower()
                 assert "os error" not in text and "refused" not in text and "unreachable" not in text
                 assert "127.0.0.1" not in text
-            assert _Canary.hits == []
+            assert Canary.hits == []
 
 
 # ---- parse cost, crashes, budgets, memory, size ---------------------------------------------------------
