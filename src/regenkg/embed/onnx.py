@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import BackendUnavailable, ConfigError
 from .base import Embedder
-from .sbert import _HAN, ChineseScript, _opencc
+from .sbert import ChineseScript, _opencc, prepare_texts
 
 __all__ = ["OnnxEmbedder"]
 
@@ -136,15 +136,9 @@ class OnnxEmbedder(Embedder):
         return f"OnnxEmbedder({self.model_id!r}, dimension={self.dimension}, chinese_script={self.chinese_script!r})"
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
-        if isinstance(texts, str):
-            raise TypeError("texts must be a sequence of strings, not one string (use encode_query)")
-        items = list(texts)
+        items = prepare_texts(texts, self._converter)
         if not items:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        if not all(isinstance(t, str) for t in items):
-            raise TypeError("texts must all be strings")
-        if self._converter is not None:
-            items = [self._converter.convert(t) if _HAN.search(t) else t for t in items]
         ids = self._tokens.encode([prompt + t for t in items])
         # Longest first, as sentence-transformers does: batches of similar length carry little padding.
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))

@@ -23,7 +23,6 @@ the blob hash and the sha256 of every file.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import tempfile
 import time
@@ -45,6 +44,7 @@ from .convert import (
     file_sha256,
     nmt_nfkc_charsmap,
     parse_blob,
+    swap_into_place,
 )
 
 __all__ = [
@@ -317,11 +317,7 @@ def _export(blob_file: Path, target: Path, blob_sha256: str) -> None:
         }
         # The marker is written last: a folder without it is by definition incomplete.
         _write_json(tmp / MARKER_NAME, marker)
-        if target.exists():
-            stale = target.with_name(f".{target.name}.stale-{os.getpid()}-{time.time_ns()}")
-            os.replace(target, stale)
-            shutil.rmtree(stale, ignore_errors=True)
-        os.replace(tmp, target)
+        swap_into_place(tmp, target)
         logger.info("ONNX model ready in %s (%.1f s)", target, marker["seconds"])
     finally:
         if tmp.exists():

@@ -31,6 +31,24 @@ _E5_NAME = re.compile(r"(^|[/_\-])(multilingual-)?e5([/_\-]|$)", re.IGNORECASE)
 _NOT_WEIGHTS = {"README.md", ".gitattributes", "regenkg-converted.json"}
 _SAMPLE = 1 << 20
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def prepare_texts(texts: Sequence[str], converter: Any = None) -> list[str]:
+    """Check the texts of an encode call and fold their Han characters to the model's script (OpenCC).
+
+    Shared by every backend, so an index built with one backend is queried with another on the same text.
+
+    Raises:
+        TypeError: ``texts`` is one string, or holds something that is not a string.
+    """
+    if isinstance(texts, str):
+        raise TypeError("texts must be a sequence of strings, not one string (use encode_query)")
+    items = list(texts)
+    if not all(isinstance(t, str) for t in items):
+        raise TypeError("texts must all be strings")
+    if converter is not None:
+        items = [converter.convert(t) if _HAN.search(t) else t for t in items]
+    return items
 _OPENCC_CONFIG = {"traditional": "s2t", "simplified": "t2s"}
 
 ChineseScript = Literal["traditional", "simplified"]
@@ -245,15 +263,9 @@ class SentenceTransformerEmbedder(Embedder):
             torch.set_num_threads(self.threads)
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
-        if isinstance(texts, str):
-            raise TypeError("texts must be a sequence of strings, not one string (use encode_query)")
-        items = list(texts)
+        items = prepare_texts(texts, self._converter)
         if not items:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        if not all(isinstance(t, str) for t in items):
-            raise TypeError("texts must all be strings")
-        if self._converter is not None:
-            items = [self._converter.convert(t) if _HAN.search(t) else t for t in items]
         self._set_threads()
         vectors = self._model.encode(
             items,
