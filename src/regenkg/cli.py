@@ -38,6 +38,7 @@ from .cli_options import (
     handle_errors,
     index_option,
     output_format,
+    server_options,
     settings_options,
     store_option,
     writer_options,
@@ -487,28 +488,22 @@ def completion(shell: str) -> None:
 
 @main.command()
 @index_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--timeout", default=10.0, show_default=True, type=float, help="Per-query timeout (s).")
-@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Row cap per query.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
-              help="Server processes (each holds the graph and two evaluator processes).")
+@server_options
 @store_option
 @handle_errors
-def serve(index: Path, host: str, port: int, timeout: float, max_rows: int, workers: int) -> None:
-    """Serve the SPARQL 1.1 endpoint, JSON API and web explorer."""
+def serve(index: Path, **options: Any) -> None:
+    """Serve the SPARQL 1.1 endpoint, JSON API and web explorer.
+
+    The limits are those of `python -m regenkg.server` (docs/security.md lists the budgets).
+    """
     try:
         from .server import serve as run
     except ImportError as exc:
         from .errors import BackendUnavailable
 
         raise BackendUnavailable(f'the server needs extra packages: pip install "regenkg[server]" ({exc})') from None
-    store = command_settings().store
-    if store:
-        # The server processes open their KnowledgeBase with Settings.load(); until server.serve takes the
-        # settings object, the environment is the only way to hand them the store.
-        os.environ["REGENKG_STORE"] = store
-    run(index, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers)
+    # The settings (--store, REGENKG_*) travel with the server's options into every server process.
+    run(index, settings=command_settings(), **options)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,8 +6,10 @@ find it (``--store`` on the click context, read back by :func:`command_settings`
 
 from __future__ import annotations
 
+import argparse
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -19,9 +21,29 @@ from .errors import RegenkgError
 if TYPE_CHECKING:
     from .config import Settings
 
-__all__ = ["EXIT_INTERRUPTED", "EXIT_NO_RESULT", "EXIT_OK", "EXIT_USAGE", "FORMATS", "INDEX_ENV", "CommandGroup",
-           "NoResult", "command_settings", "format_option", "handle_errors", "index_option", "output_format",
-           "settings_options", "store_option", "writer_options", "writer_wait_of"]
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "EXIT_NO_RESULT",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "FORMATS",
+    "INDEX_ENV",
+    "SERVER_OPTIONS",
+    "CommandGroup",
+    "NoResult",
+    "ServerOption",
+    "add_server_arguments",
+    "command_settings",
+    "format_option",
+    "handle_errors",
+    "index_option",
+    "output_format",
+    "server_options",
+    "settings_options",
+    "store_option",
+    "writer_options",
+    "writer_wait_of",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -136,3 +158,81 @@ def command_settings(config: Path | None = None, **overrides: Any) -> Settings:
     ctx = click.get_current_context(silent=True)
     store = ctx.meta.get(STORE_KEY) if ctx is not None else None
     return Settings.load(config, **{"store": store, **overrides})
+
+
+@dataclass(frozen=True)
+class ServerOption:
+    """One option of the HTTP server, the same for ``regenkg serve`` and ``python -m regenkg.server``.
+
+    Attributes:
+        name: the keyword of :func:`regenkg.server.serve` it fills; the flag is ``--`` + name with dashes.
+        kind: ``int``, ``float`` or ``str``.
+        default: the value when the flag is not given (``None``: the server's own default, named in ``help``).
+        help: what it limits, and what a client sees past it.
+        positive: numbers must be > 0 (the server refuses anything else too).
+    """
+
+    name: str
+    kind: type[int | float | str]
+    default: int | float | str | None
+    help: str
+    positive: bool = True
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+# The one definition of the server's options; docs/security.md lists the budgets they set.
+SERVER_OPTIONS: tuple[ServerOption, ...] = (
+    ServerOption("host", str, "127.0.0.1", "Address to listen on (loopback by default)."),
+    ServerOption("port", int, 8000, "TCP port (0: any free port).", positive=False),
+    ServerOption("timeout", float, 10.0, "Per-query timeout (s); past it the answer is 503 and the work is killed."),
+    ServerOption("max_rows", int, 10_000, "Row cap per query (then X-SPARQL-Truncated: true)."),
+    ServerOption("max_body", int, 1_000_000, "Request body bytes accepted (413 above)."),
+    ServerOption("max_url", int, 8192, "Request-target bytes accepted (414 above)."),
+    ServerOption("workers", int, 2, "Server processes (each holds the graph and its evaluator processes)."),
+    ServerOption("threads", int, 8, "Queries waiting on evaluators per server process."),
+    ServerOption("evaluators", int, 2, "Evaluator processes per server process (queries evaluated at once)."),
+    ServerOption("memory_limit", int, None,
+                 "Bytes one query may allocate in its evaluator, on top of the loaded store (503 above; "
+                 "default 2 GiB)."),
+    ServerOption("max_bytes", int, None, "Result bytes at most, then truncated like --max-rows (default 32 MiB)."),
+    ServerOption("max_header", int, 16_384, "Request header bytes accepted (431 above)."),
+    ServerOption("header_timeout", float, 10.0,
+                 "Seconds a client has to send its request headers (then 408 and the connection closes)."),
+)
+
+
+def _click_type(opt: ServerOption) -> Any:
+    if opt.kind is str or not opt.positive:
+        return opt.kind
+    return click.IntRange(min=1) if opt.kind is int else click.FloatRange(min=0, min_open=True)
+
+
+def server_options(fn: F) -> F:
+    """Every :data:`SERVER_OPTIONS` entry as a click option (the command gets them as keywords)."""
+    for opt in reversed(SERVER_OPTIONS):
+        fn = click.option(opt.flag, opt.name, type=_click_type(opt), default=opt.default,
+                          show_default=opt.default is not None, help=opt.help)(fn)
+    return fn
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """Every :data:`SERVER_OPTIONS` entry as an argparse option (``python -m regenkg.server``)."""
+    for opt in SERVER_OPTIONS:
+        parser.add_argument(opt.flag, dest=opt.name, type=_argparse_type(opt), default=opt.default,
+                            help=opt.help + ("" if opt.default is None else f" [default: {opt.default}]"))
+
+
+def _argparse_type(opt: ServerOption) -> Callable[[str], Any]:
+    if opt.kind is str or not opt.positive:
+        return opt.kind
+
+    def positive(text: str) -> int | float:
+        value = opt.kind(text)
+        if not isinstance(value, (int, float)) or not value > 0:
+            raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
+        return value
+
+    return positive

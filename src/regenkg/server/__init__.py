@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import functools
 import logging
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +11,8 @@ from ..errors import BackendUnavailable, IndexMismatch, IndexNotFound
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
+
+    from ..config import Settings
 
 __all__ = ["create_app", "serve"]
 
@@ -46,13 +47,16 @@ def serve(
     max_header: int = 16_384,
     header_timeout: float = 10.0,
     log_level: str = "info",
+    settings: Settings | None = None,
 ) -> None:
     """Run the server until interrupted (loopback by default).
 
     ``workers`` server processes share the listening socket (uvicorn's process supervisor), each with
     ``evaluators`` evaluator processes. A query past ``timeout`` or ``memory_limit`` costs only its
     evaluator, which is killed and replaced; the server processes keep every connection. Each process
-    follows ``index_dir`` when a build publishes a new snapshot (between requests).
+    follows ``index_dir`` when a build publishes a new snapshot (between requests). ``settings`` (default
+    :meth:`Settings.load <regenkg.config.Settings.load>` in each process) is what the JSON API's knowledge
+    base opens with, e.g. its ``store``; it reaches every server process inside the uvicorn config.
 
     Raises:
         IndexNotFound: ``index_dir`` is not an index snapshot.
@@ -60,14 +64,13 @@ def serve(
         ConfigError: a limit is not positive.
     """
     try:
-        import uvicorn
         from uvicorn.config import STARTUP_FAILURE
         from uvicorn.supervisors import Multiprocess
     except ImportError as exc:
         raise BackendUnavailable(f'the server needs uvicorn: pip install "regenkg[server]" ({exc})') from None
     from ..sparql import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_LIMIT
-    from .app import CONFIG_ENV, check_limits
-    from .http import GuardedHttpToolsProtocol
+    from .app import check_limits, create_app
+    from .http import GuardedHttpToolsProtocol, GuardLimits, ServeConfig
 
     snapshot = Path(index_dir).resolve()
     if not (snapshot / "graph").is_dir():
@@ -77,14 +80,16 @@ def serve(
     check_limits(timeout=timeout, max_rows=max_rows, threads=threads, workers=workers, evaluators=evaluators,
                  memory_limit=memory_limit, max_bytes=max_bytes, max_header=max_header,
                  header_timeout=header_timeout)
-    os.environ[CONFIG_ENV] = json.dumps({
+    # uvicorn pickles the config into each (spawned) server process, which calls the factory: the options
+    # and settings travel as arguments, not through the environment.
+    factory = functools.partial(
         # The link, not its target: every process follows the index to new snapshots between requests.
-        "index": str(Path(index_dir).absolute()), "timeout": timeout, "max_rows": max_rows, "max_body": max_body,
-        "max_url": max_url, "threads": threads, "evaluators": evaluators, "memory_limit": memory_limit,
-        "max_bytes": max_bytes, "max_header": max_header, "header_timeout": header_timeout, "preload": True,
-    })
-    config = uvicorn.Config(
-        "regenkg.server.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
+        create_app, str(Path(index_dir).absolute()), timeout=timeout, max_rows=max_rows, max_body=max_body,
+        max_url=max_url, threads=threads, evaluators=evaluators, memory_limit=memory_limit, max_bytes=max_bytes,
+        max_header=max_header, header_timeout=header_timeout, preload=True, settings=settings)
+    config = ServeConfig(
+        factory, guard=GuardLimits(max_url=max_url, max_header=max_header, header_timeout=header_timeout),
+        factory=True, host=host, port=port, workers=workers,
         log_level=log_level, timeout_graceful_shutdown=int(timeout) + 1, http=GuardedHttpToolsProtocol,
         # uvicorn kills a process that misses a health ping for this long, dropping all its connections;
         # its default (5 s) is shorter than a startup or a model load on a busy 2-core machine. Not much

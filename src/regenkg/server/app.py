@@ -49,6 +49,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..config import Settings
 from ..errors import ConfigError, IndexMismatch, IndexNotFound, RegenkgError
 from ..index.store import SnapshotFollower
 from ..records import answer_to_dict, entity_to_dict, hit_to_dict
@@ -69,13 +70,12 @@ from ..sparql.similarity import embed_texts
 from .description import service_description
 from .protocol import ProtocolError, parse_request
 
-__all__ = ["CONFIG_ENV", "app_from_environment", "check_limits", "create_app", "status_for"]
+__all__ = ["check_limits", "create_app", "status_for"]
 
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).with_name("static")
 TRUNCATED_HEADER = "X-SPARQL-Truncated"
-CONFIG_ENV = "REGENKG_SERVE_CONFIG"
 
 
 class _BodyTooLarge(Exception):
@@ -242,6 +242,7 @@ def create_app(
     max_header: int = 16_384,
     header_timeout: float = 10.0,
     recycle: bool = False,
+    settings: Settings | None = None,
 ) -> Starlette:
     """Build the ASGI app over an index; it follows the index link to new snapshots.
 
@@ -264,6 +265,8 @@ def create_app(
         max_header, header_timeout: used by :mod:`regenkg.server.http` under ``regenkg serve``.
         recycle: ignored (kept for callers of the former process-recycling model: a runaway query now
             costs only its evaluator).
+        settings: what the JSON API's knowledge base opens with (its ``store``, fusion weights …); default
+            :meth:`Settings.load <regenkg.config.Settings.load>`.
     """
     index_path = Path(index_dir).absolute()
     if not index_path.resolve().is_dir():
@@ -287,7 +290,7 @@ def create_app(
     def open_kb(snapshot: Path, previous: Any = None) -> Any:
         from ..kb import KnowledgeBase  # on first use: the model is only needed by the JSON API
 
-        kb = KnowledgeBase.open(snapshot, embedder=getattr(previous, "_embedder", None))
+        kb = KnowledgeBase.open(snapshot, settings, embedder=getattr(previous, "_embedder", None))
         for part in ("table", "vectors", "lexical", "tokenizer", "matcher"):  # warm what the old one used
             if previous is not None and part in previous.__dict__:
                 getattr(kb, part)
@@ -482,16 +485,6 @@ def create_app(
     )
     app.state.index = index_path
     return app
-
-
-def app_from_environment() -> Starlette:
-    """The app of one ``regenkg serve`` process, configured by the JSON in ``$REGENKG_SERVE_CONFIG``."""
-    try:
-        options = json.loads(os.environ[CONFIG_ENV])
-    except (KeyError, ValueError) as exc:
-        raise RegenkgError(f"{CONFIG_ENV} must hold the server options as JSON ({exc})") from None
-    index = options.pop("index")
-    return create_app(index, **options)
 
 
 def _document_count(snapshot: Path) -> int:

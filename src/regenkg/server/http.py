@@ -5,35 +5,41 @@
 * the request target must fit ``max_url`` bytes (414) and all header lines ``max_header`` bytes (431),
   answered as soon as the limit is passed, before the rest is buffered.
 
-The limits come from the server options in ``$REGENKG_SERVE_CONFIG`` (uvicorn builds protocol objects
-itself, and a module-level class stays picklable for its process supervisor).
+uvicorn builds the protocol objects itself, handing each the config: the limits ride on it
+(:class:`ServeConfig`, pickled with it into every server process).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import os
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-__all__ = ["GuardedHttpToolsProtocol", "limits"]
+__all__ = ["GuardLimits", "GuardedHttpToolsProtocol", "ServeConfig"]
 
 logger = logging.getLogger(__name__)
 
-_DEFAULTS = {"max_url": 8192, "max_header": 16_384, "header_timeout": 10.0}
+
+@dataclass(frozen=True)
+class GuardLimits:
+    """What a request may send before the app sees it."""
+
+    max_url: int = 8192
+    max_header: int = 16_384
+    header_timeout: float = 10.0
 
 
-def limits() -> dict[str, float]:
-    """``max_url``, ``max_header`` and ``header_timeout`` of this server process."""
-    try:
-        options = json.loads(os.environ.get("REGENKG_SERVE_CONFIG", "{}"))
-    except ValueError:
-        options = {}
-    return {name: float(options.get(name, default)) for name, default in _DEFAULTS.items()}
+class ServeConfig(Config):
+    """uvicorn's :class:`~uvicorn.config.Config` that also carries the :class:`GuardLimits`."""
+
+    def __init__(self, app: Any, *, guard: GuardLimits, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self.guard = guard
 
 
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
@@ -41,10 +47,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        found = limits()
-        self._max_url = int(found["max_url"])
-        self._max_header = int(found["max_header"])
-        self._header_timeout = found["header_timeout"]
+        guard = self.config.guard if isinstance(self.config, ServeConfig) else GuardLimits()
+        self._max_url = guard.max_url
+        self._max_header = guard.max_header
+        self._header_timeout = guard.header_timeout
         self._header_timer: asyncio.TimerHandle | None = None
         self._url_size = 0
         self._header_size = 0
