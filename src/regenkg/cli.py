@@ -464,7 +464,8 @@ def evaluate(gold: Path, index: Path | None, mode: str, as_json: bool) -> None:
     from .evaluate import evaluate as run
     from .evaluate import format_report
 
-    report = run(gold, index, mode="lenient" if mode == "lenient" else "strict", progress=not as_json)
+    report = run(gold, index, mode="lenient" if mode == "lenient" else "strict", settings=command_settings(),
+                 progress=not as_json)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
