@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...records import Sentence
-from ..deals import KIND_OF, Deal, parse_amount, parse_date
+from ..deals import KIND_OF, Deal, DealKind, DealStatus, parse_amount, parse_date
 from .clauses import Add, Clause, _object_list, _subject_list
 from .mentions import _M
 from .patterns import (
@@ -25,12 +25,14 @@ from .patterns import (
 )
 
 
-def build_deal(pred: str, s: str, o: str, status: str, rule: str, sent: Sentence, clause: str) -> Deal:
+def build_deal(pred: str, s: str, o: str, status: DealStatus, rule: str, sent: Sentence, clause: str) -> Deal:
+    """The deal a fact of predicate ``pred`` states (an option when the rule says so), with amount and date."""
+    kind: DealKind
     kind, rs, ro = KIND_OF[pred]
     if rule.startswith("option"):
         kind = "Option"
     amount = parse_amount(clause, sent.lang)
-    return Deal(kind, status, ((rs, s), (ro, o)), sent.id, sent.doc_id, rule,  # type: ignore[arg-type]
+    return Deal(kind, status, ((rs, s), (ro, o)), sent.id, sent.doc_id, rule,
                 amount[0] if amount else None, amount[1] if amount else None, amount[2] if amount else None,
                 parse_date(clause))
 
