@@ -164,7 +164,8 @@ _MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", 
 _EN_DATE = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)"
                       r"(?:\s+\d{1,2},)?\s+((?:19|20)\d\d)\b")
 _ZH_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A year, not an amount: "2000万美元", "$2000 million", "2,000" are money.
+_YEAR = re.compile(r"(?<![\d$.,\u066c])((?:19|20)\d\d)(?![\d.,\u066c]|\s*(?:万|亿|千|百|元|美元|million|billion|m\b|bn\b|%))")
 
 
 def parse_date(folded: str) -> str | None:
@@ -174,6 +175,8 @@ def parse_date(folded: str) -> str | None:
     '2025-05'
     >>> parse_date("2019年由该校衍生成立")
     '2019'
+    >>> parse_date("首付款2000万美元") is None
+    True
     """
     m = _EN_DATE.search(folded)
     if m:
