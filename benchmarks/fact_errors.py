@@ -27,6 +27,7 @@ from pathlib import Path
 
 from regenkg.evaluate.gold import RELATIONS, SYMMETRIC, fold, load_gold
 from regenkg.graph.extract import Extractor
+from regenkg.graph.extract.clauses import split_clauses
 from regenkg.graph.ontology import Gazetteer
 from regenkg.text.ingest import ingest
 from regenkg.text.segment import segment
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("gold")
     ap.add_argument("--show", action="store_true", help="list the facts of each kind (private sets only)")
+    ap.add_argument("--rules", action="store_true", help="split wrong facts by the rule that made them")
     args = ap.parse_args(argv)
     gold = load_gold(args.gold)
     surfaces = gold.surface_index()
@@ -93,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
 
     missed: Counter[tuple[str, str]] = Counter()
     wrong: Counter[tuple[str, str]] = Counter()
+    by_rule: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     shapes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     shown: dict[tuple[str, str], list[str]] = defaultdict(list)
     found_total = gold_total = 0
@@ -112,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
                 ment_keys[s.id] |= keys({m.surface}) | ends(m.iri)
         def same_clause(ev, a: str, b: str) -> bool:
             for s in ev:
-                ms = extractor._mentions(s.text)  # noqa: SLF001
-                for cs, ce, _ in Extractor._clauses(fold(s.text), ms):  # noqa: SLF001
+                ms = extractor.finder.find(s.text)
+                for cs, ce, _ in split_clauses(fold(s.text), ms):
                     inside: set[str] = set()
                     for m in ms:
                         if cs <= m.start and m.end <= ce:
@@ -193,7 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         for r, sk, ok in distinct.values():
             matches = [g for g in facts if any(rel == r.predicate and s in sk and o in ok for s, rel, o in g.encodings())]
             if any(g.polarity == "true" for g in matches):
+                by_rule[r.rule][0] += 1
                 continue
+            by_rule[r.rule][1] += 1
             if matches:
                 kind = "polarity:" + matches[0].polarity
             elif not sk:
@@ -214,10 +219,10 @@ def main(argv: list[str] | None = None) -> int:
                 kind = "wrong-object"
             else:
                 kind = "wrong-pair"
-            wrong[(r.predicate, kind)] += 1
+            wrong[(r.predicate, kind + (f" [{r.rule}]" if args.rules else ""))] += 1
             sname = sorted(names.get(r.subject, {r.subject.rsplit('/', 1)[-1]}))[0]
             oname = sorted(names.get(r.object, {r.object.rsplit('/', 1)[-1]}))[0]
-            shown[(r.predicate, "W " + kind)].append(f"{sname} {r.predicate} {oname} [{r.rule}]")
+            shown[(r.predicate, "W " + kind + (f" [{r.rule}]" if args.rules else ""))].append(f"{sname} {r.predicate} {oname} [{r.rule}]")
         del sent_by_id
     print(f"found {found_total}/{gold_total} distinct true facts")
     print("\nmissed true facts by relation and kind:")
@@ -232,6 +237,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.show:
             for line in shown[(rel, "W " + kind)]:
                 print("      ", line)
+    if args.rules:
+        print("\nextracted facts by rule (correct/wrong):")
+        for rule, (ok, bad) in sorted(by_rule.items()):
+            print(f"  {rule:<28}{ok:>4}/{bad:<4}")
     return 0
 
 

@@ -9,7 +9,9 @@ from .clauses import (
     Add,
     Clause,
     SentenceAdd,
+    _modifier_head,
     _object_list,
+    _place_holder,
     _possessive_subject,
     _segment_topic,
     _subject_list,
@@ -22,9 +24,13 @@ from .patterns import (
     _DEVELOP,
     _EXIT,
     _HEDGE,
+    _HOME_ADJ,
+    _LIST_GAP,
+    _MARKET_VERB,
     _SEGMENT_CUE,
     _TREAT,
     _ZH_APPOSITION,
+    _ZH_MARKET_TAIL,
     COMPANY,
     COUNTRY,
     INDICATION,
@@ -44,7 +50,8 @@ def rule_develops(clause: Clause, add: Add) -> None:
         if deal_words and re.fullmatch(r"\W*(?:programmes?|programs?|pipelines?|platforms?)\W*", trig.group(0)):
             continue  # "a licence to its TCR-T programme": whose programme is the deal rules' call
         exit_ = _EXIT.search(folded, max(cs, trig.start() - 30), min(ce, trig.end() + 30))
-        subjects = _subject_list(folded, cms, trig.start(), cs)
+        head = _modifier_head(folded, cms, trig.start(), cs)
+        subjects = [head] if head is not None else _subject_list(folded, cms, trig.start(), cs)
         if not subjects:
             # "X's CAR-T programme" / "X的CAR-T平台": company, then modality, then the trigger noun.
             subjects = _possessive_subject(folded, cms, trig.start())
@@ -71,15 +78,18 @@ def rule_develops(clause: Clause, add: Add) -> None:
         if not subjects or not mods:
             continue
         pred, rule = ("exited", "exit-modality") if exit_ else ("develops", "develops-modality")
+        # A fact stated inside "Y, a developer of …" is judged on the modifier's words, not on the hedge of
+        # the clause around Y ("Pfizer is reportedly in talks to buy Y, a developer of …").
+        opens = head.end + 1 if head is not None else None
         for s in subjects:
             for mod in mods:
                 add(s.iri, pred, mod.iri, rule, 0.85 if s.curated else 0.7,
-                    (min(s.start, trig.start()), max(mod.end, trig.end())))
+                    (opens or min(s.start, trig.start()), max(mod.end, trig.end())))
         if pred == "develops":
             inds = [m for m in cms if m.kind == INDICATION and m.start >= trig.end()]
             for s in subjects:
                 for ind in inds:
-                    add(s.iri, "targets", ind.iri, "develops-for-indication", 0.7, (s.start, ind.end))
+                    add(s.iri, "targets", ind.iri, "develops-for-indication", 0.7, (opens or s.start, ind.end))
 
     # Exits stated without a develop verb: "X 已退出 NK 細胞療法" / "X exited NK cell therapy".
     for trig in _EXIT.finditer(folded, cs, ce):
@@ -145,11 +155,13 @@ def rule_own(clause: Clause, add: Add) -> None:
 
 
 def rule_place(clause: Clause, add: Add) -> None:
-    """Where a company works or holds rights: "based in Belgium", "rights in Greater China", "在台灣申請"."""
+    """Where a company works or holds rights: "based in Belgium", "rights in Greater China", "在台灣申請",
+    "expanded into South Korea and Taiwan", "在日本獲批上市", "日本的Sakura Cell" (its home)."""
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
     if not comps:
         return
+    prev_place: tuple[_M, _M] | None = None
     for place in (m for m in cms if m.kind == COUNTRY):
         lead = folded[max(cs, place.start - 16):place.start]
         tail = folded[place.end:place.end + 12]
@@ -168,12 +180,21 @@ def rule_place(clause: Clause, add: Add) -> None:
                 holder = next((m for m in reversed(comps) if seg <= m.start and m.end <= at), None) or comps[0]
         elif re.search(r"\bbased in\s*$|\bheadquartered in\s*$|总部位于\s*$|总部设于\s*$", lead):
             holder = next((m for m in reversed(comps) if m.end <= place.start), None)
-        elif re.search(r"(?:在|于)\s*$", lead) and re.match(r"\s*(?:申请|提交|开展|推出|上市|设立|建厂|设厂|进行|启动|取得)", tail):
-            seg = max(folded.rfind("，", cs, place.start), folded.rfind(",", cs, place.start), cs)
-            holder = next((m for m in reversed(comps) if seg <= m.start and m.end <= place.start), None) \
-                or next((m for m in comps if m.end <= place.start), None)
-        elif re.search(r"\b(?:launch\w*|commerciali[sz]\w*|operat\w*|expand\w*|sell\w*|market\w*) in\s+(?:the\s+)?$", lead):
-            holder = next((m for m in reversed(comps) if m.end <= place.start), None)
+        market = (re.search(r"(?:在|于|进军|进入|布局|拓展至|拓展到|扩展至|扩展到|登陆|打入|深耕)\s*$", lead)
+                  and _ZH_MARKET_TAIL.match(tail)) or re.search(r"(?:进军|进入|登陆|打入|拓展至|深耕)\s*$", lead) \
+            or (re.search(r"\b(?:in|into|across|throughout)\s+(?:the\s+)?$", lead)
+                and _MARKET_VERB.search(folded, max(cs, place.start - 80), place.start))
+        home = next((m for m in comps if m.start >= place.end and re.fullmatch(
+            r"\s*(?:的|'s|’s)?\s*(?:(?:[a-z-]+\s+){0,2}(?:company|biotech|drugmaker|pharma|firm|group|developer|"
+            r"start-?up|maker|cdmo)\s+)?", folded[place.end:m.start])), None)
+        if holder is None and home is not None and not re.match(r"\s*(?:的)?\s*(?:fda|卫生|厚生|药监|食药|主管|监管)", tail):
+            holder = home  # "日本的Sakura Cell" / "Japan's Astellas" / "英國Harlow Bio": the company's home
+        elif holder is None and market:
+            # "expanded into South Korea", "was approved in Japan", "在日本獲批上市", "進軍日本市場".
+            holder = _place_holder(folded, comps, cs, place.start)
+        elif holder is None and prev_place is not None and _LIST_GAP.match(folded[prev_place[0].end:place.start]):
+            holder = prev_place[1]  # "into South Korea and Taiwan"
+        prev_place = (place, holder) if holder is not None else None
         if holder is not None:
             add(holder.iri, "operatesIn", place.iri, "place", 0.7, (min(holder.start, place.start),
                                                                       max(holder.end, place.end)))
@@ -197,8 +218,8 @@ def rule_treats(clause: Clause, add: Add) -> None:
             # "Adaptimmune's afami-cel was approved for synovial sarcoma": the company targets it.
             comps = [m for m in cms if m.kind == COMPANY and m.end <= trig.start() and not m.affiliate_of]
             # Product names look like company names; a curated company in the clause wins.
-            comp = _segment_topic(folded, cms, cs, trig.start()) or next(
-                (m for m in reversed(comps) if m.curated), comps[-1] if comps else None)
+            comp = _modifier_head(folded, cms, trig.start(), cs) or _segment_topic(folded, cms, cs, trig.start()) \
+                or next((m for m in reversed(comps) if m.curated), comps[-1] if comps else None)
             if comp is not None and word not in ("for", "against") or (
                     comp is not None and re.search(r"approv\w*|indicated|获批|核准|批准|candidate|intended|designed|"
                                                    r"develop\w*|programme|program\b",
@@ -246,6 +267,9 @@ def rule_apposition(text: str, folded: str, ms: list[_M], add: SentenceAdd) -> N
         if m.kind != COMPANY or m.affiliate_of or m.pronoun:
             continue
         rule_possessive(folded, m, ms, add)
+        pre = _HOME_ADJ.search(folded, max(0, m.start - 50), m.start)
+        if pre and pre.end() == m.start:  # "Swiss drugmaker Roche", "the Dutch biotech Neogene"
+            add(m.iri, "operatesIn", str(resource("country", _COUNTRY_ADJ[pre.group(1)])), "home-adjective", 0.7)
         app = _APPOSITION.match(text[m.end:m.end + 140]) or _ZH_APPOSITION.match(folded[m.end:m.end + 60])
         if not app:
             continue
@@ -263,11 +287,13 @@ def rule_apposition(text: str, folded: str, ms: list[_M], add: SentenceAdd) -> N
                     add(m.iri, "operatesIn", other.iri, "apposition", 0.8)
                 elif other.kind == COUNTRY:
                     add(m.iri, "headquarteredIn", other.iri, "apposition", 0.8)
+                    add(m.iri, "operatesIn", other.iri, "apposition-home", 0.75)  # a company works where it is based
         if re.search(r"\bcdmo\b", app.group(0), re.IGNORECASE):
             add(m.iri, "operatesIn", str(resource("segment", "cdmo")), "apposition", 0.8)
         for adj, code in _COUNTRY_ADJ.items():
             if re.search(rf"(?<![a-z]){re.escape(adj)}(?![a-z])", desc):
                 add(m.iri, "headquarteredIn", str(resource("country", code)), "apposition", 0.75)
+                add(m.iri, "operatesIn", str(resource("country", code)), "apposition-home", 0.7)
                 break
 
 

@@ -7,13 +7,13 @@ A relation rule is a function ``rule(clause: Clause, add: Add)``; :mod:`.core` r
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from ...records import Sentence
 from .mentions import _M
-from .patterns import _CLAUSE_BREAK, _FAMILIES, _LIST_GAP, _SUBJ_GAP, COMPANY, MODALITY
+from .patterns import _CLAUSE_BREAK, _FAMILIES, _LIST_GAP, _MODIFIER, _SUBJ_GAP, COMPANY, MODALITY
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Clause:
         cms: the clause's mentions without appositive words, a carried-over subject first.
         with_appositives: the clause's mentions with the words of appositions ("X, a spin-off of Y, …");
             the same as ``cms`` when a coordinated verb carries the subject.
+        types: the gazetteer's entity types by IRI (a discovered name has none).
     """
 
     sent: Sentence
@@ -36,6 +37,7 @@ class Clause:
     ce: int
     cms: list[_M]
     with_appositives: list[_M]
+    types: Mapping[str, str] = field(default_factory=dict)  # gazetteer IRI -> entity type (PharmaCompany, CDMO …)
 
 
 class Add(Protocol):
@@ -167,6 +169,30 @@ def _segment_topic(folded: str, cms: Sequence[_M], cs: int, pos: int) -> _M | No
     if any(seg < m.start < pos for m in comps if not m.pronoun or m.start > cs):
         return None
     return comps[0]
+
+
+def _modifier_head(folded: str, cms: Sequence[_M], pos: int, cs: int) -> _M | None:
+    """The company an open apposition or relative clause holding ``pos`` describes.
+
+    "Y, a Boston company working on in vivo CAR-T" / "Y, whose base editing programme targets …" /
+    "Y, a developer of gene editing treatments": what the modifier says is about Y, not the sentence's subject.
+    """
+    for m in reversed(cms):
+        if m.kind != COMPANY or m.end > pos or m.start < cs:
+            continue
+        if m.pronoun or m.affiliate_of:
+            return None
+        return m if _MODIFIER.fullmatch(folded, m.end, pos) else None
+    return None
+
+
+def _place_holder(folded: str, comps: Sequence[_M], cs: int, pos: int) -> _M | None:
+    """The company whose work a place names: the last one of the place's comma-segment, else the clause's first."""
+    seg = max(folded.rfind(",", cs, pos), cs)
+    inside = [m for m in comps if seg <= m.start and m.end <= pos]
+    if inside:
+        return inside[-1]
+    return next((m for m in comps if m.end <= pos), None)
 
 
 def _undisclosed(window: str) -> str:

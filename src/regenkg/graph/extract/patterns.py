@@ -53,7 +53,8 @@ _PARTNER = re.compile(
     r"\bpartner(?:s|ed|ing|ship|ships)?\b|\bcollaborat(?:e|es|ed|ing|ion|ions)\b|\balliance\b|\bteam(?:ed|s)? up\b|"
     r"\bjoint venture\b|\bco-develop\w*|\bagreement\b|\bdeal\b|\bpact\b|\btie-up\b|"
     r"\b(?:being |been )?develop(?:ed|ing) (?:together )?with\b")
-_LICENSE = re.compile(r"授权|许可|授予|引进|引入|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|\brights to\b")
+_LICENSE = re.compile(r"授权|许可|授予|引进|引入|权益|开发权|商业化权|独家权利|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|"
+                      r"\brights? (?:to|for|in)\b")
 _TREAT = re.compile(
     r"治疗|用于|针对|攻克|适应症|适用于|锁定|目标是|聚焦于|"
     r"\btreat(?:s|ed|ing|ment)?\b|\bfor patients\b|\bin patients with\b|\bindicated for\b|\bapproved for\b|"
@@ -147,6 +148,11 @@ _NATIONALITY = {"swedish", "finnish", "italian", "spanish", "canadian", "austral
                 "kaohsiung", "tainan", "shenzhen", "suzhou", "hangzhou", "nanjing", "guangzhou", "chengdu", "wuhan",
                 "seoul", "incheon", "hong kong", "europe", "asia", "america", "north america", "latin america",
                 "market", "food", "drug", "reuters", "bloomberg", "nature", "science", "lancet"}
+# "Swiss drugmaker Roche", "the Dutch biotech Neogene": the adjective names the company's home.
+_HOME_ADJ = re.compile(
+    r"(?<![a-z-])(" + "|".join(re.escape(a) for a in sorted(_COUNTRY_ADJ, key=len, reverse=True)
+                               if a not in ("us", "u.s.")) + r")\s+(?:[a-z-]+\s+){0,2}"
+    r"(?:company|biotech|drugmaker|pharma|firm|group|developer|start-?up|maker|cdmo|biopharma)\s+")
 _MONEY = re.compile(
     r"(?:us\$|usd|\$|美金|美元)?\s*(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>亿|億|万亿|兆|billion|bn|million|mn|m\b|trillion)?"
     r"\s*(?P<cur>美元|美金|usd|dollars|新台币|台币|人民币|元|日元|日圆|韩元|欧元)?", re.IGNORECASE)
@@ -174,6 +180,29 @@ _PLACE_CUE = re.compile(r"\bbased in\b|\bheadquartered in\b|\brights? (?:in|for)
 _TRIGGERS = re.compile(_ACQ_ACTIVE.pattern + "|" + _PARTNER.pattern + "|" + _LICENSE.pattern + "|" + _DEVELOP.pattern
                        + "|" + _JV.pattern + "|" + _SALE.pattern + "|" + _SPIN.pattern, re.IGNORECASE)
 _FAMILIES = (_ACQ_ACTIVE, _JV, _SALE, _SPIN, re.compile(_PARTNER.pattern + "|" + _LICENSE.pattern))
+# What an acquisition verb takes when it is a licence: rights, not the company ("股權" is shares: a takeover).
+_RIGHTS_OBJECT = re.compile(r"[^,，;；。]{0,40}?(?:权益|权利|开发权|商业化权|销售权|代理权|\brights?\b|\blicen[cs]e\b)")
+# A digit-grouping comma ("3,500萬美元") is no clause boundary: the rules' folded text carries this instead.
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+THOUSANDS = "\u066c"
+# A denial that points back at what the sentence just reported ("…有意收購Y，但X發言人否認此事").
+_DENIED_BACK = re.compile(r"(?:否认|驳斥|澄清)(?:了)?(?:此事|此说|该传闻|此传闻|传闻|上述|这一|相关|该消息|此消息|该报道)|"
+                          r"\b(?:denied|dismissed|rejected|refuted)\s+(?:the|this|that|it|any|such|those|these)\b|"
+                          r"\b(?:report|claim|rumou?r)s?\b[^.;]{0,30}?\b(?:denied|dismissed)\b|"
+                          r"\bunfounded\b|\bnot true\b")
+# An exit that is only planned, reported or weighed is no exit yet ("would discontinue the platform").
+_FUTURE = re.compile(r"\b(?:would|will|may|might|could|plans? to|planned to|intends? to|expects? to|consider\w*|"
+                     r"reportedly|is said|weigh\w*)\b|拟|计划|将会|考虑|可能|或将|有意|传闻|据传")
+# Inside "Y, a Boston company working on …" / "Y, whose … programme": an open apposition or relative clause.
+_MODIFIER = re.compile(r"\s*,\s*(?:an?|the|which|that|who|whose)\b[^,;；。()（）]*")
+_ITS = re.compile(r"(?:\bits|\btheir|其)\s*(?:[\w-]+\s+){0,2}$")
+_ZH_MARKET_TAIL = re.compile(r"\s*(?:市场|获批|获准|核准|上市|申请|提交|开展|推出|设立|建厂|设厂|进行|启动|取得|销售|商业化|开设|"
+                             r"成立|临床|布局|营运|运营|生产)")
+# Verbs that put a company's work in a place: "launched in", "expanded into", "approved in", "opened … in".
+_MARKET_VERB = re.compile(r"\b(?:launch\w*|commerciali[sz]\w*|operat\w*|expand\w*|sell\w*|sold|market\w*|enter\w*|"
+                          r"approv\w*|clear\w*|authori[sz]\w*|fil(?:e|ed|es|ing)|submit\w*|open\w*|set up|sets up|build\w*|"
+                          r"built|manufactur\w*|distribut\w*|register\w*|available|presence|subsidiar\w*|sites?|plant|"
+                          r"facilit\w*|office)\b")
 _CLAUSE_BREAK = re.compile(r"[；;。!！?？]|[,，](?=\s*(?:但|然而|不过|而|however|but|while|whereas)\b)")
 
 
