@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         # Mentions per sentence resolved to gold keys (every mention, used or not).
         ment_keys: dict[int, set[str]] = defaultdict(set)
         for s in ss:
-            for m in extractor._mentions(s.text):  # noqa: SLF001 - diagnostics only
+            for m in extractor.finder.find(s.text):
                 ment_keys[s.id] |= keys({m.surface}) | ends(m.iri)
         def same_clause(ev, a: str, b: str) -> bool:
             for s in ev:

@@ -39,6 +39,17 @@ from .patterns import (
 )
 
 
+# Between a company and a modality, its product: "'s Kymriah, a CAR-T…", "的舒瑞…注射液（CT041）是一款靶向…的".
+_PRODUCT_GAP = re.compile(
+    r"(?:'s|’s)\s+(?:[a-z0-9][\w-]*\s+){0,3}?[a-z0-9][\w-]*\s*(?:[(（][^()（）]{0,60}[)）]\s*)?"
+    r"(?:,\s*(?:an?|the|its)\s+|\s+(?:is|was)\s+(?:an?|the|its)\s+)(?:[\w-]+\s+){0,4}?|"
+    r"\s*的\s*[^,，;；。、]{1,20}?(?:[（(][^（）()]{0,30}[)）])?\s*(?:是|为|系)\s*(?:一款|一种|一个|款|种)?[^,，;；。]{0,20}?")
+_APPROVAL = re.compile(r"\b(?:approv(?:ed|es|al of)|cleared|authori[sz]ed|granted (?:conditional |full )?approval to)\b|"
+                       r"获批|获准|核准|批准")
+_APPROVED_FOR = re.compile(r"\bfor\b|\bto treat\b|用于|治疗|适用于")
+_SAID = re.compile(r"\b(?:announced|said|reported|disclosed)\b|宣布|表示|公告|宣布了")
+
+
 def rule_develops(clause: Clause, add: Add) -> None:
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     if not any(m.kind == MODALITY for m in cms):
@@ -246,6 +257,42 @@ def rule_treats(clause: Clause, add: Add) -> None:
                 for ind in inds:
                     add(comps[-1].iri, "targets", ind.iri, "company-uses-modality", 0.7,
                         (comps[-1].start, ind.end))
+
+
+def rule_product(clause: Clause, add: Add) -> None:
+    """What a company's product says about the company.
+
+    "X's Kymriah, a CAR-T therapy" / "X的舒瑞…注射液（CT041）是一款…CAR-T": X develops that modality.
+    "X and Y announced that the FDA approved P for I" / "X的P獲批用於治療I": X (and Y) target I.
+    """
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
+    for m in comps:
+        mod = next((o for o in cms if o.start >= m.end and o.kind == MODALITY), None)
+        if mod is not None and not any(c.start >= m.end and c.end <= mod.start for c in comps) and \
+                _PRODUCT_GAP.fullmatch(folded, m.end, mod.start) and not _EXIT.search(folded, mod.end, mod.end + 20):
+            add(m.iri, "develops", mod.iri, "product-of", 0.7, (m.start, mod.end))
+    for ap in _APPROVAL.finditer(folded, cs, ce):
+        inds = []
+        for_m = _APPROVED_FOR.search(folded, ap.end(), min(ce, ap.end() + 120))
+        if for_m is not None:
+            inds = _object_list(folded, cms, for_m.end(), {INDICATION}, ce)
+        if not inds:
+            continue
+        said = None
+        for said in _SAID.finditer(folded, cs, ap.start()):
+            pass
+        holders = _subject_list(folded, cms, said.start(), cs) if said is not None else []
+        if not holders:
+            # "X's P was approved for …" / "X的P獲批": the product's owner, named just before it.
+            owner = next((c for c in reversed(comps) if c.end <= ap.start()), None)
+            gap = re.sub(r",\s*(?:an?|the)\b[^,;]{0,60},", " ", folded[owner.end:ap.start()]) if owner else ""
+            if owner is not None and re.match(r"\s*(?:'s|’s|的)", folded[owner.end:owner.end + 3]) and \
+                    re.fullmatch(r"[^,，;；。]{0,60}", gap):
+                holders = [owner]
+        for h in holders:
+            for ind in inds:
+                add(h.iri, "targets", ind.iri, "approved-for", 0.7, (h.start, ind.end))
 
 
 def rule_segment(clause: Clause, add: Add) -> None:

@@ -97,14 +97,21 @@ def split_clauses(folded: str, ms: Sequence[_M] = ()) -> list[tuple[int, int, _M
     return [(s, e, c) for s, e, c in result if e > s]
 
 
+# What a press release writes after a name in a list: a legal suffix and the listing
+# ("X Incorporated (Nasdaq: XXX) and Y AG (Nasdaq: YYY) announced…", "X（股票代碼：1234）").
+_LISTED = re.compile(r"^\s*(?:,?\s*(?:incorporated|inc|corporation|corp|limited|ltd|ag|plc|sa|nv|gmbh|llc|co)\b\.?)?"
+                     r"\s*(?:[(（][^()（）]{0,40}[)）])?")
+
+
 def _subject_list(folded: str, cms: list[_M], pos: int, cs: int) -> list[_M]:
     """Companies in the list that ends right before ``pos`` (affiliates in parentheses excluded)."""
-    before = [m for m in cms if m.end <= pos and m.kind == COMPANY]
+    # "(Nasdaq: HLVN)": an exchange named before its ticker is no list member.
+    before = [m for m in cms if m.end <= pos and m.kind == COMPANY and not re.match(r"\s*[:：]", folded[m.end:m.end + 2])]
     if not before:
         return []
     last = before[-1]
     gap = folded[last.end:pos]
-    gap_clean = re.sub(r"[)）(（]", "", gap)
+    gap_clean = re.sub(r"[)）(（]", "", _LISTED.sub(" ", gap))
     # "Corvine, a Boston company founded in 2019, develops…": skip the appositive.
     gap_clean = re.sub(r"^\s*,\s*(?:an?|the|which|who)\b[^;；]{0,100}?,\s*", " ", gap_clean)
     gap_clean = re.sub(r"^\s*,\s*(?:which|that|who)\s+", " ", gap_clean)  # "Calder, which develops…"
@@ -116,7 +123,7 @@ def _subject_list(folded: str, cms: list[_M], pos: int, cs: int) -> list[_M]:
         return []
     chosen = [last]
     for prev in reversed(before[:-1]):
-        between = re.sub(r"[)）(（]", " ", folded[prev.end:chosen[-1].start])
+        between = re.sub(r"[)）(（]", " ", _LISTED.sub(" ", folded[prev.end:chosen[-1].start]))
         if _LIST_GAP.match(between):
             chosen.append(prev)
         else:

@@ -23,6 +23,7 @@ from .assets import (
     rule_develops,
     rule_own,
     rule_place,
+    rule_product,
     rule_segment,
     rule_treats,
 )
@@ -51,6 +52,7 @@ RULES: tuple[Rule, ...] = (
     rule_acquisition,
     rule_partner,
     rule_treats,
+    rule_product,
     rule_segment,
     rule_place,
 )
