@@ -99,8 +99,15 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
             if subj is not None:
                 add(subj.iri, "acquired", before[-1].iri, "acquisition-nominal", 0.8, (subj.start, trig.end()))
             continue
-        if _RIGHTS_OBJECT.match(folded, trig.end(), ce):
-            continue  # "acquired the global rights to Y's CAR-T" / "拿下Y…開發權": a licence, not a takeover
+        if not _takes_company(folded, trig, ce):
+            continue  # rights (a licence) or a minority stake: not a takeover
+        asset = _asset_of(folded, cms, trig.end(), ce)
+        if asset is not None:
+            # "Mareth acquired Cobalt Bio's manufacturing site" / "收購Y旗下的細胞製造工廠": Y sold an asset.
+            buyer = before[-1]
+            if buyer.iri != asset.iri and not buyer.affiliate_of:
+                add(asset.iri, "soldTo", buyer.iri, "asset-purchase", 0.8, (buyer.start, asset.end))
+            continue
         acquirer = before[-1]
         # "先後在2019年收購A、2022年收購B": B's buyer is A's buyer, not A.
         while id(acquirer) in targets_so_far:
@@ -125,6 +132,34 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
             add(acquirer.iri, "acquired", t.iri, rule, 0.9, (acquirer.start, t.end))
 
 
+# Right after an acquisition verb: a share of a company that does not make it the buyer's.
+_STAKE = re.compile(r"\s*(?:a|an|the)?\s*(?:(?P<pct>\d+(?:\.\d+)?)\s*%\s*|(?P<size>minority|majority|controlling|"
+                    r"small|significant|strategic|equity)\s+)?(?:equity\s+)?(?:stake|interest|shareholding)\s+in\b|"
+                    r"\s*(?:了)?[^,，;；。]{0,12}?(?P<zpct>\d+(?:\.\d+)?)\s*%\s*(?:的)?\s*(?:股权|股份)")
+_ASSET = re.compile(r"\s*(?:'s|’s|的|旗下的?|旗下)\s*(?:[^,，;；。]{0,30}?)(?:\b(?:site|plant|facility|facilities|unit|business|"
+                    r"division|assets?|portfolio|operations?|manufacturing)\b|工厂|厂房|基地|业务|资产|产线|生产线|部门|事业部|"
+                    r"事业群|工厂)")
+
+
+def _takes_company(folded: str, trig: re.Match[str], ce: int) -> bool:
+    """Whether an acquisition verb takes a company: not rights (a licence), not a minority stake."""
+    if _RIGHTS_OBJECT.match(folded, trig.end(), ce):
+        return False  # "acquired the global rights to Y's CAR-T" / "拿下Y…開發權"
+    stake = _STAKE.match(folded, trig.end(), ce)
+    if stake is None:
+        return True
+    pct = stake.group("pct") or stake.group("zpct")
+    return stake.group("size") in ("majority", "controlling") or (pct is not None and float(pct) > 50)
+
+
+def _asset_of(folded: str, cms: list[_M], pos: int, ce: int) -> _M | None:
+    """The company whose site, unit or business an acquisition verb takes ("acquired Y's plant")."""
+    owner = next((m for m in cms if m.kind == COMPANY and pos <= m.start <= pos + 4), None)
+    if owner is None or not _ASSET.match(folded, owner.end, ce):
+        return None
+    return owner
+
+
 def rule_partner(clause: Clause, add: Add) -> None:
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
@@ -134,7 +169,7 @@ def rule_partner(clause: Clause, add: Add) -> None:
     lic = _LICENSE.search(ctext)
     if not (_PARTNER.search(ctext) or lic):
         return
-    if _ACQ_ACTIVE.search(ctext) and not lic:
+    if not lic and any(_takes_company(folded, t, ce) for t in _ACQ_ACTIVE.finditer(folded, cs, ce)):
         return  # an acquisition sentence; the acquisition rule owns it
     if lic and _licence(folded, cs, ce, cms, comps, add):
         return
@@ -221,6 +256,12 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
         bef = [m for m in before(m_out.start()) if not m.pronoun] or before(m_out.start())
         if bef:
             licensor, licensee, rule = bef[-1], right_after(m_out.end(), 2), "licence-out"
+    if licensee is None:
+        # "X will pay Y $25 million upfront for rights to …": the payer takes the licence.
+        m_pay = re.search(r"\b(?:pay|pays|paid|paying)\s+(?:the\s+)?", ctext)
+        payee = right_after(m_pay.end(), 0) if m_pay else None
+        if m_pay is not None and payee is not None and before(m_pay.start()):
+            licensee, licensor, rule = before(m_pay.start())[-1], payee, "licence-pay"
     if licensee is None and m_zh_from is not None and giver is not None:
         licensee, licensor = before(m_zh_from.start())[-1], giver
     if licensee is None and m_get:
@@ -236,6 +277,9 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
             licensor = next((m for m in reversed(bef) if m.iri != licensee.iri), None)
         if licensee is not None and licensor is not None and licensee.iri == licensor.iri:
             licensor = next((m for m in bef if m.iri != licensee.iri), None)
+        if licensee is not None and licensor is None and re.search(r"与|和|跟|同|\bwith\b", folded[cs:pos]):
+            # "A與B簽署授權協議，A獲得…權益": the licence comes from the one A signed with.
+            licensor = next((m for m in reversed(bef) if m.iri != licensee.iri), None)
     elif licensee is None and m_from:
         pos = cs + m_from.start()
         bef = [m for m in comps if m.end <= pos]
