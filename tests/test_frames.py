@@ -203,6 +203,13 @@ def test_a_companys_product_says_what_it_develops(extractor, text, lang, company
     assert (company, "develops", modality) in facts
 
 
+def test_products_from_a_list_of_companies(extractor):
+    facts, _, _ = _run(extractor, "Approved CAR-T products from Kite Pharma, Juno Therapeutics and Novartis now reach "
+                                  "patients.")
+    assert {s for s, p, o in facts if p == "develops" and o == "CAR-T cell therapy"} >= {
+        "Kite Pharma", "Juno Therapeutics", "Novartis"}
+
+
 def test_an_approval_announced_by_two_companies_makes_both_target_the_indication(extractor):
     facts, _, _ = _run(extractor, "SEATTLE, May 2, 2025 -- Halvern Therapeutics Inc. (Nasdaq: HLVN) and Novartis AG "
                                   "(NYSE: NVS) announced today that the FDA has approved ORVELA (relacabtagene) for "

@@ -44,6 +44,8 @@ _PRODUCT_GAP = re.compile(
     r"(?:'s|’s)\s+(?:[a-z0-9][\w-]*\s+){0,3}?[a-z0-9][\w-]*\s*(?:[(（][^()（）]{0,60}[)）]\s*)?"
     r"(?:,\s*(?:an?|the|its)\s+|\s+(?:is|was)\s+(?:an?|the|its)\s+)(?:[\w-]+\s+){0,4}?|"
     r"\s*的\s*[^,，;；。、]{1,20}?(?:[（(][^（）()]{0,30}[)）])?\s*(?:是|为|系)\s*(?:一款|一种|一个|款|种)?[^,，;；。]{0,20}?")
+_PRODUCTS_FROM = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:products?|therap(?:y|ies)|treatments?|programmes?|programs?|"
+                            r"candidates?|drugs?|medicines?)\s+(?:from|by|of)\s+(?:the\s+)?")
 _APPROVAL = re.compile(r"\b(?:approv(?:ed|es|al of)|cleared|authori[sz]ed|granted (?:conditional |full )?approval to)\b|"
                        r"获批|获准|核准|批准")
 _APPROVED_FOR = re.compile(r"\bfor\b|\bto treat\b|用于|治疗|适用于")
@@ -356,3 +358,15 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
         if not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(
                 folded[mod.end:mod.end + 20]):
             add(m.iri, "develops", mod.iri, "possessive", 0.7)
+
+
+def rule_products_from(clause: Clause, add: Add) -> None:
+    """"approved CAR-T products from Kite, Juno and Novartis" / "CAR-T therapies by X and Y": each one develops M."""
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    for mod in (m for m in cms if m.kind == MODALITY):
+        by = _PRODUCTS_FROM.match(folded, mod.end, ce)
+        if by is None:
+            continue
+        for comp in _object_list(folded, cms, by.end(), {COMPANY}, ce):
+            if comp.org_type == COMPANY:
+                add(comp.iri, "develops", mod.iri, "products-from", 0.7, (mod.start, comp.end))

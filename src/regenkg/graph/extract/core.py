@@ -24,6 +24,7 @@ from .assets import (
     rule_own,
     rule_place,
     rule_product,
+    rule_products_from,
     rule_segment,
     rule_treats,
 )
@@ -53,6 +54,7 @@ RULES: tuple[Rule, ...] = (
     rule_partner,
     rule_treats,
     rule_product,
+    rule_products_from,
     rule_segment,
     rule_place,
 )

@@ -23,7 +23,8 @@ _DEVELOP = re.compile(
     r"布局|开发|发展|研发|投入|聚焦|专注|深耕|推进|押注|进军|切入|打造|着重|著重|致力|等平台|技术平台|产品线|管线|研究方向|"
     r"\bdevelop(?:s|ed|ing|er|ers)?\b|\bwork(?:s|ing)? on\b|\bpursu(?:e|es|ed|ing)\b|\badvanc(?:e|es|ed|ing)\b|"
     r"\bfocus(?:es|ed|ing)? on\b|\binvest(?:s|ed|ing)? in\b|\bbet(?:s|ting)? on\b|\bexpand(?:s|ed|ing)? into\b|"
-    r"\bentered\b|\bbuild(?:s|ing)?\b|\bprogramme|\bprogram\b|\bpipeline\b|\bplatform\b")
+    r"\bentered\b|\bbuild(?:s|ing)?\b|\bprogramme|\bprogram\b|\bpipeline\b|\bplatform\b|"
+    r"\bmarket(?:s|ed|ing)\b|\bcommerciali[sz](?:e|es|ed|ing)\b|\blaunch(?:es|ed|ing)?\b")
 _EXIT = re.compile(
     r"退出|终止|停止|放弃|撤出|剥离|砍掉|关闭|出售|"
     r"\bexit(?:s|ed|ing)?\b|\bdiscontinu(?:e|es|ed|ing)\b|\bterminat(?:e|es|ed|ing)\b|\bhalt(?:s|ed|ing)?\b|"
