@@ -144,6 +144,21 @@ def test_spin_out_named_after_its_origin(extractor):
     assert ("凌霄基因", "spunOutFrom", "复旦大学") in facts
 
 
+@pytest.mark.parametrize("text,lang,company,modality", [
+    ("Tormund Bio uses base editing to correct liver genes.", "en", "Tormund Bio", "base editing"),
+    ("穗禾生物采用CAR-NK细胞疗法。", "zh-Hans", "穗禾生物", "CAR-NK cell therapy"),
+])
+def test_verbs_of_using_a_modality(extractor, text, lang, company, modality):
+    facts, _, _ = _run(extractor, text, lang)
+    assert (company, "develops", modality) in facts
+
+
+def test_the_topic_is_the_company_a_leading_modifier_describes(extractor):
+    facts, _, _ = _run(extractor, "从复旦大学分拆成立的凌霄基因专注于AAV基因治疗，主攻B型血友病。", "zh-Hans")
+    assert ("凌霄基因", "targets", "haemophilia B") in facts
+    assert not any(s == "复旦大学" and p in ("develops", "targets") for s, p, _ in facts)
+
+
 def test_an_option_named_after_the_target_is_an_option(extractor):
     facts, deals, _ = _run(extractor, "辉瑞支付3000万美元，获得在2026年前收购远帆生物的选择权。", "zh-Hans")
     assert not any(p == "acquired" for _, p, _ in facts)

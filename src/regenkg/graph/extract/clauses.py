@@ -176,6 +176,10 @@ def _segment_topic(folded: str, cms: Sequence[_M], cs: int, pos: int) -> _M | No
         return None
     if any(seg < m.start < pos for m in comps if not m.pronoun or m.start > cs):
         return None
+    # "從復旦大學分拆成立的凌雲基因…，主攻…": the opening name sits in a modifier of the company after 的.
+    if len(comps) > 1 and comps[1].end <= pos and re.fullmatch(r"[^,，;；。与和及跟同则（()）]{0,14}的\s*",
+                                                                  folded[comps[0].end:comps[1].start]):
+        return comps[1]
     return comps[0]
 
 

@@ -24,7 +24,10 @@ _DEVELOP = re.compile(
     r"\bdevelop(?:s|ed|ing|er|ers)?\b|\bwork(?:s|ing)? on\b|\bpursu(?:e|es|ed|ing)\b|\badvanc(?:e|es|ed|ing)\b|"
     r"\bfocus(?:es|ed|ing)? on\b|\binvest(?:s|ed|ing)? in\b|\bbet(?:s|ting)? on\b|\bexpand(?:s|ed|ing)? into\b|"
     r"\bentered\b|\bbuild(?:s|ing)?\b|\bprogramme|\bprogram\b|\bpipeline\b|\bplatform\b|"
-    r"\bmarket(?:s|ed|ing)\b|\bcommerciali[sz](?:e|es|ed|ing)\b|\blaunch(?:es|ed|ing)?\b")
+    r"\bmarket(?:s|ed|ing)\b|\bcommerciali[sz](?:e|es|ed|ing)\b|\blaunch(?:es|ed|ing)?\b|"
+    r"\bus(?:es|ed|ing)\b|\bappl(?:ies|ied|ying)\b|\bemploy(?:s|ed|ing)?\b|\bleverag(?:e|es|ed|ing)\b|\bowns\b|"
+    r"\bpioneer(?:s|ed|ing)?\b|\bspeciali[sz](?:es|ed|ing)? in\b|\bengineers\b|"
+    r"采用|利用|运用|基于|拥有|掌握|具备|推出|专攻|主攻|从事|涉足|研制")
 _EXIT = re.compile(
     r"退出|终止|停止|放弃|撤出|剥离|砍掉|关闭|出售|"
     r"\bexit(?:s|ed|ing)?\b|\bdiscontinu(?:e|es|ed|ing)\b|\bterminat(?:e|es|ed|ing)\b|\bhalt(?:s|ed|ing)?\b|"
