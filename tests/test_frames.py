@@ -175,6 +175,23 @@ def test_a_denial_that_points_back_makes_the_deal_denied(extractor, text, lang):
     assert any(kind == "Acquisition" and status in ("Denied", "Rumoured") for kind, status, _ in deals)
 
 
+@pytest.mark.parametrize("text,lang", [
+    ("Borealis Pharma said it has no plans to acquire Tenby Bio.", "en"),
+    ("Borealis Pharma ruled out buying Tenby Bio.", "en"),
+    ("博瑞医药表示无意收购天博生物。", "zh-Hans"),
+])
+def test_a_refusal_is_a_denied_deal(extractor, text, lang):
+    facts, deals, _ = _run(extractor, text, lang)
+    assert not any(p == "acquired" for _, p, _ in facts)
+    assert {status for kind, status, _ in deals if kind == "Acquisition"} == {"Denied"}
+
+
+def test_a_stock_exchange_before_a_ticker_is_no_party(extractor):
+    facts, _, _ = _run(extractor, "Halvern Therapeutics (Nasdaq: HLVN) agreed to acquire Quenby Bio (Nasdaq: QNBY) for "
+                                  "$1.9 billion.")
+    assert {(s, o) for s, p, o in facts if p == "acquired"} == {("Halvern Therapeutics", "Quenby Bio")}
+
+
 def test_a_planned_exit_is_no_exit_and_keeps_the_completed_acquisition(extractor):
     facts, deals, _ = _run(extractor, "Novartis said it would discontinue the gene therapy platform it gained through "
                                       "its 2022 acquisition of Fenwick Genetics.")

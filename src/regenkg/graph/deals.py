@@ -77,7 +77,8 @@ class Deal:
 # ---------------------------------------------------------------- status (folded text: lower case, Simplified)
 _DENY = re.compile(r"否认|驳斥|澄清并无|并未|并非|没有|未曾|放弃|\bdeni(?:ed|es)\b|\bdeny(?:ing)?\b|\brejected\b|"
                    r"\bstopped short of\b|\bshort of\b|\bnot\b|\bnever\b|\brather than\b|\binstead of\b|\bwalked away\b|"
-                   r"\bgave up\b|\bdropped (?:its|the|a) (?:bid|offer|plan)")
+                   r"\bgave up\b|\bdropped (?:its|the|a) (?:bid|offer|plan)|\bno (?:plans?|intention|interest)\b|"
+                   r"\bruled out\b|\brules out\b|\bdeclin(?:ed|es) to\b|\bturned down\b|无意|排除|婉拒|拒绝")
 _RUMOUR = re.compile(r"传闻|据传|传出|传言|消息称|有意|洽谈|考虑|或将|可能|拟|评估|谣言|"
                      r"\brumou?r\w*|\breportedly\b|\bsaid to be\b|\bis said\b|\breport(?:s|ed)? that\b|\bconsider\w*|"
                      r"\bin talks\b|\btalks\b|\bexplor(?:e|es|ed|ing)\b|\bmay\b|\bmight\b|\bcould\b|\bspeculat\w*|"

@@ -38,6 +38,8 @@ from .tables import table_rows
 
 logger = logging.getLogger(__name__)
 
+_LISTING = re.compile(r"\s*[:：]\s*[A-Za-z0-9]")
+
 Rule = Callable[[Clause, Add], bool | None]
 """A relation rule. It returns True when it *claims* the clause's deal (a joint venture, a sale)."""
 
@@ -181,7 +183,9 @@ class Extractor:
                 add(m.affiliate_of, "hasAffiliate", m.iri, "parenthetical-affiliate", 0.7)
 
         for cs, ce, carried in split_clauses(folded, ms):
-            cms = [m for m in ms if m.start >= cs and m.end <= ce and not m.appositive]
+            # "(Nasdaq: HLVN)": a stock exchange named before a ticker fills no slot.
+            cms = [m for m in ms if m.start >= cs and m.end <= ce and not m.appositive
+                   and not (m.kind == COMPANY and _LISTING.match(folded, m.end))]
             if carried is not None and not any(m.kind == COMPANY and m.start <= cs + 4 for m in cms):
                 # "X stopped short of buying Y and instead signed…": the coordinated verb keeps X as subject.
                 cms.insert(0, _M(cs, cs, carried.iri, COMPANY, carried.surface, carried.curated, pronoun=True))

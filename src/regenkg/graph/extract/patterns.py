@@ -40,7 +40,8 @@ _HEDGE = re.compile(
     r"\bsaid to be\b|\bis said\b|\bconsider(?:s|ed|ing)?\b|\bin talks\b|\btalks\b|\bexplor(?:e|es|ed|ing)\b|"
     r"\bmay\b|\bmight\b|\bcould\b|\bwould\b|\bspeculat\w*|\bcalled off\b|\bcollaps\w*|\bfell through\b|"
     r"\bwithdr[ae]w\w*|\bfailed to\b|\bplan(?:s|ned)? to\b|\bintend(?:s|ed)? to\b|\bpotential\b|\bhypothetical\b|"
-    r"\bstopped short of\b|\brather than\b|\binstead of\b|\bweigh(?:s|ed|ing)?\b|消息称|有意")
+    r"\bstopped short of\b|\brather than\b|\binstead of\b|\bweigh(?:s|ed|ing)?\b|消息称|有意|"
+    r"\bno (?:plans?|intention|interest)\b|\bruled out\b|\bdeclin(?:ed|es) to\b|排除|婉拒|拒绝")
 _DEAL_CANCEL = re.compile(
     r"终止|取消|告吹|破局|撤回|中止|结束|解除|分手|\bno longer\b|\bregained (?:the )?rights\b|\bterminat\w*|\bcancel\w*|\bcalled off\b|\bscrapp\w*|\bended\b|\bunwound\b|"
     r"\bwalked away\b|\babandon\w*")
