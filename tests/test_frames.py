@@ -80,6 +80,10 @@ def test_a_hedged_deal_does_not_hide_what_the_target_is(extractor):
      "Tallis Therapeutics"),
     ("恒川生物与维康医药签署授权协议，恒川生物获得CAR-T疗法在中国的独家权益。", "zh-Hans", "恒川生物", "维康医药"),
     ("長岳生技拿下德豐製藥CAR-T平台的亞洲開發權。", "zh-Hant", "長岳生技", "德豐製藥"),
+    ("Under the deal, Yarrow Bio gains exclusive worldwide rights to develop and commercialise Bluefin "
+     "Therapeutics' CAR-T programme.", "en", "Yarrow Bio", "Bluefin Therapeutics"),
+    ("Yarrow Bio获Bluefin Therapeutics授权，在中国开发其CAR-T疗法。", "zh-Hans", "Yarrow Bio", "Bluefin Therapeutics"),
+    ("博识医药向安远生物授予CAR-T疗法的独家许可。", "zh-Hans", "安远生物", "博识医药"),
 ])
 def test_licence_directions(extractor, text, lang, licensee, licensor):
     facts, deals, _ = _run(extractor, text, lang)
@@ -109,6 +113,7 @@ def test_a_licence_gives_the_asset_to_its_owner_and_the_territory_to_the_license
     ("澜石生物进军日本市场，并在韩国设立子公司。", "zh-Hans", "澜石生物", {"Japan", "South Korea"}),
     ("岳川细胞的间充质干细胞产品已在日本获批上市。", "zh-Hans", "岳川细胞", {"Japan"}),
     ("The Swiss drugmaker Roche signed a supply deal.", "en", "Roche", {"Switzerland"}),
+    ("安远生物的产品已在美国、欧盟和日本获批上市。", "zh-Hans", "安远生物", {"United States", "European Union", "Japan"}),
 ])
 def test_where_a_company_works(extractor, text, lang, company, places):
     facts, _, _ = _run(extractor, text, lang)
@@ -132,6 +137,16 @@ def test_joint_venture_partners_across_a_country_and_a_founding_verb(extractor, 
     assert (a, "jointVentureWith", b) in facts or (b, "jointVentureWith", a) in facts
     assert not any(p == "partneredWith" for _, p, _ in facts)
     assert any(kind == "JointVenture" for kind, _, _ in deals)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("The joint venture formed by Yarrow Bio and Bluefin Therapeutics will make vectors.", "en"),
+    ("由安远生物与博识医药合资成立的远识细胞专注CAR-NK。", "zh-Hans"),
+    ("安远生物与博识医药的合资公司远识细胞专注CAR-NK。", "zh-Hans"),
+])
+def test_joint_venture_named_with_its_founders(extractor, text, lang):
+    facts, _, _ = _run(extractor, text, lang)
+    assert sum(p == "jointVentureWith" for _, p, _ in facts) == 1, facts
 
 
 def test_joint_venture_partners_develop_its_modality(extractor):

@@ -193,8 +193,13 @@ def rule_place(clause: Clause, add: Add) -> None:
                 holder = next((m for m in reversed(comps) if seg <= m.start and m.end <= at), None) or comps[0]
         elif re.search(r"\bbased in\s*$|\bheadquartered in\s*$|总部位于\s*$|总部设于\s*$", lead):
             holder = next((m for m in reversed(comps) if m.end <= place.start), None)
+        last = place  # "在美國、歐盟和日本獲批": the verb follows the whole list
+        for later in (m for m in cms if m.kind == COUNTRY and m.start >= place.end):
+            if not _LIST_GAP.match(folded[last.end:later.start]):
+                break
+            last = later
         market = (re.search(r"(?:在|于|进军|进入|布局|拓展至|拓展到|扩展至|扩展到|登陆|打入|深耕)\s*$", lead)
-                  and _ZH_MARKET_TAIL.match(tail)) or re.search(r"(?:进军|进入|登陆|打入|拓展至|深耕)\s*$", lead) \
+                  and _ZH_MARKET_TAIL.match(folded, last.end)) or re.search(r"(?:进军|进入|登陆|打入|拓展至|深耕)\s*$", lead) \
             or (re.search(r"\b(?:in|into|across|throughout)\s+(?:the\s+)?$", lead)
                 and _MARKET_VERB.search(folded, max(cs, place.start - 80), place.start))
         home = next((m for m in comps if m.start >= place.end and re.fullmatch(
@@ -207,6 +212,15 @@ def rule_place(clause: Clause, add: Add) -> None:
             holder = _place_holder(folded, comps, cs, place.start)
         elif holder is None and prev_place is not None and _LIST_GAP.match(folded[prev_place[0].end:place.start]):
             holder = prev_place[1]  # "into South Korea and Taiwan"
+        if holder is not None and market:
+            # "在美國、歐盟和日本獲批": the places listed before the one the verb follows share its holder.
+            head = place
+            for earlier in reversed([m for m in cms if m.kind == COUNTRY and m.end <= place.start]):
+                if not _LIST_GAP.match(folded[earlier.end:head.start]):
+                    break
+                add(holder.iri, "operatesIn", earlier.iri, "place", 0.7,
+                    (min(holder.start, earlier.start), max(holder.end, place.end)))
+                head = earlier
         prev_place = (place, holder) if holder is not None else None
         if holder is not None:
             add(holder.iri, "operatesIn", place.iri, "place", 0.7, (min(holder.start, place.start),

@@ -210,13 +210,14 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
     def right_after(pos: int, slack: int = 4) -> _M | None:
         return next((m for m in comps if cs + pos <= m.start <= cs + pos + slack), None)
 
-    m_get = re.search(r"获得|取得|获授|拿下|引进|引入", ctext)
+    m_get = re.search(r"获得|取得|获授|拿下|引进|引入|获(?![得批准奖悉益利])", ctext)
     m_from = re.search(r"\bfrom\b|从|自|向", ctext)
     m_to = re.search(r"授权给|授权予|许可给|授予|\bto\b", ctext)
     m_grant = re.search(r"\bgrant(?:s|ed|ing)?\b", ctext)
     m_rights = re.search(r"\b(?:(?:in-)?licen[cs](?:ed|es|ing)|obtain\w*|acquir\w*|gain\w*|secur\w*|receiv\w*|won|wins?|"
                          r"t[ao]ok|takes?|bought|buys?|get|gets|got)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?"
-                         r"(?:rights?|licen[cs]e)\s+(?:to|for|on)\s+(?:the\s+)?|"
+                         r"(?:rights?|licen[cs]e)\s+(?:to|for|on)\s+(?:the\s+)?"
+                         r"(?:(?:develop|commerciali[sz]e|manufacture|market|sell|use)(?:\s*,\s*|\s+and\s+|\s+))*|"
                          r"\bin-licen[cs](?:ed|es|ing)\s+(?:the\s+)?", ctext)
     # "X licensed Y's NK cell therapy": the owner is named right after the verb, with a possessive.
     m_poss = re.search(r"\b(?:in-)?licen[cs](?:ed|es|ing)\s+(?=[^\s])", ctext)
@@ -243,6 +244,12 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
         bef, aft = before(m_grant.start()), [m for m in comps if m.start >= cs + m_grant.end()]
         if bef and aft:
             licensor, licensee, rule = bef[-1], aft[0], "licence-grant"
+    m_give_to = re.search(r"向\s*(?=\S)", ctext)
+    if licensee is None and m_give_to is not None:
+        # "博識醫藥向安遠生物授予…許可": 向 names the one who receives what the subject grants.
+        to = right_after(m_give_to.end(), 0)
+        if to is not None and re.match(r"\s*(?:授予|授权|许可|转让|开放)", folded[to.end:to.end + 4]) and before(m_give_to.start()):
+            licensor, licensee, rule = before(m_give_to.start())[-1], to, "licence-grant"
     if licensee is None and m_rights:
         # "Tovana obtained exclusive rights to Merrow's TCR-T programme": the owner named after "rights to".
         bef, own = before(m_rights.start()), right_after(m_rights.end())
@@ -437,6 +444,18 @@ def rule_joint_venture(clause: Clause, add: Add) -> bool:
             lead = [m for m in comps if m.end <= conj_end - 1 and m.iri != group[0].iri]
             if lead:
                 group = [lead[-1], group[0]]  # "Kite在中國則與復星醫藥合資成立…"
+    if len(group) < 2:
+        # "the joint venture formed by X and Y" / "由X與Y合資成立的Z" / "X與Y的合資公司Z": the partners are named around it.
+        by = re.match(r"\s*(?:company\s+)?(?:[\w-]+\s+){0,2}?(?:formed|set up|established|created|owned)\s+(?:by|between)\s+"
+                      r"(?:the\s+)?", folded[trig.end():ce])
+        if by is not None:
+            named = _object_list(folded, cms, trig.end() + by.end(), {COMPANY}, ce)
+            group = named if len(named) >= 2 else group
+        elif re.search(r"(?:由)\s*$", folded[max(cs, comps[0].start - 2):comps[0].start] if comps else "") or \
+                re.search(r"的\s*$", folded[max(cs, trig.start() - 2):trig.start()]):
+            two = [m for m in comps if m.end <= trig.start()][:2]
+            if len(two) == 2 and re.fullmatch(r"\s*(?:与|和|及|、|跟|同)\s*", folded[two[0].end:two[1].start]):
+                group = two
     if len(group) < 2:
         first = [m for m in comps if m.end <= trig.start()]
         with_m = re.search(r"\bwith\b|与|和|同", folded[trig.end():ce]) or re.search(r"\bwith\b", folded[cs:trig.start()])
