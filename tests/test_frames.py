@@ -226,6 +226,8 @@ def test_ended_collaboration_leaves_a_terminated_deal(extractor):
     ("Mareth Therapeutics acquired Cobalt Bio's cell manufacturing site in Ohio.", "en", "Cobalt Bio",
      "Mareth Therapeutics"),
     ("芮思生物收购澄源医药旗下的细胞制造工厂。", "zh-Hans", "澄源医药", "芮思生物"),
+    ("Mareth Therapeutics acquired the AAV manufacturing business from Cobalt Bio in 2024.", "en", "Cobalt Bio",
+     "Mareth Therapeutics"),
 ])
 def test_buying_a_companys_asset_is_its_sale_not_a_takeover(extractor, text, lang, seller, buyer):
     facts, _, _ = _run(extractor, text, lang)

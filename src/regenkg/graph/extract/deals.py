@@ -101,7 +101,7 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
             continue
         if not _takes_company(folded, trig, ce):
             continue  # rights (a licence) or a minority stake: not a takeover
-        asset = _asset_of(folded, cms, trig.end(), ce)
+        asset = _asset_of(folded, cms, trig.end(), ce) or _bought_from(folded, cms, trig, cs, ce)
         if asset is not None:
             # "Mareth acquired Cobalt Bio's manufacturing site" / "收購Y旗下的細胞製造工廠": Y sold an asset.
             buyer = before[-1]
@@ -158,6 +158,20 @@ def _asset_of(folded: str, cms: list[_M], pos: int, ce: int) -> _M | None:
     if owner is None or not _ASSET.match(folded, owner.end, ce):
         return None
     return owner
+
+
+def _bought_from(folded: str, cms: list[_M], trig: re.Match[str], cs: int, ce: int) -> _M | None:
+    """"acquired the CAR-T programme from Y" / "從Y收購…業務": what is bought comes from Y, who sells it."""
+    frm = re.match(r"\s*(?:the|its|a|an)\s+(?:[\w-]+\s+){0,5}?from\s+(?:the\s+)?", folded[trig.end():ce])
+    if frm is not None:
+        return next((m for m in cms if m.kind == COMPANY and m.start == trig.end() + frm.end()), None)
+    seller = next((m for m in reversed(cms) if m.kind == COMPANY and m.end <= trig.start()
+                   and re.search(r"(?:从|自|向)\s*$", folded[max(cs, m.start - 2):m.start])
+                   and re.fullmatch(r"\s*", folded[m.end:trig.start()])), None)
+    if seller is not None and re.match(r"[^,，;；。]{0,20}?(?:业务|资产|工厂|基地|产线|部门|事业部|管线|平台|项目)",
+                                       folded[trig.end():ce]):
+        return seller
+    return None
 
 
 def rule_partner(clause: Clause, add: Add) -> None:
