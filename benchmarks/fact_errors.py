@@ -106,14 +106,15 @@ def main(argv: list[str] | None = None) -> int:
         mention_names: dict[str, set[str]] = defaultdict(set)
         for m in ex.mentions:
             mention_names[m.entity].add(m.surface)
-        ends = lambda iri: keys(names.get(iri, set()) | mention_names.get(iri, set()))  # noqa: E731
+        def ends(iri: str, names=names, mention_names=mention_names) -> set[str]:
+            return keys(names.get(iri, set()) | mention_names.get(iri, set()))
         sent_by_id = {s.id: s for s in ss}
         # Mentions per sentence resolved to gold keys (every mention, used or not).
         ment_keys: dict[int, set[str]] = defaultdict(set)
         for s in ss:
             for m in extractor.finder.find(s.text):
                 ment_keys[s.id] |= keys({m.surface}) | ends(m.iri)
-        def same_clause(ev, a: str, b: str) -> bool:
+        def same_clause(ev, a: str, b: str, ends=ends) -> bool:
             for s in ev:
                 ms = extractor.finder.find(s.text)
                 for cs, ce, _ in split_clauses(fold(s.text), ms):
@@ -220,8 +221,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 kind = "wrong-pair"
             wrong[(r.predicate, kind + (f" [{r.rule}]" if args.rules else ""))] += 1
-            sname = sorted(names.get(r.subject, {r.subject.rsplit('/', 1)[-1]}))[0]
-            oname = sorted(names.get(r.object, {r.object.rsplit('/', 1)[-1]}))[0]
+            sname = min(names.get(r.subject, {r.subject.rsplit('/', 1)[-1]}))
+            oname = min(names.get(r.object, {r.object.rsplit('/', 1)[-1]}))
             shown[(r.predicate, "W " + kind + (f" [{r.rule}]" if args.rules else ""))].append(f"{sname} {r.predicate} {oname} [{r.rule}]")
         del sent_by_id
     print(f"found {found_total}/{gold_total} distinct true facts")

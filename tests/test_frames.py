@@ -46,10 +46,10 @@ def test_a_digit_grouping_comma_does_not_hide_the_next_deal_clause(extractor):
 
 
 @pytest.mark.parametrize("text,company,modality,indication", [
-    ("Takeda agreed to pay $900 million for Ormond Bio, a Seattle company working on in vivo CAR-T therapies "
-     "for lupus.", "Ormond Bio", "in vivo CAR-T", "systemic lupus erythematosus"),
-    ("Gilead Sciences bought an option on Pryce Therapeutics, whose base editing programme targets sickle cell "
-     "disease.", "Pryce Therapeutics", "base editing", "sickle cell disease"),
+    (("Takeda agreed to pay $900 million for Ormond Bio, a Seattle company working on in vivo CAR-T therapies "
+      "for lupus."), "Ormond Bio", "in vivo CAR-T", "systemic lupus erythematosus"),
+    (("Gilead Sciences bought an option on Pryce Therapeutics, whose base editing programme targets sickle cell "
+      "disease."), "Pryce Therapeutics", "base editing", "sickle cell disease"),
 ])
 def test_a_modifier_speaks_of_the_company_it_follows(extractor, text, company, modality, indication):
     facts, _, _ = _run(extractor, text)
@@ -80,8 +80,8 @@ def test_a_hedged_deal_does_not_hide_what_the_target_is(extractor):
      "Tallis Therapeutics"),
     ("恒川生物与维康医药签署授权协议，恒川生物获得CAR-T疗法在中国的独家权益。", "zh-Hans", "恒川生物", "维康医药"),
     ("長岳生技拿下德豐製藥CAR-T平台的亞洲開發權。", "zh-Hant", "長岳生技", "德豐製藥"),
-    ("Under the deal, Yarrow Bio gains exclusive worldwide rights to develop and commercialise Bluefin "
-     "Therapeutics' CAR-T programme.", "en", "Yarrow Bio", "Bluefin Therapeutics"),
+    (("Under the deal, Yarrow Bio gains exclusive worldwide rights to develop and commercialise Bluefin "
+      "Therapeutics' CAR-T programme."), "en", "Yarrow Bio", "Bluefin Therapeutics"),
     ("Yarrow Bio获Bluefin Therapeutics授权，在中国开发其CAR-T疗法。", "zh-Hans", "Yarrow Bio", "Bluefin Therapeutics"),
     ("博识医药向安远生物授予CAR-T疗法的独家许可。", "zh-Hans", "安远生物", "博识医药"),
 ])

@@ -38,7 +38,6 @@ from .patterns import (
     SEGMENT,
 )
 
-
 # Between a company and a modality, its product: "'s Kymriah, a CAR-T…", "的舒瑞…注射液（CT041）是一款靶向…的".
 _PRODUCT_GAP = re.compile(
     r"(?:'s|’s)\s+(?:[a-z0-9][\w-]*\s+){0,3}?[a-z0-9][\w-]*\s*(?:[(（][^()（）]{0,60}[)）]\s*)?"
@@ -367,16 +366,16 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
         return
     mod = nxt[0]
     between = folded[m.end:mod.start]
-    if re.fullmatch(r"(?:'s|’s)\s+(?:[a-z0-9-]+\s+){0,2}", between) or \
-            re.fullmatch(r"[^,，;；、。的]{0,12}的", between):
-        if not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(
-                folded[mod.end:mod.end + 20]):
-            add(m.iri, "develops", mod.iri, "possessive", 0.7)
+    owned = re.fullmatch(r"(?:'s|’s)\s+(?:[a-z0-9-]+\s+){0,2}", between) or \
+        re.fullmatch(r"[^,，;；、。的]{0,12}的", between)
+    if owned and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(
+            folded[mod.end:mod.end + 20]):
+        add(m.iri, "develops", mod.iri, "possessive", 0.7)
 
 
 def rule_products_from(clause: Clause, add: Add) -> None:
     """"approved CAR-T products from Kite, Juno and Novartis" / "CAR-T therapies by X and Y": each one develops M."""
-    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    folded, ce, cms = clause.folded, clause.ce, clause.cms
     for mod in (m for m in cms if m.kind == MODALITY):
         by = _PRODUCTS_FROM.match(folded, mod.end, ce)
         if by is None:

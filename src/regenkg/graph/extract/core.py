@@ -33,7 +33,17 @@ from .coref import resolve_pronoun, topic
 from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
 from .figures import Figure, market_figures
 from .mentions import _M, MentionFinder
-from .patterns import _DEAL_CANCEL, _DENIED_BACK, _DIGIT_COMMA, _EXIT, _FUTURE, _HEDGE, COMPANY, THOUSANDS, _fold
+from .patterns import (
+    _DEAL_CANCEL,
+    _DENIED_BACK,
+    _DIGIT_COMMA,
+    _EXIT,
+    _FUTURE,
+    _HEDGE,
+    COMPANY,
+    THOUSANDS,
+    _fold,
+)
 from .tables import table_rows
 
 logger = logging.getLogger(__name__)

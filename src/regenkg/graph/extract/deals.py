@@ -12,8 +12,8 @@ from .mentions import _M
 from .patterns import (
     _ACQ_ACTIVE,
     _ACQ_PASSIVE,
-    _ITS,
     _DEVELOP,
+    _ITS,
     _JV,
     _LICENSE,
     _LIST_GAP,

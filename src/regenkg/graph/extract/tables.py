@@ -87,10 +87,10 @@ def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list
 
 
 _TABLE_ROLES = (
-    ("subject", r"acquirer|acquiror|acquiring|buyer|purchaser|licensee|partner ?(?:1|a)|party ?a|^company$|^partner$|"
-                r"(?<!被)收购方|买方|买家|被授权方|被许可方|受让方|引进方|合作方|甲方|^公司$"),
-    ("object", r"target|seller|vendor|licensor|partner ?(?:2|b)|party ?b|counterparty|被收购方|标的|卖方|(?<!被)授权方|"
-               r"(?<!被)许可方|出让方|转让方|出售方|合作伙伴|乙方|对象"),
+    ("subject", (r"acquirer|acquiror|acquiring|buyer|purchaser|licensee|partner ?(?:1|a)|party ?a|^company$|^partner$|"
+                 r"(?<!被)收购方|买方|买家|被授权方|被许可方|受让方|引进方|合作方|甲方|^公司$")),
+    ("object", (r"target|seller|vendor|licensor|partner ?(?:2|b)|party ?b|counterparty|被收购方|标的|卖方|(?<!被)授权方|"
+                r"(?<!被)许可方|出让方|转让方|出售方|合作伙伴|乙方|对象")),
     ("kind", r"deal type|^type$|^deal$|kind|交易类型|类型|形式"),
     ("amount", r"value|amount|price|consideration|upfront|金额|价格|对价|首付"),
     ("date", r"year|date|announced|signed|年份|日期|时间|年度"),
