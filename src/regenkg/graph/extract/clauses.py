@@ -76,8 +76,9 @@ def split_clauses(folded: str, ms: Sequence[_M] = ()) -> list[tuple[int, int, _M
             left = [m for m in comps if cs <= m.start and m.end <= pos]
             # Parallel clauses only ("A以…買下B，C以…併購D"): both sides carry a verb of the same family.
             lseg = max(folded.rfind(",", cs, pos), folded.rfind("，", cs, pos), cs)
-            # "A與B簽署授權協議，A獲得…": the same subject again continues its clause; it opens no parallel one.
-            if head and left and head[0].iri != left[0].iri and any(f.search(folded, lseg, pos) and f.search(folded, nxt, min(seg_end, ce))
+            # "A與B簽署授權協議，A獲得…" / "…，B獲得…": a company already named continues the clause; only a new
+            # subject opens a parallel one ("A以…買下B，C以…併購D").
+            if head and left and head[0].iri not in {m.iri for m in left} and any(f.search(folded, lseg, pos) and f.search(folded, nxt, min(seg_end, ce))
                                      for f in _FAMILIES):
                 cuts.append((pos, nxt, False))
         for c in re.finditer(r"\s+and\s+(?:then\s+|instead\s+|later\s+|also\s+|subsequently\s+)?(?=(?:signed|agreed|acquired|"
