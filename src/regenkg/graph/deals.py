@@ -77,7 +77,8 @@ class Deal:
 # ---------------------------------------------------------------- status (folded text: lower case, Simplified)
 _DENY = re.compile(r"否认|驳斥|澄清并无|并未|并非|没有|未曾|放弃|\bdeni(?:ed|es)\b|\bdeny(?:ing)?\b|\brejected\b|"
                    r"\bstopped short of\b|\bshort of\b|\bnot\b|\bnever\b|\brather than\b|\binstead of\b|\bwalked away\b|"
-                   r"\bgave up\b|\bdropped (?:its|the|a) (?:bid|offer|plan)")
+                   r"\bgave up\b|\bdropped (?:its|the|a) (?:bid|offer|plan)|\bno (?:plans?|intention|interest)\b|"
+                   r"\bruled out\b|\brules out\b|\bdeclin(?:ed|es) to\b|\bturned down\b|无意|排除|婉拒|拒绝")
 _RUMOUR = re.compile(r"传闻|据传|传出|传言|消息称|有意|洽谈|考虑|或将|可能|拟|评估|谣言|"
                      r"\brumou?r\w*|\breportedly\b|\bsaid to be\b|\bis said\b|\breport(?:s|ed)? that\b|\bconsider\w*|"
                      r"\bin talks\b|\btalks\b|\bexplor(?:e|es|ed|ing)\b|\bmay\b|\bmight\b|\bcould\b|\bspeculat\w*|"
@@ -164,7 +165,8 @@ _MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", 
 _EN_DATE = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)"
                       r"(?:\s+\d{1,2},)?\s+((?:19|20)\d\d)\b")
 _ZH_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A year, not an amount: "2000万美元", "$2000 million", "2,000" are money.
+_YEAR = re.compile(r"(?<![\d$.,\u066c])((?:19|20)\d\d)(?![\d.,\u066c]|\s*(?:万|亿|千|百|元|美元|million|billion|m\b|bn\b|%))")
 
 
 def parse_date(folded: str) -> str | None:
@@ -174,6 +176,8 @@ def parse_date(folded: str) -> str | None:
     '2025-05'
     >>> parse_date("2019年由该校衍生成立")
     '2019'
+    >>> parse_date("首付款2000万美元") is None
+    True
     """
     m = _EN_DATE.search(folded)
     if m:

@@ -9,7 +9,9 @@ from .clauses import (
     Add,
     Clause,
     SentenceAdd,
+    _modifier_head,
     _object_list,
+    _place_holder,
     _possessive_subject,
     _segment_topic,
     _subject_list,
@@ -22,15 +24,31 @@ from .patterns import (
     _DEVELOP,
     _EXIT,
     _HEDGE,
+    _HOME_ADJ,
+    _LIST_GAP,
+    _MARKET_VERB,
     _SEGMENT_CUE,
     _TREAT,
     _ZH_APPOSITION,
+    _ZH_MARKET_TAIL,
     COMPANY,
     COUNTRY,
     INDICATION,
     MODALITY,
     SEGMENT,
 )
+
+# Between a company and a modality, its product: "'s Kymriah, a CAR-T…", "的舒瑞…注射液（CT041）是一款靶向…的".
+_PRODUCT_GAP = re.compile(
+    r"(?:'s|’s)\s+(?:[a-z0-9][\w-]*\s+){0,3}?[a-z0-9][\w-]*\s*(?:[(（][^()（）]{0,60}[)）]\s*)?"
+    r"(?:,\s*(?:an?|the|its)\s+|\s+(?:is|was)\s+(?:an?|the|its)\s+)(?:[\w-]+\s+){0,4}?|"
+    r"\s*的\s*[^,，;；。、]{1,20}?(?:[（(][^（）()]{0,30}[)）])?\s*(?:是|为|系)\s*(?:一款|一种|一个|款|种)?[^,，;；。]{0,20}?")
+_PRODUCTS_FROM = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:products?|therap(?:y|ies)|treatments?|programmes?|programs?|"
+                            r"candidates?|drugs?|medicines?)\s+(?:from|by|of)\s+(?:the\s+)?")
+_APPROVAL = re.compile(r"\b(?:approv(?:ed|es|al of)|cleared|authori[sz]ed|granted (?:conditional |full )?approval to)\b|"
+                       r"获批|获准|核准|批准")
+_APPROVED_FOR = re.compile(r"\bfor\b|\bto treat\b|用于|治疗|适用于")
+_SAID = re.compile(r"\b(?:announced|said|reported|disclosed)\b|宣布|表示|公告|宣布了")
 
 
 def rule_develops(clause: Clause, add: Add) -> None:
@@ -44,7 +62,8 @@ def rule_develops(clause: Clause, add: Add) -> None:
         if deal_words and re.fullmatch(r"\W*(?:programmes?|programs?|pipelines?|platforms?)\W*", trig.group(0)):
             continue  # "a licence to its TCR-T programme": whose programme is the deal rules' call
         exit_ = _EXIT.search(folded, max(cs, trig.start() - 30), min(ce, trig.end() + 30))
-        subjects = _subject_list(folded, cms, trig.start(), cs)
+        head = _modifier_head(folded, cms, trig.start(), cs)
+        subjects = [head] if head is not None else _subject_list(folded, cms, trig.start(), cs)
         if not subjects:
             # "X's CAR-T programme" / "X的CAR-T平台": company, then modality, then the trigger noun.
             subjects = _possessive_subject(folded, cms, trig.start())
@@ -71,15 +90,18 @@ def rule_develops(clause: Clause, add: Add) -> None:
         if not subjects or not mods:
             continue
         pred, rule = ("exited", "exit-modality") if exit_ else ("develops", "develops-modality")
+        # A fact stated inside "Y, a developer of …" is judged on the modifier's words, not on the hedge of
+        # the clause around Y ("Pfizer is reportedly in talks to buy Y, a developer of …").
+        opens = head.end + 1 if head is not None else None
         for s in subjects:
             for mod in mods:
                 add(s.iri, pred, mod.iri, rule, 0.85 if s.curated else 0.7,
-                    (min(s.start, trig.start()), max(mod.end, trig.end())))
+                    (opens or min(s.start, trig.start()), max(mod.end, trig.end())))
         if pred == "develops":
             inds = [m for m in cms if m.kind == INDICATION and m.start >= trig.end()]
             for s in subjects:
                 for ind in inds:
-                    add(s.iri, "targets", ind.iri, "develops-for-indication", 0.7, (s.start, ind.end))
+                    add(s.iri, "targets", ind.iri, "develops-for-indication", 0.7, (opens or s.start, ind.end))
 
     # Exits stated without a develop verb: "X 已退出 NK 細胞療法" / "X exited NK cell therapy".
     for trig in _EXIT.finditer(folded, cs, ce):
@@ -145,11 +167,13 @@ def rule_own(clause: Clause, add: Add) -> None:
 
 
 def rule_place(clause: Clause, add: Add) -> None:
-    """Where a company works or holds rights: "based in Belgium", "rights in Greater China", "在台灣申請"."""
+    """Where a company works or holds rights: "based in Belgium", "rights in Greater China", "在台灣申請",
+    "expanded into South Korea and Taiwan", "在日本獲批上市", "日本的Sakura Cell" (its home)."""
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
     if not comps:
         return
+    prev_place: tuple[_M, _M] | None = None
     for place in (m for m in cms if m.kind == COUNTRY):
         lead = folded[max(cs, place.start - 16):place.start]
         tail = folded[place.end:place.end + 12]
@@ -168,12 +192,35 @@ def rule_place(clause: Clause, add: Add) -> None:
                 holder = next((m for m in reversed(comps) if seg <= m.start and m.end <= at), None) or comps[0]
         elif re.search(r"\bbased in\s*$|\bheadquartered in\s*$|总部位于\s*$|总部设于\s*$", lead):
             holder = next((m for m in reversed(comps) if m.end <= place.start), None)
-        elif re.search(r"(?:在|于)\s*$", lead) and re.match(r"\s*(?:申请|提交|开展|推出|上市|设立|建厂|设厂|进行|启动|取得)", tail):
-            seg = max(folded.rfind("，", cs, place.start), folded.rfind(",", cs, place.start), cs)
-            holder = next((m for m in reversed(comps) if seg <= m.start and m.end <= place.start), None) \
-                or next((m for m in comps if m.end <= place.start), None)
-        elif re.search(r"\b(?:launch\w*|commerciali[sz]\w*|operat\w*|expand\w*|sell\w*|market\w*) in\s+(?:the\s+)?$", lead):
-            holder = next((m for m in reversed(comps) if m.end <= place.start), None)
+        last = place  # "在美國、歐盟和日本獲批": the verb follows the whole list
+        for later in (m for m in cms if m.kind == COUNTRY and m.start >= place.end):
+            if not _LIST_GAP.match(folded[last.end:later.start]):
+                break
+            last = later
+        market = (re.search(r"(?:在|于|进军|进入|布局|拓展至|拓展到|扩展至|扩展到|登陆|打入|深耕)\s*$", lead)
+                  and _ZH_MARKET_TAIL.match(folded, last.end)) or re.search(r"(?:进军|进入|登陆|打入|拓展至|深耕)\s*$", lead) \
+            or (re.search(r"\b(?:in|into|across|throughout)\s+(?:the\s+)?$", lead)
+                and _MARKET_VERB.search(folded, max(cs, place.start - 80), place.start))
+        home = next((m for m in comps if m.start >= place.end and re.fullmatch(
+            r"\s*(?:的|'s|’s)?\s*(?:(?:[a-z-]+\s+){0,2}(?:company|biotech|drugmaker|pharma|firm|group|developer|"
+            r"start-?up|maker|cdmo)\s+)?", folded[place.end:m.start])), None)
+        if holder is None and home is not None and not re.match(r"\s*(?:的)?\s*(?:fda|卫生|厚生|药监|食药|主管|监管)", tail):
+            holder = home  # "日本的Sakura Cell" / "Japan's Astellas" / "英國Harlow Bio": the company's home
+        elif holder is None and market:
+            # "expanded into South Korea", "was approved in Japan", "在日本獲批上市", "進軍日本市場".
+            holder = _place_holder(folded, comps, cs, place.start)
+        elif holder is None and prev_place is not None and _LIST_GAP.match(folded[prev_place[0].end:place.start]):
+            holder = prev_place[1]  # "into South Korea and Taiwan"
+        if holder is not None and market:
+            # "在美國、歐盟和日本獲批": the places listed before the one the verb follows share its holder.
+            head = place
+            for earlier in reversed([m for m in cms if m.kind == COUNTRY and m.end <= place.start]):
+                if not _LIST_GAP.match(folded[earlier.end:head.start]):
+                    break
+                add(holder.iri, "operatesIn", earlier.iri, "place", 0.7,
+                    (min(holder.start, earlier.start), max(holder.end, place.end)))
+                head = earlier
+        prev_place = (place, holder) if holder is not None else None
         if holder is not None:
             add(holder.iri, "operatesIn", place.iri, "place", 0.7, (min(holder.start, place.start),
                                                                       max(holder.end, place.end)))
@@ -197,8 +244,8 @@ def rule_treats(clause: Clause, add: Add) -> None:
             # "Adaptimmune's afami-cel was approved for synovial sarcoma": the company targets it.
             comps = [m for m in cms if m.kind == COMPANY and m.end <= trig.start() and not m.affiliate_of]
             # Product names look like company names; a curated company in the clause wins.
-            comp = _segment_topic(folded, cms, cs, trig.start()) or next(
-                (m for m in reversed(comps) if m.curated), comps[-1] if comps else None)
+            comp = _modifier_head(folded, cms, trig.start(), cs) or _segment_topic(folded, cms, cs, trig.start()) \
+                or next((m for m in reversed(comps) if m.curated), comps[-1] if comps else None)
             if comp is not None and word not in ("for", "against") or (
                     comp is not None and re.search(r"approv\w*|indicated|获批|核准|批准|candidate|intended|designed|"
                                                    r"develop\w*|programme|program\b",
@@ -227,6 +274,42 @@ def rule_treats(clause: Clause, add: Add) -> None:
                         (comps[-1].start, ind.end))
 
 
+def rule_product(clause: Clause, add: Add) -> None:
+    """What a company's product says about the company.
+
+    "X's Kymriah, a CAR-T therapy" / "X的舒瑞…注射液（CT041）是一款…CAR-T": X develops that modality.
+    "X and Y announced that the FDA approved P for I" / "X的P獲批用於治療I": X (and Y) target I.
+    """
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
+    for m in comps:
+        mod = next((o for o in cms if o.start >= m.end and o.kind == MODALITY), None)
+        if mod is not None and not any(c.start >= m.end and c.end <= mod.start for c in comps) and \
+                _PRODUCT_GAP.fullmatch(folded, m.end, mod.start) and not _EXIT.search(folded, mod.end, mod.end + 20):
+            add(m.iri, "develops", mod.iri, "product-of", 0.7, (m.start, mod.end))
+    for ap in _APPROVAL.finditer(folded, cs, ce):
+        inds = []
+        for_m = _APPROVED_FOR.search(folded, ap.end(), min(ce, ap.end() + 120))
+        if for_m is not None:
+            inds = _object_list(folded, cms, for_m.end(), {INDICATION}, ce)
+        if not inds:
+            continue
+        said = None
+        for said in _SAID.finditer(folded, cs, ap.start()):
+            pass
+        holders = _subject_list(folded, cms, said.start(), cs) if said is not None else []
+        if not holders:
+            # "X's P was approved for …" / "X的P獲批": the product's owner, named just before it.
+            owner = next((c for c in reversed(comps) if c.end <= ap.start()), None)
+            gap = re.sub(r",\s*(?:an?|the)\b[^,;]{0,60},", " ", folded[owner.end:ap.start()]) if owner else ""
+            if owner is not None and re.match(r"\s*(?:'s|’s|的)", folded[owner.end:owner.end + 3]) and \
+                    re.fullmatch(r"[^,，;；。]{0,60}", gap):
+                holders = [owner]
+        for h in holders:
+            for ind in inds:
+                add(h.iri, "targets", ind.iri, "approved-for", 0.7, (h.start, ind.end))
+
+
 def rule_segment(clause: Clause, add: Add) -> None:
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     segs = [m for m in cms if m.kind == SEGMENT]
@@ -246,6 +329,9 @@ def rule_apposition(text: str, folded: str, ms: list[_M], add: SentenceAdd) -> N
         if m.kind != COMPANY or m.affiliate_of or m.pronoun:
             continue
         rule_possessive(folded, m, ms, add)
+        pre = _HOME_ADJ.search(folded, max(0, m.start - 50), m.start)
+        if pre and pre.end() == m.start:  # "Swiss drugmaker Roche", "the Dutch biotech Neogene"
+            add(m.iri, "operatesIn", str(resource("country", _COUNTRY_ADJ[pre.group(1)])), "home-adjective", 0.7)
         app = _APPOSITION.match(text[m.end:m.end + 140]) or _ZH_APPOSITION.match(folded[m.end:m.end + 60])
         if not app:
             continue
@@ -263,11 +349,13 @@ def rule_apposition(text: str, folded: str, ms: list[_M], add: SentenceAdd) -> N
                     add(m.iri, "operatesIn", other.iri, "apposition", 0.8)
                 elif other.kind == COUNTRY:
                     add(m.iri, "headquarteredIn", other.iri, "apposition", 0.8)
+                    add(m.iri, "operatesIn", other.iri, "apposition-home", 0.75)  # a company works where it is based
         if re.search(r"\bcdmo\b", app.group(0), re.IGNORECASE):
             add(m.iri, "operatesIn", str(resource("segment", "cdmo")), "apposition", 0.8)
         for adj, code in _COUNTRY_ADJ.items():
             if re.search(rf"(?<![a-z]){re.escape(adj)}(?![a-z])", desc):
                 add(m.iri, "headquarteredIn", str(resource("country", code)), "apposition", 0.75)
+                add(m.iri, "operatesIn", str(resource("country", code)), "apposition-home", 0.7)
                 break
 
 
@@ -278,8 +366,20 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
         return
     mod = nxt[0]
     between = folded[m.end:mod.start]
-    if re.fullmatch(r"(?:'s|’s)\s+(?:[a-z0-9-]+\s+){0,2}", between) or \
-            re.fullmatch(r"[^,，;；、。的]{0,12}的", between):
-        if not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(
-                folded[mod.end:mod.end + 20]):
-            add(m.iri, "develops", mod.iri, "possessive", 0.7)
+    owned = re.fullmatch(r"(?:'s|’s)\s+(?:[a-z0-9-]+\s+){0,2}", between) or \
+        re.fullmatch(r"[^,，;；、。的]{0,12}的", between)
+    if owned and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(
+            folded[mod.end:mod.end + 20]):
+        add(m.iri, "develops", mod.iri, "possessive", 0.7)
+
+
+def rule_products_from(clause: Clause, add: Add) -> None:
+    """"approved CAR-T products from Kite, Juno and Novartis" / "CAR-T therapies by X and Y": each one develops M."""
+    folded, ce, cms = clause.folded, clause.ce, clause.cms
+    for mod in (m for m in cms if m.kind == MODALITY):
+        by = _PRODUCTS_FROM.match(folded, mod.end, ce)
+        if by is None:
+            continue
+        for comp in _object_list(folded, cms, by.end(), {COMPANY}, ce):
+            if comp.org_type == COMPANY:
+                add(comp.iri, "develops", mod.iri, "products-from", 0.7, (mod.start, comp.end))

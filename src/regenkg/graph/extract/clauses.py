@@ -7,13 +7,13 @@ A relation rule is a function ``rule(clause: Clause, add: Add)``; :mod:`.core` r
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from ...records import Sentence
 from .mentions import _M
-from .patterns import _CLAUSE_BREAK, _FAMILIES, _LIST_GAP, _SUBJ_GAP, COMPANY, MODALITY
+from .patterns import _CLAUSE_BREAK, _FAMILIES, _LIST_GAP, _MODIFIER, _SUBJ_GAP, COMPANY, MODALITY
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Clause:
         cms: the clause's mentions without appositive words, a carried-over subject first.
         with_appositives: the clause's mentions with the words of appositions ("X, a spin-off of Y, …");
             the same as ``cms`` when a coordinated verb carries the subject.
+        types: the gazetteer's entity types by IRI (a discovered name has none).
     """
 
     sent: Sentence
@@ -36,6 +37,7 @@ class Clause:
     ce: int
     cms: list[_M]
     with_appositives: list[_M]
+    types: Mapping[str, str] = field(default_factory=dict)  # gazetteer IRI -> entity type (PharmaCompany, CDMO …)
 
 
 class Add(Protocol):
@@ -74,7 +76,9 @@ def split_clauses(folded: str, ms: Sequence[_M] = ()) -> list[tuple[int, int, _M
             left = [m for m in comps if cs <= m.start and m.end <= pos]
             # Parallel clauses only ("A以…買下B，C以…併購D"): both sides carry a verb of the same family.
             lseg = max(folded.rfind(",", cs, pos), folded.rfind("，", cs, pos), cs)
-            if head and left and any(f.search(folded, lseg, pos) and f.search(folded, nxt, min(seg_end, ce))
+            # "A與B簽署授權協議，A獲得…" / "…，B獲得…": a company already named continues the clause; only a new
+            # subject opens a parallel one ("A以…買下B，C以…併購D").
+            if head and left and head[0].iri not in {m.iri for m in left} and any(f.search(folded, lseg, pos) and f.search(folded, nxt, min(seg_end, ce))
                                      for f in _FAMILIES):
                 cuts.append((pos, nxt, False))
         for c in re.finditer(r"\s+and\s+(?:then\s+|instead\s+|later\s+|also\s+|subsequently\s+)?(?=(?:signed|agreed|acquired|"
@@ -95,14 +99,21 @@ def split_clauses(folded: str, ms: Sequence[_M] = ()) -> list[tuple[int, int, _M
     return [(s, e, c) for s, e, c in result if e > s]
 
 
+# What a press release writes after a name in a list: a legal suffix and the listing
+# ("X Incorporated (Nasdaq: XXX) and Y AG (Nasdaq: YYY) announced…", "X（股票代碼：1234）").
+_LISTED = re.compile(r"^\.?\s*(?:,?\s*(?:incorporated|inc|corporation|corp|limited|ltd|ag|plc|sa|nv|gmbh|llc|co)\b\.?)?"
+                     r"\s*(?:[(（][^()（）]{0,40}[)）])?")
+
+
 def _subject_list(folded: str, cms: list[_M], pos: int, cs: int) -> list[_M]:
     """Companies in the list that ends right before ``pos`` (affiliates in parentheses excluded)."""
-    before = [m for m in cms if m.end <= pos and m.kind == COMPANY]
+    # "(Nasdaq: HLVN)": an exchange named before its ticker is no list member.
+    before = [m for m in cms if m.end <= pos and m.kind == COMPANY and not re.match(r"\s*[:：]", folded[m.end:m.end + 2])]
     if not before:
         return []
     last = before[-1]
     gap = folded[last.end:pos]
-    gap_clean = re.sub(r"[)）(（]", "", gap)
+    gap_clean = re.sub(r"[)）(（]", "", _LISTED.sub(" ", gap))
     # "Corvine, a Boston company founded in 2019, develops…": skip the appositive.
     gap_clean = re.sub(r"^\s*,\s*(?:an?|the|which|who)\b[^;；]{0,100}?,\s*", " ", gap_clean)
     gap_clean = re.sub(r"^\s*,\s*(?:which|that|who)\s+", " ", gap_clean)  # "Calder, which develops…"
@@ -114,7 +125,7 @@ def _subject_list(folded: str, cms: list[_M], pos: int, cs: int) -> list[_M]:
         return []
     chosen = [last]
     for prev in reversed(before[:-1]):
-        between = re.sub(r"[)）(（]", " ", folded[prev.end:chosen[-1].start])
+        between = re.sub(r"[)）(（]", " ", _LISTED.sub(" ", folded[prev.end:chosen[-1].start]))
         if _LIST_GAP.match(between):
             chosen.append(prev)
         else:
@@ -166,7 +177,35 @@ def _segment_topic(folded: str, cms: Sequence[_M], cs: int, pos: int) -> _M | No
         return None
     if any(seg < m.start < pos for m in comps if not m.pronoun or m.start > cs):
         return None
+    # "從復旦大學分拆成立的凌雲基因…，主攻…": the opening name sits in a modifier of the company after 的.
+    if len(comps) > 1 and comps[1].end <= pos and re.fullmatch(r"[^,，;；。与和及跟同则（()）]{0,14}的\s*",
+                                                                  folded[comps[0].end:comps[1].start]):
+        return comps[1]
     return comps[0]
+
+
+def _modifier_head(folded: str, cms: Sequence[_M], pos: int, cs: int) -> _M | None:
+    """The company an open apposition or relative clause holding ``pos`` describes.
+
+    "Y, a Boston company working on in vivo CAR-T" / "Y, whose base editing programme targets …" /
+    "Y, a developer of gene editing treatments": what the modifier says is about Y, not the sentence's subject.
+    """
+    for m in reversed(cms):
+        if m.kind != COMPANY or m.end > pos or m.start < cs:
+            continue
+        if m.pronoun or m.affiliate_of:
+            return None
+        return m if _MODIFIER.fullmatch(folded, m.end, pos) else None
+    return None
+
+
+def _place_holder(folded: str, comps: Sequence[_M], cs: int, pos: int) -> _M | None:
+    """The company whose work a place names: the last one of the place's comma-segment, else the clause's first."""
+    seg = max(folded.rfind(",", cs, pos), cs)
+    inside = [m for m in comps if seg <= m.start and m.end <= pos]
+    if inside:
+        return inside[-1]
+    return next((m for m in comps if m.end <= pos), None)
 
 
 def _undisclosed(window: str) -> str:

@@ -23,6 +23,8 @@ from .assets import (
     rule_develops,
     rule_own,
     rule_place,
+    rule_product,
+    rule_products_from,
     rule_segment,
     rule_treats,
 )
@@ -31,10 +33,22 @@ from .coref import resolve_pronoun, topic
 from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
 from .figures import Figure, market_figures
 from .mentions import _M, MentionFinder
-from .patterns import _DEAL_CANCEL, _EXIT, _HEDGE, COMPANY, _fold
+from .patterns import (
+    _DEAL_CANCEL,
+    _DENIED_BACK,
+    _DIGIT_COMMA,
+    _EXIT,
+    _FUTURE,
+    _HEDGE,
+    COMPANY,
+    THOUSANDS,
+    _fold,
+)
 from .tables import table_rows
 
 logger = logging.getLogger(__name__)
+
+_LISTING = re.compile(r"\s*[:：]\s*[A-Za-z0-9]")
 
 Rule = Callable[[Clause, Add], bool | None]
 """A relation rule. It returns True when it *claims* the clause's deal (a joint venture, a sale)."""
@@ -51,6 +65,8 @@ RULES: tuple[Rule, ...] = (
     rule_acquisition,
     rule_partner,
     rule_treats,
+    rule_product,
+    rule_products_from,
     rule_segment,
     rule_place,
 )
@@ -163,7 +179,8 @@ class Extractor:
 
     def _relations(self, sent: Sentence, ms: list[_M]) -> tuple[list[Relation], list[Deal]]:
         text = sent.text
-        folded = _fold(text)
+        # "以3,500萬美元併購": a digit-grouping comma is no clause boundary (same length, offsets stay aligned).
+        folded = _DIGIT_COMMA.sub(THOUSANDS, _fold(text))
         rels: list[Relation] = []
         deals: list[Deal] = []
 
@@ -176,7 +193,9 @@ class Extractor:
                 add(m.affiliate_of, "hasAffiliate", m.iri, "parenthetical-affiliate", 0.7)
 
         for cs, ce, carried in split_clauses(folded, ms):
-            cms = [m for m in ms if m.start >= cs and m.end <= ce and not m.appositive]
+            # "(Nasdaq: HLVN)": a stock exchange named before a ticker fills no slot.
+            cms = [m for m in ms if m.start >= cs and m.end <= ce and not m.appositive
+                   and not (m.kind == COMPANY and _LISTING.match(folded, m.end))]
             if carried is not None and not any(m.kind == COMPANY and m.start <= cs + 4 for m in cms):
                 # "X stopped short of buying Y and instead signed…": the coordinated verb keeps X as subject.
                 cms.insert(0, _M(cs, cs, carried.iri, COMPANY, carried.surface, carried.curated, pronoun=True))
@@ -184,7 +203,7 @@ class Extractor:
                 continue
             # "X, a spin-off of Y Pharma, …": the parent sits inside X's apposition.
             wide = [m for m in ms if m.start >= cs and m.end <= ce] if carried is None else cms
-            clause = Clause(sent, folded, cs, ce, cms, wide)
+            clause = Clause(sent, folded, cs, ce, cms, wide, self.finder.types)
 
             def add_local(s: str, p: str, o: str, rule: str, conf: float, span: tuple[int, int],
                           _cs: int = cs, _ce: int = ce) -> None:
@@ -196,14 +215,16 @@ class Extractor:
                     status = "Completed" if rule.endswith("-nominal") else deal_status(_undisclosed(window))
                     if rule.startswith("option"):
                         status = "Announced"
+                    elif status in ("Announced", "Completed") and _DENIED_BACK.search(folded, b):
+                        status = "Denied"  # "…有意收購Y，但X發言人否認此事": said of the clause before
                     deals.append(build_deal(p, s, o, status, rule, sent, folded[_cs:_ce]))
                     if status in ("Announced", "Completed") and not rule.startswith("option"):
                         add(s, p, o, rule, conf)
                     return
-                if rule == "deal-asset" and (_DEAL_CANCEL.search(window) or _EXIT.search(window)):
+                if rule in ("deal-asset", "licence-asset") and (_DEAL_CANCEL.search(window) or _EXIT.search(window)):
                     return
-                if p != "exited" and _HEDGE.search(window):
-                    return
+                if p != "exited" and _HEDGE.search(window) or p == "exited" and _FUTURE.search(window):
+                    return  # "would discontinue the platform": a reported plan, not an exit
                 add(s, p, o, rule, conf)
 
             claimed = False

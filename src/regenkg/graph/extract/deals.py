@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from ...records import Sentence
 from ..deals import KIND_OF, Deal, DealKind, DealStatus, parse_amount, parse_date
@@ -11,6 +12,8 @@ from .mentions import _M
 from .patterns import (
     _ACQ_ACTIVE,
     _ACQ_PASSIVE,
+    _DEVELOP,
+    _ITS,
     _JV,
     _LICENSE,
     _LIST_GAP,
@@ -18,10 +21,14 @@ from .patterns import (
     _OPTION,
     _PARTNER,
     _PAY_FOR,
+    _RIGHTS_OBJECT,
     _SALE,
     _SPIN,
     COMPANY,
+    COUNTRY,
+    INDICATION,
     MODALITY,
+    THOUSANDS,
 )
 
 
@@ -31,7 +38,7 @@ def build_deal(pred: str, s: str, o: str, status: DealStatus, rule: str, sent: S
     kind, rs, ro = KIND_OF[pred]
     if rule.startswith("option"):
         kind = "Option"
-    amount = parse_amount(clause, sent.lang)
+    amount = parse_amount(clause.replace(THOUSANDS, ","), sent.lang)
     return Deal(kind, status, ((rs, s), (ro, o)), sent.id, sent.doc_id, rule,
                 amount[0] if amount else None, amount[1] if amount else None, amount[2] if amount else None,
                 parse_date(clause))
@@ -82,7 +89,8 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
         before = [m for m in comps if m.end <= trig.start()]
         if not before:
             continue
-        option = _OPTION.search(folded, max(cs, trig.start() - 16), trig.end() + 2)
+        option = _OPTION.search(folded, max(cs, trig.start() - 16), trig.end() + 2) or re.match(
+            r"[^,，;；。]{0,30}?的?(?:选择权|优先购买权|期权)", folded[trig.end():ce])  # "獲得…收購Y的選擇權"
         if option and re.search(r"\bexercis\w*\s+(?:its|an|the|their)?\s*$|行使", folded[max(cs, option.start() - 20):option.start()]):
             option = None  # an exercised option is the acquisition itself
         nominal = _NOMINAL_DONE.search(folded[max(cs, trig.start() - 40):trig.end()])
@@ -93,12 +101,25 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
             if subj is not None:
                 add(subj.iri, "acquired", before[-1].iri, "acquisition-nominal", 0.8, (subj.start, trig.end()))
             continue
+        if not _takes_company(folded, trig, ce):
+            continue  # rights (a licence) or a minority stake: not a takeover
+        asset = _asset_of(folded, cms, trig.end(), ce) or _bought_from(folded, cms, trig, cs, ce)
+        if asset is not None:
+            # "Mareth acquired Cobalt Bio's manufacturing site" / "收購Y旗下的細胞製造工廠": Y sold an asset.
+            buyer = before[-1]
+            if buyer.iri != asset.iri and not buyer.affiliate_of:
+                add(asset.iri, "soldTo", buyer.iri, "asset-purchase", 0.8, (buyer.start, asset.end))
+            continue
         acquirer = before[-1]
         # "先後在2019年收購A、2022年收購B": B's buyer is A's buyer, not A.
         while id(acquirer) in targets_so_far:
             acquirer = targets_so_far[id(acquirer)]
         if acquirer.affiliate_of:
-            continue
+            # "甲（A）以…買下B": the name in brackets stands beside the buyer; the buyer is the name before it.
+            head = next((m for m in reversed(comps) if m.iri == acquirer.affiliate_of and m.end <= acquirer.start), None)
+            if head is None:
+                continue
+            acquirer = head
         between = folded[acquirer.end:trig.start()]
         if len(between) > 80 or re.search(r"[;；。]", between):
             continue
@@ -113,6 +134,48 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
             add(acquirer.iri, "acquired", t.iri, rule, 0.9, (acquirer.start, t.end))
 
 
+# Right after an acquisition verb: a share of a company that does not make it the buyer's.
+_STAKE = re.compile(r"\s*(?:a|an|the)?\s*(?:(?P<pct>\d+(?:\.\d+)?)\s*%\s*|(?P<size>minority|majority|controlling|"
+                    r"small|significant|strategic|equity)\s+)?(?:equity\s+)?(?:stake|interest|shareholding)\s+in\b|"
+                    r"\s*(?:了)?[^,，;；。]{0,12}?(?P<zpct>\d+(?:\.\d+)?)\s*%\s*(?:的)?\s*(?:股权|股份)")
+_ASSET = re.compile(r"\s*(?:'s|’s|的|旗下的?|旗下)\s*(?:[^,，;；。]{0,30}?)(?:\b(?:site|plant|facility|facilities|unit|business|"
+                    r"division|assets?|portfolio|operations?|manufacturing)\b|工厂|厂房|基地|业务|资产|产线|生产线|部门|事业部|"
+                    r"事业群|工厂)")
+
+
+def _takes_company(folded: str, trig: re.Match[str], ce: int) -> bool:
+    """Whether an acquisition verb takes a company: not rights (a licence), not a minority stake."""
+    if _RIGHTS_OBJECT.match(folded, trig.end(), ce):
+        return False  # "acquired the global rights to Y's CAR-T" / "拿下Y…開發權"
+    stake = _STAKE.match(folded, trig.end(), ce)
+    if stake is None:
+        return True
+    pct = stake.group("pct") or stake.group("zpct")
+    return stake.group("size") in ("majority", "controlling") or (pct is not None and float(pct) > 50)
+
+
+def _asset_of(folded: str, cms: list[_M], pos: int, ce: int) -> _M | None:
+    """The company whose site, unit or business an acquisition verb takes ("acquired Y's plant")."""
+    owner = next((m for m in cms if m.kind == COMPANY and pos <= m.start <= pos + 4), None)
+    if owner is None or not _ASSET.match(folded, owner.end, ce):
+        return None
+    return owner
+
+
+def _bought_from(folded: str, cms: list[_M], trig: re.Match[str], cs: int, ce: int) -> _M | None:
+    """"acquired the CAR-T programme from Y" / "從Y收購…業務": what is bought comes from Y, who sells it."""
+    frm = re.match(r"\s*(?:the|its|a|an)\s+(?:[\w-]+\s+){0,5}?from\s+(?:the\s+)?", folded[trig.end():ce])
+    if frm is not None:
+        return next((m for m in cms if m.kind == COMPANY and m.start == trig.end() + frm.end()), None)
+    seller = next((m for m in reversed(cms) if m.kind == COMPANY and m.end <= trig.start()
+                   and re.search(r"(?:从|自|向)\s*$", folded[max(cs, m.start - 2):m.start])
+                   and re.fullmatch(r"\s*", folded[m.end:trig.start()])), None)
+    if seller is not None and re.match(r"[^,，;；。]{0,20}?(?:业务|资产|工厂|基地|产线|部门|事业部|管线|平台|项目)",
+                                       folded[trig.end():ce]):
+        return seller
+    return None
+
+
 def rule_partner(clause: Clause, add: Add) -> None:
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
@@ -122,7 +185,7 @@ def rule_partner(clause: Clause, add: Add) -> None:
     lic = _LICENSE.search(ctext)
     if not (_PARTNER.search(ctext) or lic):
         return
-    if _ACQ_ACTIVE.search(ctext) and not lic:
+    if not lic and any(_takes_company(folded, t, ce) for t in _ACQ_ACTIVE.finditer(folded, cs, ce)):
         return  # an acquisition sentence; the acquisition rule owns it
     if lic and _licence(folded, cs, ce, cms, comps, add):
         return
@@ -138,7 +201,7 @@ def rule_partner(clause: Clause, add: Add) -> None:
             for r in right:
                 add(subj.iri, "partneredWith", r.iri, "licence-agreement" if lic else "partnership", 0.8,
                     (subj.start, r.end))
-                _deal_asset(folded, r, ce, cms, add, (subj, r))
+                _deal_asset(folded, r, ce, cms, add, (subj, r), clause.types)
             return
     trig = _PARTNER.search(ctext) or lic
     if trig is None:
@@ -148,7 +211,7 @@ def rule_partner(clause: Clause, add: Add) -> None:
         for b in group[i + 1:]:
             add(a.iri, "partneredWith", b.iri, "partnership", 0.75, (a.start, b.end))
     if len(group) >= 2:
-        _deal_asset(folded, group[-1], ce, cms, add, tuple(group))
+        _deal_asset(folded, group[-1], ce, cms, add, tuple(group), clause.types)
 
 
 def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add: Add) -> bool:
@@ -156,29 +219,75 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
     ctext = folded[cs:ce]
     licensee = licensor = None
     rule = "licence"
-    m_get = re.search(r"获得|取得|获授|拿下|引进|引入", ctext)
+
+    def before(pos: int) -> list[_M]:
+        return [m for m in comps if m.end <= cs + pos]
+
+    def right_after(pos: int, slack: int = 4) -> _M | None:
+        return next((m for m in comps if cs + pos <= m.start <= cs + pos + slack), None)
+
+    m_get = re.search(r"获得|取得|获授|拿下|引进|引入|获(?![得批准奖悉益利])", ctext)
     m_from = re.search(r"\bfrom\b|从|自|向", ctext)
     m_to = re.search(r"授权给|授权予|许可给|授予|\bto\b", ctext)
     m_grant = re.search(r"\bgrant(?:s|ed|ing)?\b", ctext)
-    m_rights = re.search(r"\b(?:in-)?licen[cs](?:ed|es|ing)\s+(?:\w+\s+){0,3}?rights?\s+(?:to|for)\s+|"
+    m_rights = re.search(r"\b(?:(?:in-)?licen[cs](?:ed|es|ing)|obtain\w*|acquir\w*|gain\w*|secur\w*|receiv\w*|won|wins?|"
+                         r"t[ao]ok|takes?|bought|buys?|get|gets|got)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?"
+                         r"(?:rights?|licen[cs]e)\s+(?:to|for|on)\s+(?:the\s+)?"
+                         r"(?:(?:develop|commerciali[sz]e|manufacture|market|sell|use)(?:\s*,\s*|\s+and\s+|\s+))*|"
                          r"\bin-licen[cs](?:ed|es|ing)\s+(?:the\s+)?", ctext)
+    # "X licensed Y's NK cell therapy": the owner is named right after the verb, with a possessive.
+    m_poss = re.search(r"\b(?:in-)?licen[cs](?:ed|es|ing)\s+(?=[^\s])", ctext)
+    if m_poss is not None:
+        owner = right_after(m_poss.end(), 0)
+        if owner is None or not re.match(r"(?:'s|’s|'|’)(?:\s|$)", folded[owner.end:owner.end + 3]):
+            m_poss = None
+    # "Y licensed its CAR-NK cell therapy … to X" / "Y out-licensed … to X": the rights go to X.
+    m_out = re.search(r"\b(?:out-)?licen[cs](?:ed|es|ing)\b(?:(?!\bfrom\b|\brights? to\b)[^;])*?\bto\s+(?:the\s+)?", ctext)
+    if m_out is not None and right_after(m_out.end(), 2) is None:
+        m_out = None
+    # "X從Y引進…" / "X自Y取得…": the one named after 從 gives the licence, even when the verb comes later.
+    giver: _M | None = None
+    m_zh_from = re.search(r"从|(?<![来源])自(?![体主行有身己])|向", ctext[:m_get.start()]) if m_get else None
+    if m_zh_from is not None and m_get is not None:
+        at, verb = cs + m_zh_from.start(), cs + m_get.start()
+        giver = next((m for m in comps if at < m.start and m.end <= verb), None)
+        if not before(m_zh_from.start()):
+            giver = None
     m_agree = re.search(r"\b(?:signed|entered(?: into)?|struck|inked|agreed)\b[^.;]{0,40}?\blicen[cs]\w*"
                         r"(?: and \w+)? (?:agreement|deal|pact)\b[^.;]{0,10}?\bwith\b", ctext)
-    if m_grant and re.search(r"licen[cs]e", ctext[m_grant.end():m_grant.end() + 60]):
+    if m_grant and re.search(r"licen[cs]e|rights?", ctext[m_grant.end():m_grant.end() + 60]):
         # "Merrow granted Tovana an exclusive licence to …": the grantee takes the licence.
-        pos = cs + m_grant.end()
-        bef = [m for m in comps if m.end <= cs + m_grant.start()]
-        aft = [m for m in comps if m.start >= pos]
+        bef, aft = before(m_grant.start()), [m for m in comps if m.start >= cs + m_grant.end()]
         if bef and aft:
             licensor, licensee, rule = bef[-1], aft[0], "licence-grant"
-    elif m_rights:
-        # "Tovana licensed rights to Merrow's TCR-T programme": the owner named after "rights to".
-        pos = cs + m_rights.end()
-        bef = [m for m in comps if m.end <= cs + m_rights.start()]
-        aft = [m for m in comps if m.start >= pos and m.start - pos <= 4]
-        if bef and aft:
-            licensee, licensor, rule = bef[-1], aft[0], "licence-rights"
-    elif m_get:
+    m_give_to = re.search(r"向\s*(?=\S)", ctext)
+    if licensee is None and m_give_to is not None:
+        # "博識醫藥向安遠生物授予…許可": 向 names the one who receives what the subject grants.
+        to = right_after(m_give_to.end(), 0)
+        if to is not None and re.match(r"\s*(?:授予|授权|许可|转让|开放)", folded[to.end:to.end + 4]) and before(m_give_to.start()):
+            licensor, licensee, rule = before(m_give_to.start())[-1], to, "licence-grant"
+    if licensee is None and m_rights:
+        # "Tovana obtained exclusive rights to Merrow's TCR-T programme": the owner named after "rights to".
+        bef, own = before(m_rights.start()), right_after(m_rights.end())
+        if bef and own is not None:
+            licensee, licensor, rule = bef[-1], own, "licence-rights"
+    if licensee is None and m_poss:
+        bef = before(m_poss.start())
+        if bef:
+            licensee, licensor, rule = bef[-1], right_after(m_poss.end(), 0), "licence-rights"
+    if licensee is None and m_out:
+        bef = [m for m in before(m_out.start()) if not m.pronoun] or before(m_out.start())
+        if bef:
+            licensor, licensee, rule = bef[-1], right_after(m_out.end(), 2), "licence-out"
+    if licensee is None:
+        # "X will pay Y $25 million upfront for rights to …": the payer takes the licence.
+        m_pay = re.search(r"\b(?:pay|pays|paid|paying)\s+(?:the\s+)?", ctext)
+        payee = right_after(m_pay.end(), 0) if m_pay else None
+        if m_pay is not None and payee is not None and before(m_pay.start()):
+            licensee, licensor, rule = before(m_pay.start())[-1], payee, "licence-pay"
+    if licensee is None and m_zh_from is not None and giver is not None:
+        licensee, licensor = before(m_zh_from.start())[-1], giver
+    if licensee is None and m_get:
         # "啟衡醫藥將獲得瀾嶼生物…權利" / "…簽署授權協議，取得晨璟生技開發的…"
         pos = cs + m_get.start()
         aft = [m for m in comps if m.start >= pos + len(m_get.group(0))]
@@ -191,7 +300,10 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
             licensor = next((m for m in reversed(bef) if m.iri != licensee.iri), None)
         if licensee is not None and licensor is not None and licensee.iri == licensor.iri:
             licensor = next((m for m in bef if m.iri != licensee.iri), None)
-    elif m_from:
+        if licensee is not None and licensor is None and re.search(r"与|和|跟|同|\bwith\b", folded[cs:pos]):
+            # "A與B簽署授權協議，A獲得…權益": the licence comes from the one A signed with.
+            licensor = next((m for m in reversed(bef) if m.iri != licensee.iri), None)
+    elif licensee is None and m_from:
         pos = cs + m_from.start()
         bef = [m for m in comps if m.end <= pos]
         aft = [m for m in comps if m.start >= pos + len(m_from.group(0))]
@@ -199,14 +311,14 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
             licensee, licensor = bef[0], aft[0]
             if re.search(r"\b(?:receiv\w*|gets?|collect\w*|earn\w*)\b[^.;]{0,40}\$", ctext[:m_from.start()]):
                 licensee, licensor = licensor, licensee  # "X will receive $30 million from Y under a licence"
-    elif m_agree:
+    elif licensee is None and m_agree:
         # "Halvard Biologics signed a licence agreement with Lumenfold": the signer takes the licence.
         pos = cs + m_agree.end()
         bef = [m for m in comps if m.end <= cs + m_agree.start()]
         aft = [m for m in comps if m.start >= pos]
         if bef and aft:
             licensee, licensor, rule = bef[-1], aft[0], "licence-agreement"
-    elif m_to and "\u4e00" <= ctext[m_to.start()] <= "\u9fff":
+    elif licensee is None and m_to and "\u4e00" <= ctext[m_to.start()] <= "\u9fff":
         pos = cs + m_to.start()
         bef = [m for m in comps if m.end <= pos]
         aft = [m for m in comps if m.start >= pos]
@@ -216,18 +328,65 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
         return False
     add(licensee.iri, "licensedFrom", licensor.iri, rule, 0.85,
         (min(licensee.start, licensor.start), max(licensee.end, licensor.end)))
-    _deal_asset(folded, licensee, ce, cms, add, (licensee, licensor), owner=licensor)
+    _licence_asset(folded, cs, ce, cms, add, licensee, licensor)
     return True
+
+def _licence_asset(folded: str, cs: int, ce: int, cms: list[_M], add: Add, licensee: _M, licensor: _M) -> None:
+    """What a licence is about: the licensor develops the modality and targets its indication; the
+    licensee works in the territory ("rights … in Greater China", "大中華區獨家權益")."""
+    span = (min(licensee.start, licensor.start), max(licensee.end, licensor.end))
+    mods = [m for m in cms if m.kind == MODALITY and cs <= m.start and m.end <= ce]
+    chosen: list[_M] = []
+    if mods and licensor.org_type == COMPANY:
+        mod = min(mods, key=lambda m: (m.start < licensor.start, abs(m.start - licensor.end)))
+        # The asset is the licensor's when it is written as such: "Y's TCR-T", "Y的CAR-T平台", "licensed its
+        # CAR-NK … to X" (the licensor speaking of its own), "rights to Y's …".
+        own = re.fullmatch(r"(?:'s|’s|'|’)?\s*(?:[\w-]+\s+){0,3}|\s*(?:的|旗下|开发的|研发的)?\s*[^,，;；\s]{0,8}",
+                           folded[licensor.end:mod.start]) if mod.start >= licensor.end else None
+        its = _ITS.search(folded, max(cs, mod.start - 24), mod.start)
+        # "its" is the licensor's when the licensor speaks ("Y licensed its …"), or after a verb of taking
+        # ("X取得其通用型CAR-T技術": 其 is the one X takes it from).
+        taken = its is not None and re.search(r"(?:获得|取得|获授|引进|引入|拿下)\s*$", folded[max(cs, its.start() - 3):its.start()])
+        # "licensed a TCR-T programme from Tessaly Bio": the asset named as coming from the licensor.
+        came = mod.end <= licensor.start and re.fullmatch(r"[^,;，；]{0,30}?\bfrom\s+(?:the\s+)?|[^,;，；]{0,6}?(?:从|自|来自)\s*",
+                                                          folded[mod.end:licensor.start])
+        mine = own is not None or bool(came) or (its is not None and (licensor.start < licensee.start or bool(taken)))
+        # "licensed Y's platform to develop CAR-T": the licensee's own programme, not the licensor's.
+        if mine and not re.search(r"\bto (?:develop|make|build|create)\b|用于开发|用来开发|以开发|来开发",
+                                  folded[span[1]:mod.start]):
+            chosen = [mod]
+    for mod in chosen:
+        add(licensor.iri, "develops", mod.iri, "licence-asset", 0.7, (span[0], max(span[1], mod.end)))
+        for ind in cms:
+            if ind.kind == INDICATION and ind.start >= mod.end and re.fullmatch(
+                    r"[^,，;；]{0,24}?(?:\bfor\b|\bin\b|用于|治疗|针对)\s*(?:the\s+)?(?:treatment of\s+)?",
+                    folded[mod.end:ind.start]):
+                add(licensor.iri, "targets", ind.iri, "licence-asset", 0.7, (span[0], max(span[1], ind.end)))
+    for place in cms:
+        if place.kind != COUNTRY or not cs <= place.start < ce:
+            continue
+        lead, tail = folded[max(cs, place.start - 12):place.start], folded[place.end:place.end + 16]
+        if re.match(r"\s*(?:以外|之外|除外)", tail) or re.search(r"\b(?:outside|excluding|except)\s+(?:the\s+)?$", lead):
+            continue
+        if re.search(r"(?:\bin|\bfor|\bwithin|\bacross|在|于)\s*(?:the\s+)?$", lead) or re.match(
+                r"\s*(?:的)?\s*(?:独家|全部|所有)?\s*(?:的)?\s*(?:开发|商业化|生产|销售|临床)?\s*(?:和|及|与|、)?\s*"
+                r"(?:开发|商业化|生产|销售)?\s*(?:权益|权利|权|市场|授权|许可)", tail):
+            add(licensee.iri, "operatesIn", place.iri, "licence-territory", 0.7,
+                (min(span[0], place.start), max(span[1], place.end)))
 
 
 def _deal_asset(folded: str, after: _M, ce: int, cms: list[_M], add: Add, parties: tuple[_M, ...],
-                owner: _M | None = None) -> None:
-    """The modality a deal is about is developed by its owner (the licensor) or by the partners."""
+                types: Mapping[str, str]) -> None:
+    """The modality a partnership is about is developed by the partners (the biotech ones, if any)."""
     mods = [m for m in cms if m.kind == MODALITY and m.start >= after.end and m.start - after.end <= 90
             and not re.search(r"[;；。]", folded[after.end:m.start])]
     if not mods:
         return
-    for p in ((owner,) if owner is not None else parties):
+    people = parties
+    if any(types.get(p.iri) not in ("PharmaCompany", "CDMO") for p in parties):
+        # A big pharma or a CDMO partner funds or makes; the biotech it partners with develops the modality.
+        people = tuple(p for p in parties if types.get(p.iri) not in ("PharmaCompany", "CDMO"))
+    for p in people:
         if p.org_type != COMPANY:
             continue  # a hospital or university partner runs the trial; it does not develop the modality
         add(p.iri, "develops", mods[0].iri, "deal-asset", 0.7, (min(x.start for x in parties), mods[0].end))
@@ -248,6 +407,14 @@ def rule_spinout(clause: Clause, add: Add) -> None:
                 add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.8, (child.start, parent.end))
             continue
         if re.match(r"[\u4e00-\u9fff]", trig.group(0)):
+            after = re.match(r"\s*(?:成立|设立|出来)?\s*的\s*", folded[trig.end():])
+            parent = next((m for m in reversed(comps) if m.end <= trig.start()), None)
+            child = next((m for m in comps if after and m.start == trig.end() + after.end()), None)
+            if after and parent is not None and child is not None and parent.iri != child.iri and re.search(
+                    r"(?:由|从|自)\s*$", folded[max(cs, parent.start - 2):parent.start]):
+                # "由國立成功大學衍生成立的晶元細胞" / "從Y分拆成立的X": the child follows the clause it heads.
+                add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.8, (parent.start, child.end))
+                continue
             prep = None
             for pm in re.finditer(r"由|从|自|是", folded[cs:trig.start()]):
                 prep = cs + pm.start()
@@ -279,10 +446,32 @@ def rule_joint_venture(clause: Clause, add: Add) -> bool:
         return False
     comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
     group = _subject_list(folded, cms, trig.start(), cs)
-    if len(group) == 1 and re.search(r"[与和跟同]\s*$", folded[max(cs, group[0].start - 2):group[0].start]):
-        lead = [m for m in comps if m.end <= group[0].start - 1 and m.iri != group[0].iri]
-        if lead:
-            group = [lead[-1], group[0]]  # "Kite在中國則與復星醫藥合資成立…"
+    if not group:
+        # "復星醫藥與英國Harlow Bio成立合資公司": a founding verb between the partner and the trigger.
+        near = next((m for m in reversed(comps) if m.end <= trig.start()), None)
+        if near is not None and _FOUNDING.fullmatch(folded, near.end, trig.start()):
+            group = [near]
+    if len(group) == 1:
+        # "…與日本的Sakura Cell合資": the partner may carry its country ("日本的", "英國") after 與.
+        place = next((m for m in reversed(cms) if m.kind == COUNTRY and m.end <= group[0].start
+                      and re.fullmatch(r"\s*(?:的)?\s*", folded[m.end:group[0].start])), None)
+        conj_end = place.start if place is not None else group[0].start
+        if re.search(r"[与和跟同]\s*$", folded[max(cs, conj_end - 2):conj_end]):
+            lead = [m for m in comps if m.end <= conj_end - 1 and m.iri != group[0].iri]
+            if lead:
+                group = [lead[-1], group[0]]  # "Kite在中國則與復星醫藥合資成立…"
+    if len(group) < 2:
+        # "the joint venture formed by X and Y" / "由X與Y合資成立的Z" / "X與Y的合資公司Z": the partners are named around it.
+        by = re.match(r"\s*(?:company\s+)?(?:[\w-]+\s+){0,2}?(?:formed|set up|established|created|owned)\s+(?:by|between)\s+"
+                      r"(?:the\s+)?", folded[trig.end():ce])
+        if by is not None:
+            named = _object_list(folded, cms, trig.end() + by.end(), {COMPANY}, ce)
+            group = named if len(named) >= 2 else group
+        elif re.search(r"(?:由)\s*$", folded[max(cs, comps[0].start - 2):comps[0].start] if comps else "") or \
+                re.search(r"的\s*$", folded[max(cs, trig.start() - 2):trig.start()]):
+            two = [m for m in comps if m.end <= trig.start()][:2]
+            if len(two) == 2 and re.fullmatch(r"\s*(?:与|和|及|、|跟|同)\s*", folded[two[0].end:two[1].start]):
+                group = two
     if len(group) < 2:
         first = [m for m in comps if m.end <= trig.start()]
         with_m = re.search(r"\bwith\b|与|和|同", folded[trig.end():ce]) or re.search(r"\bwith\b", folded[cs:trig.start()])
@@ -297,7 +486,17 @@ def rule_joint_venture(clause: Clause, add: Add) -> bool:
     for i, a in enumerate(group):
         for b in group[i + 1:]:
             add(a.iri, "jointVentureWith", b.iri, "joint-venture", 0.8, (a.start, max(b.end, trig.end())))
+    # "…成立合資公司，開發iPSC衍生細胞療法" / "a joint venture to develop …": the partners develop it together.
+    first_mod = next((m.start for m in cms if m.kind == MODALITY and m.start > trig.end()), ce)
+    for mod in _object_list(folded, cms, first_mod, {MODALITY}, ce):
+        if _DEVELOP.search(folded, trig.end(), mod.start):
+            for p in group:
+                if p.org_type == COMPANY:
+                    add(p.iri, "develops", mod.iri, "joint-venture-asset", 0.7, (group[0].start, mod.end))
     return True
+
+
+_FOUNDING = re.compile(r"\s*(?:将|已|也|则|共同|合作|携手)*\s*(?:成立|组建|设立|创立|创办|组成)了?\s*(?:一家|一个|一间)?\s*(?:新的)?\s*")
 
 
 def rule_sale(clause: Clause, add: Add) -> bool:

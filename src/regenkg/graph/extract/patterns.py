@@ -23,7 +23,11 @@ _DEVELOP = re.compile(
     r"布局|开发|发展|研发|投入|聚焦|专注|深耕|推进|押注|进军|切入|打造|着重|著重|致力|等平台|技术平台|产品线|管线|研究方向|"
     r"\bdevelop(?:s|ed|ing|er|ers)?\b|\bwork(?:s|ing)? on\b|\bpursu(?:e|es|ed|ing)\b|\badvanc(?:e|es|ed|ing)\b|"
     r"\bfocus(?:es|ed|ing)? on\b|\binvest(?:s|ed|ing)? in\b|\bbet(?:s|ting)? on\b|\bexpand(?:s|ed|ing)? into\b|"
-    r"\bentered\b|\bbuild(?:s|ing)?\b|\bprogramme|\bprogram\b|\bpipeline\b|\bplatform\b")
+    r"\bentered\b|\bbuild(?:s|ing)?\b|\bprogramme|\bprogram\b|\bpipeline\b|\bplatform\b|"
+    r"\bmarket(?:s|ed|ing)\b|\bcommerciali[sz](?:e|es|ed|ing)\b|\blaunch(?:es|ed|ing)?\b|"
+    r"\bus(?:es|ed|ing)\b|\bappl(?:ies|ied|ying)\b|\bemploy(?:s|ed|ing)?\b|\bleverag(?:e|es|ed|ing)\b|\bowns\b|"
+    r"\bpioneer(?:s|ed|ing)?\b|\bspeciali[sz](?:es|ed|ing)? in\b|\bengineers\b|"
+    r"采用|利用|运用|基于|拥有|掌握|具备|推出|专攻|主攻|从事|涉足|研制")
 _EXIT = re.compile(
     r"退出|终止|停止|放弃|撤出|剥离|砍掉|关闭|出售|"
     r"\bexit(?:s|ed|ing)?\b|\bdiscontinu(?:e|es|ed|ing)\b|\bterminat(?:e|es|ed|ing)\b|\bhalt(?:s|ed|ing)?\b|"
@@ -36,7 +40,8 @@ _HEDGE = re.compile(
     r"\bsaid to be\b|\bis said\b|\bconsider(?:s|ed|ing)?\b|\bin talks\b|\btalks\b|\bexplor(?:e|es|ed|ing)\b|"
     r"\bmay\b|\bmight\b|\bcould\b|\bwould\b|\bspeculat\w*|\bcalled off\b|\bcollaps\w*|\bfell through\b|"
     r"\bwithdr[ae]w\w*|\bfailed to\b|\bplan(?:s|ned)? to\b|\bintend(?:s|ed)? to\b|\bpotential\b|\bhypothetical\b|"
-    r"\bstopped short of\b|\brather than\b|\binstead of\b|\bweigh(?:s|ed|ing)?\b|消息称|有意")
+    r"\bstopped short of\b|\brather than\b|\binstead of\b|\bweigh(?:s|ed|ing)?\b|消息称|有意|"
+    r"\bno (?:plans?|intention|interest)\b|\bruled out\b|\bdeclin(?:ed|es) to\b|排除|婉拒|拒绝")
 _DEAL_CANCEL = re.compile(
     r"终止|取消|告吹|破局|撤回|中止|结束|解除|分手|\bno longer\b|\bregained (?:the )?rights\b|\bterminat\w*|\bcancel\w*|\bcalled off\b|\bscrapp\w*|\bended\b|\bunwound\b|"
     r"\bwalked away\b|\babandon\w*")
@@ -53,7 +58,8 @@ _PARTNER = re.compile(
     r"\bpartner(?:s|ed|ing|ship|ships)?\b|\bcollaborat(?:e|es|ed|ing|ion|ions)\b|\balliance\b|\bteam(?:ed|s)? up\b|"
     r"\bjoint venture\b|\bco-develop\w*|\bagreement\b|\bdeal\b|\bpact\b|\btie-up\b|"
     r"\b(?:being |been )?develop(?:ed|ing) (?:together )?with\b")
-_LICENSE = re.compile(r"授权|许可|授予|引进|引入|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|\brights to\b")
+_LICENSE = re.compile(r"授权|许可|授予|引进|引入|权益|开发权|商业化权|独家权利|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|"
+                      r"\brights? (?:to|for|in)\b")
 _TREAT = re.compile(
     r"治疗|用于|针对|攻克|适应症|适用于|锁定|目标是|聚焦于|"
     r"\btreat(?:s|ed|ing|ment)?\b|\bfor patients\b|\bin patients with\b|\bindicated for\b|\bapproved for\b|"
@@ -147,6 +153,11 @@ _NATIONALITY = {"swedish", "finnish", "italian", "spanish", "canadian", "austral
                 "kaohsiung", "tainan", "shenzhen", "suzhou", "hangzhou", "nanjing", "guangzhou", "chengdu", "wuhan",
                 "seoul", "incheon", "hong kong", "europe", "asia", "america", "north america", "latin america",
                 "market", "food", "drug", "reuters", "bloomberg", "nature", "science", "lancet"}
+# "Swiss drugmaker Roche", "the Dutch biotech Neogene": the adjective names the company's home.
+_HOME_ADJ = re.compile(
+    r"(?<![a-z-])(" + "|".join(re.escape(a) for a in sorted(_COUNTRY_ADJ, key=len, reverse=True)
+                               if a not in ("us", "u.s.")) + r")\s+(?:[a-z-]+\s+){0,2}"
+    r"(?:company|biotech|drugmaker|pharma|firm|group|developer|start-?up|maker|cdmo|biopharma)\s+")
 _MONEY = re.compile(
     r"(?:us\$|usd|\$|美金|美元)?\s*(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>亿|億|万亿|兆|billion|bn|million|mn|m\b|trillion)?"
     r"\s*(?P<cur>美元|美金|usd|dollars|新台币|台币|人民币|元|日元|日圆|韩元|欧元)?", re.IGNORECASE)
@@ -174,6 +185,29 @@ _PLACE_CUE = re.compile(r"\bbased in\b|\bheadquartered in\b|\brights? (?:in|for)
 _TRIGGERS = re.compile(_ACQ_ACTIVE.pattern + "|" + _PARTNER.pattern + "|" + _LICENSE.pattern + "|" + _DEVELOP.pattern
                        + "|" + _JV.pattern + "|" + _SALE.pattern + "|" + _SPIN.pattern, re.IGNORECASE)
 _FAMILIES = (_ACQ_ACTIVE, _JV, _SALE, _SPIN, re.compile(_PARTNER.pattern + "|" + _LICENSE.pattern))
+# What an acquisition verb takes when it is a licence: rights, not the company ("股權" is shares: a takeover).
+_RIGHTS_OBJECT = re.compile(r"[^,，;；。]{0,40}?(?:权益|权利|开发权|商业化权|销售权|代理权|\brights?\b|\blicen[cs]e\b)")
+# A digit-grouping comma ("3,500萬美元") is no clause boundary: the rules' folded text carries this instead.
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+THOUSANDS = "\u066c"
+# A denial that points back at what the sentence just reported ("…有意收購Y，但X發言人否認此事").
+_DENIED_BACK = re.compile(r"(?:否认|驳斥|澄清)(?:了)?(?:此事|此说|该传闻|此传闻|传闻|上述|这一|相关|该消息|此消息|该报道)|"
+                          r"\b(?:denied|dismissed|rejected|refuted)\s+(?:the|this|that|it|any|such|those|these)\b|"
+                          r"\b(?:report|claim|rumou?r)s?\b[^.;]{0,30}?\b(?:denied|dismissed)\b|"
+                          r"\bunfounded\b|\bnot true\b")
+# An exit that is only planned, reported or weighed is no exit yet ("would discontinue the platform").
+_FUTURE = re.compile(r"\b(?:would|will|may|might|could|plans? to|planned to|intends? to|expects? to|consider\w*|"
+                     r"reportedly|is said|weigh\w*)\b|拟|计划|将会|考虑|可能|或将|有意|传闻|据传")
+# Inside "Y, a Boston company working on …" / "Y, whose … programme": an open apposition or relative clause.
+_MODIFIER = re.compile(r"\s*,\s*(?:an?|the|which|that|who|whose)\b[^,;；。()（）]*")
+_ITS = re.compile(r"(?:\bits|\btheir|其)\s*(?:[\w-]+\s+){0,2}$")
+_ZH_MARKET_TAIL = re.compile(r"\s*(?:市场|获批|获准|核准|上市|申请|提交|开展|推出|设立|建厂|设厂|进行|启动|取得|销售|商业化|开设|"
+                             r"成立|临床|布局|营运|运营|生产)")
+# Verbs that put a company's work in a place: "launched in", "expanded into", "approved in", "opened … in".
+_MARKET_VERB = re.compile(r"\b(?:launch\w*|commerciali[sz]\w*|operat\w*|expand\w*|sell\w*|sold|market\w*|enter\w*|"
+                          r"approv\w*|clear\w*|authori[sz]\w*|fil(?:e|ed|es|ing)|submit\w*|open\w*|set up|sets up|build\w*|"
+                          r"built|manufactur\w*|distribut\w*|register\w*|available|presence|subsidiar\w*|sites?|plant|"
+                          r"facilit\w*|office)\b")
 _CLAUSE_BREAK = re.compile(r"[；;。!！?？]|[,，](?=\s*(?:但|然而|不过|而|however|but|while|whereas)\b)")
 
 

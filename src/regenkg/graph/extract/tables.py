@@ -43,7 +43,8 @@ def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list
         if header is None or len(header) != len(cells):
             continue
         row: dict[str, list[_M] | str] = {}
-        for role, (a, b, textcell) in zip(header, cells):
+        for side, (a, b, textcell) in zip(header, cells):
+            role = side.split("/")[0] if side else None
             if role is None or not textcell:
                 continue
             if role in ("subject", "object"):
@@ -86,9 +87,10 @@ def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list
 
 
 _TABLE_ROLES = (
-    ("subject", r"acquirer|acquiring|buyer|purchaser|licensee|partner ?(?:1|a)|^company$|^partner$|收购方|买方|买家|"
-                r"被授权方|引进方|合作方|^公司$"),
-    ("object", r"target|seller|licensor|partner ?(?:2|b)|counterparty|被收购方|标的|卖方|授权方|出让方|合作伙伴|对象"),
+    ("subject", (r"acquirer|acquiror|acquiring|buyer|purchaser|licensee|partner ?(?:1|a)|party ?a|^company$|^partner$|"
+                 r"(?<!被)收购方|买方|买家|被授权方|被许可方|受让方|引进方|合作方|甲方|^公司$")),
+    ("object", (r"target|seller|vendor|licensor|partner ?(?:2|b)|party ?b|counterparty|被收购方|标的|卖方|(?<!被)授权方|"
+                r"(?<!被)许可方|出让方|转让方|出售方|合作伙伴|乙方|对象")),
     ("kind", r"deal type|^type$|^deal$|kind|交易类型|类型|形式"),
     ("amount", r"value|amount|price|consideration|upfront|金额|价格|对价|首付"),
     ("date", r"year|date|announced|signed|年份|日期|时间|年度"),
@@ -99,9 +101,16 @@ _TABLE_ROLES = (
 
 
 def _table_role(cell: str) -> str | None:
+    """The role a header cell names; a party column keeps whether it is the buyer's or the seller's side
+    ("subject/buyer"), as that decides a divestment's direction."""
     low = _fold(cell).strip()
     for role, pattern in _TABLE_ROLES:
         if low and re.search(pattern, low):
+            if role in ("subject", "object"):
+                if re.search(r"seller|vendor|divest|卖方|出让|出售方|转让方", low):
+                    return role + "/seller"
+                if re.search(r"buyer|purchaser|acquir|买方|买家|受让|收购方", low):
+                    return role + "/buyer"
             return role
     return None
 
