@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -17,11 +18,11 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import pyoxigraph
 
-from ..graph.ontology import RES, RKG
+from ..graph.ontology import RES, RKG, sentence_iri
 from ..graph.store import GraphStore
 from ..records import Answer, AnswerItem, Evidence, Hit, pick_label
 from .compose import PREFIXES, compose, values
-from .question import Question, TypedQuery
+from .question import DEAL_RELATIONS, STATUSES, Question, TypedQuery
 from .templates import (
     _ALL_REGULATIONS,
     _COMPANIES_IN,
@@ -82,6 +83,7 @@ class _Fact:
     currency: str | None = None
     amount_kind: str | None = None
     hops: tuple[int, ...] = ()
+    answer_is_subject: bool | None = None  # the answer is the fact's subject (None: not known)
 
 
 _STOP_GRAMS = {"the", "of", "and", "for", "which", "what", "law", "act", "regulation", "regulations", "does",
@@ -125,6 +127,26 @@ def _money(amount: float, currency: str | None) -> str:
     if amount >= 1e6:
         return f"{cur} {amount / 1e6:.3g} million".strip()
     return f"{cur} {amount:,.0f}".strip()
+
+
+def status_label(status: str, lang: str) -> str:
+    """A deal status as the ontology labels it in the asker's script ("rumoured, not confirmed", "終止")."""
+    return _status_labels().get(status, {}).get(lang) or status.lower()
+
+
+@lru_cache(maxsize=1)
+def _status_labels() -> dict[str, dict[str, str]]:
+    from ..graph.ontology import RDFS, default_gazetteer
+    from ..graph.terms import label_lang
+
+    graph = default_gazetteer().graph
+    out: dict[str, dict[str, str]] = {}
+    for status in STATUSES:
+        for lit in graph.objects(RKG[status], RDFS.label):
+            lang = getattr(lit, "language", None)
+            if lang:
+                out.setdefault(status, {}).setdefault(label_lang(lang), str(lit))
+    return out
 
 
 class Planner:
@@ -217,7 +239,11 @@ class Planner:
             items = self._compare_items(q, rows, qvec)
         else:
             facts = self._collect(rows)
+            if plan.composed and tq is not None and tq.between:
+                facts = self._between(q, facts, notes)
             items = self._items(q, plan, facts, qvec, notes)
+            if plan.composed and tq is not None and tq.also_other:
+                items = self._with_other_parties(q, facts, items, qvec)
         # Gazetteer knowledge alone is not evidence: an answer no sentence proves is not an answer.
         items = [i for i in items if i.evidence]
         if tq is not None and tq.measure == "count":
@@ -279,6 +305,8 @@ class Planner:
             fact = _Fact(pred, _sid(row["sentence"]), conf)
             if "other" in variables and row["other"] is not None:
                 fact.other = row["other"].value
+            if "dir" in variables and row["dir"] is not None:
+                fact.answer_is_subject = row["dir"].value == "s"
             if "status" in variables:
                 fact.status = _local(row["status"])
                 year = row["year"]
@@ -306,11 +334,20 @@ class Planner:
         texts = {e.sentence: e.text for e, _ in self.lookup.evidence(sids, None)} if sids else {}
         out: dict[str, list[_Fact]] = {}
         undated = 0
+        # A fact whose sentence states no year is dated by its article (news reports what is new), and so is
+        # one whose sentence names only years after the article's: those are plans ("預計2026年啟用"), not
+        # when the fact happened.
+        doc_years = self._document_years(sids) if sids else {}
+        by_doc = 0
         for iri, fs in facts.items():
             kept = []
             for f in fs:
                 text = texts.get(f.sid, "") if f.sid is not None else ""
                 years = [f.year] if f.year is not None else [int(y) for y in _YEAR_RE.findall(text)]
+                doc_year = doc_years.get(f.sid) if f.year is None and f.sid is not None else None
+                if doc_year is not None and (not years or min(years) > doc_year):
+                    years = [doc_year]
+                    by_doc += tr.contains(doc_year)
                 if not years:
                     undated += 1
                     continue
@@ -322,6 +359,23 @@ class Planner:
                 out[iri] = kept
         if undated:
             notes.append(f"time {tr.describe()}: {undated} fact(s) with no stated year were left out")
+        if by_doc:
+            notes.append(f"time {tr.describe()}: {by_doc} fact(s) whose sentence gives no past year were dated"
+                         " by their article's date")
+        return out
+
+    def _document_years(self, sids: Sequence[int]) -> dict[int, int]:
+        """Sentence id → the year of its document's date (front matter ``date``), where there is one."""
+        sentences = [str(sentence_iri(sid)) for sid in sids]
+        rows = self.store.query(PREFIXES + "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+                                "SELECT ?s ?date WHERE { " + _values("s", sentences) + " ?s rkg:inDocument ?doc ."
+                                " { ?doc dcterms:date ?date } UNION { GRAPH ?g { ?doc dcterms:date ?date } } }")
+        out: dict[int, int] = {}
+        for row in rows:
+            sid = _sid(row["s"])
+            m = _YEAR_RE.match(row["date"].value)
+            if sid is not None and m:
+                out[sid] = int(m.group(1))
         return out
 
     def _items(self, q: Question, plan: Plan, facts: dict[str, list[_Fact]], qvec: np.ndarray | None,
@@ -383,17 +437,91 @@ class Planner:
             items = self._regulation_filter(q, items)
         return items
 
+    def _between(self, q: Question, facts: dict[str, list[_Fact]], notes: list[str]) -> dict[str, list[_Fact]]:
+        """Add every relation the index states between the two named ends ("did A acquire B?").
+
+        The asked relation's own facts stay; when it has none, the others answer instead and a note says
+        the asked relation is not stated, so "是否收购" is answered "no: an option deal" rather than nothing.
+        """
+        tq = q.query
+        assert tq is not None
+        ans, other = tq.answer_slot.anchors, tq.other_slot.anchors
+        sparql = PREFIXES + f"""SELECT ?answer ?other ?pred ?dir ?sentence ?conf ?status ?year ?date ?amount ?currency ?amountKind WHERE {{
+  {values("answer", ans)} {values("other", other)}
+  {{ {{ ?a rdf:subject ?answer ; rdf:object ?other . BIND("s" AS ?dir) }} UNION {{ ?a rdf:subject ?other ; rdf:object ?answer . BIND("o" AS ?dir) }}
+     ?a a rkg:Assertion ; rdf:predicate ?pred ; prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf . }}
+  UNION
+  {{ ?d a rkg:Deal ; rkg:dealKind ?kind ; rkg:status ?status ; prov:wasDerivedFrom ?sentence ; ?r1 ?answer ; ?r2 ?other .
+     FILTER(?r1 != ?r2 || ?answer != ?other)
+     OPTIONAL {{ ?d rkg:amount ?amount }} OPTIONAL {{ ?d rkg:currency ?currency }}
+     OPTIONAL {{ ?d rkg:amountKind ?amountKind }} OPTIONAL {{ ?d rkg:year ?year }} OPTIONAL {{ ?d rkg:date ?date }}
+     BIND(IF(?r1 IN (rkg:acquirer, rkg:licensee, rkg:seller, rkg:spinOut), "s", "o") AS ?dir)
+     BIND(?kind AS ?pred) BIND(0.9 AS ?conf) }}
+  FILTER(?answer != ?other)
+}}"""
+        found = self._collect(self.store.query(sparql))
+        kind_rel = {kind: rel for rel, (kind, _, _) in DEAL_RELATIONS.items()}
+        for fs in found.values():
+            for f in fs:
+                f.pred = kind_rel.get(f.pred, f.pred[:1].lower() + f.pred[1:])  # Option → option
+        asked = set(tq.relations)
+        if not any(f.pred in asked and (f.status is None or f.status in ("Announced", "Completed"))
+                   for fs in facts.values() for f in fs):
+            said = {f.pred for fs in found.values() for f in fs}
+            notes.append(f"no {'/'.join(tq.relations)} fact is stated between them"
+                         + (f"; what the index states: {', '.join(sorted(said))}" if said else ""))
+        out = {k: list(v) for k, v in facts.items()}
+        for iri, fs in found.items():
+            seen = {(f.pred, f.sid) for f in out.get(iri, [])}
+            out.setdefault(iri, []).extend(f for f in fs if (f.pred, f.sid) not in seen)
+        return out
+
+    def _with_other_parties(self, q: Question, facts: dict[str, list[_Fact]], items: list[AnswerItem],
+                            qvec: np.ndarray | None) -> list[AnswerItem]:
+        """The other end of each answering fact as an answer too ("…, and by whom?"), proven by the same sentence."""
+        shown = {i.iri: i for i in items}
+        by_other: dict[str, list[tuple[str, _Fact]]] = defaultdict(list)
+        for iri, fs in facts.items():
+            if iri not in shown:
+                continue
+            for f in fs:
+                if f.other and f.other not in shown and f.sid is not None:
+                    by_other[f.other].append((iri, f))
+        if not by_other:
+            return items
+        labels = self.lookup.labels(list(by_other) + list(shown))
+        types = self.lookup.types(list(by_other))
+        out = list(items)
+        for other, pairs in by_other.items():
+            ev = self.lookup.evidence(sorted({f.sid for _, f in pairs if f.sid is not None}), qvec)
+            if not ev:
+                continue
+            parts = []
+            for iri, f in pairs[:3]:
+                name = pick_label(labels.get(iri, {}), q.lang, iri)
+                verb = f.pred if f.answer_is_subject is False or f.pred in ("partneredWith", "jointVentureWith") \
+                    else f"{f.pred} by"
+                parts.append(f"{verb} {name}" + (f" ({status_label(f.status, q.lang)})" if f.status else ""))
+            # Ranked just below the answers they belong to.
+            score = min(shown[i].score for i, _ in pairs) - 0.001
+            lab = labels.get(other, {})
+            out.append(AnswerItem(other, pick_label(lab, q.lang, other), lab, types.get(other, "Thing"),
+                                  "; ".join(dict.fromkeys(parts)), round(score, 4),
+                                  tuple(e for e, _ in ev[: self.max_evidence])))
+        return out
+
     def _deal_relation(self, q: Question, pred: str, fs: list[_Fact], labels: dict[str, dict[str, str]]) -> str:
         """``acquired by Gilead Sciences (completed, 2017, USD 11.9 billion)``: the fact as one line."""
         tq = q.query
-        answer_is_object = tq is not None and tq.answer == "object" and pred != "exited"
         parts = []
         for f in fs[:3]:
+            answer_is_object = (not f.answer_is_subject if f.answer_is_subject is not None
+                                else tq is not None and tq.answer == "object") and pred != "exited"
             other = pick_label(labels.get(f.other, {}), q.lang, f.other) if f.other else ""
             verb = f"{pred} by" if answer_is_object and pred not in ("partneredWith", "jointVentureWith") else pred
             if pred == "licensedFrom" and answer_is_object:
                 verb = "licensed to"
-            extra = [x for x in (f.status.lower() if f.status else None,
+            extra = [x for x in (status_label(f.status, q.lang) if f.status else None,
                                  f.date or (str(f.year) if f.year else None),
                                  (_money(f.amount, f.currency) + (f" {f.amount_kind}" if f.amount_kind else ""))
                                  if f.amount is not None else None) if x]
@@ -532,6 +660,9 @@ def understood_of(q: Question, lookup: Lookup, evaluable: dict[str, bool] | None
         for slot in (tq.subject, tq.object):
             for m in slot.develops:
                 roles.setdefault(m, "second hop: develops")
+            for pred, anchors in slot.related:
+                for a in anchors:
+                    roles.setdefault(a, f"second hop: {pred}")
     types = dict(q.by_type)
     entities = [{"iri": e, "label": lab(e), "type": next((k for k, v in types.items() if e in v), "Thing"),
                  "surface": q.surfaces.get(e, ""), "role": roles.get(e, "mentioned")} for e in q.entities]
@@ -540,10 +671,12 @@ def understood_of(q: Question, lookup: Lookup, evaluable: dict[str, bool] | None
         value = lab(c.value) if c.value.startswith("http") else c.value
         key = {"company_kind": "company_kind", "country": "country", "time": "time", "status": "status",
                "amount": "amount", "largest": "largest", "count": "count", "sub_modality": "sub_modality",
-               "develops": "develops", "acquired_by": "acquired_by", "topic": "topic", "approval": "approval"}[c.kind]
+               "develops": "develops", "acquired_by": "acquired_by", "topic": "topic", "approval": "approval",
+               "related": "related"}[c.kind]
         constraints.append({"kind": c.kind, "value": value, "applies_to": c.applies_to, "surface": c.surface,
                             "evaluated": evaluable.get(key, True)})
     out = {"relation": list(tq.relations) if tq else [], "answer": tq.answer if tq else None,
+           "also_other": bool(tq and tq.also_other), "between": bool(tq and tq.between),
            "measure": tq.measure if tq else "entities", "entities": entities, "constraints": constraints,
            "unused": list(tq.unused) if tq else []}
     out["text"] = _understood_text(out)
@@ -553,7 +686,8 @@ def understood_of(q: Question, lookup: Lookup, evaluable: dict[str, bool] | None
 def _understood_text(u: dict) -> str:
     """One line for people: ``acquired(answer=subject) · Kite Pharma [object] · time: from 2021``."""
     rel = "+".join(u["relation"]) or "(no relation)"
-    parts = [f"{rel} → {u['answer'] or '?'}"]
+    parts = [f"{rel} → {u['answer'] or '?'}" + (" + the other party" if u.get("also_other") else "")
+             + (" · every relation between the named ends" if u.get("between") else "")]
     parts += [f"{e['label']} [{e['role']}]" for e in u["entities"]]
     for c in u["constraints"]:
         parts.append(f"{c['kind']}: {c['value']} ({c['applies_to']})" + ("" if c["evaluated"] else " — not evaluable"))

@@ -36,7 +36,12 @@ SYMMETRIC = frozenset({"partneredWith", "jointVentureWith"})
 POSITIVE_STATUSES = ("Announced", "Completed")
 # The assertion predicates a relation is read from (an affiliate "X(Y)" may stand for an acquisition).
 _ASSERTED = {"acquired": ("acquired", "hasAffiliate")}
+# Relations that state the same transfer read from the other side: whoever acquired a business or took a
+# licence had it sold or granted to them ("X sold its rights to Y" is written "Y acquired/licensed … from X").
+INVERSE_SYNONYMS = {"soldTo": ("acquired", "licensedFrom")}
 HOP_VARS = ("hop1", "hop2")
+# The segment whose companies are a class of their own (a CDMO is in the CDMO segment by being one).
+_SEGMENT_CLASS = {"https://w3id.org/regenkg/id/segment/cdmo": "CDMO"}
 
 
 @dataclass(frozen=True)
@@ -63,19 +68,26 @@ def _assertion_branch(rel: str, s: str, o: str, both_ways: bool, affiliates: boo
     preds = _ASSERTED.get(rel, (rel,)) if affiliates else (rel,)
     core = (f"?a a rkg:Assertion ; rdf:predicate ?pred ; prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf .\n"
             f"      VALUES ?pred {{ {_rkg(preds)} }}")
+    # ?dir says whether ?answer is the fact's subject ("s") or object ("o"), so an answer reads the right way.
     if both_ways:
-        return (f"{{ ?a rdf:subject {s} ; rdf:object {o} }} UNION {{ ?a rdf:subject {o} ; rdf:object {s} }}\n      {core}")
-    return f"?a rdf:subject {s} ; rdf:object {o} .\n      {core}"
+        return (f"{{ ?a rdf:subject {s} ; rdf:object {o} . BIND({_dir(s)} AS ?dir) }} UNION "
+                f"{{ ?a rdf:subject {o} ; rdf:object {s} . BIND({_dir(o)} AS ?dir) }}\n      {core}")
+    return f"?a rdf:subject {s} ; rdf:object {o} . BIND({_dir(s)} AS ?dir)\n      {core}"
+
+
+def _dir(first: str) -> str:
+    return '"s"' if first == "?answer" else '"o"'
 
 
 def _deal_branch(rel: str, s: str, o: str, statuses: Sequence[str], both_ways: bool) -> str:
     kind, srole, orole = DEAL_RELATIONS[rel]
     if srole == orole:
-        parties = f"?d rkg:{srole} {s} , {o} . FILTER({s} != {o})"
+        parties = f"?d rkg:{srole} {s} , {o} . FILTER({s} != {o}) BIND({_dir(s)} AS ?dir)"
     elif both_ways:
-        parties = (f"{{ ?d rkg:{srole} {s} ; rkg:{orole} {o} }} UNION {{ ?d rkg:{srole} {o} ; rkg:{orole} {s} }}")
+        parties = (f"{{ ?d rkg:{srole} {s} ; rkg:{orole} {o} . BIND({_dir(s)} AS ?dir) }} UNION "
+                   f"{{ ?d rkg:{srole} {o} ; rkg:{orole} {s} . BIND({_dir(o)} AS ?dir) }}")
     else:
-        parties = f"?d rkg:{srole} {s} ; rkg:{orole} {o} ."
+        parties = f"?d rkg:{srole} {s} ; rkg:{orole} {o} . BIND({_dir(s)} AS ?dir)"
     status = (f"VALUES ?status {{ {_rkg(statuses)} }}" if statuses
               else f"FILTER(?status IN ({', '.join('rkg:' + x for x in POSITIVE_STATUSES)}))")
     return (f"?d a rkg:Deal ; rkg:dealKind rkg:{kind} ; rkg:status ?status ; prov:wasDerivedFrom ?sentence .\n"
@@ -123,16 +135,35 @@ def _slot_filters(var: str, slot: Slot, tag: str) -> tuple[str, list[str]]:
             f" FILTER(?{tag}St IN (rkg:Announced, rkg:Completed)) }}\n"
             f"  ?{tag}Buyer a ?{tag}BCls . ?{tag}BCls rdfs:subClassOf* rkg:{slot.acquired_by_kind} .")
         hops.append(hop)
+    for i, (pred, anchors) in enumerate(slot.related):
+        hop = f"hopR{tag}{i}"
+        r = f"?{tag}R{i}"
+        branches = [f"{{ {r}a a rkg:Assertion ; rdf:subject {var} ; rdf:predicate rkg:{pred} ; rdf:object {r}o ;"
+                    f" prov:wasDerivedFrom ?{hop} }}"]
+        if pred in DEAL_RELATIONS:
+            kind, srole, orole = DEAL_RELATIONS[pred]
+            branches.append(f"{{ {r}d a rkg:Deal ; rkg:dealKind rkg:{kind} ; rkg:{srole} {var} ; rkg:{orole} {r}o ;"
+                            f" rkg:status {r}st ; prov:wasDerivedFrom ?{hop} . FILTER({r}st IN (rkg:Announced, rkg:Completed)) }}")
+        parts.append(f"{values(tag + 'Rel' + str(i), anchors)}\n  " + " UNION ".join(branches)
+                     + f"\n  {r}o skos:broader* ?{tag}Rel{i} .")
+        hops.append(hop)
     return "\n  ".join(parts), hops
 
 
 def _topic_filter(topic: Sequence[str]) -> str:
-    """A deal is about a modality when its asset is, or when one of its parties develops it."""
-    return (f"FILTER(\n    (?pred = rkg:exited && EXISTS {{ {values('topic', topic)} ?other skos:broader* ?topic }}) ||\n"
+    """A deal is about a modality or segment when its asset is, when one of its parties develops it or
+    works in it (a CDMO is in the CDMO segment), or when the sentence stating the deal names it."""
+    v = values("topic", topic)
+    classes = [f"EXISTS {{ ?tParty a ?tC . ?tC rdfs:subClassOf* rkg:{cls} . FILTER(?tParty IN (?answer, ?other)) }}"
+               for seg, cls in _SEGMENT_CLASS.items() if seg in topic]
+    return (f"FILTER(\n    (?pred = rkg:exited && EXISTS {{ {v} ?other skos:broader* ?topic }}) ||\n"
             f"    (?pred != rkg:exited && (\n"
-            f"      EXISTS {{ {values('topic', topic)} ?tDev a rkg:Assertion ; rdf:subject ?tParty ;"
-            f" rdf:predicate rkg:develops ; rdf:object ?tM . ?tM skos:broader* ?topic . FILTER(?tParty IN (?answer, ?other)) }}\n"
-            f"      || (BOUND(?d) && EXISTS {{ {values('topic', topic)} ?d rkg:asset ?tA . ?tA skos:broader* ?topic }}))))")
+            f"      EXISTS {{ {v} ?tDev a rkg:Assertion ; rdf:subject ?tParty ;"
+            f" rdf:predicate ?tP ; rdf:object ?tM . FILTER(?tP IN (rkg:develops, rkg:operatesIn))"
+            f" ?tM skos:broader* ?topic . FILTER(?tParty IN (?answer, ?other)) }}\n"
+            f"      || EXISTS {{ {v} ?sentence rkg:mentions ?tS . ?tS skos:broader* ?topic }}\n"
+            + "".join(f"      || {c}\n" for c in classes) +
+            f"      || (BOUND(?d) && EXISTS {{ {v} ?d rkg:asset ?tA . ?tA skos:broader* ?topic }}))))")
 
 
 def compose(q: TypedQuery, *, affiliates: bool | None = None) -> Composed | None:
@@ -169,6 +200,12 @@ def compose(q: TypedQuery, *, affiliates: bool | None = None) -> Composed | None
         if rel in DEAL_RELATIONS:
             uses_deals = True
             branches.append(_deal_branch(rel, s, o, q.statuses, both))
+        for syn in INVERSE_SYNONYMS.get(rel, ()):
+            if syn in rels:
+                continue
+            if not q.statuses:
+                branches.append(_assertion_branch(syn, o, s, both, False))
+            branches.append(_deal_branch(syn, o, s, q.statuses, both))
     union = "\n  } UNION {\n      ".join(branches)
     answer_slot, other_slot = q.answer_slot, q.other_slot
     if q.answer == "either":
@@ -186,7 +223,7 @@ def compose(q: TypedQuery, *, affiliates: bool | None = None) -> Composed | None
     if q.topic:
         where.append(_topic_filter(q.topic))
     where.append("FILTER(isIRI(?answer) && ?answer != ?other)")
-    select = ("SELECT ?answer ?other ?pred ?sentence ?conf ?status ?year ?date ?amount ?currency ?amountKind"
+    select = ("SELECT ?answer ?other ?pred ?dir ?sentence ?conf ?status ?year ?date ?amount ?currency ?amountKind"
               + "".join(f" ?{h}" for h in hops) + " WHERE {\n  " + "\n  ".join(where) + "\n}")
     return Composed(PREFIXES + select, tuple(rels), q.answer, uses_deals)
 

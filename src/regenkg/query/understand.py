@@ -39,10 +39,12 @@ from .cues import (
     _LICENCE,
     _MARKET,
     _MODALITY_WORD,
+    _OTHER_PARTY,
     _PARTNER,
     _PASSIVE,
     _PAY,
     _REGULATION,
+    _RELATIONSHIP,
     _SOLD,
     _SPIN,
     _STATUS_CUES,
@@ -51,11 +53,14 @@ from .cues import (
     _TREAT,
     _WH,
     _WHO,
+    _YES_NO,
     _deal_relations,
     _time,
     _unused,
+    clause_of,
+    noun_mentions,
 )
-from .question import Constraint, Question, Slot, TypedQuery
+from .question import DEAL_RELATIONS, Constraint, Question, Slot, TypedQuery
 
 if TYPE_CHECKING:
     from ..graph.ontology import Gazetteer
@@ -118,6 +123,7 @@ def understand(text: str, matcher: Matcher, types: dict[str, str], *, today: _dt
     folded = fold_aligned(text)
     found: list[str] = []
     first_pos: dict[str, int] = {}
+    first_end: dict[str, int] = {}
     surfaces: dict[str, str] = {}
     spans: list[tuple[int, int, str]] = []
     for m in matcher.find(text):
@@ -125,6 +131,7 @@ def understand(text: str, matcher: Matcher, types: dict[str, str], *, today: _dt
         if m.iri not in found:
             found.append(m.iri)
             first_pos[m.iri] = m.start
+            first_end[m.iri] = m.end
             surfaces[m.iri] = m.surface
     # Cue words are read with entity names blanked out (longest match first: "Legend Biotech" is a name).
     masked = list(folded)
@@ -137,10 +144,13 @@ def understand(text: str, matcher: Matcher, types: dict[str, str], *, today: _dt
     intent = _intent(cues, by_type, first_pos)
     bt = {k: tuple(v) for k, v in by_type.items()}
     try:
-        query = _typed(text, cues, bt, first_pos, intent, lang, today or _dt.date.today(), narrower_labels or {})
+        query = _typed(text, cues, bt, first_pos, intent, lang, today or _dt.date.today(), narrower_labels or {},
+                       first_end)
     except RecursionError:  # pragma: no cover - regexes are linear; guard against pathological input anyway
         query = None
-    if query is not None and intent is None and query.relations:
+    if query is not None and query.relations and (intent is None or (
+            intent == "companies_in" and any(r in DEAL_RELATIONS for r in query.relations))):
+        # "Taiwanese companies that announced CDMO partnerships" names a segment but asks for deals.
         intent = _intent_of(query)
     elif query is not None and intent in ("acquirer_of", "acquired_by") and query.relations[:1] == ("acquired",):
         intent = "acquired_by" if query.answer == "subject" else "acquirer_of"  # the label follows the roles
@@ -230,7 +240,8 @@ _INTENT_RELATION = {
 
 
 def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, int], intent: str | None,
-           lang: str, today: _dt.date, narrower_labels: dict[str, dict[str, str]]) -> TypedQuery | None:
+           lang: str, today: _dt.date, narrower_labels: dict[str, dict[str, str]],
+           ends: dict[str, int] | None = None) -> TypedQuery | None:
     companies = list(t.get("Company", ()))
     modalities = list(t.get("Modality", ()))
     # "gamma delta T cell therapy" links γδ-T and then "cell therapy": the broader one is the head noun.
@@ -301,6 +312,7 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
             use(m)
 
     compare: tuple[str, ...] = ()
+    also_other = False
     relations: tuple[str, ...]
     answer: str
     subject, obj = Slot(), Slot()
@@ -317,6 +329,10 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
     elif is_deal and rels_found:
         relations, answer, subject, obj, topic = _deal_query(cues, companies, modalities, kinds, country_pos,
                                                              rels_found, pos, intent, statuses)
+        # A segment named in a deal question is what the deal is about ("CDMO partnerships").
+        topic = tuple(dict.fromkeys((*topic, *t.get("Segment", ()))))
+        answer, subject, obj, also_other = _parties(cues, relations, answer, subject, obj, pos, ends or {},
+                                                    used)
     elif intent in _INTENT_RELATION:
         relations, answer = _INTENT_RELATION[intent]
         subject, obj = _plain_slots(intent, t, modalities, companies)
@@ -348,8 +364,13 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
         use(approval)
         sub_unknown.append(approval_word)
         constraints.append(Constraint("approval", approval_word, "answer", approval_word))
+    between = bool(subject.anchors and obj.anchors and relations and not compare
+                   and (_YES_NO.search(cues) or _RELATIONSHIP.search(cues)))
+    for rx in (_YES_NO, _RELATIONSHIP, _OTHER_PARTY):
+        for m in rx.finditer(cues):
+            use(m)
     query = TypedQuery(relations, answer, subject, obj, time, tuple(statuses), measure, compare, topic,
-                       tuple(sub_unknown))
+                       tuple(sub_unknown), also_other=also_other or between, between=between)
     # -- constraints for display
     for name, slot in (("subject", subject), ("object", obj)):
         role = "answer" if answer == name else "other"
@@ -361,6 +382,9 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
             constraints.append(Constraint("develops", mod, role, ""))
         if slot.acquired_by_kind:
             constraints.append(Constraint("acquired_by", slot.acquired_by_kind, role, ""))
+        for pred, anchors in slot.related:
+            for a in anchors:
+                constraints.append(Constraint("related", a, role, pred))
     if time:
         constraints.append(Constraint("time", time.describe(), "fact", time.surface))
     for s in statuses:
@@ -547,3 +571,96 @@ def _add_country(subject: Slot, obj: Slot, name: str, country: str) -> tuple[Slo
     if name == "subject":
         return replace(subject, countries=tuple(dict.fromkeys((*subject.countries, country)))), obj
     return subject, replace(obj, countries=tuple(dict.fromkeys((*obj.countries, country))))
+
+
+# Roles that stand on the acting end of a deal (the one who buys, takes a licence) and on the giving end.
+_AGENT_ROLES = frozenset({"acquirer", "buyer", "licensee"})
+_SOURCE_ROLES = frozenset({"target", "seller", "licensor"})
+
+
+def _role_end(rel: str, role: str) -> str | None:
+    """Which end of ``rel`` a deal role noun names: ``subject``, ``object``, ``other`` (symmetric) or None."""
+    if rel not in DEAL_RELATIONS:
+        return None
+    _, srole, orole = DEAL_RELATIONS[rel]
+    if srole == orole:
+        return "other" if role == "partner" else None
+    if role in (srole, orole):
+        return "subject" if role == srole else "object"
+    for group in (_AGENT_ROLES, _SOURCE_ROLES):
+        if role in group and (srole in group or orole in group):
+            return "subject" if srole in group else "object"
+    return None
+
+
+def _parties(cues: str, relations: tuple[str, ...], answer: str, subject: Slot, obj: Slot, pos: dict[str, int],
+             ends: dict[str, int], used: list[tuple[int, int]]) -> tuple[str, Slot, Slot, bool]:
+    """Role nouns, party classes and "by whom" decide which ends a deal question asks for.
+
+    A role noun in the clause of the first wh-word names the answer end ("傳出收購消息，市場猜測的買家是誰":
+    the buyer, not the company named); in a later clause it asks for that end as well ("…的是哪家公司？
+    收購方是誰？"), as "and by whom" / "who were the parties" do. A party class (hospital, university) is a
+    kind the other end must have, and asked for too when its clause has its own wh-word. "A University of
+    Pennsylvania spin-out" makes Penn a second hop of the acquired end instead of a party.
+    """
+    rel = relations[0] if relations else ""
+    also_other = False
+    whs = list(_WH.finditer(cues))
+    wh_clause = clause_of(cues, whs[0].start()) if whs else -1
+    wh_clauses = {clause_of(cues, m.start()) for m in whs}
+
+    def slot(name: str) -> Slot:
+        return subject if name == "subject" else obj
+
+    def set_slot(name: str, value: Slot) -> None:
+        nonlocal subject, obj
+        if name == "subject":
+            subject = value
+        else:
+            obj = value
+
+    # "a University of Pennsylvania spin-out was bought": the spin-out is the acquired end, Penn its origin.
+    spin = _SPIN.search(cues)
+    if rel == "acquired" and spin:
+        for name in ("subject", "object"):
+            sl = slot(name)
+            near = [a for a in sl.anchors if 0 <= spin.start() - ends.get(a, -99) <= 3
+                    or 0 <= pos.get(a, -99) - spin.end() <= 6]
+            if near:
+                set_slot(name, Slot(tuple(a for a in sl.anchors if a not in near), sl.kind, sl.countries, sl.develops,
+                                    sl.acquired_by_kind, (*sl.related, ("spunOutFrom", tuple(near)))))
+                if not slot(name).anchors and answer != name and not slot("object" if name == "subject" else "subject").anchors:
+                    answer = "object"  # the spin-out is the one asked for
+    for role, start, end in noun_mentions(cues, "role"):
+        which = _role_end(rel, role)
+        if which is None:
+            continue
+        used.append((start, end))
+        clause = clause_of(cues, start)
+        if which == "other":
+            also_other = also_other or clause != wh_clause
+        elif clause == wh_clause and answer not in ("either", which):
+            other = "object" if which == "subject" else "subject"
+            # The named company moves to the other end: it is the one the asked role dealt with.
+            a, o = slot(which), slot(other)
+            if a.anchors and not o.anchors:
+                set_slot(other, Slot(a.anchors, o.kind, o.countries, o.develops, o.acquired_by_kind, o.related))
+                set_slot(which, Slot((), a.kind, a.countries, a.develops, a.acquired_by_kind, a.related))
+            answer = which
+        elif clause in wh_clauses and clause != wh_clause and which != answer:
+            also_other = True
+    for kind, start, end in noun_mentions(cues, "kind"):
+        used.append((start, end))
+        clause = clause_of(cues, start)
+        near_wh = any(abs(start - m.end()) <= 6 or abs(m.start() - end) <= 6 for m in whs if clause_of(cues, m.start()) == clause)
+        target = answer if near_wh and clause == wh_clause and answer != "either" else (
+            "object" if answer in ("subject", "either") else "subject")
+        sl = slot(target)
+        if sl.kind is None and not sl.anchors:
+            set_slot(target, Slot(sl.anchors, kind, sl.countries, sl.develops, sl.acquired_by_kind, sl.related))
+        if clause in wh_clauses and clause != wh_clause:
+            also_other = True
+    m = _OTHER_PARTY.search(cues)
+    if m and rel:
+        also_other = True
+    return answer, subject, obj, also_other
