@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from functools import lru_cache
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -22,7 +22,7 @@ from ..graph.ontology import RES, RKG, sentence_iri
 from ..graph.store import GraphStore
 from ..records import Answer, AnswerItem, Evidence, Hit, pick_label
 from .compose import PREFIXES, compose, values
-from .question import DEAL_RELATIONS, STATUSES, Question, TypedQuery
+from .question import DEAL_RELATIONS, STATUSES, Question, Slot, TypedQuery
 from .templates import (
     _ALL_REGULATIONS,
     _COMPANIES_IN,
@@ -244,6 +244,8 @@ class Planner:
             items = self._items(q, plan, facts, qvec, notes)
             if plan.composed and tq is not None and tq.also_other:
                 items = self._with_other_parties(q, facts, items, qvec)
+        if tq is not None and tq.follow_ups:
+            items = items + self._follow_up_items(q, plan, items, qvec, notes)
         # Gazetteer knowledge alone is not evidence: an answer no sentence proves is not an answer.
         items = [i for i in items if i.evidence]
         if tq is not None and tq.measure == "count":
@@ -436,6 +438,49 @@ class Planner:
         if q.intent == "regulation":
             items = self._regulation_filter(q, items)
         return items
+
+    def _follow_up_items(self, q: Question, plan: Plan, items: list[AnswerItem], qvec: np.ndarray | None,
+                         notes: list[str]) -> list[AnswerItem]:
+        """Answers of the follow-up questions, asked of the first question's answers.
+
+        The follow-up is about the organisations the first question answered ("這家公司源自哪所大學"); when
+        it answered no organisation (a modality, a disease) it is about the company the first one named.
+        """
+        from ..graph.ontology import COMPANY_TYPES
+
+        tq = q.query
+        assert tq is not None
+        parties = COMPANY_TYPES | {"Hospital", "University"}
+        answered = [i for i in items if i.evidence]
+        if not answered:
+            notes.append("the follow-up question is asked of the first one's answers, and it has none")
+            return []
+        about = [i.iri for i in answered if i.type in parties]
+        if not about:
+            about = [a for a in (*tq.subject.anchors, *tq.object.anchors, *tq.compare)
+                     if q.by_type.get("Company") and a in q.by_type["Company"]]
+        if not about:
+            notes.append("the follow-up question names no organisation to be asked of")
+            return []
+        out: list[AnswerItem] = []
+        seen = {i.iri for i in items}
+        for rel, end in tq.follow_ups:
+            bound = Slot(anchors=tuple(about))
+            fq = TypedQuery((rel,), end, subject=bound if end in ("object", "either") else Slot(),
+                            object=bound if end == "subject" else Slot())
+            composed = compose(fq, affiliates=rel == "acquired")
+            if composed is None:
+                continue
+            intent = {"targets": "indications_of", "develops": "what_develops", "acquired": "acquired_by",
+                      "partneredWith": "partners_of"}.get(rel, "deals")
+            sub = replace(q, intent=intent, query=fq)
+            fplan = Plan(intent, composed.sparql, tuple(about), composed=True)
+            facts = self._collect(self.store.query(composed.sparql))
+            for item in self._items(sub, fplan, facts, qvec, notes):
+                if item.iri not in seen and item.evidence:
+                    seen.add(item.iri)
+                    out.append(item)
+        return out
 
     def _between(self, q: Question, facts: dict[str, list[_Fact]], notes: list[str]) -> dict[str, list[_Fact]]:
         """Add every relation the index states between the two named ends ("did A acquire B?").
@@ -672,7 +717,7 @@ def understood_of(q: Question, lookup: Lookup, evaluable: dict[str, bool] | None
         key = {"company_kind": "company_kind", "country": "country", "time": "time", "status": "status",
                "amount": "amount", "largest": "largest", "count": "count", "sub_modality": "sub_modality",
                "develops": "develops", "acquired_by": "acquired_by", "topic": "topic", "approval": "approval",
-               "related": "related"}[c.kind]
+               "related": "related", "follow_up": "follow_up"}[c.kind]
         constraints.append({"kind": c.kind, "value": value, "applies_to": c.applies_to, "surface": c.surface,
                             "evaluated": evaluable.get(key, True)})
     out = {"relation": list(tq.relations) if tq else [], "answer": tq.answer if tq else None,

@@ -27,7 +27,8 @@ _PARTNER = re.compile(r"合作|伙伴|授权|结盟|\bpartner\w*|\bcollaborat\w*
 _LICENCE = re.compile(r"授权|许可引进|\blicen[cs]\w*|\bin-licens\w*")
 _JV = re.compile(r"合资|\bjoint ventures?\b|\bjv\b")
 _SOLD = re.compile(r"出售|卖给|转让|\bsold\b|\bsell\w*|\bdivest\w*")
-_SPIN = re.compile(r"分拆|衍生公司|衍生自|源自|\bspin-?outs?\b|\bspun (?:out|off)\b|\bspin-?offs?\b")
+_SPIN = re.compile(r"分拆|衍生公司|衍生自|源自|\bspin-?outs?\b|\bspun (?:out|off)\b|\bspin-?offs?\b|"
+                   r"\bspin(?:s|ning)? (?:out|off)\b")
 _EXIT = re.compile(r"退出|撤出|收摊|\bexit\w*|\bwound down\b|\bwind(?:s|ing)? down\b|\bquit\b|\bdiscontinu\w*|"
                    r"\bshut down\b|\bpulled out\b")
 _DEVELOP = re.compile(r"开发|布局|研发|发展|投入|做|从事|\bdevelop\w*|\bwork\w* on\b|\bpursu\w*|\bbuild\w*|"

@@ -120,6 +120,9 @@ class TypedQuery:
             "who were the parties"): the bound or constrained end's entities are answers too.
         between: both ends are named and the question asks whether / how they are related ("did A
             acquire B?", "A和B是什么关系"): every relation the index states between them is read too.
+        follow_ups: later questions about the answers, ``(relation, answer end)``: "Kite收購了哪家公司？這家
+            公司源自哪所大學？" asks spunOutFrom of the acquired company (the answers, or the first question's
+            named company when its answers are not organisations).
     """
 
     relations: tuple[str, ...]
@@ -136,6 +139,7 @@ class TypedQuery:
     unused: tuple[str, ...] = ()
     also_other: bool = False
     between: bool = False
+    follow_ups: tuple[tuple[str, str], ...] = ()
 
     @property
     def answer_slot(self) -> Slot:
@@ -149,7 +153,7 @@ class TypedQuery:
         """Everything that decides the answer set (not the surfaces): equal across translations."""
         return (self.relations, self.answer, self.subject, self.object,
                 (self.time.start, self.time.end) if self.time else None, self.statuses, self.measure,
-                self.compare, self.topic, self.sub_modality, self.also_other, self.between)
+                self.compare, self.topic, self.sub_modality, self.also_other, self.between, self.follow_ups)
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,17 @@ def understand(text: str, matcher: Matcher, types: dict[str, str], *, today: _dt
                        first_end)
     except RecursionError:  # pragma: no cover - regexes are linear; guard against pathological input anyway
         query = None
+    follow = _follow_ups(cues, spans, types)
+    if follow and query is not None:
+        # The first question is read on its own; each later one asks a relation of its answers.
+        head = understand(text[:follow[0]], matcher, types, today=today, narrower_labels=narrower_labels)
+        hq = head.query
+        more = tuple(f for f in follow[1] if hq is not None and f[0] not in hq.relations)
+        if hq is not None and hq.relations and more:
+            intent = head.intent
+            query = replace(hq, follow_ups=more, also_other=hq.also_other or query.also_other,
+                            constraints=hq.constraints + tuple(Constraint("follow_up", rel, end, "")
+                                                               for rel, end in more))
     if query is not None and query.relations and (intent is None or (
             intent == "companies_in" and any(r in DEAL_RELATIONS for r in query.relations))):
         # "Taiwanese companies that announced CDMO partnerships" names a segment but asks for deals.
@@ -664,3 +675,43 @@ def _parties(cues: str, relations: tuple[str, ...], answer: str, subject: Slot, 
     if m and rel:
         also_other = True
     return answer, subject, obj, also_other
+
+
+# Follow-up questions: the relation a later sentence asks of the first one's answers.
+_KIND_OF_MODALITY = re.compile(r"哪一?类|哪一?种|什么类型|什么样的(?:细胞|技术|疗法)|\bwhat (?:kind|type|sort)s? of\b|"
+                               r"\bwhich (?:kind|type)s? of\b|\bwhat modalit\w*")
+_SENTENCE_END = re.compile(r"[？?。！!]")
+
+
+def _follow_ups(cues: str, spans: list[tuple[int, int, str]], types: dict[str, str]
+                ) -> tuple[int, tuple[tuple[str, str], ...]] | None:
+    """Where the first question ends and the relations later ones ask of its answers (None: no follow-up).
+
+    A later sentence is a follow-up when it has a wh-word, names no company of its own (it points back:
+    這家公司, "it", or nothing) and asks a relation the first does not: where it spun out from, what it
+    targets, what kind of modality it is, who acquired it, who it partners with.
+    """
+    ends = [m.end() for m in _SENTENCE_END.finditer(cues)]
+    if len(ends) < 1 or not cues[ends[0]:].strip(" \x00"):
+        return None
+    bounds = [0, *ends] + ([len(cues)] if ends[-1] < len(cues) else [])
+    out: list[tuple[str, str]] = []
+    for a, b in zip(bounds[1:], bounds[2:]):
+        part = cues[a:b]
+        if not _WH.search(part) or any(a <= s < b and types.get(iri, "Company") == "Company" for s, _, iri in spans):
+            continue
+        if _SPIN.search(part):
+            rel = ("spunOutFrom", "object")
+        elif _ACQ_BY.search(part) or any(r in ("acquirer", "buyer") for r, _, _ in noun_mentions(part, "role")):
+            rel = ("acquired", "subject")
+        elif _INDICATION_WORD.search(part) or _TREAT.search(part):
+            rel = ("targets", "object")
+        elif _KIND_OF_MODALITY.search(part):
+            rel = ("develops", "object")
+        elif _PARTNER.search(part) and not _ACQ.search(part):
+            rel = ("partneredWith", "either")
+        else:
+            continue
+        if rel not in out:
+            out.append(rel)
+    return (ends[0], tuple(out)) if out else None
