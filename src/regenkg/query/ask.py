@@ -149,6 +149,19 @@ def _status_labels() -> dict[str, dict[str, str]]:
     return out
 
 
+# How a relation reads from its object's side ("Tmunity: acquired by Kite", "Penn: parent of Tmunity").
+_INVERSE_VERB = {"acquired": "acquired by", "licensedFrom": "licensed to", "soldTo": "bought from",
+                 "spunOutFrom": "parent of", "exited": "exited by", "targets": "targeted by",
+                 "develops": "developed by", "hasAffiliate": "affiliate of", "operatesIn": "has"}
+
+
+def inverse_verb(pred: str) -> str:
+    """``pred`` as read from its object ("acquired" → "acquired by"); symmetric relations read the same."""
+    if pred in ("partneredWith", "jointVentureWith"):
+        return pred
+    return _INVERSE_VERB.get(pred, f"{pred} by")
+
+
 class Planner:
     """Turn a :class:`Question` into SPARQL, run it, and assemble ranked, evidenced answers.
 
@@ -341,11 +354,19 @@ class Planner:
         # when the fact happened.
         doc_years = self._document_years(sids) if sids else {}
         by_doc = 0
+        # The same pair's dated deal event says when it happened better than any year in a sentence
+        # that may date several events ("X在2019年收購Y，並於2024年被Z收購").
+        dated: dict[tuple[str, str | None, str], set[int]] = defaultdict(set)
+        for iri, fs in facts.items():
+            for f in fs:
+                if f.year is not None:
+                    dated[(iri, f.other, f.pred)].add(f.year)
         for iri, fs in facts.items():
             kept = []
             for f in fs:
                 text = texts.get(f.sid, "") if f.sid is not None else ""
-                years = [f.year] if f.year is not None else [int(y) for y in _YEAR_RE.findall(text)]
+                years = [f.year] if f.year is not None else (
+                    sorted(dated[(iri, f.other, f.pred)]) or [int(y) for y in _YEAR_RE.findall(text)])
                 doc_year = doc_years.get(f.sid) if f.year is None and f.sid is not None else None
                 if doc_year is not None and (not years or min(years) > doc_year):
                     years = [doc_year]
@@ -429,6 +450,9 @@ class Planner:
             relation = pred
             if q.intent == "regulation":
                 relation = self._enacted(iri) or pred
+            elif composed_deal and q.query is not None and q.query.between:
+                # Whether A and B are related: every relation found between them, not only the commonest.
+                relation = "; ".join(self._deal_relation(q, p, by_pred[p], labels) for p in by_pred)
             elif composed_deal:
                 relation = self._deal_relation(q, pred, by_pred[pred], labels)
             shown = [e for e, _ in ev[: self.max_evidence - (1 if hop_ev else 0)]] + [e for e, _ in hop_ev[:1]]
@@ -512,7 +536,8 @@ class Planner:
         asked = set(tq.relations)
         if not any(f.pred in asked and (f.status is None or f.status in ("Announced", "Completed"))
                    for fs in facts.values() for f in fs):
-            said = {f.pred for fs in found.values() for f in fs}
+            said = {f.pred + (f" ({status_label(f.status, 'en')})" if f.status else "")
+                    for fs in found.values() for f in fs}
             notes.append(f"no {'/'.join(tq.relations)} fact is stated between them"
                          + (f"; what the index states: {', '.join(sorted(said))}" if said else ""))
         out = {k: list(v) for k, v in facts.items()}
@@ -525,12 +550,15 @@ class Planner:
                             qvec: np.ndarray | None) -> list[AnswerItem]:
         """The other end of each answering fact as an answer too ("…, and by whom?"), proven by the same sentence."""
         shown = {i.iri: i for i in items}
+        tq = q.query
+        named = set(tq.subject.anchors) | set(tq.object.anchors) if tq is not None else set()
         by_other: dict[str, list[tuple[str, _Fact]]] = defaultdict(list)
         for iri, fs in facts.items():
             if iri not in shown:
                 continue
             for f in fs:
-                if f.other and f.other not in shown and f.sid is not None:
+                # The question named that end itself: it is not an answer ("to whom was X sold").
+                if f.other and f.other not in shown and f.other not in named and f.sid is not None:
                     by_other[f.other].append((iri, f))
         if not by_other:
             return items
@@ -544,8 +572,7 @@ class Planner:
             parts = []
             for iri, f in pairs[:3]:
                 name = pick_label(labels.get(iri, {}), q.lang, iri)
-                verb = f.pred if f.answer_is_subject is False or f.pred in ("partneredWith", "jointVentureWith") \
-                    else f"{f.pred} by"
+                verb = f.pred if f.answer_is_subject is False else inverse_verb(f.pred)
                 parts.append(f"{verb} {name}" + (f" ({status_label(f.status, q.lang)})" if f.status else ""))
             # Ranked just below the answers they belong to.
             score = min(shown[i].score for i, _ in pairs) - 0.001
@@ -563,9 +590,7 @@ class Planner:
             answer_is_object = (not f.answer_is_subject if f.answer_is_subject is not None
                                 else tq is not None and tq.answer == "object") and pred != "exited"
             other = pick_label(labels.get(f.other, {}), q.lang, f.other) if f.other else ""
-            verb = f"{pred} by" if answer_is_object and pred not in ("partneredWith", "jointVentureWith") else pred
-            if pred == "licensedFrom" and answer_is_object:
-                verb = "licensed to"
+            verb = inverse_verb(pred) if answer_is_object else pred
             extra = [x for x in (status_label(f.status, q.lang) if f.status else None,
                                  f.date or (str(f.year) if f.year else None),
                                  (_money(f.amount, f.currency) + (f" {f.amount_kind}" if f.amount_kind else ""))

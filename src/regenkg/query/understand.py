@@ -156,7 +156,7 @@ def understand(text: str, matcher: Matcher, types: dict[str, str], *, today: _dt
         more = tuple(f for f in follow[1] if hq is not None and f[0] not in hq.relations)
         if hq is not None and hq.relations and more:
             intent = head.intent
-            query = replace(hq, follow_ups=more, also_other=hq.also_other or query.also_other,
+            query = replace(hq, follow_ups=more,
                             constraints=hq.constraints + tuple(Constraint("follow_up", rel, end, "")
                                                                for rel, end in more))
     if query is not None and query.relations and (intent is None or (
@@ -181,6 +181,8 @@ def _intent(q: str, t: dict[str, list[str]], pos: dict[str, int] | None = None) 
     if len(companies) >= 2 and _COMPARE.search(q):
         return "compare"
     if companies:
+        if (_SOLD.search(q) or _SPIN.search(q)) and not _ACQ.search(q):
+            return "deals"  # "to whom was X sold", "X分拆自哪家公司"
         if _ACQ.search(q) or _ACQ_BY.search(q) or (_PAY.search(q) and len(companies) >= 2):
             # "who acquired Kite" / "Kite的母公司" vs "what did AstraZeneca acquire" / "阿斯利康收购了哪些公司".
             if _ACQ_BY.search(q):
@@ -330,7 +332,8 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
     topic: tuple[str, ...] = ()
     is_deal = intent in ("acquirer_of", "acquired_by", "partners_of", "deals") or (
         bool(rels_found) and intent not in ("regulation", "market", "compare")
-        and (bool(kinds) or bool(statuses) or measure in ("amount", "largest") or bool(country_pos) or time is not None)
+        and (bool(kinds) or bool(statuses) or measure in ("amount", "largest") or bool(country_pos) or time is not None
+             or bool(t.get("Segment")))
         and intent not in ("targets_indication", "indications_of", "modality_treats", "modalities_for"))
     if intent == "compare":
         compare = tuple(companies)
@@ -381,7 +384,7 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
         for m in rx.finditer(cues):
             use(m)
     query = TypedQuery(relations, answer, subject, obj, time, tuple(statuses), measure, compare, topic,
-                       tuple(sub_unknown), also_other=also_other or between, between=between)
+                       tuple(sub_unknown), also_other=also_other, between=between)
     # -- constraints for display
     for name, slot in (("subject", subject), ("object", obj)):
         role = "answer" if answer == name else "other"
@@ -461,6 +464,8 @@ def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: l
     if rel == "partneredWith" and "licensedFrom" not in relations:
         relations.append("licensedFrom")
     passive = bool(_PASSIVE.search(cues)) and rel in ("acquired", "spunOutFrom", "soldTo", "licensedFrom")
+    if rel == "soldTo" and re.search(r"给|\bto\b", cues[vpos:]):
+        passive = False  # "X被出售给Y" / "X was sold to Y": X is what was sold (the seller's end), Y the buyer
     wh = _WH.search(cues)
     # Which end is the answer? The end the wh-word sits on, the unanchored end otherwise.
     before = [c for c in companies if pos.get(c, 0) < vpos]
