@@ -225,8 +225,9 @@ def _intent(q: str, t: dict[str, list[str]], pos: dict[str, int] | None = None) 
         return "regulation"
     if _MARKET.search(q) and re.search(r"市场|market", q):
         return "market"
-    if any(c.search(q) for _, c in _KIND_CUES) and (_ACQ.search(q) or _PARTNER.search(q) or _EXIT.search(q)):
-        return "deals"
+    if (any(c.search(q) for _, c in _KIND_CUES) or noun_mentions(q, "kind")) and (
+            _ACQ.search(q) or _PARTNER.search(q) or _EXIT.search(q)):
+        return "deals"  # "which big pharma bought…", "哪些公司與醫院簽訂合作"
     if any(c.search(q) for _, c in _STATUS_CUES) and (_PARTNER.search(q) or _ACQ.search(q)):
         return "deals"
     if _EXIT.search(q) and _WHO.search(q):
