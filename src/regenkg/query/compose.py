@@ -69,10 +69,12 @@ def _assertion_branch(rel: str, s: str, o: str, both_ways: bool, affiliates: boo
     core = (f"?a a rkg:Assertion ; rdf:predicate ?pred ; prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf .\n"
             f"      VALUES ?pred {{ {_rkg(preds)} }}")
     # ?dir says whether ?answer is the fact's subject ("s") or object ("o"), so an answer reads the right way.
+    # The BIND comes last: in the middle it would cut the pattern in two and the store would read every
+    # assertion's subject and object before joining the predicate.
     if both_ways:
-        return (f"{{ ?a rdf:subject {s} ; rdf:object {o} . BIND({_dir(s)} AS ?dir) }} UNION "
-                f"{{ ?a rdf:subject {o} ; rdf:object {s} . BIND({_dir(o)} AS ?dir) }}\n      {core}")
-    return f"?a rdf:subject {s} ; rdf:object {o} . BIND({_dir(s)} AS ?dir)\n      {core}"
+        return (f"{{ ?a rdf:subject {s} ; rdf:object {o} .\n      {core} BIND({_dir(s)} AS ?dir) }} UNION\n"
+                f"      {{ ?a rdf:subject {o} ; rdf:object {s} .\n      {core} BIND({_dir(o)} AS ?dir) }}")
+    return f"?a rdf:subject {s} ; rdf:object {o} .\n      {core}\n      BIND({_dir(s)} AS ?dir)"
 
 
 def _dir(first: str) -> str:
