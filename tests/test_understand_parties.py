@@ -141,3 +141,25 @@ def test_rumoured_status_reads_as_unconfirmed_in_each_script():
     assert "not confirmed" in status_label("Rumoured", "en")
     assert "未經證實" in status_label("Rumoured", "zh-Hant") and "未经证实" in status_label("Rumoured", "zh-Hans")
     assert status_label("Terminated", "zh-Hans") == "终止"
+
+
+@pytest.mark.parametrize("text", ["哪些公司的CAR-T已納入健保給付？", "哪些公司的CAR-T已纳入医保报销？",
+                                  "which companies' CAR-T therapies are reimbursed"])
+def test_a_reimbursement_condition_is_said_not_dropped(parts, text):
+    q = _q(parts, text).query
+    assert any(c.kind == "approval" for c in q.constraints), text
+    assert q.sub_modality, text  # the planner answers nothing rather than every CAR-T developer
+
+
+@pytest.mark.parametrize("text", ["哪些地区的试点允许开发干细胞疗法？", "which regions allow stem cell therapy development"])
+def test_asking_for_places_of_a_company_relation_is_said(parts, text):
+    q = _q(parts, text).query
+    assert any(c.kind == "answer_type" for c in q.constraints), text
+
+
+def test_asking_for_the_companies_of_places_is_not_flagged(parts):
+    q = _q(parts, "哪些国家的公司开发CAR-T").query
+    assert not any(c.kind in ("answer_type", "sub_modality") for c in q.constraints)
+    # No relation of a company to its countries is read from "operate in" yet: said, not answered with modalities.
+    q = _q(parts, "which regions does Lonza operate in").query
+    assert [c.kind for c in q.constraints if c.kind in ("answer_type", "sub_modality")] == ["answer_type"]

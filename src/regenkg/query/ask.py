@@ -293,11 +293,17 @@ class Planner:
                 notes.append("amounts cannot be evaluated: this index has no deal events (rkg:Deal) with amounts;"
                              " the evidence sentences are shown")
         approvals = {c.value for c in tq.constraints if c.kind == "approval"}
+        places = {c.value for c in tq.constraints if c.kind == "answer_type"}
         for w in tq.sub_modality:
             if w in approvals:
                 out["approval"] = False
-                notes.append(f"'{w}': the graph records no approvals or permits, so this condition cannot be"
-                             " evaluated; answering without it would be wrong")
+                notes.append(f"'{w}': the graph records no approvals, permits or reimbursement decisions, so this"
+                             " condition cannot be evaluated; answering without it would be wrong")
+                continue
+            if w in places:
+                out["answer_type"] = False
+                notes.append(f"'{w}' asks for places, but {'/'.join(tq.relations)} is answered with organisations;"
+                             " see the closest passages")
                 continue
             out["sub_modality"] = False
             notes.append(f"'{w}' names a sub-modality the vocabulary does not have: answering for the broader"
@@ -742,7 +748,7 @@ def understood_of(q: Question, lookup: Lookup, evaluable: dict[str, bool] | None
         key = {"company_kind": "company_kind", "country": "country", "time": "time", "status": "status",
                "amount": "amount", "largest": "largest", "count": "count", "sub_modality": "sub_modality",
                "develops": "develops", "acquired_by": "acquired_by", "topic": "topic", "approval": "approval",
-               "related": "related", "follow_up": "follow_up"}[c.kind]
+               "related": "related", "follow_up": "follow_up", "answer_type": "answer_type"}[c.kind]
         constraints.append({"kind": c.kind, "value": value, "applies_to": c.applies_to, "surface": c.surface,
                             "evaluated": evaluable.get(key, True)})
     out = {"relation": list(tq.relations) if tq else [], "answer": tq.answer if tq else None,

@@ -68,7 +68,12 @@ _STATUS_CUES = (
 # Approvals and permits are not facts the graph records: a question conditioned on one cannot be answered
 # from the graph, and is said so instead of answered without the condition.
 _APPROVAL = re.compile(r"许可|核准|获批|批准|获准|上市申请|\bapprov\w*|\bmarketing authori[sz]ation\b|\bclearance\b|"
-                       r"\bpermits?\b|\blicensed to (?:sell|market)\b")
+                       r"\bpermits?\b|\blicensed to (?:sell|market)\b|"
+                       # reimbursement is a payer's decision the graph does not record either
+                       r"纳入给付|给付|健保|医保|报销|\breimburs\w*|\binsurance coverage\b")
+# A wh-word asking for places ("哪些地区", "which regions"): only some relations answer with places.
+_PLACE_WH = re.compile(r"(?:哪些|哪个|哪几个|什么)(?:地区|国家|城市|省份|省市|省|地方)(?!的(?:公司|企业|药厂|厂商))|"
+                       r"\b(?:which|what) (?:countries|regions|cities|provinces|places)\b(?! (?:have|host) compan)")
 _AMOUNT = re.compile(r"多少钱|多少|金额|价格|代价|对价|首付款|预付款|前金|\bhow much\b|\bprice\b|\bpaid\b|\bpay\b|"
                      r"\bvalue[ds]?\b|\bamount\b|\bupfront\b|\bcost\b")
 _LARGEST = re.compile(r"最大|最高|最贵|\blargest\b|\bbiggest\b|\bmost expensive\b|\blargest deals?\b")

@@ -43,6 +43,7 @@ from .cues import (
     _PARTNER,
     _PASSIVE,
     _PAY,
+    _PLACE_WH,
     _REGULATION,
     _RELATIONSHIP,
     _SOLD,
@@ -379,6 +380,13 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
         use(approval)
         sub_unknown.append(approval_word)
         constraints.append(Constraint("approval", approval_word, "answer", approval_word))
+    place = _PLACE_WH.search(cues)
+    if place and relations and relations[0] not in ("operatesIn", "headquarteredIn", "regulation", "market"):
+        # "哪些地区试点允许…" asks for places; a relation whose answers are companies cannot answer it.
+        word = text[place.start():place.end()]
+        use(place)
+        sub_unknown.append(word)
+        constraints.append(Constraint("answer_type", word, "answer", word))
     between = bool(subject.anchors and obj.anchors and relations and not compare
                    and (_YES_NO.search(cues) or _RELATIONSHIP.search(cues)))
     for rx in (_YES_NO, _RELATIONSHIP, _OTHER_PARTY):
@@ -388,7 +396,8 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
                        tuple(sub_unknown), also_other=also_other, between=between)
     # -- constraints for display
     for name, slot in (("subject", subject), ("object", obj)):
-        role = "answer" if answer == name else "other"
+        # A symmetric question's answer end is the subject slot (compose reads it so).
+        role = "answer" if answer == name or (answer == "either" and name == "subject") else "other"
         if slot.kind:
             constraints.append(Constraint("company_kind", slot.kind, role, next((s for k, _, s in kinds if k == slot.kind), "")))
         for c in slot.countries:
@@ -409,7 +418,7 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
     for mod in topic:
         constraints.append(Constraint("topic", mod, "fact", ""))
     for w in sub_unknown:
-        if not (approval and w == approval_word):
+        if not (approval and w == approval_word) and not (place and w == text[place.start():place.end()]):
             constraints.append(Constraint("sub_modality", w, "answer", w))
     unused = _unused(text, cues, used)
     return replace(query, constraints=tuple(constraints), unused=unused)
