@@ -136,13 +136,15 @@ def status_label(status: str, lang: str) -> str:
 
 @lru_cache(maxsize=1)
 def _status_labels() -> dict[str, dict[str, str]]:
+    from rdflib import URIRef
+
     from ..graph.ontology import RDFS, default_gazetteer
     from ..graph.terms import label_lang
 
     graph = default_gazetteer().graph
     out: dict[str, dict[str, str]] = {}
     for status in STATUSES:
-        for lit in graph.objects(RKG[status], RDFS.label):
+        for lit in graph.objects(URIRef(str(RKG._NS) + status), RDFS.label):
             lang = getattr(lit, "language", None)
             if lang:
                 out.setdefault(status, {}).setdefault(label_lang(lang), str(lit))

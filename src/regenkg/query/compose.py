@@ -140,8 +140,8 @@ def _slot_filters(var: str, slot: Slot, tag: str) -> tuple[str, list[str]]:
     for i, (pred, anchors) in enumerate(slot.related):
         hop = f"hopR{tag}{i}"
         r = f"?{tag}R{i}"
-        branches = [f"{{ {r}a a rkg:Assertion ; rdf:subject {var} ; rdf:predicate rkg:{pred} ; rdf:object {r}o ;"
-                    f" prov:wasDerivedFrom ?{hop} }}"]
+        branches = [(f"{{ {r}a a rkg:Assertion ; rdf:subject {var} ; rdf:predicate rkg:{pred} ; rdf:object {r}o ;"
+                     f" prov:wasDerivedFrom ?{hop} }}")]
         if pred in DEAL_RELATIONS:
             kind, srole, orole = DEAL_RELATIONS[pred]
             branches.append(f"{{ {r}d a rkg:Deal ; rkg:dealKind rkg:{kind} ; rkg:{srole} {var} ; rkg:{orole} {r}o ;"
@@ -161,8 +161,8 @@ def _topic_filter(topic: Sequence[str]) -> str:
     """
     v = values("topic", topic)
     keys = [f"{{ {v} ?tKey skos:broader* ?topic }}",
-            f"{{ {v} ?tDev a rkg:Assertion ; rdf:subject ?tKey ; rdf:predicate ?tP ; rdf:object ?tM ."
-            f" VALUES ?tP {{ rkg:develops rkg:operatesIn }} ?tM skos:broader* ?topic }}",
+            (f"{{ {v} ?tDev a rkg:Assertion ; rdf:subject ?tKey ; rdf:predicate ?tP ; rdf:object ?tM ."
+             f" VALUES ?tP {{ rkg:develops rkg:operatesIn }} ?tM skos:broader* ?topic }}"),
             f"{{ {v} ?tKey rkg:mentions ?tS . ?tS skos:broader* ?topic }}",
             f"{{ {v} ?tKey rkg:asset ?tA . ?tA skos:broader* ?topic }}"]
     keys += [f"{{ ?tKey a ?tC . ?tC rdfs:subClassOf* rkg:{cls} }}" for seg, cls in _SEGMENT_CLASS.items() if seg in topic]

@@ -230,13 +230,15 @@ def ontology_nouns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
 
     ``group`` is ``role`` (a deal role property) or ``kind`` (a class a party may be asked to have).
     """
+    from rdflib import URIRef
+
     from ..graph.ontology import RDFS, RKG, SKOS, default_gazetteer
 
     graph = default_gazetteer().graph
     out: list[tuple[str, str, re.Pattern[str]]] = []
     for group, names in (("role", ROLE_NAMES), ("kind", PARTY_CLASSES)):
         for name in names:
-            node = RKG[name]
+            node = URIRef(str(RKG._NS) + name)
             labels = {str(o) for p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel) for o in graph.objects(node, p)}
             pattern = _label_pattern({x for x in labels if x.strip()})
             if pattern is not None:

@@ -13,6 +13,7 @@ used, so an answer can say what it did not understand instead of silently answer
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import re
 import unicodedata
 from dataclasses import replace
@@ -711,7 +712,7 @@ def _follow_ups(cues: str, spans: list[tuple[int, int, str]], types: dict[str, s
         return None
     bounds = [0, *ends] + ([len(cues)] if ends[-1] < len(cues) else [])
     out: list[tuple[str, str]] = []
-    for a, b in zip(bounds[1:], bounds[2:]):
+    for a, b in itertools.pairwise(bounds[1:]):
         part = cues[a:b]
         if not _WH.search(part) or any(a <= s < b and types.get(iri, "Company") == "Company" for s, _, iri in spans):
             continue
