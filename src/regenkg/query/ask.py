@@ -11,9 +11,7 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 import pyoxigraph
@@ -22,7 +20,9 @@ from ..graph.ontology import RES, RKG, sentence_iri
 from ..graph.store import GraphStore
 from ..records import Answer, AnswerItem, Evidence, Hit, pick_label
 from .compose import PREFIXES, compose, values
-from .question import DEAL_RELATIONS, STATUSES, Question, Slot, TypedQuery
+from .facts import Lookup, Plan, _Fact, _local, _sid
+from .party_answers import PartyAnswers, inverse_verb, status_label
+from .question import Question, TypedQuery
 from .templates import (
     _ALL_REGULATIONS,
     _COMPANIES_IN,
@@ -33,57 +33,11 @@ from .templates import (
     _REG_BY_COUNTRY,
     TEMPLATES,
 )
+from .understood import understood_of
 
 __all__ = ["PREFIXES", "TEMPLATES", "Lookup", "Plan", "Planner", "pick_label", "understood_of"]
 
 logger = logging.getLogger(__name__)
-
-
-@runtime_checkable
-class Lookup(Protocol):
-    """What the planner needs to know about entities and sentences besides the graph store.
-
-    ``regenkg.query.lookup.GraphLookup`` satisfies it; any object with these methods does.
-    """
-
-    def narrower(self, iri: str) -> set[str]:
-        """``iri`` and every concept below it in the SKOS hierarchy."""
-
-    def labels(self, iris: Sequence[str]) -> dict[str, dict[str, str]]:
-        """Preferred label per language tag for each IRI."""
-
-    def names(self, iris: Sequence[str]) -> dict[str, list[str]]:
-        """Every label and alias of each IRI."""
-
-    def types(self, iris: Sequence[str]) -> dict[str, str]:
-        """The one type shown to users (``PharmaCompany``, ``Modality`` …) of each IRI."""
-
-    def evidence(self, sentence_ids: Sequence[int], qvec: np.ndarray | None) -> list[tuple[Evidence, float]]:
-        """The sentences, most similar to ``qvec`` first, with their similarity."""
-
-
-@dataclass(frozen=True)
-class Plan:
-    intent: str
-    sparql: str
-    targets: tuple[str, ...]
-    composed: bool = False
-
-
-@dataclass
-class _Fact:
-    pred: str
-    sid: int | None
-    conf: float
-    other: str | None = None
-    status: str | None = None
-    year: int | None = None
-    date: str | None = None
-    amount: float | None = None
-    currency: str | None = None
-    amount_kind: str | None = None
-    hops: tuple[int, ...] = ()
-    answer_is_subject: bool | None = None  # the answer is the fact's subject (None: not known)
 
 
 _STOP_GRAMS = {"the", "of", "and", "for", "which", "what", "law", "act", "regulation", "regulations", "does",
@@ -109,17 +63,6 @@ def countries_of(t: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
 _values = values
 
 
-def _local(term: pyoxigraph.NamedNode | None) -> str | None:
-    return term.value.rsplit("#", 1)[-1] if term is not None else None
-
-
-def _sid(term: object) -> int | None:
-    if isinstance(term, pyoxigraph.NamedNode) and "/sentence/" in term.value:
-        tail = term.value.rsplit("/", 1)[-1]
-        return int(tail) if tail.isdigit() else None
-    return None
-
-
 def _money(amount: float, currency: str | None) -> str:
     cur = currency or ""
     if amount >= 1e9:
@@ -129,42 +72,7 @@ def _money(amount: float, currency: str | None) -> str:
     return f"{cur} {amount:,.0f}".strip()
 
 
-def status_label(status: str, lang: str) -> str:
-    """A deal status as the ontology labels it in the asker's script ("rumoured, not confirmed", "終止")."""
-    return _status_labels().get(status, {}).get(lang) or status.lower()
-
-
-@lru_cache(maxsize=1)
-def _status_labels() -> dict[str, dict[str, str]]:
-    from rdflib import URIRef
-
-    from ..graph.ontology import RDFS, default_gazetteer
-    from ..graph.terms import label_lang
-
-    graph = default_gazetteer().graph
-    out: dict[str, dict[str, str]] = {}
-    for status in STATUSES:
-        for lit in graph.objects(URIRef(str(RKG._NS) + status), RDFS.label):
-            lang = getattr(lit, "language", None)
-            if lang:
-                out.setdefault(status, {}).setdefault(label_lang(lang), str(lit))
-    return out
-
-
-# How a relation reads from its object's side ("Tmunity: acquired by Kite", "Penn: parent of Tmunity").
-_INVERSE_VERB = {"acquired": "acquired by", "licensedFrom": "licensed to", "soldTo": "bought from",
-                 "spunOutFrom": "parent of", "exited": "exited by", "targets": "targeted by",
-                 "develops": "developed by", "hasAffiliate": "affiliate of", "operatesIn": "has"}
-
-
-def inverse_verb(pred: str) -> str:
-    """``pred`` as read from its object ("acquired" → "acquired by"); symmetric relations read the same."""
-    if pred in ("partneredWith", "jointVentureWith"):
-        return pred
-    return _INVERSE_VERB.get(pred, f"{pred} by")
-
-
-class Planner:
+class Planner(PartyAnswers):
     """Turn a :class:`Question` into SPARQL, run it, and assemble ranked, evidenced answers.
 
     Args:
@@ -471,125 +379,6 @@ class Planner:
             items = self._regulation_filter(q, items)
         return items
 
-    def _follow_up_items(self, q: Question, plan: Plan, items: list[AnswerItem], qvec: np.ndarray | None,
-                         notes: list[str]) -> list[AnswerItem]:
-        """Answers of the follow-up questions, asked of the first question's answers.
-
-        The follow-up is about the organisations the first question answered ("這家公司源自哪所大學"); when
-        it answered no organisation (a modality, a disease) it is about the company the first one named.
-        """
-        from ..graph.ontology import COMPANY_TYPES
-
-        tq = q.query
-        assert tq is not None
-        parties = COMPANY_TYPES | {"Hospital", "University"}
-        answered = [i for i in items if i.evidence]
-        if not answered:
-            notes.append("the follow-up question is asked of the first one's answers, and it has none")
-            return []
-        about = [i.iri for i in answered if i.type in parties]
-        if not about:
-            about = [a for a in (*tq.subject.anchors, *tq.object.anchors, *tq.compare)
-                     if q.by_type.get("Company") and a in q.by_type["Company"]]
-        if not about:
-            notes.append("the follow-up question names no organisation to be asked of")
-            return []
-        out: list[AnswerItem] = []
-        seen = {i.iri for i in items}
-        for rel, end in tq.follow_ups:
-            bound = Slot(anchors=tuple(about))
-            fq = TypedQuery((rel,), end, subject=bound if end in ("object", "either") else Slot(),
-                            object=bound if end == "subject" else Slot())
-            composed = compose(fq, affiliates=rel == "acquired")
-            if composed is None:
-                continue
-            intent = {"targets": "indications_of", "develops": "what_develops", "acquired": "acquired_by",
-                      "partneredWith": "partners_of"}.get(rel, "deals")
-            sub = replace(q, intent=intent, query=fq)
-            fplan = Plan(intent, composed.sparql, tuple(about), composed=True)
-            facts = self._collect(self.store.query(composed.sparql))
-            for item in self._items(sub, fplan, facts, qvec, notes):
-                if item.iri not in seen and item.evidence:
-                    seen.add(item.iri)
-                    out.append(item)
-        return out
-
-    def _between(self, q: Question, facts: dict[str, list[_Fact]], notes: list[str]) -> dict[str, list[_Fact]]:
-        """Add every relation the index states between the two named ends ("did A acquire B?").
-
-        The asked relation's own facts stay; when it has none, the others answer instead and a note says
-        the asked relation is not stated, so "是否收购" is answered "no: an option deal" rather than nothing.
-        """
-        tq = q.query
-        assert tq is not None
-        ans, other = tq.answer_slot.anchors, tq.other_slot.anchors
-        sparql = PREFIXES + f"""SELECT ?answer ?other ?pred ?dir ?sentence ?conf ?status ?year ?date ?amount ?currency ?amountKind WHERE {{
-  {values("answer", ans)} {values("other", other)}
-  {{ {{ ?a rdf:subject ?answer ; rdf:object ?other . BIND("s" AS ?dir) }} UNION {{ ?a rdf:subject ?other ; rdf:object ?answer . BIND("o" AS ?dir) }}
-     ?a a rkg:Assertion ; rdf:predicate ?pred ; prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf . }}
-  UNION
-  {{ ?d a rkg:Deal ; rkg:dealKind ?kind ; rkg:status ?status ; prov:wasDerivedFrom ?sentence ; ?r1 ?answer ; ?r2 ?other .
-     FILTER(?r1 != ?r2 || ?answer != ?other)
-     OPTIONAL {{ ?d rkg:amount ?amount }} OPTIONAL {{ ?d rkg:currency ?currency }}
-     OPTIONAL {{ ?d rkg:amountKind ?amountKind }} OPTIONAL {{ ?d rkg:year ?year }} OPTIONAL {{ ?d rkg:date ?date }}
-     BIND(IF(?r1 IN (rkg:acquirer, rkg:licensee, rkg:seller, rkg:spinOut), "s", "o") AS ?dir)
-     BIND(?kind AS ?pred) BIND(0.9 AS ?conf) }}
-  FILTER(?answer != ?other)
-}}"""
-        found = self._collect(self.store.query(sparql))
-        kind_rel = {kind: rel for rel, (kind, _, _) in DEAL_RELATIONS.items()}
-        for fs in found.values():
-            for f in fs:
-                f.pred = kind_rel.get(f.pred, f.pred[:1].lower() + f.pred[1:])  # Option → option
-        asked = set(tq.relations)
-        if not any(f.pred in asked and (f.status is None or f.status in ("Announced", "Completed"))
-                   for fs in facts.values() for f in fs):
-            said = {f.pred + (f" ({status_label(f.status, 'en')})" if f.status else "")
-                    for fs in found.values() for f in fs}
-            notes.append(f"no {'/'.join(tq.relations)} fact is stated between them"
-                         + (f"; what the index states: {', '.join(sorted(said))}" if said else ""))
-        out = {k: list(v) for k, v in facts.items()}
-        for iri, fs in found.items():
-            seen = {(f.pred, f.sid) for f in out.get(iri, [])}
-            out.setdefault(iri, []).extend(f for f in fs if (f.pred, f.sid) not in seen)
-        return out
-
-    def _with_other_parties(self, q: Question, facts: dict[str, list[_Fact]], items: list[AnswerItem],
-                            qvec: np.ndarray | None) -> list[AnswerItem]:
-        """The other end of each answering fact as an answer too ("…, and by whom?"), proven by the same sentence."""
-        shown = {i.iri: i for i in items}
-        tq = q.query
-        named = set(tq.subject.anchors) | set(tq.object.anchors) if tq is not None else set()
-        by_other: dict[str, list[tuple[str, _Fact]]] = defaultdict(list)
-        for iri, fs in facts.items():
-            if iri not in shown:
-                continue
-            for f in fs:
-                # The question named that end itself: it is not an answer ("to whom was X sold").
-                if f.other and f.other not in shown and f.other not in named and f.sid is not None:
-                    by_other[f.other].append((iri, f))
-        if not by_other:
-            return items
-        labels = self.lookup.labels(list(by_other) + list(shown))
-        types = self.lookup.types(list(by_other))
-        out = list(items)
-        for other, pairs in by_other.items():
-            ev = self.lookup.evidence(sorted({f.sid for _, f in pairs if f.sid is not None}), qvec)
-            if not ev:
-                continue
-            parts = []
-            for iri, f in pairs[:3]:
-                name = pick_label(labels.get(iri, {}), q.lang, iri)
-                verb = f.pred if f.answer_is_subject is False else inverse_verb(f.pred)
-                parts.append(f"{verb} {name}" + (f" ({status_label(f.status, q.lang)})" if f.status else ""))
-            # Ranked just below the answers they belong to.
-            score = min(shown[i].score for i, _ in pairs) - 0.001
-            lab = labels.get(other, {})
-            out.append(AnswerItem(other, pick_label(lab, q.lang, other), lab, types.get(other, "Thing"),
-                                  "; ".join(dict.fromkeys(parts)), round(score, 4),
-                                  tuple(e for e, _ in ev[: self.max_evidence])))
-        return out
-
     def _deal_relation(self, q: Question, pred: str, fs: list[_Fact], labels: dict[str, dict[str, str]]) -> str:
         """``acquired by Gilead Sciences (completed, 2017, USD 11.9 billion)``: the fact as one line."""
         tq = q.query
@@ -713,65 +502,6 @@ class Planner:
                     continue
             out[iri] = fs
         return out
-
-
-def understood_of(q: Question, lookup: Lookup, evaluable: dict[str, bool] | None = None) -> dict:
-    """The ``understood`` JSON: relation, answer end, entities with roles, constraints, unused words."""
-    tq = q.query
-    evaluable = evaluable or {}
-    iris = list(dict.fromkeys([*q.entities, *(c.value for c in (tq.constraints if tq else ()) if c.value.startswith("http"))]))
-    labels = lookup.labels(iris) if iris else {}
-
-    def lab(iri: str) -> str:
-        return pick_label(labels.get(iri, {}), q.lang, iri)
-
-    roles: dict[str, str] = {}
-    if tq is not None:
-        for name, slot in (("subject", tq.subject), ("object", tq.object)):
-            role = "answer end" if tq.answer == name else "bound end"
-            for a in slot.anchors:
-                roles[a] = f"{name} ({role})"
-        for cmp in tq.compare:
-            roles[cmp] = "compared"
-        for m in tq.topic:
-            roles[m] = "topic"
-        for slot in (tq.subject, tq.object):
-            for m in slot.develops:
-                roles.setdefault(m, "second hop: develops")
-            for pred, anchors in slot.related:
-                for a in anchors:
-                    roles.setdefault(a, f"second hop: {pred}")
-    types = dict(q.by_type)
-    entities = [{"iri": e, "label": lab(e), "type": next((k for k, v in types.items() if e in v), "Thing"),
-                 "surface": q.surfaces.get(e, ""), "role": roles.get(e, "mentioned")} for e in q.entities]
-    constraints = []
-    for c in (tq.constraints if tq else ()):
-        value = lab(c.value) if c.value.startswith("http") else c.value
-        key = {"company_kind": "company_kind", "country": "country", "time": "time", "status": "status",
-               "amount": "amount", "largest": "largest", "count": "count", "sub_modality": "sub_modality",
-               "develops": "develops", "acquired_by": "acquired_by", "topic": "topic", "approval": "approval",
-               "related": "related", "follow_up": "follow_up", "answer_type": "answer_type"}[c.kind]
-        constraints.append({"kind": c.kind, "value": value, "applies_to": c.applies_to, "surface": c.surface,
-                            "evaluated": evaluable.get(key, True)})
-    out = {"relation": list(tq.relations) if tq else [], "answer": tq.answer if tq else None,
-           "also_other": bool(tq and tq.also_other), "between": bool(tq and tq.between),
-           "measure": tq.measure if tq else "entities", "entities": entities, "constraints": constraints,
-           "unused": list(tq.unused) if tq else []}
-    out["text"] = _understood_text(out)
-    return out
-
-
-def _understood_text(u: dict) -> str:
-    """One line for people: ``acquired(answer=subject) · Kite Pharma [object] · time: from 2021``."""
-    rel = "+".join(u["relation"]) or "(no relation)"
-    parts = [f"{rel} → {u['answer'] or '?'}" + (" + the other party" if u.get("also_other") else "")
-             + (" · every relation between the named ends" if u.get("between") else "")]
-    parts += [f"{e['label']} [{e['role']}]" for e in u["entities"]]
-    for c in u["constraints"]:
-        parts.append(f"{c['kind']}: {c['value']} ({c['applies_to']})" + ("" if c["evaluated"] else " — not evaluable"))
-    if u["unused"]:
-        parts.append("unused: " + ", ".join(u["unused"]))
-    return " · ".join(parts)
 
 
 __all__ += ["RKG"]
