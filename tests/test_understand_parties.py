@@ -163,3 +163,11 @@ def test_asking_for_the_companies_of_places_is_not_flagged(parts):
     # No relation of a company to its countries is read from "operate in" yet: said, not answered with modalities.
     q = _q(parts, "which regions does Lonza operate in").query
     assert [c.kind for c in q.constraints if c.kind in ("answer_type", "sub_modality")] == ["answer_type"]
+
+
+def test_asking_for_hospitals_of_a_modality_relation_is_said(parts):
+    q = _q(parts, "拜耳的產品在哪些醫院進行臨床試驗？").query
+    assert [c.value for c in q.constraints if c.kind == "answer_type"] == ["醫院"]
+    # ...but a hospital as a deal's other party is a qualifier, not a mismatch
+    q = _q(parts, "哪些公司與醫院簽訂合作？").query
+    assert not any(c.kind == "answer_type" for c in q.constraints)

@@ -17,6 +17,7 @@ from .cues import (
     _INDICATION_WORD,
     _OTHER_PARTY,
     _PARTNER,
+    _PLACE_WH,
     _SPIN,
     _TREAT,
     _WH,
@@ -25,7 +26,7 @@ from .cues import (
 )
 from .question import DEAL_RELATIONS, Slot
 
-__all__ = ["follow_ups", "parties"]
+__all__ = ["answer_type_mismatch", "follow_ups", "parties"]
 
 # Roles that stand on the acting end of a deal (the one who buys, takes a licence) and on the giving end.
 _AGENT_ROLES = frozenset({"acquirer", "buyer", "licensee"})
@@ -158,3 +159,20 @@ def follow_ups(cues: str, spans: list[tuple[int, int, str]], types: dict[str, st
         if rel not in out:
             out.append(rel)
     return (ends[0], tuple(out)) if out else None
+
+
+def answer_type_mismatch(cues: str, relations: tuple[str, ...], answer: str) -> tuple[int, int] | None:
+    """The span of a wh-phrase asking for a kind of answer the relation read cannot give, if any.
+
+    "哪些地区试点允许…" asks for places, "在哪些医院开展试验" for hospitals; read as "who develops" or "what does X
+    develop" they would be answered with companies or modalities, so the planner says so instead.
+    """
+    if not relations or relations[0] in ("operatesIn", "headquarteredIn", "regulation", "market"):
+        return None
+    m = _PLACE_WH.search(cues)
+    if m:
+        return m.start(), m.end()
+    if relations[0] in ("develops", "targets", "treats") and answer == "object":
+        whs = [w.end() for w in _WH.finditer(cues)]
+        return next(((s, e) for _, s, e in noun_mentions(cues, "kind") if any(0 <= s - w <= 3 for w in whs)), None)
+    return None

@@ -43,7 +43,6 @@ from .cues import (
     _PARTNER,
     _PASSIVE,
     _PAY,
-    _PLACE_WH,
     _REGULATION,
     _RELATIONSHIP,
     _SOLD,
@@ -60,7 +59,7 @@ from .cues import (
     _unused,
     noun_mentions,
 )
-from .parties import follow_ups, parties
+from .parties import answer_type_mismatch, follow_ups, parties
 from .question import DEAL_RELATIONS, Constraint, Question, Slot, TypedQuery
 
 if TYPE_CHECKING:
@@ -380,13 +379,12 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
         use(approval)
         sub_unknown.append(approval_word)
         constraints.append(Constraint("approval", approval_word, "answer", approval_word))
-    place = _PLACE_WH.search(cues)
-    if place and relations and relations[0] not in ("operatesIn", "headquarteredIn", "regulation", "market"):
-        # "哪些地区试点允许…" asks for places; a relation whose answers are companies cannot answer it.
-        word = text[place.start():place.end()]
-        use(place)
-        sub_unknown.append(word)
-        constraints.append(Constraint("answer_type", word, "answer", word))
+    place = answer_type_mismatch(cues, relations, answer)
+    place_word = text[place[0]:place[1]] if place else ""
+    if place:
+        used.append(place)
+        sub_unknown.append(place_word)
+        constraints.append(Constraint("answer_type", place_word, "answer", place_word))
     between = bool(subject.anchors and obj.anchors and relations and not compare
                    and (_YES_NO.search(cues) or _RELATIONSHIP.search(cues)))
     for rx in (_YES_NO, _RELATIONSHIP, _OTHER_PARTY):
@@ -418,7 +416,7 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
     for mod in topic:
         constraints.append(Constraint("topic", mod, "fact", ""))
     for w in sub_unknown:
-        if not (approval and w == approval_word) and not (place and w == text[place.start():place.end()]):
+        if not (approval and w == approval_word) and not (place and w == place_word):
             constraints.append(Constraint("sub_modality", w, "answer", w))
     unused = _unused(text, cues, used)
     return replace(query, constraints=tuple(constraints), unused=unused)
