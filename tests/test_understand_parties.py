@@ -171,3 +171,12 @@ def test_asking_for_hospitals_of_a_modality_relation_is_said(parts):
     # ...but a hospital as a deal's other party is a qualifier, not a mismatch
     q = _q(parts, "哪些公司與醫院簽訂合作？").query
     assert not any(c.kind == "answer_type" for c in q.constraints)
+
+
+def test_a_topic_named_with_the_article_scopes_the_article(parts):
+    q = _q(parts, "Which partnerships in the NK cell therapy article were terminated?").query
+    assert q.topic == (RES + "modality/nk",) and q.topic_in_document
+    assert "rkg:inDocument" in compose(q).sparql
+    q = _q(parts, "Which NK cell therapy partnerships were terminated?").query
+    assert q.topic == (RES + "modality/nk",) and not q.topic_in_document
+    assert "rkg:inDocument" not in compose(q).sparql

@@ -152,7 +152,7 @@ def _slot_filters(var: str, slot: Slot, tag: str) -> tuple[str, list[str]]:
     return "\n  ".join(parts), hops
 
 
-def _topic_filter(topic: Sequence[str]) -> str:
+def _topic_filter(topic: Sequence[str], in_document: bool = False) -> str:
     """A fact is about a modality or segment when the business exited is under it, its deal's asset is, one of
     its parties develops it or works in it (a CDMO is in the CDMO segment), or its sentence names it.
 
@@ -166,6 +166,9 @@ def _topic_filter(topic: Sequence[str]) -> str:
             f"{{ {v} ?tKey rkg:mentions ?tS . ?tS skos:broader* ?topic }}",
             f"{{ {v} ?tKey rkg:asset ?tA . ?tA skos:broader* ?topic }}"]
     keys += [f"{{ ?tKey a ?tC . ?tC rdfs:subClassOf* rkg:{cls} }}" for seg, cls in _SEGMENT_CLASS.items() if seg in topic]
+    if in_document:  # every sentence of an article that names the topic somewhere
+        keys.append(f"{{ {v} ?tX rkg:mentions ?tS ; rkg:inDocument ?tDoc . ?tS skos:broader* ?topic ."
+                    " ?tKey rkg:inDocument ?tDoc }")
     return ("{ SELECT DISTINCT ?tKey WHERE {\n      " + "\n      UNION ".join(keys) + " } }\n"
             "  FILTER((?pred = rkg:exited && ?tKey = ?other) ||\n"
             "         (?pred != rkg:exited && (?tKey IN (?answer, ?other, ?sentence) || (BOUND(?d) && ?tKey = ?d))))")
@@ -226,7 +229,7 @@ def compose(q: TypedQuery, *, affiliates: bool | None = None) -> Composed | None
     if a_part:
         where.append(a_part)
     if q.topic:
-        where.append(_topic_filter(q.topic))
+        where.append(_topic_filter(q.topic, q.topic_in_document))
     where.append("FILTER(isIRI(?answer) && ?answer != ?other)")
     select = ("SELECT DISTINCT ?answer ?other ?pred ?dir ?sentence ?conf ?status ?year ?date ?amount ?currency ?amountKind"
               + "".join(f" ?{h}" for h in hops) + " WHERE {\n  " + "\n  ".join(where) + "\n}")

@@ -212,6 +212,9 @@ _OTHER_PARTY = re.compile(r"\bby whom\b|\bwith whom\b|\bto whom\b|\bfrom whom\b|
 _YES_NO = re.compile(r"^\s*(?:did|does|do|is|was|were|has|have|had)\b|是否|有没有|有无|有否|\bwhether\b|吗\s*[？?]")
 _RELATIONSHIP = re.compile(r"关系|关联|\brelationships?\b|\brelations?\b|\bhow (?:are|were) \S+ (?:and \S+ )?related\b|"
                            r"\bconnection\b")
+# A document noun: "the deals described in the off-the-shelf article" scopes a topic to the article.
+_DOCUMENT = re.compile(r"\barticles?\b|\bstor(?:y|ies)\b|\bpress releases?\b|\bnews pieces?\b|文章|报道|报导|"
+                       r"新闻稿|这篇|该篇|本文")
 # Clause boundaries: a second clause after one of these may ask a follow-up about the same fact.
 _CLAUSE = re.compile(r"[。？?！!；;，,]|\band\b")
 

@@ -120,6 +120,8 @@ class TypedQuery:
             "who were the parties"): the bound or constrained end's entities are answers too.
         between: both ends are named and the question asks whether / how they are related ("did A
             acquire B?", "A和B是什么关系"): every relation the index states between them is read too.
+        topic_in_document: the topic qualifies the document, not the fact ("the deals described in the
+            off-the-shelf cell therapy article"): a fact counts when its article names the topic.
         follow_ups: later questions about the answers, ``(relation, answer end)``: "Kite收購了哪家公司？這家
             公司源自哪所大學？" asks spunOutFrom of the acquired company (the answers, or the first question's
             named company when its answers are not organisations).
@@ -140,6 +142,7 @@ class TypedQuery:
     also_other: bool = False
     between: bool = False
     follow_ups: tuple[tuple[str, str], ...] = ()
+    topic_in_document: bool = False
 
     @property
     def answer_slot(self) -> Slot:
@@ -153,7 +156,8 @@ class TypedQuery:
         """Everything that decides the answer set (not the surfaces): equal across translations."""
         return (self.relations, self.answer, self.subject, self.object,
                 (self.time.start, self.time.end) if self.time else None, self.statuses, self.measure,
-                self.compare, self.topic, self.sub_modality, self.also_other, self.between, self.follow_ups)
+                self.compare, self.topic, self.sub_modality, self.also_other, self.between, self.follow_ups,
+                self.topic_in_document)
 
 
 @dataclass(frozen=True)

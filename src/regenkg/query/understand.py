@@ -30,6 +30,7 @@ from .cues import (
     _DEMONYM_RE,
     _DEMONYMS,
     _DEVELOP,
+    _DOCUMENT,
     _DOMESTIC,
     _EXIT,
     _INDICATION_WORD,
@@ -390,8 +391,10 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
     for rx in (_YES_NO, _RELATIONSHIP, _OTHER_PARTY):
         for m in rx.finditer(cues):
             use(m)
+    doc = _DOCUMENT.search(cues) if topic else None
+    use(doc)
     query = TypedQuery(relations, answer, subject, obj, time, tuple(statuses), measure, compare, topic,
-                       tuple(sub_unknown), also_other=also_other, between=between)
+                       tuple(sub_unknown), also_other=also_other, between=between, topic_in_document=bool(doc))
     # -- constraints for display
     for name, slot in (("subject", subject), ("object", obj)):
         # A symmetric question's answer end is the subject slot (compose reads it so).
@@ -414,7 +417,7 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
     if measure != "entities":
         constraints.append(Constraint(measure, measure, "fact", ""))
     for mod in topic:
-        constraints.append(Constraint("topic", mod, "fact", ""))
+        constraints.append(Constraint("topic", mod, "document" if doc else "fact", ""))
     for w in sub_unknown:
         if not (approval and w == approval_word) and not (place and w == place_word):
             constraints.append(Constraint("sub_modality", w, "answer", w))
