@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 
 from .cues import (
     _ACQ,
@@ -176,3 +177,10 @@ def answer_type_mismatch(cues: str, relations: tuple[str, ...], answer: str) -> 
         whs = [w.end() for w in _WH.finditer(cues)]
         return next(((s, e) for _, s, e in noun_mentions(cues, "kind") if any(0 <= s - w <= 3 for w in whs)), None)
     return None
+
+
+def _add_country(subject: Slot, obj: Slot, name: str, country: str) -> tuple[Slot, Slot]:
+    """Add ``country`` to the ``subject`` or ``object`` slot (no duplicates)."""
+    if name == "subject":
+        return replace(subject, countries=tuple(dict.fromkeys((*subject.countries, country)))), obj
+    return subject, replace(obj, countries=tuple(dict.fromkeys((*obj.countries, country))))

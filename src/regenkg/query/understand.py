@@ -60,7 +60,7 @@ from .cues import (
     _unused,
     noun_mentions,
 )
-from .parties import answer_type_mismatch, follow_ups, parties
+from .parties import _add_country, answer_type_mismatch, follow_ups, parties
 from .question import DEAL_RELATIONS, Constraint, Question, Slot, TypedQuery
 
 if TYPE_CHECKING:
@@ -377,7 +377,8 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
     approval = _APPROVAL.search(cues) if intent not in ("regulation", "market", None) else None
     approval_word = text[approval.start():approval.end()] if approval else ""
     if approval:
-        use(approval)
+        for m in _APPROVAL.finditer(cues):
+            use(m)
         sub_unknown.append(approval_word)
         constraints.append(Constraint("approval", approval_word, "answer", approval_word))
     place = answer_type_mismatch(cues, relations, answer)
@@ -391,7 +392,10 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
     for rx in (_YES_NO, _RELATIONSHIP, _OTHER_PARTY):
         for m in rx.finditer(cues):
             use(m)
-    doc = _DOCUMENT.search(cues) if topic else None
+    doc = _DOCUMENT.search(cues) if topic or subject.develops or obj.develops else None
+    if doc and not topic:  # "acquisitions described in the AAV article": the article's topic, not a second hop
+        topic = subject.develops + obj.develops
+        subject, obj = replace(subject, develops=()), replace(obj, develops=())
     use(doc)
     query = TypedQuery(relations, answer, subject, obj, time, tuple(statuses), measure, compare, topic,
                        tuple(sub_unknown), also_other=also_other, between=between, topic_in_document=bool(doc))
@@ -592,9 +596,3 @@ def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: l
         else:
             topic = tuple(modalities)
     return tuple(dict.fromkeys(relations)), answer, subject, obj, topic
-
-
-def _add_country(subject: Slot, obj: Slot, name: str, country: str) -> tuple[Slot, Slot]:
-    if name == "subject":
-        return replace(subject, countries=tuple(dict.fromkeys((*subject.countries, country)))), obj
-    return subject, replace(obj, countries=tuple(dict.fromkeys((*obj.countries, country))))
