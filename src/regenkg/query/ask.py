@@ -11,16 +11,17 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 import pyoxigraph
 
-from ..graph.ontology import RES, RKG
+from ..graph.ontology import RES, RKG, sentence_iri
 from ..graph.store import GraphStore
 from ..records import Answer, AnswerItem, Evidence, Hit, pick_label
 from .compose import PREFIXES, compose, values
+from .facts import Lookup, Plan, _Fact, _local, _sid
+from .party_answers import PartyAnswers, inverse_verb, status_label
 from .question import Question, TypedQuery
 from .templates import (
     _ALL_REGULATIONS,
@@ -32,56 +33,11 @@ from .templates import (
     _REG_BY_COUNTRY,
     TEMPLATES,
 )
+from .understood import understood_of
 
 __all__ = ["PREFIXES", "TEMPLATES", "Lookup", "Plan", "Planner", "pick_label", "understood_of"]
 
 logger = logging.getLogger(__name__)
-
-
-@runtime_checkable
-class Lookup(Protocol):
-    """What the planner needs to know about entities and sentences besides the graph store.
-
-    ``regenkg.query.lookup.GraphLookup`` satisfies it; any object with these methods does.
-    """
-
-    def narrower(self, iri: str) -> set[str]:
-        """``iri`` and every concept below it in the SKOS hierarchy."""
-
-    def labels(self, iris: Sequence[str]) -> dict[str, dict[str, str]]:
-        """Preferred label per language tag for each IRI."""
-
-    def names(self, iris: Sequence[str]) -> dict[str, list[str]]:
-        """Every label and alias of each IRI."""
-
-    def types(self, iris: Sequence[str]) -> dict[str, str]:
-        """The one type shown to users (``PharmaCompany``, ``Modality`` …) of each IRI."""
-
-    def evidence(self, sentence_ids: Sequence[int], qvec: np.ndarray | None) -> list[tuple[Evidence, float]]:
-        """The sentences, most similar to ``qvec`` first, with their similarity."""
-
-
-@dataclass(frozen=True)
-class Plan:
-    intent: str
-    sparql: str
-    targets: tuple[str, ...]
-    composed: bool = False
-
-
-@dataclass
-class _Fact:
-    pred: str
-    sid: int | None
-    conf: float
-    other: str | None = None
-    status: str | None = None
-    year: int | None = None
-    date: str | None = None
-    amount: float | None = None
-    currency: str | None = None
-    amount_kind: str | None = None
-    hops: tuple[int, ...] = ()
 
 
 _STOP_GRAMS = {"the", "of", "and", "for", "which", "what", "law", "act", "regulation", "regulations", "does",
@@ -107,17 +63,6 @@ def countries_of(t: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
 _values = values
 
 
-def _local(term: pyoxigraph.NamedNode | None) -> str | None:
-    return term.value.rsplit("#", 1)[-1] if term is not None else None
-
-
-def _sid(term: object) -> int | None:
-    if isinstance(term, pyoxigraph.NamedNode) and "/sentence/" in term.value:
-        tail = term.value.rsplit("/", 1)[-1]
-        return int(tail) if tail.isdigit() else None
-    return None
-
-
 def _money(amount: float, currency: str | None) -> str:
     cur = currency or ""
     if amount >= 1e9:
@@ -127,7 +72,7 @@ def _money(amount: float, currency: str | None) -> str:
     return f"{cur} {amount:,.0f}".strip()
 
 
-class Planner:
+class Planner(PartyAnswers):
     """Turn a :class:`Question` into SPARQL, run it, and assemble ranked, evidenced answers.
 
     Args:
@@ -217,7 +162,13 @@ class Planner:
             items = self._compare_items(q, rows, qvec)
         else:
             facts = self._collect(rows)
+            if plan.composed and tq is not None and tq.between:
+                facts = self._between(q, facts, notes)
             items = self._items(q, plan, facts, qvec, notes)
+            if plan.composed and tq is not None and tq.also_other:
+                items = self._with_other_parties(q, facts, items, qvec)
+        if tq is not None and tq.follow_ups:
+            items = items + self._follow_up_items(q, plan, items, qvec, notes)
         # Gazetteer knowledge alone is not evidence: an answer no sentence proves is not an answer.
         items = [i for i in items if i.evidence]
         if tq is not None and tq.measure == "count":
@@ -252,11 +203,17 @@ class Planner:
                 notes.append("amounts cannot be evaluated: this index has no deal events (rkg:Deal) with amounts;"
                              " the evidence sentences are shown")
         approvals = {c.value for c in tq.constraints if c.kind == "approval"}
+        places = {c.value for c in tq.constraints if c.kind == "answer_type"}
         for w in tq.sub_modality:
             if w in approvals:
                 out["approval"] = False
-                notes.append(f"'{w}': the graph records no approvals or permits, so this condition cannot be"
-                             " evaluated; answering without it would be wrong")
+                notes.append(f"'{w}': the graph records no approvals, permits or reimbursement decisions, so this"
+                             " condition cannot be evaluated; answering without it would be wrong")
+                continue
+            if w in places:
+                out["answer_type"] = False
+                notes.append(f"'{w}' asks for places, but {'/'.join(tq.relations)} is answered with organisations;"
+                             " see the closest passages")
                 continue
             out["sub_modality"] = False
             notes.append(f"'{w}' names a sub-modality the vocabulary does not have: answering for the broader"
@@ -279,6 +236,8 @@ class Planner:
             fact = _Fact(pred, _sid(row["sentence"]), conf)
             if "other" in variables and row["other"] is not None:
                 fact.other = row["other"].value
+            if "dir" in variables and row["dir"] is not None:
+                fact.answer_is_subject = row["dir"].value == "s"
             if "status" in variables:
                 fact.status = _local(row["status"])
                 year = row["year"]
@@ -306,11 +265,28 @@ class Planner:
         texts = {e.sentence: e.text for e, _ in self.lookup.evidence(sids, None)} if sids else {}
         out: dict[str, list[_Fact]] = {}
         undated = 0
+        # A fact whose sentence states no year is dated by its article (news reports what is new), and so is
+        # one whose sentence names only years after the article's: those are plans ("預計2026年啟用"), not
+        # when the fact happened.
+        doc_years = self._document_years(sids) if sids else {}
+        by_doc = 0
+        # The same pair's dated deal event says when it happened better than any year in a sentence
+        # that may date several events ("X在2019年收購Y，並於2024年被Z收購").
+        dated: dict[tuple[str, str | None, str], set[int]] = defaultdict(set)
+        for iri, fs in facts.items():
+            for f in fs:
+                if f.year is not None:
+                    dated[(iri, f.other, f.pred)].add(f.year)
         for iri, fs in facts.items():
             kept = []
             for f in fs:
                 text = texts.get(f.sid, "") if f.sid is not None else ""
-                years = [f.year] if f.year is not None else [int(y) for y in _YEAR_RE.findall(text)]
+                years = [f.year] if f.year is not None else (
+                    sorted(dated[(iri, f.other, f.pred)]) or [int(y) for y in _YEAR_RE.findall(text)])
+                doc_year = doc_years.get(f.sid) if f.year is None and f.sid is not None else None
+                if doc_year is not None and (not years or min(years) > doc_year):
+                    years = [doc_year]
+                    by_doc += tr.contains(doc_year)
                 if not years:
                     undated += 1
                     continue
@@ -322,6 +298,23 @@ class Planner:
                 out[iri] = kept
         if undated:
             notes.append(f"time {tr.describe()}: {undated} fact(s) with no stated year were left out")
+        if by_doc:
+            notes.append(f"time {tr.describe()}: {by_doc} fact(s) whose sentence gives no past year were dated"
+                         " by their article's date")
+        return out
+
+    def _document_years(self, sids: Sequence[int]) -> dict[int, int]:
+        """Sentence id → the year of its document's date (front matter ``date``), where there is one."""
+        sentences = [str(sentence_iri(sid)) for sid in sids]
+        rows = self.store.query(PREFIXES + "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+                                "SELECT ?s ?date WHERE { " + _values("s", sentences) + " ?s rkg:inDocument ?doc ."
+                                " { ?doc dcterms:date ?date } UNION { GRAPH ?g { ?doc dcterms:date ?date } } }")
+        out: dict[int, int] = {}
+        for row in rows:
+            sid = _sid(row["s"])
+            m = _YEAR_RE.match(row["date"].value)
+            if sid is not None and m:
+                out[sid] = int(m.group(1))
         return out
 
     def _items(self, q: Question, plan: Plan, facts: dict[str, list[_Fact]], qvec: np.ndarray | None,
@@ -373,6 +366,9 @@ class Planner:
             relation = pred
             if q.intent == "regulation":
                 relation = self._enacted(iri) or pred
+            elif composed_deal and q.query is not None and q.query.between:
+                # Whether A and B are related: every relation found between them, not only the commonest.
+                relation = "; ".join(self._deal_relation(q, p, by_pred[p], labels) for p in by_pred)
             elif composed_deal:
                 relation = self._deal_relation(q, pred, by_pred[pred], labels)
             shown = [e for e, _ in ev[: self.max_evidence - (1 if hop_ev else 0)]] + [e for e, _ in hop_ev[:1]]
@@ -386,14 +382,13 @@ class Planner:
     def _deal_relation(self, q: Question, pred: str, fs: list[_Fact], labels: dict[str, dict[str, str]]) -> str:
         """``acquired by Gilead Sciences (completed, 2017, USD 11.9 billion)``: the fact as one line."""
         tq = q.query
-        answer_is_object = tq is not None and tq.answer == "object" and pred != "exited"
         parts = []
         for f in fs[:3]:
+            answer_is_object = (not f.answer_is_subject if f.answer_is_subject is not None
+                                else tq is not None and tq.answer == "object") and pred != "exited"
             other = pick_label(labels.get(f.other, {}), q.lang, f.other) if f.other else ""
-            verb = f"{pred} by" if answer_is_object and pred not in ("partneredWith", "jointVentureWith") else pred
-            if pred == "licensedFrom" and answer_is_object:
-                verb = "licensed to"
-            extra = [x for x in (f.status.lower() if f.status else None,
+            verb = inverse_verb(pred) if answer_is_object else pred
+            extra = [x for x in (status_label(f.status, q.lang) if f.status else None,
                                  f.date or (str(f.year) if f.year else None),
                                  (_money(f.amount, f.currency) + (f" {f.amount_kind}" if f.amount_kind else ""))
                                  if f.amount is not None else None) if x]
@@ -507,59 +502,6 @@ class Planner:
                     continue
             out[iri] = fs
         return out
-
-
-def understood_of(q: Question, lookup: Lookup, evaluable: dict[str, bool] | None = None) -> dict:
-    """The ``understood`` JSON: relation, answer end, entities with roles, constraints, unused words."""
-    tq = q.query
-    evaluable = evaluable or {}
-    iris = list(dict.fromkeys([*q.entities, *(c.value for c in (tq.constraints if tq else ()) if c.value.startswith("http"))]))
-    labels = lookup.labels(iris) if iris else {}
-
-    def lab(iri: str) -> str:
-        return pick_label(labels.get(iri, {}), q.lang, iri)
-
-    roles: dict[str, str] = {}
-    if tq is not None:
-        for name, slot in (("subject", tq.subject), ("object", tq.object)):
-            role = "answer end" if tq.answer == name else "bound end"
-            for a in slot.anchors:
-                roles[a] = f"{name} ({role})"
-        for cmp in tq.compare:
-            roles[cmp] = "compared"
-        for m in tq.topic:
-            roles[m] = "topic"
-        for slot in (tq.subject, tq.object):
-            for m in slot.develops:
-                roles.setdefault(m, "second hop: develops")
-    types = dict(q.by_type)
-    entities = [{"iri": e, "label": lab(e), "type": next((k for k, v in types.items() if e in v), "Thing"),
-                 "surface": q.surfaces.get(e, ""), "role": roles.get(e, "mentioned")} for e in q.entities]
-    constraints = []
-    for c in (tq.constraints if tq else ()):
-        value = lab(c.value) if c.value.startswith("http") else c.value
-        key = {"company_kind": "company_kind", "country": "country", "time": "time", "status": "status",
-               "amount": "amount", "largest": "largest", "count": "count", "sub_modality": "sub_modality",
-               "develops": "develops", "acquired_by": "acquired_by", "topic": "topic", "approval": "approval"}[c.kind]
-        constraints.append({"kind": c.kind, "value": value, "applies_to": c.applies_to, "surface": c.surface,
-                            "evaluated": evaluable.get(key, True)})
-    out = {"relation": list(tq.relations) if tq else [], "answer": tq.answer if tq else None,
-           "measure": tq.measure if tq else "entities", "entities": entities, "constraints": constraints,
-           "unused": list(tq.unused) if tq else []}
-    out["text"] = _understood_text(out)
-    return out
-
-
-def _understood_text(u: dict) -> str:
-    """One line for people: ``acquired(answer=subject) · Kite Pharma [object] · time: from 2021``."""
-    rel = "+".join(u["relation"]) or "(no relation)"
-    parts = [f"{rel} → {u['answer'] or '?'}"]
-    parts += [f"{e['label']} [{e['role']}]" for e in u["entities"]]
-    for c in u["constraints"]:
-        parts.append(f"{c['kind']}: {c['value']} ({c['applies_to']})" + ("" if c["evaluated"] else " — not evaluable"))
-    if u["unused"]:
-        parts.append("unused: " + ", ".join(u["unused"]))
-    return " · ".join(parts)
 
 
 __all__ += ["RKG"]

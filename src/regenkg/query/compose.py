@@ -36,7 +36,12 @@ SYMMETRIC = frozenset({"partneredWith", "jointVentureWith"})
 POSITIVE_STATUSES = ("Announced", "Completed")
 # The assertion predicates a relation is read from (an affiliate "X(Y)" may stand for an acquisition).
 _ASSERTED = {"acquired": ("acquired", "hasAffiliate")}
+# Relations that state the same transfer read from the other side: whoever acquired a business or took a
+# licence had it sold or granted to them ("X sold its rights to Y" is written "Y acquired/licensed … from X").
+INVERSE_SYNONYMS = {"soldTo": ("acquired", "licensedFrom")}
 HOP_VARS = ("hop1", "hop2")
+# The segment whose companies are a class of their own (a CDMO is in the CDMO segment by being one).
+_SEGMENT_CLASS = {"https://w3id.org/regenkg/id/segment/cdmo": "CDMO"}
 
 
 @dataclass(frozen=True)
@@ -63,19 +68,28 @@ def _assertion_branch(rel: str, s: str, o: str, both_ways: bool, affiliates: boo
     preds = _ASSERTED.get(rel, (rel,)) if affiliates else (rel,)
     core = (f"?a a rkg:Assertion ; rdf:predicate ?pred ; prov:wasDerivedFrom ?sentence ; rkg:confidence ?conf .\n"
             f"      VALUES ?pred {{ {_rkg(preds)} }}")
+    # ?dir says whether ?answer is the fact's subject ("s") or object ("o"), so an answer reads the right way.
+    # The BIND comes last: in the middle it would cut the pattern in two and the store would read every
+    # assertion's subject and object before joining the predicate.
     if both_ways:
-        return (f"{{ ?a rdf:subject {s} ; rdf:object {o} }} UNION {{ ?a rdf:subject {o} ; rdf:object {s} }}\n      {core}")
-    return f"?a rdf:subject {s} ; rdf:object {o} .\n      {core}"
+        return (f"{{ ?a rdf:subject {s} ; rdf:object {o} .\n      {core} BIND({_dir(s)} AS ?dir) }} UNION\n"
+                f"      {{ ?a rdf:subject {o} ; rdf:object {s} .\n      {core} BIND({_dir(o)} AS ?dir) }}")
+    return f"?a rdf:subject {s} ; rdf:object {o} .\n      {core}\n      BIND({_dir(s)} AS ?dir)"
+
+
+def _dir(first: str) -> str:
+    return '"s"' if first == "?answer" else '"o"'
 
 
 def _deal_branch(rel: str, s: str, o: str, statuses: Sequence[str], both_ways: bool) -> str:
     kind, srole, orole = DEAL_RELATIONS[rel]
     if srole == orole:
-        parties = f"?d rkg:{srole} {s} , {o} . FILTER({s} != {o})"
+        parties = f"?d rkg:{srole} {s} , {o} . FILTER({s} != {o}) BIND({_dir(s)} AS ?dir)"
     elif both_ways:
-        parties = (f"{{ ?d rkg:{srole} {s} ; rkg:{orole} {o} }} UNION {{ ?d rkg:{srole} {o} ; rkg:{orole} {s} }}")
+        parties = (f"{{ ?d rkg:{srole} {s} ; rkg:{orole} {o} . BIND({_dir(s)} AS ?dir) }} UNION "
+                   f"{{ ?d rkg:{srole} {o} ; rkg:{orole} {s} . BIND({_dir(o)} AS ?dir) }}")
     else:
-        parties = f"?d rkg:{srole} {s} ; rkg:{orole} {o} ."
+        parties = f"?d rkg:{srole} {s} ; rkg:{orole} {o} . BIND({_dir(s)} AS ?dir)"
     status = (f"VALUES ?status {{ {_rkg(statuses)} }}" if statuses
               else f"FILTER(?status IN ({', '.join('rkg:' + x for x in POSITIVE_STATUSES)}))")
     return (f"?d a rkg:Deal ; rkg:dealKind rkg:{kind} ; rkg:status ?status ; prov:wasDerivedFrom ?sentence .\n"
@@ -123,16 +137,41 @@ def _slot_filters(var: str, slot: Slot, tag: str) -> tuple[str, list[str]]:
             f" FILTER(?{tag}St IN (rkg:Announced, rkg:Completed)) }}\n"
             f"  ?{tag}Buyer a ?{tag}BCls . ?{tag}BCls rdfs:subClassOf* rkg:{slot.acquired_by_kind} .")
         hops.append(hop)
+    for i, (pred, anchors) in enumerate(slot.related):
+        hop = f"hopR{tag}{i}"
+        r = f"?{tag}R{i}"
+        branches = [(f"{{ {r}a a rkg:Assertion ; rdf:subject {var} ; rdf:predicate rkg:{pred} ; rdf:object {r}o ;"
+                     f" prov:wasDerivedFrom ?{hop} }}")]
+        if pred in DEAL_RELATIONS:
+            kind, srole, orole = DEAL_RELATIONS[pred]
+            branches.append(f"{{ {r}d a rkg:Deal ; rkg:dealKind rkg:{kind} ; rkg:{srole} {var} ; rkg:{orole} {r}o ;"
+                            f" rkg:status {r}st ; prov:wasDerivedFrom ?{hop} . FILTER({r}st IN (rkg:Announced, rkg:Completed)) }}")
+        parts.append(f"{values(tag + 'Rel' + str(i), anchors)}\n  " + " UNION ".join(branches)
+                     + f"\n  {r}o skos:broader* ?{tag}Rel{i} .")
+        hops.append(hop)
     return "\n  ".join(parts), hops
 
 
-def _topic_filter(topic: Sequence[str]) -> str:
-    """A deal is about a modality when its asset is, or when one of its parties develops it."""
-    return (f"FILTER(\n    (?pred = rkg:exited && EXISTS {{ {values('topic', topic)} ?other skos:broader* ?topic }}) ||\n"
-            f"    (?pred != rkg:exited && (\n"
-            f"      EXISTS {{ {values('topic', topic)} ?tDev a rkg:Assertion ; rdf:subject ?tParty ;"
-            f" rdf:predicate rkg:develops ; rdf:object ?tM . ?tM skos:broader* ?topic . FILTER(?tParty IN (?answer, ?other)) }}\n"
-            f"      || (BOUND(?d) && EXISTS {{ {values('topic', topic)} ?d rkg:asset ?tA . ?tA skos:broader* ?topic }}))))")
+def _topic_filter(topic: Sequence[str], in_document: bool = False) -> str:
+    """A fact is about a modality or segment when the business exited is under it, its deal's asset is, one of
+    its parties develops it or works in it (a CDMO is in the CDMO segment), or its sentence names it.
+
+    Written as one join against the keys (parties, sentences, deals, concepts) that qualify, instead of
+    FILTER EXISTS per row: the store evaluates that in one pass rather than once per candidate fact.
+    """
+    v = values("topic", topic)
+    keys = [f"{{ {v} ?tKey skos:broader* ?topic }}",
+            (f"{{ {v} ?tDev a rkg:Assertion ; rdf:subject ?tKey ; rdf:predicate ?tP ; rdf:object ?tM ."
+             f" VALUES ?tP {{ rkg:develops rkg:operatesIn }} ?tM skos:broader* ?topic }}"),
+            f"{{ {v} ?tKey rkg:mentions ?tS . ?tS skos:broader* ?topic }}",
+            f"{{ {v} ?tKey rkg:asset ?tA . ?tA skos:broader* ?topic }}"]
+    keys += [f"{{ ?tKey a ?tC . ?tC rdfs:subClassOf* rkg:{cls} }}" for seg, cls in _SEGMENT_CLASS.items() if seg in topic]
+    if in_document:  # every sentence of an article that names the topic somewhere
+        keys.append(f"{{ {v} ?tX rkg:mentions ?tS ; rkg:inDocument ?tDoc . ?tS skos:broader* ?topic ."
+                    " ?tKey rkg:inDocument ?tDoc }")
+    return ("{ SELECT DISTINCT ?tKey WHERE {\n      " + "\n      UNION ".join(keys) + " } }\n"
+            "  FILTER((?pred = rkg:exited && ?tKey = ?other) ||\n"
+            "         (?pred != rkg:exited && (?tKey IN (?answer, ?other, ?sentence) || (BOUND(?d) && ?tKey = ?d))))")
 
 
 def compose(q: TypedQuery, *, affiliates: bool | None = None) -> Composed | None:
@@ -169,6 +208,12 @@ def compose(q: TypedQuery, *, affiliates: bool | None = None) -> Composed | None
         if rel in DEAL_RELATIONS:
             uses_deals = True
             branches.append(_deal_branch(rel, s, o, q.statuses, both))
+        for syn in INVERSE_SYNONYMS.get(rel, ()):
+            if syn in rels:
+                continue
+            if not q.statuses:
+                branches.append(_assertion_branch(syn, o, s, both, False))
+            branches.append(_deal_branch(syn, o, s, q.statuses, both))
     union = "\n  } UNION {\n      ".join(branches)
     answer_slot, other_slot = q.answer_slot, q.other_slot
     if q.answer == "either":
@@ -184,9 +229,9 @@ def compose(q: TypedQuery, *, affiliates: bool | None = None) -> Composed | None
     if a_part:
         where.append(a_part)
     if q.topic:
-        where.append(_topic_filter(q.topic))
+        where.append(_topic_filter(q.topic, q.topic_in_document))
     where.append("FILTER(isIRI(?answer) && ?answer != ?other)")
-    select = ("SELECT ?answer ?other ?pred ?sentence ?conf ?status ?year ?date ?amount ?currency ?amountKind"
+    select = ("SELECT DISTINCT ?answer ?other ?pred ?dir ?sentence ?conf ?status ?year ?date ?amount ?currency ?amountKind"
               + "".join(f" ?{h}" for h in hops) + " WHERE {\n  " + "\n  ".join(where) + "\n}")
     return Composed(PREFIXES + select, tuple(rels), q.answer, uses_deals)
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from functools import lru_cache
 
+from ..graph.match import fold_aligned
 from .question import TimeRange
 
 # ---- cue words (matched on fold_aligned text: lower case, Simplified characters) ----------------------
@@ -25,7 +27,8 @@ _PARTNER = re.compile(r"合作|伙伴|授权|结盟|\bpartner\w*|\bcollaborat\w*
 _LICENCE = re.compile(r"授权|许可引进|\blicen[cs]\w*|\bin-licens\w*")
 _JV = re.compile(r"合资|\bjoint ventures?\b|\bjv\b")
 _SOLD = re.compile(r"出售|卖给|转让|\bsold\b|\bsell\w*|\bdivest\w*")
-_SPIN = re.compile(r"分拆|衍生公司|衍生自|源自|\bspin-?outs?\b|\bspun (?:out|off)\b|\bspin-?offs?\b")
+_SPIN = re.compile(r"分拆|衍生公司|衍生自|源自|\bspin-?outs?\b|\bspun (?:out|off)\b|\bspin-?offs?\b|"
+                   r"\bspin(?:s|ning)? (?:out|off)\b")
 _EXIT = re.compile(r"退出|撤出|收摊|\bexit\w*|\bwound down\b|\bwind(?:s|ing)? down\b|\bquit\b|\bdiscontinu\w*|"
                    r"\bshut down\b|\bpulled out\b")
 _DEVELOP = re.compile(r"开发|布局|研发|发展|投入|做|从事|\bdevelop\w*|\bwork\w* on\b|\bpursu\w*|\bbuild\w*|"
@@ -65,7 +68,12 @@ _STATUS_CUES = (
 # Approvals and permits are not facts the graph records: a question conditioned on one cannot be answered
 # from the graph, and is said so instead of answered without the condition.
 _APPROVAL = re.compile(r"许可|核准|获批|批准|获准|上市申请|\bapprov\w*|\bmarketing authori[sz]ation\b|\bclearance\b|"
-                       r"\bpermits?\b|\blicensed to (?:sell|market)\b")
+                       r"\bpermits?\b|\blicensed to (?:sell|market)\b|"
+                       # reimbursement is a payer's decision the graph does not record either
+                       r"纳入给付|给付|健保|医保|报销|\breimburs\w*|\binsurance coverage\b")
+# A wh-word asking for places ("哪些地区", "which regions"): only some relations answer with places.
+_PLACE_WH = re.compile(r"(?:哪些|哪个|哪几个|什么)(?:地区|国家|城市|省份|省市|省|地方)(?!的(?:公司|企业|药厂|厂商))|"
+                       r"\b(?:which|what) (?:countries|regions|cities|provinces|places)\b(?! (?:have|host) compan)")
 _AMOUNT = re.compile(r"多少钱|多少|金额|价格|代价|对价|首付款|预付款|前金|\bhow much\b|\bprice\b|\bpaid\b|\bpay\b|"
                      r"\bvalue[ds]?\b|\bamount\b|\bupfront\b|\bcost\b")
 _LARGEST = re.compile(r"最大|最高|最贵|\blargest\b|\bbiggest\b|\bmost expensive\b|\blargest deals?\b")
@@ -189,3 +197,74 @@ def _unused(text: str, cues: str, used: list[tuple[int, int]]) -> tuple[str, ...
                     i = w.find(part)
                     out.append(text[m.start() + i:m.start() + i + len(part)])
     return tuple(dict.fromkeys(out))
+
+
+# ---- role and party nouns, from the ontology's labels ------------------------------------------------------
+# Deal roles (rkg:acquirer …) and the party classes a deal's other end may be restricted to. Their SKOS/RDFS
+# labels in three scripts are the nouns a question uses to ask for one end ("市場猜測的買家是誰",
+# "who was the licensor", "合作醫院是哪家"), so the vocabulary grows with the ontology, not with this file.
+ROLE_NAMES = ("acquirer", "target", "licensor", "licensee", "seller", "buyer", "partner", "parentOrg", "spinOut")
+PARTY_CLASSES = ("Hospital", "University")
+# A question asking for "the other party" without naming its role.
+_OTHER_PARTY = re.compile(r"\bby whom\b|\bwith whom\b|\bto whom\b|\bfrom whom\b|\b(?:the|both) (?:parties|sides)\b|"
+                          r"\bcounterpart\w*|双方|对方|交易对手|交易方")
+# Whether/how two named entities are related: "did A acquire B", "A是否收购了B", "A和B是什么关系".
+_YES_NO = re.compile(r"^\s*(?:did|does|do|is|was|were|has|have|had)\b|是否|有没有|有无|有否|\bwhether\b|吗\s*[？?]")
+_RELATIONSHIP = re.compile(r"关系|关联|\brelationships?\b|\brelations?\b|\bhow (?:are|were) \S+ (?:and \S+ )?related\b|"
+                           r"\bconnection\b")
+# A document noun: "the deals described in the off-the-shelf article" scopes a topic to the article.
+_DOCUMENT = re.compile(r"\barticles?\b|\bstor(?:y|ies)\b|\bpress releases?\b|\bnews pieces?\b|文章|报道|报导|"
+                       r"新闻稿|这篇|该篇|本文")
+# Clause boundaries: a second clause after one of these may ask a follow-up about the same fact.
+_CLAUSE = re.compile(r"[。？?！!；;，,]|\band\b")
+
+
+def _label_pattern(labels: set[str]) -> re.Pattern[str] | None:
+    parts = []
+    for label in sorted(labels, key=len, reverse=True):
+        f = re.escape(fold_aligned(label))
+        parts.append(rf"\b{f}\b" if label.isascii() else f)
+    return re.compile("|".join(parts)) if parts else None
+
+
+@lru_cache(maxsize=1)
+def ontology_nouns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """``(group, local name, pattern)`` for every deal role and party class with labels in the ontology.
+
+    ``group`` is ``role`` (a deal role property) or ``kind`` (a class a party may be asked to have).
+    """
+    from rdflib import URIRef
+
+    from ..graph.ontology import RDFS, RKG, SKOS, default_gazetteer
+
+    graph = default_gazetteer().graph
+    out: list[tuple[str, str, re.Pattern[str]]] = []
+    for group, names in (("role", ROLE_NAMES), ("kind", PARTY_CLASSES)):
+        for name in names:
+            node = URIRef(str(RKG._NS) + name)
+            labels = {str(o) for p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel) for o in graph.objects(node, p)}
+            pattern = _label_pattern({x for x in labels if x.strip()})
+            if pattern is not None:
+                out.append((group, name, pattern))
+    return tuple(out)
+
+
+def noun_mentions(cues: str, group: str) -> list[tuple[str, int, int]]:
+    """``(local name, start, end)`` of the role or class nouns in ``cues``, longest match at each place."""
+    found: list[tuple[str, int, int]] = []
+    for g, name, rx in ontology_nouns():
+        if g != group:
+            continue
+        for m in rx.finditer(cues):
+            found.append((name, m.start(), m.end()))
+    found.sort(key=lambda x: (x[1], -(x[2] - x[1])))
+    out: list[tuple[str, int, int]] = []
+    for item in found:
+        if not out or item[1] >= out[-1][2]:
+            out.append(item)
+    return out
+
+
+def clause_of(cues: str, pos: int) -> int:
+    """Index of the clause ``pos`` falls in (clauses split at sentence and comma punctuation, or "and")."""
+    return sum(1 for m in _CLAUSE.finditer(cues) if m.end() <= pos)

@@ -70,6 +70,8 @@ class Slot:
         countries: country IRIs the entity must be headquartered or operate in.
         develops: modality IRIs the entity must develop (narrower concepts included) — the second hop.
         acquired_by_kind: the entity must have been acquired by a company of this kind (second hop).
+        related: other second hops, ``(predicate, anchors)``: the entity must have that relation to one of
+            the anchors or a concept below them ("a University of Pennsylvania spin-out" = spunOutFrom Penn).
     """
 
     anchors: tuple[str, ...] = ()
@@ -77,9 +79,11 @@ class Slot:
     countries: tuple[str, ...] = ()
     develops: tuple[str, ...] = ()
     acquired_by_kind: str | None = None
+    related: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def constrained(self) -> bool:
-        return bool(self.anchors or self.kind or self.countries or self.develops or self.acquired_by_kind)
+        return bool(self.anchors or self.kind or self.countries or self.develops or self.acquired_by_kind
+                    or self.related)
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ class Constraint:
     ``evaluated`` is filled in by the planner: ``False`` means the index holds nothing to test it with.
     """
 
-    kind: str  # time | country | company_kind | status | sub_modality | develops | acquired_by | amount | count | largest | topic
+    kind: str  # time | country | company_kind | status | sub_modality | develops | acquired_by | related | amount | count | largest | topic | approval | answer_type | follow_up
     value: str
     applies_to: str  # answer | other | fact
     surface: str
@@ -112,6 +116,15 @@ class TypedQuery:
             vocabulary, or an approval/permit condition (the graph records no approvals).
         constraints: every qualifier, for display.
         unused: content words of the question that nothing above used.
+        also_other: the question also asks for the other party ("…, and by whom?", "收購方是誰？",
+            "who were the parties"): the bound or constrained end's entities are answers too.
+        between: both ends are named and the question asks whether / how they are related ("did A
+            acquire B?", "A和B是什么关系"): every relation the index states between them is read too.
+        topic_in_document: the topic qualifies the document, not the fact ("the deals described in the
+            off-the-shelf cell therapy article"): a fact counts when its article names the topic.
+        follow_ups: later questions about the answers, ``(relation, answer end)``: "Kite收購了哪家公司？這家
+            公司源自哪所大學？" asks spunOutFrom of the acquired company (the answers, or the first question's
+            named company when its answers are not organisations).
     """
 
     relations: tuple[str, ...]
@@ -126,6 +139,10 @@ class TypedQuery:
     sub_modality: tuple[str, ...] = ()
     constraints: tuple[Constraint, ...] = ()
     unused: tuple[str, ...] = ()
+    also_other: bool = False
+    between: bool = False
+    follow_ups: tuple[tuple[str, str], ...] = ()
+    topic_in_document: bool = False
 
     @property
     def answer_slot(self) -> Slot:
@@ -139,7 +156,8 @@ class TypedQuery:
         """Everything that decides the answer set (not the surfaces): equal across translations."""
         return (self.relations, self.answer, self.subject, self.object,
                 (self.time.start, self.time.end) if self.time else None, self.statuses, self.measure,
-                self.compare, self.topic, self.sub_modality)
+                self.compare, self.topic, self.sub_modality, self.also_other, self.between, self.follow_ups,
+                self.topic_in_document)
 
 
 @dataclass(frozen=True)

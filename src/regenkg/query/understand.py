@@ -30,6 +30,7 @@ from .cues import (
     _DEMONYM_RE,
     _DEMONYMS,
     _DEVELOP,
+    _DOCUMENT,
     _DOMESTIC,
     _EXIT,
     _INDICATION_WORD,
@@ -39,10 +40,12 @@ from .cues import (
     _LICENCE,
     _MARKET,
     _MODALITY_WORD,
+    _OTHER_PARTY,
     _PARTNER,
     _PASSIVE,
     _PAY,
     _REGULATION,
+    _RELATIONSHIP,
     _SOLD,
     _SPIN,
     _STATUS_CUES,
@@ -51,11 +54,14 @@ from .cues import (
     _TREAT,
     _WH,
     _WHO,
+    _YES_NO,
     _deal_relations,
     _time,
     _unused,
+    noun_mentions,
 )
-from .question import Constraint, Question, Slot, TypedQuery
+from .parties import _add_country, answer_type_mismatch, follow_ups, parties
+from .question import DEAL_RELATIONS, Constraint, Question, Slot, TypedQuery
 
 if TYPE_CHECKING:
     from ..graph.ontology import Gazetteer
@@ -118,6 +124,7 @@ def understand(text: str, matcher: Matcher, types: dict[str, str], *, today: _dt
     folded = fold_aligned(text)
     found: list[str] = []
     first_pos: dict[str, int] = {}
+    first_end: dict[str, int] = {}
     surfaces: dict[str, str] = {}
     spans: list[tuple[int, int, str]] = []
     for m in matcher.find(text):
@@ -125,6 +132,7 @@ def understand(text: str, matcher: Matcher, types: dict[str, str], *, today: _dt
         if m.iri not in found:
             found.append(m.iri)
             first_pos[m.iri] = m.start
+            first_end[m.iri] = m.end
             surfaces[m.iri] = m.surface
     # Cue words are read with entity names blanked out (longest match first: "Legend Biotech" is a name).
     masked = list(folded)
@@ -137,10 +145,24 @@ def understand(text: str, matcher: Matcher, types: dict[str, str], *, today: _dt
     intent = _intent(cues, by_type, first_pos)
     bt = {k: tuple(v) for k, v in by_type.items()}
     try:
-        query = _typed(text, cues, bt, first_pos, intent, lang, today or _dt.date.today(), narrower_labels or {})
+        query = _typed(text, cues, bt, first_pos, intent, lang, today or _dt.date.today(), narrower_labels or {},
+                       first_end)
     except RecursionError:  # pragma: no cover - regexes are linear; guard against pathological input anyway
         query = None
-    if query is not None and intent is None and query.relations:
+    follow = follow_ups(cues, spans, types)
+    if follow and query is not None:
+        # The first question is read on its own; each later one asks a relation of its answers.
+        head = understand(text[:follow[0]], matcher, types, today=today, narrower_labels=narrower_labels)
+        hq = head.query
+        more = tuple(f for f in follow[1] if hq is not None and f[0] not in hq.relations)
+        if hq is not None and hq.relations and more:
+            intent = head.intent
+            query = replace(hq, follow_ups=more,
+                            constraints=hq.constraints + tuple(Constraint("follow_up", rel, end, "")
+                                                               for rel, end in more))
+    if query is not None and query.relations and (intent is None or (
+            intent == "companies_in" and any(r in DEAL_RELATIONS for r in query.relations))):
+        # "Taiwanese companies that announced CDMO partnerships" names a segment but asks for deals.
         intent = _intent_of(query)
     elif query is not None and intent in ("acquirer_of", "acquired_by") and query.relations[:1] == ("acquired",):
         intent = "acquired_by" if query.answer == "subject" else "acquirer_of"  # the label follows the roles
@@ -160,6 +182,8 @@ def _intent(q: str, t: dict[str, list[str]], pos: dict[str, int] | None = None) 
     if len(companies) >= 2 and _COMPARE.search(q):
         return "compare"
     if companies:
+        if (_SOLD.search(q) or _SPIN.search(q)) and not _ACQ.search(q):
+            return "deals"  # "to whom was X sold", "X分拆自哪家公司"
         if _ACQ.search(q) or _ACQ_BY.search(q) or (_PAY.search(q) and len(companies) >= 2):
             # "who acquired Kite" / "Kite的母公司" vs "what did AstraZeneca acquire" / "阿斯利康收购了哪些公司".
             if _ACQ_BY.search(q):
@@ -202,8 +226,9 @@ def _intent(q: str, t: dict[str, list[str]], pos: dict[str, int] | None = None) 
         return "regulation"
     if _MARKET.search(q) and re.search(r"市场|market", q):
         return "market"
-    if any(c.search(q) for _, c in _KIND_CUES) and (_ACQ.search(q) or _PARTNER.search(q) or _EXIT.search(q)):
-        return "deals"
+    if (any(c.search(q) for _, c in _KIND_CUES) or noun_mentions(q, "kind")) and (
+            _ACQ.search(q) or _PARTNER.search(q) or _EXIT.search(q)):
+        return "deals"  # "which big pharma bought…", "哪些公司與醫院簽訂合作"
     if any(c.search(q) for _, c in _STATUS_CUES) and (_PARTNER.search(q) or _ACQ.search(q)):
         return "deals"
     if _EXIT.search(q) and _WHO.search(q):
@@ -230,7 +255,8 @@ _INTENT_RELATION = {
 
 
 def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, int], intent: str | None,
-           lang: str, today: _dt.date, narrower_labels: dict[str, dict[str, str]]) -> TypedQuery | None:
+           lang: str, today: _dt.date, narrower_labels: dict[str, dict[str, str]],
+           ends: dict[str, int] | None = None) -> TypedQuery | None:
     companies = list(t.get("Company", ()))
     modalities = list(t.get("Modality", ()))
     # "gamma delta T cell therapy" links γδ-T and then "cell therapy": the broader one is the head noun.
@@ -301,13 +327,15 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
             use(m)
 
     compare: tuple[str, ...] = ()
+    also_other = False
     relations: tuple[str, ...]
     answer: str
     subject, obj = Slot(), Slot()
     topic: tuple[str, ...] = ()
     is_deal = intent in ("acquirer_of", "acquired_by", "partners_of", "deals") or (
         bool(rels_found) and intent not in ("regulation", "market", "compare")
-        and (bool(kinds) or bool(statuses) or measure in ("amount", "largest") or bool(country_pos) or time is not None)
+        and (bool(kinds) or bool(statuses) or measure in ("amount", "largest") or bool(country_pos) or time is not None
+             or bool(t.get("Segment")))
         and intent not in ("targets_indication", "indications_of", "modality_treats", "modalities_for"))
     if intent == "compare":
         compare = tuple(companies)
@@ -317,6 +345,10 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
     elif is_deal and rels_found:
         relations, answer, subject, obj, topic = _deal_query(cues, companies, modalities, kinds, country_pos,
                                                              rels_found, pos, intent, statuses)
+        # A segment named in a deal question is what the deal is about ("CDMO partnerships").
+        topic = tuple(dict.fromkeys((*topic, *t.get("Segment", ()))))
+        answer, subject, obj, also_other = parties(cues, relations, answer, subject, obj, pos, ends or {},
+                                                    used)
     elif intent in _INTENT_RELATION:
         relations, answer = _INTENT_RELATION[intent]
         subject, obj = _plain_slots(intent, t, modalities, companies)
@@ -345,14 +377,32 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
     approval = _APPROVAL.search(cues) if intent not in ("regulation", "market", None) else None
     approval_word = text[approval.start():approval.end()] if approval else ""
     if approval:
-        use(approval)
+        for m in _APPROVAL.finditer(cues):
+            use(m)
         sub_unknown.append(approval_word)
         constraints.append(Constraint("approval", approval_word, "answer", approval_word))
+    place = answer_type_mismatch(cues, relations, answer)
+    place_word = text[place[0]:place[1]] if place else ""
+    if place:
+        used.append(place)
+        sub_unknown.append(place_word)
+        constraints.append(Constraint("answer_type", place_word, "answer", place_word))
+    between = bool(subject.anchors and obj.anchors and relations and not compare
+                   and (_YES_NO.search(cues) or _RELATIONSHIP.search(cues)))
+    for rx in (_YES_NO, _RELATIONSHIP, _OTHER_PARTY):
+        for m in rx.finditer(cues):
+            use(m)
+    doc = _DOCUMENT.search(cues) if topic or subject.develops or obj.develops else None
+    if doc and not topic:  # "acquisitions described in the AAV article": the article's topic, not a second hop
+        topic = subject.develops + obj.develops
+        subject, obj = replace(subject, develops=()), replace(obj, develops=())
+    use(doc)
     query = TypedQuery(relations, answer, subject, obj, time, tuple(statuses), measure, compare, topic,
-                       tuple(sub_unknown))
+                       tuple(sub_unknown), also_other=also_other, between=between, topic_in_document=bool(doc))
     # -- constraints for display
     for name, slot in (("subject", subject), ("object", obj)):
-        role = "answer" if answer == name else "other"
+        # A symmetric question's answer end is the subject slot (compose reads it so).
+        role = "answer" if answer == name or (answer == "either" and name == "subject") else "other"
         if slot.kind:
             constraints.append(Constraint("company_kind", slot.kind, role, next((s for k, _, s in kinds if k == slot.kind), "")))
         for c in slot.countries:
@@ -361,6 +411,9 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
             constraints.append(Constraint("develops", mod, role, ""))
         if slot.acquired_by_kind:
             constraints.append(Constraint("acquired_by", slot.acquired_by_kind, role, ""))
+        for pred, anchors in slot.related:
+            for a in anchors:
+                constraints.append(Constraint("related", a, role, pred))
     if time:
         constraints.append(Constraint("time", time.describe(), "fact", time.surface))
     for s in statuses:
@@ -368,9 +421,9 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
     if measure != "entities":
         constraints.append(Constraint(measure, measure, "fact", ""))
     for mod in topic:
-        constraints.append(Constraint("topic", mod, "fact", ""))
+        constraints.append(Constraint("topic", mod, "document" if doc else "fact", ""))
     for w in sub_unknown:
-        if not (approval and w == approval_word):
+        if not (approval and w == approval_word) and not (place and w == place_word):
             constraints.append(Constraint("sub_modality", w, "answer", w))
     unused = _unused(text, cues, used)
     return replace(query, constraints=tuple(constraints), unused=unused)
@@ -426,6 +479,8 @@ def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: l
     if rel == "partneredWith" and "licensedFrom" not in relations:
         relations.append("licensedFrom")
     passive = bool(_PASSIVE.search(cues)) and rel in ("acquired", "spunOutFrom", "soldTo", "licensedFrom")
+    if rel == "soldTo" and re.search(r"给|\bto\b", cues[vpos:]):
+        passive = False  # "X被出售给Y" / "X was sold to Y": X is what was sold (the seller's end), Y the buyer
     wh = _WH.search(cues)
     # Which end is the answer? The end the wh-word sits on, the unanchored end otherwise.
     before = [c for c in companies if pos.get(c, 0) < vpos]
@@ -541,9 +596,3 @@ def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: l
         else:
             topic = tuple(modalities)
     return tuple(dict.fromkeys(relations)), answer, subject, obj, topic
-
-
-def _add_country(subject: Slot, obj: Slot, name: str, country: str) -> tuple[Slot, Slot]:
-    if name == "subject":
-        return replace(subject, countries=tuple(dict.fromkeys((*subject.countries, country)))), obj
-    return subject, replace(obj, countries=tuple(dict.fromkeys((*obj.countries, country))))
