@@ -154,13 +154,16 @@ def test_score_fusion_without_lexical_is_dense_order() -> None:
 
 def test_uses_flags_say_what_to_compute() -> None:
     assert not GroupedRRF().uses_bridge and GroupedRRF(bridge=True).uses_bridge
-    assert default_fusion().uses_bridge and not default_fusion().uses_mentions
+    # Since the per-language dense candidates (issue #19, second pass) the default also reads the mentions.
+    assert default_fusion().uses_bridge and default_fusion().uses_mentions
+    assert not default_fusion(mention_weight=0.0).uses_mentions
     assert GroupedRRF(mention_weight=1.0).uses_mentions and ScoreFusion(mention_weight=0.1).uses_mentions
     assert LanguageSlots(GroupedRRF(bridge=True)).uses_bridge
 
 
 def test_default_fusion_follows_the_rrf_settings() -> None:
-    f = default_fusion(10, 2.0, 0.5)
+    # The default is a LanguageQuota (issue #19, second pass); the RRF settings go to the fusion within.
+    f = default_fusion(10, 2.0, 0.5).within
     assert (f.k, f.dense_weight, f.lexical_weight) == (10, 2.0, 0.5)
 
 

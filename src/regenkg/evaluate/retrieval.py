@@ -86,7 +86,7 @@ class Pair:
         query: the query text.
         lang: the query's language (``en``, ``zh-Hant``, ``zh-Hans``).
         expected: the expected sentences' texts (as in the source; matched to the index by :func:`resolve`).
-        source: ``dev`` or ``xling``.
+        source: ``dev`` (or the name :func:`dev_pairs` was given for another gold file) or ``xling``.
     """
 
     query: str
@@ -131,7 +131,7 @@ def _label_table(gold: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     return table
 
 
-def dev_pairs(gold_path: Path) -> list[Pair]:
+def dev_pairs(gold_path: Path, source: str = "dev") -> list[Pair]:
     """Pairs from a gold file: every fact asked in English, Traditional and Simplified Chinese.
 
     Facts that give the same question (same subject, relation and object) make one pair expecting each
@@ -157,7 +157,7 @@ def dev_pairs(gold_path: Path) -> list[Pair]:
             texts = grouped.setdefault((question(relation, s, o, lang), lang), [])
             if evidence not in texts:
                 texts.append(evidence)
-    return [Pair(q, lang, tuple(texts), "dev") for (q, lang), texts in grouped.items()]
+    return [Pair(q, lang, tuple(texts), source) for (q, lang), texts in grouped.items()]
 
 
 def _xling_rows(path: Path) -> list[dict[str, str]]:
