@@ -29,7 +29,7 @@ PRIVATE = ROOT / "tests" / "data" / "private_eval"
 TUNING = ROOT / "tests" / "data" / "retrieval_tuning" / "gold.json"
 RESULTS = ROOT / "benchmarks" / "results"
 XLING = ROOT / "tests" / "data" / "xling_pairs.yaml"
-DEFAULT = "hybrid (default: language quota over grouped RRF + bridge in both languages + mentions)"
+DEFAULT = "hybrid (default: score fusion per language 1 : 0.5 + bridge + mentions 1)"
 BEFORE = "hybrid before #19 (grouped RRF, one dense cut)"
 FIRST = "grouped RRF + bridge in the other language, one dense cut (first #19 default)"
 SINGLE_CUT = (BEFORE, FIRST)
@@ -49,8 +49,10 @@ def fusions(kb: Any) -> dict[str, Any]:
     )
 
     s = kb.settings
-    rrf = {"k": s.rrf_k, "dense_weight": s.dense_weight, "lexical_weight": s.lexical_weight}
-    default = default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight)
+    # The RRF fusions with the weights they always had (1 and 1); the settings' weights now belong to the
+    # default score fusion.
+    rrf = {"k": s.rrf_k}
+    default = default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight, s.mention_weight)
     return {
         "dense": DenseOnly(),
         "bm25": LexicalOnly(),
@@ -63,12 +65,11 @@ def fusions(kb: Any) -> dict[str, Any]:
         "grouped RRF + bridge in both languages + mentions": GroupedRRF(**rrf, bridge=True, bridge_own=True,
                                                                         mention_weight=1.0),
         "score fusion 1:0.3 (txtai-style) + bridge": ScoreFusion(1.0, 0.3, bridge=True),
-        "score fusion per language 1:0.5 + bridge + mentions 0.5": ScoreFusion(1.0, 0.5, bridge=True, per_group=True,
-                                                                              mention_weight=0.5),
-        "language slots from dense (default's within)": LanguageSlots(default.within),
-        "interleaved languages (default's within)": Interleave(default.within),
-        "language quota over score fusion per language": LanguageQuota(
-            ScoreFusion(1.0, 0.5, bridge=True, per_group=True, mention_weight=0.5)),
+        "score fusion per language 1:0.5 + bridge, no mentions": ScoreFusion(1.0, 0.5, bridge=True, per_group=True),
+        "language slots from dense (default within)": LanguageSlots(default),
+        "interleaved languages (default within)": Interleave(default),
+        "language quota (default within)": LanguageQuota(default),
+        "language quota over grouped RRF + bridge in both languages + mentions": LanguageQuota(),
         DEFAULT: default,
     }
 

@@ -161,10 +161,11 @@ def test_uses_flags_say_what_to_compute() -> None:
     assert LanguageSlots(GroupedRRF(bridge=True)).uses_bridge
 
 
-def test_default_fusion_follows_the_rrf_settings() -> None:
-    # The default is a LanguageQuota (issue #19, second pass); the RRF settings go to the fusion within.
-    f = default_fusion(10, 2.0, 0.5).within
-    assert (f.k, f.dense_weight, f.lexical_weight) == (10, 2.0, 0.5)
+def test_default_fusion_follows_the_settings() -> None:
+    # Since issue #19's second pass the default is a score fusion per language (no rank constant).
+    f = default_fusion(10, 2.0, 0.5, 0.25)
+    assert isinstance(f, ScoreFusion) and f.per_group and f.bridge
+    assert (f.dense_weight, f.lexical_weight, f.mention_weight) == (2.0, 0.5, 0.25)
 
 
 def test_label_bridge_adds_other_names_once() -> None:

@@ -495,16 +495,17 @@ class LabelBridge:
         return out
 
 
-def default_fusion(rrf_k: int = 60, dense_weight: float = 1.0, lexical_weight: float = 1.0,
+def default_fusion(rrf_k: int = 60, dense_weight: float = 1.0, lexical_weight: float = 0.5,
                    mention_weight: float = 1.0) -> Fusion:
     """The fusion search uses (chosen on the private pairs: docs/decisions/20261201-hybrid-fusion.md).
 
-    :class:`LanguageQuota` over grouped RRF of the dense list, BM25 of the bridged query and the entity
-    mentions, all weights 1 — the RRF defaults, not fitted: on the private pairs the weights 0.5-2 stay
-    within one or two pairs of each other.
+    :class:`ScoreFusion` per language group: the cosine scaled within each language (its best sentence 1),
+    plus ``lexical_weight`` × BM25 of the bridged query over the language's best, plus ``mention_weight``
+    × the (rarity-weighted) share of the query's entities the sentence mentions. ``rrf_k`` is unused here
+    and kept so that every fusion is built from the same settings.
     """
-    return LanguageQuota(GroupedRRF(k=rrf_k, dense_weight=dense_weight, lexical_weight=lexical_weight, bridge=True,
-                                    bridge_own=True, mention_weight=mention_weight))
+    del rrf_k  # the score fusion has no rank constant
+    return ScoreFusion(dense_weight, lexical_weight, bridge=True, mention_weight=mention_weight, per_group=True)
 
 
 DEFAULT_FUSION: Fusion = default_fusion()

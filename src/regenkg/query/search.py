@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 import weakref
 from collections.abc import Mapping, Sequence
@@ -121,7 +122,8 @@ class HybridSearch:
     """Dense + BM25 search, the rankings fused by ``fusion``.
 
     Args:
-        source: the index components and settings (``rrf_k``, ``dense_weight``, ``lexical_weight``).
+        source: the index components and settings (``rrf_k``, ``dense_weight``, ``lexical_weight``,
+            ``mention_weight``).
         fusion: default :func:`~regenkg.query.fuse.default_fusion` with those settings; another fusion
             (e.g. :class:`~regenkg.query.fuse.DenseOnly`) is how the retrieval evaluation measures each input.
         per_group: give every language group its own dense candidates (see :meth:`_dense_per_group`);
@@ -132,7 +134,8 @@ class HybridSearch:
         self.source = source
         self.per_group = per_group
         s = source.settings
-        self.fusion = fusion if fusion is not None else default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight)
+        self.fusion = fusion if fusion is not None else default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight,
+                                                                        s.mention_weight)
 
     def __call__(self, queries: Sequence[str], k: int = 10, lang: str | None = None,
                  qvecs: np.ndarray | None = None) -> list[SearchResults]:
@@ -177,7 +180,8 @@ class HybridSearch:
             # are read for the hits shown, not for the hundreds of candidates.
             groups = _groups_of({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]}
                                 | {sid for sid, _ in bridged[qi]}, group_ids)
-            mentions = mention_shares(src.store, src.matcher, q, list(groups)) if fusion.uses_mentions else []
+            mentions = (mention_shares(src.store, src.matcher, q, list(groups), total) if fusion.uses_mentions
+                        else [])
             fused = fusion(Candidates(dense[qi], lexical[qi], groups, bridged[qi], mentions,
                                       _group(script_of(q))), depth)
             if lang:
@@ -239,9 +243,15 @@ class HybridSearch:
         return out
 
 
-def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Sequence[int]) -> list[tuple[int, float]]:
+def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Sequence[int],
+                   total: int = 0) -> list[tuple[int, float]]:
     """The sentences among ``sentence_ids`` that mention entities ``query`` names (``rkg:mentions``), with
-    the share of the query's entities each mentions, best first."""
+    the share of the query's entities each mentions, best first.
+
+    With ``total`` (the number of sentences) each entity counts by its rarity, ``log(1 + total / df)``
+    with ``df`` the sentences mentioning it, so that naming the rare company of a question weighs more
+    than naming the modality half the collection mentions; without it every entity counts once.
+    """
     import pyoxigraph
 
     from ..graph.terms import sentence_id
@@ -255,11 +265,21 @@ def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Seque
          + " ".join(str(pyoxigraph.NamedNode(i)) for i in sorted(wanted)) + " } ?s rkg:mentions ?e }")
     candidates = set(sentence_ids)
     found: dict[int, set[str]] = {}
+    df: dict[str, set[int]] = {}
     for row in store.query(q):
         sid = sentence_id(row["s"].value)
-        if sid is not None and sid in candidates:
+        if sid is None:
+            continue
+        df.setdefault(row["e"].value, set()).add(sid)
+        if sid in candidates:
             found.setdefault(sid, set()).add(row["e"].value)
-    return sorted(((sid, len(es) / len(wanted)) for sid, es in found.items()), key=lambda x: (-x[1], x[0]))
+    if total > 0:
+        weight = {e: math.log1p(total / max(1, len(df.get(e, ())))) for e in wanted}
+    else:
+        weight = dict.fromkeys(wanted, 1.0)
+    norm = sum(weight.values())
+    return sorted(((sid, sum(weight[e] for e in es) / norm) for sid, es in found.items()),
+                  key=lambda x: (-x[1], x[0]))
 
 
 _GROUP_IDS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
