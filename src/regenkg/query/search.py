@@ -227,7 +227,9 @@ class HybridSearch:
                 continue
             for qi, more in zip(short, vectors.search(qvecs[short], want, among=ids)):
                 merged = dict(dense[qi])
-                merged.update(more)
+                for sid, score in more:
+                    # The first search's cosine stands (another code path may differ in the last bits).
+                    merged.setdefault(sid, score)
                 dense[qi] = sorted(merged.items(), key=lambda x: (-x[1], x[0]))
         return dense
 
