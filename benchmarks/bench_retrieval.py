@@ -98,7 +98,14 @@ def measure(gold_dir: Path, index: Path, rebuild: bool, distractors: list[Path],
     ``more``: further gold files (and their source name) whose evidence lies in ``distractors``.
     """
     from regenkg.config import Settings
-    from regenkg.evaluate.retrieval import build_eval_index, dev_pairs, evaluate, kb_methods, resolve, xling_pairs
+    from regenkg.evaluate.retrieval import (
+        build_eval_index,
+        dev_pairs,
+        evaluate,
+        kb_methods,
+        resolve,
+        xling_pairs,
+    )
     from regenkg.kb import KnowledgeBase
 
     settings = Settings.load()

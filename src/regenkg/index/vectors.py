@@ -266,7 +266,7 @@ class VectorIndex:
         if self.count == 0 or arr.shape[0] == 0:
             return [[] for _ in range(arr.shape[0])]
         _configure(search_threads(arr.shape[0], self.threads))
-        params = None
+        params: faiss.SearchParameters | None = None
         if among is not None:
             subset = _as_ids(np.asarray(among), "among")
             if subset.size == 0:
@@ -274,8 +274,13 @@ class VectorIndex:
             k = min(k, subset.size)
             # The selector only reads the array: it must stay alive for the search (it does, in `subset`).
             selector = faiss.IDSelectorBatch(subset)
-            params = (faiss.SearchParametersIVF(sel=selector, nprobe=self.nprobe)
-                      if isinstance(self._index, faiss.IndexIVF) else faiss.SearchParameters(sel=selector))
+            if isinstance(self._index, faiss.IndexIVF):
+                ivf = faiss.SearchParametersIVF()
+                ivf.nprobe = self.nprobe
+                params = ivf
+            else:
+                params = faiss.SearchParameters()
+            params.sel = selector
         scores, found = self._index.search(np.ascontiguousarray(arr), min(k, self.count), params=params)
         return [
             [(int(i), float(s)) for i, s in zip(row_ids, row_scores) if i != -1]
