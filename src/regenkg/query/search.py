@@ -222,7 +222,7 @@ class HybridSearch:
         for ids in _group_ids(self.source.table).values():
             want = min(depth, ids.size)
             short = [qi for qi, hits in enumerate(dense)
-                     if np.isin(np.fromiter((sid for sid, _ in hits), np.int64, len(hits)), ids).sum() < want]
+                     if _members(ids, np.fromiter((sid for sid, _ in hits), np.int64, len(hits))).sum() < want]
             if not short:
                 continue
             for qi, more in zip(short, vectors.search(qvecs[short], want, among=ids)):
@@ -304,8 +304,16 @@ def _groups_of(ids: set[int], group_ids: Mapping[str, np.ndarray]) -> dict[int, 
     arr = np.fromiter(ids, np.int64, len(ids))
     out: dict[int, str] = {}
     for group, members in group_ids.items():
-        out.update(dict.fromkeys(arr[np.isin(arr, members, assume_unique=True)].tolist(), group))
+        out.update(dict.fromkeys(arr[_members(members, arr)].tolist(), group))
     return out
+
+
+def _members(sorted_ids: np.ndarray, arr: np.ndarray) -> np.ndarray:
+    """Which of ``arr`` are in ``sorted_ids`` (a binary search each: the id lists can be millions long)."""
+    if sorted_ids.size == 0 or arr.size == 0:
+        return np.zeros(arr.shape, dtype=bool)
+    at = np.searchsorted(sorted_ids, arr).clip(max=sorted_ids.size - 1)
+    return np.asarray(sorted_ids[at] == arr)
 
 
 def _group(lang: str) -> str:
