@@ -90,20 +90,23 @@ class _Store:
         self.mentions = mentions
 
     def query(self, sparql: str) -> list[dict]:
+        # Like the store: only the VALUES-listed sentences that mention a VALUES-listed entity.
         return [{"s": SimpleNamespace(value=f"https://w3id.org/regenkg/id/sentence/{sid}"),
                  "e": SimpleNamespace(value=e)}
-                for e, sids in self.mentions.items() if f"<{e}>" in sparql for sid in sids]
+                for e, sids in self.mentions.items() if f"<{e}>" in sparql for sid in sids
+                if f"/sentence/{sid}>" in sparql]
 
 
 def test_mention_shares_weigh_rare_entities_more() -> None:
     rare, common = "https://x/e/kite", "https://x/e/car-t"
     store = _Store({rare: [1], common: [1, 2, 3, 4, 5, 6, 7, 8]})
     matcher = SimpleNamespace(find=lambda q: [SimpleNamespace(iri=rare), SimpleNamespace(iri=common)])
+    candidates = list(range(1, 11))
     plain = dict(mention_shares(store, matcher, "Kite CAR-T", [1, 2, 9]))
     assert plain == {1: 1.0, 2: 0.5}  # candidates only, each entity counts once
-    weighted = dict(mention_shares(store, matcher, "Kite CAR-T", [1, 2, 9], total=10))
+    weighted = dict(mention_shares(store, matcher, "Kite CAR-T", candidates, rarity=True))
     assert weighted[1] == pytest.approx(1.0)
-    # CAR-T, mentioned by 8 of 10 sentences, is worth far less than Kite, mentioned by one.
+    # CAR-T, mentioned by 8 of the 10 candidates, is worth far less than Kite, mentioned by one.
     assert weighted[2] == pytest.approx(np.log1p(10 / 8) / (np.log1p(10 / 8) + np.log1p(10)))
     no_entity = SimpleNamespace(find=lambda q: [])
-    assert mention_shares(store, no_entity, "nothing", [1, 2], total=10) == []
+    assert mention_shares(store, no_entity, "nothing", [1, 2], rarity=True) == []

@@ -180,8 +180,8 @@ class HybridSearch:
             # are read for the hits shown, not for the hundreds of candidates.
             groups = _groups_of({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]}
                                 | {sid for sid, _ in bridged[qi]}, group_ids)
-            mentions = (mention_shares(src.store, src.matcher, q, list(groups), total) if fusion.uses_mentions
-                        else [])
+            mentions = (mention_shares(src.store, src.matcher, q, list(groups), rarity=True)
+                        if fusion.uses_mentions else [])
             fused = fusion(Candidates(dense[qi], lexical[qi], groups, bridged[qi], mentions,
                                       _group(script_of(q))), depth)
             if lang:
@@ -246,37 +246,34 @@ class HybridSearch:
 
 
 def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Sequence[int],
-                   total: int = 0) -> list[tuple[int, float]]:
+                   rarity: bool = False) -> list[tuple[int, float]]:
     """The sentences among ``sentence_ids`` that mention entities ``query`` names (``rkg:mentions``), with
     the share of the query's entities each mentions, best first.
 
-    With ``total`` (the number of sentences) each entity counts by its rarity, ``log(1 + total / df)``
-    with ``df`` the sentences mentioning it, so that naming the rare company of a question weighs more
-    than naming the modality half the collection mentions; without it every entity counts once.
+    With ``rarity`` each entity counts by how rare it is among ``sentence_ids``, ``log(1 + n / df)`` with
+    ``df`` of the ``n`` candidates mentioning it, so that the rare company of a question weighs more than
+    the modality most candidates name; without it every entity counts once. (Among the candidates, not
+    the whole collection: the candidates are bounded, an entity's mentions are not.)
     """
     import pyoxigraph
 
+    from ..graph.ontology import sentence_iri
     from ..graph.terms import sentence_id
 
     wanted = {m.iri for m in matcher.find(query)}
     if not wanted or not sentence_ids:
         return []
-    # Look up the entities' mentions (few per entity) and keep the candidates among them, rather than
-    # sending every candidate id to the store: the object-bound pattern is one index scan per entity.
     q = ("PREFIX rkg: <https://w3id.org/regenkg/ontology#>\nSELECT ?s ?e WHERE { VALUES ?e { "
-         + " ".join(str(pyoxigraph.NamedNode(i)) for i in sorted(wanted)) + " } ?s rkg:mentions ?e }")
-    candidates = set(sentence_ids)
+         + " ".join(str(pyoxigraph.NamedNode(i)) for i in sorted(wanted)) + " } VALUES ?s { "
+         + " ".join(f"<{sentence_iri(i)}>" for i in sentence_ids) + " } ?s rkg:mentions ?e }")
     found: dict[int, set[str]] = {}
-    df: dict[str, set[int]] = {}
     for row in store.query(q):
         sid = sentence_id(row["s"].value)
-        if sid is None:
-            continue
-        df.setdefault(row["e"].value, set()).add(sid)
-        if sid in candidates:
+        if sid is not None:
             found.setdefault(sid, set()).add(row["e"].value)
-    if total > 0:
-        weight = {e: math.log1p(total / max(1, len(df.get(e, ())))) for e in wanted}
+    if rarity:
+        df = {e: sum(e in es for es in found.values()) for e in wanted}
+        weight = {e: math.log1p(len(sentence_ids) / max(1, df[e])) for e in wanted}
     else:
         weight = dict.fromkeys(wanted, 1.0)
     norm = sum(weight.values())
