@@ -9,7 +9,7 @@ Steps (each a subprocess, so one failing does not stop the others; its log goes 
 4. bench_server.py  — HTTP under wrk: `regenkg serve` vs `oxigraph serve-read-only` and rdflib-endpoint;
 5. bench_faiss.py --data clustered — recall/latency, flat vs IVF, 10 k and 100 k;
 6. the IVF nprobe sweep (this file) — recall@10 and latency at 1 M clustered vectors for nprobe 16/64/128;
-7. bench_retrieval.py — recall@k/MRR of dense, BM25 and hybrid search per language direction (dev set);
+7. bench_retrieval.py — recall@k/MRR of dense, BM25 and hybrid search per language direction (private sets to choose, dev set to measure);
 8. report.py        — REPORT.md + PNG figures.
 
 The full run takes about 20-30 minutes on 2 cores; ``--quick`` is a smoke run of under 3 minutes (small

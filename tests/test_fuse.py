@@ -85,6 +85,7 @@ from regenkg.query.fuse import (
     GroupedRRF,
     Interleave,
     LabelBridge,
+    LanguageQuota,
     LanguageSlots,
     LexicalOnly,
     ScoreFusion,
@@ -94,7 +95,8 @@ from regenkg.query.fuse import (
 ALL_FUSIONS = [DenseOnly(), LexicalOnly(), LexicalOnly(bridge=True), GroupedRRF(), GroupedRRF(bridge=True),
                GroupedRRF(bridge=True, bridge_own=True), GroupedRRF(bridge=True, mention_weight=1.0),
                ScoreFusion(), ScoreFusion(1.0, 0.5, bridge=True, per_group=True), ScoreFusion(mention_weight=0.5),
-               LanguageSlots(), Interleave(), Interleave(default_fusion()), default_fusion()]
+               LanguageSlots(), Interleave(), Interleave(default_fusion()), default_fusion(), LanguageQuota(),
+               LanguageQuota(DenseOnly(), least=2, position=1), LanguageQuota(default_fusion(), top=0)]
 
 
 def _zh_query_candidates() -> Candidates:
@@ -154,14 +156,18 @@ def test_score_fusion_without_lexical_is_dense_order() -> None:
 
 def test_uses_flags_say_what_to_compute() -> None:
     assert not GroupedRRF().uses_bridge and GroupedRRF(bridge=True).uses_bridge
-    assert default_fusion().uses_bridge and not default_fusion().uses_mentions
+    # Since the per-language dense candidates (issue #19, second pass) the default also reads the mentions.
+    assert default_fusion().uses_bridge and default_fusion().uses_mentions
+    assert not default_fusion(mention_weight=0.0).uses_mentions
     assert GroupedRRF(mention_weight=1.0).uses_mentions and ScoreFusion(mention_weight=0.1).uses_mentions
     assert LanguageSlots(GroupedRRF(bridge=True)).uses_bridge
 
 
-def test_default_fusion_follows_the_rrf_settings() -> None:
-    f = default_fusion(10, 2.0, 0.5)
-    assert (f.k, f.dense_weight, f.lexical_weight) == (10, 2.0, 0.5)
+def test_default_fusion_follows_the_settings() -> None:
+    # Since issue #19's second pass the default is a score fusion per language (no rank constant).
+    f = default_fusion(10, 2.0, 0.5, 0.25)
+    assert isinstance(f, ScoreFusion) and f.per_group and f.bridge
+    assert (f.dense_weight, f.lexical_weight, f.mention_weight) == (2.0, 0.5, 0.25)
 
 
 def test_label_bridge_adds_other_names_once() -> None:
@@ -183,3 +189,23 @@ def test_interleave_alternates_languages_own_first() -> None:
     c = _zh_query_candidates()
     fused = [c.groups[i] for i, _ in Interleave(GroupedRRF())(c, 6)]
     assert fused == ["zh", "en", "zh", "en", "zh", "en"]
+
+
+def test_language_quota_gives_the_other_language_one_place_unless_dense_agrees() -> None:
+    # An English query; the fusion within ranks the Chinese sentences 20 and 21 high (lexical votes), but
+    # only 20 gets a place in the first five: 21's cosine is below the English sentence it would push out.
+    dense = [(1, 0.90), (2, 0.89), (3, 0.88), (4, 0.87), (5, 0.86), (20, 0.80), (21, 0.79)]
+    lexical = [(20, 9.0), (21, 8.5), (3, 8.0)]
+    groups = {i: ("zh" if i >= 20 else "en") for i, _ in dense}
+    c = Candidates(dense, lexical, groups, lexical, (), "en")
+    within = GroupedRRF(bridge=True)
+    assert [groups[i] for i, _ in within(c, 5)].count("zh") == 2
+    head = [i for i, _ in LanguageQuota(within)(c, 7)]
+    assert [groups[i] for i in head[:5]].count("zh") == 1 and head.index(20) <= 2
+    assert set(head) == set(groups)  # below the first five, within's order: nothing is lost
+    # A Chinese sentence the dense model ranks above an English one takes a further place.
+    agree = Candidates([(1, 0.90), (20, 0.89), (21, 0.885), (2, 0.88), (3, 0.87), (4, 0.86)], lexical,
+                       {**groups, 20: "zh", 21: "zh"}, lexical, (), "en")
+    assert [agree.groups[i] for i, _ in LanguageQuota(within)(agree, 5)].count("zh") == 2
+    with pytest.raises(ValueError):
+        LanguageQuota(position=0)

@@ -85,3 +85,38 @@ def test_score_counts_ranks() -> None:
     assert s.mrr == pytest.approx((1 / 2 + 1) / 3)
     with pytest.raises(ValueError):
         score([[1]], [])
+
+
+def test_the_corpus_tuning_pairs_are_verbatim_and_in_both_languages() -> None:
+    # tests/data/retrieval_tuning: facts that corpus/'s parallel articles both state, for choosing fusions.
+    from conftest import CORPUS
+
+    gold_path = DATA / "retrieval_tuning" / "gold.json"
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    by_fact: dict[tuple[str, str, str], set[str]] = {}
+    for fact in gold["facts"]:
+        text = (CORPUS / fact["article"]).read_text(encoding="utf-8")
+        assert fact["evidence"] in text, fact["evidence"][:60]
+        lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in fact["evidence"]) else "en"
+        by_fact.setdefault((fact["subject"], fact["relation"], fact["object"]), set()).add(lang)
+    assert all(langs == {"en", "zh"} for langs in by_fact.values())
+    pairs = dev_pairs(gold_path, source="corpus")
+    assert pairs and {p.source for p in pairs} == {"corpus"}
+    assert all(len(p.expected) == 2 for p in pairs)  # each question has an answer in both languages
+
+
+def test_distractors_join_the_index_under_their_own_names(tmp_path, monkeypatch) -> None:
+    import regenkg.pipeline
+
+    dev, extra = tmp_path / "dev", tmp_path / "extra"
+    dev.mkdir()
+    extra.mkdir()
+    (dev / "a.md").write_text("# A\n\nGilead acquired Kite Pharma in 2017.\n", encoding="utf-8")
+    (dev / "gold.json").write_text("{}", encoding="utf-8")
+    (extra / "a.md").write_text("# Other A\n\nA distractor with the same file name.\n", encoding="utf-8")
+    seen: list[list[str]] = []
+    monkeypatch.setattr(regenkg.pipeline, "build_index",
+                        lambda paths, index, settings, embedder=None: seen.append(
+                            sorted(p.name for p in paths[0].iterdir())))
+    retrieval.build_eval_index(dev, None, tmp_path / "index", distractors=[extra])
+    assert seen == [["a.md", "distractor_a.md"]]

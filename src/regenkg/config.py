@@ -36,9 +36,11 @@ class Settings:
         batch_size: sentences embedded per batch.
         exact_limit: above this many vectors the index switches from exact search to IVF.
         ivf_nprobe: IVF cells searched per query.
-        rrf_k: the ``k`` of reciprocal-rank fusion, ``score = Σ weight / (rrf_k + rank)``.
-        dense_weight: weight of the embedding ranking in the fusion.
-        lexical_weight: weight of the BM25 ranking in the fusion.
+        rrf_k: the ``k`` of reciprocal-rank fusion, ``score = Σ weight / (rrf_k + rank)`` (for the RRF
+            fusions of :mod:`regenkg.query.fuse`; the default fusion sums scores).
+        dense_weight: weight of the embedding score in the fusion (the best cosine of each language = 1).
+        lexical_weight: weight of the BM25 score in the fusion (the best BM25 match of each language = 1).
+        mention_weight: weight of the share of the query's entities a sentence mentions.
         evidence_weight: how much the evidence similarity adds to a graph answer's score in ``ask``.
         max_evidence: evidence sentences kept per answer.
         query_timeout: seconds a SPARQL query may run (CLI and endpoint).
@@ -68,10 +70,12 @@ class Settings:
     # Above this many vectors the index switches from exact search to IVF.
     exact_limit: int = 100_000
     ivf_nprobe: int = 64  # recall@10 ≥ 0.98 at 1 M clustered vectors (benchmarks/results/REPORT.md)
-    # Reciprocal-rank fusion: score = sum(weight / (rrf_k + rank)).
+    # Hybrid search (query/fuse.py, docs/decisions/20261201-hybrid-fusion.md): the default fusion sums the
+    # weighted, per-language normalised scores; rrf_k is for the reciprocal-rank fusions.
     rrf_k: int = 60
     dense_weight: float = 1.0
-    lexical_weight: float = 1.0
+    lexical_weight: float = 0.5
+    mention_weight: float = 1.0
     # ask(): how much the evidence similarity adds to a graph answer's score.
     evidence_weight: float = 0.5
     max_evidence: int = 3

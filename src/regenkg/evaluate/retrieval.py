@@ -86,7 +86,7 @@ class Pair:
         query: the query text.
         lang: the query's language (``en``, ``zh-Hant``, ``zh-Hans``).
         expected: the expected sentences' texts (as in the source; matched to the index by :func:`resolve`).
-        source: ``dev`` or ``xling``.
+        source: ``dev`` (or the name :func:`dev_pairs` was given for another gold file) or ``xling``.
     """
 
     query: str
@@ -131,7 +131,7 @@ def _label_table(gold: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     return table
 
 
-def dev_pairs(gold_path: Path) -> list[Pair]:
+def dev_pairs(gold_path: Path, source: str = "dev") -> list[Pair]:
     """Pairs from a gold file: every fact asked in English, Traditional and Simplified Chinese.
 
     Facts that give the same question (same subject, relation and object) make one pair expecting each
@@ -157,7 +157,7 @@ def dev_pairs(gold_path: Path) -> list[Pair]:
             texts = grouped.setdefault((question(relation, s, o, lang), lang), [])
             if evidence not in texts:
                 texts.append(evidence)
-    return [Pair(q, lang, tuple(texts), "dev") for (q, lang), texts in grouped.items()]
+    return [Pair(q, lang, tuple(texts), source) for (q, lang), texts in grouped.items()]
 
 
 def _xling_rows(path: Path) -> list[dict[str, str]]:
@@ -190,11 +190,15 @@ def write_xling_documents(path: Path, folder: Path) -> list[Path]:
 
 
 def build_eval_index(dev_dir: Path, xling: Path | None, index: Path, settings: Any = None,
-                     *, embedder: Any = None) -> Path:
+                     *, embedder: Any = None, distractors: Sequence[Path] = ()) -> Path:
     """Build one index of the dev articles (and the translation pairs' sides) at ``index``.
 
     The articles are copied (``gold.json`` left out) into a temporary folder first, so the build reads
     nothing else of ``dev_dir``.
+
+    Args:
+        distractors: more folders whose articles join the index (e.g. ``corpus/``): sentences no pair
+            expects, which make the ranking harder the way a real collection does.
     """
     from ..pipeline import build_index
     from ..text.ingest import SUPPORTED_SUFFIXES
@@ -203,11 +207,16 @@ def build_eval_index(dev_dir: Path, xling: Path | None, index: Path, settings: A
     articles = sorted(p for p in dev_dir.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES)
     if not articles:
         raise FileNotFoundError(f"no articles in {dev_dir}")
+    extra = sorted(p for folder in map(Path, distractors) for p in folder.iterdir()
+                   if p.suffix.lower() in SUPPORTED_SUFFIXES)
     with tempfile.TemporaryDirectory(prefix="regenkg-retrieval-") as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
         for p in articles:
             shutil.copy(p, corpus / p.name)
+        for p in extra:
+            # A prefix keeps a distractor from overwriting an article of the same name.
+            shutil.copy(p, corpus / f"distractor_{p.name}")
         if xling is not None:
             write_xling_documents(xling, corpus)
         build_index([corpus], index, settings, embedder=embedder)
@@ -320,15 +329,24 @@ def evaluate(resolved: Sequence[Resolved], methods: Mapping[str, Search]) -> dic
     return out
 
 
-def kb_methods(kb: Any, fusions: Mapping[str, Any], depth: int = max(CUTOFFS)) -> dict[str, Search]:
-    """One :data:`Search` per fusion over ``kb`` (``KnowledgeBase.search_many``), embedding each query once.
+def kb_methods(kb: Any, fusions: Mapping[str, Any], depth: int = max(CUTOFFS),
+               single_cut: Sequence[str] = ()) -> dict[str, Search]:
+    """One :data:`Search` per fusion over ``kb`` (what ``KnowledgeBase.search_many`` runs), embedding each
+    query once.
+
+    Every method ranks the same candidates: one :class:`~regenkg.query.search.HybridSearch` call with the
+    same ``k`` (so the same dense and lexical candidate depths) per method; only the fusion differs.
 
     Args:
         kb: an open :class:`~regenkg.kb.KnowledgeBase`.
         fusions: name → fusion (see :mod:`regenkg.query.fuse`).
         depth: hits per query.
+        single_cut: names of fusions to run on the dense candidates of one cut at the search depth, as
+            before issue #19, instead of per language group.
     """
     import numpy as np
+
+    from ..query.search import HybridSearch
 
     vectors: dict[str, Any] = {}
 
@@ -338,11 +356,11 @@ def kb_methods(kb: Any, fusions: Mapping[str, Any], depth: int = max(CUTOFFS)) -
             vectors.update(zip(missing, kb.embedder.encode_queries(missing)))
         return np.stack([vectors[q] for q in queries])
 
-    def method(fusion: Any) -> Search:
+    def method(fusion: Any, per_group: bool) -> Search:
         def search(queries: list[str]) -> list[list[int]]:
-            results = kb.search_many(queries, k=depth, fusion=fusion, _qvecs=embed(queries))
+            results = HybridSearch(kb, fusion, per_group=per_group)(queries, k=depth, qvecs=embed(queries))
             return [[hit.sentence for hit in hits] for hits in results]
 
         return search
 
-    return {name: method(fusion) for name, fusion in fusions.items()}
+    return {name: method(fusion, name not in single_cut) for name, fusion in fusions.items()}

@@ -303,5 +303,12 @@ class SentenceTable:
     def count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
 
+    def ids_by_lang(self) -> dict[str, list[int]]:
+        """Sentence ids per language, each list ascending."""
+        out: dict[str, list[int]] = {}
+        for sid, lang in self.conn.execute("SELECT id, lang FROM sentences ORDER BY id"):
+            out.setdefault(lang, []).append(sid)
+        return out
+
     def lang_counts(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT lang, COUNT(*) FROM sentences GROUP BY lang").fetchall())

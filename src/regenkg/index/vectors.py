@@ -233,12 +233,13 @@ class VectorIndex:
 
     # -- search -------------------------------------------------------------------------------
 
-    def search(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+    def search(self, queries: np.ndarray, k: int, *, among: np.ndarray | None = None) -> list[list[tuple[int, float]]]:
         """The ``k`` best (id, score) pairs for each query, best first.
 
         Args:
             queries: float32 ``(n, dimension)``; a single ``(dimension,)`` vector counts as one query.
             k: results per query; more than :attr:`count` returns all.
+            among: search only these ids (e.g. the sentences of one language); ``None`` searches all.
 
         Raises:
             QueryError: wrong dimension, NaN/inf, an all-zero query, or ``k < 1``.
@@ -265,7 +266,22 @@ class VectorIndex:
         if self.count == 0 or arr.shape[0] == 0:
             return [[] for _ in range(arr.shape[0])]
         _configure(search_threads(arr.shape[0], self.threads))
-        scores, found = self._index.search(np.ascontiguousarray(arr), min(k, self.count))
+        params: faiss.SearchParameters | None = None
+        if among is not None:
+            subset = _as_ids(np.asarray(among), "among")
+            if subset.size == 0:
+                return [[] for _ in range(arr.shape[0])]
+            k = min(k, subset.size)
+            # The selector only reads the array: it must stay alive for the search (it does, in `subset`).
+            selector = faiss.IDSelectorBatch(subset)
+            if isinstance(self._index, faiss.IndexIVF):
+                ivf = faiss.SearchParametersIVF()
+                ivf.nprobe = self.nprobe
+                params = ivf
+            else:
+                params = faiss.SearchParameters()
+            params.sel = selector
+        scores, found = self._index.search(np.ascontiguousarray(arr), min(k, self.count), params=params)
         return [
             [(int(i), float(s)) for i, s in zip(row_ids, row_scores) if i != -1]
             for row_ids, row_scores in zip(found, scores)

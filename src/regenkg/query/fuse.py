@@ -9,7 +9,8 @@ The pieces are small and pure so that search, ask and the retrieval evaluation
   :class:`GroupedRRF` (the fusion before issue #19), :class:`ScoreFusion` (normalised scores, the way
   txtai's hybrid search combines them), :class:`LanguageSlots` (the dense ranking decides how many
   sentences of each language come where; another fusion decides which), :class:`Interleave` (a fixed
-  quota: languages alternate);
+  quota: languages alternate), :class:`LanguageQuota` (the query's language keeps the first places but
+  one, which goes to the other language's best sentence; the default);
 * :class:`LabelBridge` — the query's names mapped to their labels and aliases in every language, so the
   lexical side can match sentences in the other language too.
 
@@ -31,6 +32,7 @@ __all__ = [
     "GroupedRRF",
     "Interleave",
     "LabelBridge",
+    "LanguageQuota",
     "LanguageSlots",
     "LexicalOnly",
     "ScoreFusion",
@@ -364,6 +366,91 @@ class Interleave:
         return [(i, 1.0 / (n + 1)) for n, i in enumerate(out[:limit])]
 
 
+@dataclass(frozen=True)
+class LanguageQuota:
+    """The first ``top`` results: the query's language first, one guaranteed slot for the other language.
+
+    ``within`` ranks every sentence. Of its first ``top`` places, the query's own language keeps all but
+    ``least`` (the other language's best sentences, by ``within``, at rank ``position`` at the latest or
+    earlier where ``within`` puts them higher). A further sentence of the other language takes a place only
+    where ``within`` ranks it above the own-language sentence it displaces *and* the dense model agrees
+    (its cosine is at least that sentence's): the two languages share five slots, and the lexical and
+    mention votes that lift the other language's best sentence would otherwise also push out the
+    own-language sentence the dense model ranked right. Below ``top`` the order is ``within``'s.
+
+    Scores are ``within``'s, capped so that they never rise down the list.
+
+    Args:
+        within: the fusion that ranks the sentences (default: grouped RRF of dense, bridged BM25 and
+            mentions).
+        least: places of the other language in the first ``top`` (while it has candidates).
+        top: how many first places the quota governs.
+        position: the latest rank of the other language's best sentence.
+
+    >>> c = Candidates(dense=[(1, .90), (2, .88), (3, .86), (4, .85), (5, .84), (6, .70), (7, .69)],
+    ...                lexical=[], groups={1: "zh", 2: "zh", 3: "zh", 4: "zh", 5: "zh", 6: "en", 7: "en"},
+    ...                query_group="zh")
+    >>> [i for i, _ in LanguageQuota(DenseOnly(), position=3)(c, 6)]  # English 6 takes rank 3
+    [1, 2, 6, 3, 4, 5]
+    """
+
+    within: Fusion = field(default_factory=lambda: GroupedRRF(bridge=True, bridge_own=True, mention_weight=1.0))
+    least: int = 1
+    top: int = 5
+    position: int = 3
+
+    def __post_init__(self) -> None:
+        if self.least < 0 or self.top < 0 or self.position < 1:
+            raise ValueError(f"least and top must be ≥ 0 and position ≥ 1, got {self.least}, {self.top}, "
+                             f"{self.position}")
+
+    @property
+    def uses_bridge(self) -> bool:
+        return self.within.uses_bridge
+
+    @property
+    def uses_mentions(self) -> bool:
+        return self.within.uses_mentions
+
+    def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
+        inner = self.within(candidates, max(limit, len(candidates.groups)))
+        if not inner:
+            return []
+        groups = candidates.groups
+        dense = candidates.known(candidates.dense)
+        own_group = candidates.query_group or groups[(dense or inner)[0][0]]
+        cosine = dict(dense)
+        rank = {i: n for n, (i, _) in enumerate(inner)}
+        own = [x for x in inner if groups[x[0]] == own_group]
+        other = [x for x in inner if groups[x[0]] != own_group]
+        head: list[tuple[int, float]] = []
+        placed = oi = wi = 0
+        while len(head) < min(self.top, len(inner)):
+            if wi >= len(own) or oi >= len(other):
+                take_other = wi >= len(own)
+            else:
+                o, w = other[oi][0], own[wi][0]
+                preferred = rank[o] < rank[w]
+                if placed < self.least:
+                    take_other = preferred or len(head) + 1 >= self.position
+                else:
+                    take_other = preferred and cosine.get(o, -2.0) >= cosine.get(w, -2.0)
+            if take_other:
+                head.append(other[oi])
+                oi += 1
+                placed += 1
+            else:
+                head.append(own[wi])
+                wi += 1
+        used = {i for i, _ in head}
+        out: list[tuple[int, float]] = []
+        ceiling = float("inf")
+        for i, score in [*head, *(x for x in inner if x[0] not in used)][:limit]:
+            ceiling = min(ceiling, score)
+            out.append((i, ceiling))
+        return out
+
+
 class LabelBridge:
     """The other names of the entities a query mentions: labels in every language and aliases.
 
@@ -408,9 +495,17 @@ class LabelBridge:
         return out
 
 
-def default_fusion(rrf_k: int = 60, dense_weight: float = 1.0, lexical_weight: float = 1.0) -> Fusion:
-    """The fusion search uses (chosen by measurement: docs/decisions/20261201-hybrid-fusion.md)."""
-    return GroupedRRF(k=rrf_k, dense_weight=dense_weight, lexical_weight=lexical_weight, bridge=True)
+def default_fusion(rrf_k: int = 60, dense_weight: float = 1.0, lexical_weight: float = 0.5,
+                   mention_weight: float = 1.0) -> Fusion:
+    """The fusion search uses (chosen on the private pairs: docs/decisions/20261201-hybrid-fusion.md).
+
+    :class:`ScoreFusion` per language group: the cosine scaled within each language (its best sentence 1),
+    plus ``lexical_weight`` × BM25 of the bridged query over the language's best, plus ``mention_weight``
+    × the (rarity-weighted) share of the query's entities the sentence mentions. ``rrf_k`` is unused here
+    and kept so that every fusion is built from the same settings.
+    """
+    del rrf_k  # the score fusion has no rank constant
+    return ScoreFusion(dense_weight, lexical_weight, bridge=True, mention_weight=mention_weight, per_group=True)
 
 
 DEFAULT_FUSION: Fusion = default_fusion()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -120,15 +122,20 @@ class HybridSearch:
     """Dense + BM25 search, the rankings fused by ``fusion``.
 
     Args:
-        source: the index components and settings (``rrf_k``, ``dense_weight``, ``lexical_weight``).
+        source: the index components and settings (``rrf_k``, ``dense_weight``, ``lexical_weight``,
+            ``mention_weight``).
         fusion: default :func:`~regenkg.query.fuse.default_fusion` with those settings; another fusion
             (e.g. :class:`~regenkg.query.fuse.DenseOnly`) is how the retrieval evaluation measures each input.
+        per_group: give every language group its own dense candidates (see :meth:`_dense_per_group`);
+            ``False`` is the single cut before issue #19, kept for the evaluation to measure.
     """
 
-    def __init__(self, source: SearchSource, fusion: Fusion | None = None) -> None:
+    def __init__(self, source: SearchSource, fusion: Fusion | None = None, *, per_group: bool = True) -> None:
         self.source = source
+        self.per_group = per_group
         s = source.settings
-        self.fusion = fusion if fusion is not None else default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight)
+        self.fusion = fusion if fusion is not None else default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight,
+                                                                        s.mention_weight)
 
     def __call__(self, queries: Sequence[str], k: int = 10, lang: str | None = None,
                  qvecs: np.ndarray | None = None) -> list[SearchResults]:
@@ -156,6 +163,8 @@ class HybridSearch:
         depth = min(total, max(k * 5, 100))
         qvecs = qvecs if qvecs is not None else src.embedder.encode_queries(cleaned)
         dense = src.vectors.search(qvecs, depth)
+        if self.per_group:
+            dense = self._dense_per_group(qvecs, dense, depth)
         # Lexical hits are cheap; go deeper so each language group gets its own best matches.
         lexical_depth = min(total, max(depth, 1000))
         tokens = src.tokenizer.tokenize_many(cleaned)
@@ -164,30 +173,65 @@ class HybridSearch:
         bridged = (src.lexical.search(self._bridged_tokens(cleaned, tokens), lexical_depth)
                    if fusion.uses_bridge else [[] for _ in cleaned])
         titles = src.titles
+        group_ids = _group_ids(src.table)
         out: list[SearchResults] = []
         for qi, q in enumerate(cleaned):
-            rows = src.table.sentences({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]}
-                                       | {sid for sid, _ in bridged[qi]})
-            groups = {sid: _group(s.lang) for sid, s in rows.items()}
-            mentions = mention_shares(src.store, src.matcher, q, list(rows)) if fusion.uses_mentions else []
+            # Fusion needs only each candidate's language group (from the cached id lists); full rows
+            # are read for the hits shown, not for the hundreds of candidates.
+            groups = _groups_of({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]}
+                                | {sid for sid, _ in bridged[qi]}, group_ids)
+            mentions = (mention_shares(src.store, src.matcher, q, list(groups), rarity=True)
+                        if fusion.uses_mentions else [])
             fused = fusion(Candidates(dense[qi], lexical[qi], groups, bridged[qi], mentions,
                                       _group(script_of(q))), depth)
+            if lang:
+                fused = [(sid, score) for sid, score in fused if groups.get(sid) == _group(lang)]
             dmap, lmap = dict(dense[qi]), dict(bridged[qi] if fusion.uses_bridge else lexical[qi])
             res = SearchResults()
             res.query = q
-            for sid, score in fused:
-                s = rows.get(sid)
-                if s is None:
-                    continue
-                if lang and not (s.lang == lang or (lang == "zh" and s.lang.startswith("zh"))):
-                    continue
-                res.append(Hit(s.id, s.doc_id, titles.get(s.doc_id, ""), s.lang, s.text, s.start, s.end,
-                               round(float(score), 6), _r(dmap.get(sid)), _r(lmap.get(sid))))
-                if len(res) >= k:
-                    break
+            start = 0
+            while len(res) < k and start < len(fused):
+                # A script filter (zh-Hant / zh-Hans) can skip rows, so read on until k hits are found.
+                chunk = fused[start:start + k]
+                start += len(chunk)
+                rows = src.table.sentences([sid for sid, _ in chunk])
+                for sid, score in chunk:
+                    s = rows.get(sid)
+                    if s is None:
+                        continue
+                    if lang and not (s.lang == lang or (lang == "zh" and s.lang.startswith("zh"))):
+                        continue
+                    res.append(Hit(s.id, s.doc_id, titles.get(s.doc_id, ""), s.lang, s.text, s.start, s.end,
+                                   round(float(score), 6), _r(dmap.get(sid)), _r(lmap.get(sid))))
+                    if len(res) >= k:
+                        break
             out.append(res)
         return out
 
+
+    def _dense_per_group(self, qvecs: np.ndarray, dense: list[list[tuple[int, float]]],
+                         depth: int) -> list[list[tuple[int, float]]]:
+        """``dense`` with at least ``depth`` sentences of each language group per query (or all it has).
+
+        The model ranks sentences in the query's language far above the others (a Chinese question's
+        best English sentence often comes after rank 100 of a few hundred), so a single search cut
+        at ``depth`` leaves the other language without dense candidates and the fusion without its
+        best cross-lingual evidence. A query short of one group searches that group alone, once.
+        """
+        vectors = self.source.vectors
+        for ids in _group_ids(self.source.table).values():
+            want = min(depth, ids.size)
+            short = [qi for qi, hits in enumerate(dense)
+                     if _members(ids, np.fromiter((sid for sid, _ in hits), np.int64, len(hits))).sum() < want]
+            if not short:
+                continue
+            for qi, more in zip(short, vectors.search(qvecs[short], want, among=ids)):
+                merged = dict(dense[qi])
+                for sid, score in more:
+                    # The first search's cosine stands (another code path may differ in the last bits).
+                    merged.setdefault(sid, score)
+                dense[qi] = sorted(merged.items(), key=lambda x: (-x[1], x[0]))
+        return dense
 
     def _bridged_tokens(self, queries: Sequence[str], tokens: Sequence[list[str]]) -> list[list[str]]:
         """Each query's tokens plus those of the other names of the entities it names (new words only)."""
@@ -201,12 +245,20 @@ class HybridSearch:
         return out
 
 
-def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Sequence[int]) -> list[tuple[int, float]]:
+def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Sequence[int],
+                   rarity: bool = False) -> list[tuple[int, float]]:
     """The sentences among ``sentence_ids`` that mention entities ``query`` names (``rkg:mentions``), with
-    the share of the query's entities each mentions, best first."""
+    the share of the query's entities each mentions, best first.
+
+    With ``rarity`` each entity counts by how rare it is among ``sentence_ids``, ``log(1 + n / df)`` with
+    ``df`` of the ``n`` candidates mentioning it, so that the rare company of a question weighs more than
+    the modality most candidates name; without it every entity counts once. (Among the candidates, not
+    the whole collection: the candidates are bounded, an entity's mentions are not.)
+    """
     import pyoxigraph
 
     from ..graph.ontology import sentence_iri
+    from ..graph.terms import sentence_id
 
     wanted = {m.iri for m in matcher.find(query)}
     if not wanted or not sentence_ids:
@@ -216,8 +268,49 @@ def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Seque
          + " ".join(f"<{sentence_iri(i)}>" for i in sentence_ids) + " } ?s rkg:mentions ?e }")
     found: dict[int, set[str]] = {}
     for row in store.query(q):
-        found.setdefault(int(row["s"].value.rsplit("/", 1)[-1]), set()).add(row["e"].value)
-    return sorted(((sid, len(es) / len(wanted)) for sid, es in found.items()), key=lambda x: (-x[1], x[0]))
+        sid = sentence_id(row["s"].value)
+        if sid is not None:
+            found.setdefault(sid, set()).add(row["e"].value)
+    if rarity:
+        df = {e: sum(e in es for es in found.values()) for e in wanted}
+        weight = {e: math.log1p(len(sentence_ids) / max(1, df[e])) for e in wanted}
+    else:
+        weight = dict.fromkeys(wanted, 1.0)
+    norm = sum(weight.values())
+    return sorted(((sid, sum(weight[e] for e in es) / norm) for sid, es in found.items()),
+                  key=lambda x: (-x[1], x[0]))
+
+
+_GROUP_IDS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def _group_ids(table: SentenceTable) -> dict[str, np.ndarray]:
+    """Sorted sentence ids of each language group (``en``, ``zh``), read once per open table."""
+    cached = _GROUP_IDS.get(table)
+    if cached is None:
+        groups: dict[str, list[int]] = {}
+        for lang, ids in table.ids_by_lang().items():
+            groups.setdefault(_group(lang), []).extend(ids)
+        cached = {g: np.sort(np.asarray(ids, dtype=np.int64)) for g, ids in groups.items()}
+        _GROUP_IDS[table] = cached
+    return cached
+
+
+def _groups_of(ids: set[int], group_ids: Mapping[str, np.ndarray]) -> dict[int, str]:
+    """The language group of each of ``ids`` that is a sentence of the table."""
+    arr = np.fromiter(ids, np.int64, len(ids))
+    out: dict[int, str] = {}
+    for group, members in group_ids.items():
+        out.update(dict.fromkeys(arr[_members(members, arr)].tolist(), group))
+    return out
+
+
+def _members(sorted_ids: np.ndarray, arr: np.ndarray) -> np.ndarray:
+    """Which of ``arr`` are in ``sorted_ids`` (a binary search each: the id lists can be millions long)."""
+    if sorted_ids.size == 0 or arr.size == 0:
+        return np.zeros(arr.shape, dtype=bool)
+    at = np.searchsorted(sorted_ids, arr).clip(max=sorted_ids.size - 1)
+    return np.asarray(sorted_ids[at] == arr)
 
 
 def _group(lang: str) -> str:
