@@ -1,0 +1,192 @@
+"""Clauses and the slots rules read in them: subject and object lists, the words that qualify a fact.
+
+A relation rule is a function ``rule(clause: Clause, add: Add)``; :mod:`.core` runs every rule of its
+``RULES`` tuple on every clause of a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ...records import Sentence
+from .mentions import _M
+from .patterns import _CLAUSE_BREAK, _FAMILIES, _LIST_GAP, _SUBJ_GAP, COMPANY, MODALITY
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a sentence, as the relation rules see it.
+
+    Attributes:
+        sent: the sentence.
+        folded: the whole sentence folded (:func:`.patterns._fold`); offsets are the original's.
+        cs: clause start offset in ``folded``.
+        ce: clause end offset.
+        cms: the clause's mentions without appositive words, a carried-over subject first.
+        with_appositives: the clause's mentions with the words of appositions ("X, a spin-off of Y, …");
+            the same as ``cms`` when a coordinated verb carries the subject.
+    """
+
+    sent: Sentence
+    folded: str
+    cs: int
+    ce: int
+    cms: list[_M]
+    with_appositives: list[_M]
+
+
+class Add(Protocol):
+    """Records a fact a clause states: ``span`` is the fact's character span, from which its hedging is judged."""
+
+    def __call__(self, s: str, p: str, o: str, rule: str, conf: float, span: tuple[int, int]) -> None: ...
+
+
+class SentenceAdd(Protocol):
+    """Records a fact read from the whole sentence (no hedging window)."""
+
+    def __call__(self, s: str, p: str, o: str, rule: str, conf: float) -> None: ...
+
+
+def split_clauses(folded: str, ms: Sequence[_M] = ()) -> list[tuple[int, int, _M | None]]:
+    """Clauses a relation may not cross, each with the subject a coordinated verb carries over.
+
+    Beyond ``；。`` a clause ends at a comma that opens a new subject with its own verb
+    (``甲以…買下B，丙以…併購D``) and at a coordinated verb (", and instead signed", "，並…").
+    """
+    out, start = [], 0
+    for m in _CLAUSE_BREAK.finditer(folded):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(folded)))
+    comps = [m for m in ms if m.kind == COMPANY and not m.appositive]
+    result: list[tuple[int, int, _M | None]] = []
+    for cs, ce in out:
+        if ce <= cs:
+            continue
+        cuts: list[tuple[int, int, bool]] = []  # (cut start, next clause start, carries the subject)
+        for c in re.finditer(r"[,，]\s*(?:(?:and|while|whereas|meanwhile|separately)\s+|而|则|另外|另|此外|同时|其中)?", folded[cs:ce]):
+            pos, nxt = cs + c.start(), cs + c.end()
+            seg_end = min([x for x in (folded.find(",", nxt), folded.find("，", nxt)) if x != -1] + [ce])
+            head = [m for m in comps if m.start == nxt]  # a new subject opens the segment
+            left = [m for m in comps if cs <= m.start and m.end <= pos]
+            # Parallel clauses only ("A以…買下B，C以…併購D"): both sides carry a verb of the same family.
+            lseg = max(folded.rfind(",", cs, pos), folded.rfind("，", cs, pos), cs)
+            if head and left and any(f.search(folded, lseg, pos) and f.search(folded, nxt, min(seg_end, ce))
+                                     for f in _FAMILIES):
+                cuts.append((pos, nxt, False))
+        for c in re.finditer(r"\s+and\s+(?:then\s+|instead\s+|later\s+|also\s+|subsequently\s+)?(?=(?:signed|agreed|acquired|"
+                             r"bought|licensed|formed|entered|partnered|sold|struck|inked|took|launched|"
+                             r"develop\w*|focus\w*)\b)|[,，]\s*(?:并且|并|且|随后|转而|而是|但)(?=[^,，]{0,4})", folded[cs:ce]):
+            cuts.append((cs + c.start(), cs + c.end(), True))
+        cuts.sort()
+        prev = cs
+        subject: _M | None = None
+        for pos, nxt, carry in cuts:
+            if pos <= prev:
+                continue
+            left_subject = next((m for m in comps if prev <= m.start and m.end <= pos), None)
+            result.append((prev, pos, subject))
+            subject = (left_subject or subject) if carry else None
+            prev = nxt
+        result.append((prev, ce, subject))
+    return [(s, e, c) for s, e, c in result if e > s]
+
+
+def _subject_list(folded: str, cms: list[_M], pos: int, cs: int) -> list[_M]:
+    """Companies in the list that ends right before ``pos`` (affiliates in parentheses excluded)."""
+    before = [m for m in cms if m.end <= pos and m.kind == COMPANY]
+    if not before:
+        return []
+    last = before[-1]
+    gap = folded[last.end:pos]
+    gap_clean = re.sub(r"[)）(（]", "", gap)
+    # "Corvine, a Boston company founded in 2019, develops…": skip the appositive.
+    gap_clean = re.sub(r"^\s*,\s*(?:an?|the|which|who)\b[^;；]{0,100}?,\s*", " ", gap_clean)
+    gap_clean = re.sub(r"^\s*,\s*(?:which|that|who)\s+", " ", gap_clean)  # "Calder, which develops…"
+    if len(gap_clean) > 40 or not _SUBJ_GAP.match(gap_clean.strip()) and not _short_gap(gap_clean):
+        # "nuvance bio, which was spun out of X in 2022, develops…": the subject is before the relative clause.
+        for m in reversed(before[:-1]):
+            if re.fullmatch(r"\s*[,，]\s*(?:which|who|that)\b[^;；]{0,110}?[,，]\s*", folded[m.end:pos]):
+                return [m]
+        return []
+    chosen = [last]
+    for prev in reversed(before[:-1]):
+        between = re.sub(r"[)）(（]", " ", folded[prev.end:chosen[-1].start])
+        if _LIST_GAP.match(between):
+            chosen.append(prev)
+        else:
+            break
+    return [m for m in reversed(chosen) if not m.affiliate_of] or [m for m in reversed(chosen)]
+
+
+def _object_list(folded: str, cms: list[_M], pos: int, kinds: set[str], ce: int) -> list[_M]:
+    after = [m for m in cms if m.start >= pos and m.kind in kinds]
+    if not after:
+        return []
+    first = after[0]
+    gap = folded[pos:first.start]
+    # "developing TV-101, an in vivo CAR-T candidate": a code name, then what it is.
+    coded = re.fullmatch(r"\s*[\w-]*\d[\w-]*\s*,\s*(?:an?|the)\s+(?:[\w-]+\s+){0,2}", gap)
+    if len(gap) > 40 or re.search(r"[,，;；]", gap) and not coded:
+        return []
+    chosen = [first]
+    for nxt in after[1:]:
+        between = folded[chosen[-1].end:nxt.start]
+        if between.strip() == "" and nxt.kind == chosen[-1].kind == MODALITY:
+            continue  # "AAV" + "基因治療": one compound name, the first part is the specific one
+        if _LIST_GAP.match(between) or re.fullmatch(r"[^,，、;；]{0,12}(?:和|与|及|以及|、|and)\s*[^,，;；]{0,6}", between) \
+                or re.fullmatch(r"\s*(?:,\s*)?(?:such as|including|like|especially|notably|如|包括|例如|尤其是|特别是)\s*", between):
+            chosen.append(nxt)
+        else:
+            break
+    return chosen
+
+
+def _possessive_subject(folded: str, cms: list[_M], pos: int) -> list[_M]:
+    before = [m for m in cms if m.end <= pos]
+    comps = [m for m in before if m.kind == COMPANY and not m.affiliate_of]
+    if not comps:
+        return []
+    last = comps[-1]
+    between = folded[last.end:pos]
+    if re.fullmatch(r"(?:'s|’s|的)?\s*[^,，;；]{0,40}", between) and any(
+            m.kind == MODALITY for m in before if m.start >= last.end):
+        return [last]
+    return []
+
+
+def _segment_topic(folded: str, cms: Sequence[_M], cs: int, pos: int) -> _M | None:
+    """The clause's opening company when the comma-segment holding ``pos`` names none ("X今日公告，與…合作")."""
+    seg = max(folded.rfind("，", cs, pos), folded.rfind(",", cs, pos))
+    comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
+    if seg < 0 or not comps or comps[0].start > cs + 4:
+        return None
+    if any(seg < m.start < pos for m in comps if not m.pronoun or m.start > cs):
+        return None
+    return comps[0]
+
+
+def _undisclosed(window: str) -> str:
+    """Drop "terms were not disclosed"/"金額未公開": they qualify the amount, not whether the deal happened."""
+    return re.sub(r"\b(?:were|was|is|are)?\s*not (?:been )?(?:disclosed|revealed|made public)\b|未(?:公开|披露|透露|公布)|"
+                  r"\bundisclosed\b", " ", window)
+
+
+def _window(folded: str, cs: int, start: int, end: int) -> str:
+    """The words that qualify a fact: its own span plus the lead-in of its comma-clause (≤ 20 chars)."""
+    lead = max(cs, start - 20)
+    comma = max(folded.rfind(",", lead, start), folded.rfind("，", lead, start))
+    if comma >= 0:
+        lead = comma + 1
+    # …and what follows in the same clause ("翊辰與禾沐的授權協議已於3月終止").
+    tail = re.search(r"[,，;；。]", folded[end:end + 40])
+    stop = end + (tail.start() if tail else min(40, len(folded) - end))
+    return folded[lead:stop]
+
+
+def _short_gap(gap: str) -> bool:
+    """A gap of a few words without clause punctuation ("和Janssen成功" → "成功")."""
+    return len(gap.strip()) <= 8 and not re.search(r"[,，;；。]", gap)

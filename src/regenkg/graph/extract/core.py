@@ -1,0 +1,221 @@
+"""The extractor: per document, mentions and coreference, then every rule of :data:`RULES` on every clause.
+
+Where to add a relation rule: write ``def rule_x(clause: Clause, add: Add) -> None`` in the module of its
+family (:mod:`.deals`, :mod:`.assets`, or a new one), read the clause's mentions (``clause.cms``) around a
+trigger from :mod:`.patterns`, call ``add(subject, predicate, object, rule_name, confidence, span)``, and
+put the function into :data:`RULES`. ``add`` turns a deal predicate into a :class:`~..deals.Deal` with its
+status, and drops hedged or denied facts, judged on the words around ``span``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from ...records import Entity, Mention, Relation, Sentence
+from ..deals import KIND_OF, Deal, deal_status
+from ..ontology import Gazetteer
+from .assets import (
+    rule_apposition,
+    rule_developed_by,
+    rule_develops,
+    rule_own,
+    rule_place,
+    rule_segment,
+    rule_treats,
+)
+from .clauses import Add, Clause, _undisclosed, _window, split_clauses
+from .coref import resolve_pronoun, topic
+from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
+from .figures import Figure, market_figures
+from .mentions import _M, MentionFinder
+from .patterns import _DEAL_CANCEL, _EXIT, _HEDGE, COMPANY, _fold
+from .tables import table_rows
+
+logger = logging.getLogger(__name__)
+
+Rule = Callable[[Clause, Add], bool | None]
+"""A relation rule. It returns True when it *claims* the clause's deal (a joint venture, a sale)."""
+
+# The order is the order facts and deals are recorded in: of two equal facts with the same confidence
+# the first keeps its rule.
+RULES: tuple[Rule, ...] = (
+    rule_develops,
+    rule_own,
+    rule_developed_by,
+    rule_spinout,
+    rule_joint_venture,
+    rule_sale,
+    rule_acquisition,
+    rule_partner,
+    rule_treats,
+    rule_segment,
+    rule_place,
+)
+# Rules that stay silent once an earlier rule claimed the clause: "A與B合資成立C" is not also a partnership.
+SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner})
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A discovered name folded into an entity written differently ("Corvine" → Corvine Cell Sciences)."""
+
+    name: str
+    into: str
+    sentence_id: int
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from a batch of sentences."""
+
+    mentions: tuple[Mention, ...]
+    relations: tuple[Relation, ...]
+    entities: tuple[Entity, ...]  # discovered (not curated) entities
+    figures: tuple[Figure, ...] = ()
+    merges: tuple[Merge, ...] = ()
+    deals: tuple[Deal, ...] = ()  # every stated deal, whatever its status; direct edges only from positive ones
+
+
+
+class Extractor:
+    """Extract mentions, relations, discovered entities and market figures from sentences."""
+
+    def __init__(self, gazetteer: Gazetteer, keep_separate: frozenset[str] = frozenset()):
+        """
+        Args:
+            gazetteer: curated entities.
+            keep_separate: discovered names (any script/case) that must not be merged into another entity;
+                this is how a recorded merge is undone (`regenkg unmerge NAME`).
+        """
+        self.gazetteer = gazetteer
+        self.keep_separate = frozenset(_fold(n).strip() for n in keep_separate)
+        self.finder = MentionFinder(gazetteer, self.keep_separate)
+        self.matcher = self.finder.matcher
+
+    def extract(self, sentences: Iterable[Sentence]) -> Extraction:
+        """Run every rule over ``sentences`` (batch; the only real implementation)."""
+        mentions: list[Mention] = []
+        relations: dict[tuple[str, str, str, int], Relation] = {}
+        discovered: dict[str, Entity] = {}
+        figures: list[Figure] = []
+        merges: list[Merge] = []
+        merge_seen: set[tuple[str, str]] = set()
+        deals: dict[str, Deal] = {}
+        sents = list(sentences)
+        common = frozenset(w for s in sents for w in re.findall(r"\b[a-z][a-z-]+\b", s.text))
+        all_ms = [self.finder.find(s.text, common) for s in sents]
+        self.finder.merge_short_names(all_ms)
+        self.finder.add_short_names(sents, all_ms)
+        first_seen: dict[str, tuple[_M, Sentence]] = {}
+        prev_subject: _M | None = None
+        prev_ms: list[_M] = []
+        table_doc, header = "", None
+        for sent, ms in zip(sents, all_ms):
+            for m in ms:
+                if not m.curated and not m.pronoun and m.kind == COMPANY:
+                    first_seen.setdefault(m.iri, (m, sent))
+            resolve_pronoun(sent.text, ms, prev_subject, prev_ms, self.finder.types)
+            prev_ms = ms
+            if sent.doc_id != table_doc:
+                table_doc, header = sent.doc_id, None
+            header, trels, tdeals, tms = table_rows(self.finder, sent, ms, header)
+            ms.extend(tms)
+            rels, sent_deals = self._relations(sent, ms)
+            rels += trels
+            sent_deals += tdeals
+            prev_subject = topic(sent.text, ms) or prev_subject
+            used = {r.subject for r in rels} | {r.object for r in rels}
+            for d in sent_deals:
+                deals.setdefault(d.iri, d)
+                used |= {iri for _, iri in d.parties}
+            for iri in used:
+                # A company that fills a slot only through "該公司"/"it" is still an entity.
+                if iri in first_seen and iri not in discovered and not any(
+                        m.iri == iri and not m.pronoun for m in ms):
+                    fm, fs = first_seen[iri]
+                    discovered[iri] = self.finder.discovered_entity(fm, fs)
+            for m in ms:
+                if m.pronoun:
+                    continue
+                if m.curated or m.iri in used:
+                    mentions.append(Mention(sent.id, m.start, m.end, m.surface, m.kind, m.iri, m.curated))
+                if not m.curated and m.iri in used and m.iri not in discovered:
+                    discovered[m.iri] = self.finder.discovered_entity(m, sent)
+                if not m.curated and not m.pronoun and m.iri in used and m.iri in discovered:
+                    first = next(iter(discovered[m.iri].labels.values()))
+                    if _fold(first) != _fold(m.surface) and (m.surface, m.iri) not in merge_seen:
+                        merge_seen.add((m.surface, m.iri))
+                        merges.append(Merge(m.surface, m.iri, sent.id))
+            for rel in rels:
+                key = (rel.subject, rel.predicate, rel.object, rel.sentence_id)
+                if key not in relations or relations[key].confidence < rel.confidence:
+                    relations[key] = rel
+            figures.extend(market_figures(sent, ms))
+        return Extraction(tuple(mentions), tuple(relations.values()), tuple(discovered.values()), tuple(figures),
+                          tuple(merges), tuple(deals.values()))
+
+    def _discovered_iri(self, name: str) -> str:
+        """The IRI a discovered name gets (suffixes such as "Inc."/"生技" dropped unless kept separate)."""
+        return self.finder.discovered_iri(name)
+
+    def _relations(self, sent: Sentence, ms: list[_M]) -> tuple[list[Relation], list[Deal]]:
+        text = sent.text
+        folded = _fold(text)
+        rels: list[Relation] = []
+        deals: list[Deal] = []
+
+        def add(s: str, p: str, o: str, rule: str, conf: float) -> None:
+            if s != o:
+                rels.append(Relation(s, p, o, sent.id, sent.doc_id, rule, conf))
+
+        for m in ms:
+            if m.affiliate_of:
+                add(m.affiliate_of, "hasAffiliate", m.iri, "parenthetical-affiliate", 0.7)
+
+        for cs, ce, carried in split_clauses(folded, ms):
+            cms = [m for m in ms if m.start >= cs and m.end <= ce and not m.appositive]
+            if carried is not None and not any(m.kind == COMPANY and m.start <= cs + 4 for m in cms):
+                # "X stopped short of buying Y and instead signed…": the coordinated verb keeps X as subject.
+                cms.insert(0, _M(cs, cs, carried.iri, COMPANY, carried.surface, carried.curated, pronoun=True))
+            if not cms:
+                continue
+            # "X, a spin-off of Y Pharma, …": the parent sits inside X's apposition.
+            wide = [m for m in ms if m.start >= cs and m.end <= ce] if carried is None else cms
+            clause = Clause(sent, folded, cs, ce, cms, wide)
+
+            def add_local(s: str, p: str, o: str, rule: str, conf: float, span: tuple[int, int],
+                          _cs: int = cs, _ce: int = ce) -> None:
+                # Hedging/negation is judged on the words around the fact, not on the whole sentence
+                # ("…將有可能改變競爭格局,如Gilead…成功開發CAR-T" states a fact after a hedged remark).
+                a, b = span
+                window = _window(folded, _cs, a, b)
+                if p in KIND_OF:
+                    status = "Completed" if rule.endswith("-nominal") else deal_status(_undisclosed(window))
+                    if rule.startswith("option"):
+                        status = "Announced"
+                    deals.append(build_deal(p, s, o, status, rule, sent, folded[_cs:_ce]))
+                    if status in ("Announced", "Completed") and not rule.startswith("option"):
+                        add(s, p, o, rule, conf)
+                    return
+                if rule == "deal-asset" and (_DEAL_CANCEL.search(window) or _EXIT.search(window)):
+                    return
+                if p != "exited" and _HEDGE.search(window):
+                    return
+                add(s, p, o, rule, conf)
+
+            claimed = False
+            for rule in RULES:
+                if claimed and rule in SKIPPED_WHEN_CLAIMED:
+                    continue
+                claimed = bool(rule(clause, add_local)) or claimed
+        rule_apposition(text, folded, ms, add)
+        return rels, deals
+
+
+def describe(relations: Sequence[Relation]) -> list[str]:
+    """Human-readable one-liners (debugging aid)."""
+    return [f"{r.subject.rsplit('/', 1)[-1]} {r.predicate} {r.object.rsplit('/', 1)[-1]} [{r.rule}]"
+            for r in relations]

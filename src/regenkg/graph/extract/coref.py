@@ -1,0 +1,50 @@
+"""Coreference inside a document: the sentence topic, and what "it", "該公司", "the Boston biotech" stand for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from .mentions import _M
+from .patterns import _DEFINITE, _PRONOUN, COMPANY
+
+
+def topic(text: str, ms: list[_M]) -> _M | None:
+    """The company a sentence is about: one named at its very start."""
+    for m in ms:
+        if m.kind == COMPANY and not m.affiliate_of:
+            solid = m.curated or " " in m.surface or not m.surface.isascii() or m.pronoun
+            lead = text[:m.start]
+            # "A month later Capstan was snapped up…": a short adverbial may open the sentence.
+            opener = m.start <= 3 or (m.start <= 30 and not re.search(
+                r"[,，;；]|\b(?:by|with|from|of|to|for|and|than)\s*$|[与和从向被由将]\s*$", lead))
+            return m if opener and solid else None
+    return None
+
+
+def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[_M],
+                    types: Mapping[str, str]) -> None:
+    """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic."""
+    pm = _PRONOUN.match(text)
+    if pm and re.match(r"The (?:[A-Z][A-Za-z-]+ ){1,2}", pm.group(1)):
+        # "The Seattle biotech…": a description picks the last company named that fits it — a biotech,
+        # not the big pharma that bought it.
+        fits = [m for m in prev_ms if m.kind == COMPANY and not m.appositive
+                and types.get(m.iri) != "PharmaCompany"]
+        prev = fits[-1] if fits else prev
+    if prev is not None and pm and not any(m.start < pm.end() for m in ms):
+        ms.insert(0, _M(pm.start(1), pm.end(1), prev.iri, COMPANY, pm.group(1), prev.curated, pronoun=True))
+    # "…a collaboration with the Boston biotech": the last company named before it, else the topic.
+    for dm in _DEFINITE.finditer(text):
+        if dm.start() <= 3 or any(m.start < dm.end() and dm.start() < m.end for m in ms):
+            continue
+        before = [m for m in ms if m.kind == COMPANY and m.end <= dm.start() and not m.appositive]
+        first = before[0] if before else None
+        # "…with the Boston biotech": not the sentence's own subject. "…，該公司已…": the company just named.
+        english = dm.group(0)[:1].isascii()
+        cand = [m for m in before if first is None or m.iri != first.iri or not english]
+        ref = cand[-1] if cand else prev
+        if ref is not None:
+            ms.append(_M(dm.start(), dm.end(), ref.iri, COMPANY, text[dm.start():dm.end()], ref.curated,
+                         pronoun=True))
+    ms.sort(key=lambda m: m.start)

@@ -1,0 +1,380 @@
+"""Mentions: gazetteer matches plus discovered organisation names, their short names and aliases.
+
+Per sentence the curated names (:mod:`..match`) and *discovered* ones (capitalised Latin names, Chinese
+organisation names ending in 生技/製藥/…, items of ``A、B、C等多家廠商`` lists, hospitals and universities)
+are laid out as a sequence of :class:`_M` records that the relation rules read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ...records import Entity, Sentence
+from ..match import Matcher
+from ..ontology import COMPANY_TYPES, Gazetteer, resource, slugify
+from .patterns import (
+    _APPOSITION,
+    _COMPANY_WORDS,
+    _COUNTRY_ADJ,
+    _INSTITUTION,
+    _LATIN_INSTITUTION,
+    _LATIN_NAME,
+    _LOWER_NAME,
+    _NATIONALITY,
+    _NOT_COMPANY,
+    _PRODUCT_CUE,
+    _ZH_BOUNDARY,
+    _ZH_CUT,
+    _ZH_GENERIC,
+    _ZH_INSTITUTION_SUFFIX,
+    _ZH_LEAD,
+    _ZH_LIST,
+    _ZH_ORG_SUFFIX,
+    COMPANY,
+    COUNTRY,
+    HAN,
+    _fold,
+)
+
+
+@dataclass
+class _M:
+    """A mention inside one sentence during extraction (mutable scratch record)."""
+
+    start: int
+    end: int
+    iri: str
+    kind: str
+    surface: str
+    curated: bool = True
+    affiliate_of: str | None = None  # set for Y in "X(Y)"
+    appositive: bool = False  # inside "X, a Bayer company, …": describes X, fills no slot itself
+    pronoun: bool = False  # "It", "該公司", "the latter" standing for a company named elsewhere
+    org_type: str = COMPANY  # entity type of a discovered name: Company, Hospital or University
+    aliases: tuple[str, ...] = ()  # other names written beside it: stock code, the name in the other script
+
+
+class MentionFinder:
+    """Finds the mentions of one batch of sentences against a gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer, keep_separate: frozenset[str] = frozenset()):
+        """
+        Args:
+            gazetteer: curated entities.
+            keep_separate: folded discovered names that must not be merged into another entity.
+        """
+        self.keep_separate = keep_separate
+        self.matcher = Matcher(gazetteer.surfaces())
+        self.types = {iri: e.type for iri, e in gazetteer.entities.items()}
+
+    def kind(self, iri: str) -> str:
+        typ = self.types.get(iri, COMPANY)
+        return COMPANY if typ in COMPANY_TYPES else typ
+
+    def find(self, text: str, common: frozenset[str] = frozenset()) -> list[_M]:
+        """Gazetteer matches plus plausible unlisted company names.
+
+        Args:
+            text: the sentence.
+            common: lower-case words of the surrounding document; a capitalised single word whose
+                lower-case form also occurs there ("Market reviews…" / "the market") is an ordinary word.
+        """
+        found = [_M(m.start, m.end, m.iri, self.kind(m.iri), m.surface) for m in self.matcher.find(text)]
+        taken = [(m.start, m.end) for m in found]
+
+        def free(s: int, e: int) -> bool:
+            return all(e <= a or s >= b for a, b in taken)
+
+        candidates = self.discover(text)
+        folded = _fold(text)
+        # "Westbrook Oncology", "Harbor Cell": a capitalised name ending in a word the gazetteer knows as a
+        # term is a company; the term match inside it goes.
+        for s, e, name, typ in candidates:
+            if typ == COMPANY and " " in name and name[:1].isupper():
+                inner = [m for m in found if s < m.start and m.end == e and m.kind != COMPANY
+                         and " " not in m.surface and re.fullmatch(r"[A-Z][a-z]+", m.surface)
+                         and (_COMPANY_WORDS.search(m.surface) or m.surface in ("Immunotherapy", "Genetics"))
+                         and not any(c.kind == COMPANY and c.start <= s < c.end for c in found)]
+                for m in inner:
+                    found.remove(m)
+                    taken.remove((m.start, m.end))
+        # Words inside an appositive ("Poseida, a San Diego company…") describe, they are not companies.
+        desc_spans = []
+        for m in found + [_M(s, e, "", COMPANY, n) for s, e, n, _ in candidates]:
+            app = _APPOSITION.match(text[m.end:m.end + 140])
+            if app:
+                desc_spans.append((m.end + app.start("desc"), m.end + app.end()))
+        for s, e, name, org_type in candidates:
+            inside = any(a <= s and e <= b for a, b in desc_spans)
+            if inside and re.search(r"(?:spin-?(?:off|out)|spinout|subsidiary|unit|division|affiliate|part) (?:of|from)\s+"
+                                    r"(?:the\s+)?$", text[max(0, s - 30):s], re.IGNORECASE):
+                inside = False  # "X, a spin-off of Y Pharma": Y is a party, not a description word
+            if not free(s, e) or inside:
+                continue
+            if " " not in name and name.isascii() and name.lower() in common and org_type == COMPANY:
+                continue
+            if org_type == COMPANY and _INSTITUTION.search(name) or _PRODUCT_CUE.search(folded[max(0, s - 8):s]):
+                continue
+            if org_type == COMPANY and _is_product(text, s, e):
+                continue
+            found.append(_M(s, e, self.discovered_iri(name), COMPANY, name, curated=False, org_type=org_type))
+            taken.append((s, e))
+        for m in found:
+            if m.kind == COMPANY and any(a <= m.start and m.end <= b for a, b in desc_spans):
+                m.appositive = True
+        found.sort(key=lambda m: m.start)
+        # "拜耳收購了BlueRock，後者…" / "…, the latter …": the latter is the last company named before.
+        for lm in re.finditer(r"后者|後者|\bthe latter\b", folded):
+            prev = [m for m in found if m.kind == COMPANY and m.end <= lm.start() and not m.appositive]
+            if prev and free(lm.start(), lm.end()):
+                found.append(_M(lm.start(), lm.end(), prev[-1].iri, COMPANY, lm.group(0), prev[-1].curated,
+                                pronoun=True))
+        found.sort(key=lambda m: m.start)
+        _mark_affiliates(text, found)
+        _pair_aliases(text, found)
+        return found
+
+    def discover(self, text: str) -> list[tuple[int, int, str, str]]:
+        """Spans that look like organisation names, with their type (Company, Hospital, University).
+
+        They only become entities if a relation rule uses them.
+        """
+        out: list[tuple[int, int, str, str]] = []
+        folded = _fold(text)
+        for m in _LATIN_INSTITUTION.finditer(text):
+            name = m.group("pre") or m.group("post")
+            start = m.start("pre") if m.group("pre") else m.start("post")
+            words = name.split()
+            while words and words[0].lower() in _NOT_COMPANY:  # "In Boston Children's Hospital"
+                start += len(words[0]) + 1
+                words = words[1:]
+            name = " ".join(words)
+            if len(words) >= 2:
+                typ = "Hospital" if re.search(r"Hospital|Medical Cent|Clinic", name) else "University"
+                out.append((start, start + len(name), name, typ))
+        for m in _LOWER_NAME.finditer(text):
+            words, start = m.group(1).split(), m.start(1)
+            while len(words) > 2 and (words[0] in _NOT_COMPANY or words[0] in ("and", "or", "with", "from", "by")):
+                start += len(words[0]) + 1
+                words = words[1:]
+            if words[0] in _NOT_COMPANY or words[0] in ("the", "a", "an", "and", "or", "its", "their", "cell", "gene",
+                                                        "stem", "immune", "with", "from", "by", "of"):
+                continue
+            name = " ".join(words)
+            out.append((start, start + len(name), name, COMPANY))
+        for suffix, typ in _ZH_INSTITUTION_SUFFIX:
+            for m in re.finditer(re.escape(suffix), folded):
+                start, j = m.start(), m.start()
+                while j > 0 and start - j < 6 and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
+                    j -= 1
+                lead = _ZH_LEAD.match(folded, j, start)
+                if lead:
+                    j = lead.end()
+                cuts = [j + c.end() for c in re.finditer(_ZH_CUT.pattern + r"|于|自|从", folded[j:start])]
+                cuts = [c for c in cuts if start - c >= 2]
+                if cuts:
+                    j = cuts[-1]
+                if start - j >= 2 and not re.search(r"该|此|本|各|这|两|多|国内|国际|大型|医学中心|合作", folded[j:start]):
+                    out.append((j, m.end(), text[j:m.end()], typ))
+        for m in _LATIN_NAME.finditer(text):
+            s, e = m.start(), m.end()
+            name = m.group(0)
+            # Drop leading function words ("In Neogene") and trailing dots.
+            words = name.split()
+            while words and words[0].lower() in _NOT_COMPANY:
+                s += len(words[0]) + (len(name[len(words[0]):]) - len(name[len(words[0]):].lstrip()))
+                name = name[len(words[0]):].lstrip()
+                words = name.split()
+            name = name.rstrip(".'")
+            e = s + len(name)
+            if not name or name.lower() in _NOT_COMPANY or len(name) < 2:
+                continue
+            if name.isupper() and len(name) <= 3 and not _COMPANY_WORDS.search(name):
+                continue  # bare acronyms are too ambiguous to discover
+            if " " not in name and re.fullmatch(r"[A-Z0-9-]+", name):
+                continue  # target/gene names and acronyms such as DLL3, CD19, BCMA, HLA
+            parts = [p.lower() for p in name.split("-")]
+            if len(parts) > 1 and (parts[-1] in ("based", "headquartered", "listed", "owned", "backed")
+                                   or any(p in _COUNTRY_ADJ or p in _NATIONALITY for p in parts)):
+                continue  # "Amsterdam-based", "British-Swedish"
+            if name.lower() in _COUNTRY_ADJ or name.lower() in _NATIONALITY or self.is_place(name):
+                continue
+            if any(ch.isdigit() for ch in name) and not re.search(r"[A-Za-z]{3}", name):
+                continue
+            if name[0].isdigit() and " " not in name:
+                continue
+            out.append((s, e, name, COMPANY))
+        for suffix in _ZH_ORG_SUFFIX:
+            for m in re.finditer(re.escape(suffix), folded):
+                start = m.start()
+                j = start
+                while j > 0 and start - j < 6 and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
+                    j -= 1
+                lead = _ZH_LEAD.match(folded, j, start)
+                if lead:
+                    j = lead.end()
+                for cut in _ZH_CUT.finditer(folded, j, start):
+                    j = cut.end()
+                if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]):
+                    if suffix == "细胞" and (re.search(r"[型性体干的]$|t$|nk$|car", folded[j:start]) or re.match(
+                            r"疗法|治疗|制剂|产品|药物|技术|株|培养|新药|[a-z]", folded[m.end():m.end() + 2])):
+                        continue  # "通用型細胞療法" is a modality, not a company
+                    out.append((j, m.end(), text[j:m.end()], COMPANY))
+        for m in _ZH_LIST.finditer(folded):
+            pos = m.start(1)
+            for item in re.split(r"[、,，]", m.group(1)):
+                item_start = folded.find(item, pos)
+                pos = item_start + len(item)
+                clean = item
+                for prefix in ("包含", "包括", "例如", "像是", "诸如", "另外", "而", "则", "如", "另", "其中"):
+                    if clean.startswith(prefix):
+                        item_start += len(prefix)
+                        clean = clean[len(prefix):]
+                if 2 <= len(clean) <= 10 and not _ZH_GENERIC.search(_fold(clean)):
+                    out.append((item_start, item_start + len(clean), text[item_start:item_start + len(clean)], COMPANY))
+        # Institutions first (a hospital's name holds a university's), then longest first; drop overlaps.
+        out.sort(key=lambda t: (t[3] == COMPANY, -(t[1] - t[0]), t[0]))
+        kept: list[tuple[int, int, str, str]] = []
+        for s, e, name, typ in out:
+            if all(e <= a or s >= b for a, b, _, _ in kept):
+                kept.append((s, e, name, typ))
+        return sorted(kept)
+
+    def is_place(self, name: str) -> bool:
+        hits = self.matcher.find(name)
+        return bool(hits) and hits[0].end - hits[0].start == len(name) and self.kind(hits[0].iri) == COUNTRY
+
+    def discovered_iri(self, name: str) -> str:
+        key = _fold(name)
+        if key.strip() in self.keep_separate:
+            return str(resource("company", slugify(key)))  # unmerged: its own IRI, suffixes kept
+        key = re.sub(r"[\s,.]+(?:inc|ltd|corp|co|ag|plc|gmbh|sa|nv|kk|llc)\.?$", "", key)
+        key = re.sub(r"[\s-]+(?:therapeutics|biotherapeutics|pharmaceuticals?|pharma|biosciences?|biotech|bio)$", "", key)
+        for suffix in ("生物科技", "生物技术", "生技", "生医", "公司", "集团"):
+            if key.endswith(suffix) and len(key) - len(suffix) >= 2:
+                key = key[: -len(suffix)]
+        return str(resource("company", slugify(key)))
+
+    def add_short_names(self, sents: Sequence[Sentence], all_ms: list[list[_M]]) -> None:
+        """"禾晟" after "禾晟生技（7712）" in the same document: a Chinese name without its suffix is the same company."""
+        stems: dict[str, _M] = {}
+        for ms in all_ms:
+            for m in ms:
+                if m.kind != COMPANY or m.curated or m.pronoun or m.surface.isascii():
+                    continue
+                key = _fold(m.surface)
+                for suffix in sorted(_ZH_ORG_SUFFIX, key=len, reverse=True):
+                    if key.endswith(suffix) and len(key) - len(suffix) >= 2:
+                        stems.setdefault(key[: -len(suffix)], m)
+                        break
+        if not stems:
+            return
+        for sent, ms in zip(sents, all_ms):
+            folded = _fold(sent.text)
+            for stem, ref in stems.items():
+                for hit in re.finditer(re.escape(stem), folded):
+                    a, b = hit.start(), hit.end()
+                    if any(m.start < b and a < m.end for m in ms):
+                        continue
+                    if b < len(folded) and re.match(rf"[{HAN}]", folded[b]) and any(
+                            folded.startswith(x, b) for x in _ZH_ORG_SUFFIX):
+                        continue
+                    ms.append(_M(a, b, ref.iri, COMPANY, sent.text[a:b], False, org_type=ref.org_type))
+            ms.sort(key=lambda m: m.start)
+
+    def merge_short_names(self, all_ms: list[list[_M]]) -> None:
+        """"Corvine" after "Corvine Cell Sciences" in the same document is the same company."""
+        full: dict[str, _M] = {}
+        for ms in all_ms:
+            for m in ms:
+                if m.kind == COMPANY and " " in m.surface.strip():
+                    full.setdefault(m.surface.split()[0].lower(), m)
+        for ms in all_ms:
+            for m in ms:
+                if m.kind == COMPANY and not m.curated and " " not in m.surface.strip() \
+                        and _fold(m.surface).strip() not in self.keep_separate:
+                    long = full.get(m.surface.lower())
+                    if long is not None and long.iri != m.iri:
+                        m.iri, m.curated = long.iri, long.curated
+
+    def discovered_entity(self, m: _M, sent: Sentence) -> Entity:
+        zh = sent.lang if sent.lang in ("zh-Hant", "zh-Hans") else "zh-Hant"
+        lang = zh if any("\u4e00" <= c <= "\u9fff" for c in m.surface) else "en"
+        labels: dict[str, str] = {lang: m.surface}
+        codes: list[str] = []
+        for alias in m.aliases:  # "Aurora Cell（澄曦細胞）": the other script's name is its label there
+            if any("\u4e00" <= c <= "\u9fff" for c in alias):
+                labels.setdefault(zh, alias)
+            elif re.fullmatch(r"[\d.A-Z]{3,12}", alias) and any(c.isdigit() for c in alias):
+                codes.append(alias)
+            else:
+                labels.setdefault("en", alias)
+        return Entity(iri=m.iri, type=m.org_type, labels=labels, aliases=tuple(codes), curated=False)
+
+
+
+
+def _mark_affiliates(text: str, ms: list[_M]) -> None:
+    """``X(Y)`` / ``X (Y)``: Y is X's affiliate, and not a separate subject."""
+    same: list[_M] = []
+    for a, b in zip(ms, ms[1:]):
+        if a.kind == COMPANY and b.kind == COMPANY:
+            between = text[a.end:b.start]
+            after = text[b.end:b.end + 2]
+            if re.fullmatch(r"\s*[(（]\s*", between) and re.match(r"\s*[)）]", after):
+                if a.iri == b.iri or not b.curated and not a.curated:
+                    same.append(b)  # "新基（Celgene）": the same company named twice
+                else:
+                    b.affiliate_of = a.iri
+    for b in same:
+        ms.remove(b)
+
+
+
+def _is_product(text: str, start: int, end: int) -> bool:
+    """"Abecma, a CAR-T therapy…" / "CASGEVY (exagamglogene autotemcel)": a brand, not a company."""
+    after = text[end:end + 80]
+    if re.search(r"(?:CAR-T|TCR-T|therapy|therapies|drug|product|candidate|treatment|medicine|gene therapy)\s*,\s*$",
+                 text[max(0, start - 30):start], re.IGNORECASE):
+        return True  # "Novartis's approved CAR-T, Kymriah, …"
+    return bool(re.match(r",\s*(?:an?|the|its)\s+(?:[\w-]+\s+){0,4}?(?:therapy|therapies|treatment|drug|product|medicine|"
+                         r"candidate|vaccine|gene therapy|cell therapy)\b", after, re.IGNORECASE)
+                or re.match(r"\s*[(（]\s*[a-z]+(?:mab|cel|gene|vec|cept|parvovec|autotemcel|leucel|temcel)\b", after)
+                or re.search(r"\b(?:brand|product|drug|therapy)\s+$", text[max(0, start - 12):start], re.IGNORECASE))
+
+
+def _pair_aliases(text: str, ms: list[_M]) -> None:
+    """``名稱（代號）``, ``English（中文）`` and ``中文（English）``: the bracketed name is an alias of the one before.
+
+    A stock code or the name in the other script becomes an alias of the mention; a name only the
+    brackets hold (the Han name before "（Qiming Cell）") is read back to its start.
+    """
+    for m in ms:
+        if m.kind != COMPANY or m.pronoun or m.curated:
+            continue
+        br = re.match(r"\s*[(（]\s*([^()（）]{2,24}?)\s*[)）]", text[m.end:m.end + 30])
+        if not br:
+            continue
+        inner = br.group(1).strip()
+        code = re.fullmatch(r"(?:(?:TWSE|TPEx|HKEX|Nasdaq|NYSE|SSE|SZSE)[:：]\s*)?(\d{4,6}(?:\.[A-Z]{2})?|[A-Z]{2,5})", inner)
+        if code:
+            m.aliases += (code.group(1),)
+        elif re.fullmatch(rf"[{HAN}]{{2,12}}", inner) or re.fullmatch(r"[A-Z][A-Za-z0-9&.\- ]{1,30}", inner):
+            if not any(o is not m and o.start >= m.end and o.end <= m.end + br.end() and o.curated for o in ms):
+                m.aliases += (inner,)
+    for m in ms:
+        if m.kind != COMPANY or m.pronoun or m.curated or not m.surface.isascii():
+            continue
+        if not re.match(r"\s*[)）]", text[m.end:m.end + 3]) or not re.search(r"[(（]\s*$", text[max(0, m.start - 2):m.start]):
+            continue
+        j = text.rfind("（", 0, m.start) if "（" in text[max(0, m.start - 2):m.start] else text.rfind("(", 0, m.start)
+        k = j
+        while k > 0 and j - k < 10 and re.match(rf"[{HAN}]", text[k - 1]) and _fold(text[k - 1]) not in _ZH_BOUNDARY:
+            k -= 1
+        lead = _ZH_LEAD.match(_fold(text), k, j)
+        if lead:
+            k = lead.end()
+        if j - k >= 2 and not any(o.start < j and o.end > k for o in ms):
+            m.aliases += (text[k:j],)

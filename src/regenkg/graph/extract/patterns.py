@@ -1,0 +1,187 @@
+"""Trigger lexicons, cue tables and tiny text helpers shared by every extraction stage.
+
+The patterns read *folded* text (:func:`_fold`: lower case, Simplified Chinese, same length as the
+original so offsets carry over), except where a comment says the original text is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+
+from ..match import fold_aligned
+
+HAN = "\u4e00-\u9fff\u3400-\u4dbf"
+# Mention kinds used by the rules.
+COMPANY, MODALITY, INDICATION, SEGMENT, COUNTRY, REGULATION = (
+    "Company", "Modality", "Indication", "Segment", "Country", "Regulation")
+
+
+# ------------------------------------------------------------------ trigger lexicons (folded text)
+_DEVELOP = re.compile(
+    r"布局|开发|发展|研发|投入|聚焦|专注|深耕|推进|押注|进军|切入|打造|着重|著重|致力|等平台|技术平台|产品线|管线|研究方向|"
+    r"\bdevelop(?:s|ed|ing|er|ers)?\b|\bwork(?:s|ing)? on\b|\bpursu(?:e|es|ed|ing)\b|\badvanc(?:e|es|ed|ing)\b|"
+    r"\bfocus(?:es|ed|ing)? on\b|\binvest(?:s|ed|ing)? in\b|\bbet(?:s|ting)? on\b|\bexpand(?:s|ed|ing)? into\b|"
+    r"\bentered\b|\bbuild(?:s|ing)?\b|\bprogramme|\bprogram\b|\bpipeline\b|\bplatform\b")
+_EXIT = re.compile(
+    r"退出|终止|停止|放弃|撤出|剥离|砍掉|关闭|出售|"
+    r"\bexit(?:s|ed|ing)?\b|\bdiscontinu(?:e|es|ed|ing)\b|\bterminat(?:e|es|ed|ing)\b|\bhalt(?:s|ed|ing)?\b|"
+    r"\bdropp(?:ed|ing)\b|\babandon(?:s|ed|ing)?\b|\bshelv(?:e|ed|ing)\b|\bwound down\b|\bwind(?:s|ing)? down\b|"
+    r"\bstopp(?:ed|ing)\b|\bscrapp(?:ed|ing)\b|\bdivest(?:s|ed|ing)?\b|\bpulled out\b|\bno longer\b|\bleft\b|\bquit\b")
+_HEDGE = re.compile(
+    r"否认|并未|未曾|没有|不会|不再|无意|并非|传闻|据传|传出|传言|考虑|洽谈|或将|可能|拟|有意|谣言|"
+    r"(?<![来])未(?![来])|"
+    r"\bdeni(?:ed|es)\b|\bdeny(?:ing)?\b|\bnot\b|\bnever\b|\bnor\b|\brumou?r(?:s|ed)?\b|\breportedly\b|"
+    r"\bsaid to be\b|\bis said\b|\bconsider(?:s|ed|ing)?\b|\bin talks\b|\btalks\b|\bexplor(?:e|es|ed|ing)\b|"
+    r"\bmay\b|\bmight\b|\bcould\b|\bwould\b|\bspeculat\w*|\bcalled off\b|\bcollaps\w*|\bfell through\b|"
+    r"\bwithdr[ae]w\w*|\bfailed to\b|\bplan(?:s|ned)? to\b|\bintend(?:s|ed)? to\b|\bpotential\b|\bhypothetical\b|"
+    r"\bstopped short of\b|\brather than\b|\binstead of\b|\bweigh(?:s|ed|ing)?\b|消息称|有意")
+_DEAL_CANCEL = re.compile(
+    r"终止|取消|告吹|破局|撤回|中止|结束|解除|分手|\bno longer\b|\bregained (?:the )?rights\b|\bterminat\w*|\bcancel\w*|\bcalled off\b|\bscrapp\w*|\bended\b|\bunwound\b|"
+    r"\bwalked away\b|\babandon\w*")
+_ACQ_ACTIVE = re.compile(
+    r"收购|并购|买下|购并|收入旗下|纳入旗下|拿下|购入|购得|受让|\bbid for\b|\btender offer for\b|"
+    r"\bacquir(?:e|es|ed|ing)\b|\bacquisition of\b|\bbought\b|\bbuy(?:s|ing)?\b|\bpurchas(?:e|es|ed|ing)\b|"
+    r"\btook over\b|\btakeover of\b|\btake over\b|\bsnapped up\b|\bsnap(?:s|ping)? up\b")
+_ACQ_PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|is|be)?\s*(?:acquired|bought|purchased|taken over|snapped up|bought out|picked up)\s+by\b|"
+    r"\bacquisition by\b|"
+    r"(?:被|遭)")
+_PARTNER = re.compile(
+    r"合作|结盟|携手|联手|签署|签订|达成|共同开发|共同研发|联合开发|战略|"
+    r"\bpartner(?:s|ed|ing|ship|ships)?\b|\bcollaborat(?:e|es|ed|ing|ion|ions)\b|\balliance\b|\bteam(?:ed|s)? up\b|"
+    r"\bjoint venture\b|\bco-develop\w*|\bagreement\b|\bdeal\b|\bpact\b|\btie-up\b|"
+    r"\b(?:being |been )?develop(?:ed|ing) (?:together )?with\b")
+_LICENSE = re.compile(r"授权|许可|授予|引进|引入|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|\brights to\b")
+_TREAT = re.compile(
+    r"治疗|用于|针对|攻克|适应症|适用于|锁定|目标是|聚焦于|"
+    r"\btreat(?:s|ed|ing|ment)?\b|\bfor patients\b|\bin patients with\b|\bindicated for\b|\bapproved for\b|"
+    r"\btarget(?:s|ed|ing)?\b|\bagainst\b|\bfor\b")
+_SEGMENT_CUE = re.compile(r"着重|著重|侧重|专注|聚焦|提供|主攻|深耕|布局|\bfocus\w*|\bprovid\w*|\boffer\w*|\bspeciali[sz]\w*|\boperat\w*")
+_LIST_GAP = re.compile(
+    r"^(?:\s|[,，、/&]|and|as well as|along with|plus|or|以及|及|和|与|跟|或|若|、|与其|还有|如|包括|包含|例如)*$")
+# Words that may stand between a subject list and its verb ("…和Janssen成功開發").
+_SUBJ_GAP = re.compile(
+    r"^(?:\s|are|is|was|were|have|has|had|been|also|now|already|all|both|each|actively|successfully|"
+    r"currently|jointly|together|recently|will|to|then|its|their|heavily|quietly|expanded|extended|renewed|"
+    r"amended|signed|announced|entered|formed|struck|inked|began|started|launched|a|an|the|new|research|"
+    r"strategic|global|exclusive|multi-year|into|"
+    r"成功|积极|持续|陆续|纷纷|都|也|均|皆|则|已|已经|正|正在|先后|分别|相继|率先|早已|近年|近年来|目前|大举|"
+    r"\d{4}年?|则|等|多家|厂商|公司|药厂|业者|企业)*$")
+
+# Discovery of names that are not in the gazetteer.
+_LATIN_NAME = re.compile(
+    r"(?<![A-Za-z0-9/])(?:[A-Z][A-Za-z0-9]*|[0-9]+[A-Z][A-Za-z0-9]*(?=\s+[A-Z]))(?:[-&.'][A-Za-z0-9]+)*"
+    r"(?:\s+(?:[A-Z][A-Za-z0-9]*(?:[-&.][A-Za-z0-9]+)*))*")
+_ZH_ORG_SUFFIX = ("生物科技", "生物技术", "生物医药", "再生科技", "细胞科技", "细胞制造", "生技", "生医", "制药", "药业",
+                  "医药", "集团", "公司", "生物", "再生", "科技", "基因", "细胞")
+# Hospitals and universities are deal partners too (in Taiwan the main ones): typed, never called companies.
+_ZH_INSTITUTION_SUFFIX = (("大学附设医院", "Hospital"), ("大学附属医院", "Hospital"), ("附设医院", "Hospital"),
+                          ("附属医院", "Hospital"), ("纪念医院", "Hospital"), ("总医院", "Hospital"), ("医院", "Hospital"),
+                          ("大学", "University"), ("研究院", "University"), ("学院", "University"))
+_LATIN_INSTITUTION = re.compile(
+    r"(?<![A-Za-z])(?:(?:the\s+)?(?P<pre>(?:University|Institute|College) of(?: the)?(?: [A-Z][A-Za-z.-]+){1,4})"
+    r"|(?P<post>(?:[A-Z][A-Za-z.&-]+ ){1,4}(?:University|Hospital|Medical Center|Medical Centre|Institute|College|Clinic)"
+    r"(?: Hospital)?))(?![A-Za-z])")
+# "2seventy bio", "bluebird bio", "nuvance bio": lower-case or digit-initial names carry a company word.
+_LOWER_NAME = re.compile(
+    r"(?<![A-Za-z0-9/.-])((?:[a-z][a-z0-9]{2,}|[0-9][a-z0-9]*[a-z][a-z0-9]*)(?: [a-z][a-z0-9]+)?"
+    r" (?:bio|therapeutics|pharma|pharmaceuticals|biosciences|biotherapeutics|genomics|genetics|biologics|medicines|"
+    r"oncology|cell|cells|labs))(?![A-Za-z0-9])")
+_INSTITUTION = re.compile(r"\b(?:University|Institute|Hospital|Center|Centre|College|School|Administration|Agency|"
+                          r"Ministry|Department|Council|Commission|Foundation|Association|Society|Academy|Authority|"
+                          r"Agency|Office|Bureau|Court|Parliament|Congress|Government|Committee|Board|Clinic)\b")
+# Words just before a name that make it a product, not a company ("產品 Carvykti", "核准Casgevy用於").
+_PRODUCT_CUE = re.compile(r"(?:产品|商品名|药物|疗法|批准|核准|获批|许可的|候选|\bproduct|\bdrug|\btherapy|\bapproved|"
+                          r"\bcandidate|\bbrand(?:ed)?|\bnamed|\bcalled)\s*[(（]?\s*$")
+# A "name" containing one of these is a generic phrase ("各大藥廠", "國際大藥廠"), not a company.
+# Verbs and adverbs that can stand glued before a name ("取得晨璟生技", "將獲得瀾嶼生物").
+_ZH_LEAD = re.compile(r"(?:取得|获得|获授|收购|并购|买下|拿下|购入|购得|受让|出售给|卖给|转让给|授权给|授予|引进|引入|脱胎于|宣布|表示|补足|今日|今天|日前|近日|并|将|由|向|对|从|与|和|及|"
+                      r"此外|另外|同时|目前|其中|包括|包含|例如|如|而|则|也|亦|已|曾|旗下)+")
+_ZH_CUT = re.compile(r"收购|并购|买下|拿下|购入|购得|受让|出售|卖给|转让|授权|授予|引进|引入|付款|首付|脱胎|源自|合资|衍生|分拆|持有|旗下|给|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
+_ZH_GENERIC = re.compile(r"全资|子公司|母公司|合资公司|这类|此类|该类|这种|各类|两类|这家|这些|各|国际|大药厂|这些|多家|全球|其他|其它|相关|可能|改变|综观|未来|许多|我们|该|此|本土|国内|"
+                         r"国外|中小|大型|新创|业者|厂商|台厂|欧美|美国|日本|韩国|中国|台湾|生技制药|生技医药|生物医药|"
+                         r"再生医疗|治疗|疗法|产业|市场|领域|技术|平台|发展|开发|研究|临床|药物|新药|干细胞|免疫细胞")
+_ZH_BOUNDARY = set("与和及由被是为的将如含括在以向对从、，,；;：:（）()「」『』 \u3000旗下等或若")
+_ZH_LIST = re.compile(
+    rf"(?:包含|包括|例如|如|像是|诸如)?((?:[{HAN}A-Za-z0-9]{{2,10}}、)+[{HAN}A-Za-z0-9]{{2,10}})"
+    rf"(?:等)(?:多家|数家|几家|\d+家)?(?:厂商|公司|业者|企业|药厂|药企|生技公司|新创)")
+_NOT_COMPANY = {
+    "the", "a", "an", "in", "on", "at", "by", "for", "with", "its", "their", "this", "that", "these", "those",
+    "after", "before", "while", "when", "under", "as", "of", "and", "or", "but", "both", "all", "some", "most",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "separately", "until", "last", "next", "earlier", "later", "according", "analysts", "investors", "fda", "ema", "nmpa", "pmda", "mfds", "tfda", "mohw", "who", "nih",
+    "us", "u.s.", "usd", "eu", "uk", "phase", "company", "companies", "group", "inc", "ltd", "corp", "co",
+    "news", "source", "sources", "figure", "table", "note", "markets and markets", "chinese", "english",
+    "taiwanese", "japanese", "korean", "american", "european", "global", "regenerative", "medicine", "cell",
+    "gene", "therapy", "therapies", "clinical", "cancer", "drug", "drugs", "biotech", "pharma", "however",
+    "meanwhile", "also", "today", "yesterday", "it", "he", "she", "they", "we", "our", "his", "her", "there",
+    "such", "other", "another", "many", "several", "one", "two", "three", "first", "second", "new", "big",
+    "rmat", "atmp", "cgt", "cdmo", "cro", "ipo", "ceo", "cfo", "bla", "ind", "nda", "car", "tcr", "nk",
+}
+_COMPANY_WORDS = re.compile(
+    r"\b(?:therapeutics|bio|biotherapeutics|pharma|pharmaceuticals?|biosciences?|biotech|biologics|"
+    r"oncology|medicine|medicines|genomics|health|cell|cells|sciences|inc|ltd|corp|co|ag|gmbh|plc|sa|nv|kk|"
+    r"labs?|technologies|group|holdings)\.?$", re.IGNORECASE)
+_APPOSITION = re.compile(
+    r"^,\s*(?:an?|the)\s+(?P<desc>[^,;]{0,90}?)\s*(?:company|biotech|biotechnology company|developer|firm|"
+    r"start-?up|specialist|maker|CDMO|manufacturer|drugmaker|pharma|group)\b", re.IGNORECASE)
+_ZH_APPOSITION = re.compile(
+    r"^\s*(?:是|为|係)(?:一家|一间|家|一个)?(?P<desc>[^，。,;；]{0,30}?)(?:公司|企业|新创|药厂|业者|厂商)")
+_COUNTRY_ADJ = {
+    "taiwanese": "TW", "japanese": "JP", "korean": "KR", "south korean": "KR", "chinese": "CN",
+    "american": "US", "us-based": "US", "u.s.": "US", "us": "US", "dutch": "NL", "german": "DE", "swiss": "CH",
+    "french": "FR", "british": "GB", "uk-based": "GB", "danish": "DK", "belgian": "BE", "irish": "IE",
+    "norwegian": "NO", "israeli": "IL", "singaporean": "SG",
+}
+_NATIONALITY = {"swedish", "finnish", "italian", "spanish", "canadian", "australian", "indian", "swiss", "austrian",
+                "european", "asian", "western", "eastern", "nordic", "scandinavian", "hong", "taiwan", "japan", "china",
+                "korea", "seattle", "boston", "cambridge", "california", "amsterdam", "london", "shanghai",
+                "beijing", "taipei", "tokyo", "osaka", "kyoto", "basel", "paris", "munich", "copenhagen",
+                "england", "scotland", "wales", "britain", "oxfordshire", "oxford", "pennsylvania", "philadelphia",
+                "massachusetts", "texas", "new york", "new jersey", "maryland", "washington", "san diego",
+                "san francisco", "south san francisco", "los angeles", "north carolina", "oslo",
+                "stockholm", "zurich", "geneva", "berlin", "leiden", "singapore", "hsinchu", "taichung",
+                "kaohsiung", "tainan", "shenzhen", "suzhou", "hangzhou", "nanjing", "guangzhou", "chengdu", "wuhan",
+                "seoul", "incheon", "hong kong", "europe", "asia", "america", "north america", "latin america",
+                "market", "food", "drug", "reuters", "bloomberg", "nature", "science", "lancet"}
+_MONEY = re.compile(
+    r"(?:us\$|usd|\$|美金|美元)?\s*(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>亿|億|万亿|兆|billion|bn|million|mn|m\b|trillion)?"
+    r"\s*(?P<cur>美元|美金|usd|dollars|新台币|台币|人民币|元|日元|日圆|韩元|欧元)?", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(20\d\d|19\d\d)(?!\d)")
+_CAGR = re.compile(r"(?:年复合成长率|年复合增长率|复合年增长率|cagr|compound annual growth rate)[^0-9]{0,20}(\d+(?:\.\d+)?)\s*%"
+                   r"|(\d+(?:\.\d+)?)\s*%\s*(?:的)?(?:年复合成长率|年复合增长率|cagr)", re.IGNORECASE)
+_MARKET = re.compile(r"市场规模|市场|产值|\bmarket\b|\bsales\b|\brevenue", re.IGNORECASE)
+
+_PRONOUN = re.compile(r"^\s*(It|Its|The company|The firm|The biotech|The group|The unit|The start-up|The startup|"
+                      r"The drugmaker|The (?:[A-Z][A-Za-z-]+ ){1,2}(?:company|biotech|firm|start-up|startup|drugmaker|"
+                      r"group|developer)|该公司|該公司|该企业|該企業|它|其)(?=[\s'’,，]|[\u4e00-\u9fff])")
+# A definite description inside a sentence ("…a collaboration with the Boston biotech"): the last company named.
+_DEFINITE = re.compile(r"\bthe (?:[A-Z][A-Za-z-]+ ){0,2}(?:company|biotech|firm|start-up|startup|drugmaker|developer)\b"
+                       r"(?!\s+(?:[A-Z]|named|called))|该公司|該公司|该企业|該企業|这家公司|這家公司|此公司")
+_JV = re.compile(r"合资|合营|\bjoint[- ]venture\b|\bJV\b", re.IGNORECASE)
+_SPIN = re.compile(r"脱胎于|脱胎自|孵化自|衍生自|分拆自|源自|\bspun (?:out|off)\b|\bspin-?(?:out|off)s?\b|\bspinout\b|\bcarved out\b|衍生成立|衍生设立|衍生出来|"
+                   r"衍生公司|衍生而来|衍生|分拆成立|分拆出来|分拆|拆分成立|孵化成立|孵化")
+_SALE = re.compile(r"出售给|卖给|售予|出售予|转让给|售给|\bsold\b|\bsell(?:s|ing)?\b|\bsale of\b|\bdivest(?:s|ed|ing)?\b|"
+                   r"\bdivestiture of\b|\boffload(?:s|ed)?\b")
+_PAY_FOR = re.compile(r"\b(?:agree(?:s|d|ing)? to pay|pa(?:id|ys|ying)|will pay|to pay)\b[^;]{0,60}?\bfor\s+(?:the\s+)?")
+_OPTION = re.compile(r"\boption to (?:acquire|buy|purchase)\b|选择权|优先购买权|收购选择权")
+_NOMINAL_DONE = re.compile(r"(?:\bits|\btheir)\s+(?:\d{4}\s+|\$[\d.,]+\s*(?:billion|million)\s+|earlier\s+|recent\s+)?"
+                           r"(?:acquisition|purchase|takeover) of\s*$|,\s*which (?:it|they) (?:had )?(?:bought|acquired)\s*$")
+_PLACE_CUE = re.compile(r"\bbased in\b|\bheadquartered in\b|\brights? (?:in|for)\b|\bin\s*$|在\s*$|于\s*$")
+_TRIGGERS = re.compile(_ACQ_ACTIVE.pattern + "|" + _PARTNER.pattern + "|" + _LICENSE.pattern + "|" + _DEVELOP.pattern
+                       + "|" + _JV.pattern + "|" + _SALE.pattern + "|" + _SPIN.pattern, re.IGNORECASE)
+_FAMILIES = (_ACQ_ACTIVE, _JV, _SALE, _SPIN, re.compile(_PARTNER.pattern + "|" + _LICENSE.pattern))
+_CLAUSE_BREAK = re.compile(r"[；;。!！?？]|[,，](?=\s*(?:但|然而|不过|而|however|but|while|whereas)\b)")
+
+
+@lru_cache(maxsize=8192)
+def _fold(text: str) -> str:
+    # Each sentence is folded by several rules; folding is the extractor's hot spot.
+    return fold_aligned(text)
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()

@@ -1,0 +1,122 @@
+"""Markdown deal tables: one fact per row."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ...records import Relation, Sentence
+from ..deals import KIND_OF, Deal, deal_status, parse_amount, parse_date
+from .clauses import _undisclosed
+from .mentions import _M, MentionFinder
+from .patterns import COMPANY, INDICATION, MODALITY, _fold
+
+
+def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list[str | None] | None,
+               ) -> tuple[list[str | None] | None, list[Relation], list[Deal], list[_M]]:
+    """Markdown deal tables (``| Acquirer | Target | Value | Year | Modality |``): one fact per row.
+
+    The header row names the roles; a row's cells are its parties, amount, year, deal type, modality
+    and indication. A cell without a known or discovered name is taken whole as a name (table cells
+    hold names only). Returns the header to carry on, relations, deals and the mentions added.
+    """
+    rels: list[Relation] = []
+    deals: list[Deal] = []
+    added: list[_M] = []
+    offset = 0
+    for line in sent.text.split("\n"):
+        start, offset = offset, offset + len(line) + 1
+        if not line.lstrip().startswith("|"):
+            continue
+        cells, pos = [], start
+        for part in line.split("|")[1:-1] if line.rstrip().endswith("|") else line.split("|")[1:]:
+            a = sent.text.index(part, pos) if part else pos
+            pos = a + len(part)
+            lead = len(part) - len(part.lstrip())
+            cells.append((a + lead, a + len(part.rstrip()), part.strip()))
+        if not cells or all(re.fullmatch(r":?-{2,}:?", c[2]) for c in cells if c[2]):
+            continue
+        roles = [_table_role(c[2]) for c in cells]
+        if sum(r is not None for r in roles) >= 2 and not any(re.search(r"\d", c[2]) for c in cells):
+            header = roles
+            continue
+        if header is None or len(header) != len(cells):
+            continue
+        row: dict[str, list[_M] | str] = {}
+        for role, (a, b, textcell) in zip(header, cells):
+            if role is None or not textcell:
+                continue
+            if role in ("subject", "object"):
+                inside = [m for m in ms + added if a <= m.start and m.end <= b and m.kind == COMPANY]
+                if not inside and 2 <= len(textcell) <= 40 and not re.fullmatch(r"[\d\s.,$%-]+|n/?a|—|-", textcell):
+                    m = _M(a, b, finder.discovered_iri(textcell), COMPANY, sent.text[a:b], curated=False)
+                    added.append(m)
+                    inside = [m]
+                if inside:
+                    row[role] = inside[:1]
+            else:
+                row[role] = textcell
+        subj, obj = row.get("subject"), row.get("object")
+        if not isinstance(subj, list) or not isinstance(obj, list):
+            continue
+        s_m, o_m = subj[0], obj[0]
+        kind_text = _fold(str(row.get("kind", "")) + " " + " ".join(str(h) for h in header if h))
+        pred = _table_predicate(kind_text, header)
+        folded_row = _fold(line)
+        status = deal_status(_undisclosed(_fold(str(row.get("status", "")) or "")))
+        amount = parse_amount(_fold(str(row.get("amount", ""))), sent.lang)
+        date = parse_date(_fold(str(row.get("date", ""))))
+        if pred == "soldTo:reverse":
+            pred, s_m, o_m = "soldTo", o_m, s_m
+        kind, rs, ro = KIND_OF[pred]
+        deals.append(Deal(kind, status, ((rs, s_m.iri), (ro, o_m.iri)), sent.id, sent.doc_id, "table-row",
+                          amount[0] if amount else None, amount[1] if amount else None,
+                          amount[2] if amount else None, date))
+        if status in ("Announced", "Completed") and s_m.iri != o_m.iri:
+            rels.append(Relation(s_m.iri, pred, o_m.iri, sent.id, sent.doc_id, "table-row", 0.85))
+        owner = o_m if pred in ("acquired", "licensedFrom") else s_m
+        for hit in finder.matcher.find(str(row.get("modality", ""))):
+            if finder.kind(hit.iri) == MODALITY:
+                rels.append(Relation(owner.iri, "develops", hit.iri, sent.id, sent.doc_id, "table-row", 0.75))
+        for hit in finder.matcher.find(str(row.get("indication", ""))):
+            if finder.kind(hit.iri) == INDICATION:
+                rels.append(Relation(owner.iri, "targets", hit.iri, sent.id, sent.doc_id, "table-row", 0.75))
+        del folded_row
+    return header, rels, deals, added
+
+
+_TABLE_ROLES = (
+    ("subject", r"acquirer|acquiring|buyer|purchaser|licensee|partner ?(?:1|a)|^company$|^partner$|收购方|买方|买家|"
+                r"被授权方|引进方|合作方|^公司$"),
+    ("object", r"target|seller|licensor|partner ?(?:2|b)|counterparty|被收购方|标的|卖方|授权方|出让方|合作伙伴|对象"),
+    ("kind", r"deal type|^type$|^deal$|kind|交易类型|类型|形式"),
+    ("amount", r"value|amount|price|consideration|upfront|金额|价格|对价|首付"),
+    ("date", r"year|date|announced|signed|年份|日期|时间|年度"),
+    ("status", r"status|状态|进度"),
+    ("modality", r"modality|technology|platform|asset|技术|平台|疗法|资产"),
+    ("indication", r"indication|disease|适应症|疾病"),
+)
+
+
+def _table_role(cell: str) -> str | None:
+    low = _fold(cell).strip()
+    for role, pattern in _TABLE_ROLES:
+        if low and re.search(pattern, low):
+            return role
+    return None
+
+
+def _table_predicate(kind_text: str, header: Sequence[str | None]) -> str:
+    if re.search(r"joint venture|\bjv\b|合资", kind_text):
+        return "jointVentureWith"
+    if re.search(r"licen|授权|许可", kind_text):
+        return "licensedFrom"
+    if re.search(r"collab|partner|alliance|合作", kind_text) and not re.search(r"acqui|收购", kind_text):
+        return "partneredWith"
+    if re.search(r"spin|分拆|衍生", kind_text):
+        return "spunOutFrom"
+    if re.search(r"seller|卖方|出让", kind_text) and not re.search(r"acqui|收购|buyer|买方", kind_text):
+        return "soldTo"
+    if re.search(r"sale|divest|出售", kind_text):
+        return "soldTo:reverse" if re.search(r"buyer|买方", kind_text) else "soldTo"
+    return "acquired"
