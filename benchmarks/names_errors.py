@@ -24,19 +24,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def _record_mentions(extractor: Any) -> list[tuple[Any, list[Any]]]:
+def _record_mentions() -> list[tuple[Any, list[Any]]]:
     """Every sentence's final mention list (curated, discovered, short names, pronouns), as extract() sees it."""
+    from regenkg.graph.extract import core
+
     seen: list[tuple[Any, list[Any]]] = []
-    core = sys.modules[type(extractor).__module__]
-    hook = getattr(extractor, "_resolve_pronoun", None) or getattr(core, "resolve_pronoun", None)
-    if hook is None:
-        raise SystemExit("names_errors: cannot find the pronoun-resolution step to observe mentions")
-    if getattr(extractor, "_resolve_pronoun", None) is not None:
-        def wrapped(text: str, ms: list[Any], *a: Any, **k: Any) -> Any:
-            out = hook(text, ms, *a, **k)
-            seen.append((text, ms))
-            return out
-        extractor._resolve_pronoun = wrapped
+    if not hasattr(core, "_names_errors_orig"):
+        core._names_errors_orig = core.resolve_pronoun  # type: ignore[attr-defined]
+
+    def wrapped(text: str, ms: list[Any], *a: Any, **k: Any) -> Any:
+        out = core._names_errors_orig(text, ms, *a, **k)  # type: ignore[attr-defined]
+        seen.append((text, ms))
+        return out
+
+    core.resolve_pronoun = wrapped
     return seen
 
 
@@ -97,7 +98,7 @@ def _shape(name: str, gold_surfaces: set[str]) -> str:
     return f"{script} not related to a gold name"
 
 
-def analyse(gold_path: Path) -> dict[str, Any]:
+def analyse(gold_path: Path, tagger: bool = False) -> dict[str, Any]:
     """Counts of missed and wrong facts by category and script."""
     from regenkg.evaluate import ExtractedFact, load_gold, score_facts
     from regenkg.evaluate.gold import fold
@@ -116,8 +117,8 @@ def analyse(gold_path: Path) -> dict[str, Any]:
     sentences: dict[str, list[str]] = defaultdict(list)
     texts: dict[str, str] = {}
     for path in gold.article_paths():
-        extractor = Extractor(gaz)
-        seen = _record_mentions(extractor)
+        extractor = Extractor(gaz, use_tagger=tagger)
+        seen = _record_mentions()
         docs = ingest([path]).documents
         sents = segment(docs)
         ex = extractor.extract(sents)
@@ -187,8 +188,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold", type=Path)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--tagger", action="store_true", help="with the learned name tagger (off by default)")
     args = ap.parse_args()
-    res = analyse(args.gold)
+    res = analyse(args.gold, tagger=args.tagger)
     if args.json:
         print(json.dumps(res, ensure_ascii=False, indent=1))
         return

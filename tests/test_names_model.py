@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from regenkg.graph.extract.patterns import TAGGER_THRESHOLD
 from regenkg.graph.names_model import MODEL_FILE, NameTagger, default_tagger, training_examples
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +44,7 @@ def test_shipped_weights_are_small_and_load() -> None:
 
 
 @pytest.mark.parametrize("text, name", [
-    ("華岳與康霖簽署合作協議，共同開發NK細胞療法。", "華岳"),
+    ("沐川（6721）今日宣布與一家醫學中心合作開發CAR-T細胞療法。", "沐川"),
     ("華岳與康霖簽署合作協議，共同開發NK細胞療法。", "康霖"),
     ("永齡（1789）已結束與聖恩醫院的細胞治療合作。", "永齡"),
     ("赛诺恒（Sainoheng Bio）以2.5亿元人民币收购了一家基因公司。", "赛诺恒"),
@@ -51,7 +52,7 @@ def test_shipped_weights_are_small_and_load() -> None:
 def test_proposes_names_without_a_suffix_from_their_context(text: str, name: str) -> None:
     tagger = default_tagger()
     assert tagger is not None
-    assert name in _names(text, tagger)
+    assert name in _names(text, tagger, TAGGER_THRESHOLD)  # as sure as the extractor asks
 
 
 @pytest.mark.parametrize("text", [

@@ -5,8 +5,7 @@ one — ``沐川（6721）``, ``某某與某某合作``, a big pharma's short na
 This module learns the *contexts* names stand in instead of the names themselves:
 
 * **Data** (distant supervision, repository only): the sentences of ``corpus/``, where every Han
-  surface of a gazetteer company and every Han company the rules themselves discovered and used in a
-  relation is a name. Each sentence is also copied with its names replaced by other names — other
+  surface of a gazetteer company is a name. Each sentence is also copied with its names replaced by other names — other
   gazetteer companies, and synthetic ones built from the characters of gazetteer names with or
   without an organisation suffix — so that the model cannot just memorise the names it has seen.
 * **Model**: multinomial logistic regression over hashed character features (the character, its
@@ -32,10 +31,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .match import Matcher, fold_aligned
+
+if TYPE_CHECKING:
+    from .ontology import Gazetteer
 
 __all__ = ["NameSpan", "NameTagger", "default_tagger", "training_examples"]
 
@@ -44,7 +47,7 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = Path(__file__).with_name("names_tagger.npz")
 _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]+")
-O, B, I = 0, 1, 2  # noqa: E741 - the usual names of the three tags
+O, B, I = 0, 1, 2
 # Organisation suffixes, longest first; used as features and to build synthetic names.
 SUFFIXES = ("生物科技", "生物技术", "生物医药", "再生科技", "细胞科技", "生技", "生医", "制药", "药业", "医药", "集团",
             "生物", "基因", "细胞", "医疗", "科技", "公司", "医院", "大学")
@@ -77,7 +80,35 @@ def _cls(c: str) -> str:
     return "_" if c.isspace() else "P"
 
 
-def _features(folded: str, terms: Sequence[bool], i: int) -> list[str]:
+@lru_cache(maxsize=1)
+def _common_words() -> dict[str, int]:
+    """jieba's own dictionary (not the gazetteer-extended one): ordinary words, with their counts."""
+    import jieba
+
+    with jieba.get_dict_file() as fh:  # read directly: no prefix dictionary to build, no user words mixed in
+        text = fh.read().decode("utf-8")
+    return {w: int(f) for w, f in re.findall(r"^(\S{2,4}) (\d+)", text, re.MULTILINE) if int(f) >= 3}
+
+
+def _word_marks(folded: str) -> list[str]:
+    """Per character: where it sits in the longest ordinary word covering it (``B2``, ``E3`` …), or ``-``."""
+    words = _common_words()
+    marks = ["-"] * len(folded)
+    best = [0] * len(folded)
+    for i in range(len(folded)):
+        for k in (4, 3, 2):
+            w = folded[i:i + k]
+            if len(w) == k and w in words:
+                bucket = "h" if words[w] >= 1000 else "m" if words[w] >= 50 else "l"
+                for j in range(i, i + k):
+                    if k > best[j]:
+                        best[j] = k
+                        marks[j] = f"{'B' if j == i else 'E' if j == i + k - 1 else 'M'}{k}{bucket}"
+                break
+    return marks
+
+
+def _features(folded: str, terms: Sequence[bool], i: int, marks: Sequence[str] = ()) -> list[str]:
     p = "^^^" + folded + "$$$"
     j = i + 3
     cls = "".join(_cls(c) for c in p[j - 3:j + 4])
@@ -85,6 +116,8 @@ def _features(folded: str, terms: Sequence[bool], i: int) -> list[str]:
          f"b-{p[j - 1:j + 1]}", f"b+{p[j:j + 2]}", f"L2{p[j - 2:j]}", f"R2{p[j + 1:j + 3]}",
          f"L3{p[j - 3:j]}", f"R3{p[j + 1:j + 4]}", f"k{cls}", f"kl{cls[:4]}", f"kr{cls[3:]}",
          f"t{int(terms[i])}{int(i > 0 and terms[i - 1])}{int(i + 1 < len(terms) and terms[i + 1])}", "bias"]
+    if marks:  # an ordinary dictionary word ("补强", "宣布") is rarely a name
+        f += [f"w{marks[i]}", f"w-{marks[i - 1] if i else '^'}", f"w+{marks[i + 1] if i + 1 < len(marks) else '$'}"]
     for k in range(1, 5):  # an organisation suffix starts k characters on ("沐川生技": 川 is 1 before 生技)
         if any(folded.startswith(s, i + k) for s in SUFFIXES):
             f.append(f"sfx{k}")
@@ -133,7 +166,8 @@ class NameTagger:
         if not idx:
             return out
         terms = self._term_mask(folded)
-        rows = [_hash(_features(folded, terms, i), self.dim) for i in idx]
+        marks = _word_marks(folded)
+        rows = [_hash(_features(folded, terms, i, marks), self.dim) for i in idx]
         scores = np.stack([self.weights[r].sum(axis=0) for r in rows])
         scores -= scores.max(axis=1, keepdims=True)
         prob = np.exp(scores)
@@ -188,9 +222,10 @@ class NameTagger:
                     for k in range(s + 1, e):
                         tags[k] = I
             terms = tagger._term_mask(folded)
+            marks = _word_marks(folded)
             for i, c in enumerate(folded):
                 if _HAN.match(c):
-                    indices += sorted(set(_hash(_features(folded, terms, i), dim)))
+                    indices += sorted(set(_hash(_features(folded, terms, i, marks), dim)))
                     indptr.append(len(indices))
                     labels.append(tags[i])
         x = csr_matrix((np.ones(len(indices), dtype=np.float64), indices, indptr), shape=(len(labels), dim))
@@ -230,12 +265,9 @@ class NameTagger:
         return cls(w, matcher)
 
 
-def term_matcher(gazetteer: object) -> Matcher:
+def term_matcher(gazetteer: Gazetteer) -> Matcher:
     """A matcher over the gazetteer's term surfaces (not its companies: the model must not learn a list)."""
-    ents = getattr(gazetteer, "entities")
-    pairs = [(s, iri) for s, iri in gazetteer.surfaces()  # type: ignore[attr-defined]
-             if ents[iri].type in _TERM_KINDS]
-    return Matcher(pairs)
+    return Matcher([(s, iri) for s, iri in gazetteer.surfaces() if gazetteer.entities[iri].type in _TERM_KINDS])
 
 
 @lru_cache(maxsize=1)
@@ -299,33 +331,21 @@ def training_examples(sentences: Sequence[tuple[str, Sequence[tuple[int, int]]]]
 
 
 def corpus_sentences(folder: Path) -> tuple[list[tuple[str, list[tuple[int, int]]]], list[str]]:
-    """Sentences of ``folder`` with their Han company spans, and the gazetteer's Han company surfaces."""
+    """Han sentences of ``folder`` with the spans of the gazetteer companies in them, and the gazetteer's
+    Han company surfaces. Only curated names label the data, so the weights depend on the repository's
+    corpus and gazetteer alone, not on how the rules happen to discover names today."""
     from ..text.ingest import ingest
     from ..text.segment import segment
-    from .extract import Extractor
     from .ontology import Gazetteer
 
     gaz = Gazetteer.load()
     companies = [(s, iri) for s, iri in gaz.surfaces() if gaz.entities[iri].type in _COMPANY_TYPES]
     matcher = Matcher(companies)
-    extractor = Extractor(gaz)
     out: list[tuple[str, list[tuple[int, int]]]] = []
     for path in sorted(folder.iterdir()):
-        docs = ingest([path]).documents
-        sents = segment(docs)
-        ex = extractor.extract(sents)
-        found = {(m.sentence_id, m.start, m.end) for m in ex.mentions
-                 if not m.curated and m.kind == "Company" and _HAN.search(m.surface)}
-        for s in sents:
-            if not _HAN.search(s.text):
-                continue
-            spans = [(m.start, m.end) for m in matcher.find(s.text) if _HAN.search(m.surface)]
-            spans += [(a, b) for sid, a, b in found if sid == s.id]
-            kept: list[tuple[int, int]] = []
-            for a, b in sorted(spans, key=lambda t: (t[0], -t[1])):
-                if not kept or a >= kept[-1][1]:
-                    kept.append((a, b))
-            out.append((s.text, kept))
+        for s in segment(ingest([path]).documents):
+            if _HAN.search(s.text):
+                out.append((s.text, [(m.start, m.end) for m in matcher.find(s.text) if _HAN.search(m.surface)]))
     return out, [s for s, _ in companies if _HAN.search(s)]
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from .mentions import _M
-from .patterns import _DEFINITE, _PRONOUN, COMPANY
+from .patterns import _DEFINITE, _PRONOUN, _ZH_ZERO, COMPANY, _fold
 
 
 def topic(text: str, ms: list[_M]) -> _M | None:
@@ -22,16 +22,43 @@ def topic(text: str, ms: list[_M]) -> _M | None:
     return None
 
 
+def described(phrase: str, prev_ms: Sequence[_M], prev: _M | None, types: Mapping[str, str]) -> _M | None:
+    """"The Seattle biotech", "The Boston drugmaker": the last company named before that the description fits.
+
+    One described with those words ("Quillon Bio, a Seattle developer…", "Seattle-based Quillon") first;
+    else one of the right kind — a drugmaker is a pharma, a biotech is not the big pharma that bought it;
+    else the previous sentence's topic.
+    """
+    words = phrase.split()
+    noun, marks = words[-1].lower(), words[1:-1]
+    cands = [m for m in prev_ms if m.kind == COMPANY and not m.appositive and not m.pronoun]
+    named = [m for m in cands if any(w in m.described for w in marks)]
+    if named:
+        return named[-1]
+
+    def pharma(m: _M) -> bool:
+        return types.get(m.iri) == "PharmaCompany" or bool(
+            re.search(r"\bPharma(?:ceuticals?)?\b|製藥|制药|藥業|药业", m.surface))
+
+    want = noun in ("drugmaker", "pharma", "group")
+    kind = [m for m in cands if pharma(m) == want]
+    if kind and (not want or prev is None or not pharma(prev)):
+        return kind[-1]
+    return prev
+
+
 def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[_M],
                     types: Mapping[str, str]) -> None:
     """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic."""
     pm = _PRONOUN.match(text)
     if pm and re.match(r"The (?:[A-Z][A-Za-z-]+ ){1,2}", pm.group(1)):
-        # "The Seattle biotech…": a description picks the last company named that fits it — a biotech,
-        # not the big pharma that bought it.
-        fits = [m for m in prev_ms if m.kind == COMPANY and not m.appositive
-                and types.get(m.iri) != "PharmaCompany"]
-        prev = fits[-1] if fits else prev
+        prev = described(pm.group(1), prev_ms, prev, types)
+    if prev is not None and pm is None:
+        zero = _ZH_ZERO.match(_fold(text))
+        if zero and not any(m.kind == COMPANY and m.start < zero.end() for m in ms):
+            # "…。專注於間質幹細胞療法，…" / "並與台大醫院合作…": a Chinese sentence that opens with its
+            # predicate has the previous sentence's topic as its subject (zero anaphora).
+            ms.insert(0, _M(0, 0, prev.iri, COMPANY, "", prev.curated, pronoun=True))
     if prev is not None and pm and not any(m.start < pm.end() for m in ms):
         ms.insert(0, _M(pm.start(1), pm.end(1), prev.iri, COMPANY, pm.group(1), prev.curated, pronoun=True))
     # "…a collaboration with the Boston biotech": the last company named before it, else the topic.
