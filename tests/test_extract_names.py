@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from regenkg.graph.extract import Extractor
+from regenkg.graph.extract.coref import resolve_pronoun
 from regenkg.graph.ontology import Gazetteer
 from regenkg.records import Sentence
 
@@ -121,3 +122,21 @@ def test_the_tagger_is_off_by_default_and_proposes_only_when_asked():
     assert tagged.finder.tagger is not None
     facts, _ = _run(tagged, "康霖與一家醫學中心簽署合作協議，共同開發NK細胞療法。", lang="zh-Hant")
     assert ("康霖", "develops", "NK cell therapy") in facts
+
+
+def test_a_pronoun_inside_a_sentence_stands_for_its_opening_company_or_the_topic(extractor):
+    facts, _ = _run(extractor, "Quillon Bio raised $80 million in March.",
+                    "Analysts said it also develops NK cell therapies for lupus.")
+    assert ("Quillon Bio", "develops", "NK cell therapy") in facts
+    facts, _ = _run(extractor, "晶禾生技今年完成B輪募資，它也與北城醫院合作開發NK細胞療法。", lang="zh-Hant")
+    assert ("晶禾生技", "partneredWith", "北城醫院") in facts
+    # Not the impersonal "it", not "其中"/"其他".
+    for text in ("Quillon Bio said it is too early to name a partner.", "其中晶禾生技與其他業者合作。"):
+        ms = extractor.finder.find(text)
+        resolve_pronoun(text, ms, ms[0], [], {})
+        assert not any(m.pronoun for m in ms), text
+
+
+def test_an_event_word_ends_the_name_before_it(extractor):
+    found = [m.surface for m in extractor.finder.find("交易完成后瑞晟基因成为其全资子公司。")]
+    assert "瑞晟基因" in found and not any("完成" in f for f in found)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from .mentions import _M
-from .patterns import _DEFINITE, _PRONOUN, _ZH_ZERO, COMPANY, _fold
+from .patterns import _DEFINITE, _MID_PRONOUN, _PRONOUN, _ZH_ZERO, COMPANY, _fold
 
 
 def topic(text: str, ms: list[_M]) -> _M | None:
@@ -74,4 +74,15 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
         if ref is not None:
             ms.append(_M(dm.start(), dm.end(), ref.iri, COMPANY, text[dm.start():dm.end()], ref.curated,
                          pronoun=True))
+    # "…, and it will pay …", "…，它也…", "…, its lead programme …": a pronoun inside the sentence stands
+    # for the company the sentence opened with, else for the previous sentence's topic.
+    for pm2 in _MID_PRONOUN.finditer(text):
+        g = 1 if pm2.group(1) else 2
+        a, b = pm2.start(g), pm2.end(g)
+        if a <= 3 or any(m.start < b and a < m.end for m in ms):
+            continue
+        before = [m for m in ms if m.kind == COMPANY and m.end <= a and not m.appositive and not m.affiliate_of]
+        ref = before[0] if before else prev
+        if ref is not None:
+            ms.append(_M(a, b, ref.iri, COMPANY, text[a:b], ref.curated, pronoun=True))
     ms.sort(key=lambda m: m.start)

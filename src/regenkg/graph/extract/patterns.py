@@ -99,7 +99,7 @@ _PRODUCT_CUE = re.compile(r"(?:产品|商品名|药物|疗法|批准|核准|获�
 # Verbs and adverbs that can stand glued before a name ("取得晨璟生技", "將獲得瀾嶼生物").
 _ZH_LEAD = re.compile(r"(?:取得|获得|获授|收购|并购|买下|拿下|购入|购得|受让|出售给|卖给|转让给|授权给|授予|引进|引入|脱胎于|宣布|表示|补足|今日|今天|日前|近日|并|将|由|向|对|从|与|和|及|"
                       r"此外|另外|同时|目前|其中|包括|包含|例如|如|而|则|也|亦|已|曾|旗下|了)+")
-_ZH_CUT = re.compile(r"收购|并购|买下|拿下|购入|购得|受让|出售|卖给|转让|授权|授予|引进|引入|付款|首付|脱胎|源自|合资|衍生|分拆|持有|旗下|给|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
+_ZH_CUT = re.compile(r"完成后|之后|以后|随后|此后|收购|并购|买下|拿下|购入|购得|受让|出售|卖给|转让|授权|授予|引进|引入|付款|首付|脱胎|源自|合资|衍生|分拆|持有|旗下|给|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
 _ZH_GENERIC = re.compile(r"全资|子公司|母公司|合资公司|这类|此类|该类|这种|各类|两类|这家|这些|各|国际|大药厂|这些|多家|全球|其他|其它|相关|可能|改变|综观|未来|许多|我们|该|此|本土|国内|"
                          r"国外|中小|大型|新创|业者|厂商|台厂|欧美|美国|日本|韩国|中国|台湾|生技制药|生技医药|生物医药|"
                          r"再生医疗|治疗|疗法|产业|市场|领域|技术|平台|发展|开发|研究|临床|药物|新药|干细胞|免疫细胞")
@@ -161,10 +161,15 @@ _MARKET = re.compile(r"市场规模|市场|产值|\bmarket\b|\bsales\b|\brevenue
 
 _PRONOUN = re.compile(r"^\s*(It|Its|The company|The firm|The biotech|The group|The unit|The start-up|The startup|"
                       r"The drugmaker|The (?:[A-Z][A-Za-z-]+ ){1,2}(?:company|biotech|firm|start-up|startup|drugmaker|"
-                      r"group|developer)|该公司|該公司|该企业|該企業|它|其)(?=[\s'’,，]|[\u4e00-\u9fff])")
+                      r"group|developer)|该公司|該公司|该企业|該企業|它|其(?![中他它余实次]))(?=[\s'’,，]|[\u4e00-\u9fff])")
 # A definite description inside a sentence ("…a collaboration with the Boston biotech"): the last company named.
 _DEFINITE = re.compile(r"\bthe (?:[A-Z][A-Za-z-]+ ){0,2}(?:company|biotech|firm|start-up|startup|drugmaker|developer)\b"
                        r"(?!\s+(?:[A-Z]|named|called))|该公司|該公司|该企业|該企業|这家公司|這家公司|此公司")
+# "it"/"its"/"它"/"其" inside a sentence (not the impersonal "it is expected", not "其中"/"其他"/"尤其").
+_MID_PRONOUN = re.compile(
+    r"\b(it|its)\b(?!\s+(?:is|was|will be|would be|has been|remains|seems)\s+(?:expected|likely|unlikely|unclear|"
+    r"possible|not clear|too early|worth|said|reported|understood|believed|estimated))"
+    r"|(?<![尤及极])(它|其)(?![中他它余实次])", re.IGNORECASE)
 # A Chinese sentence that opens with its predicate: the subject is the previous sentence's topic.
 _ZH_ZERO = re.compile(r"^\s*(?:并且|并|也|亦|还|同时|另外|另|此外|目前|已经|已|将|正在|正|则|更|随后|近期|今年|去年|明年)*\s*"
                       r"(?:专注|主攻|聚焦|致力|开发|研发|布局|锁定|推进|拥有|取得|获得|完成|宣布|表示|计划|预计|投入|深耕|"
