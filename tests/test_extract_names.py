@@ -140,3 +140,11 @@ def test_a_pronoun_inside_a_sentence_stands_for_its_opening_company_or_the_topic
 def test_an_event_word_ends_the_name_before_it(extractor):
     found = [m.surface for m in extractor.finder.find("交易完成后瑞晟基因成为其全资子公司。")]
     assert "瑞晟基因" in found and not any("完成" in f for f in found)
+
+
+def test_a_product_is_linked_to_its_company_and_never_becomes_one(extractor):
+    facts, ex = _run(extractor, "Velorix, the approved CAR-T cell therapy of Halvorsen Therapeutics, earned $310 million.",
+                     "Velorix is approved for multiple myeloma in Europe.",
+                     "Velorix signed a supply agreement with Tollund Bio.")
+    assert ("Halvorsen Therapeutics", "targets", "multiple myeloma") in facts
+    assert not any("Velorix" in "".join(e.labels.values()) for e in ex.entities)

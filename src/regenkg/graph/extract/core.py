@@ -28,7 +28,7 @@ from .assets import (
     rule_treats,
 )
 from .clauses import Add, Clause, _undisclosed, _window, split_clauses
-from .coref import resolve_pronoun, topic
+from .coref import link_products, resolve_pronoun, topic
 from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
 from .figures import Figure, market_figures
 from .mentions import _M, MentionFinder
@@ -109,18 +109,21 @@ class Extractor:
         deals: dict[str, Deal] = {}
         sents = list(sentences)
         common = frozenset(w for s in sents for w in re.findall(r"\b[a-z][a-z-]+\b", s.text))
-        all_ms = [self.finder.find(s.text, common) for s in sents]
+        products: list[list[_M]] = [[] for _ in sents]
+        all_ms = [self.finder.find(s.text, common, prods) for s, prods in zip(sents, products)]
+        known_products: dict[str, _M] = {}
         self.finder.merge_short_names(all_ms)
         self.finder.add_short_names(sents, all_ms)
         first_seen: dict[str, tuple[_M, Sentence]] = {}
         prev_subject: _M | None = None
         prev_ms: list[_M] = []
         table_doc, header = "", None
-        for sent, ms in zip(sents, all_ms):
+        for sent, ms, prods in zip(sents, all_ms, products):
             for m in ms:
                 if not m.curated and not m.pronoun and m.kind == COMPANY:
                     first_seen.setdefault(m.iri, (m, sent))
             resolve_pronoun(sent.text, ms, prev_subject, prev_ms, self.finder.types)
+            link_products(ms, prods, known_products)
             prev_ms = ms
             if sent.doc_id != table_doc:
                 table_doc, header = sent.doc_id, None

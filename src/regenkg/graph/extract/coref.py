@@ -47,6 +47,34 @@ def described(phrase: str, prev_ms: Sequence[_M], prev: _M | None, types: Mappin
     return prev
 
 
+def link_products(ms: list[_M], products: Sequence[_M], known: dict[str, _M]) -> None:
+    """A product or platform name belongs to the company named nearest to it where it is first read as one
+    ("Velorix, the approved CAR-T therapy of Halvorsen", "Halvorsen's Velorix"); afterwards the name is never
+    a company itself ("Velorix sales doubled" makes no company Velorix), and in a sentence that names no
+    company it stands for its owner ("Velorix is approved for multiple myeloma" is Halvorsen's fact).
+
+    Args:
+        ms: the sentence's mentions after pronoun resolution (changed in place).
+        products: the names :meth:`~.mentions.MentionFinder.find` read as products in this sentence.
+        known: folded product name -> owner mention, carried through the document.
+    """
+    taken = [m for m in ms if m.kind == COMPANY and not m.curated and not m.pronoun and _fold(m.surface) in known]
+    for m in taken:
+        ms.remove(m)
+    if not products and not taken:
+        return
+    companies = [m for m in ms if m.kind == COMPANY]
+    for p in [*products, *taken]:
+        key = _fold(p.surface)
+        owner = known.get(key)
+        if owner is None and companies:
+            owner = min(companies, key=lambda m: min(abs(m.start - p.end), abs(p.start - m.end)))
+            known[key] = owner
+        elif owner is not None and not companies:
+            ms.append(_M(p.start, p.end, owner.iri, COMPANY, p.surface, owner.curated, pronoun=True))
+    ms.sort(key=lambda m: m.start)
+
+
 def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[_M],
                     types: Mapping[str, str]) -> None:
     """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic."""

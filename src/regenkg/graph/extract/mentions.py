@@ -38,6 +38,7 @@ from .patterns import (
     COMPANY,
     COUNTRY,
     HAN,
+    PRODUCT,
     TAGGER_THRESHOLD,
     _fold,
 )
@@ -81,13 +82,15 @@ class MentionFinder:
         typ = self.types.get(iri, COMPANY)
         return COMPANY if typ in COMPANY_TYPES else typ
 
-    def find(self, text: str, common: frozenset[str] = frozenset()) -> list[_M]:
+    def find(self, text: str, common: frozenset[str] = frozenset(), products: list[_M] | None = None) -> list[_M]:
         """Gazetteer matches plus plausible unlisted company names.
 
         Args:
             text: the sentence.
             common: lower-case words of the surrounding document; a capitalised single word whose
                 lower-case form also occurs there ("Market reviews…" / "the market") is an ordinary word.
+            products: if given, receives the names read as products or platforms ("Abecma, a CAR-T
+                therapy", "其產品心立舒"), so that coreference can link them to their company.
         """
         found = [_M(m.start, m.end, m.iri, self.kind(m.iri), m.surface) for m in self.matcher.find(text)]
         taken = [(m.start, m.end) for m in found]
@@ -129,9 +132,11 @@ class MentionFinder:
                 continue
             if " " not in name and name.isascii() and name.lower() in common and org_type == COMPANY:
                 continue
-            if org_type == COMPANY and _INSTITUTION.search(name) or _PRODUCT_CUE.search(folded[max(0, s - 8):s]):
+            if org_type == COMPANY and _INSTITUTION.search(name):
                 continue
-            if org_type == COMPANY and _is_product(text, s, e):
+            if _PRODUCT_CUE.search(folded[max(0, s - 8):s]) or org_type == COMPANY and _is_product(text, s, e):
+                if products is not None:
+                    products.append(_M(s, e, "", PRODUCT, name, curated=False))
                 continue
             found.append(_M(s, e, self.discovered_iri(name), COMPANY, name, curated=False, org_type=org_type))
             taken.append((s, e))

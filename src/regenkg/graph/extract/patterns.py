@@ -16,6 +16,7 @@ HAN = "\u4e00-\u9fff\u3400-\u4dbf"
 # Mention kinds used by the rules.
 COMPANY, MODALITY, INDICATION, SEGMENT, COUNTRY, REGULATION = (
     "Company", "Modality", "Indication", "Segment", "Country", "Regulation")
+PRODUCT = "Product"  # a brand or platform name: never in a sentence's mentions, linked to its company
 
 
 # ------------------------------------------------------------------ trigger lexicons (folded text)
@@ -161,10 +162,12 @@ _MARKET = re.compile(r"市场规模|市场|产值|\bmarket\b|\bsales\b|\brevenue
 
 _PRONOUN = re.compile(r"^\s*(It|Its|The company|The firm|The biotech|The group|The unit|The start-up|The startup|"
                       r"The drugmaker|The (?:[A-Z][A-Za-z-]+ ){1,2}(?:company|biotech|firm|start-up|startup|drugmaker|"
-                      r"group|developer)|该公司|該公司|该企业|該企業|它|其(?![中他它余实次]))(?=[\s'’,，]|[\u4e00-\u9fff])")
+                      r"group|developer)|该公司|該公司|该企业|該企業|该集团|該集團|该药企|該藥企|该药厂|該藥廠|该新创|該新創|这家公司|這家公司|"
+                      r"它|其(?![中他它余实次]))(?=[\s'’,，]|[\u4e00-\u9fff])")
 # A definite description inside a sentence ("…a collaboration with the Boston biotech"): the last company named.
 _DEFINITE = re.compile(r"\bthe (?:[A-Z][A-Za-z-]+ ){0,2}(?:company|biotech|firm|start-up|startup|drugmaker|developer)\b"
-                       r"(?!\s+(?:[A-Z]|named|called))|该公司|該公司|该企业|該企業|这家公司|這家公司|此公司")
+                       r"(?!\s+(?:[A-Z]|named|called))|该公司|該公司|该企业|該企業|这家公司|這家公司|此公司|该集团|該集團|"
+                       r"该药企|該藥企|该药厂|該藥廠|该新创|該新創")
 # "it"/"its"/"它"/"其" inside a sentence (not the impersonal "it is expected", not "其中"/"其他"/"尤其").
 _MID_PRONOUN = re.compile(
     r"\b(it|its)\b(?!\s+(?:is|was|will be|would be|has been|remains|seems)\s+(?:expected|likely|unlikely|unclear|"
