@@ -116,13 +116,15 @@ class Extractor:
         self.finder.add_short_names(sents, all_ms)
         first_seen: dict[str, tuple[_M, Sentence]] = {}
         prev_subject: _M | None = None
+        last_named: _M | None = None
         prev_ms: list[_M] = []
         table_doc, header = "", None
         for sent, ms, prods in zip(sents, all_ms, products):
             for m in ms:
                 if not m.curated and not m.pronoun and m.kind == COMPANY:
                     first_seen.setdefault(m.iri, (m, sent))
-            resolve_pronoun(sent.text, ms, prev_subject, prev_ms, self.finder.types)
+            # Before any sentence has opened with a company, "it" can only mean the last company named.
+            resolve_pronoun(sent.text, ms, prev_subject or last_named, prev_ms, self.finder.types)
             link_products(ms, prods, known_products)
             prev_ms = ms
             if sent.doc_id != table_doc:
@@ -133,6 +135,8 @@ class Extractor:
             rels += trels
             sent_deals += tdeals
             prev_subject = topic(sent.text, ms) or prev_subject
+            named = [m for m in ms if m.kind == COMPANY and not m.appositive and not m.pronoun]
+            last_named = named[-1] if named else last_named
             used = {r.subject for r in rels} | {r.object for r in rels}
             for d in sent_deals:
                 deals.setdefault(d.iri, d)
