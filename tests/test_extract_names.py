@@ -148,3 +148,9 @@ def test_a_product_is_linked_to_its_company_and_never_becomes_one(extractor):
                      "Velorix signed a supply agreement with Tollund Bio.")
     assert ("Halvorsen Therapeutics", "targets", "multiple myeloma") in facts
     assert not any("Velorix" in "".join(e.labels.values()) for e in ex.entities)
+
+
+def test_a_definite_description_of_a_therapy_is_the_modality_named_last(extractor):
+    facts, _ = _run(extractor, "博川生物將其異體CAR-T細胞療法授權給恆遠藥業。", "恆遠藥業將在台灣推進該療法的臨床試驗。",
+                    lang="zh-Hant")
+    assert ("恆遠藥業", "develops", "allogeneic CAR-T") in facts

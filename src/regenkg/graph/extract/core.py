@@ -28,11 +28,11 @@ from .assets import (
     rule_treats,
 )
 from .clauses import Add, Clause, _undisclosed, _window, split_clauses
-from .coref import link_products, resolve_pronoun, topic
+from .coref import link_products, resolve_pronoun, resolve_term_anaphora, topic
 from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
 from .figures import Figure, market_figures
 from .mentions import _M, MentionFinder
-from .patterns import _DEAL_CANCEL, _EXIT, _HEDGE, COMPANY, _fold
+from .patterns import _DEAL_CANCEL, _EXIT, _HEDGE, COMPANY, MODALITY, _fold
 from .tables import table_rows
 
 logger = logging.getLogger(__name__)
@@ -117,6 +117,7 @@ class Extractor:
         first_seen: dict[str, tuple[_M, Sentence]] = {}
         prev_subject: _M | None = None
         last_named: _M | None = None
+        last_modality: _M | None = None
         prev_ms: list[_M] = []
         table_doc, header = "", None
         for sent, ms, prods in zip(sents, all_ms, products):
@@ -126,6 +127,9 @@ class Extractor:
             # Before any sentence has opened with a company, "it" can only mean the last company named.
             resolve_pronoun(sent.text, ms, prev_subject or last_named, prev_ms, self.finder.types)
             link_products(ms, prods, known_products)
+            resolve_term_anaphora(sent.text, ms, last_modality)
+            mods = [m for m in ms if m.kind == MODALITY and not m.pronoun]
+            last_modality = mods[-1] if mods else last_modality
             prev_ms = ms
             if sent.doc_id != table_doc:
                 table_doc, header = sent.doc_id, None

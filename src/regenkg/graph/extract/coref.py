@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from .mentions import _M
-from .patterns import _DEFINITE, _MID_PRONOUN, _PRONOUN, _ZH_ZERO, COMPANY, _fold
+from .patterns import _DEFINITE, _MID_PRONOUN, _PRONOUN, _TERM_ANAPHOR, _ZH_ZERO, COMPANY, MODALITY, _fold
 
 
 def topic(text: str, ms: list[_M]) -> _M | None:
@@ -72,6 +72,20 @@ def link_products(ms: list[_M], products: Sequence[_M], known: dict[str, _M]) ->
             known[key] = owner
         elif owner is not None and not companies:
             ms.append(_M(p.start, p.end, owner.iri, COMPANY, p.surface, owner.curated, pronoun=True))
+    ms.sort(key=lambda m: m.start)
+
+
+def resolve_term_anaphora(text: str, ms: list[_M], last: _M | None) -> None:
+    """"…授權給Y，Y將推進該療法", "the therapy": the modality named last in the document (changed in place)."""
+    if last is None:
+        return
+    for tm in _TERM_ANAPHOR.finditer(text):
+        a, b = tm.start(), tm.end()
+        if any(m.start < b and a < m.end for m in ms):
+            continue
+        before = [m for m in ms if m.kind == MODALITY and m.end <= a and not m.pronoun]
+        ref = before[-1] if before else last
+        ms.append(_M(a, b, ref.iri, MODALITY, text[a:b], True, pronoun=True))
     ms.sort(key=lambda m: m.start)
 
 

@@ -173,6 +173,9 @@ _MID_PRONOUN = re.compile(
     r"\b(it|its)\b(?!\s+(?:is|was|will be|would be|has been|remains|seems)\s+(?:expected|likely|unlikely|unclear|"
     r"possible|not clear|too early|worth|said|reported|understood|believed|estimated))"
     r"|(?<![尤及极])(它|其)(?![中他它余实次])", re.IGNORECASE)
+# "该疗法", "這類療法": a definite description of the modality named last (with 技术/产品/项目 the dev set
+# gains a fact and a wrong one, so those are left out).
+_TERM_ANAPHOR = re.compile(r"(?:该|該|此|这一|這一|这类|這類)(?:疗法|療法|管线|管線|候选药物|候選藥物)")
 # A Chinese sentence that opens with its predicate: the subject is the previous sentence's topic.
 _ZH_ZERO = re.compile(r"^\s*(?:并且|并|也|亦|还|同时|另外|另|此外|目前|已经|已|将|正在|正|则|更|随后|近期|今年|去年|明年)*\s*"
                       r"(?:专注|主攻|聚焦|致力|开发|研发|布局|锁定|推进|拥有|取得|获得|完成|宣布|表示|计划|预计|投入|深耕|"
