@@ -93,8 +93,11 @@ def _shape(name: str, gold_surfaces: set[str]) -> str:
     script = "han" if any("\u4e00" <= c <= "\u9fff" for c in name) else "latin"
     if any(f and f in g and f != g for g in gold_surfaces):
         return f"{script} fragment of a gold name"
-    if any(g and len(g) >= 2 and g in f and f != g for g in gold_surfaces):
-        return f"{script} gold name with extra text"
+    inner = [g for g in gold_surfaces if g and len(g) >= 2 and g in f and f != g]
+    if inner:
+        g = max(inner, key=len)
+        where = "before" if f.endswith(g) else "after" if f.startswith(g) else "around"
+        return f"{script} gold name with extra text {where} it"
     return f"{script} not related to a gold name"
 
 

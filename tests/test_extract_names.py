@@ -154,3 +154,9 @@ def test_a_definite_description_of_a_therapy_is_the_modality_named_last(extracto
     facts, _ = _run(extractor, "博川生物將其異體CAR-T細胞療法授權給恆遠藥業。", "恆遠藥業將在台灣推進該療法的臨床試驗。",
                     lang="zh-Hant")
     assert ("恆遠藥業", "develops", "allogeneic CAR-T") in facts
+
+
+def test_a_common_word_opening_a_long_chinese_name_is_not_part_of_it(extractor):
+    found = [m.surface for m in extractor.finder.find("今年晶禾生技完成B輪募資，隨後澜川基因也宣布擴產。")]
+    assert "晶禾生技" in found and "澜川基因" in found
+    assert [m.surface for m in extractor.finder.find("傳奇生物宣布擴產。")] == ["傳奇生物"]  # two characters stay

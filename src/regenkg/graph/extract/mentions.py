@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ...records import Entity, Sentence
 from ..match import Matcher
-from ..names_model import NameTagger
+from ..names_model import NameTagger, _common_words
 from ..ontology import COMPANY_TYPES, Gazetteer, resource, slugify
 from .patterns import (
     _APPOSITION,
@@ -39,6 +39,7 @@ from .patterns import (
     COUNTRY,
     HAN,
     PRODUCT,
+    COMMON_LEAD_FREQ,
     TAGGER_THRESHOLD,
     _fold,
 )
@@ -60,6 +61,19 @@ class _M:
     org_type: str = COMPANY  # entity type of a discovered name: Company, Hospital or University
     aliases: tuple[str, ...] = ()  # other names written beside it: stock code, the name in the other script
     described: str = ""  # its apposition ("a Seattle developer of …"), for "the Seattle biotech" later
+
+
+def _strip_ordinary_lead(folded: str, j: int, start: int) -> int:
+    """"今年晶禾生技", "随后澜川基因": a very common word (jieba's own dictionary) opening a stem of four
+    or more characters is the sentence's, not the name's; the name keeps at least two characters."""
+    if start - j < 4:
+        return j
+    words = _common_words()
+    for k in (3, 2):
+        w = folded[j:j + k]
+        if start - j - k >= 2 and words.get(w, 0) >= COMMON_LEAD_FREQ:
+            return j + k
+    return j
 
 
 class MentionFinder:
@@ -249,6 +263,7 @@ class MentionFinder:
                 lead = _ZH_LEAD.match(folded, j, start)  # "收购了慕远基因": the lead after the cut
                 if lead:
                     j = lead.end()
+                j = _strip_ordinary_lead(folded, j, start)
                 if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]):
                     if suffix == "细胞" and (re.search(r"[型性体干的]$|t$|nk$|car", folded[j:start]) or re.match(
                             r"疗法|治疗|制剂|产品|药物|技术|株|培养|新药|[a-z]", folded[m.end():m.end() + 2])):
@@ -264,6 +279,7 @@ class MentionFinder:
             lead = _ZH_LEAD.match(folded, j, start)
             if lead:
                 j = lead.end()
+            j = _strip_ordinary_lead(folded, j, start)
             inner = text[start + 1:m.end() - 1].strip()
             if not re.search(r"\d{4}", inner) and not re.fullmatch(r"[A-Z][a-z][A-Za-z0-9]*(?:[ -][A-Za-z0-9]+){0,3}", inner):
                 continue  # "（CAR-T）", "（MY-201）": a term or a code, not the company's Latin name

@@ -196,6 +196,8 @@ _FAMILIES = (_ACQ_ACTIVE, _JV, _SALE, _SPIN, re.compile(_PARTNER.pattern + "|" +
 # The tagger's least sure character must be at least this sure (lower thresholds add wrong names on the
 # private and dev sets: benchmarks/bench_extract.py).
 TAGGER_THRESHOLD = 0.8
+# A word this frequent in jieba's dictionary opening a long Chinese name is not part of it.
+COMMON_LEAD_FREQ = 2000
 _CLAUSE_BREAK = re.compile(r"[；;。!！?？]|[,，](?=\s*(?:但|然而|不过|而|however|but|while|whereas)\b)")
 
 
