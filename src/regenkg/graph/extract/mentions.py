@@ -35,11 +35,11 @@ from .patterns import (
     _ZH_LEAD,
     _ZH_LIST,
     _ZH_ORG_SUFFIX,
+    COMMON_LEAD_FREQ,
     COMPANY,
     COUNTRY,
     HAN,
     PRODUCT,
-    COMMON_LEAD_FREQ,
     TAGGER_THRESHOLD,
     _fold,
 )
