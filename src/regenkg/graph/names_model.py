@@ -40,7 +40,7 @@ from .match import Matcher, fold_aligned
 if TYPE_CHECKING:
     from .ontology import Gazetteer
 
-__all__ = ["NameSpan", "NameTagger", "default_tagger", "training_examples"]
+__all__ = ["NameSpan", "NameTagger", "common_words", "default_tagger", "training_examples"]
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def _cls(c: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _common_words() -> dict[str, int]:
+def common_words() -> dict[str, int]:
     """jieba's own dictionary (not the gazetteer-extended one): ordinary words, with their counts."""
     import jieba
 
@@ -92,7 +92,7 @@ def _common_words() -> dict[str, int]:
 
 def _word_marks(folded: str) -> list[str]:
     """Per character: where it sits in the longest ordinary word covering it (``B2``, ``E3`` …), or ``-``."""
-    words = _common_words()
+    words = common_words()
     marks = ["-"] * len(folded)
     best = [0] * len(folded)
     for i in range(len(folded)):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ...records import Entity, Sentence
 from ..match import Matcher
-from ..names_model import NameTagger, _common_words
+from ..names_model import NameTagger, common_words
 from ..ontology import COMPANY_TYPES, Gazetteer, resource, slugify
 from .patterns import (
     _APPOSITION,
@@ -68,7 +68,7 @@ def _strip_ordinary_lead(folded: str, j: int, start: int) -> int:
     or more characters is the sentence's, not the name's; the name keeps at least two characters."""
     if start - j < 4:
         return j
-    words = _common_words()
+    words = common_words()
     for k in (3, 2):
         w = folded[j:j + k]
         if start - j - k >= 2 and words.get(w, 0) >= COMMON_LEAD_FREQ:
