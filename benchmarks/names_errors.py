@@ -98,6 +98,11 @@ def _shape(name: str, gold_surfaces: set[str]) -> str:
         g = max(inner, key=len)
         where = "before" if f.endswith(g) else "after" if f.startswith(g) else "around"
         return f"{script} gold name with extra text {where} it"
+    if script == "latin":
+        w = name.split()
+        shape = ("with digits" if any(c.isdigit() for c in name) else "multi-word" if len(w) > 1
+                 else "mixed case" if re.search(r"[a-z][A-Z]", name) else "one capitalised word")
+        return f"latin not related to a gold name, {shape}"
     return f"{script} not related to a gold name"
 
 
@@ -119,6 +124,7 @@ def analyse(gold_path: Path, tagger: bool = False) -> dict[str, Any]:
     pron: dict[tuple[str, str], set[str]] = defaultdict(set)  # keys there only through a pronoun
     sentences: dict[str, list[str]] = defaultdict(list)
     texts: dict[str, str] = {}
+    via_pronoun: set[tuple[str, str, str, str]] = set()  # facts with an end there only as a pronoun
     for path in gold.article_paths():
         extractor = Extractor(gaz, use_tagger=tagger)
         seen = _record_mentions()
@@ -139,8 +145,16 @@ def analyse(gold_path: Path, tagger: bool = False) -> dict[str, Any]:
                 in_sent[(art, text)] |= keys
                 if m.pronoun:
                     pron[(art, text)] |= keys
-        extracted += [ExtractedFact(art, r.subject, r.predicate, r.object, tuple(names.get(r.subject, [r.subject])),
-                                    tuple(names.get(r.object, [r.object]))) for r in ex.relations]
+        by_id = {st.id: st.text for st in sents}
+        only_pronoun: dict[int, set[str]] = {}
+        for (text, ms), st in zip(seen, sents):
+            only_pronoun[st.id] = ({m.iri for m in ms if m.pronoun} - {m.iri for m in ms if not m.pronoun})
+        for r in ex.relations:
+            f = ExtractedFact(art, r.subject, r.predicate, r.object, tuple(names.get(r.subject, [r.subject])),
+                              tuple(names.get(r.object, [r.object])), by_id.get(r.sentence_id, ""))
+            extracted.append(f)
+            if r.subject in only_pronoun.get(r.sentence_id, ()) or r.object in only_pronoun.get(r.sentence_id, ()):
+                via_pronoun.add((art, r.subject, r.predicate, r.object))
     score = score_facts(gold, extracted)
     kind = {k: e.kind for k, e in gold.entries.items()}
     all_surfaces = {fold(x) for e in gold.entries.values() for x in e.surfaces}
@@ -173,6 +187,8 @@ def analyse(gold_path: Path, tagger: bool = False) -> dict[str, Any]:
             continue
         lang = gold.articles[m.fact.article]
         tag = "polarity" if m.verdict == "polarity" else "wrong"
+        if (m.fact.article, m.fact.subject, m.fact.relation, m.fact.object) in via_pronoun:
+            tag += " (an end via pronoun)"
         if not m.subject_keys or not m.object_keys:
             for end, ks, ns in (("subject", m.subject_keys, m.fact.subject_names),
                                 ("object", m.object_keys, m.fact.object_names)):
