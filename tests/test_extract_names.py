@@ -160,3 +160,18 @@ def test_a_common_word_opening_a_long_chinese_name_is_not_part_of_it(extractor):
     found = [m.surface for m in extractor.finder.find("今年晶禾生技完成B輪募資，隨後澜川基因也宣布擴產。")]
     assert "晶禾生技" in found and "澜川基因" in found
     assert [m.surface for m in extractor.finder.find("傳奇生物宣布擴產。")] == ["傳奇生物"]  # two characters stay
+
+
+def test_a_lone_word_inside_a_sentence_is_not_what_its_pronoun_stands_for(extractor):
+    text = "In May, regulators cleared Velorix, and it now expects sales to double."
+    ms = extractor.finder.find(text)
+    prev = extractor.finder.find("Halvorsen Therapeutics reported results.")[0]
+    resolve_pronoun(text, ms, prev, [prev], {})
+    assert [m.iri for m in ms if m.surface == "it"] == [prev.iri]
+
+
+@pytest.mark.parametrize("text", ["CEO Jane Okafor signed the agreement with Tollund Bio.",
+                                  "Jane Okafor, chief executive of Tollund Bio, signed the agreement."])
+def test_people_are_not_companies(extractor, text):
+    found = [m.surface for m in extractor.finder.find(text)]
+    assert "Tollund Bio" in found and not any("Okafor" in f for f in found)

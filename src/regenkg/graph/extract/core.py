@@ -28,7 +28,7 @@ from .assets import (
     rule_treats,
 )
 from .clauses import Add, Clause, _undisclosed, _window, split_clauses
-from .coref import link_products, resolve_pronoun, resolve_term_anaphora, topic
+from .coref import link_products, resolve_pronoun, resolve_term_anaphora, solid, topic
 from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
 from .figures import Figure, market_figures
 from .mentions import _M, MentionFinder
@@ -139,7 +139,8 @@ class Extractor:
             rels += trels
             sent_deals += tdeals
             prev_subject = topic(sent.text, ms) or prev_subject
-            named = [m for m in ms if m.kind == COMPANY and not m.appositive and not m.pronoun]
+            named = [m for m in ms if m.kind == COMPANY and not m.appositive and not m.pronoun
+                     and (solid(m) or m.start <= 3)]
             last_named = named[-1] if named else last_named
             used = {r.subject for r in rels} | {r.object for r in rels}
             for d in sent_deals:

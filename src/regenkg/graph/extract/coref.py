@@ -9,16 +9,22 @@ from .mentions import _M
 from .patterns import _DEFINITE, _MID_PRONOUN, _PRONOUN, _TERM_ANAPHOR, _ZH_ZERO, COMPANY, MODALITY, _fold
 
 
+def solid(m: _M) -> bool:
+    """Whether a company mention is sure enough to be what a pronoun stands for: a curated name, a name of
+    several words or in Han script, or a pronoun itself — not a lone capitalised word ("Kymriah")."""
+    return m.curated or " " in m.surface or not m.surface.isascii() or m.pronoun
+
+
 def topic(text: str, ms: list[_M]) -> _M | None:
     """The company a sentence is about: one named at its very start."""
     for m in ms:
         if m.kind == COMPANY and not m.affiliate_of:
-            solid = m.curated or " " in m.surface or not m.surface.isascii() or m.pronoun
+            solid_ = solid(m)
             lead = text[:m.start]
             # "A month later Capstan was snapped up…": a short adverbial may open the sentence.
             opener = m.start <= 3 or (m.start <= 30 and not re.search(
                 r"[,，;；]|\b(?:by|with|from|of|to|for|and|than)\s*$|[与和从向被由将]\s*$", lead))
-            return m if opener and solid else None
+            return m if opener and solid_ else None
     return None
 
 
@@ -123,7 +129,9 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
         a, b = pm2.start(g), pm2.end(g)
         if a <= 3 or any(m.start < b and a < m.end for m in ms):
             continue
-        before = [m for m in ms if m.kind == COMPANY and m.end <= a and not m.appositive and not m.affiliate_of]
+        # A lone capitalised word is a company here only as the sentence's opening subject ("EsoBiotec … its").
+        before = [m for m in ms if m.kind == COMPANY and m.end <= a and not m.appositive and not m.affiliate_of
+                  and (solid(m) or m.start <= 3)]
         ref = before[0] if before else prev
         if ref is not None:
             ms.append(_M(a, b, ref.iri, COMPANY, text[a:b], ref.curated, pronoun=True))

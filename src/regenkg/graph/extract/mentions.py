@@ -25,6 +25,8 @@ from .patterns import (
     _LOWER_NAME,
     _NATIONALITY,
     _NOT_COMPANY,
+    _PERSON_AFTER,
+    _PERSON_BEFORE,
     _PRODUCT_CUE,
     _TRIGGERS,
     _ZH_BOUNDARY,
@@ -147,6 +149,8 @@ class MentionFinder:
             if " " not in name and name.isascii() and name.lower() in common and org_type == COMPANY:
                 continue
             if org_type == COMPANY and _INSTITUTION.search(name):
+                continue
+            if org_type == COMPANY and name.isascii() and not _COMPANY_WORDS.search(name) and _is_person(text, s, e):
                 continue
             if _PRODUCT_CUE.search(folded[max(0, s - 8):s]) or org_type == COMPANY and _is_product(text, s, e):
                 if products is not None:
@@ -434,6 +438,11 @@ def _mark_affiliates(text: str, ms: list[_M]) -> None:
     for b in same:
         ms.remove(b)
 
+
+
+def _is_person(text: str, start: int, end: int) -> bool:
+    """"Jane Okafor, chief executive of …", "CEO Jane Okafor said": a person, not a company."""
+    return bool(_PERSON_BEFORE.search(text[max(0, start - 40):start]) or _PERSON_AFTER.match(text[end:end + 60]))
 
 
 def _is_product(text: str, start: int, end: int) -> bool:

@@ -173,6 +173,13 @@ _MID_PRONOUN = re.compile(
     r"\b(it|its)\b(?!\s+(?:is|was|will be|would be|has been|remains|seems)\s+(?:expected|likely|unlikely|unclear|"
     r"possible|not clear|too early|worth|said|reported|understood|believed|estimated))"
     r"|(?<![尤及极])(它|其)(?![中他它余实次])", re.IGNORECASE)
+# A person's name written like a company's: the title before it, or the role after it.
+_PERSON_BEFORE = re.compile(r"\b(?:CEO|CFO|CSO|CMO|COO|chief executive(?: officer)?|chief (?:scientific|medical|financial|"
+                            r"business) officer|president|chairman|chairwoman|founder|co-founder|professor|analyst|"
+                            r"Dr|Mr|Mrs|Ms|Prof)\.?\s+$", re.IGNORECASE)
+_PERSON_AFTER = re.compile(r",\s*(?:the\s+|its\s+|a\s+)?(?:CEO|CFO|CSO|CMO|COO|chief|president|chairman|chairwoman|founder|"
+                           r"co-founder|head of|professor|director|analyst|vice president|senior vice president)\b",
+                           re.IGNORECASE)
 # "该疗法", "這類療法": a definite description of the modality named last (with 技术/产品/项目 the dev set
 # gains a fact and a wrong one, so those are left out).
 _TERM_ANAPHOR = re.compile(r"(?:该|該|此|这一|這一|这类|這類)(?:疗法|療法|管线|管線|候选药物|候選藥物)")
