@@ -209,6 +209,10 @@ class Extractor:
                 # Hedging/negation is judged on the words around the fact, not on the whole sentence
                 # ("…將有可能改變競爭格局,如Gilead…成功開發CAR-T" states a fact after a hedged remark).
                 a, b = span
+                # "Roche denied … that it was preparing to buy X": when a party is there through a pronoun,
+                # the words around the company it stands for count too.
+                if any(m.pronoun and m.iri in (s, o) and a <= m.start < b for m in ms):
+                    a = min([a] + [m.start for m in ms if not m.pronoun and m.iri in (s, o) and _cs <= m.start < a])
                 window = _window(folded, _cs, a, b)
                 if p in KIND_OF:
                     status = "Completed" if rule.endswith("-nominal") else deal_status(_undisclosed(window))
