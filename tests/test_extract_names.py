@@ -110,6 +110,8 @@ def test_a_chinese_sentence_opening_with_its_predicate_continues_the_topic(extra
                     "並與北城醫院合作開發NK細胞療法。", lang="zh-Hant")
     assert ("晶禾細胞", "develops", "mesenchymal stem cell therapy") in facts
     assert ("晶禾細胞", "partneredWith", "北城醫院") in facts
+    facts, _ = _run(extractor, "晶禾細胞去年完成B輪募資。", "2024年起，主要布局CAR-T細胞療法。", lang="zh-Hant")
+    assert ("晶禾細胞", "develops", "CAR-T cell therapy") in facts
     facts, _ = _run(extractor, "晶禾細胞去年完成B輪募資。", "同日，晨光製藥宣布專注於CAR-T細胞療法。", lang="zh-Hant")
     assert ("晨光製藥", "develops", "CAR-T cell therapy") in facts
     assert not any(s == "晶禾細胞" and p == "develops" for s, p, _ in facts)

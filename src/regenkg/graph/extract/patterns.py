@@ -184,7 +184,8 @@ _PERSON_AFTER = re.compile(r",\s*(?:the\s+|its\s+|a\s+)?(?:CEO|CFO|CSO|CMO|COO|c
 # gains a fact and a wrong one, so those are left out).
 _TERM_ANAPHOR = re.compile(r"(?:该|該|此|这一|這一|这类|這類)(?:疗法|療法|管线|管線|候选药物|候選藥物)")
 # A Chinese sentence that opens with its predicate: the subject is the previous sentence's topic.
-_ZH_ZERO = re.compile(r"^\s*(?:并且|并|也|亦|还|同时|另外|另|此外|目前|已经|已|将|正在|正|则|更|随后|近期|今年|去年|明年)*\s*"
+_ZH_ZERO = re.compile(r"^\s*(?:(?:并且|并|也|亦|还|同时|另外|另|此外|目前|已经|已|将|正在|正|则|更|随后|近期|近年来|近年|今年|"
+                      r"去年|明年|主要|持续|积极|\d{4}年(?:\d{1,2}月)?(?:起|时|底|初)?)[，,、]?\s*)*"
                       r"(?:专注|主攻|聚焦|致力|开发|研发|布局|锁定|推进|拥有|取得|获得|完成|宣布|表示|计划|预计|投入|深耕|"
                       r"着重|著重|与|跟)")
 _JV = re.compile(r"合资|合营|\bjoint[- ]venture\b|\bJV\b", re.IGNORECASE)
