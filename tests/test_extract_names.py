@@ -177,3 +177,8 @@ def test_a_lone_word_inside_a_sentence_is_not_what_its_pronoun_stands_for(extrac
 def test_people_are_not_companies(extractor, text):
     found = [m.surface for m in extractor.finder.find(text)]
     assert "Tollund Bio" in found and not any("Okafor" in f for f in found)
+
+
+def test_a_description_before_a_stock_code_name_is_not_part_of_it(extractor):
+    facts, _ = _run(extractor, "國內細胞治療大廠永泰（6721）宣布收購晴禾生技。", lang="zh-Hant")
+    assert ("永泰", "acquired", "晴禾生技") in facts

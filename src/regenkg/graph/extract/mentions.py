@@ -283,6 +283,11 @@ class MentionFinder:
             lead = _ZH_LEAD.match(folded, j, start)
             if lead:
                 j = lead.end()
+            for cut in _ZH_CUT.finditer(folded, j, start):
+                j = cut.end()
+            # "細胞治療大廠沐川（6721）": a description before the name ends at its last generic word.
+            ends = [j + g.end() for g in re.finditer(_ZH_GENERIC.pattern + r"|大厂|厂商|厂|业者", folded[j:start])]
+            j = max([j] + [e for e in ends if start - e >= 2])
             j = _strip_ordinary_lead(folded, j, start)
             inner = text[start + 1:m.end() - 1].strip()
             if not re.search(r"\d{4}", inner) and not re.fullmatch(r"[A-Z][a-z][A-Za-z0-9]*(?:[ -][A-Za-z0-9]+){0,3}", inner):
