@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ...records import Entity, Mention, Relation, Sentence
 from ..deals import KIND_OF, Deal, deal_status
+from ..names_model import default_tagger
 from ..ontology import Gazetteer
 from .assets import (
     rule_apposition,
@@ -29,7 +30,7 @@ from .assets import (
     rule_treats,
 )
 from .clauses import Add, Clause, _undisclosed, _window, split_clauses
-from .coref import resolve_pronoun, topic
+from .coref import link_products, resolve_pronoun, resolve_term_anaphora, solid, topic
 from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
 from .figures import Figure, market_figures
 from .mentions import _M, MentionFinder
@@ -41,6 +42,7 @@ from .patterns import (
     _FUTURE,
     _HEDGE,
     COMPANY,
+    MODALITY,
     THOUSANDS,
     _fold,
 )
@@ -99,16 +101,18 @@ class Extraction:
 class Extractor:
     """Extract mentions, relations, discovered entities and market figures from sentences."""
 
-    def __init__(self, gazetteer: Gazetteer, keep_separate: frozenset[str] = frozenset()):
+    def __init__(self, gazetteer: Gazetteer, keep_separate: frozenset[str] = frozenset(), use_tagger: bool = False):
         """
         Args:
             gazetteer: curated entities.
             keep_separate: discovered names (any script/case) that must not be merged into another entity;
                 this is how a recorded merge is undone (`regenkg unmerge NAME`).
+            use_tagger: let the learned name tagger (:mod:`..names_model`) propose Chinese names no rule
+                finds. Off by default: on the dev and private sets it adds no correct fact (bench_extract.py).
         """
         self.gazetteer = gazetteer
         self.keep_separate = frozenset(_fold(n).strip() for n in keep_separate)
-        self.finder = MentionFinder(gazetteer, self.keep_separate)
+        self.finder = MentionFinder(gazetteer, self.keep_separate, default_tagger() if use_tagger else None)
         self.matcher = self.finder.matcher
 
     def extract(self, sentences: Iterable[Sentence]) -> Extraction:
@@ -122,18 +126,27 @@ class Extractor:
         deals: dict[str, Deal] = {}
         sents = list(sentences)
         common = frozenset(w for s in sents for w in re.findall(r"\b[a-z][a-z-]+\b", s.text))
-        all_ms = [self.finder.find(s.text, common) for s in sents]
+        products: list[list[_M]] = [[] for _ in sents]
+        all_ms = [self.finder.find(s.text, common, prods) for s, prods in zip(sents, products)]
+        known_products: dict[str, _M] = {}
         self.finder.merge_short_names(all_ms)
         self.finder.add_short_names(sents, all_ms)
         first_seen: dict[str, tuple[_M, Sentence]] = {}
         prev_subject: _M | None = None
+        last_named: _M | None = None
+        last_modality: _M | None = None
         prev_ms: list[_M] = []
         table_doc, header = "", None
-        for sent, ms in zip(sents, all_ms):
+        for sent, ms, prods in zip(sents, all_ms, products):
             for m in ms:
                 if not m.curated and not m.pronoun and m.kind == COMPANY:
                     first_seen.setdefault(m.iri, (m, sent))
-            resolve_pronoun(sent.text, ms, prev_subject, prev_ms, self.finder.types)
+            # Before any sentence has opened with a company, "it" can only mean the last company named.
+            resolve_pronoun(sent.text, ms, prev_subject or last_named, prev_ms, self.finder.types)
+            link_products(ms, prods, known_products)
+            resolve_term_anaphora(sent.text, ms, last_modality)
+            mods = [m for m in ms if m.kind == MODALITY and not m.pronoun]
+            last_modality = mods[-1] if mods else last_modality
             prev_ms = ms
             if sent.doc_id != table_doc:
                 table_doc, header = sent.doc_id, None
@@ -143,6 +156,9 @@ class Extractor:
             rels += trels
             sent_deals += tdeals
             prev_subject = topic(sent.text, ms) or prev_subject
+            named = [m for m in ms if m.kind == COMPANY and not m.appositive and not m.pronoun
+                     and (solid(m) or m.start <= 3)]
+            last_named = named[-1] if named else last_named
             used = {r.subject for r in rels} | {r.object for r in rels}
             for d in sent_deals:
                 deals.setdefault(d.iri, d)
@@ -184,8 +200,11 @@ class Extractor:
         rels: list[Relation] = []
         deals: list[Deal] = []
 
+        # Hospitals and universities are partners, licensors and parents; a programme is the company's.
+        institutions = {m.iri for m in ms if m.org_type in ("Hospital", "University") and not m.curated}
+
         def add(s: str, p: str, o: str, rule: str, conf: float) -> None:
-            if s != o:
+            if s != o and not (s in institutions and p in ("develops", "targets", "exited")):
                 rels.append(Relation(s, p, o, sent.id, sent.doc_id, rule, conf))
 
         for m in ms:
@@ -210,6 +229,10 @@ class Extractor:
                 # Hedging/negation is judged on the words around the fact, not on the whole sentence
                 # ("…將有可能改變競爭格局,如Gilead…成功開發CAR-T" states a fact after a hedged remark).
                 a, b = span
+                # "Roche denied … that it was preparing to buy X": when a party is there through a pronoun,
+                # the words around the company it stands for count too.
+                if any(m.pronoun and m.iri in (s, o) and a <= m.start < b for m in ms):
+                    a = min([a] + [m.start for m in ms if not m.pronoun and m.iri in (s, o) and _cs <= m.start < a])
                 window = _window(folded, _cs, a, b)
                 if p in KIND_OF:
                     status = "Completed" if rule.endswith("-nominal") else deal_status(_undisclosed(window))

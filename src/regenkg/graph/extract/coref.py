@@ -6,20 +6,93 @@ import re
 from collections.abc import Mapping, Sequence
 
 from .mentions import _M
-from .patterns import _DEFINITE, _PRONOUN, COMPANY
+from .patterns import _DEFINITE, _MID_PRONOUN, _PRONOUN, _TERM_ANAPHOR, _ZH_ZERO, COMPANY, MODALITY, _fold
+
+
+def solid(m: _M) -> bool:
+    """Whether a company mention is sure enough to be what a pronoun stands for: a curated name, a name of
+    several words or in Han script, or a pronoun itself — not a lone capitalised word ("Kymriah")."""
+    return m.curated or " " in m.surface or not m.surface.isascii() or m.pronoun
 
 
 def topic(text: str, ms: list[_M]) -> _M | None:
     """The company a sentence is about: one named at its very start."""
     for m in ms:
         if m.kind == COMPANY and not m.affiliate_of:
-            solid = m.curated or " " in m.surface or not m.surface.isascii() or m.pronoun
+            solid_ = solid(m)
             lead = text[:m.start]
             # "A month later Capstan was snapped up…": a short adverbial may open the sentence.
             opener = m.start <= 3 or (m.start <= 30 and not re.search(
                 r"[,，;；]|\b(?:by|with|from|of|to|for|and|than)\s*$|[与和从向被由将]\s*$", lead))
-            return m if opener and solid else None
+            return m if opener and solid_ else None
     return None
+
+
+def described(phrase: str, prev_ms: Sequence[_M], prev: _M | None, types: Mapping[str, str]) -> _M | None:
+    """"The Seattle biotech", "The Boston drugmaker": the last company named before that the description fits.
+
+    One described with those words ("Quillon Bio, a Seattle developer…", "Seattle-based Quillon") first;
+    else one of the right kind — a drugmaker is a pharma, a biotech is not the big pharma that bought it;
+    else the previous sentence's topic.
+    """
+    words = phrase.split()
+    noun, marks = words[-1].lower(), words[1:-1]
+    cands = [m for m in prev_ms if m.kind == COMPANY and not m.appositive and not m.pronoun]
+    named = [m for m in cands if any(w in m.described for w in marks)]
+    if named:
+        return named[-1]
+
+    def pharma(m: _M) -> bool:
+        return types.get(m.iri) == "PharmaCompany" or bool(
+            re.search(r"\bPharma(?:ceuticals?)?\b|製藥|制药|藥業|药业", m.surface))
+
+    want = noun in ("drugmaker", "pharma", "group")
+    kind = [m for m in cands if pharma(m) == want]
+    if kind and (not want or prev is None or not pharma(prev)):
+        return kind[-1]
+    return prev
+
+
+def link_products(ms: list[_M], products: Sequence[_M], known: dict[str, _M]) -> None:
+    """A product or platform name belongs to the company named nearest to it where it is first read as one
+    ("Velorix, the approved CAR-T therapy of Halvorsen", "Halvorsen's Velorix"); afterwards the name is never
+    a company itself ("Velorix sales doubled" makes no company Velorix), and in a sentence that names no
+    company it stands for its owner ("Velorix is approved for multiple myeloma" is Halvorsen's fact).
+
+    Args:
+        ms: the sentence's mentions after pronoun resolution (changed in place).
+        products: the names :meth:`~.mentions.MentionFinder.find` read as products in this sentence.
+        known: folded product name -> owner mention, carried through the document.
+    """
+    taken = [m for m in ms if m.kind == COMPANY and not m.curated and not m.pronoun and _fold(m.surface) in known]
+    for m in taken:
+        ms.remove(m)
+    if not products and not taken:
+        return
+    companies = [m for m in ms if m.kind == COMPANY]
+    for p in [*products, *taken]:
+        key = _fold(p.surface)
+        owner = known.get(key)
+        if owner is None and companies:
+            owner = min(companies, key=lambda m: min(abs(m.start - p.end), abs(p.start - m.end)))
+            known[key] = owner
+        elif owner is not None and not companies:
+            ms.append(_M(p.start, p.end, owner.iri, COMPANY, p.surface, owner.curated, pronoun=True))
+    ms.sort(key=lambda m: m.start)
+
+
+def resolve_term_anaphora(text: str, ms: list[_M], last: _M | None) -> None:
+    """"…授權給Y，Y將推進該療法", "the therapy": the modality named last in the document (changed in place)."""
+    if last is None:
+        return
+    for tm in _TERM_ANAPHOR.finditer(text):
+        a, b = tm.start(), tm.end()
+        if any(m.start < b and a < m.end for m in ms):
+            continue
+        before = [m for m in ms if m.kind == MODALITY and m.end <= a and not m.pronoun]
+        ref = before[-1] if before else last
+        ms.append(_M(a, b, ref.iri, MODALITY, text[a:b], True, pronoun=True))
+    ms.sort(key=lambda m: m.start)
 
 
 def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[_M],
@@ -27,11 +100,13 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
     """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic."""
     pm = _PRONOUN.match(text)
     if pm and re.match(r"The (?:[A-Z][A-Za-z-]+ ){1,2}", pm.group(1)):
-        # "The Seattle biotech…": a description picks the last company named that fits it — a biotech,
-        # not the big pharma that bought it.
-        fits = [m for m in prev_ms if m.kind == COMPANY and not m.appositive
-                and types.get(m.iri) != "PharmaCompany"]
-        prev = fits[-1] if fits else prev
+        prev = described(pm.group(1), prev_ms, prev, types)
+    if prev is not None and pm is None:
+        zero = _ZH_ZERO.match(_fold(text))
+        if zero and not any(m.kind == COMPANY and m.start < zero.end() for m in ms):
+            # "…。專注於間質幹細胞療法，…" / "並與台大醫院合作…": a Chinese sentence that opens with its
+            # predicate has the previous sentence's topic as its subject (zero anaphora).
+            ms.insert(0, _M(0, 0, prev.iri, COMPANY, "", prev.curated, pronoun=True))
     if prev is not None and pm and not any(m.start < pm.end() for m in ms):
         ms.insert(0, _M(pm.start(1), pm.end(1), prev.iri, COMPANY, pm.group(1), prev.curated, pronoun=True))
     # "…a collaboration with the Boston biotech": the last company named before it, else the topic.
@@ -47,4 +122,17 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
         if ref is not None:
             ms.append(_M(dm.start(), dm.end(), ref.iri, COMPANY, text[dm.start():dm.end()], ref.curated,
                          pronoun=True))
+    # "…, and it will pay …", "…，它也…", "…, its lead programme …": a pronoun inside the sentence stands
+    # for the company the sentence opened with, else for the previous sentence's topic.
+    for pm2 in _MID_PRONOUN.finditer(text):
+        g = 1 if pm2.group(1) else 2
+        a, b = pm2.start(g), pm2.end(g)
+        if a <= 3 or any(m.start < b and a < m.end for m in ms):
+            continue
+        # A lone capitalised word is a company here only as the sentence's opening subject ("EsoBiotec … its").
+        before = [m for m in ms if m.kind == COMPANY and m.end <= a and not m.appositive and not m.affiliate_of
+                  and (solid(m) or m.start <= 3)]
+        ref = before[0] if before else prev
+        if ref is not None:
+            ms.append(_M(a, b, ref.iri, COMPANY, text[a:b], ref.curated, pronoun=True))
     ms.sort(key=lambda m: m.start)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ...records import Entity, Sentence
 from ..match import Matcher
+from ..names_model import NameTagger, common_words
 from ..ontology import COMPANY_TYPES, Gazetteer, resource, slugify
 from .patterns import (
     _APPOSITION,
@@ -24,17 +25,24 @@ from .patterns import (
     _LOWER_NAME,
     _NATIONALITY,
     _NOT_COMPANY,
+    _PERSON_AFTER,
+    _PERSON_BEFORE,
     _PRODUCT_CUE,
+    _TRIGGERS,
     _ZH_BOUNDARY,
+    _ZH_BRACKETED,
     _ZH_CUT,
     _ZH_GENERIC,
     _ZH_INSTITUTION_SUFFIX,
     _ZH_LEAD,
     _ZH_LIST,
     _ZH_ORG_SUFFIX,
+    COMMON_LEAD_FREQ,
     COMPANY,
     COUNTRY,
     HAN,
+    PRODUCT,
+    TAGGER_THRESHOLD,
     _fold,
 )
 
@@ -54,17 +62,34 @@ class _M:
     pronoun: bool = False  # "It", "該公司", "the latter" standing for a company named elsewhere
     org_type: str = COMPANY  # entity type of a discovered name: Company, Hospital or University
     aliases: tuple[str, ...] = ()  # other names written beside it: stock code, the name in the other script
+    described: str = ""  # its apposition ("a Seattle developer of …"), for "the Seattle biotech" later
+
+
+def _strip_ordinary_lead(folded: str, j: int, start: int) -> int:
+    """"今年晶禾生技", "随后澜川基因": a very common word (jieba's own dictionary) opening a stem of four
+    or more characters is the sentence's, not the name's; the name keeps at least two characters."""
+    if start - j < 4:
+        return j
+    words = common_words()
+    for k in (3, 2):
+        w = folded[j:j + k]
+        if start - j - k >= 2 and words.get(w, 0) >= COMMON_LEAD_FREQ:
+            return j + k
+    return j
 
 
 class MentionFinder:
     """Finds the mentions of one batch of sentences against a gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer, keep_separate: frozenset[str] = frozenset()):
+    def __init__(self, gazetteer: Gazetteer, keep_separate: frozenset[str] = frozenset(),
+                 tagger: NameTagger | None = None):
         """
         Args:
             gazetteer: curated entities.
             keep_separate: folded discovered names that must not be merged into another entity.
+            tagger: the learned tagger that proposes Chinese names no rule finds (``None``: rules only).
         """
+        self.tagger = tagger
         self.keep_separate = keep_separate
         self.matcher = Matcher(gazetteer.surfaces())
         self.types = {iri: e.type for iri, e in gazetteer.entities.items()}
@@ -73,13 +98,15 @@ class MentionFinder:
         typ = self.types.get(iri, COMPANY)
         return COMPANY if typ in COMPANY_TYPES else typ
 
-    def find(self, text: str, common: frozenset[str] = frozenset()) -> list[_M]:
+    def find(self, text: str, common: frozenset[str] = frozenset(), products: list[_M] | None = None) -> list[_M]:
         """Gazetteer matches plus plausible unlisted company names.
 
         Args:
             text: the sentence.
             common: lower-case words of the surrounding document; a capitalised single word whose
                 lower-case form also occurs there ("Market reviews…" / "the market") is an ordinary word.
+            products: if given, receives the names read as products or platforms ("Abecma, a CAR-T
+                therapy", "其產品心立舒"), so that coreference can link them to their company.
         """
         found = [_M(m.start, m.end, m.iri, self.kind(m.iri), m.surface) for m in self.matcher.find(text)]
         taken = [(m.start, m.end) for m in found]
@@ -87,7 +114,8 @@ class MentionFinder:
         def free(s: int, e: int) -> bool:
             return all(e <= a or s >= b for a, b in taken)
 
-        candidates = self.discover(text)
+        candidates = self.discover(text, taken)
+        candidates = sorted(candidates + self.proposed(text, candidates, taken))
         folded = _fold(text)
         # "Westbrook Oncology", "Harbor Cell": a capitalised name ending in a word the gazetteer knows as a
         # term is a company; the term match inside it goes.
@@ -102,10 +130,15 @@ class MentionFinder:
                     taken.remove((m.start, m.end))
         # Words inside an appositive ("Poseida, a San Diego company…") describe, they are not companies.
         desc_spans = []
+        described: dict[int, str] = {}
         for m in found + [_M(s, e, "", COMPANY, n) for s, e, n, _ in candidates]:
             app = _APPOSITION.match(text[m.end:m.end + 140])
             if app:
                 desc_spans.append((m.end + app.start("desc"), m.end + app.end()))
+                described[m.start] = app.group(0)
+            based = re.search(r"\b([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?)-based\s+$", text[max(0, m.start - 40):m.start])
+            if based:  # "Seattle-based Quillon Bio"
+                described[m.start] = based.group(1)
         for s, e, name, org_type in candidates:
             inside = any(a <= s and e <= b for a, b in desc_spans)
             if inside and re.search(r"(?:spin-?(?:off|out)|spinout|subsidiary|unit|division|affiliate|part) (?:of|from)\s+"
@@ -115,15 +148,21 @@ class MentionFinder:
                 continue
             if " " not in name and name.isascii() and name.lower() in common and org_type == COMPANY:
                 continue
-            if org_type == COMPANY and _INSTITUTION.search(name) or _PRODUCT_CUE.search(folded[max(0, s - 8):s]):
+            if org_type == COMPANY and _INSTITUTION.search(name):
                 continue
-            if org_type == COMPANY and _is_product(text, s, e):
+            if org_type == COMPANY and name.isascii() and not _COMPANY_WORDS.search(name) and _is_person(text, s, e):
+                continue
+            if _PRODUCT_CUE.search(folded[max(0, s - 8):s]) or org_type == COMPANY and _is_product(text, s, e):
+                if products is not None:
+                    products.append(_M(s, e, "", PRODUCT, name, curated=False))
                 continue
             found.append(_M(s, e, self.discovered_iri(name), COMPANY, name, curated=False, org_type=org_type))
             taken.append((s, e))
         for m in found:
             if m.kind == COMPANY and any(a <= m.start and m.end <= b for a, b in desc_spans):
                 m.appositive = True
+            if m.kind == COMPANY and m.start in described:
+                m.described = described[m.start]
         found.sort(key=lambda m: m.start)
         # "拜耳收購了BlueRock，後者…" / "…, the latter …": the latter is the last company named before.
         for lm in re.finditer(r"后者|後者|\bthe latter\b", folded):
@@ -136,7 +175,7 @@ class MentionFinder:
         _pair_aliases(text, found)
         return found
 
-    def discover(self, text: str) -> list[tuple[int, int, str, str]]:
+    def discover(self, text: str, taken: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int, str, str]]:
         """Spans that look like organisation names, with their type (Company, Hospital, University).
 
         They only become entities if a relation rule uses them.
@@ -156,7 +195,9 @@ class MentionFinder:
                 out.append((start, start + len(name), name, typ))
         for m in _LOWER_NAME.finditer(text):
             words, start = m.group(1).split(), m.start(1)
-            while len(words) > 2 and (words[0] in _NOT_COMPANY or words[0] in ("and", "or", "with", "from", "by")):
+            # "agreed to acquire corvane bio": such names are one word and the company word; a word
+            # before it is the sentence's verb or preposition, not part of the name.
+            while len(words) > 2:
                 start += len(words[0]) + 1
                 words = words[1:]
             if words[0] in _NOT_COMPANY or words[0] in ("the", "a", "an", "and", "or", "its", "their", "cell", "gene",
@@ -167,12 +208,18 @@ class MentionFinder:
         for suffix, typ in _ZH_INSTITUTION_SUFFIX:
             for m in re.finditer(re.escape(suffix), folded):
                 start, j = m.start(), m.start()
-                while j > 0 and start - j < 6 and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
+                # "江州大学附属第一医院": a hospital's name may hold its university's, so it may be longer.
+                room = 12 if typ == "Hospital" else 6
+                while j > 0 and start - j < room and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
                     j -= 1
+                if start - j > 6 and not re.search(r"大学|学院|医学", folded[j:start]):
+                    j = start - 6
                 lead = _ZH_LEAD.match(folded, j, start)
                 if lead:
                     j = lead.end()
-                cuts = [j + c.end() for c in re.finditer(_ZH_CUT.pattern + r"|于|自|从", folded[j:start])]
+                # "晶禾生技攜手北城紀念醫院": a partnering verb, or a company's suffix, ends what came before.
+                cuts = [j + c.end() for c in re.finditer(_ZH_CUT.pattern + r"|于|自|从|携手|联手|牵手|联合|委托|协同|合作|"
+                                                          r"生技|生医|制药|药业|公司|集团", folded[j:start])]
                 cuts = [c for c in cuts if start - c >= 2]
                 if cuts:
                     j = cuts[-1]
@@ -217,11 +264,37 @@ class MentionFinder:
                     j = lead.end()
                 for cut in _ZH_CUT.finditer(folded, j, start):
                     j = cut.end()
+                lead = _ZH_LEAD.match(folded, j, start)  # "收购了慕远基因": the lead after the cut
+                if lead:
+                    j = lead.end()
+                j = _strip_ordinary_lead(folded, j, start)
                 if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]):
                     if suffix == "细胞" and (re.search(r"[型性体干的]$|t$|nk$|car", folded[j:start]) or re.match(
                             r"疗法|治疗|制剂|产品|药物|技术|株|培养|新药|[a-z]", folded[m.end():m.end() + 2])):
                         continue  # "通用型細胞療法" is a modality, not a company
                     out.append((j, m.end(), text[j:m.end()], COMPANY))
+        # "沐川（6721）", "赛诺恒（Sainoheng Bio）": a Han run right before a stock code or a Latin company
+        # name in brackets is a company, whatever it ends with.
+        for m in _ZH_BRACKETED.finditer(folded):
+            start = m.start()
+            j = start
+            while j > 0 and start - j < 8 and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
+                j -= 1
+            lead = _ZH_LEAD.match(folded, j, start)
+            if lead:
+                j = lead.end()
+            for cut in _ZH_CUT.finditer(folded, j, start):
+                j = cut.end()
+            # "細胞治療大廠沐川（6721）": a description before the name ends at its last generic word.
+            ends = [j + g.end() for g in re.finditer(_ZH_GENERIC.pattern + r"|大厂|厂商|厂|业者", folded[j:start])]
+            j = max([j] + [e for e in ends if start - e >= 2])
+            j = _strip_ordinary_lead(folded, j, start)
+            inner = text[start + 1:m.end() - 1].strip()
+            if not re.search(r"\d{4}", inner) and not re.fullmatch(r"[A-Z][a-z][A-Za-z0-9]*(?:[ -][A-Za-z0-9]+){0,3}", inner):
+                continue  # "（CAR-T）", "（MY-201）": a term or a code, not the company's Latin name
+            if 2 <= start - j and not _ZH_GENERIC.search(folded[j:start]) and not re.search(
+                    r"该|此|本|这|各|其|多家|公司$", folded[j:start]):
+                out.append((j, start, text[j:start], COMPANY))
         for m in _ZH_LIST.finditer(folded):
             pos = m.start(1)
             for item in re.split(r"[、,，]", m.group(1)):
@@ -234,6 +307,9 @@ class MentionFinder:
                         clean = clean[len(prefix):]
                 if 2 <= len(clean) <= 10 and not _ZH_GENERIC.search(_fold(clean)):
                     out.append((item_start, item_start + len(clean), text[item_start:item_start + len(clean)], COMPANY))
+        # A span cut across a gazetteer match ("因专注于眼科基因|治疗") is no name; dropped before it can
+        # shadow the right one ("慕远基因").
+        out = [t for t in out if all(t[1] <= a or t[0] >= b or (t[0] <= a and b <= t[1]) for a, b in taken)]
         # Institutions first (a hospital's name holds a university's), then longest first; drop overlaps.
         out.sort(key=lambda t: (t[3] == COMPANY, -(t[1] - t[0]), t[0]))
         kept: list[tuple[int, int, str, str]] = []
@@ -241,6 +317,27 @@ class MentionFinder:
             if all(e <= a or s >= b for a, b, _, _ in kept):
                 kept.append((s, e, name, typ))
         return sorted(kept)
+
+    def proposed(self, text: str, candidates: Sequence[tuple[int, int, str, str]],
+                 taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
+        """Han names no rule found, proposed by the learned tagger (:mod:`..names_model`) in sentences that
+        state a relation; the rules' lead-word and generic-phrase filters apply to them too."""
+        folded = _fold(text)
+        if self.tagger is None or not re.search(rf"[{HAN}]", text) or not _TRIGGERS.search(folded):
+            return []
+        occupied = [(a, b) for a, b, _, _ in candidates] + list(taken)
+        out: list[tuple[int, int, str, str]] = []
+        for span in self.tagger.spans(text, TAGGER_THRESHOLD):
+            s, e = span.start, span.end
+            lead = _ZH_LEAD.match(folded, s, e)
+            if lead:
+                s = lead.end()
+            name = folded[s:e]
+            if e - s < 2 or _ZH_GENERIC.search(name) or _ZH_CUT.search(name) or not re.fullmatch(rf"[{HAN}]+", name):
+                continue
+            if not any(a < e and s < b for a, b in occupied):
+                out.append((s, e, text[s:e], COMPANY))
+        return out
 
     def is_place(self, name: str) -> bool:
         hits = self.matcher.find(name)
@@ -260,19 +357,34 @@ class MentionFinder:
     def add_short_names(self, sents: Sequence[Sentence], all_ms: list[list[_M]]) -> None:
         """"禾晟" after "禾晟生技（7712）" in the same document: a Chinese name without its suffix is the same company."""
         stems: dict[str, _M] = {}
+        words: dict[str, _M] = {}
         for ms in all_ms:
             for m in ms:
-                if m.kind != COMPANY or m.curated or m.pronoun or m.surface.isascii():
+                if m.kind != COMPANY or m.curated or m.pronoun:
                     continue
                 key = _fold(m.surface)
+                if m.surface.isascii():
+                    # "corvane" after "corvane bio": a lower-case name's first word is its short form.
+                    if _LOWER_NAME.fullmatch(m.surface) and m.surface.split()[0] not in _NOT_COMPANY:
+                        words.setdefault(m.surface.split()[0], m)
+                    continue
                 for suffix in sorted(_ZH_ORG_SUFFIX, key=len, reverse=True):
                     if key.endswith(suffix) and len(key) - len(suffix) >= 2:
                         stems.setdefault(key[: -len(suffix)], m)
                         break
-        if not stems:
+                else:
+                    # "沐川" after "沐川（6721）": a name without a suffix recurs as it is.
+                    if 2 <= len(key) <= 6 and re.fullmatch(rf"[{HAN}]+", key):
+                        stems.setdefault(key, m)
+        if not stems and not words:
             return
         for sent, ms in zip(sents, all_ms):
             folded = _fold(sent.text)
+            for word, ref in words.items():
+                for hit in re.finditer(rf"(?<![A-Za-z0-9-]){re.escape(word)}(?![A-Za-z0-9-])", sent.text):
+                    a, b = hit.start(), hit.end()
+                    if not any(m.start < b and a < m.end for m in ms):
+                        ms.append(_M(a, b, ref.iri, COMPANY, sent.text[a:b], False, org_type=ref.org_type))
             for stem, ref in stems.items():
                 for hit in re.finditer(re.escape(stem), folded):
                     a, b = hit.start(), hit.end()
@@ -333,6 +445,11 @@ def _mark_affiliates(text: str, ms: list[_M]) -> None:
 
 
 
+def _is_person(text: str, start: int, end: int) -> bool:
+    """"Jane Okafor, chief executive of …", "CEO Jane Okafor said": a person, not a company."""
+    return bool(_PERSON_BEFORE.search(text[max(0, start - 40):start]) or _PERSON_AFTER.match(text[end:end + 60]))
+
+
 def _is_product(text: str, start: int, end: int) -> bool:
     """"Abecma, a CAR-T therapy…" / "CASGEVY (exagamglogene autotemcel)": a brand, not a company."""
     after = text[end:end + 80]
@@ -342,7 +459,9 @@ def _is_product(text: str, start: int, end: int) -> bool:
     return bool(re.match(r",\s*(?:an?|the|its)\s+(?:[\w-]+\s+){0,4}?(?:therapy|therapies|treatment|drug|product|medicine|"
                          r"candidate|vaccine|gene therapy|cell therapy)\b", after, re.IGNORECASE)
                 or re.match(r"\s*[(（]\s*[a-z]+(?:mab|cel|gene|vec|cept|parvovec|autotemcel|leucel|temcel)\b", after)
-                or re.search(r"\b(?:brand|product|drug|therapy)\s+$", text[max(0, start - 12):start], re.IGNORECASE))
+                or re.search(r"\b(?:brand|product|drug|therapy)\s+$", text[max(0, start - 12):start], re.IGNORECASE)
+                # "its ENaBL platform", "the StarLink technology": a platform is not a company.
+                or re.match(r"\s+(?:platform|technology|system)\b", after, re.IGNORECASE))
 
 
 def _pair_aliases(text: str, ms: list[_M]) -> None:

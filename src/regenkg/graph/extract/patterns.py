@@ -16,6 +16,7 @@ HAN = "\u4e00-\u9fff\u3400-\u4dbf"
 # Mention kinds used by the rules.
 COMPANY, MODALITY, INDICATION, SEGMENT, COUNTRY, REGULATION = (
     "Company", "Modality", "Indication", "Segment", "Country", "Regulation")
+PRODUCT = "Product"  # a brand or platform name: never in a sentence's mentions, linked to its company
 
 
 # ------------------------------------------------------------------ trigger lexicons (folded text)
@@ -80,7 +81,7 @@ _SUBJ_GAP = re.compile(
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9/])(?:[A-Z][A-Za-z0-9]*|[0-9]+[A-Z][A-Za-z0-9]*(?=\s+[A-Z]))(?:[-&.'][A-Za-z0-9]+)*"
     r"(?:\s+(?:[A-Z][A-Za-z0-9]*(?:[-&.][A-Za-z0-9]+)*))*")
-_ZH_ORG_SUFFIX = ("生物科技", "生物技术", "生物医药", "再生科技", "细胞科技", "细胞制造", "生技", "生医", "制药", "药业",
+_ZH_ORG_SUFFIX = ("生物科技", "生物技术", "生物医药", "再生科技", "细胞科技", "细胞制造", "生技", "生医", "制药", "药业", "医疗",
                   "医药", "集团", "公司", "生物", "再生", "科技", "基因", "细胞")
 # Hospitals and universities are deal partners too (in Taiwan the main ones): typed, never called companies.
 _ZH_INSTITUTION_SUFFIX = (("大学附设医院", "Hospital"), ("大学附属医院", "Hospital"), ("附设医院", "Hospital"),
@@ -99,16 +100,20 @@ _INSTITUTION = re.compile(r"\b(?:University|Institute|Hospital|Center|Centre|Col
                           r"Ministry|Department|Council|Commission|Foundation|Association|Society|Academy|Authority|"
                           r"Agency|Office|Bureau|Court|Parliament|Congress|Government|Committee|Board|Clinic)\b")
 # Words just before a name that make it a product, not a company ("產品 Carvykti", "核准Casgevy用於").
-_PRODUCT_CUE = re.compile(r"(?:产品|商品名|药物|疗法|批准|核准|获批|许可的|候选|\bproduct|\bdrug|\btherapy|\bapproved|"
+_PRODUCT_CUE = re.compile(r"(?:产品|商品名|药物|疗法|批准|核准|获批|许可的|候选|平台|技术|\bproduct|\bdrug|\btherapy|\bapproved|"
                           r"\bcandidate|\bbrand(?:ed)?|\bnamed|\bcalled)\s*[(（]?\s*$")
 # A "name" containing one of these is a generic phrase ("各大藥廠", "國際大藥廠"), not a company.
 # Verbs and adverbs that can stand glued before a name ("取得晨璟生技", "將獲得瀾嶼生物").
 _ZH_LEAD = re.compile(r"(?:取得|获得|获授|收购|并购|买下|拿下|购入|购得|受让|出售给|卖给|转让给|授权给|授予|引进|引入|脱胎于|宣布|表示|补足|今日|今天|日前|近日|并|将|由|向|对|从|与|和|及|"
-                      r"此外|另外|同时|目前|其中|包括|包含|例如|如|而|则|也|亦|已|曾|旗下)+")
-_ZH_CUT = re.compile(r"收购|并购|买下|拿下|购入|购得|受让|出售|卖给|转让|授权|授予|引进|引入|付款|首付|脱胎|源自|合资|衍生|分拆|持有|旗下|给|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
+                      r"此外|另外|同时|目前|其中|包括|包含|例如|如|而|则|也|亦|已|曾|旗下|了)+")
+_ZH_CUT = re.compile(r"完成后|之后|以后|随后|此后|收购|并购|买下|拿下|购入|购得|受让|出售|卖给|转让|授权|授予|引进|引入|付款|首付|脱胎|源自|合资|衍生|分拆|持有|旗下|给|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
 _ZH_GENERIC = re.compile(r"全资|子公司|母公司|合资公司|这类|此类|该类|这种|各类|两类|这家|这些|各|国际|大药厂|这些|多家|全球|其他|其它|相关|可能|改变|综观|未来|许多|我们|该|此|本土|国内|"
                          r"国外|中小|大型|新创|业者|厂商|台厂|欧美|美国|日本|韩国|中国|台湾|生技制药|生技医药|生物医药|"
                          r"再生医疗|治疗|疗法|产业|市场|领域|技术|平台|发展|开发|研究|临床|药物|新药|干细胞|免疫细胞")
+_ZH_BRACKETED = re.compile(
+    r"(?<=[\u4e00-\u9fff\u3400-\u4dbf])[(（]\s*(?:(?:twse|tpex|股票代号|代号|上市|上柜|兴柜)[:：]?\s*)?"
+    r"(?:\d{4,6}(?:[.-]tw|\.two|\.hk| tt)?"
+    r"|[a-z][a-z0-9]+(?:[ -][a-z0-9]+){0,3})\s*[)）]")
 _ZH_BOUNDARY = set("与和及由被是为的将如含括在以向对从、，,；;：:（）()「」『』 \u3000旗下等或若")
 _ZH_LIST = re.compile(
     rf"(?:包含|包括|例如|如|像是|诸如)?((?:[{HAN}A-Za-z0-9]{{2,10}}、)+[{HAN}A-Za-z0-9]{{2,10}})"
@@ -168,10 +173,32 @@ _MARKET = re.compile(r"市场规模|市场|产值|\bmarket\b|\bsales\b|\brevenue
 
 _PRONOUN = re.compile(r"^\s*(It|Its|The company|The firm|The biotech|The group|The unit|The start-up|The startup|"
                       r"The drugmaker|The (?:[A-Z][A-Za-z-]+ ){1,2}(?:company|biotech|firm|start-up|startup|drugmaker|"
-                      r"group|developer)|该公司|該公司|该企业|該企業|它|其)(?=[\s'’,，]|[\u4e00-\u9fff])")
+                      r"group|developer)|该公司|該公司|该企业|該企業|该集团|該集團|该药企|該藥企|该药厂|該藥廠|该新创|該新創|这家公司|這家公司|"
+                      r"它|其(?![中他它余实次]))(?=[\s'’,，]|[\u4e00-\u9fff])")
 # A definite description inside a sentence ("…a collaboration with the Boston biotech"): the last company named.
 _DEFINITE = re.compile(r"\bthe (?:[A-Z][A-Za-z-]+ ){0,2}(?:company|biotech|firm|start-up|startup|drugmaker|developer)\b"
-                       r"(?!\s+(?:[A-Z]|named|called))|该公司|該公司|该企业|該企業|这家公司|這家公司|此公司")
+                       r"(?!\s+(?:[A-Z]|named|called))|该公司|該公司|该企业|該企業|这家公司|這家公司|此公司|该集团|該集團|"
+                       r"该药企|該藥企|该药厂|該藥廠|该新创|該新創")
+# "it"/"its"/"它"/"其" inside a sentence (not the impersonal "it is expected", not "其中"/"其他"/"尤其").
+_MID_PRONOUN = re.compile(
+    r"\b(it|its)\b(?!\s+(?:is|was|will be|would be|has been|remains|seems)\s+(?:expected|likely|unlikely|unclear|"
+    r"possible|not clear|too early|worth|said|reported|understood|believed|estimated))"
+    r"|(?<![尤及极])(它|其)(?![中他它余实次])", re.IGNORECASE)
+# A person's name written like a company's: the title before it, or the role after it.
+_PERSON_BEFORE = re.compile(r"\b(?:CEO|CFO|CSO|CMO|COO|chief executive(?: officer)?|chief (?:scientific|medical|financial|"
+                            r"business) officer|president|chairman|chairwoman|founder|co-founder|professor|analyst|"
+                            r"Dr|Mr|Mrs|Ms|Prof)\.?\s+$", re.IGNORECASE)
+_PERSON_AFTER = re.compile(r",\s*(?:the\s+|its\s+|a\s+)?(?:CEO|CFO|CSO|CMO|COO|chief|president|chairman|chairwoman|founder|"
+                           r"co-founder|head of|professor|director|analyst|vice president|senior vice president)\b",
+                           re.IGNORECASE)
+# "该疗法", "這類療法": a definite description of the modality named last (with 技术/产品/项目 the dev set
+# gains a fact and a wrong one, so those are left out).
+_TERM_ANAPHOR = re.compile(r"(?:该|該|此|这一|這一|这类|這類)(?:疗法|療法|管线|管線|候选药物|候選藥物)")
+# A Chinese sentence that opens with its predicate: the subject is the previous sentence's topic.
+_ZH_ZERO = re.compile(r"^\s*(?:(?:并且|并|也|亦|还|同时|另外|另|此外|目前|已经|已|将|正在|正|则|更|随后|近期|近年来|近年|今年|"
+                      r"去年|明年|主要|持续|积极|\d{4}年(?:\d{1,2}月)?(?:起|时|底|初)?)[，,、]?\s*)*"
+                      r"(?:专注|主攻|聚焦|致力|开发|研发|布局|锁定|推进|拥有|取得|获得|完成|宣布|表示|计划|预计|投入|深耕|"
+                      r"着重|著重|与|跟)")
 _JV = re.compile(r"合资|合营|\bjoint[- ]venture\b|\bJV\b", re.IGNORECASE)
 _SPIN = re.compile(r"脱胎于|脱胎自|孵化自|衍生自|分拆自|源自|\bspun (?:out|off)\b|\bspin-?(?:out|off)s?\b|\bspinout\b|\bcarved out\b|衍生成立|衍生设立|衍生出来|"
                    r"衍生公司|衍生而来|衍生|分拆成立|分拆出来|分拆|拆分成立|孵化成立|孵化")
@@ -208,6 +235,11 @@ _MARKET_VERB = re.compile(r"\b(?:launch\w*|commerciali[sz]\w*|operat\w*|expand\w
                           r"approv\w*|clear\w*|authori[sz]\w*|fil(?:e|ed|es|ing)|submit\w*|open\w*|set up|sets up|build\w*|"
                           r"built|manufactur\w*|distribut\w*|register\w*|available|presence|subsidiar\w*|sites?|plant|"
                           r"facilit\w*|office)\b")
+# The tagger's least sure character must be at least this sure (lower thresholds add wrong names on the
+# private and dev sets: benchmarks/bench_extract.py).
+TAGGER_THRESHOLD = 0.8
+# A word this frequent in jieba's dictionary opening a long Chinese name is not part of it.
+COMMON_LEAD_FREQ = 2000
 _CLAUSE_BREAK = re.compile(r"[；;。!！?？]|[,，](?=\s*(?:但|然而|不过|而|however|but|while|whereas)\b)")
 
 
