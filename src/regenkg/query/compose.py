@@ -178,11 +178,7 @@ def compose(q: TypedQuery, *, affiliates: bool | None = None) -> Composed | None
     a_part, hops = _slot_filters("?answer", answer_slot, "answer")
     o_part, ohops = _slot_filters("?other", other_slot, "other")
     hops += ohops
-    where = [f"{{\n      {union}\n  }}"]
-    if o_part:
-        where.append(o_part)
-    if a_part:
-        where.append(a_part)
+    where = [p for p in (o_part, a_part) if p] + [f"{{\n      {union}\n  }}"]
     if q.topic:
         where.append(_topic_filter(q.topic))
     where.append("FILTER(isIRI(?answer) && ?answer != ?other)")
