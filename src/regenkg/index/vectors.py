@@ -269,8 +269,8 @@ class VectorIndex:
         _configure(search_threads(arr.shape[0], self.threads))
         scores, found = self._index.search(np.ascontiguousarray(arr), min(k, self.count))
         return [
-            [(int(i), float(s)) for i, s in zip(row_ids, row_scores) if i != -1]
-            for row_ids, row_scores in zip(found, scores)
+            [(i, s) for i, s in zip(row_ids, row_scores) if i != -1]
+            for row_ids, row_scores in zip(found.tolist(), scores.astype(np.float64).tolist())
         ]
 
     # -- persistence --------------------------------------------------------------------------
