@@ -321,7 +321,8 @@ def main(argv: list[str] | None = None) -> dict:
                                            args.latency_only)}[args.phase]()
         print(json.dumps(result))
         return result
-    report: dict = {"index": str(args.index.relative_to(ROOT) if args.index.is_relative_to(ROOT) else args.index)}
+    report: dict = {"index": str(args.index.relative_to(ROOT) if args.index.is_relative_to(ROOT) else args.index),
+                    "load_average_start": os.getloadavg()}
     import tempfile
 
     scratch = tempfile.TemporaryDirectory(prefix="regenkg-bench-baseline-")
@@ -366,13 +367,16 @@ def main(argv: list[str] | None = None) -> dict:
         }
         print("same results", report["same_results"], flush=True)
     if "onnx" in indexes:
-        report["cold"] = cold(indexes["onnx"], args.cold_runs, indexes.get("st"), baseline)
+        # A baseline that could not read this index (an older format) has no cold figure either.
+        usable = baseline if baseline is not None and "error" not in report.get("baseline", {}) else None
+        report["cold"] = cold(indexes["onnx"], args.cold_runs, indexes.get("st"), usable)
         print("cold", report["cold"], flush=True)
         report["modules_after_open_ask"] = modules_after_open_ask(indexes["onnx"])
         print("modules", report["modules_after_open_ask"], flush=True)
     scratch.cleanup()
     report["goal_cold_ask_s"], report["goal_cold_peak_rss_mb"] = 2.0, 400
     report["goal_warm_ask_p50_ms"] = 10
+    report["load_average_end"] = os.getloadavg()
     report["utc"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     write_results(RESULTS, report)
     return report

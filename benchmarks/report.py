@@ -102,6 +102,10 @@ def section_ask(d: dict | None, folder: Path) -> list[str]:
     before = _before(folder)
     a, st = d["ask"], d.get("ask_st")
     lines = ["## Ask and search on the bundled corpus", ""]
+    if d.get("load_average_start"):
+        lines += [(f"Load average (1/5/15 min) at the start of this step: "
+                   f"{', '.join(f'{x:.2f}' for x in d['load_average_start'])}; at its end: "
+                   f"{', '.join(f'{x:.2f}' for x in d['load_average_end'])}."), ""]
     if d.get("load_average_during_run"):
         lines += [(f"Load average during this run: {d['load_average_during_run']}; the figures \"before #18\" were "
                    "measured at a load average of 2.6-5. Absolute latencies of the two runs are not comparable; "
@@ -196,7 +200,7 @@ def _beside_baseline(b: dict | None) -> list[str]:
         return ["", f"Baseline {b.get('rev')} ({short}) could not be timed: {b['error']}"]
     cur, base = b["current"], b["baseline"]
     lines = ["", (f"Beside the previous figures, in the same run: baseline = the code of {b['rev']} ({short}), "
-                  f"run on the same index and questions in {b['rounds']} rounds alternating with this tree "
+                  f"run on the same index and questions in {b['rounds']} round(s) alternating with this tree "
                   "(p50 / p99 over every round's samples; CPU = the process's CPU time, all threads, which "
                   "moves far less than wall time with the machine's load):"), "",
              f"| operation | this tree wall p50 / p99 ms | baseline {short} wall p50 / p99 ms | wall ratio | "

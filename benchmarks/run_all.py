@@ -18,6 +18,9 @@ The full run takes about 20-30 minutes on 2 cores; ``--quick`` is a smoke run of
 sizes; its results go to results/quick/ so they never overwrite the committed full results).
 
     .venv/bin/python benchmarks/run_all.py [--quick] [--only sparql faiss ...]
+
+``BENCH_BASELINE=<git rev>`` sets the revision whose code bench_ask.py times beside this tree (default:
+the commit that last wrote results/ask.json; ``none`` skips it).
 """
 
 from __future__ import annotations
@@ -162,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.only and name not in args.only:
             continue
         cmd = quick if args.quick else full
+        if name == "ask" and cmd is not None and os.environ.get("BENCH_BASELINE"):
+            # The code the warm/cold ask figures are compared with (default: the previous report's commit).
+            cmd = [*cmd, "--baseline", os.environ["BENCH_BASELINE"]]
         print(f"== {name}", flush=True)
         t0 = time.perf_counter()
         status = "ok"
