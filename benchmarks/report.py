@@ -175,7 +175,7 @@ def section_ask(d: dict | None, folder: Path) -> list[str]:
     mods = d.get("modules_after_open_ask")
     if mods:
         loaded = [m for m, v in mods.items() if v]
-        lines.append(f"After `KnowledgeBase.open(index).ask(...)` in a new process: "
+        lines.append("After `KnowledgeBase.open(index).ask(...)` in a new process: "
                      + (f"**{', '.join(loaded)} in sys.modules**" if loaded else
                         f"none of {', '.join(f'`{m}`' for m in mods)} in `sys.modules`") + ".")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
@@ -203,8 +203,8 @@ def _beside_baseline(b: dict | None) -> list[str]:
                   f"run on the same index and questions in {b['rounds']} round(s) alternating with this tree "
                   "(p50 / p99 over every round's samples; CPU = the process's CPU time, all threads, which "
                   "moves far less than wall time with the machine's load):"), "",
-             f"| operation | this tree wall p50 / p99 ms | baseline {short} wall p50 / p99 ms | wall ratio | "
-             f"this tree CPU p50 ms | baseline CPU p50 ms | CPU ratio |", "|---|---:|---:|---:|---:|---:|---:|"]
+             (f"| operation | this tree wall p50 / p99 ms | baseline {short} wall p50 / p99 ms | wall ratio | "
+              "this tree CPU p50 ms | baseline CPU p50 ms | CPU ratio |"), "|---|---:|---:|---:|---:|---:|---:|"]
 
     def ratio(x: dict, y: dict) -> str:
         return f"{x['p50_ms'] / y['p50_ms']:.2f}×" if y.get("p50_ms") else "–"
@@ -234,8 +234,8 @@ def section_int8(d: dict | None) -> list[str]:
               "(questions.yaml + analyst_questions.yaml); the rule: adopt int8 only if the cosine to fp32 is ≥ 0.99 "
               "and the test questions' search results are unchanged. Top-10 unchanged = same hits in the same order; "
               "'index too' = the index vectors re-embedded by the same model (fp32's own row is the control)."), "",
-             "| model | MB | cosine min (sentences / queries) | query p50 ms | query CPU p50 ms | sentences/s "
-             "| top-10 unchanged (query / index too) | top-1 unchanged (index too) | answers unchanged | rule |",
+             ("| model | MB | cosine min (sentences / queries) | query p50 ms | query CPU p50 ms | sentences/s "
+              "| top-10 unchanged (query / index too) | top-1 unchanged (index too) | answers unchanged | rule |"),
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for name, r in d["models"].items():
         rule = "–" if name == "fp32" else ("met" if r.get("meets_issue_rule") else "not met")
