@@ -497,11 +497,25 @@ def write_report(folder: Path = HERE / "results") -> Path:
     parts += section_sparql(_load(folder, "sparql.json"), folder)
     parts += section_server(_load(folder, "server.json"), folder, _load(folder, "server_python_client.json"))
     parts += section_faiss(_load(folder, "faiss.json"), _load(folder, "faiss_nprobe.json"), folder)
+    parts += section_faiss_single_query(folder)  # a subsection of the vector search
     parts += section_retrieval(_load(folder, "retrieval.json"))
-    parts += section_faiss_single_query(folder)
     path = folder / "REPORT.md"
+    parts += _kept_sections(path)
     path.write_text("\n".join(parts).rstrip() + "\n", encoding="utf-8")
     return path
+
+
+def _kept_sections(path: Path) -> list[str]:
+    """Sections other scripts write into REPORT.md themselves (bench_extract.py's), kept as they are."""
+    if not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8")
+    head = "## Extraction quality"
+    if head not in text:
+        return []
+    start = text.index(head)
+    end = text.find("\n## ", start + 1)
+    return ["", text[start:end if end != -1 else len(text)].rstrip(), ""]
 
 
 if __name__ == "__main__":
