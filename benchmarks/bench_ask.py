@@ -97,7 +97,7 @@ def _questions(n: int) -> list[str]:
     return (qs * (n // max(len(qs), 1) + 1))[:n]
 
 
-def phase_ask(index: Path, n: int, backend: str = "onnx") -> dict:
+def phase_ask(index: Path, n: int, backend: str = "onnx", latency_only: bool = False) -> dict:
     from regenkg.kb import KnowledgeBase
 
     kb = KnowledgeBase.open(index, _settings(), embedder=_embedder(backend))
@@ -105,15 +105,23 @@ def phase_ask(index: Path, n: int, backend: str = "onnx") -> dict:
     for q in questions[:5]:  # warm-up: model, graph, caches
         kb.ask(q)
         kb.search(q)
-    out: dict = {"questions": len(questions)}
+    out: dict = {"questions": len(questions), "samples_ms": {}}
     encode = kb.embedder.encode_queries
     for name, fn in (("ask", kb.ask), ("search", kb.search), ("encode_query", lambda q: encode([q]))):
-        lat = []
+        lat, cpu = [], []
         for q in questions:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             fn(q)
             lat.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
         out[name] = _pct(lat)
+        # CPU time of the process (every thread): on a shared machine it moves far less with the load.
+        out[name + "_cpu"] = _pct(cpu)
+        out["samples_ms"][name] = [round(x, 3) for x in lat]
+        out["samples_ms"][name + "_cpu"] = [round(x, 3) for x in cpu]
+    if latency_only:
+        kb.close()
+        return out
     out["answered"] = sum(1 for q in dict.fromkeys(questions) if kb.ask(q).answers)
     # What each distinct question answers and finds, to compare the two backends' results.
     out["results"] = {q: {"answers": [a.iri for a in kb.ask(q).answers][:5],
@@ -171,14 +179,33 @@ def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return float(wall), float(rss)
 
 
-def cold(index: Path, runs: int, st_index: Path | None = None) -> dict:
-    env = {**os.environ, "OMP_NUM_THREADS": "2", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "TOKENIZERS_PARALLELISM": "false"}
-    question = "who develops TCR-T"
+_QUESTION = "who develops TCR-T"
+_ENV = {"OMP_NUM_THREADS": "2", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def modules_after_open_ask(index: Path) -> dict[str, bool]:
+    """Which heavy modules a new process holds after ``KnowledgeBase.open(index).ask(question)``."""
+    code = ("import json, sys; from regenkg.kb import KnowledgeBase; kb = KnowledgeBase.open(sys.argv[1]); "
+            "kb.ask(sys.argv[2]); "
+            "print(json.dumps({m: m in sys.modules for m in ('torch', 'transformers', 'sentence_transformers')}))")
+    out = subprocess.run([PY, "-c", code, str(index), _QUESTION], check=True, capture_output=True, text=True,
+                         env={**os.environ, **_ENV}, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def cold(index: Path, runs: int, st_index: Path | None = None, baseline: Path | None = None) -> dict:
+    env = {**os.environ, **_ENV}
+    question = _QUESTION
+    cli = [str(Path(PY).with_name("regenkg")), "ask", question, "--index", str(index)]
     commands = {
-        "cli_ask": [str(Path(PY).with_name("regenkg")), "ask", question, "--index", str(index)],
+        "cli_ask": cli,
         "python_startup": [PY, "-c", "pass"],
     }
+    envs = {name: env for name in commands}
+    if baseline is not None:
+        # The same console script with the baseline's source first on the path.
+        commands["baseline_cli_ask"] = cli
+        envs["baseline_cli_ask"] = {**env, "PYTHONPATH": str(baseline)}
     try:
         import sentence_transformers  # noqa: F401 - only to know whether the st extra is installed
 
@@ -197,8 +224,13 @@ def cold(index: Path, runs: int, st_index: Path | None = None) -> dict:
     except ImportError:
         pass  # no st extra: only the ONNX path is measured
     out: dict = {"runs": runs}
-    for name, cmd in commands.items():
-        measured = sorted(_run(cmd, env) for _ in range(runs))
+    order = list(commands)
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in order}
+    for _ in range(runs):  # alternate the commands, so each sees the same spread of machine load
+        for name in order:
+            samples[name].append(_run(commands[name], envs.get(name, env)))
+    for name in order:
+        measured = sorted(samples[name])
         out[f"{name}_s"] = round(measured[len(measured) // 2][0], 2)
         out[f"{name}_peak_rss_mb"] = round(max(rss for _, rss in measured), 1)
     if "bare_torch_st_encode_s" in out:
@@ -206,12 +238,65 @@ def cold(index: Path, runs: int, st_index: Path | None = None) -> dict:
     return out
 
 
-def run_phase(name: str, index: Path, extra: list[str] = (), backend: str = "onnx") -> dict:
+def run_phase(name: str, index: Path, extra: list[str] = (), backend: str = "onnx", src: Path | None = None) -> dict:
+    """One phase in a new process; ``src`` puts another source tree (a baseline's) first on the path."""
+    env = None
+    if src is not None:
+        env = {**os.environ, "PYTHONPATH": str(src)}
     proc = subprocess.run([PY, __file__, "--phase", name, "--index", str(index), "--backend", backend, *extra],
-                          capture_output=True, check=False, text=True, cwd=ROOT)
+                          capture_output=True, check=False, text=True, cwd=ROOT, env=env)
     if proc.returncode != 0:
         raise SystemExit(f"phase {name} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def baseline_source(rev: str, into: Path) -> tuple[Path, str]:
+    """``src/`` of git revision ``rev`` unpacked under ``into``; returns it and the full commit hash."""
+    import io
+    import tarfile
+
+    commit = subprocess.run(["git", "rev-parse", "--verify", rev + "^{commit}"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.strip()
+    tar = subprocess.run(["git", "archive", "--format=tar", commit, "src"], cwd=ROOT, check=True,
+                         capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+        archive.extractall(into, filter="data")
+    return into / "src", commit
+
+
+def previous_report_commit() -> str | None:
+    """The commit that last wrote results/ask.json: the code whose figures the committed report shows."""
+    out = subprocess.run(["git", "log", "-1", "--format=%H", "--", str(RESULTS.relative_to(ROOT))], cwd=ROOT,
+                         capture_output=True, text=True, check=False).stdout.strip()
+    return out or None
+
+
+def ask_beside_baseline(index: Path, n: int, src: Path, rounds: int, current: dict) -> dict:
+    """Warm ask/search/embedding latency of the baseline code in ``src`` and of this tree, in one run.
+
+    Rounds alternate (baseline, this tree, baseline, ...) on the same index and questions, so both
+    sides see the same machine load; each side's p50/p99 are over all its rounds' samples. ``current``
+    is this tree's full ask phase (its samples are the first round on this side).
+    """
+    sides: dict[str, dict[str, list[float]]] = {"baseline": {}, "current": {}}
+    for key, samples in current["samples_ms"].items():
+        sides["current"].setdefault(key, []).extend(samples)
+    extra = ["--questions", str(n), "--latency-only"]
+    for r in range(rounds):
+        try:
+            base = run_phase("ask", index, extra, src=src)
+        except SystemExit as exc:  # e.g. an index format the old code cannot read
+            return {"error": str(exc)[-500:]}
+        for key, samples in base["samples_ms"].items():
+            sides["baseline"].setdefault(key, []).extend(samples)
+        if r < rounds - 1:
+            cur = run_phase("ask", index, extra)
+            for key, samples in cur["samples_ms"].items():
+                sides["current"].setdefault(key, []).extend(samples)
+    out: dict = {"rounds": rounds}
+    for side, values in sides.items():
+        out[side] = {key: _pct(samples) for key, samples in values.items()}
+    return out
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -221,16 +306,32 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--questions", type=int, default=60)
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--phase", choices=("build", "open", "ask"), help=argparse.SUPPRESS)
+    parser.add_argument("--latency-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", default="previous",
+                        help="git revision whose code is timed beside this tree in the same run (warm ask); "
+                             "'previous' = the commit that last wrote results/ask.json, 'none' = skip")
+    parser.add_argument("--baseline-rounds", type=int, default=2, help="alternating rounds per side")
     parser.add_argument("--backend", choices=("onnx", "st", "both"), default="onnx",
                         help="embedding engine for build/open/ask (both: ONNX, then sentence-transformers)")
     args = parser.parse_args(argv)
     if args.phase:
         result = {"build": lambda: phase_build(args.index, args.backend),
                   "open": lambda: phase_open(args.index, args.backend),
-                  "ask": lambda: phase_ask(args.index, args.questions, args.backend)}[args.phase]()
+                  "ask": lambda: phase_ask(args.index, args.questions, args.backend,
+                                           args.latency_only)}[args.phase]()
         print(json.dumps(result))
         return result
-    report: dict = {"index": str(args.index.relative_to(ROOT) if args.index.is_relative_to(ROOT) else args.index)}
+    report: dict = {"index": str(args.index.relative_to(ROOT) if args.index.is_relative_to(ROOT) else args.index),
+                    "load_average_start": os.getloadavg()}
+    import tempfile
+
+    scratch = tempfile.TemporaryDirectory(prefix="regenkg-bench-baseline-")
+    baseline: Path | None = None
+    rev = previous_report_commit() if args.baseline == "previous" else (None if args.baseline == "none" else args.baseline)
+    if rev:
+        # The previous figures, re-measured: that revision's code, in this run, on this index.
+        baseline, commit = baseline_source(rev, Path(scratch.name))
+        report["baseline"] = {"rev": rev, "commit": commit}
     backends = ("onnx", "st") if args.backend == "both" else (args.backend,)
     indexes = {b: args.index if b == "onnx" else args.index.with_name(args.index.name + "-st") for b in backends}
     for backend in backends:
@@ -252,6 +353,11 @@ def main(argv: list[str] | None = None) -> dict:
         print("open", backend, report["open" + key], flush=True)
         report["ask" + key] = run_phase("ask", index, ["--questions", str(args.questions)], backend=backend)
         print("ask", backend, json.dumps(report["ask" + key]), flush=True)
+        if backend == "onnx" and baseline is not None:
+            report["baseline"].update(ask_beside_baseline(index, args.questions, baseline, args.baseline_rounds,
+                                                          report["ask"]))
+            print("baseline", json.dumps(report["baseline"]), flush=True)
+        report["ask" + key].pop("samples_ms", None)
     if "ask" in report and "ask_st" in report:
         a, b = report["ask"]["results"], report["ask_st"]["results"]
         report["same_results"] = {
@@ -261,9 +367,16 @@ def main(argv: list[str] | None = None) -> dict:
         }
         print("same results", report["same_results"], flush=True)
     if "onnx" in indexes:
-        report["cold"] = cold(indexes["onnx"], args.cold_runs, indexes.get("st"))
+        # A baseline that could not read this index (an older format) has no cold figure either.
+        usable = baseline if baseline is not None and "error" not in report.get("baseline", {}) else None
+        report["cold"] = cold(indexes["onnx"], args.cold_runs, indexes.get("st"), usable)
         print("cold", report["cold"], flush=True)
+        report["modules_after_open_ask"] = modules_after_open_ask(indexes["onnx"])
+        print("modules", report["modules_after_open_ask"], flush=True)
+    scratch.cleanup()
+    report["goal_cold_ask_s"], report["goal_cold_peak_rss_mb"] = 2.0, 400
     report["goal_warm_ask_p50_ms"] = 10
+    report["load_average_end"] = os.getloadavg()
     report["utc"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     write_results(RESULTS, report)
     return report

@@ -102,6 +102,10 @@ def section_ask(d: dict | None, folder: Path) -> list[str]:
     before = _before(folder)
     a, st = d["ask"], d.get("ask_st")
     lines = ["## Ask and search on the bundled corpus", ""]
+    if d.get("load_average_start"):
+        lines += [(f"Load average (1/5/15 min) at the start of this step: "
+                   f"{', '.join(f'{x:.2f}' for x in d['load_average_start'])}; at its end: "
+                   f"{', '.join(f'{x:.2f}' for x in d['load_average_end'])}."), ""]
     if d.get("load_average_during_run"):
         lines += [(f"Load average during this run: {d['load_average_during_run']}; the figures \"before #18\" were "
                    "measured at a load average of 2.6-5. Absolute latencies of the two runs are not comparable; "
@@ -138,6 +142,7 @@ def section_ask(d: dict | None, folder: Path) -> list[str]:
     if a.get("remote_ask"):
         lines.append(f"| `kb.ask`, graph in `oxigraph serve` (RemoteStore) | {a['remote_ask']['ask']['p50_ms']} / "
                      f"{a['remote_ask']['ask']['p99_ms']} |" + (" – |" if st else "") + (" – |" if before else ""))
+    lines += _beside_baseline(d.get("baseline"))
     goal = d.get("goal_warm_ask_p50_ms", 10)
     verdict = "met" if a["ask"]["p50_ms"] <= goal else "**not met**"
     lines += ["", (f"Goal: warm `kb.ask` p50 ≤ {goal} ms — {verdict} ({a['ask']['p50_ms']} ms over "
@@ -158,7 +163,21 @@ def section_ask(d: dict | None, folder: Path) -> list[str]:
                      f"{c['bare_torch_st_encode_peak_rss_mb']} |")
     if before:
         lines.append(f"| before #18: `regenkg ask` | {before['cold_cli_ask_s']} | {before['open_ask_peak_rss_mb']} (open + ask) |")
+    if "baseline_cli_ask_s" in c:
+        short = (d.get("baseline") or {}).get("commit", "")[:7]
+        lines.append(f"| baseline {short} (same run): `regenkg ask` | {c['baseline_cli_ask_s']} | "
+                     f"{c['baseline_cli_ask_peak_rss_mb']} |")
     lines.append(f"| bare `python -c pass` | {c['python_startup_s']} | {c['python_startup_peak_rss_mb']} |")
+    goal_s, goal_mb = d.get("goal_cold_ask_s", 2.0), d.get("goal_cold_peak_rss_mb", 400)
+    ok = c["cli_ask_s"] <= goal_s and c["cli_ask_peak_rss_mb"] <= goal_mb
+    lines += ["", (f"Goal: cold `regenkg ask` median ≤ {goal_s} s and peak RSS ≤ {goal_mb} MiB — "
+                   f"{'met' if ok else '**not met**'} ({c['cli_ask_s']} s, {c['cli_ask_peak_rss_mb']} MiB).")]
+    mods = d.get("modules_after_open_ask")
+    if mods:
+        loaded = [m for m, v in mods.items() if v]
+        lines.append("After `KnowledgeBase.open(index).ask(...)` in a new process: "
+                     + (f"**{', '.join(loaded)} in sys.modules**" if loaded else
+                        f"none of {', '.join(f'`{m}`' for m in mods)} in `sys.modules`") + ".")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
     labels = ["kb.ask", "kb.search", "query embedding"]
     _bars(ax1, labels, [a[k]["p50_ms"] for k in ("ask", "search", "encode_query")], "Warm latency p50 (ONNX)", "ms")
@@ -170,6 +189,65 @@ def section_ask(d: dict | None, folder: Path) -> list[str]:
     _bars(ax2, cold_labels, cold_values, "Cold start, new process", "s")
     lines += ["", f"![ask]({_save(fig, folder, 'fig_ask.png')})", ""]
     return lines
+
+
+def _beside_baseline(b: dict | None) -> list[str]:
+    """This tree and a baseline revision's code, alternated in the same run on the same index."""
+    if not b:
+        return []
+    short = b.get("commit", "")[:7]
+    if "error" in b:
+        return ["", f"Baseline {b.get('rev')} ({short}) could not be timed: {b['error']}"]
+    cur, base = b["current"], b["baseline"]
+    lines = ["", (f"Beside the previous figures, in the same run: baseline = the code of {b['rev']} ({short}), "
+                  f"run on the same index and questions in {b['rounds']} round(s) alternating with this tree "
+                  "(p50 / p99 over every round's samples; CPU = the process's CPU time, all threads, which "
+                  "moves far less than wall time with the machine's load):"), "",
+             (f"| operation | this tree wall p50 / p99 ms | baseline {short} wall p50 / p99 ms | wall ratio | "
+              "this tree CPU p50 ms | baseline CPU p50 ms | CPU ratio |"), "|---|---:|---:|---:|---:|---:|---:|"]
+
+    def ratio(x: dict, y: dict) -> str:
+        return f"{x['p50_ms'] / y['p50_ms']:.2f}×" if y.get("p50_ms") else "–"
+
+    for label, key in (("`kb.ask`", "ask"), ("`kb.search`", "search"), ("query embedding alone", "encode_query")):
+        if key in cur and key in base:
+            c_cpu, b_cpu = cur.get(key + "_cpu"), base.get(key + "_cpu")
+            cpu = (f" {c_cpu['p50_ms']} | {b_cpu['p50_ms']} | {ratio(c_cpu, b_cpu)} |" if c_cpu and b_cpu
+                   else " – | – | – |")
+            lines.append(f"| {label} | {cur[key]['p50_ms']} / {cur[key]['p99_ms']} | {base[key]['p50_ms']} / "
+                         f"{base[key]['p99_ms']} | {ratio(cur[key], base[key])} |" + cpu)
+    if "ask_cpu" in cur and "encode_query_cpu" in cur and "ask_cpu" in base and "encode_query_cpu" in base:
+        lines += ["", (f"CPU of `kb.ask` beside the query embedding (the planner, graph and search part), p50: this "
+                       f"tree {cur['ask_cpu']['p50_ms'] - cur['encode_query_cpu']['p50_ms']:.2f} ms, baseline "
+                       f"{base['ask_cpu']['p50_ms'] - base['encode_query_cpu']['p50_ms']:.2f} ms.")]
+    return lines
+
+
+def section_int8(d: dict | None) -> list[str]:
+    """Dynamic int8 quantisation of the default model against the shipped fp32-arithmetic one."""
+    if not d:
+        return []
+    names = {"fp32": "fp32 arithmetic, 4-bit weights (shipped)", "int8-act": "int8 activations, 4-bit weights",
+             "int8-dyn": "`quantize_dynamic` (int8 weights and activations)"}
+    lines = ["## Dynamic int8 quantisation of the query model (issue #18)", "",
+             (f"`benchmarks/bench_int8.py`, one run: {d['sentences']} corpus sentences, {d['questions']} test questions "
+              "(questions.yaml + analyst_questions.yaml); the rule: adopt int8 only if the cosine to fp32 is ≥ 0.99 "
+              "and the test questions' search results are unchanged. Top-10 unchanged = same hits in the same order; "
+              "'index too' = the index vectors re-embedded by the same model (fp32's own row is the control)."), "",
+             ("| model | MB | cosine min (sentences / queries) | query p50 ms | query CPU p50 ms | sentences/s "
+              "| top-10 unchanged (query / index too) | top-1 unchanged (index too) | answers unchanged | rule |"),
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for name, r in d["models"].items():
+        rule = "–" if name == "fp32" else ("met" if r.get("meets_issue_rule") else "not met")
+        lines.append(f"| {names.get(name, name)} | {d['model_mb'][name]} | {r['cosine_sentences_min']} / "
+                     f"{r['cosine_queries_min']} | {r['query_p50_ms']} | {r.get('query_cpu_p50_ms', '–')} | "
+                     f"{r['sentences_per_s']} | {r['top10_unchanged_query_only']:.0%} / "
+                     f"{r['top10_unchanged_query_and_index']:.0%} | {r['top1_unchanged_query_and_index']:.0%} | "
+                     f"{r.get('answers_unchanged', 1.0):.0%} | {rule} |")
+    adopted = d.get("adopted")
+    lines += ["", (f"Adopted: **{adopted}**." if adopted else
+                   "Adopted: **none** — the shipped model stays fp32 arithmetic (`ACCURACY_LEVEL = 0`).")]
+    return lines + [""]
 
 
 def section_memory(d: dict | None, folder: Path) -> list[str]:
@@ -436,14 +514,29 @@ def write_report(folder: Path = HERE / "results") -> Path:
     ask = _load(folder, "ask.json")
     parts += section_ask(ask, folder)
     parts += section_memory(ask, folder)
+    parts += section_int8(_load(folder, "int8.json"))
     parts += section_sparql(_load(folder, "sparql.json"), folder)
     parts += section_server(_load(folder, "server.json"), folder, _load(folder, "server_python_client.json"))
     parts += section_faiss(_load(folder, "faiss.json"), _load(folder, "faiss_nprobe.json"), folder)
+    parts += section_faiss_single_query(folder)  # a subsection of the vector search
     parts += section_retrieval(_load(folder, "retrieval.json"))
-    parts += section_faiss_single_query(folder)
     path = folder / "REPORT.md"
+    parts += _kept_sections(path)
     path.write_text("\n".join(parts).rstrip() + "\n", encoding="utf-8")
     return path
+
+
+def _kept_sections(path: Path) -> list[str]:
+    """Sections other scripts write into REPORT.md themselves (bench_extract.py's), kept as they are."""
+    if not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8")
+    head = "## Extraction quality"
+    if head not in text:
+        return []
+    start = text.index(head)
+    end = text.find("\n## ", start + 1)
+    return ["", text[start:end if end != -1 else len(text)].rstrip(), ""]
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 Steps (each a subprocess, so one failing does not stop the others; its log goes to results/logs/):
 
 1. bench_embed.py   — build throughput: regenkg's embedder vs the bare SentenceTransformer;
-2. bench_ask.py     — build/open/ask/search on corpus/, cold CLI vs bare torch+model, peak memory;
+2. bench_ask.py     — build/open/ask/search on corpus/, cold CLI vs bare torch+model, peak memory, warm
+   ask and cold CLI beside the previous report's code (the commit that last wrote results/ask.json);
+   bench_int8.py    — dynamic int8 quantisation of the query model against the shipped one;
 3. bench_sparql.py  — 1-hop/2-hop/planner queries at 10 k/100 k/1 M triples: pyoxigraph, rdflib,
    SparqlEngine, oxigraph serve via RemoteStore;
 4. bench_server.py  — HTTP under wrk: `regenkg serve` vs `oxigraph serve-read-only` and rdflib-endpoint;
@@ -16,6 +18,9 @@ The full run takes about 20-30 minutes on 2 cores; ``--quick`` is a smoke run of
 sizes; its results go to results/quick/ so they never overwrite the committed full results).
 
     .venv/bin/python benchmarks/run_all.py [--quick] [--only sparql faiss ...]
+
+``BENCH_BASELINE=<git rev>`` sets the revision whose code bench_ask.py times beside this tree (default:
+the commit that last wrote results/ask.json; ``none`` skips it).
 """
 
 from __future__ import annotations
@@ -38,7 +43,8 @@ NPROBES = (16, 64, 128)
 STEPS: dict[str, tuple[list[str] | None, list[str] | None]] = {
     "embed": (["bench_embed.py", "--n", "500"], ["bench_embed.py", "--n", "32"]),
     "ask": (["bench_ask.py", "--rebuild", "--questions", "60", "--cold-runs", "3"],
-            ["bench_ask.py", "--questions", "8", "--cold-runs", "1"]),
+            ["bench_ask.py", "--questions", "8", "--cold-runs", "1", "--baseline-rounds", "1"]),
+    "int8": (["bench_int8.py", "--queries", "60"], ["bench_int8.py", "--queries", "10"]),
     "sparql": (["bench_sparql.py", "--sizes", "10000", "100000", "1000000", "--reps", "50", "--budget", "30"],
                ["bench_sparql.py", "--sizes", "10000", "--reps", "10", "--budget", "5"]),
     "server": (["bench_server.py", "--triples", "100000", "--concurrency", "1", "8", "--seconds", "10"],
@@ -55,7 +61,7 @@ STEPS: dict[str, tuple[list[str] | None, list[str] | None]] = {
     "retrieval": (["bench_retrieval.py", "--rebuild", "--no-report"], ["bench_retrieval.py", "--no-report"]),
 }
 # Files each step writes under results/ (moved to results/quick/ after a quick run).
-OUTPUTS = {"embed": "embed.json", "ask": "ask.json", "sparql": "sparql.json", "server": "server.json",
+OUTPUTS = {"embed": "embed.json", "ask": "ask.json", "int8": "int8.json", "sparql": "sparql.json", "server": "server.json",
            "server_python": "server_python_client.json",
            "faiss": "faiss.json", "nprobe": "faiss_nprobe.json", "retrieval": "retrieval.json"}
 
@@ -159,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.only and name not in args.only:
             continue
         cmd = quick if args.quick else full
+        if name == "ask" and cmd is not None and os.environ.get("BENCH_BASELINE"):
+            # The code the warm/cold ask figures are compared with (default: the previous report's commit).
+            cmd = [*cmd, "--baseline", os.environ["BENCH_BASELINE"]]
         print(f"== {name}", flush=True)
         t0 = time.perf_counter()
         status = "ok"

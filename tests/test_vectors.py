@@ -138,3 +138,17 @@ def test_bad_builds(data: tuple[np.ndarray, np.ndarray]) -> None:
         VectorIndex.build(ids[:3], vectors[:2])
     with pytest.raises(ValueError, match="NaN"):
         VectorIndex.build(ids[:1], np.full((1, DIM), np.nan, np.float32))
+
+
+@pytest.mark.parametrize("exact_limit", [100_000, 1])
+def test_present_and_vectors_by_id(data: tuple[np.ndarray, np.ndarray], exact_limit: int) -> None:
+    ids, x = data
+    index = VectorIndex.build(ids[:2000], x[:2000], exact_limit=exact_limit, threads=1)
+    asked = np.array([ids[5], ids[1999], ids[3000], ids[0], ids[5]], dtype=np.int64)  # one absent, one twice
+    assert index.present(asked).tolist() == [True, True, False, True, True]
+    assert index.present(np.array([], dtype=np.int64)).tolist() == []
+    known = asked[index.present(asked)]
+    np.testing.assert_array_equal(index.vectors(known), x[[5, 1999, 0, 5]])
+    assert index.vectors(np.array([], dtype=np.int64)).shape == (0, DIM)
+    with pytest.raises(KeyError):
+        index.vectors(asked)

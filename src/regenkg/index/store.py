@@ -18,7 +18,9 @@ import logging
 import os
 import shutil
 import sqlite3
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -231,8 +233,14 @@ class SentenceTable:
     CREATE INDEX IF NOT EXISTS sentences_doc ON sentences(doc);
     """
 
+    #: Decoded sentences a read-only table keeps (a few MB for the bundled corpus' 757 sentences).
+    CACHE_SIZE = 20_000
+
     def __init__(self, path: Path, *, readonly: bool = True):
         self.path = path
+        # A writable table changes under its readers, so only a read-only one (a published snapshot) caches.
+        self._cache: OrderedDict[int, Sentence] | None = OrderedDict() if readonly else None
+        self._cache_lock = threading.Lock()
         if readonly:
             if not path.is_file():
                 raise IndexMismatch(f"sentence table {path} is missing: rebuild with `regenkg build`")
@@ -268,14 +276,41 @@ class SentenceTable:
         return Sentence(sid, doc, n, start, end, lang, text, tuple(json.loads(tokens or "[]")))
 
     def sentences(self, ids: Iterable[int]) -> dict[int, Sentence]:
+        """The sentences of ``ids`` that exist, in ascending id within each run of 500 given ids.
+
+        A read-only table keeps the sentences it decoded (up to :attr:`CACHE_SIZE`, least recently used
+        dropped first): a search reads the same few hundred candidate rows again and again, and decoding
+        their token lists cost more than the rest of a warm query.
+        """
         ids = list(ids)
         out: dict[int, Sentence] = {}
+        cache = self._cache
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            rows = self.conn.execute(
-                f"SELECT * FROM sentences WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-            out.update((r[0], self._sentence(r)) for r in rows)
+            if cache is None:
+                rows = self._fetch(chunk)
+                out.update((r.id, r) for r in rows)
+                continue
+            with self._cache_lock:
+                found = {s.id: s for sid in chunk if (s := cache.get(sid)) is not None}
+                for sid in found:
+                    cache.move_to_end(sid)
+            missing = list({sid for sid in chunk if sid not in found})
+            if missing:
+                fetched = self._fetch(missing)
+                with self._cache_lock:
+                    for s in fetched:
+                        cache[s.id] = s
+                    while len(cache) > self.CACHE_SIZE:
+                        cache.popitem(last=False)
+                found.update((s.id, s) for s in fetched)
+            # The order SQLite gives an IN list on the primary key: ascending id.
+            out.update((sid, found[sid]) for sid in sorted(found))
         return out
+
+    def _fetch(self, ids: list[int]) -> list[Sentence]:
+        rows = self.conn.execute(f"SELECT * FROM sentences WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()
+        return [self._sentence(r) for r in rows]
 
     def iter_sentences(self, doc: str | None = None) -> Iterator[Sentence]:
         query, args = "SELECT * FROM sentences", tuple[str, ...]()

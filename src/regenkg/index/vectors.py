@@ -223,13 +223,22 @@ class VectorIndex:
     def vectors(self, ids: np.ndarray) -> np.ndarray:
         """The stored vectors of ``ids`` (each must be present), shape ``(len(ids), dimension)``."""
         ids = _as_ids(ids)
-        missing = ids[~np.isin(ids, self._ids)]
+        missing = ids[~self.present(ids)]
         if missing.size:
             raise KeyError(f"ids not in the index: {missing[:5].tolist()}")
-        out = np.empty((ids.size, self.dimension), np.float32)
-        for row, id_ in enumerate(ids.tolist()):
-            out[row] = self._index.reconstruct(id_)
-        return out
+        if ids.size == 0:
+            return np.empty((0, self.dimension), np.float32)
+        # One call into FAISS for the batch (the ID map / direct map resolves each id).
+        return np.asarray(self._index.reconstruct_batch(np.ascontiguousarray(ids)), dtype=np.float32)
+
+    def present(self, ids: np.ndarray) -> np.ndarray:
+        """Which of ``ids`` are in the index (a boolean array, one per id)."""
+        ids = _as_ids(ids)
+        if self._ids.size == 0:
+            return np.zeros(ids.size, dtype=bool)
+        # A binary search in the sorted ids: np.isin sorts both arrays, which is most of a small lookup.
+        pos = np.minimum(np.searchsorted(self._ids, ids), self._ids.size - 1)
+        return self._ids[pos] == ids
 
     # -- search -------------------------------------------------------------------------------
 
@@ -283,8 +292,8 @@ class VectorIndex:
             params.sel = selector
         scores, found = self._index.search(np.ascontiguousarray(arr), min(k, self.count), params=params)
         return [
-            [(int(i), float(s)) for i, s in zip(row_ids, row_scores) if i != -1]
-            for row_ids, row_scores in zip(found, scores)
+            [(i, s) for i, s in zip(row_ids, row_scores) if i != -1]
+            for row_ids, row_scores in zip(found.tolist(), scores.astype(np.float64).tolist())
         ]
 
     # -- persistence --------------------------------------------------------------------------

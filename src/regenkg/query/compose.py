@@ -115,11 +115,14 @@ def _slot_filters(var: str, slot: Slot, tag: str) -> tuple[str, list[str]]:
     if slot.kind:
         parts.append(f"FILTER EXISTS {{ {var} a ?{tag}Cls . ?{tag}Cls rdfs:subClassOf* rkg:{slot.kind} }}")
     if slot.countries:
+        # EXISTS {A UNION B} written as EXISTS {A} || EXISTS {B}, each with its own VALUES: the same test, but
+        # Oxigraph then evaluates each with the row's bindings instead of scanning every assertion per row
+        # (a country-qualified question: 10 ms -> 0.2 ms).
+        country = values(tag + "Country", slot.countries)
         parts.append(
-            f"FILTER EXISTS {{ {values(tag + 'Country', slot.countries)}\n"
-            f"    {{ {var} rkg:headquarteredIn ?{tag}Country }} UNION\n"
-            f"    {{ ?{tag}Ca a rkg:Assertion ; rdf:subject {var} ; rdf:predicate ?{tag}Cp ; rdf:object ?{tag}Country ."
-            f" FILTER(?{tag}Cp IN (rkg:headquarteredIn, rkg:operatesIn)) }} }}")
+            f"FILTER(EXISTS {{ {country} {var} rkg:headquarteredIn ?{tag}Country }} ||\n"
+            f"    EXISTS {{ {country} ?{tag}Ca a rkg:Assertion ; rdf:subject {var} ; rdf:predicate ?{tag}Cp ;"
+            f" rdf:object ?{tag}Country . FILTER(?{tag}Cp IN (rkg:headquarteredIn, rkg:operatesIn)) }})")
     if slot.develops:
         hop = HOP_VARS[len(hops)] if tag == "answer" else f"{tag}Hop"
         parts.append(
@@ -223,11 +226,7 @@ def compose(q: TypedQuery, *, affiliates: bool | None = None) -> Composed | None
     a_part, hops = _slot_filters("?answer", answer_slot, "answer")
     o_part, ohops = _slot_filters("?other", other_slot, "other")
     hops += ohops
-    where = [f"{{\n      {union}\n  }}"]
-    if o_part:
-        where.append(o_part)
-    if a_part:
-        where.append(a_part)
+    where = [p for p in (o_part, a_part) if p] + [f"{{\n      {union}\n  }}"]
     if q.topic:
         where.append(_topic_filter(q.topic, q.topic_in_document))
     where.append("FILTER(isIRI(?answer) && ?answer != ?other)")

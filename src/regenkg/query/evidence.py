@@ -55,11 +55,11 @@ class EvidenceRanker:
         sims = np.zeros(len(ids), dtype=np.float32)
         if qvec is not None and ids:
             vectors = self.source.vectors
-            known = [sid for sid in ids if sid in vectors]
-            if known:
-                vecs = vectors.vectors(np.asarray(known, dtype=np.int64))
-                simmap = dict(zip(known, vecs @ np.asarray(qvec, dtype=np.float32).reshape(-1)))
-                sims = np.asarray([simmap.get(sid, 0.0) for sid in ids], dtype=np.float32)
+            arr = np.asarray(ids, dtype=np.int64)
+            known = vectors.present(arr)
+            if known.any():
+                # One batch: the known sentences' vectors against the question; unknown ones stay 0.
+                sims[known] = vectors.vectors(arr[known]) @ np.asarray(qvec, dtype=np.float32).reshape(-1)
         order = np.argsort(-sims, kind="stable")
         titles = self.source.titles
         out = []

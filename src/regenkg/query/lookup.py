@@ -54,6 +54,7 @@ class GraphLookup:
         self.gazetteer = gazetteer
         self._evidence = evidence
         self.max_evidence = max_evidence
+        self._labels: dict[str, dict[str, str]] = {}
 
     @cached_property
     def discovered(self) -> dict[str, dict[str, str]]:
@@ -91,10 +92,18 @@ class GraphLookup:
         """Preferred labels per language (``en``, ``zh-Hant``, ``zh-Hans``) for each IRI that has any."""
         if not iris:
             return {}
-        out: dict[str, dict[str, str]] = {}
-        for row in self.store.query(_LABELS % _values(iris)):
-            out.setdefault(row["e"].value, {}).setdefault(label_lang(row["l"].language), row["l"].value)
-        return out
+        # The graph of a snapshot never changes, so each IRI's labels are read once (as the discovered
+        # entities are): the planner and the search's label bridge ask for the same few IRIs every question.
+        cache = self._labels
+        missing = [iri for iri in dict.fromkeys(iris) if iri not in cache]
+        if missing:
+            found: dict[str, dict[str, str]] = {}
+            for row in self.store.query(_LABELS % _values(missing)):
+                found.setdefault(row["e"].value, {}).setdefault(label_lang(row["l"].language), row["l"].value)
+            for iri in missing:
+                cache[iri] = found.get(iri, {})
+        # Copies: an answer hands its labels to the caller, who may change them.
+        return {iri: dict(cache[iri]) for iri in dict.fromkeys(iris) if cache[iri]}
 
     def names(self, iris: Sequence[str]) -> dict[str, list[str]]:
         """Every label and alias of each IRI (curated aliases included)."""
