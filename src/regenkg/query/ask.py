@@ -20,7 +20,7 @@ from ..graph.ontology import RES, RKG, sentence_iri
 from ..graph.store import GraphStore
 from ..records import Answer, AnswerItem, Evidence, Hit, pick_label
 from .compose import PREFIXES, compose, values
-from .facts import Lookup, Plan, _Fact, _local, _sid
+from .facts import Lookup, Plan, _Fact, _local, _sid, fact_order
 from .party_answers import PartyAnswers, inverse_verb, status_label
 from .question import Question, TypedQuery
 from .templates import (
@@ -254,7 +254,9 @@ class Planner(PartyAnswers):
                 fact.amount_kind = row["amountKind"].value if row["amountKind"] is not None else None
             fact.hops = tuple(s for v in hop_vars if (s := _sid(row[v])) is not None)
             facts[answer.value].append(fact)
-        return facts
+        # Row order is the store's plan's, not a fact's: sorted, answers and the facts each rests on read
+        # the same whatever plan the query gets (see fact_order).
+        return {iri: sorted(facts[iri], key=fact_order) for iri in sorted(facts)}
 
     def _filter_time(self, q: Question, facts: dict[str, list[_Fact]], notes: list[str]) -> dict[str, list[_Fact]]:
         """Keep facts whose deal year, or a year its sentence states, falls in the asked range."""
@@ -383,7 +385,11 @@ class Planner(PartyAnswers):
         """``acquired by Gilead Sciences (completed, 2017, USD 11.9 billion)``: the fact as one line."""
         tq = q.query
         parts = []
-        for f in fs[:3]:
+        # Three distinct lines, in fact order (see fact_order): two facts that read the same (one deal stated
+        # by two sentences) are one line, not two of the three.
+        for f in fs:
+            if len(parts) == 3:
+                break
             answer_is_object = (not f.answer_is_subject if f.answer_is_subject is not None
                                 else tq is not None and tq.answer == "object") and pred != "exited"
             other = pick_label(labels.get(f.other, {}), q.lang, f.other) if f.other else ""
@@ -392,8 +398,10 @@ class Planner(PartyAnswers):
                                  f.date or (str(f.year) if f.year else None),
                                  (_money(f.amount, f.currency) + (f" {f.amount_kind}" if f.amount_kind else ""))
                                  if f.amount is not None else None) if x]
-            parts.append(f"{verb} {other}".strip() + (f" ({', '.join(extra)})" if extra else ""))
-        return "; ".join(dict.fromkeys(parts))
+            line = f"{verb} {other}".strip() + (f" ({', '.join(extra)})" if extra else "")
+            if line not in parts:
+                parts.append(line)
+        return "; ".join(parts)
 
     def _largest(self, items: list[AnswerItem], notes: list[str]) -> list[AnswerItem]:
         amounts = []

@@ -11,7 +11,7 @@ import pyoxigraph
 
 from ..records import Evidence
 
-__all__ = ["Lookup", "Plan", "_Fact", "_local", "_sid"]
+__all__ = ["Lookup", "Plan", "_Fact", "_local", "_sid", "fact_order"]
 
 
 @runtime_checkable
@@ -74,3 +74,33 @@ def _sid(term: object) -> int | None:
         tail = term.value.rsplit("/", 1)[-1]
         return int(tail) if tail.isdigit() else None
     return None
+
+
+# Confirmed deals first, then announced ones, then plain assertions (no deal event), then deals that did
+# not happen or are only rumoured.
+_STATUS_RANK = {"Completed": 0, "Announced": 1, None: 2, "Terminated": 3, "Denied": 4, "Rumoured": 5}
+
+
+def fact_order(f: _Fact) -> tuple:
+    """Sort key of one answer's facts: the order its relation text lists them in.
+
+    SPARQL rows come in whatever order the store's plan yields them, so the facts are ordered by what
+    they say instead: status (completed, announced, asserted, terminated, denied, rumoured), a stated
+    amount first, the most recent date or year first, higher confidence first, then sentence, other
+    end, predicate and hops so that equal facts keep one order.
+    """
+    when = f.date or (str(f.year) if f.year is not None else "")
+    return (_STATUS_RANK.get(f.status, 6), f.amount is None, _Desc(when), -f.conf,
+            f.sid if f.sid is not None else -1, f.other or "", f.pred, f.hops, f.answer_is_subject is not True)
+
+
+class _Desc(str):
+    """A string that sorts in reverse (the most recent ISO date first; no date last)."""
+
+    __slots__ = ()
+
+    def __lt__(self, other: str) -> bool:  # type: ignore[override]
+        return str.__gt__(self, other)
+
+    def __gt__(self, other: str) -> bool:  # type: ignore[override]
+        return str.__lt__(self, other)
