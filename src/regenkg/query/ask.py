@@ -138,12 +138,9 @@ class Planner(PartyAnswers):
             kind_f = (f"FILTER EXISTS {{ ?answer a ?cls . ?cls rdfs:subClassOf* rkg:{kind} }}" if kind else "")
             sparql = PREFIXES + _IN_COUNTRY % {"values": _values("country", countries), "kind": kind_f}
             return Plan(q.intent, sparql, tuple(countries))
-        vals = _values("target", targets)
-        country = ""
-        if countries:
-            vals += "\n  " + _values("country", countries)
-            country = _COUNTRY
-        return Plan(q.intent, PREFIXES + _COMPANIES_IN % {"values": vals, "country": country}, tuple(targets))
+        country = _COUNTRY % {"values": _values("country", countries)} if countries else ""
+        sparql = PREFIXES + _COMPANIES_IN % {"values": _values("target", targets), "country": country}
+        return Plan(q.intent, sparql, tuple(targets))
 
     # ------------------------------------------------------------------ answering
     def answer(self, q: Question, qvec: np.ndarray | None, passages: tuple[Hit, ...] = ()) -> Answer:
