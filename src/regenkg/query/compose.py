@@ -218,7 +218,6 @@ def compose(q: TypedQuery, *, affiliates: bool | None = None) -> Composed | None
             if not q.statuses:
                 branches.append(_assertion_branch(syn, o, s, both, False))
             branches.append(_deal_branch(syn, o, s, q.statuses, both))
-    union = "\n  } UNION {\n      ".join(branches)
     answer_slot, other_slot = q.answer_slot, q.other_slot
     if q.answer == "either":
         answer_slot, other_slot = q.subject, q.object
@@ -227,7 +226,16 @@ def compose(q: TypedQuery, *, affiliates: bool | None = None) -> Composed | None
     a_part, hops = _slot_filters("?answer", answer_slot, "answer")
     o_part, ohops = _slot_filters("?other", other_slot, "other")
     hops += ohops
-    where = [p for p in (o_part, a_part) if p] + [f"{{\n      {union}\n  }}"]
+    bound = "\n  ".join(p for p in (o_part, a_part) if p)
+    if bound:
+        # The ends' constraints go into every branch, so each branch starts from the bound entities: joined
+        # with the union from outside, Oxigraph evaluated the branches unbound first ("Which NK cell
+        # companies were acquired": 56 -> 8 ms). The same rows: a join distributes over a union, and the
+        # constraints use only ?answer/?other and variables of their own.
+        branches = [f"{bound}\n      {b}" for b in branches]
+        bound = ""
+    union = "\n  } UNION {\n      ".join(branches)
+    where = ([bound] if bound else []) + [f"{{\n      {union}\n  }}"]
     if q.topic:
         where.append(_topic_filter(q.topic, q.topic_in_document))
     where.append("FILTER(isIRI(?answer) && ?answer != ?other)")
