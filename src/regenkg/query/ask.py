@@ -223,33 +223,40 @@ class Planner(PartyAnswers):
     def _collect(rows: Any) -> dict[str, list[_Fact]]:
         facts: dict[str, list[_Fact]] = defaultdict(list)
         variables = [v.value for v in rows.variables]
-        hop_vars = [v for v in variables if v.startswith("hop") or v.endswith(("Hop", "Hop2"))]
+        # Columns by position: a solution's item by index is cheaper than by name, and which optional
+        # columns the query has is known once, not per row.
+        col = {v: i for i, v in enumerate(variables)}
+        hop_cols = [col[v] for v in variables if v.startswith("hop") or v.endswith(("Hop", "Hop2"))]
+        a_i, p_i, c_i, s_i = col["answer"], col["pred"], col["conf"], col["sentence"]
+        o_i, d_i = col.get("other"), col.get("dir")
+        deal = "status" in col
         for row in rows:
-            answer = row["answer"]
+            answer = row[a_i]
             if not isinstance(answer, pyoxigraph.NamedNode):
                 continue
-            pred = _local(row["pred"]) or "mentions"
-            conf = float(row["conf"].value) if row["conf"] is not None else 0.5
-            fact = _Fact(pred, _sid(row["sentence"]), conf)
-            if "other" in variables and row["other"] is not None:
-                fact.other = row["other"].value
-            if "dir" in variables and row["dir"] is not None:
-                fact.answer_is_subject = row["dir"].value == "s"
-            if "status" in variables:
-                fact.status = _local(row["status"])
-                year = row["year"]
+            conf = row[c_i]
+            fact = _Fact(_local(row[p_i]) or "mentions", _sid(row[s_i]), float(conf.value) if conf is not None else 0.5)
+            if o_i is not None and (other := row[o_i]) is not None:
+                fact.other = other.value
+            if d_i is not None and (direction := row[d_i]) is not None:
+                fact.answer_is_subject = direction.value == "s"
+            if deal:
+                fact.status = _local(row[col["status"]])
+                year, date = row[col["year"]], row[col["date"]]
                 fact.year = int(year.value) if year is not None and year.value[:4].isdigit() else None
-                fact.date = row["date"].value if row["date"] is not None else None
+                fact.date = date.value if date is not None else None
                 if fact.year is None and fact.date and fact.date[:4].isdigit():
                     fact.year = int(fact.date[:4])
-                if row["amount"] is not None:
+                if (amount := row[col["amount"]]) is not None:
                     try:
-                        fact.amount = float(row["amount"].value)
+                        fact.amount = float(amount.value)
                     except ValueError:
                         fact.amount = None
-                fact.currency = row["currency"].value if row["currency"] is not None else None
-                fact.amount_kind = row["amountKind"].value if row["amountKind"] is not None else None
-            fact.hops = tuple(s for v in hop_vars if (s := _sid(row[v])) is not None)
+                currency, kind = row[col["currency"]], row[col["amountKind"]]
+                fact.currency = currency.value if currency is not None else None
+                fact.amount_kind = kind.value if kind is not None else None
+            if hop_cols:
+                fact.hops = tuple(s for i in hop_cols if (s := _sid(row[i])) is not None)
             facts[answer.value].append(fact)
         # Row order is the store's plan's, not a fact's: sorted, answers and the facts each rests on read
         # the same whatever plan the query gets (see fact_order).
@@ -381,7 +388,7 @@ class Planner(PartyAnswers):
     def _deal_relation(self, q: Question, pred: str, fs: list[_Fact], labels: dict[str, dict[str, str]]) -> str:
         """``acquired by Gilead Sciences (completed, 2017, USD 11.9 billion)``: the fact as one line."""
         tq = q.query
-        parts = []
+        parts: list[str] = []
         # Three distinct lines, in fact order (see fact_order): two facts that read the same (one deal stated
         # by two sentences) are one line, not two of the three.
         for f in fs:
