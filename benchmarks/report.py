@@ -209,7 +209,8 @@ def _beside_baseline(b: dict | None) -> list[str]:
     def ratio(x: dict, y: dict) -> str:
         return f"{x['p50_ms'] / y['p50_ms']:.2f}×" if y.get("p50_ms") else "–"
 
-    for label, key in (("`kb.ask`", "ask"), ("`kb.search`", "search"), ("query embedding alone", "encode_query")):
+    for label, key in (("`kb.ask`", "ask"), ("`kb.search`", "search"), ("query embedding alone", "encode_query"),
+                       ("`kb.ask`, analyst questions (once each)", "ask_analyst")):
         if key in cur and key in base:
             c_cpu, b_cpu = cur.get(key + "_cpu"), base.get(key + "_cpu")
             cpu = (f" {c_cpu['p50_ms']} | {b_cpu['p50_ms']} | {ratio(c_cpu, b_cpu)} |" if c_cpu and b_cpu
