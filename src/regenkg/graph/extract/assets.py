@@ -383,3 +383,52 @@ def rule_products_from(clause: Clause, add: Add) -> None:
         for comp in _object_list(folded, cms, by.end(), {COMPANY}, ce):
             if comp.org_type == COMPANY:
                 add(comp.iri, "develops", mod.iri, "products-from", 0.7, (mod.start, comp.end))
+
+
+# What makes a clause about research and development (folded text: lower case, simplified script).
+_RND_CUE = re.compile(
+    r"管线|临床|候选|适应症|试验|[一二三]期|新药|申报|首例|给药|入组|"
+    r"\bpipeline\b|\btrials?\b|\bcandidates?\b|\bprogrammes?\b|\bprograms?\b|\bphase\s*(?:[123]|i{1,3})\b|"
+    r"\bclinical\b|\bpreclinical\b|\bdos(?:ed|ing)\b|\bind\b|\bfirst patient\b|\bstud(?:y|ies)\b")
+# What may open a clause before its subject: a connective or a time ("In 2024, X …", "此外，X …").
+_CLAUSE_LEAD = re.compile(r"[\s,，:：、]*(?:(?:and|but|while|meanwhile|separately|also|in \d{4}|此外|另外|同时|而|并|"
+                          r"\d{4}年(?:\d{1,2}月)?)[\s,，]*)?")
+# Said of the object, these end or deny the work; the clause is left to the exit and deal rules.
+_RND_STOP = re.compile(_EXIT.pattern + r"|终止|取消|结束|\bended\b|\bcancel\w*|\bsold\b|\bsale\b|出售|转让|授权给|"
+                       r"\blicen[cs]\w* (?:\w+ )*?to\b|\bout-licen\w*")
+
+_TERM_APPOSITION = re.compile(r"[\s\w-]{0,6}[,，]\s*(?:an?|the|一种|一类)\s*(?:[\w-]+\s+){0,3}")
+
+
+def rule_rnd_subject(clause: Clause, add: Add) -> None:
+    """A company that is a clause's only company and its subject, in a clause about R&D, works on what it names.
+
+    "X's lead candidate, an allogeneic CAR-T, entered a phase 1 trial in lupus" / "X的CAR-T候選藥物
+    進入臨床一期，適應症為狼瘡": no develop verb, but the clause is about X's pipeline. Read only when the
+    company opens the clause (its grammatical subject or topic) and no other company is in the clause, so
+    that a partner, licensor or buyer can never be given the work.
+    """
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
+    if not comps or len({m.iri for m in comps}) != 1 or comps[0].org_type != COMPANY:
+        return
+    subj = comps[0]
+    lead = _CLAUSE_LEAD.match(folded, cs, subj.start)
+    if lead is None or lead.end() != subj.start or _ACQ_PASSIVE.search(folded, subj.end, ce):
+        return
+    body = folded[subj.end:ce]
+    if not _RND_CUE.search(body) or _RND_STOP.search(body):
+        return
+    prev: _M | None = None
+    for o in cms:
+        if o.start < subj.end:
+            continue
+        # "Leber congenital amaurosis 10, an inherited retinal dystrophy": the second term describes the first.
+        described = prev is not None and prev.kind == o.kind and _TERM_APPOSITION.fullmatch(folded, prev.end, o.start)
+        prev = o
+        if described:
+            continue
+        if o.kind == MODALITY:
+            add(subj.iri, "develops", o.iri, "rnd-subject", 0.6, (subj.start, o.end))
+        elif o.kind == INDICATION:
+            add(subj.iri, "targets", o.iri, "rnd-subject", 0.6, (subj.start, o.end))

@@ -26,6 +26,7 @@ from .assets import (
     rule_place,
     rule_product,
     rule_products_from,
+    rule_rnd_subject,
     rule_segment,
     rule_treats,
 )
@@ -71,6 +72,7 @@ RULES: tuple[Rule, ...] = (
     rule_products_from,
     rule_segment,
     rule_place,
+    rule_rnd_subject,
 )
 # Rules that stay silent once an earlier rule claimed the clause: "A與B合資成立C" is not also a partnership.
 SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner})
