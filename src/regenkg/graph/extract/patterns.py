@@ -251,3 +251,24 @@ def _fold(text: str) -> str:
 
 def _hash(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
+
+
+# ---------------------------------------------------------------- h/xrel
+# Work that is paused, ended or past is no current "develops"/"targets" fact ("put its CAR-T pipeline on
+# hold", "has ended development of", "which once developed", "曾經開發", "暫停…的開發", "擱置"); an exit
+# proper ("exited", "停止開發") stays with :data:`_EXIT`.
+_WORK_OFF = re.compile(
+    r"\bended\b|\bend(?:s|ing)? (?:its|their|the|all)\b|\bpaus(?:e|es|ed|ing)\b|\bon hold\b|\bsuspend(?:s|ed|ing)?\b|"
+    r"\bdeprioriti[sz](?:e|es|ed|ing)\b|\bmothball\w*|\bput aside\b|\bonce\b|\bformerly\b|\bpreviously (?:develop|work)\w*|"
+    r"\bused to\b|\bformer\b|\bretired\b|暂停|搁置|暂缓|中止|曾经|曾(?=[经在与和]|开发|研发|布局|投入|从事|专注|聚焦|合作)|"
+    r"昔日|一度|原本|过去曾|转型为|已转型")
+# Said after a deal, these leave it unmade: a rejected offer (", which the board rejected", "遭到拒絕"), a
+# report called false ("消息不實", "純屬臆測").
+_REJECTED_BACK = re.compile(
+    r"\b(?:which|that)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:rejected|rebuffed|spurned|turned down|refused)\b|"
+    r"\b(?:was|were|has been|had been|is|are)\s+(?:\w+\s+)?(?:rejected|rebuffed|spurned|turned down)\b|"
+    r"\b(?:false|untrue|baseless|inaccurate|groundless)\b|"
+    r"(?:遭|被)(?:到)?(?:拒绝|婉拒|否决|回绝)|不实|纯属臆测|臆测|子虚乌有|并无此事|无此事|不属实")
+# Work that is shut or cut: no current "develops" fact ("結束其幹細胞業務", "shut down its iPSC unit").
+_WORK_SHUT = re.compile(r"结束(?:了)?(?:其|旗下|所有|全部)|关闭|裁撤|关停|\bshut(?:s|ting)? down\b|\bclos(?:ed|es|ing) (?:its|the|down)\b|"
+                        r"\bcut(?:s|ting)? (?:its|their|the|all)\b|\bpivot\w*|\bpulled the plug\b")
