@@ -34,6 +34,12 @@ def _run(extractor: Extractor, text: str):
     "青嶺生技擱置了幹細胞療法管線。",
     "青嶺生技曾經開發CAR-T療法，但已轉型為CDMO。",
     "青嶺生技結束其幹細胞業務，轉而專注小分子藥物。",
+    "Marlowe Therapeutics gave up on its CAR-NK programme.",
+    "Marlowe Therapeutics' decision to stop developing CAR-T therapies surprised investors.",
+    "Marlowe Therapeutics had been developing an allogeneic CAR-T therapy until the programme was cancelled.",
+    "Marlowe Therapeutics axed its CAR-NK programme in a restructuring.",
+    "青嶺生技先前布局的CAR-T療法已全部終止。",
+    "青嶺生技的CAR-T療法開發已喊停。",
 ])
 def test_paused_ended_or_past_work_is_no_develops_fact(extractor, text):
     facts, _ = _run(extractor, text)
@@ -53,6 +59,9 @@ def test_an_ended_collaboration_does_not_stop_the_remaining_partner_s_work(extra
     "Marlowe Therapeutics formerly partnered with Quillon Bio on CAR-T.",
     "Marlowe Therapeutics handed back the rights to Quillon Bio's CAR-T programme after a two-year alliance.",
     "青嶺生技收購遠岫基因的消息不實。",
+    "青嶺生技並無收購遠岫基因之意。",
+    "外界盛傳青嶺生技將收購遠岫基因，但青嶺生技已澄清。",
+    "市場傳出青嶺生技將收購遠岫基因，青嶺生技隨即出面闢謠。",
 ])
 def test_a_rejected_false_or_past_deal_gives_no_positive_edge(extractor, text):
     facts, deals = _run(extractor, text)

@@ -29,6 +29,8 @@ from .patterns import (
     _MARKET_VERB,
     _SEGMENT_CUE,
     _TREAT,
+    _WORK_OFF,
+    _WORK_SHUT,
     _ZH_APPOSITION,
     _ZH_MARKET_TAIL,
     COMPANY,
@@ -368,8 +370,9 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     between = folded[m.end:mod.start]
     owned = re.fullmatch(r"(?:'s|’s)\s+(?:[a-z0-9-]+\s+){0,2}", between) or \
         re.fullmatch(r"[^,，;；、。的]{0,12}的", between)
-    if owned and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(
-            folded[mod.end:mod.end + 20]):
+    tail = folded[mod.end:mod.end + 20]
+    if owned and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (
+            _WORK_OFF.search(tail) or _WORK_SHUT.search(tail)):
         add(m.iri, "develops", mod.iri, "possessive", 0.7)
 
 

@@ -254,7 +254,8 @@ class Extractor:
                     return
                 if p != "exited" and _HEDGE.search(window) or p == "exited" and _FUTURE.search(window):
                     return  # "would discontinue the platform": a reported plan, not an exit
-                if p in ("develops", "targets") and (_WORK_OFF.search(window) or _WORK_SHUT.search(window)):
+                if p in ("develops", "targets") and (_WORK_OFF.search(window) or _WORK_SHUT.search(window)
+                                                   or _EXIT.search(window)):
                     return  # "put its CAR-T pipeline on hold", "which once developed": no current work
                 add(s, p, o, rule, conf)
 
