@@ -69,3 +69,24 @@ def test_an_indication_in_apposition_to_another_is_not_a_second_target(extractor
                                "an inherited retinal dystrophy.")
     assert ("Corbel Genetics", "targets", "Leber congenital amaurosis") in facts, facts
     assert ("Corbel Genetics", "targets", "retinal dystrophy") not in facts, facts
+
+
+@pytest.mark.parametrize("text,company,modality,indication", [
+    # A name ending in "s" takes a bare apostrophe as its possessive.
+    ("Marlowe Therapeutics' MT-101, an allogeneic CAR-T therapy, is being tested in lupus.",
+     "Marlowe Therapeutics", "allogeneic CAR-T", None),
+    # The owner of a product named in the product's apposition.
+    ("MT-101, Marlowe Therapeutics' CAR-T therapy for lymphoma, won approval in Japan.",
+     "Marlowe Therapeutics", "CAR-T cell therapy", "lymphoma"),
+])
+def test_the_owner_of_a_product_develops_and_targets_what_the_product_is(extractor, text, company, modality,
+                                                                        indication):
+    facts = _facts(extractor, text)
+    assert (company, "develops", modality) in facts, facts
+    if indication:
+        assert (company, "targets", indication) in facts, facts
+
+
+def test_a_possessive_without_a_product_or_rnd_word_gives_nothing(extractor):
+    facts = _facts(extractor, "Marlowe Therapeutics' chief executive spoke about allogeneic CAR-T at a conference.")
+    assert not {f for f in facts if f[0] == "Marlowe Therapeutics" and f[1] in ("develops", "targets")}, facts

@@ -42,7 +42,7 @@ from .patterns import (
 
 # Between a company and a modality, its product: "'s Kymriah, a CAR-T…", "的舒瑞…注射液（CT041）是一款靶向…的".
 _PRODUCT_GAP = re.compile(
-    r"(?:'s|’s)\s+(?:[a-z0-9][\w-]*\s+){0,3}?[a-z0-9][\w-]*\s*(?:[(（][^()（）]{0,60}[)）]\s*)?"
+    r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:[a-z0-9][\w-]*\s+){0,3}?[a-z0-9][\w-]*\s*(?:[(（][^()（）]{0,60}[)）]\s*)?"
     r"(?:,\s*(?:an?|the|its)\s+|\s+(?:is|was)\s+(?:an?|the|its)\s+)(?:[\w-]+\s+){0,4}?|"
     r"\s*的\s*[^,，;；。、]{1,20}?(?:[（(][^（）()]{0,30}[)）])?\s*(?:是|为|系)\s*(?:一款|一种|一个|款|种)?[^,，;；。]{0,20}?")
 _PRODUCTS_FROM = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:products?|therap(?:y|ies)|treatments?|programmes?|programs?|"
@@ -204,7 +204,7 @@ def rule_place(clause: Clause, add: Add) -> None:
             or (re.search(r"\b(?:in|into|across|throughout)\s+(?:the\s+)?$", lead)
                 and _MARKET_VERB.search(folded, max(cs, place.start - 80), place.start))
         home = next((m for m in comps if m.start >= place.end and re.fullmatch(
-            r"\s*(?:的|'s|’s)?\s*(?:(?:[a-z-]+\s+){0,2}(?:company|biotech|drugmaker|pharma|firm|group|developer|"
+            r"\s*(?:的|'s|’s|(?<=s)'|(?<=s)’)?\s*(?:(?:[a-z-]+\s+){0,2}(?:company|biotech|drugmaker|pharma|firm|group|developer|"
             r"start-?up|maker|cdmo)\s+)?", folded[place.end:m.start])), None)
         if holder is None and home is not None and not re.match(r"\s*(?:的)?\s*(?:fda|卫生|厚生|药监|食药|主管|监管)", tail):
             holder = home  # "日本的Sakura Cell" / "Japan's Astellas" / "英國Harlow Bio": the company's home
@@ -266,7 +266,7 @@ def rule_treats(clause: Clause, add: Add) -> None:
                 add(mod.iri, "treats", ind.iri, "modality-treats", 0.8, (mod.start, ind.end))
             # "後者利用多能幹細胞…治療帕金森病": the company using the modality targets the indication.
             comps = [m for m in cms if m.kind == COMPANY and m.end <= mod.start and not m.affiliate_of]
-            owner = bool(comps) and bool(re.match(r"(?:'s|’s)\s", folded[comps[-1].end:comps[-1].end + 3]))
+            owner = bool(comps) and bool(re.match(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s", folded[comps[-1].end:comps[-1].end + 3]))
             if comps and re.search(r"其\s*$", folded[max(cs, mod.start - 3):mod.start]):
                 comps, owner = [comps[0]], True  # "…，其間質幹細胞產品可用於治療…": the clause's company
             if comps and (word not in ("for", "against") or owner) and re.fullmatch(
@@ -304,7 +304,7 @@ def rule_product(clause: Clause, add: Add) -> None:
             # "X's P was approved for …" / "X的P獲批": the product's owner, named just before it.
             owner = next((c for c in reversed(comps) if c.end <= ap.start()), None)
             gap = re.sub(r",\s*(?:an?|the)\b[^,;]{0,60},", " ", folded[owner.end:ap.start()]) if owner else ""
-            if owner is not None and re.match(r"\s*(?:'s|’s|的)", folded[owner.end:owner.end + 3]) and \
+            if owner is not None and re.match(r"\s*(?:'s|’s|(?<=s)'|(?<=s)’|的)", folded[owner.end:owner.end + 3]) and \
                     re.fullmatch(r"[^,，;；。]{0,60}", gap):
                 holders = [owner]
         for h in holders:
@@ -368,7 +368,7 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
         return
     mod = nxt[0]
     between = folded[m.end:mod.start]
-    owned = re.fullmatch(r"(?:'s|’s)\s+(?:[a-z0-9-]+\s+){0,2}", between) or \
+    owned = re.fullmatch(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:[a-z0-9-]+\s+){0,2}", between) or \
         re.fullmatch(r"[^,，;；、。的]{0,12}的", between)
     tail = folded[mod.end:mod.end + 20]
     if owned and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (
@@ -400,6 +400,10 @@ _CLAUSE_LEAD = re.compile(r"[\s,，:：、]*(?:(?:and|but|while|meanwhile|separa
 _RND_STOP = re.compile(_EXIT.pattern + r"|终止|取消|结束|\bended\b|\bcancel\w*|\bsold\b|\bsale\b|出售|转让|授权给|"
                        r"\blicen[cs]\w* (?:\w+ )*?to\b|\bout-licen\w*")
 
+# A company's own product or programme: "X's", "Marlowe Therapeutics'", "X的", "X旗下".
+_OWNER = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s|\s*(?:的|旗下)")
+_PRODUCT_CUE = re.compile(r"\bapprov\w*|\bauthori[sz]\w*|\blaunch\w*|\bproducts?\b|\btherap(?:y|ies)\b|\bdrugs?\b|"
+                          r"获批|获准|核准|批准|上市|产品|疗法|药物|注射液")
 _TERM_APPOSITION = re.compile(r"[\s\w-]{0,6}[,，]\s*(?:an?|the|一种|一类)\s*(?:[\w-]+\s+){0,3}")
 
 
@@ -416,15 +420,18 @@ def rule_rnd_subject(clause: Clause, add: Add) -> None:
     if not comps or len({m.iri for m in comps}) != 1 or comps[0].org_type != COMPANY:
         return
     subj = comps[0]
-    lead = _CLAUSE_LEAD.match(folded, cs, subj.start)
-    if lead is None or lead.end() != subj.start or _ACQ_PASSIVE.search(folded, subj.end, ce):
+    if _ACQ_PASSIVE.search(folded, subj.end, ce) or _RND_STOP.search(folded, subj.end, ce):
         return
-    body = folded[subj.end:ce]
-    if not _RND_CUE.search(body) or _RND_STOP.search(body):
+    lead = _CLAUSE_LEAD.match(folded, cs, subj.start)
+    if lead is not None and lead.end() == subj.start and _RND_CUE.search(folded, subj.end, ce):
+        start = subj.end
+    elif _OWNER.match(folded, subj.end) and (_RND_CUE.search(folded, cs, ce) or _PRODUCT_CUE.search(folded, cs, ce)):
+        start = cs  # "MT-101, Marlowe's CAR-T therapy for lymphoma, won approval": the product's owner
+    else:
         return
     prev: _M | None = None
     for o in cms:
-        if o.start < subj.end:
+        if o.start < start or subj.start <= o.start < subj.end:
             continue
         # "Leber congenital amaurosis 10, an inherited retinal dystrophy": the second term describes the first.
         described = prev is not None and prev.kind == o.kind and _TERM_APPOSITION.fullmatch(folded, prev.end, o.start)
