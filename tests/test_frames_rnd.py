@@ -90,3 +90,15 @@ def test_the_owner_of_a_product_develops_and_targets_what_the_product_is(extract
 def test_a_possessive_without_a_product_or_rnd_word_gives_nothing(extractor):
     facts = _facts(extractor, "Marlowe Therapeutics' chief executive spoke about allogeneic CAR-T at a conference.")
     assert not {f for f in facts if f[0] == "Marlowe Therapeutics" and f[1] in ("develops", "targets")}, facts
+
+
+def test_a_lone_capitalised_word_opening_the_sentence_is_no_rnd_subject(extractor):
+    facts = _facts(extractor, "Beyond sarcoma, TCR-T candidates are being tested in lung cancer and melanoma.")
+    assert not {f for f in facts if f[1] in ("develops", "targets")}, facts
+
+
+def test_once_as_one_time_does_not_end_the_work(extractor):
+    facts = _facts(extractor, "Marlowe Therapeutics' platform starts from an iPSC line that can be edited once and "
+                              "then expanded.")
+    assert ("Marlowe Therapeutics", "develops", "induced pluripotent stem cells") in facts or any(
+        s == "Marlowe Therapeutics" and p == "develops" for s, p, _ in facts), facts

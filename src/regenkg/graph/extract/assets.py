@@ -16,6 +16,7 @@ from .clauses import (
     _segment_topic,
     _subject_list,
 )
+from .coref import solid
 from .mentions import _M
 from .patterns import (
     _ACQ_PASSIVE,
@@ -422,6 +423,8 @@ def rule_rnd_subject(clause: Clause, add: Add) -> None:
     subj = comps[0]
     if _ACQ_PASSIVE.search(folded, subj.end, ce) or _RND_STOP.search(folded, subj.end, ce):
         return
+    if not solid(subj) and not folded[:subj.start].strip():
+        return  # a lone capitalised word opening the sentence ("Beyond sarcoma, …") is too weak a subject
     lead = _CLAUSE_LEAD.match(folded, cs, subj.start)
     if lead is not None and lead.end() == subj.start and _RND_CUE.search(folded, subj.end, ce):
         start = subj.end

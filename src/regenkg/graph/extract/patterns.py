@@ -259,7 +259,7 @@ def _hash(*parts: str) -> str:
 # proper ("exited", "停止開發") stays with :data:`_EXIT`.
 _WORK_OFF = re.compile(
     r"\bended\b|\bend(?:s|ing)? (?:its|their|the|all)\b|\bpaus(?:e|es|ed|ing)\b|\bon hold\b|\bsuspend(?:s|ed|ing)?\b|"
-    r"\bdeprioriti[sz](?:e|es|ed|ing)\b|\bmothball\w*|\bput aside\b|\bonce\b|\bformerly\b|\bpreviously (?:develop|work)\w*|"
+    r"\bdeprioriti[sz](?:e|es|ed|ing)\b|\bmothball\w*|\bput aside\b|\b(?:which|that|who) once\b|\bonce (?:developed|worked|focused|pursued|made)\b|\bformerly\b|\bpreviously (?:develop|work)\w*|"
     r"\bused to\b|\bformer\b|\bretired\b|\bg(?:ave|ive|ives|iving) up\b|\bstop(?:s)?\b|\buntil\b|\bcancel\w*|"
     r"\bdiscontinu\w*|\bterminat\w*|\bhalt\w*|暂停|搁置|暂缓|中止|曾经|曾(?=[经在与和]|开发|研发|布局|投入|从事|专注|聚焦|合作)|"
     r"昔日|一度|原本|过去曾|转型为|已转型|喊停|叫停|收手|告终|画下句点|划下句点|不了了之|撤资|淡出|撤退|退场|中断|停摆|"
