@@ -102,3 +102,13 @@ def test_once_as_one_time_does_not_end_the_work(extractor):
                               "then expanded.")
     assert ("Marlowe Therapeutics", "develops", "induced pluripotent stem cells") in facts or any(
         s == "Marlowe Therapeutics" and p == "develops" for s, p, _ in facts), facts
+
+
+@pytest.mark.parametrize("text,lang,bad", [
+    ("青嶺生技的異體間質幹細胞產品QL-3用於造血幹細胞移植後的移植物抗宿主病。", "zh-Hant", "haematopoietic stem cell therapy"),
+    ("Marlowe Therapeutics says its process is similar to autologous cell therapy in a phase 1 trial.", "en",
+     "cell therapy"),
+])
+def test_a_procedure_or_a_comparison_is_no_modality_of_the_subject(extractor, text, lang, bad):
+    facts = _facts(extractor, text, lang)
+    assert not {f for f in facts if f[1] == "develops" and f[2] == bad and f[0] != bad}, facts

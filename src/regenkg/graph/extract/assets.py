@@ -398,7 +398,7 @@ _RND_CUE = re.compile(
 _CLAUSE_LEAD = re.compile(r"[\s,，:：、]*(?:(?:and|but|while|meanwhile|separately|also|in \d{4}|此外|另外|同时|而|并|"
                           r"\d{4}年(?:\d{1,2}月)?)[\s,，]*)?")
 # Said of the object, these end or deny the work; the clause is left to the exit and deal rules.
-_RND_STOP = re.compile(_EXIT.pattern + r"|终止|取消|结束|\bended\b|\bcancel\w*|\bsold\b|\bsale\b|出售|转让|授权给|"
+_RND_STOP = re.compile(_EXIT.pattern + r"|类似|相似|不同于|相比|\bsimilar to\b|\bunlike\b|\bcompared (?:with|to)\b|终止|取消|结束|\bended\b|\bcancel\w*|\bsold\b|\bsale\b|出售|转让|授权给|"
                        r"\blicen[cs]\w* (?:\w+ )*?to\b|\bout-licen\w*")
 
 # A company's own product or programme: "X's", "Marlowe Therapeutics'", "X的", "X旗下".
@@ -423,6 +423,8 @@ def rule_rnd_subject(clause: Clause, add: Add) -> None:
     subj = comps[0]
     if _ACQ_PASSIVE.search(folded, subj.end, ce) or _RND_STOP.search(folded, subj.end, ce):
         return
+    if subj.start == subj.end:
+        return  # a subject carried over or left unwritten: too far from the words to read them as its work
     if not solid(subj) and not folded[:subj.start].strip():
         return  # a lone capitalised word opening the sentence ("Beyond sarcoma, …") is too weak a subject
     lead = _CLAUSE_LEAD.match(folded, cs, subj.start)
@@ -441,6 +443,8 @@ def rule_rnd_subject(clause: Clause, add: Add) -> None:
         prev = o
         if described:
             continue
+        if o.kind == MODALITY and re.match(r"\s*(?:移植|transplant)", folded[o.end:o.end + 12]):
+            continue  # "造血幹細胞移植後的…": a procedure the patients had, not the company's modality
         if o.kind == MODALITY:
             add(subj.iri, "develops", o.iri, "rnd-subject", 0.6, (subj.start, o.end))
         elif o.kind == INDICATION:
