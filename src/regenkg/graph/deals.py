@@ -78,8 +78,12 @@ class Deal:
 _DENY = re.compile(r"否认|驳斥|澄清并无|并未|并非|没有|未曾|放弃|\bdeni(?:ed|es)\b|\bdeny(?:ing)?\b|\brejected\b|"
                    r"\bstopped short of\b|\bshort of\b|\bnot\b|\bnever\b|\brather than\b|\binstead of\b|\bwalked away\b|"
                    r"\bgave up\b|\bdropped (?:its|the|a) (?:bid|offer|plan)|\bno (?:plans?|intention|interest)\b|"
-                   r"\bruled out\b|\brules out\b|\bdeclin(?:ed|es) to\b|\bturned down\b|无意|排除|婉拒|拒绝")
-_RUMOUR = re.compile(r"传闻|据传|传出|传言|消息称|有意|洽谈|考虑|或将|可能|拟|评估|谣言|"
+                   r"\bruled out\b|\brules out\b|\bdeclin(?:ed|es) to\b|\bturned down\b|无意|排除|婉拒|拒绝|"
+                   r"\bdistanc\w* (?:itself|themselves) from\b|\brebuff\w*|\bspurn\w*|\bunsuccessful\b|"
+                   r"\bfailed (?:bid|offer|attempt|takeover|merger|approach)\b|不实|臆测|回绝|并无|毫无|"
+                   r"辟谣|否定|不予证实|未获证实|空穴来风|乌龙|假消息|\bdebunk\w*|\bshot down\b|\bquash\w*|\bscotch\w*|"
+                   r"\bnix\w*|\bplay(?:ed|s)? down\b|\bdownplay\w*|\bcold water\b|\bunconfirmed\b|\bwalk(?:ed|s)? back\b")
+_RUMOUR = re.compile(r"传闻|据传|传出|传言|消息称|盛传|风传|谣传|外传|市传|有意|洽谈|考虑|或将|可能|拟|评估|谣言|"
                      r"\brumou?r\w*|\breportedly\b|\bsaid to be\b|\bis said\b|\breport(?:s|ed)? that\b|\bconsider\w*|"
                      r"\bin talks\b|\btalks\b|\bexplor(?:e|es|ed|ing)\b|\bmay\b|\bmight\b|\bcould\b|\bspeculat\w*|"
                      r"\bweigh(?:s|ed|ing)?\b|\bplan(?:s|ned)? to\b|\bintend(?:s|ed)? to\b|\bpotential\b|\bpossible\b|"
@@ -87,7 +91,13 @@ _RUMOUR = re.compile(r"传闻|据传|传出|传言|消息称|有意|洽谈|考�
 _END = re.compile(r"终止|结束|取消|告吹|破局|撤回|中止|解除|分手|到期|\bterminat\w*|\bcancel\w*|\bcalled off\b|\bscrapp\w*|"
                   r"\bended\b|\bends\b|\bending\b|\bunwound\b|\bwound down\b|\bwind(?:s|ing)? down\b|\bno longer\b|"
                   r"\bexpired\b|\breturned (?:the )?rights\b|\bregained (?:the )?rights\b|\bcollaps\w*|\bfell through\b|"
-                  r"\bwithdr[ae]w\w*|\bfailed to\b|\babandon\w*|\bwalked away\b|\bpulled out\b")
+                  r"\bwithdr[ae]w\w*|\bfailed to\b|\babandon\w*|\bwalked away\b|\bpulled out\b|"
+                  # a past partnership ("formerly partnered with", "曾與…合作") and rights handed back
+                  r"\b(?:formerly|previously|once) (?:partner|collaborat|work|allie|team)\w*|\bformer (?:partner|ally)\w*|"
+                  r"\bhanded back\b|\breturned (?:\w+ )?rights\b|\blet (?:\w+ )+?lapse\b|\blapsed\b|\bopted out\b|"
+                  r"曾与|曾经与|曾和|昔日|前合作伙伴|退回|交还|归还|喊停|叫停|收手|告终|画下句点|划下句点|分道扬镳|"
+                  r"不了了之|撤资|中断|停摆|\baxed\b|\bscuttl\w*|\bkill(?:ed|s)\b|\bparted ways\b|\bsplit with\b|"
+                  r"\bb(?:acked|acks) (?:out|away)\b|\bbowed out\b|\bunwind\w*")
 _DONE = re.compile(r"完成|已完成|交割|\bcompleted?\b|\bclosed\b|\bcloses\b|\bfinali[sz]ed\b")
 
 

@@ -16,6 +16,7 @@ from .clauses import (
     _segment_topic,
     _subject_list,
 )
+from .coref import solid
 from .mentions import _M
 from .patterns import (
     _ACQ_PASSIVE,
@@ -29,6 +30,8 @@ from .patterns import (
     _MARKET_VERB,
     _SEGMENT_CUE,
     _TREAT,
+    _WORK_OFF,
+    _WORK_SHUT,
     _ZH_APPOSITION,
     _ZH_MARKET_TAIL,
     COMPANY,
@@ -40,7 +43,7 @@ from .patterns import (
 
 # Between a company and a modality, its product: "'s Kymriah, a CAR-T…", "的舒瑞…注射液（CT041）是一款靶向…的".
 _PRODUCT_GAP = re.compile(
-    r"(?:'s|’s)\s+(?:[a-z0-9][\w-]*\s+){0,3}?[a-z0-9][\w-]*\s*(?:[(（][^()（）]{0,60}[)）]\s*)?"
+    r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:[a-z0-9][\w-]*\s+){0,3}?[a-z0-9][\w-]*\s*(?:[(（][^()（）]{0,60}[)）]\s*)?"
     r"(?:,\s*(?:an?|the|its)\s+|\s+(?:is|was)\s+(?:an?|the|its)\s+)(?:[\w-]+\s+){0,4}?|"
     r"\s*的\s*[^,，;；。、]{1,20}?(?:[（(][^（）()]{0,30}[)）])?\s*(?:是|为|系)\s*(?:一款|一种|一个|款|种)?[^,，;；。]{0,20}?")
 _PRODUCTS_FROM = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:products?|therap(?:y|ies)|treatments?|programmes?|programs?|"
@@ -202,7 +205,7 @@ def rule_place(clause: Clause, add: Add) -> None:
             or (re.search(r"\b(?:in|into|across|throughout)\s+(?:the\s+)?$", lead)
                 and _MARKET_VERB.search(folded, max(cs, place.start - 80), place.start))
         home = next((m for m in comps if m.start >= place.end and re.fullmatch(
-            r"\s*(?:的|'s|’s)?\s*(?:(?:[a-z-]+\s+){0,2}(?:company|biotech|drugmaker|pharma|firm|group|developer|"
+            r"\s*(?:的|'s|’s|(?<=s)'|(?<=s)’)?\s*(?:(?:[a-z-]+\s+){0,2}(?:company|biotech|drugmaker|pharma|firm|group|developer|"
             r"start-?up|maker|cdmo)\s+)?", folded[place.end:m.start])), None)
         if holder is None and home is not None and not re.match(r"\s*(?:的)?\s*(?:fda|卫生|厚生|药监|食药|主管|监管)", tail):
             holder = home  # "日本的Sakura Cell" / "Japan's Astellas" / "英國Harlow Bio": the company's home
@@ -264,7 +267,7 @@ def rule_treats(clause: Clause, add: Add) -> None:
                 add(mod.iri, "treats", ind.iri, "modality-treats", 0.8, (mod.start, ind.end))
             # "後者利用多能幹細胞…治療帕金森病": the company using the modality targets the indication.
             comps = [m for m in cms if m.kind == COMPANY and m.end <= mod.start and not m.affiliate_of]
-            owner = bool(comps) and bool(re.match(r"(?:'s|’s)\s", folded[comps[-1].end:comps[-1].end + 3]))
+            owner = bool(comps) and bool(re.match(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s", folded[comps[-1].end:comps[-1].end + 3]))
             if comps and re.search(r"其\s*$", folded[max(cs, mod.start - 3):mod.start]):
                 comps, owner = [comps[0]], True  # "…，其間質幹細胞產品可用於治療…": the clause's company
             if comps and (word not in ("for", "against") or owner) and re.fullmatch(
@@ -302,7 +305,7 @@ def rule_product(clause: Clause, add: Add) -> None:
             # "X's P was approved for …" / "X的P獲批": the product's owner, named just before it.
             owner = next((c for c in reversed(comps) if c.end <= ap.start()), None)
             gap = re.sub(r",\s*(?:an?|the)\b[^,;]{0,60},", " ", folded[owner.end:ap.start()]) if owner else ""
-            if owner is not None and re.match(r"\s*(?:'s|’s|的)", folded[owner.end:owner.end + 3]) and \
+            if owner is not None and re.match(r"\s*(?:'s|’s|(?<=s)'|(?<=s)’|的)", folded[owner.end:owner.end + 3]) and \
                     re.fullmatch(r"[^,，;；。]{0,60}", gap):
                 holders = [owner]
         for h in holders:
@@ -366,10 +369,11 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
         return
     mod = nxt[0]
     between = folded[m.end:mod.start]
-    owned = re.fullmatch(r"(?:'s|’s)\s+(?:[a-z0-9-]+\s+){0,2}", between) or \
+    owned = re.fullmatch(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:[a-z0-9-]+\s+){0,2}", between) or \
         re.fullmatch(r"[^,，;；、。的]{0,12}的", between)
-    if owned and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(
-            folded[mod.end:mod.end + 20]):
+    tail = folded[mod.end:mod.end + 20]
+    if owned and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (
+            _WORK_OFF.search(tail) or _WORK_SHUT.search(tail)):
         add(m.iri, "develops", mod.iri, "possessive", 0.7)
 
 
@@ -383,3 +387,65 @@ def rule_products_from(clause: Clause, add: Add) -> None:
         for comp in _object_list(folded, cms, by.end(), {COMPANY}, ce):
             if comp.org_type == COMPANY:
                 add(comp.iri, "develops", mod.iri, "products-from", 0.7, (mod.start, comp.end))
+
+
+# What makes a clause about research and development (folded text: lower case, simplified script).
+_RND_CUE = re.compile(
+    r"管线|临床|候选|适应症|试验|[一二三]期|新药|申报|首例|给药|入组|"
+    r"\bpipeline\b|\btrials?\b|\bcandidates?\b|\bprogrammes?\b|\bprograms?\b|\bphase\s*(?:[123]|i{1,3})\b|"
+    r"\bclinical\b|\bpreclinical\b|\bdos(?:ed|ing)\b|\bind\b|\bfirst patient\b|\bstud(?:y|ies)\b")
+# What may open a clause before its subject: a connective or a time ("In 2024, X …", "此外，X …").
+_CLAUSE_LEAD = re.compile(r"[\s,，:：、]*(?:(?:and|but|while|meanwhile|separately|also|in \d{4}|此外|另外|同时|而|并|"
+                          r"\d{4}年(?:\d{1,2}月)?)[\s,，]*)?")
+# Said of the object, these end or deny the work; the clause is left to the exit and deal rules.
+_RND_STOP = re.compile(_EXIT.pattern + r"|类似|相似|不同于|相比|\bsimilar to\b|\bunlike\b|\bcompared (?:with|to)\b|终止|取消|结束|\bended\b|\bcancel\w*|\bsold\b|\bsale\b|出售|转让|授权给|"
+                       r"\blicen[cs]\w* (?:\w+ )*?to\b|\bout-licen\w*")
+
+# A company's own product or programme: "X's", "Marlowe Therapeutics'", "X的", "X旗下".
+_OWNER = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s|\s*(?:的|旗下)")
+_PRODUCT_CUE = re.compile(r"\bapprov\w*|\bauthori[sz]\w*|\blaunch\w*|\bproducts?\b|\btherap(?:y|ies)\b|\bdrugs?\b|"
+                          r"获批|获准|核准|批准|上市|产品|疗法|药物|注射液")
+_TERM_APPOSITION = re.compile(r"[\s\w-]{0,6}[,，]\s*(?:an?|the|一种|一类)\s*(?:[\w-]+\s+){0,3}")
+
+
+def rule_rnd_subject(clause: Clause, add: Add) -> None:
+    """A company that is a clause's only company and its subject, in a clause about R&D, works on what it names.
+
+    "X's lead candidate, an allogeneic CAR-T, entered a phase 1 trial in lupus" / "X的CAR-T候選藥物
+    進入臨床一期，適應症為狼瘡": no develop verb, but the clause is about X's pipeline. Read only when the
+    company opens the clause (its grammatical subject or topic) and no other company is in the clause, so
+    that a partner, licensor or buyer can never be given the work.
+    """
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
+    if not comps or len({m.iri for m in comps}) != 1 or comps[0].org_type != COMPANY:
+        return
+    subj = comps[0]
+    if _ACQ_PASSIVE.search(folded, subj.end, ce) or _RND_STOP.search(folded, subj.end, ce):
+        return
+    if subj.start == subj.end:
+        return  # a subject carried over or left unwritten: too far from the words to read them as its work
+    if not solid(subj) and not folded[:subj.start].strip():
+        return  # a lone capitalised word opening the sentence ("Beyond sarcoma, …") is too weak a subject
+    lead = _CLAUSE_LEAD.match(folded, cs, subj.start)
+    if lead is not None and lead.end() == subj.start and _RND_CUE.search(folded, subj.end, ce):
+        start = subj.end
+    elif _OWNER.match(folded, subj.end) and (_RND_CUE.search(folded, cs, ce) or _PRODUCT_CUE.search(folded, cs, ce)):
+        start = cs  # "MT-101, Marlowe's CAR-T therapy for lymphoma, won approval": the product's owner
+    else:
+        return
+    prev: _M | None = None
+    for o in cms:
+        if o.start < start or subj.start <= o.start < subj.end:
+            continue
+        # "Leber congenital amaurosis 10, an inherited retinal dystrophy": the second term describes the first.
+        described = prev is not None and prev.kind == o.kind and _TERM_APPOSITION.fullmatch(folded, prev.end, o.start)
+        prev = o
+        if described:
+            continue
+        if o.kind == MODALITY and re.match(r"\s*(?:移植|transplant)", folded[o.end:o.end + 12]):
+            continue  # "造血幹細胞移植後的…": a procedure the patients had, not the company's modality
+        if o.kind == MODALITY:
+            add(subj.iri, "develops", o.iri, "rnd-subject", 0.6, (subj.start, o.end))
+        elif o.kind == INDICATION:
+            add(subj.iri, "targets", o.iri, "rnd-subject", 0.6, (subj.start, o.end))

@@ -26,6 +26,7 @@ from .assets import (
     rule_place,
     rule_product,
     rule_products_from,
+    rule_rnd_subject,
     rule_segment,
     rule_treats,
 )
@@ -41,6 +42,9 @@ from .patterns import (
     _EXIT,
     _FUTURE,
     _HEDGE,
+    _REJECTED_BACK,
+    _WORK_OFF,
+    _WORK_SHUT,
     COMPANY,
     MODALITY,
     THOUSANDS,
@@ -71,6 +75,7 @@ RULES: tuple[Rule, ...] = (
     rule_products_from,
     rule_segment,
     rule_place,
+    rule_rnd_subject,
 )
 # Rules that stay silent once an earlier rule claimed the clause: "A與B合資成立C" is not also a partnership.
 SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner})
@@ -238,7 +243,8 @@ class Extractor:
                     status = "Completed" if rule.endswith("-nominal") else deal_status(_undisclosed(window))
                     if rule.startswith("option"):
                         status = "Announced"
-                    elif status in ("Announced", "Completed") and _DENIED_BACK.search(folded, b):
+                    elif status in ("Announced", "Completed") and (
+                            _DENIED_BACK.search(folded, b) or _REJECTED_BACK.search(folded, b)):
                         status = "Denied"  # "…有意收購Y，但X發言人否認此事": said of the clause before
                     deals.append(build_deal(p, s, o, status, rule, sent, folded[_cs:_ce]))
                     if status in ("Announced", "Completed") and not rule.startswith("option"):
@@ -248,6 +254,9 @@ class Extractor:
                     return
                 if p != "exited" and _HEDGE.search(window) or p == "exited" and _FUTURE.search(window):
                     return  # "would discontinue the platform": a reported plan, not an exit
+                if p in ("develops", "targets") and (_WORK_OFF.search(window) or _WORK_SHUT.search(window)
+                                                   or _EXIT.search(window)):
+                    return  # "put its CAR-T pipeline on hold", "which once developed": no current work
                 add(s, p, o, rule, conf)
 
             claimed = False

@@ -138,9 +138,9 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
 _STAKE = re.compile(r"\s*(?:a|an|the)?\s*(?:(?P<pct>\d+(?:\.\d+)?)\s*%\s*|(?P<size>minority|majority|controlling|"
                     r"small|significant|strategic|equity)\s+)?(?:equity\s+)?(?:stake|interest|shareholding)\s+in\b|"
                     r"\s*(?:了)?[^,，;；。]{0,12}?(?P<zpct>\d+(?:\.\d+)?)\s*%\s*(?:的)?\s*(?:股权|股份)")
-_ASSET = re.compile(r"\s*(?:'s|’s|的|旗下的?|旗下)\s*(?:[^,，;；。]{0,30}?)(?:\b(?:site|plant|facility|facilities|unit|business|"
+_ASSET = re.compile(r"\s*(?:'s|’s|(?<=s)'|(?<=s)’|的|旗下的?|旗下)\s*(?:[^,，;；。]{0,30}?)(?:\b(?:site|plant|facility|facilities|unit|business|"
                     r"division|assets?|portfolio|operations?|manufacturing)\b|工厂|厂房|基地|业务|资产|产线|生产线|部门|事业部|"
-                    r"事业群|工厂)")
+                    r"事业群|工厂|事业)")
 
 
 def _takes_company(folded: str, trig: re.Match[str], ce: int) -> bool:
@@ -428,6 +428,7 @@ def rule_spinout(clause: Clause, add: Add) -> None:
             continue
         after = re.match(r"(?:\s+(?:out|off))?\s+(?:of|from)\s+", folded[trig.end():trig.end() + 12])
         if not after:
+            _spin_other_orders(folded, trig, comps, cms, cs, ce, add)
             continue
         parent = next((m for m in comps if m.start >= trig.end() and m.start - trig.end() <= 16), None)
         child = next((m for m in reversed(comps) if m.end <= trig.start() and re.fullmatch(
@@ -438,10 +439,42 @@ def rule_spinout(clause: Clause, add: Add) -> None:
             add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.8, (child.start, parent.end))
 
 
+def _spin_other_orders(folded: str, trig: re.Match[str], comps: list[_M], cms: list[_M], cs: int, ce: int,
+                       add: Add) -> None:
+    """Spin-outs written parent first: "Y, a X spin-off" / "X's spinout Y" / "X spun out Y" / "X spun off its unit as Y"."""
+    parent = next((m for m in reversed(comps) if m.end <= trig.start()
+                   and re.fullmatch(r"(?:'s|’s|(?<=s)'|(?<=s)’)?\s*", folded[m.end:trig.start()])), None)
+    verb = trig.group(0).startswith("spun") or bool(re.match(r"\s+(?:out|off)\b", folded[trig.end():trig.end() + 5]))
+    if parent is not None and not verb:
+        # a noun ("spin-off"): the child is the apposition's head before it or the name right after it
+        child = next((m for m in reversed(comps) if m.end <= parent.start and re.fullmatch(
+            r"\s*[,，(（]\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?", folded[m.end:parent.start])), None) or \
+            next((m for m in comps if trig.end() <= m.start <= trig.end() + 3), None)
+        if child is not None and child.iri != parent.iri:
+            add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.75, (min(child.start, parent.start), trig.end()))
+        return
+    if not re.match(r"spun|spin", trig.group(0)):
+        return
+    # a verb with the parent as subject: the child follows, directly or after "its … unit as/into"
+    subjects = _subject_list(folded, cms, trig.start(), cs)
+    tail = re.match(r"(?:\s+(?:out|off))?\s+(?:(?:its|a|the|their)\s+(?:[\w-]+\s+){0,4}?(?:as|into|called|named)\s+)?",
+                    folded[trig.end():ce])
+    if not subjects or tail is None:
+        return
+    pos = trig.end() + tail.end()
+    child = next((m for m in comps if pos <= m.start <= pos + 2), None)
+    if child is not None and child.iri != subjects[-1].iri:
+        add(child.iri, "spunOutFrom", subjects[-1].iri, "spin-out-active", 0.75, (subjects[-1].start, child.end))
+
+
+# "X and Y created a jointly owned company": a joint venture without the word.
+_JOINTLY = re.compile(r"\bjointly[- ]owned\b|\bco-owned\b|共同持股的|共同持有的")
+
+
 def rule_joint_venture(clause: Clause, add: Add) -> bool:
     """"A與B合資成立C" / "A and B formed a joint venture" / "A set up a joint venture with B"."""
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
-    trig = _JV.search(folded, cs, ce)
+    trig = _JV.search(folded, cs, ce) or _JOINTLY.search(folded, cs, ce)
     if not trig:
         return False
     comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
@@ -462,7 +495,8 @@ def rule_joint_venture(clause: Clause, add: Add) -> bool:
                 group = [lead[-1], group[0]]  # "Kite在中國則與復星醫藥合資成立…"
     if len(group) < 2:
         # "the joint venture formed by X and Y" / "由X與Y合資成立的Z" / "X與Y的合資公司Z": the partners are named around it.
-        by = re.match(r"\s*(?:company\s+)?(?:[\w-]+\s+){0,2}?(?:formed|set up|established|created|owned)\s+(?:by|between)\s+"
+        by = re.match(r"\s*(?:company\s+)?(?:[\w-]+\s+){0,2}?(?:(?:formed|set up|established|created|owned)\s+(?:by|between)|"
+                      r"between)\s+"
                       r"(?:the\s+)?", folded[trig.end():ce])
         if by is not None:
             named = _object_list(folded, cms, trig.end() + by.end(), {COMPANY}, ce)

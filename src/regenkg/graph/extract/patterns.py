@@ -251,3 +251,29 @@ def _fold(text: str) -> str:
 
 def _hash(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
+
+
+# ---------------------------------------------------------------- h/xrel
+# Work that is paused, ended or past is no current "develops"/"targets" fact ("put its CAR-T pipeline on
+# hold", "has ended development of", "which once developed", "曾經開發", "暫停…的開發", "擱置"); an exit
+# proper ("exited", "停止開發") stays with :data:`_EXIT`.
+_WORK_OFF = re.compile(
+    r"\bended\b|\bend(?:s|ing)? (?:its|their|the|all)\b|\bpaus(?:e|es|ed|ing)\b|\bon hold\b|\bsuspend(?:s|ed|ing)?\b|"
+    r"\bdeprioriti[sz](?:e|es|ed|ing)\b|\bmothball\w*|\bput aside\b|\b(?:which|that|who) once\b|\bonce (?:developed|worked|focused|pursued|made)\b|\bformerly\b|\bpreviously (?:develop|work)\w*|"
+    r"\bused to\b|\bformer\b|\bretired\b|\bg(?:ave|ive|ives|iving) up\b|\bstop(?:s)?\b|\buntil\b|\bcancel\w*|"
+    r"\bdiscontinu\w*|\bterminat\w*|\bhalt\w*|暂停|搁置|暂缓|中止|曾经|曾(?=[经在与和]|开发|研发|布局|投入|从事|专注|聚焦|合作)|"
+    r"昔日|一度|原本|过去曾|转型为|已转型|喊停|叫停|收手|告终|画下句点|划下句点|不了了之|撤资|淡出|撤退|退场|中断|停摆|"
+    r"停掉|下马|\baxed\b|\bscuttl\w*|\bkill(?:ed|s)\b|\bshutter\w*|\bsunset\w*|\bwound up\b|\bpar(?:ed|es|ing) back\b|"
+    r"\bcull\w*|\bretreat\w*|\bbowed out\b|\bb(?:acked|acks) (?:out|away)\b|\bwr(?:ote|itten) off\b|\bimpair\w*")
+# Said after a deal, these leave it unmade: a rejected offer (", which the board rejected", "遭到拒絕"), a
+# report called false ("消息不實", "純屬臆測").
+_REJECTED_BACK = re.compile(
+    r"\b(?:which|that)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:rejected|rebuffed|spurned|turned down|refused)\b|"
+    r"\b(?:was|were|has been|had been|is|are)\s+(?:\w+\s+)?(?:rejected|rebuffed|spurned|turned down)\b|"
+    r"\b(?:false|untrue|baseless|inaccurate|groundless)\b|"
+    r"(?:遭|被)(?:到)?(?:拒绝|婉拒|否决|回绝)|不实|纯属臆测|臆测|子虚乌有|并无此事|无此事|不属实|"
+    r"辟谣|空穴来风|假消息|乌龙|不予证实|\bdebunk\w*|\bshot down\b|\bquash\w*|\bunconfirmed\b|"
+    r"予以(?:否认|驳斥|澄清)|[,，]\s*但[^,，。;；]{0,12}?(?:已|随即|出面)?(?:澄清|否认|驳斥)")
+# Work that is shut or cut: no current "develops" fact ("結束其幹細胞業務", "shut down its iPSC unit").
+_WORK_SHUT = re.compile(r"结束(?:了)?(?:其|旗下|所有|全部)|关闭|裁撤|关停|\bshut(?:s|ting)? down\b|\bclos(?:ed|es|ing) (?:its|the|down)\b|"
+                        r"\bcut(?:s|ting)? (?:its|their|the|all)\b|\bpivot\w*|\bpulled the plug\b")
