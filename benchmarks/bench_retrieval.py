@@ -29,7 +29,8 @@ PRIVATE = ROOT / "tests" / "data" / "private_eval"
 TUNING = ROOT / "tests" / "data" / "retrieval_tuning" / "gold.json"
 RESULTS = ROOT / "benchmarks" / "results"
 XLING = ROOT / "tests" / "data" / "xling_pairs.yaml"
-DEFAULT = "hybrid (default: score fusion per language 1 : 0.5 + bridge + mentions 1)"
+DEFAULT = "hybrid (default: score fusion per language 1 : 0.5 + bridge + mentions 1, other language ≥ 1 of 5)"
+PREVIOUS = "score fusion per language 1 : 0.5 + bridge + mentions 1 (previous default)"
 BEFORE = "hybrid before #19 (grouped RRF, one dense cut)"
 FIRST = "grouped RRF + bridge in the other language, one dense cut (first #19 default)"
 SINGLE_CUT = (BEFORE, FIRST)
@@ -41,6 +42,7 @@ def fusions(kb: Any) -> dict[str, Any]:
         DenseOnly,
         GroupedRRF,
         Interleave,
+        LanguageBounds,
         LanguageQuota,
         LanguageSlots,
         LexicalOnly,
@@ -53,6 +55,8 @@ def fusions(kb: Any) -> dict[str, Any]:
     # default score fusion.
     rrf = {"k": s.rrf_k}
     default = default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight, s.mention_weight)
+    previous = ScoreFusion(s.dense_weight, s.lexical_weight, bridge=True, mention_weight=s.mention_weight,
+                           per_group=True)
     return {
         "dense": DenseOnly(),
         "bm25": LexicalOnly(),
@@ -66,10 +70,14 @@ def fusions(kb: Any) -> dict[str, Any]:
                                                                         mention_weight=1.0),
         "score fusion 1:0.3 (txtai-style) + bridge": ScoreFusion(1.0, 0.3, bridge=True),
         "score fusion per language 1:0.5 + bridge, no mentions": ScoreFusion(1.0, 0.5, bridge=True, per_group=True),
-        "language slots from dense (default within)": LanguageSlots(default),
-        "interleaved languages (default within)": Interleave(default),
-        "language quota (default within)": LanguageQuota(default),
+        "language slots from dense (previous default within)": LanguageSlots(previous),
+        "interleaved languages (previous default within)": Interleave(previous),
+        "language quota (previous default within)": LanguageQuota(previous),
         "language quota over grouped RRF + bridge in both languages + mentions": LanguageQuota(),
+        PREVIOUS: previous,
+        "previous default, other language at most 3 of 5 (≥ 1)": LanguageBounds(previous, least=1, most=3),
+        "previous default, other language ≥ 2 of 5": LanguageBounds(previous, least=2),
+        "previous default, other language 1 or 2 of 5": LanguageBounds(previous, least=1, most=2),
         DEFAULT: default,
     }
 

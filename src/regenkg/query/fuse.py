@@ -10,7 +10,9 @@ The pieces are small and pure so that search, ask and the retrieval evaluation
   txtai's hybrid search combines them), :class:`LanguageSlots` (the dense ranking decides how many
   sentences of each language come where; another fusion decides which), :class:`Interleave` (a fixed
   quota: languages alternate), :class:`LanguageQuota` (the query's language keeps the first places but
-  one, which goes to the other language's best sentence; the default);
+  one, which goes to the other language's best sentence), :class:`LanguageBounds` (another fusion's
+  ranking with the other language's share of the first five bounded; over the per-language score
+  fusion, the default);
 * :class:`LabelBridge` — the query's names mapped to their labels and aliases in every language, so the
   lexical side can match sentences in the other language too.
 
@@ -32,6 +34,7 @@ __all__ = [
     "GroupedRRF",
     "Interleave",
     "LabelBridge",
+    "LanguageBounds",
     "LanguageQuota",
     "LanguageSlots",
     "LexicalOnly",
@@ -451,6 +454,65 @@ class LanguageQuota:
         return out
 
 
+@dataclass(frozen=True)
+class LanguageBounds:
+    """``within``'s ranking with the other language's share of the first ``top`` places bounded.
+
+    Of the first ``top`` results at least ``least`` and at most ``most`` are sentences in the other
+    language than the query's (while each language has candidates); which sentences of each language,
+    and in which order, is ``within``'s. With ``least = 1`` the other language's best sentence always
+    gets a place even where the query's own language outscores it everywhere (a Chinese question's
+    best English sentence, whose cosine the model compresses); ``most`` keeps places for the query's
+    own language when lexical and mention votes lift many sentences of the other. Below ``top`` the
+    order is ``within``'s. Scores are ``within``'s, capped so that they never rise down the list.
+
+    >>> c = Candidates(dense=[(1, .90), (2, .88), (3, .86), (4, .85), (5, .84), (6, .70)], lexical=[],
+    ...                groups={1: "zh", 2: "zh", 3: "zh", 4: "zh", 5: "zh", 6: "en"}, query_group="zh")
+    >>> [i for i, _ in LanguageBounds(DenseOnly())(c, 6)]   # English 6 takes the fifth place
+    [1, 2, 3, 4, 6, 5]
+    """
+
+    within: Fusion = field(default_factory=lambda: default_fusion())
+    least: int = 1
+    most: int = 5
+    top: int = 5
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.least <= self.most or self.top < 0:
+            raise ValueError(f"need 0 ≤ least ≤ most and top ≥ 0, got least={self.least}, most={self.most}, "
+                             f"top={self.top}")
+
+    @property
+    def uses_bridge(self) -> bool:
+        return self.within.uses_bridge
+
+    @property
+    def uses_mentions(self) -> bool:
+        return self.within.uses_mentions
+
+    def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
+        inner = self.within(candidates, max(limit, self.top, len(candidates.groups)))
+        if not inner:
+            return []
+        groups = candidates.groups
+        own_group = candidates.query_group or groups[inner[0][0]]
+        own = [x for x in inner if groups[x[0]] == own_group]
+        other = [x for x in inner if groups[x[0]] != own_group]
+        wanted = sum(groups[i] != own_group for i, _ in inner[:self.top])
+        n_other = min(max(self.least, min(self.most, wanted)), len(other))
+        n_own = min(self.top - n_other, len(own))
+        n_other = min(self.top - n_own, len(other))
+        rank = {i: n for n, (i, _) in enumerate(inner)}
+        head = sorted([*own[:n_own], *other[:n_other]], key=lambda x: rank[x[0]])
+        used = {i for i, _ in head}
+        out: list[tuple[int, float]] = []
+        ceiling = float("inf")
+        for i, score in [*head, *(x for x in inner if x[0] not in used)][:limit]:
+            ceiling = min(ceiling, score)
+            out.append((i, ceiling))
+        return out
+
+
 class LabelBridge:
     """The other names of the entities a query mentions: labels in every language and aliases.
 
@@ -501,11 +563,13 @@ def default_fusion(rrf_k: int = 60, dense_weight: float = 1.0, lexical_weight: f
 
     :class:`ScoreFusion` per language group: the cosine scaled within each language (its best sentence 1),
     plus ``lexical_weight`` × BM25 of the bridged query over the language's best, plus ``mention_weight``
-    × the (rarity-weighted) share of the query's entities the sentence mentions. ``rrf_k`` is unused here
-    and kept so that every fusion is built from the same settings.
+    × the (rarity-weighted) share of the query's entities the sentence mentions; :class:`LanguageBounds`
+    then keeps at least one of the first five places for the other language's best sentence. ``rrf_k``
+    is unused here and kept so that every fusion is built from the same settings.
     """
     del rrf_k  # the score fusion has no rank constant
-    return ScoreFusion(dense_weight, lexical_weight, bridge=True, mention_weight=mention_weight, per_group=True)
+    return LanguageBounds(ScoreFusion(dense_weight, lexical_weight, bridge=True, mention_weight=mention_weight,
+                                      per_group=True), least=1)
 
 
 DEFAULT_FUSION: Fusion = default_fusion()
