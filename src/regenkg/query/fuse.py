@@ -275,19 +275,25 @@ class ScoreFusion:
     def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
         dense = candidates.known(candidates.dense)
         lexical = _lexical(candidates, self.bridge)
-        scores: dict[int, float] = {}
-        parts = ([[(i, s) for i, s in ranking if candidates.groups[i] == g] for ranking in (dense, lexical)]
-                 for g in ("en", "zh")) if self.per_group else [(dense, lexical)]
-        for part_dense, part_lexical in parts:
-            if part_dense:
-                top, bottom = part_dense[0][1], part_dense[-1][1]
-                span = top - bottom
-                for i, s in part_dense:
-                    scores[i] = self.dense_weight * ((s - bottom) / span if span > 0 else 1.0)
-            if part_lexical and part_lexical[0][1] > 0:
-                best = part_lexical[0][1]
-                for i, s in part_lexical:
-                    scores[i] = scores.get(i, 0.0) + self.lexical_weight * s / best
+        # One pass per list over (group, id, score), no per-group copies: this runs on every query.
+        groups = candidates.groups if self.per_group else dict.fromkeys(candidates.groups, "")
+        top: dict[str, float] = {}
+        bottom: dict[str, float] = {}
+        for i, s in dense:  # best first, so a group's first score is its top and its last its bottom
+            g = groups[i]
+            top.setdefault(g, s)
+            bottom[g] = s
+        scale = {g: (self.dense_weight / (top[g] - bottom[g]) if top[g] > bottom[g] else 0.0) for g in top}
+        scores: dict[int, float] = {
+            i: (s - bottom[groups[i]]) * scale[groups[i]] if scale[groups[i]] else self.dense_weight for i, s in dense}
+        best: dict[str, float] = {}
+        for i, s in lexical:
+            best.setdefault(groups[i], s)
+        per_unit = {g: self.lexical_weight / b for g, b in best.items() if b > 0}
+        for i, s in lexical:
+            unit = per_unit.get(groups[i])
+            if unit is not None:
+                scores[i] = scores.get(i, 0.0) + s * unit
         if self.mention_weight > 0:
             for i, share in candidates.known(candidates.mentions):
                 scores[i] = scores.get(i, 0.0) + self.mention_weight * share
@@ -496,14 +502,20 @@ class LanguageBounds:
             return []
         groups = candidates.groups
         own_group = candidates.query_group or groups[inner[0][0]]
-        own = [x for x in inner if groups[x[0]] == own_group]
-        other = [x for x in inner if groups[x[0]] != own_group]
-        wanted = sum(groups[i] != own_group for i, _ in inner[:self.top])
+        # Positions in ``inner`` of each language's first ``top`` sentences (no language needs more).
+        own: list[int] = []
+        other: list[int] = []
+        for n, (i, _) in enumerate(inner):
+            side = own if groups[i] == own_group else other
+            if len(side) < self.top:
+                side.append(n)
+                if len(own) >= self.top and len(other) >= self.top:
+                    break
+        wanted = sum(n < self.top for n in other)
         n_other = min(max(self.least, min(self.most, wanted)), len(other))
         n_own = min(self.top - n_other, len(own))
         n_other = min(self.top - n_own, len(other))
-        rank = {i: n for n, (i, _) in enumerate(inner)}
-        head = sorted([*own[:n_own], *other[:n_other]], key=lambda x: rank[x[0]])
+        head = [inner[n] for n in sorted(own[:n_own] + other[:n_other])]
         used = {i for i, _ in head}
         out: list[tuple[int, float]] = []
         ceiling = float("inf")
