@@ -84,6 +84,30 @@ def fusions(kb: Any) -> dict[str, Any]:
     }
 
 
+class _Whole:
+    """A fusion that also keeps its whole ranking of every query's candidates (the hits are cut at k)."""
+
+    def __init__(self, fusion: Any) -> None:
+        self.fusion = fusion
+        self.rankings: list[list[int]] = []
+        self.uses_bridge = fusion.uses_bridge
+        self.uses_mentions = fusion.uses_mentions
+
+    def __call__(self, candidates: Any, limit: int) -> list[tuple[int, float]]:
+        whole = self.fusion(candidates, max(limit, len(candidates.groups)))
+        self.rankings.append([i for i, _ in whole])
+        return whole[:limit]
+
+
+def full_rankings(kb: Any, fusion: Any, queries: list[str], k: int = 10) -> dict[str, list[int]]:
+    """Each query's whole fused ranking over the candidates a search with ``k`` hits fuses (same depths)."""
+    from regenkg.query.search import HybridSearch
+
+    whole = _Whole(fusion)
+    HybridSearch(kb, whole)(queries, k=k)  # type: ignore[arg-type]
+    return dict(zip(queries, whole.rankings))
+
+
 def criteria(scores: dict) -> list[dict]:
     """The issue's "done when" checks on the dev pairs, each with its numbers."""
     out = []
@@ -134,9 +158,8 @@ def measure(gold_dir: Path, index: Path, rebuild: bool, distractors: list[Path],
     group_of = {sid: ("zh" if lang.startswith("zh") else "en") for lang, ids in kb.table.ids_by_lang().items()
                 for sid in ids}
     queries = sorted({r.pair.query for r in resolution.resolved})
-    deep = kb_methods(kb, {name: f for name, f in fusions(kb).items() if name in WITHIN}, depth=50)
-    within = {name: within_language(resolution.resolved, dict(zip(queries, search(queries))), group_of)
-              for name, search in deep.items()}
+    within = {name: within_language(resolution.resolved, full_rankings(kb, fusion, queries), group_of)
+              for name, fusion in fusions(kb).items() if name in WITHIN}
     counts: dict[str, int] = {}
     for r in resolution.resolved:
         counts[f"{r.pair.source} {r.direction}"] = counts.get(f"{r.pair.source} {r.direction}", 0) + 1
