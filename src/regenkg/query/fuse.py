@@ -478,7 +478,8 @@ class LanguageBounds:
     [1, 2, 3, 4, 6, 5]
     """
 
-    within: Fusion = field(default_factory=lambda: default_fusion())
+    within: Fusion = field(default_factory=lambda: ScoreFusion(1.0, 0.5, bridge=True, mention_weight=1.0,
+                                                               per_group=True))
     least: int = 1
     most: int = 5
     top: int = 5
