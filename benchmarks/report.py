@@ -428,6 +428,22 @@ def _retrieval_table(d: dict, first: str, directions: tuple[str, ...] = _DIRECTI
     return lines + [""]
 
 
+def _within_table(d: dict, directions: tuple[str, ...]) -> list[str]:
+    """recall@1..5 within the expected sentence's language (bench_retrieval's ``within_language``)."""
+    within = d.get("within_language")
+    if not within:
+        return []
+    lines = [("Within the expected sentence's language (each ranking keeps only that language; cell: recall@1 / "
+              "@2 / @3 / @4 / @5). A method that gives that language *n* of the first five places finds the pair "
+              "exactly when this rank is ≤ *n*, so this bounds every way of sharing the places:"), "",
+             "| method | " + " | ".join(directions) + " |", "|---|" + "---:|" * len(directions)]
+    for name, groups in within.items():
+        cells = ["–" if groups.get(k) is None else " / ".join(f"{groups[k][f'recall@{n}']:.2f}" for n in range(1, 6))
+                 for k in directions]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
 def section_retrieval(d: dict | None) -> list[str]:
     """The retrieval evaluation (benchmarks/bench_retrieval.py → retrieval.json) as Markdown lines."""
     if not d:
@@ -452,9 +468,11 @@ def section_retrieval(d: dict | None) -> list[str]:
                                       "gold's pairs, 'corpus' = tests/data/retrieval_tuning, facts that corpus/'s "
                                       "parallel English and Chinese articles both state): "
                                       f"{t['pairs']['resolved']} pairs,"), _TUNING_DIRECTIONS)
+        lines += _within_table(t, _TUNING_DIRECTIONS)
         lines += ["### Dev set (measured only)", ""]
     lines += _retrieval_table(d, (f"The 9 dev articles and the xling sides ({d['index']['sentences']} sentences): "
                                   f"{d['pairs']['resolved']} pairs,"))
+    lines += _within_table(d, _DIRECTIONS)
     lines += ["Issue #19 checks on the dev pairs (recall@5):", ""]
     for c in d.get("criteria", []):
         nums = ", ".join(f"{k} {v:.2f}" for k, v in c.items() if isinstance(v, float))

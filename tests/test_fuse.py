@@ -85,6 +85,7 @@ from regenkg.query.fuse import (
     GroupedRRF,
     Interleave,
     LabelBridge,
+    LanguageBounds,
     LanguageQuota,
     LanguageSlots,
     LexicalOnly,
@@ -96,7 +97,9 @@ ALL_FUSIONS = [DenseOnly(), LexicalOnly(), LexicalOnly(bridge=True), GroupedRRF(
                GroupedRRF(bridge=True, bridge_own=True), GroupedRRF(bridge=True, mention_weight=1.0),
                ScoreFusion(), ScoreFusion(1.0, 0.5, bridge=True, per_group=True), ScoreFusion(mention_weight=0.5),
                LanguageSlots(), Interleave(), Interleave(default_fusion()), default_fusion(), LanguageQuota(),
-               LanguageQuota(DenseOnly(), least=2, position=1), LanguageQuota(default_fusion(), top=0)]
+               LanguageQuota(DenseOnly(), least=2, position=1), LanguageQuota(default_fusion(), top=0),
+               LanguageBounds(DenseOnly()), LanguageBounds(GroupedRRF(bridge=True), least=2, most=3),
+               LanguageBounds(DenseOnly(), least=0, most=0), LanguageBounds(ScoreFusion(), top=0)]
 
 
 def _zh_query_candidates() -> Candidates:
@@ -165,9 +168,13 @@ def test_uses_flags_say_what_to_compute() -> None:
 
 def test_default_fusion_follows_the_settings() -> None:
     # Since issue #19's second pass the default is a score fusion per language (no rank constant).
+    # Since the third pass it is that score fusion with one of the first five places kept for the other
+    # language (LanguageBounds); the settings still reach the score fusion inside.
     f = default_fusion(10, 2.0, 0.5, 0.25)
-    assert isinstance(f, ScoreFusion) and f.per_group and f.bridge
-    assert (f.dense_weight, f.lexical_weight, f.mention_weight) == (2.0, 0.5, 0.25)
+    assert isinstance(f, LanguageBounds) and (f.least, f.most, f.top) == (1, 5, 5)
+    inner = f.within
+    assert isinstance(inner, ScoreFusion) and inner.per_group and inner.bridge
+    assert (inner.dense_weight, inner.lexical_weight, inner.mention_weight) == (2.0, 0.5, 0.25)
 
 
 def test_label_bridge_adds_other_names_once() -> None:
@@ -209,3 +216,48 @@ def test_language_quota_gives_the_other_language_one_place_unless_dense_agrees()
     assert [agree.groups[i] for i, _ in LanguageQuota(within)(agree, 5)].count("zh") == 2
     with pytest.raises(ValueError):
         LanguageQuota(position=0)
+
+
+def _one_sided(query_group: str = "zh") -> Candidates:
+    # Six Chinese sentences outscore every English one on every signal; English 30 and 31 come last.
+    dense = [(20, 0.90), (21, 0.89), (22, 0.88), (23, 0.87), (24, 0.86), (25, 0.85), (30, 0.70), (31, 0.69)]
+    groups = {i: ("en" if i >= 30 else "zh") for i, _ in dense}
+    return Candidates(dense, [(20, 5.0), (21, 4.0)], groups, (), (), query_group)
+
+
+@pytest.mark.parametrize("least,most", [(0, 5), (1, 5), (2, 5), (1, 1), (0, 0)])
+def test_language_bounds_hold_the_other_languages_share_of_the_first_five(least: int, most: int) -> None:
+    c = _one_sided()
+    within = DenseOnly()
+    fused = LanguageBounds(within, least=least, most=most)(c, 8)
+    head = [c.groups[i] for i, _ in fused[:5]]
+    assert head.count("en") == least
+    # Each language keeps within's order; nothing is lost below the first five.
+    assert [i for i, _ in fused if c.groups[i] == "zh"] == [20, 21, 22, 23, 24, 25]
+    assert [i for i, _ in fused if c.groups[i] == "en"] == [30, 31]
+    assert sorted(i for i, _ in fused) == sorted(c.groups)
+
+
+def test_language_bounds_cap_the_other_language() -> None:
+    # An English query whose fusion ranks four Chinese sentences first: at most two keep their places.
+    one = _one_sided("en")
+    c = Candidates([*one.dense, (32, 0.68), (33, 0.67)], one.lexical, {**one.groups, 32: "en", 33: "en"},
+                   query_group="en")
+    fused = [i for i, _ in LanguageBounds(DenseOnly(), least=1, most=2)(c, 5)]
+    assert fused == [20, 21, 30, 31, 32]
+    # The cap gives way where the query's own language has too few candidates to fill the places.
+    assert [one.groups[i] for i, _ in LanguageBounds(DenseOnly(), most=2)(one, 5)].count("zh") == 3
+    assert LanguageBounds(DenseOnly(), least=1, most=5)(c, 5) == DenseOnly()(c, 5)
+    with pytest.raises(ValueError):
+        LanguageBounds(least=2, most=1)
+    with pytest.raises(ValueError):
+        LanguageBounds(least=-1)
+
+
+def test_default_keeps_a_place_for_the_other_language() -> None:
+    # The previous default (the score fusion alone) fills all five places with the query's language here.
+    one = _one_sided()
+    chinese = [(i, 6.0 - n) for n, i in enumerate(range(20, 26))]
+    c = Candidates(one.dense, chinese, one.groups, chinese, [(i, 1.0) for i in range(20, 26)], "zh")
+    assert all(c.groups[i] == "zh" for i, _ in default_fusion().within(c, 5))  # type: ignore[attr-defined]
+    assert [c.groups[i] for i, _ in default_fusion()(c, 5)].count("en") == 1

@@ -120,3 +120,17 @@ def test_distractors_join_the_index_under_their_own_names(tmp_path, monkeypatch)
                             sorted(p.name for p in paths[0].iterdir())))
     retrieval.build_eval_index(dev, None, tmp_path / "index", distractors=[extra])
     assert seen == [["a.md", "distractor_a.md"]]
+
+
+def test_within_language_ranks_each_pair_among_its_own_languages_sentences() -> None:
+    from regenkg.evaluate.retrieval import Resolved, within_language
+
+    group_of = {1: "en", 2: "en", 3: "en", 10: "zh", 11: "zh"}
+    same = Resolved(Pair("q1", "en", ("x",), "dev"), frozenset({3}), "same")
+    cross = Resolved(Pair("q2", "en", ("y",), "dev"), frozenset({11}), "en->zh")
+    lost = Resolved(Pair("q3", "en", ("z",), "dev"), frozenset({99}), "en->zh")  # never ranked
+    rankings = {"q1": [10, 1, 11, 2, 3], "q2": [1, 2, 3, 10, 11], "q3": [1, 10]}
+    got = within_language([same, cross, lost], rankings, group_of, cutoffs=(1, 2, 3))
+    # q1: 3 is the third English sentence; q2: 11 the second Chinese one, though fifth overall.
+    assert got["dev same"] == {"pairs": 1, "recall@1": 0.0, "recall@2": 0.0, "recall@3": 1.0}
+    assert got["dev en->zh"] == {"pairs": 2, "recall@1": 0.0, "recall@2": 0.5, "recall@3": 0.5}

@@ -11,7 +11,7 @@ import pytest
 
 from regenkg.index.vectors import VectorIndex
 from regenkg.query.fuse import Candidates
-from regenkg.query.search import HybridSearch, mention_shares
+from regenkg.query.search import HybridSearch, _per_group, mention_shares
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -76,6 +76,37 @@ def test_every_language_gets_its_own_dense_candidates(corpus_kb) -> None:
     # Only the rows shown are read: the hits are the dense order's first five.
     hits = HybridSearch(corpus_kb, _Record([]))([query], k=5)[0]
     assert [h.sentence for h in hits] == [i for i, _ in c.dense[:5]]
+
+
+
+def test_lexical_lists_keep_the_search_depth_of_each_language() -> None:
+    groups = {"en": np.array([1, 3, 5, 7, 9]), "zh": np.array([2, 4, 6])}
+    ranking = [(9, 9.0), (2, 8.0), (7, 7.0), (11, 6.5), (5, 6.0), (4, 5.0), (3, 4.0), (6, 3.0)]
+    # The first two of each group, in the ranking's order; 11 is no sentence of the table.
+    assert _per_group(ranking, groups, 2) == [(9, 9.0), (2, 8.0), (7, 7.0), (4, 5.0)]
+    assert _per_group(ranking, groups, 10) == [x for x in ranking if x[0] != 11]
+    assert _per_group([], groups, 3) == []
+
+
+def test_the_fusion_sees_at_most_the_search_depth_of_lexical_hits_per_language(corpus_kb) -> None:
+    # An English query whose words match many sentences: BM25 is searched deep (1000) so that each
+    # language has its own best matches, but the fusion gets only the first 100 of each.
+    seen: list = []
+    HybridSearch(corpus_kb, _Record(seen, uses_bridge=True))(["cell therapy company gene 細胞 治療 公司"], k=5)
+    c = seen[0]
+    for ranking in (c.lexical, c.bridged):
+        counts = {g: sum(c.groups[i] == g for i, _ in ranking) for g in ("en", "zh")}
+        assert 0 < max(counts.values()) <= 100 and min(counts.values()) > 0, counts
+        assert [x for _, x in ranking] == sorted((x for _, x in ranking), reverse=True)
+    full = corpus_kb.lexical.search(corpus_kb.tokenizer.tokenize_many(["cell therapy company gene 細胞 治療 公司"]),
+                                    1000)[0]
+    by_group = _groups(corpus_kb)
+    assert max(sum(i in set(ids) for i, _ in full) for ids in by_group.values()) > 100  # the cut binds
+    # What is kept is the head of each language's own BM25 ranking.
+    for g, ids in by_group.items():
+        members = set(ids)
+        kept = [i for i, _ in c.lexical if c.groups[i] == g]
+        assert kept == [i for i, _ in full if i in members][:100]
 
 
 def _groups(kb) -> dict[str, list[int]]:

@@ -50,3 +50,13 @@ def test_other_fusions_through_the_library(seed_kb):
     # Entity mentions read the graph (rkg:mentions): the sentences naming both entities come first.
     mentions = seed_kb.search_many([query], k=3, fusion=GroupedRRF(bridge=True, mention_weight=5.0))[0]
     assert any("AstraZeneca" in h.text and "TCR-T" in h.text for h in mentions)
+
+
+def test_the_other_language_always_has_a_place_in_the_first_five(seed_index):
+    # An English question whose words and entities (AstraZeneca, TCR-T) match English sentences best:
+    # the per-language score fusion alone could fill all five places with English; the default keeps one
+    # for the best Chinese sentence, and the same holds the other way round.
+    for query, other in (("AstraZeneca TCR-T", "zh"), ("阿斯特捷利康 TCR-T 細胞療法", "en")):
+        langs = [h["lang"][:2] for h in _hits(seed_index, query)]
+        assert len(langs) == 5 and langs.count(other) >= 1, (query, langs)
+        assert langs.count(other) < 5, (query, langs)

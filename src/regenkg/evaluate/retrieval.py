@@ -48,6 +48,7 @@ __all__ = [
     "question",
     "resolve",
     "score",
+    "within_language",
     "write_xling_documents",
     "xling_pairs",
 ]
@@ -302,6 +303,38 @@ def score(rankings: Sequence[Sequence[int]], expected: Sequence[frozenset[int]],
         for k in cutoffs:
             found[k] += rank <= k
     return Scores(n, {k: (found[k] / n if n else 0.0) for k in cutoffs}, rr / n if n else 0.0)
+
+
+def within_language(resolved: Sequence[Resolved], rankings: Mapping[str, Sequence[int]],
+                    group_of: Mapping[int, str], cutoffs: Sequence[int] = (1, 2, 3, 4, 5)) -> dict[str, dict[str, Any]]:
+    """recall@n *within the expected sentences' language*: each ranking keeps only sentences of that language.
+
+    This bounds every way of sharing the first k places between the two languages: a method that gives
+    the expected language ``n`` of them finds the pair exactly when its within-language rank is at most ``n``.
+    So ``same`` at n = 4 is what a same-language query keeps when one place goes to the other language.
+
+    Args:
+        resolved: the pairs (all expected ids of one :class:`Resolved` lie in one language group).
+        rankings: query → ranked sentence ids (deep enough for the largest cutoff in each language).
+        group_of: sentence id → language group (``en``/``zh``).
+
+    >>> r = [Resolved(Pair("q", "en", ("x",), "dev"), frozenset({7}), "en->zh")]
+    >>> within_language(r, {"q": [1, 7, 2]}, {1: "en", 2: "en", 7: "zh"}, cutoffs=(1, 2))
+    {'dev en->zh': {'pairs': 1, 'recall@1': 1.0, 'recall@2': 1.0}}
+    """
+    found: dict[str, list[int]] = {}
+    pairs: dict[str, int] = {}
+    for r in resolved:
+        key = f"{r.pair.source} {r.direction}"
+        pairs[key] = pairs.get(key, 0) + 1
+        counts = found.setdefault(key, [0] * len(cutoffs))
+        group = next((group_of[i] for i in r.ids if i in group_of), None)
+        order = [i for i in rankings[r.pair.query] if group_of.get(i) == group]
+        rank = next((n for n, i in enumerate(order, 1) if i in r.ids), None)
+        for n, k in enumerate(cutoffs):
+            counts[n] += rank is not None and rank <= k
+    return {key: {"pairs": pairs[key], **{f"recall@{k}": round(c / pairs[key], 4) for k, c in zip(cutoffs, counts)}}
+            for key, counts in sorted(found.items())}
 
 
 Search = Callable[[list[str]], list[list[int]]]

@@ -10,7 +10,9 @@ The pieces are small and pure so that search, ask and the retrieval evaluation
   txtai's hybrid search combines them), :class:`LanguageSlots` (the dense ranking decides how many
   sentences of each language come where; another fusion decides which), :class:`Interleave` (a fixed
   quota: languages alternate), :class:`LanguageQuota` (the query's language keeps the first places but
-  one, which goes to the other language's best sentence; the default);
+  one, which goes to the other language's best sentence), :class:`LanguageBounds` (another fusion's
+  ranking with the other language's share of the first five bounded; over the per-language score
+  fusion, the default);
 * :class:`LabelBridge` — the query's names mapped to their labels and aliases in every language, so the
   lexical side can match sentences in the other language too.
 
@@ -32,6 +34,7 @@ __all__ = [
     "GroupedRRF",
     "Interleave",
     "LabelBridge",
+    "LanguageBounds",
     "LanguageQuota",
     "LanguageSlots",
     "LexicalOnly",
@@ -272,19 +275,25 @@ class ScoreFusion:
     def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
         dense = candidates.known(candidates.dense)
         lexical = _lexical(candidates, self.bridge)
-        scores: dict[int, float] = {}
-        parts = ([[(i, s) for i, s in ranking if candidates.groups[i] == g] for ranking in (dense, lexical)]
-                 for g in ("en", "zh")) if self.per_group else [(dense, lexical)]
-        for part_dense, part_lexical in parts:
-            if part_dense:
-                top, bottom = part_dense[0][1], part_dense[-1][1]
-                span = top - bottom
-                for i, s in part_dense:
-                    scores[i] = self.dense_weight * ((s - bottom) / span if span > 0 else 1.0)
-            if part_lexical and part_lexical[0][1] > 0:
-                best = part_lexical[0][1]
-                for i, s in part_lexical:
-                    scores[i] = scores.get(i, 0.0) + self.lexical_weight * s / best
+        # One pass per list over (group, id, score), no per-group copies: this runs on every query.
+        groups = candidates.groups if self.per_group else dict.fromkeys(candidates.groups, "")
+        top: dict[str, float] = {}
+        bottom: dict[str, float] = {}
+        for i, s in dense:  # best first, so a group's first score is its top and its last its bottom
+            g = groups[i]
+            top.setdefault(g, s)
+            bottom[g] = s
+        scale = {g: (self.dense_weight / (top[g] - bottom[g]) if top[g] > bottom[g] else 0.0) for g in top}
+        scores: dict[int, float] = {
+            i: (s - bottom[groups[i]]) * scale[groups[i]] if scale[groups[i]] else self.dense_weight for i, s in dense}
+        best: dict[str, float] = {}
+        for i, s in lexical:
+            best.setdefault(groups[i], s)
+        per_unit = {g: self.lexical_weight / b for g, b in best.items() if b > 0}
+        for i, s in lexical:
+            unit = per_unit.get(groups[i])
+            if unit is not None:
+                scores[i] = scores.get(i, 0.0) + s * unit
         if self.mention_weight > 0:
             for i, share in candidates.known(candidates.mentions):
                 scores[i] = scores.get(i, 0.0) + self.mention_weight * share
@@ -451,6 +460,72 @@ class LanguageQuota:
         return out
 
 
+@dataclass(frozen=True)
+class LanguageBounds:
+    """``within``'s ranking with the other language's share of the first ``top`` places bounded.
+
+    Of the first ``top`` results at least ``least`` and at most ``most`` are sentences in the other
+    language than the query's (while each language has candidates); which sentences of each language,
+    and in which order, is ``within``'s. With ``least = 1`` the other language's best sentence always
+    gets a place even where the query's own language outscores it everywhere (a Chinese question's
+    best English sentence, whose cosine the model compresses); ``most`` keeps places for the query's
+    own language when lexical and mention votes lift many sentences of the other. Below ``top`` the
+    order is ``within``'s. Scores are ``within``'s, capped so that they never rise down the list.
+
+    >>> c = Candidates(dense=[(1, .90), (2, .88), (3, .86), (4, .85), (5, .84), (6, .70)], lexical=[],
+    ...                groups={1: "zh", 2: "zh", 3: "zh", 4: "zh", 5: "zh", 6: "en"}, query_group="zh")
+    >>> [i for i, _ in LanguageBounds(DenseOnly())(c, 6)]   # English 6 takes the fifth place
+    [1, 2, 3, 4, 6, 5]
+    """
+
+    within: Fusion = field(default_factory=lambda: ScoreFusion(1.0, 0.5, bridge=True, mention_weight=1.0,
+                                                               per_group=True))
+    least: int = 1
+    most: int = 5
+    top: int = 5
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.least <= self.most or self.top < 0:
+            raise ValueError(f"need 0 ≤ least ≤ most and top ≥ 0, got least={self.least}, most={self.most}, "
+                             f"top={self.top}")
+
+    @property
+    def uses_bridge(self) -> bool:
+        return self.within.uses_bridge
+
+    @property
+    def uses_mentions(self) -> bool:
+        return self.within.uses_mentions
+
+    def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
+        inner = self.within(candidates, max(limit, self.top, len(candidates.groups)))
+        if not inner:
+            return []
+        groups = candidates.groups
+        own_group = candidates.query_group or groups[inner[0][0]]
+        # Positions in ``inner`` of each language's first ``top`` sentences (no language needs more).
+        own: list[int] = []
+        other: list[int] = []
+        for n, (i, _) in enumerate(inner):
+            side = own if groups[i] == own_group else other
+            if len(side) < self.top:
+                side.append(n)
+                if len(own) >= self.top and len(other) >= self.top:
+                    break
+        wanted = sum(n < self.top for n in other)
+        n_other = min(max(self.least, min(self.most, wanted)), len(other))
+        n_own = min(self.top - n_other, len(own))
+        n_other = min(self.top - n_own, len(other))
+        head = [inner[n] for n in sorted(own[:n_own] + other[:n_other])]
+        used = {i for i, _ in head}
+        out: list[tuple[int, float]] = []
+        ceiling = float("inf")
+        for i, score in [*head, *(x for x in inner if x[0] not in used)][:limit]:
+            ceiling = min(ceiling, score)
+            out.append((i, ceiling))
+        return out
+
+
 class LabelBridge:
     """The other names of the entities a query mentions: labels in every language and aliases.
 
@@ -501,11 +576,13 @@ def default_fusion(rrf_k: int = 60, dense_weight: float = 1.0, lexical_weight: f
 
     :class:`ScoreFusion` per language group: the cosine scaled within each language (its best sentence 1),
     plus ``lexical_weight`` × BM25 of the bridged query over the language's best, plus ``mention_weight``
-    × the (rarity-weighted) share of the query's entities the sentence mentions. ``rrf_k`` is unused here
-    and kept so that every fusion is built from the same settings.
+    × the (rarity-weighted) share of the query's entities the sentence mentions; :class:`LanguageBounds`
+    then keeps at least one of the first five places for the other language's best sentence. ``rrf_k``
+    is unused here and kept so that every fusion is built from the same settings.
     """
     del rrf_k  # the score fusion has no rank constant
-    return ScoreFusion(dense_weight, lexical_weight, bridge=True, mention_weight=mention_weight, per_group=True)
+    return LanguageBounds(ScoreFusion(dense_weight, lexical_weight, bridge=True, mention_weight=mention_weight,
+                                      per_group=True), least=1)
 
 
 DEFAULT_FUSION: Fusion = default_fusion()

@@ -165,15 +165,18 @@ class HybridSearch:
         dense = src.vectors.search(qvecs, depth)
         if self.per_group:
             dense = self._dense_per_group(qvecs, dense, depth)
-        # Lexical hits are cheap; go deeper so each language group gets its own best matches.
+        # Lexical hits are cheap; go deeper so each language group gets its own best matches, then keep
+        # the first ``depth`` of each group: the fusions normalise per group by its best match, so the
+        # tail adds nothing to the first k but costs the fusion and the mention lookup a loop each.
         lexical_depth = min(total, max(depth, 1000))
         tokens = src.tokenizer.tokenize_many(cleaned)
-        lexical = src.lexical.search(tokens, lexical_depth)
+        group_ids = _group_ids(src.table)
+        lexical = [_per_group(r, group_ids, depth) for r in src.lexical.search(tokens, lexical_depth)]
         fusion = self.fusion
-        bridged = (src.lexical.search(self._bridged_tokens(cleaned, tokens), lexical_depth)
+        bridged = ([_per_group(r, group_ids, depth)
+                    for r in src.lexical.search(self._bridged_tokens(cleaned, tokens), lexical_depth)]
                    if fusion.uses_bridge else [[] for _ in cleaned])
         titles = src.titles
-        group_ids = _group_ids(src.table)
         out: list[SearchResults] = []
         for qi, q in enumerate(cleaned):
             # Fusion needs only each candidate's language group (from the cached id lists); full rows
@@ -303,6 +306,18 @@ def _groups_of(ids: set[int], group_ids: Mapping[str, np.ndarray]) -> dict[int, 
     for group, members in group_ids.items():
         out.update(dict.fromkeys(arr[_members(members, arr)].tolist(), group))
     return out
+
+
+def _per_group(ranking: list[tuple[int, float]], group_ids: Mapping[str, np.ndarray],
+               depth: int) -> list[tuple[int, float]]:
+    """The first ``depth`` entries of each language group in ``ranking``, in its order (unknown ids dropped)."""
+    if not ranking:
+        return ranking
+    arr = np.fromiter((sid for sid, _ in ranking), np.int64, len(ranking))
+    keep = np.zeros(arr.shape, dtype=bool)
+    for members in group_ids.values():
+        keep[np.flatnonzero(_members(members, arr))[:depth]] = True
+    return [x for x, kept in zip(ranking, keep.tolist()) if kept]
 
 
 def _members(sorted_ids: np.ndarray, arr: np.ndarray) -> np.ndarray:

@@ -1,0 +1,142 @@
+"""A learned (logistic) fusion, measured against the default on the retrieval pairs; not shipped.
+
+Reproduces the "logistic fusion" row of docs/decisions/20261201-hybrid-fusion.md (third pass). Every
+candidate a search fuses (same depths as ``regenkg search``) gets 19 features — within-language scaled
+cosine, cosine gap to its language's and to the overall best, log within-language dense rank, bridged
+BM25 over its language's best and its log raw value, the language's best BM25, own-word BM25, mention
+share, an other-language flag and its products with the first nine — and a logistic regression
+(scikit-learn, lbfgs: deterministic) is trained on the private pairs (3-fold cross-validation by query
+for the private figures; trained on all of them for the dev figures, which only measure). Prints
+recall@5 per source and direction. Needs the indexes bench_retrieval.py builds, and scikit-learn
+(installed with sentence-transformers). Not a test.
+
+    .venv/bin/python benchmarks/fusion_logistic.py
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_retrieval as bench
+
+
+class _Keep:
+    """Records every query's candidates; ranks by the dense list (the ranking is not used)."""
+
+    uses_bridge = True
+    uses_mentions = True
+
+    def __init__(self) -> None:
+        self.seen: list[Any] = []
+
+    def __call__(self, candidates: Any, limit: int) -> list[tuple[int, float]]:
+        self.seen.append(candidates)
+        return candidates.known(candidates.dense)[:limit]
+
+
+def features(c: Any) -> tuple[list[int], np.ndarray]:
+    """The candidate ids of one query and their feature rows."""
+    dense, bridged, own = c.known(c.dense), c.known(c.bridged), c.known(c.lexical)
+    mentions = dict(c.known(c.mentions))
+    ids = list(dict.fromkeys([i for i, _ in dense] + [i for i, _ in bridged] + [i for i, _ in own] + list(mentions)))
+    qg = c.query_group or (c.groups[dense[0][0]] if dense else "en")
+    cos, brd, lex = dict(dense), dict(bridged), dict(own)
+    top: dict[str, float] = {}
+    bottom: dict[str, float] = {}
+    best_br: dict[str, float] = {}
+    best_lex: dict[str, float] = {}
+    rank: dict[int, int] = {}
+    count = {"en": 0, "zh": 0}
+    for i, s in dense:
+        g = c.groups[i]
+        top.setdefault(g, s)
+        bottom[g] = s
+        count[g] += 1
+        rank[i] = count[g]
+    for ranking, best in ((bridged, best_br), (own, best_lex)):
+        for i, s in ranking:
+            best.setdefault(c.groups[i], s)
+    overall = dense[0][1] if dense else 0.0
+    rows = []
+    for i in ids:
+        g = c.groups[i]
+        other = float(g != qg)
+        t, b = top.get(g, 0.0), bottom.get(g, 0.0)
+        s = cos.get(i, b)
+        base = [(s - b) / (t - b) if t > b else 1.0, s - t, s - overall, math.log(rank.get(i, 200)),
+                brd.get(i, 0.0) / best_br[g] if best_br.get(g, 0) > 0 else 0.0, math.log1p(brd.get(i, 0.0)),
+                math.log1p(best_br.get(g, 0.0)), lex.get(i, 0.0) / best_lex[g] if best_lex.get(g, 0) > 0 else 0.0,
+                mentions.get(i, 0.0)]
+        rows.append(base + [other] + [other * x for x in base])
+    return ids, np.asarray(rows, dtype=float)
+
+
+def capture(index: Path, pairs: list[Any]) -> tuple[list[Any], dict[str, tuple[list[int], np.ndarray]]]:
+    from regenkg.config import Settings
+    from regenkg.evaluate.retrieval import resolve
+    from regenkg.kb import KnowledgeBase
+    from regenkg.query.search import HybridSearch
+
+    kb = KnowledgeBase.open(index, Settings.load())
+    resolved = resolve(pairs, kb.table.iter_sentences()).resolved
+    queries = sorted({r.pair.query for r in resolved})
+    keep = _Keep()
+    HybridSearch(kb, keep)(queries, k=10)  # type: ignore[arg-type]
+    kb.close()
+    return resolved, {q: features(c) for q, c in zip(queries, keep.seen)}
+
+
+def fit(feats: dict, positives: dict, queries: list[str]) -> Any:
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+    from sklearn.preprocessing import StandardScaler  # type: ignore[import-untyped]
+
+    x = np.vstack([feats[q][1] for q in queries])
+    y = np.concatenate([[i in positives[q] for i in feats[q][0]] for q in queries])
+    scaler = StandardScaler().fit(x)
+    model = LogisticRegression(C=1.0, max_iter=3000).fit(scaler.transform(x), y)
+    return lambda rows: model.decision_function(scaler.transform(rows))
+
+
+def recall5(resolved: list[Any], feats: dict, scorer: Any) -> dict[str, float]:
+    found: dict[str, list[int]] = {}
+    for r in resolved:
+        ids, rows = feats[r.pair.query]
+        order = np.argsort(-scorer(r.pair.query)(rows), kind="stable")[:5]
+        got = found.setdefault(f"{r.pair.source} {r.direction}", [0, 0])
+        got[0] += any(ids[j] in r.ids for j in order)
+        got[1] += 1
+    return {k: round(a / n, 2) for k, (a, n) in sorted(found.items())}
+
+
+def main() -> int:
+    from regenkg.evaluate.retrieval import dev_pairs, xling_pairs
+
+    dev_dir = bench.ROOT.parent / "shared" / "eval" / "dev"
+    if not (bench.PRIVATE_INDEX.exists() and bench.INDEX.exists() and (dev_dir / "gold.json").is_file()):
+        print("run benchmarks/bench_retrieval.py first (it builds both indexes; the dev set is in ../shared)",
+              file=sys.stderr)
+        return 2
+    private = dev_pairs(bench.PRIVATE / "gold.json") + dev_pairs(bench.TUNING, "corpus") + xling_pairs(bench.XLING)
+    p_resolved, p_feats = capture(bench.PRIVATE_INDEX, private)
+    positives: dict[str, set[int]] = {}
+    for r in p_resolved:
+        positives.setdefault(r.pair.query, set()).update(r.ids)
+    queries = sorted(p_feats)
+    fold = {q: zlib.crc32(q.encode()) % 3 for q in queries}
+    models = {f: fit(p_feats, positives, [q for q in queries if fold[q] != f]) for f in range(3)}
+    print("private (3-fold CV):", recall5(p_resolved, p_feats, lambda q: models[fold[q]]))
+    full = fit(p_feats, positives, queries)
+    d_resolved, d_feats = capture(bench.INDEX, dev_pairs(dev_dir / "gold.json") + xling_pairs(bench.XLING))
+    print("dev (trained on all private pairs):", recall5(d_resolved, d_feats, lambda q: full))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
