@@ -182,3 +182,30 @@ def test_people_are_not_companies(extractor, text):
 def test_a_description_before_a_stock_code_name_is_not_part_of_it(extractor):
     facts, _ = _run(extractor, "國內細胞治療大廠永泰（6721）宣布收購晴禾生技。", lang="zh-Hant")
     assert ("永泰", "acquired", "晴禾生技") in facts
+
+
+@pytest.mark.parametrize("name", ["明日細胞", "晶元細胞"])
+def test_a_cut_character_inside_a_name_does_not_split_it(extractor, name):
+    facts, _ = _run(extractor, f"{name}今日宣布與北辰大學合作開發CAR-T細胞療法。", lang="zh-Hant")
+    assert (name, "partneredWith", "北辰大學") in facts
+
+
+@pytest.mark.parametrize("text, subject, obj", [
+    ("市場人士指出，但大江製藥已與華岳生技合作。", "大江製藥", "華岳生技"),
+    ("鼎新医药入股凌岳生物后，双方将合作开发CAR-T疗法。", "鼎新医药", "凌岳生物"),
+    ("恒远生物获博识医药授权开发CAR-T疗法。", "恒远生物", "博识医药"),
+])
+def test_function_words_before_a_name_are_the_sentences(extractor, text, subject, obj):
+    names = [m.surface for m in extractor.finder.find(text) if m.kind == "Company"]
+    assert names == [subject, obj]
+
+
+def test_a_company_suffix_ends_the_name_before_it(extractor):
+    names = [m.surface for m in extractor.finder.find("澜海生物完成了澄源医药的收购。") if m.kind == "Company"]
+    assert names == ["澜海生物", "澄源医药"]
+
+
+def test_an_ordinary_phrase_before_a_suffix_is_no_company(extractor):
+    names = [m.surface for m in extractor.finder.find("凌岳生物宣布成立新公司，并与博识医药合作开发CAR-T疗法。")
+             if m.kind == "Company"]
+    assert names == ["凌岳生物", "博识医药"]

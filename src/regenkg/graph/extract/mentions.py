@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ...records import Entity, Sentence
 from ..match import Matcher
-from ..names_model import NameTagger, common_words
+from ..names_model import NameTagger, common_words, word_tags
 from ..ontology import COMPANY_TYPES, Gazetteer, resource, slugify
 from .patterns import (
     _APPOSITION,
@@ -262,13 +262,13 @@ class MentionFinder:
                 lead = _ZH_LEAD.match(folded, j, start)
                 if lead:
                     j = lead.end()
-                for cut in _ZH_CUT.finditer(folded, j, start):
-                    j = cut.end()
+                j = _after_cuts(folded, j, start)
                 lead = _ZH_LEAD.match(folded, j, start)  # "收购了慕远基因": the lead after the cut
                 if lead:
                     j = lead.end()
                 j = _strip_ordinary_lead(folded, j, start)
-                if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]):
+                j = _pos_lead(folded, j, start)
+                if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]) and _stem_ok(folded[j:start]):
                     if suffix == "细胞" and (re.search(r"[型性体干的]$|t$|nk$|car", folded[j:start]) or re.match(
                             r"疗法|治疗|制剂|产品|药物|技术|株|培养|新药|[a-z]", folded[m.end():m.end() + 2])):
                         continue  # "通用型細胞療法" is a modality, not a company
@@ -283,12 +283,12 @@ class MentionFinder:
             lead = _ZH_LEAD.match(folded, j, start)
             if lead:
                 j = lead.end()
-            for cut in _ZH_CUT.finditer(folded, j, start):
-                j = cut.end()
+            j = _after_cuts(folded, j, start)
             # "細胞治療大廠沐川（6721）": a description before the name ends at its last generic word.
             ends = [j + g.end() for g in re.finditer(_ZH_GENERIC.pattern + r"|大厂|厂商|厂|业者", folded[j:start])]
             j = max([j] + [e for e in ends if start - e >= 2])
             j = _strip_ordinary_lead(folded, j, start)
+            j = _pos_lead(folded, j, start)
             inner = text[start + 1:m.end() - 1].strip()
             if not re.search(r"\d{4}", inner) and not re.fullmatch(r"[A-Z][a-z][A-Za-z0-9]*(?:[ -][A-Za-z0-9]+){0,3}", inner):
                 continue  # "（CAR-T）", "（MY-201）": a term or a code, not the company's Latin name
@@ -426,6 +426,54 @@ class MentionFinder:
         return Entity(iri=m.iri, type=m.org_type, labels=labels, aliases=tuple(codes), curated=False)
 
 
+
+
+# Parts of speech (jieba) that never open a name: verbs, prepositions, conjunctions, particles, adverbs.
+_FUNCTION_POS = frozenset("vpcud")
+# Parts of speech a stem made only of them is an ordinary phrase ("成立新公司"), not a name.
+_PHRASE_POS = frozenset("vpcudarmqf")
+
+
+def _after_cuts(folded: str, j: int, start: int) -> int:
+    """Where a name's stem starts after the event words and company suffixes before it.
+
+    A word of :data:`_ZH_CUT` ("收购", "美元") or a company suffix ("完成了澄源医药" after "澜海生物") ends
+    what came before; a single cut character only when at least two characters are left after it, so that
+    "明日細胞" and "晶元細胞" keep their 日 and 元.
+    """
+    for cut in _ZH_CUT.finditer(folded, j, start):
+        if (len(cut.group()) > 1 or start - cut.end() >= 2) and cut.start() >= j:
+            j = cut.end()
+    for suffix in _ZH_ORG_SUFFIX:  # it may begin just before the scan's start ("澜海生|物完成了澄源医药")
+        k = folded.rfind(suffix, max(0, j - len(suffix) + 1), start)
+        if k >= 0 and start - (k + len(suffix)) >= 2:
+            j = max(j, k + len(suffix))
+    return j
+
+
+def _pos_lead(folded: str, j: int, start: int) -> int:
+    """"入股凌岳生物", "但大江製藥", "獲博識醫藥": the words jieba tags as function words at the stem's start
+    are the sentence's; the name keeps at least two characters."""
+    if start - j < 3:
+        return j
+    pos = j
+    for word, flag in word_tags(folded[j:start]):
+        # A lone adverb character (正, 就, 才) is as often a name's first character: it stays.
+        if flag[:1] in _FUNCTION_POS and not (len(word) == 1 and flag[:1] == "d") and start - pos - len(word) >= 2:
+            pos += len(word)
+        else:
+            break
+    return pos
+
+
+def _stem_ok(stem: str) -> bool:
+    """A stem that ends in a particle or preposition ("公司的"), or is made only of verbs, adjectives,
+    numbers and the like ("成立新"), is no name."""
+    tags = word_tags(stem)
+    if not tags or tags[-1][1][:1] in "upc" and len(tags[-1][0]) == 1:
+        return False
+    # One dictionary word ("鼎新", "明日") may well be a name; a phrase of such words is not.
+    return len(tags) < 2 or not all(flag[:1] in _PHRASE_POS for _, flag in tags)
 
 
 def _mark_affiliates(text: str, ms: list[_M]) -> None:
