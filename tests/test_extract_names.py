@@ -209,3 +209,30 @@ def test_an_ordinary_phrase_before_a_suffix_is_no_company(extractor):
     names = [m.surface for m in extractor.finder.find("凌岳生物宣布成立新公司，并与博识医药合作开发CAR-T疗法。")
              if m.kind == "Company"]
     assert names == ["凌岳生物", "博识医药"]
+
+
+def test_a_place_word_before_a_company_suffix_is_part_of_the_name(extractor):
+    facts, _ = _run(extractor, "亞太再生宣布與南瀛醫學大學附設醫院合作開發幹細胞療法。", lang="zh-Hant")
+    assert ("亞太再生", "partneredWith", "南瀛醫學大學附設醫院") in facts
+    kinds = {m.surface: m.kind for m in extractor.finder.find("亞太再生醫療市場持續成長。")}
+    assert "亞太再生" not in kinds  # the region's market, no company
+
+
+def test_an_exchange_is_not_a_company(extractor):
+    facts, _ = _run(extractor, "Halvorsen Bio listed its shares on Nasdaq and partnered with Quillon Bio.")
+    assert facts == {("Halvorsen Bio", "partneredWith", "Quillon Bio")}
+
+
+def test_a_unit_is_a_company_and_the_unit_stands_for_it(extractor):
+    facts, _ = _run(extractor, "Halvorsen Pharma acquired Nerine Bio, its cell therapy unit, in 2021.",
+                    "The unit develops CAR-T therapies for lymphoma.")
+    assert ("Halvorsen Pharma", "acquired", "Nerine Bio") in facts
+    assert ("Nerine Bio", "develops", "CAR-T cell therapy") in facts
+    assert ("Halvorsen Pharma", "develops", "CAR-T cell therapy") not in facts
+
+
+def test_a_description_naming_a_modality_stands_for_its_developer(extractor):
+    facts, _ = _run(extractor, "Quillon Bio develops NK cell therapies for solid tumours.",
+                    "Halvorsen Pharma agreed to partner with the NK cell therapy developer.")
+    assert ("Halvorsen Pharma", "partneredWith", "Quillon Bio") in facts
+    assert ("Halvorsen Pharma", "develops", "NK cell therapy") not in facts

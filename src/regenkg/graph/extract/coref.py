@@ -46,11 +46,51 @@ def described(phrase: str, prev_ms: Sequence[_M], prev: _M | None, types: Mappin
         return types.get(m.iri) == "PharmaCompany" or bool(
             re.search(r"\bPharma(?:ceuticals?)?\b|製藥|制药|藥業|药业", m.surface))
 
+    if noun in _UNIT_NOUNS:
+        # "The unit": the company described as a unit, else one named before that is not the topic (its parent).
+        units = [m for m in cands if re.search(rf"\b{noun}\b", m.described, re.IGNORECASE)]
+        others = [m for m in cands if prev is None or m.iri != prev.iri]
+        return units[-1] if units else others[-1] if others else prev
     want = noun in ("drugmaker", "pharma", "group")
     kind = [m for m in cands if pharma(m) == want]
     if kind and (not want or prev is None or not pharma(prev)):
         return kind[-1]
     return prev
+
+
+_UNIT_NOUNS = ("unit", "subsidiary", "division", "arm")
+# "the NK cell therapy developer", "該CAR-T新創": a description naming a modality stands for the company
+# that develops it.
+_MODALITY_DESC = re.compile(
+    r"\bthe\s+(?:[\w-]+\s+){1,4}?(?:developer|maker|specialist|company|biotech|firm|start-?up|player)\b"
+    r"|(?:该|这家|此)[^，。,;；、]{2,12}?(?:开发商|公司|企业|新创|药企|厂商)", re.IGNORECASE)
+
+
+def resolve_developer_descriptions(text: str, ms: list[_M], developers: Mapping[str, _M]) -> None:
+    """"…partnered with the NK cell therapy developer": the company an earlier sentence said develops the
+    modality the description names (changed in place; the modality mention inside it goes).
+
+    Args:
+        text: the sentence.
+        ms: its mentions, before pronoun resolution.
+        developers: modality IRI -> the company last stated to develop it in this document.
+    """
+    if not developers:
+        return
+    for dm in _MODALITY_DESC.finditer(_fold(text)):
+        a, b = dm.span()
+        inner = [m for m in ms if m.kind == MODALITY and a <= m.start and m.end <= b]
+        if not inner or any(m.kind != MODALITY and m.start < b and a < m.end for m in ms):
+            continue
+        if a <= 3 or re.search(r"[,，]\s*$", text[:a]):
+            continue  # the sentence's opener, or an apposition describing the company just named
+        owner = developers.get(inner[-1].iri)
+        if owner is None or any(m.iri == owner.iri and not m.pronoun for m in ms):
+            continue
+        for m in inner:
+            ms.remove(m)
+        ms.append(_M(a, b, owner.iri, COMPANY, text[a:b], owner.curated, pronoun=True))
+    ms.sort(key=lambda m: m.start)
 
 
 def link_products(ms: list[_M], products: Sequence[_M], known: dict[str, _M]) -> None:
@@ -99,7 +139,7 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
                     types: Mapping[str, str]) -> None:
     """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic."""
     pm = _PRONOUN.match(text)
-    if pm and re.match(r"The (?:[A-Z][A-Za-z-]+ ){1,2}", pm.group(1)):
+    if pm and (re.match(r"The (?:[A-Z][A-Za-z-]+ ){1,2}", pm.group(1)) or pm.group(1).split()[-1].lower() in _UNIT_NOUNS):
         prev = described(pm.group(1), prev_ms, prev, types)
     if prev is not None and pm is None:
         zero = _ZH_ZERO.match(_fold(text))

@@ -37,6 +37,10 @@ from .patterns import (
     _ZH_LEAD,
     _ZH_LIST,
     _ZH_ORG_SUFFIX,
+    _EXCHANGE,
+    _TW_BOARD,
+    _TW_NAME_MARK,
+    _UNIT_APPOSITION,
     COMMON_LEAD_FREQ,
     COMPANY,
     COUNTRY,
@@ -128,6 +132,13 @@ class MentionFinder:
                 for m in inner:
                     found.remove(m)
                     taken.remove((m.start, m.end))
+        # "亞太再生", "北海生技": a company suffix right after a place word makes the whole a company — unless an
+        # industry word follows ("亞太再生醫療市場" is the region's market).
+        for s, e, name, typ in candidates:
+            places = [m for m in found if m.kind == COUNTRY and m.start == s and m.end < e]
+            if typ == COMPANY and places and folded[places[0].end:e] in _ZH_ORG_SUFFIX and not _PLACE_TAIL.match(folded, e):
+                found.remove(places[0])
+                taken.remove((places[0].start, places[0].end))
         # Words inside an appositive ("Poseida, a San Diego company…") describe, they are not companies.
         desc_spans = []
         described: dict[int, str] = {}
@@ -136,6 +147,8 @@ class MentionFinder:
             if app:
                 desc_spans.append((m.end + app.start("desc"), m.end + app.end()))
                 described[m.start] = app.group(0)
+            elif m.kind == COMPANY and (unit := _UNIT_APPOSITION.match(text[m.end:m.end + 100])):
+                described[m.start] = unit.group(0)  # "Nerine Bio, its cell therapy unit": for "the unit" later
             based = re.search(r"\b([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?)-based\s+$", text[max(0, m.start - 40):m.start])
             if based:  # "Seattle-based Quillon Bio"
                 described[m.start] = based.group(1)
@@ -246,7 +259,8 @@ class MentionFinder:
             if len(parts) > 1 and (parts[-1] in ("based", "headquartered", "listed", "owned", "backed")
                                    or any(p in _COUNTRY_ADJ or p in _NATIONALITY for p in parts)):
                 continue  # "Amsterdam-based", "British-Swedish"
-            if name.lower() in _COUNTRY_ADJ or name.lower() in _NATIONALITY or self.is_place(name):
+            if name.lower() in _COUNTRY_ADJ or name.lower() in _NATIONALITY or self.is_place(name) \
+                    or _EXCHANGE.fullmatch(name):
                 continue
             if any(ch.isdigit() for ch in name) and not re.search(r"[A-Za-z]{3}", name):
                 continue
@@ -428,6 +442,7 @@ class MentionFinder:
 
 
 
+_PLACE_TAIL = re.compile(r"医疗|医学|产业|市场|领域|地区|区域|行业|业者|厂商|企业|政策|法规|治疗|疗法|板块|族群")
 # Parts of speech (jieba) that never open a name: verbs, prepositions, conjunctions, particles, adverbs.
 _FUNCTION_POS = frozenset("vpcud")
 # Parts of speech a stem made only of them is an ordinary phrase ("成立新公司"), not a name.
@@ -501,6 +516,9 @@ def _is_person(text: str, start: int, end: int) -> bool:
 def _is_product(text: str, start: int, end: int) -> bool:
     """"Abecma, a CAR-T therapy…" / "CASGEVY (exagamglogene autotemcel)": a brand, not a company."""
     after = text[end:end + 80]
+    unit = _UNIT_APPOSITION.match(after)
+    if unit and re.match(r"\s*(?:[,;.)]|$|(?:that|which|of|in|based|whose)\b)", after[unit.end():]):
+        return False  # "Nerine Bio, its cell therapy unit, …": a company noun heads the apposition
     if re.search(r"(?:CAR-T|TCR-T|therapy|therapies|drug|product|candidate|treatment|medicine|gene therapy)\s*,\s*$",
                  text[max(0, start - 30):start], re.IGNORECASE):
         return True  # "Novartis's approved CAR-T, Kymriah, …"

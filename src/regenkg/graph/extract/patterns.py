@@ -251,3 +251,21 @@ def _fold(text: str) -> str:
 
 def _hash(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
+
+
+# ------------------------------------------------------------------ h/xent: entity boundaries (second pass)
+# Stock exchanges and market boards are places a company lists on, never companies themselves.
+_EXCHANGE = re.compile(
+    r"(?:Nasdaq|NASDAQ|NYSE|Nyse|AMEX|Euronext|LSE|AIM|HKEX|SEHK|SGX|ASX|TSX|TWSE|TPEx|TPEX|SSE|SZSE|KOSDAQ|KOSPI|"
+    r"Xetra|SIX|STAR Market|Nasdaq (?:Global|Capital|Stock)(?: Select)? Market|New York Stock Exchange|"
+    r"London Stock Exchange|Hong Kong Stock Exchange|Tokyo Stock Exchange|Taipei Exchange|Taiwan Stock Exchange|"
+    r"Shanghai Stock Exchange|Shenzhen Stock Exchange)")
+# "Nerine Bio, its cell therapy unit": a company noun heads the apposition, so the name is a company.
+_UNIT_NOUN = r"(?:unit|subsidiary|division|arm|affiliate|spin-?off|spinout|spin-?out|business|company|biotech|" \
+             r"developer|maker|firm|start-?up|group|venture)"
+_UNIT_APPOSITION = re.compile(
+    r"^,\s*(?:an?|the|its|their)\s+(?P<desc>[^,;]{0,60}?)\s*" + _UNIT_NOUN + r"\b", re.IGNORECASE)
+# Between a Taiwanese name and its stock code: the -KY (foreign-registered) or -DR mark, a 「*」 flag.
+_TW_NAME_MARK = re.compile(r"(?:[-－‐]?(?:ky|dr)|[*＊])+(?=\s*[(（]\s*(?:(?:twse|tpex|股票代号|代号|上市|上柜|兴柜)[:：]?\s*)?\d{4})")
+# Listing words before a Taiwanese name ("上櫃公司永泰", "興櫃的晴禾"): the board, not the name.
+_TW_BOARD = re.compile(r"(?:上市柜|上市|上柜|兴柜|创新板|战略新板)(?:公司|生技股|生技公司|的|厂)?")
