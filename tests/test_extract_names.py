@@ -236,3 +236,22 @@ def test_a_description_naming_a_modality_stands_for_its_developer(extractor):
                     "Halvorsen Pharma agreed to partner with the NK cell therapy developer.")
     assert ("Halvorsen Pharma", "partneredWith", "Quillon Bio") in facts
     assert ("Halvorsen Pharma", "develops", "NK cell therapy") not in facts
+
+
+@pytest.mark.parametrize("written, name", [
+    ("永泰-KY（6721）", "永泰-KY"), ("永泰-KY(6721)", "永泰-KY"), ("永泰*-KY（6721）", "永泰*-KY"),
+    ("永泰-創（6721）", "永泰-創"), ("永泰＊（6721）", "永泰＊"), ("上櫃永泰（6721）", "永泰"),
+    ("生技股永泰（6721）", "永泰"), ("興櫃生技公司永泰（6721）", "永泰"), ("永泰（台股代號：6721）", "永泰"),
+    ("永泰（股號6721）", "永泰"), ("永泰(6721 TT)", "永泰"), ("永泰（6721)", "永泰"),
+])
+def test_taiwanese_stock_code_name_shapes(extractor, written, name):
+    facts, ex = _run(extractor, f"{written}宣布收購晴禾生技。", "晴禾生技隨後與永泰合作開發CAR-T。", lang="zh-Hant")
+    assert (name, "acquired", "晴禾生技") in facts
+    assert ("晴禾生技", "partneredWith", name) in facts  # the short name 永泰 is the same company
+    (ent,) = [e for e in ex.entities if name in e.labels.values()]
+    assert "6721" in ent.aliases
+
+
+def test_a_term_ending_a_name_before_its_stock_code_is_its_suffix(extractor):
+    facts, _ = _run(extractor, "晴川幹細胞（4198）宣布與北辰大學合作開發幹細胞療法。", lang="zh-Hant")
+    assert ("晴川幹細胞", "partneredWith", "北辰大學") in facts

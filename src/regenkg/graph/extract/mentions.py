@@ -39,6 +39,7 @@ from .patterns import (
     _ZH_ORG_SUFFIX,
     _EXCHANGE,
     _TW_BOARD,
+    _TW_CODE_BRACKET,
     _TW_NAME_MARK,
     _UNIT_APPOSITION,
     COMMON_LEAD_FREQ,
@@ -139,6 +140,12 @@ class MentionFinder:
             if typ == COMPANY and places and folded[places[0].end:e] in _ZH_ORG_SUFFIX and not _PLACE_TAIL.match(folded, e):
                 found.remove(places[0])
                 taken.remove((places[0].start, places[0].end))
+        # "某某幹細胞（1234）": a name before a stock code is a company; a term that ends it is its suffix.
+        for s, e, name, typ in candidates:
+            if typ == COMPANY and _ZH_CODE_AFTER.match(folded, e):
+                for m in [m for m in found if m.kind != COMPANY and s < m.start and m.end == e]:
+                    found.remove(m)
+                    taken.remove((m.start, m.end))
         # Words inside an appositive ("Poseida, a San Diego company…") describe, they are not companies.
         desc_spans = []
         described: dict[int, str] = {}
@@ -289,26 +296,35 @@ class MentionFinder:
                     out.append((j, m.end(), text[j:m.end()], COMPANY))
         # "沐川（6721）", "赛诺恒（Sainoheng Bio）": a Han run right before a stock code or a Latin company
         # name in brackets is a company, whatever it ends with.
-        for m in _ZH_BRACKETED.finditer(folded):
-            start = m.start()
+        # "永泰-KY（6721）", "康霈*（6919）": a -KY / -DR mark or a 「*」 flag may stand between name and code.
+        marked = [(k.start(), k.end(), "0000") for k in _TW_NAME_MARK.finditer(folded)
+                  if k.start() > 0 and re.match(rf"[{HAN}]", folded[k.start() - 1])]
+        marked += [(k.start(), k.start(), "0000") for k in _TW_CODE_BRACKET.finditer(folded)]
+        for start, name_end, inner in marked + [(b.start(), b.start(), text[b.start() + 1:b.end() - 1].strip())
+                                                for b in _ZH_BRACKETED.finditer(folded)]:
             j = start
             while j > 0 and start - j < 8 and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
                 j -= 1
             lead = _ZH_LEAD.match(folded, j, start)
             if lead:
                 j = lead.end()
-            j = _after_cuts(folded, j, start)
-            # "細胞治療大廠沐川（6721）": a description before the name ends at its last generic word.
-            ends = [j + g.end() for g in re.finditer(_ZH_GENERIC.pattern + r"|大厂|厂商|厂|业者", folded[j:start])]
+            j0, j = j, _after_cuts(folded, j, start)
+            # "細胞治療大廠沐川（6721）", "生技股永泰（6721）": a description or listing board before the name
+            # ends at its last generic word.
+            ends = [j0 + g.end() for g in re.finditer(_ZH_GENERIC.pattern + r"|大厂|厂商|厂|业者|" + _TW_BOARD.pattern,
+                                                      folded[j0:start])]
             j = max([j] + [e for e in ends if start - e >= 2])
             j = _strip_ordinary_lead(folded, j, start)
             j = _pos_lead(folded, j, start)
-            inner = text[start + 1:m.end() - 1].strip()
             if not re.search(r"\d{4}", inner) and not re.fullmatch(r"[A-Z][a-z][A-Za-z0-9]*(?:[ -][A-Za-z0-9]+){0,3}", inner):
                 continue  # "（CAR-T）", "（MY-201）": a term or a code, not the company's Latin name
-            if 2 <= start - j and not _ZH_GENERIC.search(folded[j:start]) and not re.search(
+            # "某某幹細胞（1234）": before a stock code a term word may end the name, as a suffix does.
+            core = folded[j:start]
+            if re.search(r"\d{4}", inner):
+                core = re.sub(r"(?:干细胞|免疫细胞|再生医疗|生技医药|生物医药|细胞治疗|基因治疗)$", "", core)
+            if 2 <= len(core) and not _ZH_GENERIC.search(core) and not re.search(
                     r"该|此|本|这|各|其|多家|公司$", folded[j:start]):
-                out.append((j, start, text[j:start], COMPANY))
+                out.append((j, name_end, text[j:name_end], COMPANY))
         for m in _ZH_LIST.finditer(folded):
             pos = m.start(1)
             for item in re.split(r"[、,，]", m.group(1)):
@@ -362,6 +378,7 @@ class MentionFinder:
         if key.strip() in self.keep_separate:
             return str(resource("company", slugify(key)))  # unmerged: its own IRI, suffixes kept
         key = re.sub(r"[\s,.]+(?:inc|ltd|corp|co|ag|plc|gmbh|sa|nv|kk|llc)\.?$", "", key)
+        key = re.sub(rf"(?<=[{HAN}])(?:[-－‐]?(?:ky|dr|创)|[*＊])+$", "", key)  # "永泰-KY" is 永泰
         key = re.sub(r"[\s-]+(?:therapeutics|biotherapeutics|pharmaceuticals?|pharma|biosciences?|biotech|bio)$", "", key)
         for suffix in ("生物科技", "生物技术", "生技", "生医", "公司", "集团"):
             if key.endswith(suffix) and len(key) - len(suffix) >= 2:
@@ -382,6 +399,7 @@ class MentionFinder:
                     if _LOWER_NAME.fullmatch(m.surface) and m.surface.split()[0] not in _NOT_COMPANY:
                         words.setdefault(m.surface.split()[0], m)
                     continue
+                key = re.sub(rf"(?<=[{HAN}])(?:[-－‐]?(?:ky|dr|创)|[*＊])+$", "", key)  # "永泰" after "永泰-KY（6721）"
                 for suffix in sorted(_ZH_ORG_SUFFIX, key=len, reverse=True):
                     if key.endswith(suffix) and len(key) - len(suffix) >= 2:
                         stems.setdefault(key[: -len(suffix)], m)
@@ -442,6 +460,7 @@ class MentionFinder:
 
 
 
+_ZH_CODE_AFTER = re.compile(r"\s*[(（][^()（）]{0,8}?\d{4}")
 _PLACE_TAIL = re.compile(r"医疗|医学|产业|市场|领域|地区|区域|行业|业者|厂商|企业|政策|法规|治疗|疗法|板块|族群")
 # Parts of speech (jieba) that never open a name: verbs, prepositions, conjunctions, particles, adverbs.
 _FUNCTION_POS = frozenset("vpcud")
@@ -543,7 +562,8 @@ def _pair_aliases(text: str, ms: list[_M]) -> None:
         if not br:
             continue
         inner = br.group(1).strip()
-        code = re.fullmatch(r"(?:(?:TWSE|TPEx|HKEX|Nasdaq|NYSE|SSE|SZSE)[:：]\s*)?(\d{4,6}(?:\.[A-Z]{2})?|[A-Z]{2,5})", inner)
+        code = re.fullmatch(r"(?:(?:TWSE|TPEx|HKEX|Nasdaq|NYSE|SSE|SZSE)[:：]\s*|(?:[台臺]股|股票|證券|证券|上市|上櫃|上柜|興櫃|兴柜)?"
+                            r"(?:代號|代号|代碼|代码|股號|股号)[:：]?\s*)?(\d{4,6}(?:\.[A-Z]{2,3})?|[A-Z]{2,5})(?:[ -](?:TT|TW))?", inner)
         if code:
             m.aliases += (code.group(1),)
         elif re.fullmatch(rf"[{HAN}]{{2,12}}", inner) or re.fullmatch(r"[A-Z][A-Za-z0-9&.\- ]{1,30}", inner):

@@ -266,6 +266,10 @@ _UNIT_NOUN = r"(?:unit|subsidiary|division|arm|affiliate|spin-?off|spinout|spin-
 _UNIT_APPOSITION = re.compile(
     r"^,\s*(?:an?|the|its|their)\s+(?P<desc>[^,;]{0,60}?)\s*" + _UNIT_NOUN + r"\b", re.IGNORECASE)
 # Between a Taiwanese name and its stock code: the -KY (foreign-registered) or -DR mark, a 「*」 flag.
-_TW_NAME_MARK = re.compile(r"(?:[-－‐]?(?:ky|dr)|[*＊])+(?=\s*[(（]\s*(?:(?:twse|tpex|股票代号|代号|上市|上柜|兴柜)[:：]?\s*)?\d{4})")
+_TW_NAME_MARK = re.compile(r"(?:[-－‐]?(?:ky|dr|创)|[*＊])+(?=\s*[(（]\s*(?:(?:twse|tpex|股票代号|代号|上市|上柜|兴柜)[:：]?\s*)?\d{4})")
 # Listing words before a Taiwanese name ("上櫃公司永泰", "興櫃的晴禾"): the board, not the name.
-_TW_BOARD = re.compile(r"(?:上市柜|上市|上柜|兴柜|创新板|战略新板)(?:公司|生技股|生技公司|的|厂)?")
+_TW_BOARD = re.compile(r"(?:上市柜|上市|上柜|兴柜|创新板|战略新板)(?:公司|生技股|生技公司|的|厂)?|生技股|生医股|概念股|个股")
+# "（台股代號：6721）", "（股號6721）", "(6721 TT)": the other ways TW press brackets a stock code.
+_TW_CODE_BRACKET = re.compile(
+    r"(?<=[\u4e00-\u9fff\u3400-\u4dbf])[(（]\s*(?:(?:台股|股票|证券|上市|上柜|兴柜)?(?:代号|代码|股号)|股号)[:：]?\s*"
+    r"\d{4,6}(?:[.-]?(?:tw|two)| tt)?\s*[)）]")
