@@ -255,3 +255,20 @@ def test_taiwanese_stock_code_name_shapes(extractor, written, name):
 def test_a_term_ending_a_name_before_its_stock_code_is_its_suffix(extractor):
     facts, _ = _run(extractor, "晴川幹細胞（4198）宣布與北辰大學合作開發幹細胞療法。", lang="zh-Hant")
     assert ("晴川幹細胞", "partneredWith", "北辰大學") in facts
+
+
+@pytest.mark.parametrize("second, fact", [
+    ("該公司2023年取得南瀛醫院的CAR-T技術授權。", ("晴禾生技", "licensedFrom", "南瀛醫院")),
+    ("這家位於台中的新創也開發CAR-T細胞療法。", ("晴禾生技", "develops", "CAR-T cell therapy")),
+    ("這家以CAR-T為主的公司也與南瀛醫院合作。", ("晴禾生技", "partneredWith", "南瀛醫院")),
+    ("該生技公司也開發CAR-T細胞療法。", ("晴禾生技", "develops", "CAR-T cell therapy")),
+])
+def test_a_chinese_description_opening_a_sentence_is_the_topic(extractor, second, fact):
+    facts, _ = _run(extractor, "晴禾生技今日宣布與北辰大學合作。", second, lang="zh-Hant")
+    assert fact in facts
+
+
+def test_the_company_is_never_the_university_named_last(extractor):
+    facts, _ = _run(extractor, "2023年，晴禾生技宣布與北辰大學合作。", "該公司也開發CAR-T細胞療法。", lang="zh-Hant")
+    assert ("晴禾生技", "develops", "CAR-T cell therapy") in facts
+    assert ("北辰大學", "develops", "CAR-T cell therapy") not in facts

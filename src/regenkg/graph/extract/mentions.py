@@ -501,13 +501,15 @@ def _pos_lead(folded: str, j: int, start: int) -> int:
 
 
 def _stem_ok(stem: str) -> bool:
-    """A stem that ends in a particle or preposition ("公司的"), or is made only of verbs, adjectives,
+    """A stem that ends in a particle or preposition ("公司的"), or is a phrase of a verb and adjectives,
     numbers and the like ("成立新"), is no name."""
     tags = word_tags(stem)
     if not tags or tags[-1][1][:1] in "upc" and len(tags[-1][0]) == 1:
         return False
-    # One dictionary word ("鼎新", "明日") may well be a name; a phrase of such words is not.
-    return len(tags) < 2 or not all(flag[:1] in _PHRASE_POS for _, flag in tags)
+    # One dictionary word ("鼎新", "明日") or characters jieba cannot place ("泓/q 碩/ag") may well be a name;
+    # a phrase built on a verb ("成立/v 新/a") is not.
+    return len(tags) < 2 or not all(flag[:1] in _PHRASE_POS for _, flag in tags) or not any(
+        flag[:1] == "v" and len(word) > 1 for word, flag in tags)
 
 
 def _mark_affiliates(text: str, ms: list[_M]) -> None:
