@@ -272,3 +272,14 @@ def test_the_company_is_never_the_university_named_last(extractor):
     facts, _ = _run(extractor, "2023年，晴禾生技宣布與北辰大學合作。", "該公司也開發CAR-T細胞療法。", lang="zh-Hant")
     assert ("晴禾生技", "develops", "CAR-T cell therapy") in facts
     assert ("北辰大學", "develops", "CAR-T cell therapy") not in facts
+
+
+def test_an_institution_inside_an_opening_description_fills_no_slot(extractor):
+    facts, _ = _run(extractor, "晴禾生技今日宣布取得衛福部核准。", "這家由北辰大學衍生的新創也與南瀛醫院合作。", lang="zh-Hant")
+    assert ("晴禾生技", "partneredWith", "南瀛醫院") in facts
+    assert ("北辰大學", "partneredWith", "南瀛醫院") not in facts
+
+
+@pytest.mark.parametrize("text", ["澜石生物并在韩国设立子公司。", "凌岳生物宣布成立新公司。"])
+def test_a_verb_and_one_character_before_a_suffix_is_no_name(extractor, text):
+    assert [m.surface for m in extractor.finder.find(text) if m.kind == "Company"] == [text[:4]]

@@ -149,21 +149,28 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
     # "該公司2023年…", "這家位於台中的新創…", "該生技公司…": a Chinese description opening the sentence,
     # whatever follows it (the shared _PRONOUN wants a Han character or a space after it).
     pm = _PRONOUN.match(text) or _ZH_OPENER.match(_fold(text))
+    span = (pm.start(1), pm.end(1)) if pm else None
+    if pm and span and pm.re is _ZH_OPENER:
+        # "這家由北辰大學衍生的新創": the university inside describes the company, it fills no slot itself
+        # (the spin-out rule still reads it as the parent).
+        for m in ms:
+            if m.kind == COMPANY and span[0] <= m.start < span[1]:
+                m.appositive = True
     if pm and (re.match(r"The (?:[A-Z][A-Za-z-]+ ){1,2}", pm.group(1)) or pm.group(1).split()[-1].lower() in _UNIT_NOUNS):
         prev = described(pm.group(1), prev_ms, prev, types)
+    if prev is not None and prev.org_type != COMPANY:
+        # "該公司", "it": a company, not the hospital or university named last ("…與北辰大學合作。該公司…").
+        prev = next((m for m in reversed(prev_ms) if m.kind == COMPANY and m.org_type == COMPANY
+                     and not m.appositive and solid(m)), prev)
     if prev is not None and pm is None:
         zero = _ZH_ZERO.match(_fold(text))
         if zero and not any(m.kind == COMPANY and m.start < zero.end() for m in ms):
             # "…。專注於間質幹細胞療法，…" / "並與台大醫院合作…": a Chinese sentence that opens with its
             # predicate has the previous sentence's topic as its subject (zero anaphora).
             ms.insert(0, _M(0, 0, prev.iri, COMPANY, "", prev.curated, pronoun=True))
-    if prev is not None and prev.org_type != COMPANY:
-        # "該公司", "it": a company, not the hospital or university named last ("…與北辰大學合作。該公司…").
-        prev = next((m for m in reversed(prev_ms) if m.kind == COMPANY and m.org_type == COMPANY
-                     and not m.appositive and solid(m)), prev)
-    if prev is not None and pm and not any(m.start < pm.end() and (m.kind == COMPANY or m.start < pm.start(1))
-                                           for m in ms):
-        ms.insert(0, _M(pm.start(1), pm.end(1), prev.iri, COMPANY, pm.group(1), prev.curated, pronoun=True))
+    if prev is not None and span and not any(m.start < span[1] and (m.kind == COMPANY and not m.appositive
+                                                                     or m.start < span[0]) for m in ms):
+        ms.insert(0, _M(span[0], span[1], prev.iri, COMPANY, text[span[0]:span[1]], prev.curated, pronoun=True))
     # "…a collaboration with the Boston biotech": the last company named before it, else the topic.
     for dm in _DEFINITE.finditer(text):
         if dm.start() <= 3 or any(m.start < dm.end() and dm.start() < m.end for m in ms):

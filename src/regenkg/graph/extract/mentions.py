@@ -506,6 +506,8 @@ def _stem_ok(stem: str) -> bool:
     tags = word_tags(stem)
     if not tags or tags[-1][1][:1] in "upc" and len(tags[-1][0]) == 1:
         return False
+    if len(tags) > 1 and tags[0][1][:1] == "v" and len(tags[0][0]) > 1 and len(stem) - len(tags[0][0]) < 2:
+        return False  # "设立子公司", "成立新公司": a verb and one character are no name
     # One dictionary word ("鼎新", "明日") or characters jieba cannot place ("泓/q 碩/ag") may well be a name;
     # a phrase built on a verb ("成立/v 新/a") is not.
     return len(tags) < 2 or not all(flag[:1] in _PHRASE_POS for _, flag in tags) or not any(
