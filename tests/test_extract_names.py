@@ -283,3 +283,8 @@ def test_an_institution_inside_an_opening_description_fills_no_slot(extractor):
 @pytest.mark.parametrize("text", ["澜石生物并在韩国设立子公司。", "凌岳生物宣布成立新公司。"])
 def test_a_verb_and_one_character_before_a_suffix_is_no_name(extractor, text):
     assert [m.surface for m in extractor.finder.find(text) if m.kind == "Company"] == [text[:4]]
+
+
+@pytest.mark.parametrize("text", ["市場傳言晴禾生技將收購凌岳生物。", "業界傳出晴禾生技有意收購凌岳生物。"])
+def test_a_report_word_inside_the_stem_ends_what_came_before(extractor, text):
+    assert [m.surface for m in extractor.finder.find(text) if m.kind == "Company"] == ["晴禾生技", "凌岳生物"]

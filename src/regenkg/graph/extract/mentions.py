@@ -485,11 +485,21 @@ def _after_cuts(folded: str, j: int, start: int) -> int:
     return j
 
 
+_REPORT_NOUNS = frozenset({"传言", "传闻", "消息", "报道", "市场", "业界", "外界", "媒体"})
+
+
 def _pos_lead(folded: str, j: int, start: int) -> int:
     """"入股凌岳生物", "但大江製藥", "獲博識醫藥": the words jieba tags as function words at the stem's start
     are the sentence's; the name keeps at least two characters."""
     if start - j < 3:
         return j
+    # "業界傳出晴禾生技", "市場傳言晴禾生技": a verb (or a report noun) of two characters or more inside the
+    # stem ends what came before it.
+    at = j
+    for word, flag in word_tags(folded[j:start]):
+        at += len(word)
+        if len(word) > 1 and (flag[:1] in _FUNCTION_POS or word in _REPORT_NOUNS) and start - at >= 2:
+            j = at
     pos = j
     for word, flag in word_tags(folded[j:start]):
         # A lone adverb character (正, 就, 才) is as often a name's first character: it stays.
