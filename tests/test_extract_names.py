@@ -288,3 +288,13 @@ def test_a_verb_and_one_character_before_a_suffix_is_no_name(extractor, text):
 @pytest.mark.parametrize("text", ["市場傳言晴禾生技將收購凌岳生物。", "業界傳出晴禾生技有意收購凌岳生物。"])
 def test_a_report_word_inside_the_stem_ends_what_came_before(extractor, text):
     assert [m.surface for m in extractor.finder.find(text) if m.kind == "Company"] == ["晴禾生技", "凌岳生物"]
+
+
+def test_a_rare_single_character_word_opening_a_name_stays(extractor):
+    names = [m.surface for m in extractor.finder.find("育世博生技（Acepodia）開發NK細胞療法。") if m.kind == "Company"]
+    assert names == ["育世博生技"]
+
+
+def test_a_place_and_a_generic_company_word_are_no_name(extractor):
+    kinds = {m.surface: m.kind for m in extractor.finder.find("它与英国公司Adaptimmune合作。")}
+    assert kinds.get("英国") == "Country" and "英国公司" not in kinds

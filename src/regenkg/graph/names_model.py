@@ -107,6 +107,13 @@ def _pos_tokenizer() -> Any:
     return jieba.posseg.POSTokenizer(tok)
 
 
+def word_freq(word: str) -> int:
+    """How often jieba's dictionary counts ``word`` as a word of its own (0 if never)."""
+    tok = _pos_tokenizer().tokenizer
+    tok.check_initialized()
+    return int(tok.FREQ.get(word) or 0)
+
+
 @lru_cache(maxsize=16384)
 def word_tags(folded: str) -> tuple[tuple[str, str], ...]:
     """jieba's words of a short Han run with their part of speech (``("入股", "v"), ("凌岳", "nr")``).

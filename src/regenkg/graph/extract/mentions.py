@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ...records import Entity, Sentence
 from ..match import Matcher
-from ..names_model import NameTagger, common_words, word_tags
+from ..names_model import NameTagger, common_words, word_freq, word_tags
 from ..ontology import COMPANY_TYPES, Gazetteer, resource, slugify
 from .patterns import (
     _APPOSITION,
@@ -137,7 +137,9 @@ class MentionFinder:
         # industry word follows ("亞太再生醫療市場" is the region's market).
         for s, e, name, typ in candidates:
             places = [m for m in found if m.kind == COUNTRY and m.start == s and m.end < e]
-            if typ == COMPANY and places and folded[places[0].end:e] in _ZH_ORG_SUFFIX and not _PLACE_TAIL.match(folded, e):
+            if typ == COMPANY and places and folded[places[0].end:e] in _ZH_ORG_SUFFIX \
+                    and folded[places[0].end:e] not in ("公司", "集团", "科技", "医疗") and not _PLACE_TAIL.match(folded, e):
+                # (not "英國公司Adaptimmune": a place and a generic company word are "a British company")
                 found.remove(places[0])
                 taken.remove((places[0].start, places[0].end))
         # "某某幹細胞（1234）": a name before a stock code is a company; a term that ends it is its suffix.
@@ -502,8 +504,10 @@ def _pos_lead(folded: str, j: int, start: int) -> int:
             j = at
     pos = j
     for word, flag in word_tags(folded[j:start]):
-        # A lone adverb character (正, 就, 才) is as often a name's first character: it stays.
-        if flag[:1] in _FUNCTION_POS and not (len(word) == 1 and flag[:1] == "d") and start - pos - len(word) >= 2:
+        # A lone adverb character (正, 就, 才), or one rarely a word of its own (育 in 育世博), is as often a
+        # name's first character: it stays.
+        single_ok = len(word) > 1 or flag[:1] != "d" and word_freq(word) >= COMMON_LEAD_FREQ
+        if flag[:1] in _FUNCTION_POS and single_ok and start - pos - len(word) >= 2:
             pos += len(word)
         else:
             break
