@@ -298,3 +298,9 @@ def test_a_rare_single_character_word_opening_a_name_stays(extractor):
 def test_a_place_and_a_generic_company_word_are_no_name(extractor):
     kinds = {m.surface: m.kind for m in extractor.finder.find("它与英国公司Adaptimmune合作。")}
     assert kinds.get("英国") == "Country" and "英国公司" not in kinds
+
+
+def test_a_long_opening_description_with_an_enumeration_is_the_topic(extractor):
+    facts, _ = _run(extractor, "晴禾生技今日宣布取得衛福部核准。",
+                    "這家位於新竹、以異體CAR-T與NK細胞療法為主力的新創，也開發γδ T細胞療法。", lang="zh-Hant")
+    assert ("晴禾生技", "develops", "γδ T cell therapy") in facts

@@ -64,7 +64,8 @@ def described(phrase: str, prev_ms: Sequence[_M], prev: _M | None, types: Mappin
     return prev
 
 
-_ZH_OPENER = re.compile(r"^\s*((?:该|这家|这间|此)(?:[^，。,;；：:、]{0,14}?)(?:公司|企业|新创|药厂|药企|集团|业者|厂商|团队)"
+_ZH_OPENER = re.compile(r"^\s*((?:该|这家|这间|此)(?:[^，。,;；：:]{0,30}?)(?:公司|企业|新创|药厂|药企|集团|业者|厂商|团队|"
+                        r"开发商|制造商|供应商|大厂|生技厂|厂(?![商房区])|子公司|母公司)"
                         r"|(?:它|其)(?=[a-z0-9]))")
 _UNIT_NOUNS = ("unit", "subsidiary", "division", "arm")
 # "the NK cell therapy developer", "該CAR-T新創": a description naming a modality stands for the company
