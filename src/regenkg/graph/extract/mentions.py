@@ -19,6 +19,7 @@ from .patterns import (
     _APPOSITION,
     _COMPANY_WORDS,
     _COUNTRY_ADJ,
+    _EXCHANGE,
     _INSTITUTION,
     _LATIN_INSTITUTION,
     _LATIN_NAME,
@@ -27,21 +28,22 @@ from .patterns import (
     _NOT_COMPANY,
     _PERSON_AFTER,
     _PERSON_BEFORE,
+    _PLACE_TAIL,
     _PRODUCT_CUE,
     _TRIGGERS,
+    _TW_BOARD,
+    _TW_CODE_BRACKET,
+    _TW_NAME_MARK,
+    _UNIT_APPOSITION,
     _ZH_BOUNDARY,
     _ZH_BRACKETED,
+    _ZH_CODE_AFTER,
     _ZH_CUT,
     _ZH_GENERIC,
     _ZH_INSTITUTION_SUFFIX,
     _ZH_LEAD,
     _ZH_LIST,
     _ZH_ORG_SUFFIX,
-    _EXCHANGE,
-    _TW_BOARD,
-    _TW_CODE_BRACKET,
-    _TW_NAME_MARK,
-    _UNIT_APPOSITION,
     COMMON_LEAD_FREQ,
     COMPANY,
     COUNTRY,
@@ -460,10 +462,6 @@ class MentionFinder:
         return Entity(iri=m.iri, type=m.org_type, labels=labels, aliases=tuple(codes), curated=False)
 
 
-
-
-_ZH_CODE_AFTER = re.compile(r"\s*[(（][^()（）]{0,8}?\d{4}")
-_PLACE_TAIL = re.compile(r"医疗|医学|产业|市场|领域|地区|区域|行业|业者|厂商|企业|政策|法规|治疗|疗法|板块|族群")
 # Parts of speech (jieba) that never open a name: verbs, prepositions, conjunctions, particles, adverbs.
 _FUNCTION_POS = frozenset("vpcud")
 # Parts of speech a stem made only of them is an ordinary phrase ("成立新公司"), not a name.
@@ -542,7 +540,6 @@ def _mark_affiliates(text: str, ms: list[_M]) -> None:
                     b.affiliate_of = a.iri
     for b in same:
         ms.remove(b)
-
 
 
 def _is_person(text: str, start: int, end: int) -> bool:

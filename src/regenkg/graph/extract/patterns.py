@@ -273,3 +273,6 @@ _TW_BOARD = re.compile(r"(?:上市柜|上市|上柜|兴柜|创新板|战略新�
 _TW_CODE_BRACKET = re.compile(
     r"(?<=[\u4e00-\u9fff\u3400-\u4dbf])[(（]\s*(?:(?:台股|股票|证券|上市|上柜|兴柜)?(?:代号|代码|股号)|股号)[:：]?\s*"
     r"\d{4,6}(?:[.-]?(?:tw|two)| tt)?\s*[)）]")
+# A stock-code bracket right after a name; the industry words after 亞太再生… that make it a region's, not a company.
+_ZH_CODE_AFTER = re.compile(r"\s*[(（][^()（）]{0,8}?\d{4}")
+_PLACE_TAIL = re.compile(r"医疗|医学|产业|市场|领域|地区|区域|行业|业者|厂商|企业|政策|法规|治疗|疗法|板块|族群")
