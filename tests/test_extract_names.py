@@ -182,3 +182,125 @@ def test_people_are_not_companies(extractor, text):
 def test_a_description_before_a_stock_code_name_is_not_part_of_it(extractor):
     facts, _ = _run(extractor, "國內細胞治療大廠永泰（6721）宣布收購晴禾生技。", lang="zh-Hant")
     assert ("永泰", "acquired", "晴禾生技") in facts
+
+
+@pytest.mark.parametrize("name", ["明日細胞", "晶元細胞"])
+def test_a_cut_character_inside_a_name_does_not_split_it(extractor, name):
+    facts, _ = _run(extractor, f"{name}今日宣布與北辰大學合作開發CAR-T細胞療法。", lang="zh-Hant")
+    assert (name, "partneredWith", "北辰大學") in facts
+
+
+@pytest.mark.parametrize("text, subject, obj", [
+    ("市場人士指出，但大江製藥已與華岳生技合作。", "大江製藥", "華岳生技"),
+    ("鼎新医药入股凌岳生物后，双方将合作开发CAR-T疗法。", "鼎新医药", "凌岳生物"),
+    ("恒远生物获博识医药授权开发CAR-T疗法。", "恒远生物", "博识医药"),
+])
+def test_function_words_before_a_name_are_the_sentences(extractor, text, subject, obj):
+    names = [m.surface for m in extractor.finder.find(text) if m.kind == "Company"]
+    assert names == [subject, obj]
+
+
+def test_a_company_suffix_ends_the_name_before_it(extractor):
+    names = [m.surface for m in extractor.finder.find("澜海生物完成了澄源医药的收购。") if m.kind == "Company"]
+    assert names == ["澜海生物", "澄源医药"]
+
+
+def test_an_ordinary_phrase_before_a_suffix_is_no_company(extractor):
+    names = [m.surface for m in extractor.finder.find("凌岳生物宣布成立新公司，并与博识医药合作开发CAR-T疗法。")
+             if m.kind == "Company"]
+    assert names == ["凌岳生物", "博识医药"]
+
+
+def test_a_place_word_before_a_company_suffix_is_part_of_the_name(extractor):
+    facts, _ = _run(extractor, "亞太再生宣布與南瀛醫學大學附設醫院合作開發幹細胞療法。", lang="zh-Hant")
+    assert ("亞太再生", "partneredWith", "南瀛醫學大學附設醫院") in facts
+    kinds = {m.surface: m.kind for m in extractor.finder.find("亞太再生醫療市場持續成長。")}
+    assert "亞太再生" not in kinds  # the region's market, no company
+
+
+def test_an_exchange_is_not_a_company(extractor):
+    facts, _ = _run(extractor, "Halvorsen Bio listed its shares on Nasdaq and partnered with Quillon Bio.")
+    assert facts == {("Halvorsen Bio", "partneredWith", "Quillon Bio")}
+
+
+def test_a_unit_is_a_company_and_the_unit_stands_for_it(extractor):
+    facts, _ = _run(extractor, "Halvorsen Pharma acquired Nerine Bio, its cell therapy unit, in 2021.",
+                    "The unit develops CAR-T therapies for lymphoma.")
+    assert ("Halvorsen Pharma", "acquired", "Nerine Bio") in facts
+    assert ("Nerine Bio", "develops", "CAR-T cell therapy") in facts
+    assert ("Halvorsen Pharma", "develops", "CAR-T cell therapy") not in facts
+
+
+def test_a_description_naming_a_modality_stands_for_its_developer(extractor):
+    facts, _ = _run(extractor, "Quillon Bio develops NK cell therapies for solid tumours.",
+                    "Halvorsen Pharma agreed to partner with the NK cell therapy developer.")
+    assert ("Halvorsen Pharma", "partneredWith", "Quillon Bio") in facts
+    assert ("Halvorsen Pharma", "develops", "NK cell therapy") not in facts
+
+
+@pytest.mark.parametrize("written, name", [
+    ("永泰-KY（6721）", "永泰-KY"), ("永泰-KY(6721)", "永泰-KY"), ("永泰*-KY（6721）", "永泰*-KY"),
+    ("永泰-創（6721）", "永泰-創"), ("永泰＊（6721）", "永泰＊"), ("上櫃永泰（6721）", "永泰"),
+    ("生技股永泰（6721）", "永泰"), ("興櫃生技公司永泰（6721）", "永泰"), ("永泰（台股代號：6721）", "永泰"),
+    ("永泰（股號6721）", "永泰"), ("永泰(6721 TT)", "永泰"), ("永泰（6721)", "永泰"),
+])
+def test_taiwanese_stock_code_name_shapes(extractor, written, name):
+    facts, ex = _run(extractor, f"{written}宣布收購晴禾生技。", "晴禾生技隨後與永泰合作開發CAR-T。", lang="zh-Hant")
+    assert (name, "acquired", "晴禾生技") in facts
+    assert ("晴禾生技", "partneredWith", name) in facts  # the short name 永泰 is the same company
+    (ent,) = [e for e in ex.entities if name in e.labels.values()]
+    assert "6721" in ent.aliases
+
+
+def test_a_term_ending_a_name_before_its_stock_code_is_its_suffix(extractor):
+    facts, _ = _run(extractor, "晴川幹細胞（4198）宣布與北辰大學合作開發幹細胞療法。", lang="zh-Hant")
+    assert ("晴川幹細胞", "partneredWith", "北辰大學") in facts
+
+
+@pytest.mark.parametrize("second, fact", [
+    ("該公司2023年取得南瀛醫院的CAR-T技術授權。", ("晴禾生技", "licensedFrom", "南瀛醫院")),
+    ("這家位於台中的新創也開發CAR-T細胞療法。", ("晴禾生技", "develops", "CAR-T cell therapy")),
+    ("這家以CAR-T為主的公司也與南瀛醫院合作。", ("晴禾生技", "partneredWith", "南瀛醫院")),
+    ("該生技公司也開發CAR-T細胞療法。", ("晴禾生技", "develops", "CAR-T cell therapy")),
+])
+def test_a_chinese_description_opening_a_sentence_is_the_topic(extractor, second, fact):
+    facts, _ = _run(extractor, "晴禾生技今日宣布與北辰大學合作。", second, lang="zh-Hant")
+    assert fact in facts
+
+
+def test_the_company_is_never_the_university_named_last(extractor):
+    facts, _ = _run(extractor, "2023年，晴禾生技宣布與北辰大學合作。", "該公司也開發CAR-T細胞療法。", lang="zh-Hant")
+    assert ("晴禾生技", "develops", "CAR-T cell therapy") in facts
+    assert ("北辰大學", "develops", "CAR-T cell therapy") not in facts
+
+
+def test_an_institution_inside_an_opening_description_fills_no_slot(extractor):
+    facts, _ = _run(extractor, "晴禾生技今日宣布取得衛福部核准。", "這家由北辰大學衍生的新創也與南瀛醫院合作。", lang="zh-Hant")
+    assert ("晴禾生技", "partneredWith", "南瀛醫院") in facts
+    assert ("北辰大學", "partneredWith", "南瀛醫院") not in facts
+
+
+@pytest.mark.parametrize("text", ["澜石生物并在韩国设立子公司。", "凌岳生物宣布成立新公司。"])
+def test_a_verb_and_one_character_before_a_suffix_is_no_name(extractor, text):
+    assert [m.surface for m in extractor.finder.find(text) if m.kind == "Company"] == [text[:4]]
+
+
+@pytest.mark.parametrize("text", ["市場傳言晴禾生技將收購凌岳生物。", "業界傳出晴禾生技有意收購凌岳生物。"])
+def test_a_report_word_inside_the_stem_ends_what_came_before(extractor, text):
+    assert [m.surface for m in extractor.finder.find(text) if m.kind == "Company"] == ["晴禾生技", "凌岳生物"]
+
+
+def test_a_rare_single_character_word_opening_a_name_stays(extractor):
+    names = [m.surface for m in extractor.finder.find("育世博生技（Acepodia）開發NK細胞療法。") if m.kind == "Company"]
+    assert names == ["育世博生技"]
+
+
+def test_a_place_and_a_generic_company_word_are_no_name(extractor):
+    kinds = {m.surface: m.kind for m in extractor.finder.find("它与英国公司Adaptimmune合作。")}
+    assert kinds.get("英国") == "Country" and "英国公司" not in kinds
+
+
+def test_a_long_opening_description_with_an_enumeration_is_the_topic(extractor):
+    facts, _ = _run(extractor, "晴禾生技今日宣布取得衛福部核准。",
+                    "這家位於新竹、以異體CAR-T與NK細胞療法為主力的新創，也開發γδ T細胞療法。", lang="zh-Hant")
+    assert ("晴禾生技", "develops", "γδ T cell therapy") in facts

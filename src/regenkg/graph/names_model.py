@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -88,6 +88,40 @@ def common_words() -> dict[str, int]:
     with jieba.get_dict_file() as fh:  # read directly: no prefix dictionary to build, no user words mixed in
         text = fh.read().decode("utf-8")
     return {w: int(f) for w, f in re.findall(r"^(\S{2,4}) (\d+)", text, re.MULTILINE) if int(f) >= 3}
+
+
+@lru_cache(maxsize=1)
+def _pos_tokenizer() -> Any:
+    """jieba's part-of-speech tokenizer on its own dictionary, with its prefix cache in regenkg's cache folder."""
+    import jieba
+    import jieba.posseg
+
+    from ..config import cache_dir
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    folder = cache_dir() / "jieba-pos"
+    folder.mkdir(parents=True, exist_ok=True)
+    tok = jieba.Tokenizer()
+    tok.tmp_dir = str(folder)
+    tok.cache_file = "jieba-pos.cache"
+    return jieba.posseg.POSTokenizer(tok)
+
+
+def word_freq(word: str) -> int:
+    """How often jieba's dictionary counts ``word`` as a word of its own (0 if never)."""
+    tok = _pos_tokenizer().tokenizer
+    tok.check_initialized()
+    return int(tok.FREQ.get(word) or 0)
+
+
+@lru_cache(maxsize=16384)
+def word_tags(folded: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words of a short Han run with their part of speech (``("入股", "v"), ("凌岳", "nr")``).
+
+    The name rules read it to tell the sentence's function words (verbs, prepositions, conjunctions,
+    particles, adverbs) from the characters of a name, instead of listing such words by hand.
+    """
+    return tuple((p.word, p.flag) for p in _pos_tokenizer().cut(folded, HMM=True))
 
 
 def _word_marks(folded: str) -> list[str]:

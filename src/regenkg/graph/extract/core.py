@@ -31,7 +31,14 @@ from .assets import (
     rule_treats,
 )
 from .clauses import Add, Clause, _undisclosed, _window, split_clauses
-from .coref import link_products, resolve_pronoun, resolve_term_anaphora, solid, topic
+from .coref import (
+    link_products,
+    resolve_developer_descriptions,
+    resolve_pronoun,
+    resolve_term_anaphora,
+    solid,
+    topic,
+)
 from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
 from .figures import Figure, market_figures
 from .mentions import _M, MentionFinder
@@ -141,12 +148,14 @@ class Extractor:
         last_named: _M | None = None
         last_modality: _M | None = None
         prev_ms: list[_M] = []
+        developers: dict[str, _M] = {}
         table_doc, header = "", None
         for sent, ms, prods in zip(sents, all_ms, products):
             for m in ms:
                 if not m.curated and not m.pronoun and m.kind == COMPANY:
                     first_seen.setdefault(m.iri, (m, sent))
             # Before any sentence has opened with a company, "it" can only mean the last company named.
+            resolve_developer_descriptions(sent.text, ms, developers)  # h/xent
             resolve_pronoun(sent.text, ms, prev_subject or last_named, prev_ms, self.finder.types)
             link_products(ms, prods, known_products)
             resolve_term_anaphora(sent.text, ms, last_modality)
@@ -159,6 +168,10 @@ class Extractor:
             ms.extend(tms)
             rels, sent_deals = self._relations(sent, ms)
             rels += trels
+            for r in rels:  # h/xent: "the NK cell therapy developer" in a later sentence
+                owner = next((m for m in ms if m.iri == r.subject and m.kind == COMPANY), None)
+                if r.predicate == "develops" and owner is not None:
+                    developers[r.object] = owner
             sent_deals += tdeals
             prev_subject = topic(sent.text, ms) or prev_subject
             named = [m for m in ms if m.kind == COMPANY and not m.appositive and not m.pronoun

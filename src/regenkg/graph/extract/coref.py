@@ -15,15 +15,21 @@ def solid(m: _M) -> bool:
     return m.curated or " " in m.surface or not m.surface.isascii() or m.pronoun
 
 
+# A time or sequence adverbial and its comma opening a sentence ("2023年5月，", "In 2021,", "此外，").
+_TIME_LEAD = re.compile(r"^\s*(?:(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:初|底|中|時|时)?|今年|去年|近日|日前|近期|此外|另外|同時|同时|"
+                        r"(?:In|By|Since|Earlier in|Later in) (?:\d{4}|(?:early|late|mid-)\s*\d{4})|Meanwhile|Separately|"
+                        r"Earlier this year|Last year)\s*[,，]\s*")
+
+
 def topic(text: str, ms: list[_M]) -> _M | None:
     """The company a sentence is about: one named at its very start."""
     for m in ms:
         if m.kind == COMPANY and not m.affiliate_of:
             solid_ = solid(m)
-            lead = text[:m.start]
-            # "A month later Capstan was snapped up…": a short adverbial may open the sentence.
+            lead = _TIME_LEAD.sub("", text[:m.start])
+            # "A month later Capstan was snapped up…", "2023年，晴禾生技…": a short adverbial may open the sentence.
             opener = m.start <= 3 or (m.start <= 30 and not re.search(
-                r"[,，;；]|\b(?:by|with|from|of|to|for|and|than)\s*$|[与和从向被由将]\s*$", lead))
+                r"[,，;；]|\b(?:by|with|from|of|to|for|and|than)\s*$|[与和从向被由将與從將]\s*$", lead))
             return m if opener and solid_ else None
     return None
 
@@ -46,11 +52,54 @@ def described(phrase: str, prev_ms: Sequence[_M], prev: _M | None, types: Mappin
         return types.get(m.iri) == "PharmaCompany" or bool(
             re.search(r"\bPharma(?:ceuticals?)?\b|製藥|制药|藥業|药业", m.surface))
 
+    if noun in _UNIT_NOUNS:
+        # "The unit": the company described as a unit, else one named before that is not the topic (its parent).
+        units = [m for m in cands if re.search(rf"\b{noun}\b", m.described, re.IGNORECASE)]
+        others = [m for m in cands if prev is None or m.iri != prev.iri]
+        return units[-1] if units else others[-1] if others else prev
     want = noun in ("drugmaker", "pharma", "group")
     kind = [m for m in cands if pharma(m) == want]
     if kind and (not want or prev is None or not pharma(prev)):
         return kind[-1]
     return prev
+
+
+_ZH_OPENER = re.compile(r"^\s*((?:该|这家|这间|此)(?:[^，。,;；：:]{0,30}?)(?:公司|企业|新创|药厂|药企|集团|业者|厂商|团队|"
+                        r"开发商|制造商|供应商|大厂|生技厂|厂(?![商房区])|子公司|母公司)"
+                        r"|(?:它|其)(?=[a-z0-9]))")
+_UNIT_NOUNS = ("unit", "subsidiary", "division", "arm")
+# "the NK cell therapy developer", "該CAR-T新創": a description naming a modality stands for the company
+# that develops it.
+_MODALITY_DESC = re.compile(
+    r"\bthe\s+(?:[\w-]+\s+){1,4}?(?:developer|maker|specialist|company|biotech|firm|start-?up|player)\b"
+    r"|(?:该|这家|此)[^，。,;；、]{2,12}?(?:开发商|公司|企业|新创|药企|厂商)", re.IGNORECASE)
+
+
+def resolve_developer_descriptions(text: str, ms: list[_M], developers: Mapping[str, _M]) -> None:
+    """"…partnered with the NK cell therapy developer": the company an earlier sentence said develops the
+    modality the description names (changed in place; the modality mention inside it goes).
+
+    Args:
+        text: the sentence.
+        ms: its mentions, before pronoun resolution.
+        developers: modality IRI -> the company last stated to develop it in this document.
+    """
+    if not developers:
+        return
+    for dm in _MODALITY_DESC.finditer(_fold(text)):
+        a, b = dm.span()
+        inner = [m for m in ms if m.kind == MODALITY and a <= m.start and m.end <= b]
+        if not inner or any(m.kind != MODALITY and m.start < b and a < m.end for m in ms):
+            continue
+        if a <= 3 or re.search(r"[,，]\s*$", text[:a]):
+            continue  # the sentence's opener, or an apposition describing the company just named
+        owner = developers.get(inner[-1].iri)
+        if owner is None or any(m.iri == owner.iri and not m.pronoun for m in ms):
+            continue
+        for m in inner:
+            ms.remove(m)
+        ms.append(_M(a, b, owner.iri, COMPANY, text[a:b], owner.curated, pronoun=True))
+    ms.sort(key=lambda m: m.start)
 
 
 def link_products(ms: list[_M], products: Sequence[_M], known: dict[str, _M]) -> None:
@@ -98,17 +147,31 @@ def resolve_term_anaphora(text: str, ms: list[_M], last: _M | None) -> None:
 def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[_M],
                     types: Mapping[str, str]) -> None:
     """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic."""
-    pm = _PRONOUN.match(text)
-    if pm and re.match(r"The (?:[A-Z][A-Za-z-]+ ){1,2}", pm.group(1)):
+    # "該公司2023年…", "這家位於台中的新創…", "該生技公司…": a Chinese description opening the sentence,
+    # whatever follows it (the shared _PRONOUN wants a Han character or a space after it).
+    pm = _PRONOUN.match(text) or _ZH_OPENER.match(_fold(text))
+    span = (pm.start(1), pm.end(1)) if pm else None
+    if pm and span and pm.re is _ZH_OPENER:
+        # "這家由北辰大學衍生的新創": the university inside describes the company, it fills no slot itself
+        # (the spin-out rule still reads it as the parent).
+        for m in ms:
+            if m.kind == COMPANY and span[0] <= m.start < span[1]:
+                m.appositive = True
+    if pm and (re.match(r"The (?:[A-Z][A-Za-z-]+ ){1,2}", pm.group(1)) or pm.group(1).split()[-1].lower() in _UNIT_NOUNS):
         prev = described(pm.group(1), prev_ms, prev, types)
+    if prev is not None and prev.org_type != COMPANY:
+        # "該公司", "it": a company, not the hospital or university named last ("…與北辰大學合作。該公司…").
+        prev = next((m for m in reversed(prev_ms) if m.kind == COMPANY and m.org_type == COMPANY
+                     and not m.appositive and solid(m)), prev)
     if prev is not None and pm is None:
         zero = _ZH_ZERO.match(_fold(text))
         if zero and not any(m.kind == COMPANY and m.start < zero.end() for m in ms):
             # "…。專注於間質幹細胞療法，…" / "並與台大醫院合作…": a Chinese sentence that opens with its
             # predicate has the previous sentence's topic as its subject (zero anaphora).
             ms.insert(0, _M(0, 0, prev.iri, COMPANY, "", prev.curated, pronoun=True))
-    if prev is not None and pm and not any(m.start < pm.end() for m in ms):
-        ms.insert(0, _M(pm.start(1), pm.end(1), prev.iri, COMPANY, pm.group(1), prev.curated, pronoun=True))
+    if prev is not None and span and not any(m.start < span[1] and (m.kind == COMPANY and not m.appositive
+                                                                     or m.start < span[0]) for m in ms):
+        ms.insert(0, _M(span[0], span[1], prev.iri, COMPANY, text[span[0]:span[1]], prev.curated, pronoun=True))
     # "…a collaboration with the Boston biotech": the last company named before it, else the topic.
     for dm in _DEFINITE.finditer(text):
         if dm.start() <= 3 or any(m.start < dm.end() and dm.start() < m.end for m in ms):

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from ...records import Entity, Sentence
 from ..match import Matcher
-from ..names_model import NameTagger, common_words
+from ..names_model import NameTagger, common_words, word_freq, word_tags
 from ..ontology import COMPANY_TYPES, Gazetteer, resource, slugify
 from .patterns import (
     _APPOSITION,
     _COMPANY_WORDS,
     _COUNTRY_ADJ,
+    _EXCHANGE,
     _INSTITUTION,
     _LATIN_INSTITUTION,
     _LATIN_NAME,
@@ -27,10 +28,16 @@ from .patterns import (
     _NOT_COMPANY,
     _PERSON_AFTER,
     _PERSON_BEFORE,
+    _PLACE_TAIL,
     _PRODUCT_CUE,
     _TRIGGERS,
+    _TW_BOARD,
+    _TW_CODE_BRACKET,
+    _TW_NAME_MARK,
+    _UNIT_APPOSITION,
     _ZH_BOUNDARY,
     _ZH_BRACKETED,
+    _ZH_CODE_AFTER,
     _ZH_CUT,
     _ZH_GENERIC,
     _ZH_INSTITUTION_SUFFIX,
@@ -128,6 +135,21 @@ class MentionFinder:
                 for m in inner:
                     found.remove(m)
                     taken.remove((m.start, m.end))
+        # "亞太再生", "北海生技": a company suffix right after a place word makes the whole a company — unless an
+        # industry word follows ("亞太再生醫療市場" is the region's market).
+        for s, e, name, typ in candidates:
+            places = [m for m in found if m.kind == COUNTRY and m.start == s and m.end < e]
+            if typ == COMPANY and places and folded[places[0].end:e] in _ZH_ORG_SUFFIX \
+                    and folded[places[0].end:e] not in ("公司", "集团", "科技", "医疗") and not _PLACE_TAIL.match(folded, e):
+                # (not "英國公司Adaptimmune": a place and a generic company word are "a British company")
+                found.remove(places[0])
+                taken.remove((places[0].start, places[0].end))
+        # "某某幹細胞（1234）": a name before a stock code is a company; a term that ends it is its suffix.
+        for s, e, name, typ in candidates:
+            if typ == COMPANY and _ZH_CODE_AFTER.match(folded, e):
+                for m in [m for m in found if m.kind != COMPANY and s < m.start and m.end == e]:
+                    found.remove(m)
+                    taken.remove((m.start, m.end))
         # Words inside an appositive ("Poseida, a San Diego company…") describe, they are not companies.
         desc_spans = []
         described: dict[int, str] = {}
@@ -136,6 +158,8 @@ class MentionFinder:
             if app:
                 desc_spans.append((m.end + app.start("desc"), m.end + app.end()))
                 described[m.start] = app.group(0)
+            elif m.kind == COMPANY and (unit := _UNIT_APPOSITION.match(text[m.end:m.end + 100])):
+                described[m.start] = unit.group(0)  # "Nerine Bio, its cell therapy unit": for "the unit" later
             based = re.search(r"\b([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?)-based\s+$", text[max(0, m.start - 40):m.start])
             if based:  # "Seattle-based Quillon Bio"
                 described[m.start] = based.group(1)
@@ -246,7 +270,8 @@ class MentionFinder:
             if len(parts) > 1 and (parts[-1] in ("based", "headquartered", "listed", "owned", "backed")
                                    or any(p in _COUNTRY_ADJ or p in _NATIONALITY for p in parts)):
                 continue  # "Amsterdam-based", "British-Swedish"
-            if name.lower() in _COUNTRY_ADJ or name.lower() in _NATIONALITY or self.is_place(name):
+            if name.lower() in _COUNTRY_ADJ or name.lower() in _NATIONALITY or self.is_place(name) \
+                    or _EXCHANGE.fullmatch(name):
                 continue
             if any(ch.isdigit() for ch in name) and not re.search(r"[A-Za-z]{3}", name):
                 continue
@@ -262,39 +287,48 @@ class MentionFinder:
                 lead = _ZH_LEAD.match(folded, j, start)
                 if lead:
                     j = lead.end()
-                for cut in _ZH_CUT.finditer(folded, j, start):
-                    j = cut.end()
+                j = _after_cuts(folded, j, start)
                 lead = _ZH_LEAD.match(folded, j, start)  # "收购了慕远基因": the lead after the cut
                 if lead:
                     j = lead.end()
                 j = _strip_ordinary_lead(folded, j, start)
-                if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]):
+                j = _pos_lead(folded, j, start)
+                if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]) and _stem_ok(folded[j:start]):
                     if suffix == "细胞" and (re.search(r"[型性体干的]$|t$|nk$|car", folded[j:start]) or re.match(
                             r"疗法|治疗|制剂|产品|药物|技术|株|培养|新药|[a-z]", folded[m.end():m.end() + 2])):
                         continue  # "通用型細胞療法" is a modality, not a company
                     out.append((j, m.end(), text[j:m.end()], COMPANY))
         # "沐川（6721）", "赛诺恒（Sainoheng Bio）": a Han run right before a stock code or a Latin company
         # name in brackets is a company, whatever it ends with.
-        for m in _ZH_BRACKETED.finditer(folded):
-            start = m.start()
+        # "永泰-KY（6721）", "康霈*（6919）": a -KY / -DR mark or a 「*」 flag may stand between name and code.
+        marked = [(k.start(), k.end(), "0000") for k in _TW_NAME_MARK.finditer(folded)
+                  if k.start() > 0 and re.match(rf"[{HAN}]", folded[k.start() - 1])]
+        marked += [(k.start(), k.start(), "0000") for k in _TW_CODE_BRACKET.finditer(folded)]
+        for start, name_end, inner in marked + [(b.start(), b.start(), text[b.start() + 1:b.end() - 1].strip())
+                                                for b in _ZH_BRACKETED.finditer(folded)]:
             j = start
             while j > 0 and start - j < 8 and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
                 j -= 1
             lead = _ZH_LEAD.match(folded, j, start)
             if lead:
                 j = lead.end()
-            for cut in _ZH_CUT.finditer(folded, j, start):
-                j = cut.end()
-            # "細胞治療大廠沐川（6721）": a description before the name ends at its last generic word.
-            ends = [j + g.end() for g in re.finditer(_ZH_GENERIC.pattern + r"|大厂|厂商|厂|业者", folded[j:start])]
+            j0, j = j, _after_cuts(folded, j, start)
+            # "細胞治療大廠沐川（6721）", "生技股永泰（6721）": a description or listing board before the name
+            # ends at its last generic word.
+            ends = [j0 + g.end() for g in re.finditer(_ZH_GENERIC.pattern + r"|大厂|厂商|厂|业者|" + _TW_BOARD.pattern,
+                                                      folded[j0:start])]
             j = max([j] + [e for e in ends if start - e >= 2])
             j = _strip_ordinary_lead(folded, j, start)
-            inner = text[start + 1:m.end() - 1].strip()
+            j = _pos_lead(folded, j, start)
             if not re.search(r"\d{4}", inner) and not re.fullmatch(r"[A-Z][a-z][A-Za-z0-9]*(?:[ -][A-Za-z0-9]+){0,3}", inner):
                 continue  # "（CAR-T）", "（MY-201）": a term or a code, not the company's Latin name
-            if 2 <= start - j and not _ZH_GENERIC.search(folded[j:start]) and not re.search(
+            # "某某幹細胞（1234）": before a stock code a term word may end the name, as a suffix does.
+            core = folded[j:start]
+            if re.search(r"\d{4}", inner):
+                core = re.sub(r"(?:干细胞|免疫细胞|再生医疗|生技医药|生物医药|细胞治疗|基因治疗)$", "", core)
+            if 2 <= len(core) and not _ZH_GENERIC.search(core) and not re.search(
                     r"该|此|本|这|各|其|多家|公司$", folded[j:start]):
-                out.append((j, start, text[j:start], COMPANY))
+                out.append((j, name_end, text[j:name_end], COMPANY))
         for m in _ZH_LIST.finditer(folded):
             pos = m.start(1)
             for item in re.split(r"[、,，]", m.group(1)):
@@ -348,6 +382,7 @@ class MentionFinder:
         if key.strip() in self.keep_separate:
             return str(resource("company", slugify(key)))  # unmerged: its own IRI, suffixes kept
         key = re.sub(r"[\s,.]+(?:inc|ltd|corp|co|ag|plc|gmbh|sa|nv|kk|llc)\.?$", "", key)
+        key = re.sub(rf"(?<=[{HAN}])(?:[-－‐]?(?:ky|dr|创)|[*＊])+$", "", key)  # "永泰-KY" is 永泰
         key = re.sub(r"[\s-]+(?:therapeutics|biotherapeutics|pharmaceuticals?|pharma|biosciences?|biotech|bio)$", "", key)
         for suffix in ("生物科技", "生物技术", "生技", "生医", "公司", "集团"):
             if key.endswith(suffix) and len(key) - len(suffix) >= 2:
@@ -368,6 +403,7 @@ class MentionFinder:
                     if _LOWER_NAME.fullmatch(m.surface) and m.surface.split()[0] not in _NOT_COMPANY:
                         words.setdefault(m.surface.split()[0], m)
                     continue
+                key = re.sub(rf"(?<=[{HAN}])(?:[-－‐]?(?:ky|dr|创)|[*＊])+$", "", key)  # "永泰" after "永泰-KY（6721）"
                 for suffix in sorted(_ZH_ORG_SUFFIX, key=len, reverse=True):
                     if key.endswith(suffix) and len(key) - len(suffix) >= 2:
                         stems.setdefault(key[: -len(suffix)], m)
@@ -426,6 +462,68 @@ class MentionFinder:
         return Entity(iri=m.iri, type=m.org_type, labels=labels, aliases=tuple(codes), curated=False)
 
 
+# Parts of speech (jieba) that never open a name: verbs, prepositions, conjunctions, particles, adverbs.
+_FUNCTION_POS = frozenset("vpcud")
+# Parts of speech a stem made only of them is an ordinary phrase ("成立新公司"), not a name.
+_PHRASE_POS = frozenset("vpcudarmqf")
+
+
+def _after_cuts(folded: str, j: int, start: int) -> int:
+    """Where a name's stem starts after the event words and company suffixes before it.
+
+    A word of :data:`_ZH_CUT` ("收购", "美元") or a company suffix ("完成了澄源医药" after "澜海生物") ends
+    what came before; a single cut character only when at least two characters are left after it, so that
+    "明日細胞" and "晶元細胞" keep their 日 and 元.
+    """
+    for cut in _ZH_CUT.finditer(folded, j, start):
+        if (len(cut.group()) > 1 or start - cut.end() >= 2) and cut.start() >= j:
+            j = cut.end()
+    for suffix in _ZH_ORG_SUFFIX:  # it may begin just before the scan's start ("澜海生|物完成了澄源医药")
+        k = folded.rfind(suffix, max(0, j - len(suffix) + 1), start)
+        if k >= 0 and start - (k + len(suffix)) >= 2:
+            j = max(j, k + len(suffix))
+    return j
+
+
+_REPORT_NOUNS = frozenset({"传言", "传闻", "消息", "报道", "市场", "业界", "外界", "媒体"})
+
+
+def _pos_lead(folded: str, j: int, start: int) -> int:
+    """"入股凌岳生物", "但大江製藥", "獲博識醫藥": the words jieba tags as function words at the stem's start
+    are the sentence's; the name keeps at least two characters."""
+    if start - j < 3:
+        return j
+    # "業界傳出晴禾生技", "市場傳言晴禾生技": a verb (or a report noun) of two characters or more inside the
+    # stem ends what came before it.
+    at = j
+    for word, flag in word_tags(folded[j:start]):
+        at += len(word)
+        if len(word) > 1 and (flag[:1] in _FUNCTION_POS or word in _REPORT_NOUNS) and start - at >= 2:
+            j = at
+    pos = j
+    for word, flag in word_tags(folded[j:start]):
+        # A lone adverb character (正, 就, 才), or one rarely a word of its own (育 in 育世博), is as often a
+        # name's first character: it stays.
+        single_ok = len(word) > 1 or flag[:1] != "d" and word_freq(word) >= COMMON_LEAD_FREQ
+        if flag[:1] in _FUNCTION_POS and single_ok and start - pos - len(word) >= 2:
+            pos += len(word)
+        else:
+            break
+    return pos
+
+
+def _stem_ok(stem: str) -> bool:
+    """A stem that ends in a particle or preposition ("公司的"), or is a phrase of a verb and adjectives,
+    numbers and the like ("成立新"), is no name."""
+    tags = word_tags(stem)
+    if not tags or tags[-1][1][:1] in "upc" and len(tags[-1][0]) == 1:
+        return False
+    if len(tags) > 1 and tags[0][1][:1] == "v" and len(tags[0][0]) > 1 and len(stem) - len(tags[0][0]) < 2:
+        return False  # "设立子公司", "成立新公司": a verb and one character are no name
+    # One dictionary word ("鼎新", "明日") or characters jieba cannot place ("泓/q 碩/ag") may well be a name;
+    # a phrase built on a verb ("成立/v 新/a") is not.
+    return len(tags) < 2 or not all(flag[:1] in _PHRASE_POS for _, flag in tags) or not any(
+        flag[:1] == "v" and len(word) > 1 for word, flag in tags)
 
 
 def _mark_affiliates(text: str, ms: list[_M]) -> None:
@@ -444,7 +542,6 @@ def _mark_affiliates(text: str, ms: list[_M]) -> None:
         ms.remove(b)
 
 
-
 def _is_person(text: str, start: int, end: int) -> bool:
     """"Jane Okafor, chief executive of …", "CEO Jane Okafor said": a person, not a company."""
     return bool(_PERSON_BEFORE.search(text[max(0, start - 40):start]) or _PERSON_AFTER.match(text[end:end + 60]))
@@ -453,6 +550,9 @@ def _is_person(text: str, start: int, end: int) -> bool:
 def _is_product(text: str, start: int, end: int) -> bool:
     """"Abecma, a CAR-T therapy…" / "CASGEVY (exagamglogene autotemcel)": a brand, not a company."""
     after = text[end:end + 80]
+    unit = _UNIT_APPOSITION.match(after)
+    if unit and re.match(r"\s*(?:[,;.)]|$|(?:that|which|of|in|based|whose)\b)", after[unit.end():]):
+        return False  # "Nerine Bio, its cell therapy unit, …": a company noun heads the apposition
     if re.search(r"(?:CAR-T|TCR-T|therapy|therapies|drug|product|candidate|treatment|medicine|gene therapy)\s*,\s*$",
                  text[max(0, start - 30):start], re.IGNORECASE):
         return True  # "Novartis's approved CAR-T, Kymriah, …"
@@ -477,7 +577,8 @@ def _pair_aliases(text: str, ms: list[_M]) -> None:
         if not br:
             continue
         inner = br.group(1).strip()
-        code = re.fullmatch(r"(?:(?:TWSE|TPEx|HKEX|Nasdaq|NYSE|SSE|SZSE)[:：]\s*)?(\d{4,6}(?:\.[A-Z]{2})?|[A-Z]{2,5})", inner)
+        code = re.fullmatch(r"(?:(?:TWSE|TPEx|HKEX|Nasdaq|NYSE|SSE|SZSE)[:：]\s*|(?:[台臺]股|股票|證券|证券|上市|上櫃|上柜|興櫃|兴柜)?"
+                            r"(?:代號|代号|代碼|代码|股號|股号)[:：]?\s*)?(\d{4,6}(?:\.[A-Z]{2,3})?|[A-Z]{2,5})(?:[ -](?:TT|TW))?", inner)
         if code:
             m.aliases += (code.group(1),)
         elif re.fullmatch(rf"[{HAN}]{{2,12}}", inner) or re.fullmatch(r"[A-Z][A-Za-z0-9&.\- ]{1,30}", inner):

@@ -277,3 +277,28 @@ _REJECTED_BACK = re.compile(
 # Work that is shut or cut: no current "develops" fact ("結束其幹細胞業務", "shut down its iPSC unit").
 _WORK_SHUT = re.compile(r"结束(?:了)?(?:其|旗下|所有|全部)|关闭|裁撤|关停|\bshut(?:s|ting)? down\b|\bclos(?:ed|es|ing) (?:its|the|down)\b|"
                         r"\bcut(?:s|ting)? (?:its|their|the|all)\b|\bpivot\w*|\bpulled the plug\b")
+
+
+# ------------------------------------------------------------------ h/xent: entity boundaries (second pass)
+# Stock exchanges and market boards are places a company lists on, never companies themselves.
+_EXCHANGE = re.compile(
+    r"(?:Nasdaq|NASDAQ|NYSE|Nyse|AMEX|Euronext|LSE|AIM|HKEX|SEHK|SGX|ASX|TSX|TWSE|TPEx|TPEX|SSE|SZSE|KOSDAQ|KOSPI|"
+    r"Xetra|SIX|STAR Market|Nasdaq (?:Global|Capital|Stock)(?: Select)? Market|New York Stock Exchange|"
+    r"London Stock Exchange|Hong Kong Stock Exchange|Tokyo Stock Exchange|Taipei Exchange|Taiwan Stock Exchange|"
+    r"Shanghai Stock Exchange|Shenzhen Stock Exchange)")
+# "Nerine Bio, its cell therapy unit": a company noun heads the apposition, so the name is a company.
+_UNIT_NOUN = r"(?:unit|subsidiary|division|arm|affiliate|spin-?off|spinout|spin-?out|business|company|biotech|" \
+             r"developer|maker|firm|start-?up|group|venture)"
+_UNIT_APPOSITION = re.compile(
+    r"^,\s*(?:an?|the|its|their)\s+(?P<desc>[^,;]{0,60}?)\s*" + _UNIT_NOUN + r"\b", re.IGNORECASE)
+# Between a Taiwanese name and its stock code: the -KY (foreign-registered) or -DR mark, a 「*」 flag.
+_TW_NAME_MARK = re.compile(r"(?:[-－‐]?(?:ky|dr|创)|[*＊])+(?=\s*[(（]\s*(?:(?:twse|tpex|股票代号|代号|上市|上柜|兴柜)[:：]?\s*)?\d{4})")
+# Listing words before a Taiwanese name ("上櫃公司永泰", "興櫃的晴禾"): the board, not the name.
+_TW_BOARD = re.compile(r"(?:上市柜|上市|上柜|兴柜|创新板|战略新板)(?:公司|生技股|生技公司|的|厂)?|生技股|生医股|概念股|个股")
+# "（台股代號：6721）", "（股號6721）", "(6721 TT)": the other ways TW press brackets a stock code.
+_TW_CODE_BRACKET = re.compile(
+    r"(?<=[\u4e00-\u9fff\u3400-\u4dbf])[(（]\s*(?:(?:台股|股票|证券|上市|上柜|兴柜)?(?:代号|代码|股号)|股号)[:：]?\s*"
+    r"\d{4,6}(?:[.-]?(?:tw|two)| tt)?\s*[)）]")
+# A stock-code bracket right after a name; the industry words after 亞太再生… that make it a region's, not a company.
+_ZH_CODE_AFTER = re.compile(r"\s*[(（][^()（）]{0,8}?\d{4}")
+_PLACE_TAIL = re.compile(r"医疗|医学|产业|市场|领域|地区|区域|行业|业者|厂商|企业|政策|法规|治疗|疗法|板块|族群")
