@@ -85,7 +85,9 @@ def print_answer(question: str, answer: Any, explain: bool) -> None:
     if answer.answers:
         table = Table(title=f"{plain(question, 80)}  ({plain(answer.intent)})", show_lines=True)
         table.add_column("answer", no_wrap=True)
-        table.add_column("relation", no_wrap=True)
+        # A deal line can be long ("acquired by X (completed, 2024-02, USD 1.2 billion)"): fold it rather than
+        # squeeze the evidence column to nothing.
+        table.add_column("relation", overflow="fold", max_width=44)
         table.add_column("score", justify="right")
         table.add_column("evidence (sentence — document \\[start:end])", overflow="fold")
         for a in answer.answers:

@@ -389,8 +389,10 @@ class Planner(PartyAnswers):
         """``acquired by Gilead Sciences (completed, 2017, USD 11.9 billion)``: the fact as one line."""
         tq = q.query
         parts: list[str] = []
-        # Three distinct lines, in fact order (see fact_order): two facts that read the same (one deal stated
-        # by two sentences) are one line, not two of the three.
+        seen: set[tuple[str, str, str | None]] = set()
+        # Three distinct lines, in fact order (see fact_order): facts with the same verb, other party and
+        # status (one deal stated by several sentences) are one line, the first in that order (the one with an
+        # amount or the newest date), not two of the three.
         for f in fs:
             if len(parts) == 3:
                 break
@@ -402,9 +404,12 @@ class Planner(PartyAnswers):
                                  f.date or (str(f.year) if f.year else None),
                                  (_money(f.amount, f.currency) + (f" {f.amount_kind}" if f.amount_kind else ""))
                                  if f.amount is not None else None) if x]
-            line = f"{verb} {other}".strip() + (f" ({', '.join(extra)})" if extra else "")
-            if line not in parts:
-                parts.append(line)
+            key = (verb, other, f.status)
+            # A bare assertion says nothing a line with a status for the same two parties has not said.
+            said = key in seen or (f.status is None and any(k[:2] == key[:2] for k in seen))
+            if not said:
+                seen.add(key)
+                parts.append(f"{verb} {other}".strip() + (f" ({', '.join(extra)})" if extra else ""))
         return "; ".join(parts)
 
     def _largest(self, items: list[AnswerItem], notes: list[str]) -> list[AnswerItem]:
