@@ -302,8 +302,22 @@ class ScoreFusion:
         return [(i, scores[i]) for i in ranked[:limit]]
 
 
+class _Wraps:
+    """A fusion that reorders another one's list: it needs what the inner fusion needs (bridge, mentions)."""
+
+    within: Fusion
+
+    @property
+    def uses_bridge(self) -> bool:
+        return self.within.uses_bridge
+
+    @property
+    def uses_mentions(self) -> bool:
+        return self.within.uses_mentions
+
+
 @dataclass(frozen=True)
-class LanguageSlots:
+class LanguageSlots(_Wraps):
     """The dense ranking decides which language each rank gets; ``within`` decides which sentence.
 
     Rank *n* of the result goes to the language group of the dense ranking's *n*-th sentence, filled
@@ -313,14 +327,6 @@ class LanguageSlots:
     """
 
     within: Fusion = field(default_factory=GroupedRRF)
-
-    @property
-    def uses_bridge(self) -> bool:
-        return self.within.uses_bridge
-
-    @property
-    def uses_mentions(self) -> bool:
-        return self.within.uses_mentions
 
     def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
         dense = candidates.known(candidates.dense)
@@ -347,7 +353,7 @@ class LanguageSlots:
 
 
 @dataclass(frozen=True)
-class Interleave:
+class Interleave(_Wraps):
     """Alternate languages rank by rank, the query's own first; ``within`` orders each language.
 
     A fixed quota: of the first 5 results, 3 are in the query's language and 2 in the other (while
@@ -355,14 +361,6 @@ class Interleave:
     """
 
     within: Fusion = field(default_factory=GroupedRRF)
-
-    @property
-    def uses_bridge(self) -> bool:
-        return self.within.uses_bridge
-
-    @property
-    def uses_mentions(self) -> bool:
-        return self.within.uses_mentions
 
     def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
         inner = self.within(candidates, max(limit, len(candidates.groups)))
@@ -376,7 +374,7 @@ class Interleave:
 
 
 @dataclass(frozen=True)
-class LanguageQuota:
+class LanguageQuota(_Wraps):
     """The first ``top`` results: the query's language first, one guaranteed slot for the other language.
 
     ``within`` ranks every sentence. Of its first ``top`` places, the query's own language keeps all but
@@ -412,14 +410,6 @@ class LanguageQuota:
         if self.least < 0 or self.top < 0 or self.position < 1:
             raise ValueError(f"least and top must be ≥ 0 and position ≥ 1, got {self.least}, {self.top}, "
                              f"{self.position}")
-
-    @property
-    def uses_bridge(self) -> bool:
-        return self.within.uses_bridge
-
-    @property
-    def uses_mentions(self) -> bool:
-        return self.within.uses_mentions
 
     def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
         inner = self.within(candidates, max(limit, len(candidates.groups)))
@@ -461,7 +451,7 @@ class LanguageQuota:
 
 
 @dataclass(frozen=True)
-class LanguageBounds:
+class LanguageBounds(_Wraps):
     """``within``'s ranking with the other language's share of the first ``top`` places bounded.
 
     Of the first ``top`` results at least ``least`` and at most ``most`` are sentences in the other
@@ -488,14 +478,6 @@ class LanguageBounds:
         if not 0 <= self.least <= self.most or self.top < 0:
             raise ValueError(f"need 0 ≤ least ≤ most and top ≥ 0, got least={self.least}, most={self.most}, "
                              f"top={self.top}")
-
-    @property
-    def uses_bridge(self) -> bool:
-        return self.within.uses_bridge
-
-    @property
-    def uses_mentions(self) -> bool:
-        return self.within.uses_mentions
 
     def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
         inner = self.within(candidates, max(limit, self.top, len(candidates.groups)))
