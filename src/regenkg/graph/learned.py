@@ -74,21 +74,26 @@ def _label(p: _Pair, gold: dict[tuple[str, str], str]) -> str:
     return "none"
 
 
+def _ngram_logistic(class_weight: str | None = None) -> Any:
+    """Logistic regression over hashed character 2-4-grams and word 1-2-grams (a Han character is a word)."""
+    from sklearn.feature_extraction.text import HashingVectorizer  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+    from sklearn.pipeline import FeatureUnion, make_pipeline  # type: ignore[import-untyped]
+
+    return make_pipeline(
+        FeatureUnion([("char", HashingVectorizer(analyzer="char_wb", ngram_range=(2, 4), n_features=2 ** 18,
+                                                 alternate_sign=False)),
+                      ("word", HashingVectorizer(ngram_range=(1, 2), n_features=2 ** 16, alternate_sign=False,
+                                                 token_pattern=r"(?u)\b\w+\b|[\u4e00-\u9fff]"))]),
+        LogisticRegression(max_iter=2000, C=4.0, class_weight=class_weight))
+
+
 class RelationClassifier:
     """Multinomial logistic regression over character and word n-grams of the masked pair context."""
 
     def __init__(self, threshold: float = 0.6):
-        from sklearn.feature_extraction.text import HashingVectorizer  # type: ignore[import-untyped]
-        from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-        from sklearn.pipeline import FeatureUnion, make_pipeline  # type: ignore[import-untyped]
-
         self.threshold = threshold
-        self.model = make_pipeline(
-            FeatureUnion([("char", HashingVectorizer(analyzer="char_wb", ngram_range=(2, 4), n_features=2 ** 18,
-                                                     alternate_sign=False)),
-                          ("word", HashingVectorizer(ngram_range=(1, 2), n_features=2 ** 16, alternate_sign=False,
-                                                     token_pattern=r"(?u)\b\w+\b|[\u4e00-\u9fff]"))]),
-            LogisticRegression(max_iter=2000, C=4.0))
+        self.model = _ngram_logistic()
 
     def fit(self, batches: Iterable[tuple[Sequence[Sentence], Extraction]]) -> RelationClassifier:
         """Distant supervision: the rules' positive relations (and deals of any status) label the pairs."""
@@ -166,7 +171,7 @@ def _term_masked(p: _TermPair) -> str:
     (cs, ce, _), (ts, te, _, _) = p.company, p.term
     lo, hi = max(0, min(cs, ts) - 50), min(len(text), max(ce, te) + 50)
     spans = sorted([(cs, ce, " AAA "), (ts, te, " TTT ")]
-                   + [(a, b, " CCC " if comp else " XXX ") for a, b, comp, _ in p.others if lo <= a and b <= hi])
+                   + [(a, b, " CCC " if comp else " OOO ") for a, b, comp, _ in p.others if lo <= a and b <= hi])
     out, pos = [], lo
     for a, b, tag in spans:
         if a < pos:
@@ -201,17 +206,8 @@ class TermClassifier:
     """
 
     def __init__(self, threshold: float = 0.5):
-        from sklearn.feature_extraction.text import HashingVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import FeatureUnion, make_pipeline
-
         self.threshold = threshold
-        self.model = make_pipeline(
-            FeatureUnion([("char", HashingVectorizer(analyzer="char_wb", ngram_range=(2, 4), n_features=2 ** 18,
-                                                     alternate_sign=False)),
-                          ("word", HashingVectorizer(ngram_range=(1, 2), n_features=2 ** 16, alternate_sign=False,
-                                                     token_pattern=r"(?u)\b\w+\b|[\u4e00-\u9fff]"))]),
-            LogisticRegression(max_iter=2000, C=4.0, class_weight="balanced"))
+        self.model = _ngram_logistic(class_weight="balanced")
 
     def fit(self, batches: Iterable[tuple[Sequence[Sentence], Extraction]]) -> TermClassifier:
         """Distant supervision: every pair of every batch, labelled by whether the rules related it."""

@@ -100,7 +100,7 @@ def split_clauses(folded: str, ms: Sequence[_M] = ()) -> list[tuple[int, int, _M
 
 
 # What a press release writes after a name in a list: a legal suffix and the listing
-# ("X Incorporated (Nasdaq: XXX) and Y AG (Nasdaq: YYY) announced…", "X（股票代碼：1234）").
+# ("X Incorporated (Nasdaq: XINC) and Y AG (Nasdaq: YAGX) announced…", "X（股票代碼：1234）").
 _LISTED = re.compile(r"^\.?\s*(?:,?\s*(?:incorporated|inc|corporation|corp|limited|ltd|ag|plc|sa|nv|gmbh|llc|co)\b\.?)?"
                      r"\s*(?:[(（][^()（）]{0,40}[)）])?")
 
