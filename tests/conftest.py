@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -169,3 +170,25 @@ def canary() -> Iterator[int]:
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     yield srv.server_port
     srv.shutdown()
+
+
+def extract_texts(extractor: Any, *texts: str, lang: str = "en") -> tuple[set[tuple[str, str, str]], Any, Any]:
+    """Run ``extractor`` over ``texts`` as one document's sentences: the facts as (subject, predicate, object)
+    labels, the extraction, and the label function (discovered names first, then the gazetteer's)."""
+    from regenkg.records import Sentence
+
+    sents, pos = [], 0
+    for i, t in enumerate(texts):
+        sents.append(Sentence(i, "doc", i, pos, pos + len(t), lang, t))
+        pos += len(t) + 1
+    ex = extractor.extract(sents)
+    names = {e.iri: e for e in ex.entities}
+    for e in extractor.gazetteer.entities.values():
+        names.setdefault(e.iri, e)
+
+    def label(iri: str) -> str:
+        ent = names.get(iri)
+        return next(iter(ent.labels.values())) if ent and ent.labels else iri.rsplit("/", 1)[-1]
+
+    facts = {(label(r.subject), r.predicate, label(r.object)) for r in ex.relations}
+    return facts, ex, label

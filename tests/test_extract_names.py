@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import extract_texts
+
 from regenkg.graph.extract import Extractor
 from regenkg.graph.extract.coref import resolve_pronoun
 from regenkg.graph.ontology import Gazetteer
-from regenkg.records import Sentence
 
 
 @pytest.fixture(scope="module")
@@ -17,20 +18,7 @@ def extractor() -> Extractor:
 
 
 def _run(extractor: Extractor, *texts: str, lang: str = "en"):
-    sents, pos = [], 0
-    for i, t in enumerate(texts):
-        sents.append(Sentence(i, "doc", i, pos, pos + len(t), lang, t))
-        pos += len(t) + 1
-    ex = extractor.extract(sents)
-    names = {e.iri: e for e in ex.entities}
-    for e in extractor.gazetteer.entities.values():
-        names.setdefault(e.iri, e)
-
-    def label(iri: str) -> str:
-        ent = names.get(iri)
-        return next(iter(ent.labels.values())) if ent and ent.labels else iri.rsplit("/", 1)[-1]
-
-    facts = {(label(r.subject), r.predicate, label(r.object)) for r in ex.relations}
+    facts, ex, _ = extract_texts(extractor, *texts, lang=lang)
     return facts, ex
 
 
