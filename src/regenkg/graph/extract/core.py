@@ -42,6 +42,7 @@ from .coref import (
 from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
 from .figures import Figure, market_figures
 from .mentions import _M, MentionFinder
+from .names import document_products
 from .patterns import (
     _DEAL_CANCEL,
     _DENIED_BACK,
@@ -143,6 +144,7 @@ class Extractor:
         known_products: dict[str, _M] = {}
         self.finder.merge_short_names(all_ms)
         self.finder.add_short_names(sents, all_ms)
+        document_products(sents, all_ms, products)  # h/names3: a product anywhere is one everywhere
         first_seen: dict[str, tuple[_M, Sentence]] = {}
         prev_subject: _M | None = None
         last_named: _M | None = None

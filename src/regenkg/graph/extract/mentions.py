@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ...records import Entity, Sentence
 from ..match import Matcher
 from ..names_model import NameTagger, common_words, word_freq, word_tags
 from ..ontology import COMPANY_TYPES, Gazetteer, resource, slugify
+from .names import (
+    _M,
+    NOT_NAME,
+    ZH_INSTITUTION_MORE,
+    absorb_inner_terms,
+    clean_candidates,
+    exchange_brackets,
+    is_person,
+    is_product,
+    mark_affiliates,
+    pair_aliases,
+    zh_institutions,
+)
 from .patterns import (
     _APPOSITION,
     _COMPANY_WORDS,
@@ -25,9 +37,6 @@ from .patterns import (
     _LATIN_NAME,
     _LOWER_NAME,
     _NATIONALITY,
-    _NOT_COMPANY,
-    _PERSON_AFTER,
-    _PERSON_BEFORE,
     _PLACE_TAIL,
     _PRODUCT_CUE,
     _TRIGGERS,
@@ -52,24 +61,6 @@ from .patterns import (
     TAGGER_THRESHOLD,
     _fold,
 )
-
-
-@dataclass
-class _M:
-    """A mention inside one sentence during extraction (mutable scratch record)."""
-
-    start: int
-    end: int
-    iri: str
-    kind: str
-    surface: str
-    curated: bool = True
-    affiliate_of: str | None = None  # set for Y in "X(Y)"
-    appositive: bool = False  # inside "X, a Bayer company, …": describes X, fills no slot itself
-    pronoun: bool = False  # "It", "該公司", "the latter" standing for a company named elsewhere
-    org_type: str = COMPANY  # entity type of a discovered name: Company, Hospital or University
-    aliases: tuple[str, ...] = ()  # other names written beside it: stock code, the name in the other script
-    described: str = ""  # its apposition ("a Seattle developer of …"), for "the Seattle biotech" later
 
 
 def _strip_ordinary_lead(folded: str, j: int, start: int) -> int:
@@ -122,7 +113,8 @@ class MentionFinder:
             return all(e <= a or s >= b for a, b in taken)
 
         candidates = self.discover(text, taken)
-        candidates = sorted(candidates + self.proposed(text, candidates, taken))
+        candidates = clean_candidates(sorted(candidates + self.proposed(text, candidates, taken)))
+        absorb_inner_terms(candidates, found, taken)
         folded = _fold(text)
         # "Westbrook Oncology", "Harbor Cell": a capitalised name ending in a word the gazetteer knows as a
         # term is a company; the term match inside it goes.
@@ -174,9 +166,9 @@ class MentionFinder:
                 continue
             if org_type == COMPANY and _INSTITUTION.search(name):
                 continue
-            if org_type == COMPANY and name.isascii() and not _COMPANY_WORDS.search(name) and _is_person(text, s, e):
+            if org_type == COMPANY and name.isascii() and not _COMPANY_WORDS.search(name) and is_person(text, s, e):
                 continue
-            if _PRODUCT_CUE.search(folded[max(0, s - 8):s]) or org_type == COMPANY and _is_product(text, s, e):
+            if _PRODUCT_CUE.search(folded[max(0, s - 8):s]) or org_type == COMPANY and is_product(text, s, e):
                 if products is not None:
                     products.append(_M(s, e, "", PRODUCT, name, curated=False))
                 continue
@@ -195,8 +187,8 @@ class MentionFinder:
                 found.append(_M(lm.start(), lm.end(), prev[-1].iri, COMPANY, lm.group(0), prev[-1].curated,
                                 pronoun=True))
         found.sort(key=lambda m: m.start)
-        _mark_affiliates(text, found)
-        _pair_aliases(text, found)
+        mark_affiliates(text, found)
+        pair_aliases(text, found)
         return found
 
     def discover(self, text: str, taken: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int, str, str]]:
@@ -210,7 +202,7 @@ class MentionFinder:
             name = m.group("pre") or m.group("post")
             start = m.start("pre") if m.group("pre") else m.start("post")
             words = name.split()
-            while words and words[0].lower() in _NOT_COMPANY:  # "In Boston Children's Hospital"
+            while words and words[0].lower() in NOT_NAME:  # "In Boston Children's Hospital"
                 start += len(words[0]) + 1
                 words = words[1:]
             name = " ".join(words)
@@ -224,43 +216,24 @@ class MentionFinder:
             while len(words) > 2:
                 start += len(words[0]) + 1
                 words = words[1:]
-            if words[0] in _NOT_COMPANY or words[0] in ("the", "a", "an", "and", "or", "its", "their", "cell", "gene",
+            if words[0] in NOT_NAME or words[0] in ("the", "a", "an", "and", "or", "its", "their", "cell", "gene",
                                                         "stem", "immune", "with", "from", "by", "of"):
                 continue
             name = " ".join(words)
             out.append((start, start + len(name), name, COMPANY))
-        for suffix, typ in _ZH_INSTITUTION_SUFFIX:
-            for m in re.finditer(re.escape(suffix), folded):
-                start, j = m.start(), m.start()
-                # "江州大学附属第一医院": a hospital's name may hold its university's, so it may be longer.
-                room = 12 if typ == "Hospital" else 6
-                while j > 0 and start - j < room and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
-                    j -= 1
-                if start - j > 6 and not re.search(r"大学|学院|医学", folded[j:start]):
-                    j = start - 6
-                lead = _ZH_LEAD.match(folded, j, start)
-                if lead:
-                    j = lead.end()
-                # "晶禾生技攜手北城紀念醫院": a partnering verb, or a company's suffix, ends what came before.
-                cuts = [j + c.end() for c in re.finditer(_ZH_CUT.pattern + r"|于|自|从|携手|联手|牵手|联合|委托|协同|合作|"
-                                                          r"生技|生医|制药|药业|公司|集团", folded[j:start])]
-                cuts = [c for c in cuts if start - c >= 2]
-                if cuts:
-                    j = cuts[-1]
-                if start - j >= 2 and not re.search(r"该|此|本|各|这|两|多|国内|国际|大型|医学中心|合作", folded[j:start]):
-                    out.append((j, m.end(), text[j:m.end()], typ))
+        out += zh_institutions(text, folded, _ZH_INSTITUTION_SUFFIX + ZH_INSTITUTION_MORE)
         for m in _LATIN_NAME.finditer(text):
             s, e = m.start(), m.end()
             name = m.group(0)
             # Drop leading function words ("In Neogene") and trailing dots.
             words = name.split()
-            while words and words[0].lower() in _NOT_COMPANY:
+            while words and words[0].lower() in NOT_NAME:
                 s += len(words[0]) + (len(name[len(words[0]):]) - len(name[len(words[0]):].lstrip()))
                 name = name[len(words[0]):].lstrip()
                 words = name.split()
             name = name.rstrip(".'")
             e = s + len(name)
-            if not name or name.lower() in _NOT_COMPANY or len(name) < 2:
+            if not name or name.lower() in NOT_NAME or len(name) < 2:
                 continue
             if name.isupper() and len(name) <= 3 and not _COMPANY_WORDS.search(name):
                 continue  # bare acronyms are too ambiguous to discover
@@ -304,6 +277,7 @@ class MentionFinder:
         marked = [(k.start(), k.end(), "0000") for k in _TW_NAME_MARK.finditer(folded)
                   if k.start() > 0 and re.match(rf"[{HAN}]", folded[k.start() - 1])]
         marked += [(k.start(), k.start(), "0000") for k in _TW_CODE_BRACKET.finditer(folded)]
+        marked += exchange_brackets(folded)
         for start, name_end, inner in marked + [(b.start(), b.start(), text[b.start() + 1:b.end() - 1].strip())
                                                 for b in _ZH_BRACKETED.finditer(folded)]:
             j = start
@@ -400,7 +374,7 @@ class MentionFinder:
                 key = _fold(m.surface)
                 if m.surface.isascii():
                     # "corvane" after "corvane bio": a lower-case name's first word is its short form.
-                    if _LOWER_NAME.fullmatch(m.surface) and m.surface.split()[0] not in _NOT_COMPANY:
+                    if _LOWER_NAME.fullmatch(m.surface) and m.surface.split()[0] not in NOT_NAME:
                         words.setdefault(m.surface.split()[0], m)
                     continue
                 key = re.sub(rf"(?<=[{HAN}])(?:[-－‐]?(?:ky|dr|创)|[*＊])+$", "", key)  # "永泰" after "永泰-KY（6721）"
@@ -526,75 +500,3 @@ def _stem_ok(stem: str) -> bool:
         flag[:1] == "v" and len(word) > 1 for word, flag in tags)
 
 
-def _mark_affiliates(text: str, ms: list[_M]) -> None:
-    """``X(Y)`` / ``X (Y)``: Y is X's affiliate, and not a separate subject."""
-    same: list[_M] = []
-    for a, b in zip(ms, ms[1:]):
-        if a.kind == COMPANY and b.kind == COMPANY:
-            between = text[a.end:b.start]
-            after = text[b.end:b.end + 2]
-            if re.fullmatch(r"\s*[(（]\s*", between) and re.match(r"\s*[)）]", after):
-                if a.iri == b.iri or not b.curated and not a.curated:
-                    same.append(b)  # "新基（Celgene）": the same company named twice
-                else:
-                    b.affiliate_of = a.iri
-    for b in same:
-        ms.remove(b)
-
-
-def _is_person(text: str, start: int, end: int) -> bool:
-    """"Jane Okafor, chief executive of …", "CEO Jane Okafor said": a person, not a company."""
-    return bool(_PERSON_BEFORE.search(text[max(0, start - 40):start]) or _PERSON_AFTER.match(text[end:end + 60]))
-
-
-def _is_product(text: str, start: int, end: int) -> bool:
-    """"Abecma, a CAR-T therapy…" / "CASGEVY (exagamglogene autotemcel)": a brand, not a company."""
-    after = text[end:end + 80]
-    unit = _UNIT_APPOSITION.match(after)
-    if unit and re.match(r"\s*(?:[,;.)]|$|(?:that|which|of|in|based|whose)\b)", after[unit.end():]):
-        return False  # "Nerine Bio, its cell therapy unit, …": a company noun heads the apposition
-    if re.search(r"(?:CAR-T|TCR-T|therapy|therapies|drug|product|candidate|treatment|medicine|gene therapy)\s*,\s*$",
-                 text[max(0, start - 30):start], re.IGNORECASE):
-        return True  # "Novartis's approved CAR-T, Kymriah, …"
-    return bool(re.match(r",\s*(?:an?|the|its)\s+(?:[\w-]+\s+){0,4}?(?:therapy|therapies|treatment|drug|product|medicine|"
-                         r"candidate|vaccine|gene therapy|cell therapy)\b", after, re.IGNORECASE)
-                or re.match(r"\s*[(（]\s*[a-z]+(?:mab|cel|gene|vec|cept|parvovec|autotemcel|leucel|temcel)\b", after)
-                or re.search(r"\b(?:brand|product|drug|therapy)\s+$", text[max(0, start - 12):start], re.IGNORECASE)
-                # "its ENaBL platform", "the StarLink technology": a platform is not a company.
-                or re.match(r"\s+(?:platform|technology|system)\b", after, re.IGNORECASE))
-
-
-def _pair_aliases(text: str, ms: list[_M]) -> None:
-    """``名稱（代號）``, ``English（中文）`` and ``中文（English）``: the bracketed name is an alias of the one before.
-
-    A stock code or the name in the other script becomes an alias of the mention; a name only the
-    brackets hold (the Han name before "（Qiming Cell）") is read back to its start.
-    """
-    for m in ms:
-        if m.kind != COMPANY or m.pronoun or m.curated:
-            continue
-        br = re.match(r"\s*[(（]\s*([^()（）]{2,24}?)\s*[)）]", text[m.end:m.end + 30])
-        if not br:
-            continue
-        inner = br.group(1).strip()
-        code = re.fullmatch(r"(?:(?:TWSE|TPEx|HKEX|Nasdaq|NYSE|SSE|SZSE)[:：]\s*|(?:[台臺]股|股票|證券|证券|上市|上櫃|上柜|興櫃|兴柜)?"
-                            r"(?:代號|代号|代碼|代码|股號|股号)[:：]?\s*)?(\d{4,6}(?:\.[A-Z]{2,3})?|[A-Z]{2,5})(?:[ -](?:TT|TW))?", inner)
-        if code:
-            m.aliases += (code.group(1),)
-        elif re.fullmatch(rf"[{HAN}]{{2,12}}", inner) or re.fullmatch(r"[A-Z][A-Za-z0-9&.\- ]{1,30}", inner):
-            if not any(o is not m and o.start >= m.end and o.end <= m.end + br.end() and o.curated for o in ms):
-                m.aliases += (inner,)
-    for m in ms:
-        if m.kind != COMPANY or m.pronoun or m.curated or not m.surface.isascii():
-            continue
-        if not re.match(r"\s*[)）]", text[m.end:m.end + 3]) or not re.search(r"[(（]\s*$", text[max(0, m.start - 2):m.start]):
-            continue
-        j = text.rfind("（", 0, m.start) if "（" in text[max(0, m.start - 2):m.start] else text.rfind("(", 0, m.start)
-        k = j
-        while k > 0 and j - k < 10 and re.match(rf"[{HAN}]", text[k - 1]) and _fold(text[k - 1]) not in _ZH_BOUNDARY:
-            k -= 1
-        lead = _ZH_LEAD.match(_fold(text), k, j)
-        if lead:
-            k = lead.end()
-        if j - k >= 2 and not any(o.start < j and o.end > k for o in ms):
-            m.aliases += (text[k:j],)

@@ -1,0 +1,260 @@
+"""Name quality for discovered mentions: institutions, fragments, products, aliases (#12 item 4).
+
+:mod:`.mentions` proposes spans; this module decides what kind of organisation a span names and which
+spans are no name at all. Every discovered name is typed (company, hospital, university or research
+institute, product or platform), and a span that is a piece of a name, an antigen, a list or a grant of
+rights never becomes an organisation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from ...records import Sentence
+from .patterns import (
+    _NOT_COMPANY,
+    _PERSON_AFTER,
+    _PERSON_BEFORE,
+    _UNIT_APPOSITION,
+    _ZH_BOUNDARY,
+    _ZH_CUT,
+    _ZH_LEAD,
+    COMPANY,
+    HAN,
+    PRODUCT,
+    _fold,
+)
+
+
+@dataclass
+class _M:
+    """A mention inside one sentence during extraction (mutable scratch record)."""
+
+    start: int
+    end: int
+    iri: str
+    kind: str
+    surface: str
+    curated: bool = True
+    affiliate_of: str | None = None  # set for Y in "X(Y)"
+    appositive: bool = False  # inside "X, a Bayer company, …": describes X, fills no slot itself
+    pronoun: bool = False  # "It", "該公司", "the latter" standing for a company named elsewhere
+    org_type: str = COMPANY  # entity type of a discovered name: Company, Hospital or University
+    aliases: tuple[str, ...] = ()  # other names written beside it: stock code, the name in the other script
+    described: str = ""  # its apposition ("a Seattle developer of …"), for "the Seattle biotech" later
+
+
+
+def mark_affiliates(text: str, ms: list[_M]) -> None:
+    """``X(Y)`` / ``X (Y)``: Y is X's affiliate, and not a separate subject."""
+    same: list[_M] = []
+    for a, b in pairwise(ms):
+        if a.kind == COMPANY and b.kind == COMPANY:
+            between = text[a.end:b.start]
+            after = text[b.end:b.end + 2]
+            if re.fullmatch(r"\s*[(（]\s*", between) and re.match(r"\s*[)）]", after):
+                if a.iri == b.iri or not b.curated and not a.curated:
+                    same.append(b)  # "新基（Celgene）": the same company named twice
+                else:
+                    b.affiliate_of = a.iri
+    for b in same:
+        ms.remove(b)
+
+
+def is_person(text: str, start: int, end: int) -> bool:
+    """"Jane Okafor, chief executive of …", "CEO Jane Okafor said": a person, not a company."""
+    return bool(_PERSON_BEFORE.search(text[max(0, start - 40):start]) or _PERSON_AFTER.match(text[end:end + 60]))
+
+
+def is_product(text: str, start: int, end: int) -> bool:
+    """"Abecma, a CAR-T therapy…" / "CASGEVY (exagamglogene autotemcel)": a brand, not a company."""
+    after = text[end:end + 80]
+    unit = _UNIT_APPOSITION.match(after)
+    if unit and re.match(r"\s*(?:[,;.)]|$|(?:that|which|of|in|based|whose)\b)", after[unit.end():]):
+        return False  # "Nerine Bio, its cell therapy unit, …": a company noun heads the apposition
+    if re.search(r"(?:CAR-T|TCR-T|therapy|therapies|drug|product|candidate|treatment|medicine|gene therapy)\s*,\s*$",
+                 text[max(0, start - 30):start], re.IGNORECASE):
+        return True  # "Novartis's approved CAR-T, Kymriah, …"
+    return bool(re.match(r",\s*(?:an?|the|its)\s+(?:[\w-]+\s+){0,4}?(?:therapy|therapies|treatment|drug|product|medicine|"
+                         r"candidate|vaccine|gene therapy|cell therapy)\b", after, re.IGNORECASE)
+                or re.match(r"\s*[(（]\s*[a-z]+(?:mab|cel|gene|vec|cept|parvovec|autotemcel|leucel|temcel)\b", after)
+                or re.search(r"\b(?:brand|product|drug|therapy)\s+$", text[max(0, start - 12):start], re.IGNORECASE)
+                # "its ENaBL platform", "the StarLink technology": a platform is not a company.
+                or re.match(r"\s+(?:platform|technology|system)\b", after, re.IGNORECASE)
+                or _owned_product(after))
+
+
+# "Velorix is Quillon Bio's gene therapy", "…is the company's CAR-T platform": a possessive before a
+# product noun, with no company noun between, says the name is what a company owns.
+_OWNED = re.compile(r"\s+(?:is|was|remains|became)\s+(?:now\s+)?(?:the\s+company['’]s|its|their|"
+                    r"(?:[A-Z][\w-]*\s+){0,3}[A-Z][\w-]*['’]s?)\s+(?P<desc>(?:[\w-]+\s+){0,4}?)"
+                    r"(?:therapy|therapies|platform|product|drug|candidate|technology|medicine|vaccine|brand)\b")
+_COMPANY_NOUN = re.compile(r"\b(?:company|biotech|developer|firm|maker|start-?up|group|unit|subsidiary|division|"
+                           r"spin-?(?:off|out)|partner|licensee|licensor|acquirer)\b", re.IGNORECASE)
+
+
+def _owned_product(after: str) -> bool:
+    m = _OWNED.match(after)
+    return m is not None and not _COMPANY_NOUN.search(m.group("desc"))
+
+
+def pair_aliases(text: str, ms: list[_M]) -> None:
+    """``名稱（代號）``, ``English（中文）`` and ``中文（English）``: the bracketed name is an alias of the one before.
+
+    A stock code or the name in the other script becomes an alias of the mention; a name only the
+    brackets hold (the Han name before "（Qiming Cell）") is read back to its start.
+    """
+    for m in ms:
+        if m.kind != COMPANY or m.pronoun or m.curated:
+            continue
+        br = re.match(r"\s*[(（]\s*([^()（）]{2,24}?)\s*[)）]", text[m.end:m.end + 30])
+        if not br:
+            continue
+        inner = br.group(1).strip()
+        code = re.fullmatch(r"(?:(?:TWSE|TPEx|HKEX|Nasdaq|NASDAQ|NYSE|SSE|SZSE|港股|美股)[:：]\s*|(?:[台臺]股|股票|證券|证券|上市|上櫃|上柜|興櫃|兴柜)?"
+                            r"(?:代號|代号|代碼|代码|股號|股号)[:：]?\s*)?(\d{4,6}(?:\.[A-Z]{2,3})?|[A-Z]{2,5})(?:[ -](?:TT|TW))?", inner)
+        if code:
+            m.aliases += (code.group(1),)
+        elif (re.fullmatch(rf"[{HAN}]{{2,12}}", inner) or re.fullmatch(r"[A-Z][A-Za-z0-9&.\- ]{1,30}", inner)) \
+                and not any(o is not m and o.start >= m.end and o.end <= m.end + br.end() and o.curated for o in ms):
+            m.aliases += (inner,)
+    for m in ms:
+        if m.kind != COMPANY or m.pronoun or m.curated or not m.surface.isascii():
+            continue
+        if not re.match(r"\s*[)）]", text[m.end:m.end + 3]) or not re.search(r"[(（]\s*$", text[max(0, m.start - 2):m.start]):
+            continue
+        j = text.rfind("（", 0, m.start) if "（" in text[max(0, m.start - 2):m.start] else text.rfind("(", 0, m.start)
+        k = j
+        while k > 0 and j - k < 10 and re.match(rf"[{HAN}]", text[k - 1]) and _fold(text[k - 1]) not in _ZH_BOUNDARY:
+            k -= 1
+        lead = _ZH_LEAD.match(_fold(text), k, j)
+        if lead:
+            k = lead.end()
+        if j - k >= 2 and not any(o.start < j and o.end > k for o in ms):
+            m.aliases += (text[k:j],)
+
+
+# English words that open a sentence capitalised ("Besides, …", "Notably, …") and never name a company alone.
+_DISCOURSE = frozenset({
+    "besides", "moreover", "furthermore", "additionally", "nonetheless", "nevertheless", "notably", "overall",
+    "instead", "likewise", "similarly", "elsewhere", "still", "yet", "thus", "hence", "therefore", "indeed",
+    "finally", "currently", "recently", "previously", "together", "alongside", "despite", "although", "though",
+    "whereas", "since", "following", "including", "beyond", "among", "amid", "within", "without", "through",
+    "during", "over", "against", "about", "above", "below", "regarding", "via", "unlike", "like", "once", "if",
+    "because", "unless", "whether", "then", "now", "here", "where", "why", "how", "what", "which", "whose", "each",
+    "every", "either", "neither", "no", "not", "only", "even", "just", "again", "already", "soon", "third",
+    "lastly", "importantly", "specifically", "particularly", "ultimately", "initially", "subsequently",
+    "alternatively", "conversely", "interestingly", "crucially", "critically", "shares", "terms", "financial",
+    "financially", "strategically", "commercially", "clinically", "historically", "traditionally", "globally",
+})
+# Words that never begin a discovered Latin name: function words, months, agencies, discourse adverbs.
+NOT_NAME = frozenset(_NOT_COMPANY) | _DISCOURSE
+# "Claudin18.2", "GPC3", "MAGE-A4": an antigen or gene symbol, letters then digits, is a target, not a company.
+_ANTIGEN = re.compile(r"[A-Za-z]{1,10}-?[A-Z]?\d{1,3}(?:\.\d{1,2})?[A-Za-z]?")
+# A grant of rights ("福可蘇全球權益", "the global rights") or a list closed by 等 ("A等B") is no name.
+_RIGHTS_TAIL = re.compile(r"(?:全球|独家|区域|海外|大中华区|中国区|亚洲)?(?:权益|权利|开发权|商业化权|销售权|代理权|经销权)$")
+
+# Chinese institutions beyond the universities and hospitals of ``_ZH_INSTITUTION_SUFFIX``: research
+# institutes and medical or research centres (in Taiwan and China the usual partners of a company).
+ZH_INSTITUTION_MORE = (("研究所", "University"), ("研究中心", "University"), ("实验室", "University"),
+                       ("医学中心", "Hospital"), ("癌症中心", "Hospital"), ("肿瘤中心", "Hospital"),
+                       ("治癌中心", "Hospital"), ("血液中心", "Hospital"))
+# A stem with these words is a description ("該醫院", "國內大型醫院", "其研究中心"), not a name.
+_ZH_INSTITUTION_DESC = re.compile(r"该|此|本|各|这|两|多|国内|国际|大型|医学中心(?!附)|合作|其|旗下|自家|内部|所属|下属|相关|知名")
+# What ends the words before an institution's name: a deal verb, a partnering word, a company's suffix.
+_ZH_INSTITUTION_CUT = re.compile(_ZH_CUT.pattern + r"|于|自|从|携手|联手|牵手|联合|委托|协同|合作|"
+                                 r"生技|生医|制药|药业|公司|集团")
+# "（NASDAQ: ABCD）", "（港股：2171）", "(NYSE: XYZ)" after a Han name: the name is a listed company.
+_EXCHANGE_BRACKET = re.compile(
+    rf"(?<=[{HAN}])[(（]\s*(?:nasdaq|nyse|amex|hkex|sehk|sse|szse|twse|tpex|kosdaq|tse|港股|港交所|上交所|深交所|"
+    r"科创板|创业板|纳斯达克|纽交所|美股)\s*[:：]?\s*[a-z0-9.]{1,10}\s*[)）]")
+
+
+def is_fragment(name: str) -> bool:
+    """A span that names no organisation: a discourse word, an antigen, a list, a grant of rights."""
+    n = name.strip()
+    if not n:
+        return True
+    if n.isascii() and " " not in n and (n.lower() in _DISCOURSE or _ANTIGEN.fullmatch(n) and any(
+            c.isdigit() for c in n)):
+        return True
+    folded = _fold(n)
+    return "等" in folded and bool(re.search(rf"[{HAN}A-Za-z0-9]等[{HAN}A-Za-z0-9]", folded)) \
+        or bool(re.search(rf"[{HAN}]", folded) and _RIGHTS_TAIL.search(folded))
+
+
+def clean_candidates(cands: Sequence[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """The discovered spans without fragments, and without a sentence's full stop at a name's end."""
+    out = []
+    for s, e, name, typ in cands:
+        trimmed = name.rstrip(".") if not re.search(r"\b(?:Inc|Ltd|Corp|Co|S\.A|N\.V|L\.P)\.$", name) else name
+        if is_fragment(trimmed) or len(trimmed.strip()) < 2:
+            continue
+        out.append((s, s + len(trimmed), trimmed, typ))
+    return out
+
+
+def zh_institutions(text: str, folded: str, suffixes: Sequence[tuple[str, str]]) -> list[tuple[int, int, str, str]]:
+    """Chinese hospitals, universities and institutes: a Han stem before one of ``suffixes``.
+
+    A hospital's or an institute's name may hold its university's or academy's ("江州大學附設醫院",
+    "中科院江州藥物研究所"), so those stems may be longer than a university's own.
+    """
+    out: list[tuple[int, int, str, str]] = []
+    for suffix, typ in suffixes:
+        for m in re.finditer(re.escape(suffix), folded):
+            start, j = m.start(), m.start()
+            room = 6 if suffix in ("大学", "学院") else 12
+            while j > 0 and start - j < room and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
+                j -= 1
+            if start - j > 6 and not re.search(r"大学|学院|医学|科学院|[院校]", folded[j:start]):
+                j = start - 6
+            lead = _ZH_LEAD.match(folded, j, start)
+            if lead:
+                j = lead.end()
+            # "晶禾生技攜手北城紀念醫院": a partnering verb, or a company's suffix, ends what came before.
+            cuts = [j + c.end() for c in _ZH_INSTITUTION_CUT.finditer(folded[j:start])]
+            cuts = [c for c in cuts if start - c >= 2]
+            if cuts:
+                j = cuts[-1]
+            if start - j >= 2 and not _ZH_INSTITUTION_DESC.search(folded[j:start]):
+                out.append((j, m.end(), text[j:m.end()], typ))
+    return out
+
+
+def exchange_brackets(folded: str) -> list[tuple[int, int, str]]:
+    """Where a Han name is followed by an exchange and ticker in brackets, as ``(name end, name end, code)``."""
+    return [(b.start(), b.start(), "0000") for b in _EXCHANGE_BRACKET.finditer(folded)]
+
+
+def absorb_inner_terms(candidates: Sequence[tuple[int, int, str, str]], found: list[_M],
+                       taken: list[tuple[int, int]]) -> None:
+    """"和信治癌中心醫院", "Halvorsen Cancer Institute": a term inside an institution's name is part of it."""
+    for s, e, _, typ in candidates:
+        if typ == COMPANY or any(c.kind == COMPANY and c.start < e and s < c.end for c in found):
+            continue
+        for m in [m for m in found if m.kind != COMPANY and s <= m.start and m.end <= e and (m.start, m.end) != (s, e)]:
+            found.remove(m)
+            taken.remove((m.start, m.end))
+
+
+def document_products(sents: Sequence[Sentence], all_ms: list[list[_M]], products: list[list[_M]]) -> None:
+    """A name read as a product or platform anywhere in a document is one in all of its sentences.
+
+    "X acquired Velorix." before "Velorix, a gene therapy for …": the discovered company Velorix of the
+    first sentence becomes a product there too (changed in place), so coreference links it to its owner.
+    """
+    keys: dict[str, set[str]] = {}
+    for sent, prods in zip(sents, products):
+        keys.setdefault(sent.doc_id, set()).update(_fold(p.surface).strip() for p in prods)
+    for sent, ms, prods in zip(sents, all_ms, products):
+        names = keys.get(sent.doc_id)
+        if not names:
+            continue
+        for m in [m for m in ms if m.kind == COMPANY and not m.curated and not m.pronoun
+                  and _fold(m.surface).strip() in names]:
+            ms.remove(m)
+            prods.append(_M(m.start, m.end, "", PRODUCT, m.surface, curated=False))

@@ -1,0 +1,70 @@
+"""Discovered names are typed and never fragments (#12 item 4): research institutes and medical centres are
+partners, antigens, lists, grants of rights and discourse words are no companies, and a name read as a
+product anywhere in a document is a product everywhere in it. Names and sentences made up for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import extract_texts
+
+from regenkg.graph.extract import Extractor
+from regenkg.graph.extract.names import is_fragment
+from regenkg.graph.ontology import Gazetteer
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(Gazetteer.load())
+
+
+def _types(ex) -> dict[str, str]:
+    return {v: e.type for e in ex.entities for v in e.labels.values()}
+
+
+@pytest.mark.parametrize(("text", "lang", "partner", "typ"), [
+    ("澜海生物与中科院江州药物研究所合作开发干细胞疗法。", "zh-Hans", "中科院江州药物研究所", "University"),
+    ("澜海生物与北城肿瘤中心合作开展CAR-T临床研究。", "zh-Hans", "北城肿瘤中心", "Hospital"),
+    ("晶禾生技與南瀛醫學中心簽署合作協議，共同開發NK細胞療法。", "zh-Hant", "南瀛醫學中心", "Hospital"),
+    ("晶禾生技與東嶽生醫研究中心合作開發外泌體。", "zh-Hant", "東嶽生醫研究中心", "University"),
+    ("Quillon Bio partnered with the Halvorsen Cancer Institute to develop CAR-T cell therapy.", "en",
+     "Halvorsen Cancer Institute", "University"),
+])
+def test_institutes_and_centres_are_typed_partners(extractor, text, lang, partner, typ):
+    facts, ex, _ = extract_texts(extractor, text, lang=lang)
+    assert any(p == "partneredWith" and partner in (s, o) for s, p, o in facts), facts
+    assert _types(ex)[partner] == typ
+
+
+def test_a_sentence_full_stop_is_not_part_of_a_name(extractor):
+    facts, ex, _ = extract_texts(extractor, "Quillon Bio signed a collaboration with the University of Westmark.")
+    assert ("Quillon Bio", "partneredWith", "University of Westmark") in facts
+
+
+def test_a_han_name_before_an_exchange_and_ticker_is_a_company(extractor):
+    facts, _, _ = extract_texts(extractor, "泓硕（NASDAQ：HOSO）宣布与澜海生物合作开发CAR-T。", lang="zh-Hans")
+    assert ("泓硕", "partneredWith", "澜海生物") in facts or ("澜海生物", "partneredWith", "泓硕") in facts
+
+
+@pytest.mark.parametrize("name", ["Besides", "Notably", "Claudin18.2", "GPC3", "XR-101等CD20 CAR-T", "福可蘇全球權益",
+                                  "星河獨家銷售權"])
+def test_fragments(name):
+    assert is_fragment(name)
+
+
+@pytest.mark.parametrize("name", ["Quillon Bio", "5Q Genomics", "nuvora bio", "晶禾生技", "泓碩", "Sorvik", "2seventy bio"])
+def test_names_are_not_fragments(name):
+    assert not is_fragment(name)
+
+
+def test_a_discourse_word_opening_a_sentence_is_no_developer(extractor):
+    facts, ex, _ = extract_texts(extractor, "Besides, Quillon Bio develops CAR-T cell therapies.")
+    assert ("Quillon Bio", "develops", "CAR-T cell therapy") in facts
+    assert "Besides" not in _types(ex)
+
+
+def test_a_product_named_later_in_the_document_was_never_a_company(extractor):
+    facts, ex, _ = extract_texts(extractor, "Marrow Pharma acquired Velorix.",
+                                 "Velorix is Quillon Bio's gene therapy platform.")
+    assert "Velorix" not in _types(ex)
+    assert not any(o == "Velorix" for _, _, o in facts)
