@@ -91,8 +91,9 @@ def _shape(name: str, gold_surfaces: set[str]) -> str:
 
     f = fold(name)
     script = "han" if any("\u4e00" <= c <= "\u9fff" for c in name) else "latin"
-    if any(f and f in g and f != g for g in gold_surfaces):
-        return f"{script} fragment of a gold name"
+    holders = sorted((g for g in gold_surfaces if f and f in g and f != g), key=len)
+    if holders:
+        return f"{script} fragment of a gold name ({_missing(f, holders[0])})"
     inner = [g for g in gold_surfaces if g and len(g) >= 2 and g in f and f != g]
     if inner:
         g = max(inner, key=len)
@@ -104,6 +105,21 @@ def _shape(name: str, gold_surfaces: set[str]) -> str:
                  else "mixed case" if re.search(r"[a-z][A-Z]", name) else "one capitalised word")
         return f"latin not related to a gold name, {shape}"
     return f"{script} not related to a gold name"
+
+
+def _missing(frag: str, whole: str) -> str:
+    """What the fragment lacks of the gold name, by position and shape only (no text is printed)."""
+    i = whole.find(frag)
+    before, after = whole[:i], whole[i + len(frag):]
+    parts = []
+    for where, rest, edge in (("before", before, before[-1:]), ("after", after, after[:1])):
+        if not rest:
+            continue
+        cut = "word cut" if edge.isalnum() else "whole word(s)"
+        kind = ("han" if any("\u4e00" <= c <= "\u9fff" for c in rest) else "digits" if any(c.isdigit() for c in rest)
+                else "punctuation" if not any(c.isalpha() for c in rest) else "latin")
+        parts.append(f"{kind} {cut} {where}")
+    return ", ".join(parts)
 
 
 def analyse(gold_path: Path, tagger: bool = False) -> dict[str, Any]:

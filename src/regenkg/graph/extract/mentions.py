@@ -168,9 +168,10 @@ class MentionFinder:
                 continue
             if org_type == COMPANY and name.isascii() and not _COMPANY_WORDS.search(name) and is_person(text, s, e):
                 continue
-            if _PRODUCT_CUE.search(folded[max(0, s - 8):s]) or org_type == COMPANY and is_product(text, s, e):
+            described_product = org_type == COMPANY and is_product(text, s, e)
+            if described_product or _PRODUCT_CUE.search(folded[max(0, s - 8):s]):
                 if products is not None:
-                    products.append(_M(s, e, "", PRODUCT, name, curated=False))
+                    products.append(_M(s, e, "", PRODUCT, name, curated=False, firm=described_product))
                 continue
             found.append(_M(s, e, self.discovered_iri(name), COMPANY, name, curated=False, org_type=org_type))
             taken.append((s, e))

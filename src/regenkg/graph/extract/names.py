@@ -45,6 +45,7 @@ class _M:
     org_type: str = COMPANY  # entity type of a discovered name: Company, Hospital or University
     aliases: tuple[str, ...] = ()  # other names written beside it: stock code, the name in the other script
     described: str = ""  # its apposition ("a Seattle developer of …"), for "the Seattle biotech" later
+    firm: bool = False  # a product read from its own description ("X, a gene therapy"), not from a cue word before it
 
 
 
@@ -249,7 +250,9 @@ def document_products(sents: Sequence[Sentence], all_ms: list[list[_M]], product
     """
     keys: dict[str, set[str]] = {}
     for sent, prods in zip(sents, products):
-        keys.setdefault(sent.doc_id, set()).update(_fold(p.surface).strip() for p in prods)
+        # Only a name described as a product counts: a cue word before it ("採用X技術") is too weak to
+        # overrule the document's other sentences.
+        keys.setdefault(sent.doc_id, set()).update(_fold(p.surface).strip() for p in prods if p.firm)
     for sent, ms, prods in zip(sents, all_ms, products):
         names = keys.get(sent.doc_id)
         if not names:
