@@ -64,6 +64,35 @@ def _written(surfaces: tuple[str, ...], text: str) -> str:
     return ": written as " + ", ".join(sorted({_form(s, text) for s in hits}))
 
 
+def _why_not(surfaces: tuple[str, ...], sentences: list[str], finder: Any) -> str:
+    """What discovery made of a name that never became a mention: no span, a span cut differently, or an exact
+    span that a later filter dropped (category only)."""
+    from regenkg.evaluate.gold import fold
+
+    verdicts = set()
+    for text in sentences:
+        ft = fold(text)
+        for sf in surfaces:
+            f = fold(sf)
+            i = ft.find(f) if len(f) >= 2 else -1
+            if i < 0 or len(ft) != len(text):
+                continue
+            taken = [(m.start, m.end) for m in finder.matcher.find(text)]
+            cands = finder.discover(text, taken)
+            over = [(a, b) for a, b, _, _ in cands if a < i + len(f) and i < b]
+            if any(a == i and b == i + len(f) for a, b in over):
+                verdicts.add("exact span proposed, dropped by a filter")
+            elif over:
+                a, b = over[0]
+                verdicts.add("span proposed " + ("longer" if a <= i and b >= i + len(f) else
+                                                 "shorter" if a >= i and b <= i + len(f) else "shifted"))
+            elif any(a < i + len(f) and i < b for a, b in taken):
+                verdicts.add("overlapped by a gazetteer match")
+            else:
+                verdicts.add("no span proposed")
+    return "; discovery: " + ", ".join(sorted(verdicts)) if verdicts else ""
+
+
 def _form(surface: str, text: str) -> str:
     from regenkg.evaluate.gold import fold
 
@@ -75,14 +104,30 @@ def _form(surface: str, text: str) -> str:
         tag = "han name"
         if re.match(r"\s*[(（]\s*\d{4}", after):
             tag += " + (stock code)"
-        return tag
-    if surface[:1].isdigit():
-        return "digit-initial latin"
-    if surface[:1].islower():
-        return "lower-case latin"
-    if surface.isupper():
-        return "upper-case acronym"
-    return "capitalised latin"
+        from regenkg.graph.extract.names import ZH_INSTITUTION_MORE
+        from regenkg.graph.extract.patterns import _ZH_INSTITUTION_SUFFIX, _ZH_ORG_SUFFIX
+
+        ends = [x for x, _ in (*_ZH_INSTITUTION_SUFFIX, *ZH_INSTITUTION_MORE)] + list(_ZH_ORG_SUFFIX)
+        suffix = "listed suffix" if any(f.endswith(fold(x)) for x in ends) else "no listed suffix"
+        return f"{tag} ({len(f)} chars, {suffix}; before: {_cls(text[i - 1:i])}, after: {_cls(after[:1])})"
+    shape = ("digit-initial latin" if surface[:1].isdigit() else "lower-case latin" if surface[:1].islower()
+             else "upper-case acronym" if surface.isupper() else "capitalised latin")
+    if i >= 0 and any("\u4e00" <= c <= "\u9fff" for c in text[max(0, i - 1):i + len(f) + 1]):
+        shape += f" in han text ({len(surface.split())} words; before: {_cls(text[i - 1:i])}, after: {_cls(after[:1])})"
+    return shape
+
+
+def _cls(c: str) -> str:
+    """The class of one character (so that no text is printed)."""
+    if not c:
+        return "start/end"
+    if "\u4e00" <= c <= "\u9fff":
+        return "han"
+    if c.isspace():
+        return "space"
+    if c.isalnum():
+        return "latin/digit"
+    return "punctuation"
 
 
 def _shape(name: str, gold_surfaces: set[str]) -> str:
@@ -141,6 +186,7 @@ def analyse(gold_path: Path, tagger: bool = False) -> dict[str, Any]:
     sentences: dict[str, list[str]] = defaultdict(list)
     texts: dict[str, str] = {}
     via_pronoun: set[tuple[str, str, str, str]] = set()  # facts with an end there only as a pronoun
+    finder = Extractor(gaz).finder
     for path in gold.article_paths():
         extractor = Extractor(gaz, use_tagger=tagger)
         seen = _record_mentions()
@@ -185,6 +231,8 @@ def analyse(gold_path: Path, tagger: bool = False) -> dict[str, Any]:
             if key not in present[g.article]:
                 cat = f"{end} ({k}) never a mention in the article" + _written(gold.entries[key].surfaces,
                                                                               texts[g.article])
+                if k in ("company", "hospital", "university"):
+                    cat += _why_not(gold.entries[key].surfaces, sentences[g.article], finder)
             elif key not in here:
                 cat = f"{end} ({k}) named elsewhere, not in/resolved to the evidence sentence"
                 if k == "company" and ev:

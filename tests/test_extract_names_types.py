@@ -68,3 +68,11 @@ def test_a_product_named_later_in_the_document_was_never_a_company(extractor):
                                  "Velorix is Quillon Bio's gene therapy platform.")
     assert "Velorix" not in _types(ex)
     assert not any(o == "Velorix" for _, _, o in facts)
+
+
+def test_a_latin_country_code_glued_to_chinese_text_is_part_of_the_name(extractor):
+    facts, ex, _ = extract_texts(extractor, "晶禾生技將其外泌體產品的北美權利出售給US Northway，交易金額未揭露。", lang="zh-Hant")
+    assert ("晶禾生技", "soldTo", "US Northway") in facts
+    facts, _, _ = extract_texts(extractor, "US biotech Quillon Bio partnered with Marrow Pharma.")
+    assert ("Quillon Bio", "partneredWith", "Marrow Pharma") in facts  # in English "US" stays the country
+    assert ("Quillon Bio", "operatesIn", "United States") in facts

@@ -20,6 +20,7 @@ from .names import (
     ZH_INSTITUTION_MORE,
     absorb_inner_terms,
     clean_candidates,
+    country_code_lead,
     exchange_brackets,
     is_person,
     is_product,
@@ -114,7 +115,7 @@ class MentionFinder:
 
         candidates = self.discover(text, taken)
         candidates = clean_candidates(sorted(candidates + self.proposed(text, candidates, taken)))
-        absorb_inner_terms(candidates, found, taken)
+        absorb_inner_terms(text, candidates, found, taken)
         folded = _fold(text)
         # "Westbrook Oncology", "Harbor Cell": a capitalised name ending in a word the gazetteer knows as a
         # term is a company; the term match inside it goes.
@@ -228,7 +229,7 @@ class MentionFinder:
             name = m.group(0)
             # Drop leading function words ("In Neogene") and trailing dots.
             words = name.split()
-            while words and words[0].lower() in NOT_NAME:
+            while words and words[0].lower() in NOT_NAME and not country_code_lead(text, s, words):
                 s += len(words[0]) + (len(name[len(words[0]):]) - len(name[len(words[0]):].lstrip()))
                 name = name[len(words[0]):].lstrip()
                 words = name.split()

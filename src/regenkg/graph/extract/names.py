@@ -187,6 +187,13 @@ def is_fragment(name: str) -> bool:
         or bool(re.search(rf"[{HAN}]", folded) and _RIGHTS_TAIL.search(folded))
 
 
+def country_code_lead(text: str, start: int, words: Sequence[str]) -> bool:
+    """"…出售給US Northway，": in Chinese text a Latin "US"/"UK"/"EU" glued to a capitalised word is part of a
+    name (a Chinese writer says 美國 for the country), not the nationality word it is in English."""
+    return (len(words) >= 2 and words[0] in ("US", "UK", "EU") and start > 0 and bool(re.match(rf"[{HAN}]", text[start - 1]))
+            and words[1][:1].isupper() and words[1].lower() not in NOT_NAME)
+
+
 def clean_candidates(cands: Sequence[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
     """The discovered spans without fragments, and without a sentence's full stop at a name's end."""
     out = []
@@ -231,11 +238,14 @@ def exchange_brackets(folded: str) -> list[tuple[int, int, str]]:
     return [(b.start(), b.start(), "0000") for b in _EXCHANGE_BRACKET.finditer(folded)]
 
 
-def absorb_inner_terms(candidates: Sequence[tuple[int, int, str, str]], found: list[_M],
+def absorb_inner_terms(text: str, candidates: Sequence[tuple[int, int, str, str]], found: list[_M],
                        taken: list[tuple[int, int]]) -> None:
-    """"和信治癌中心醫院", "Halvorsen Cancer Institute": a term inside an institution's name is part of it."""
-    for s, e, _, typ in candidates:
-        if typ == COMPANY or any(c.kind == COMPANY and c.start < e and s < c.end for c in found):
+    """"和信治癌中心醫院", "Halvorsen Cancer Institute": a term inside an institution's name is part of it, and
+    so is the "US" of "US Northway" glued to Chinese text (:func:`country_code_lead`)."""
+    for s, e, name, typ in candidates:
+        if any(c.kind == COMPANY and c.start < e and s < c.end for c in found):
+            continue
+        if typ == COMPANY and not country_code_lead(text, s, name.split()):
             continue
         for m in [m for m in found if m.kind != COMPANY and s <= m.start and m.end <= e and (m.start, m.end) != (s, e)]:
             found.remove(m)
