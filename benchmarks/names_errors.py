@@ -149,7 +149,12 @@ def _shape(name: str, gold_surfaces: set[str]) -> str:
         shape = ("with digits" if any(c.isdigit() for c in name) else "multi-word" if len(w) > 1
                  else "mixed case" if re.search(r"[a-z][A-Z]", name) else "one capitalised word")
         return f"latin not related to a gold name, {shape}"
-    return f"{script} not related to a gold name"
+    from regenkg.graph.extract.names import ZH_INSTITUTION_MORE
+    from regenkg.graph.extract.patterns import _ZH_INSTITUTION_SUFFIX, _ZH_ORG_SUFFIX
+
+    ends = [x for x, _ in (*_ZH_INSTITUTION_SUFFIX, *ZH_INSTITUTION_MORE)] + list(_ZH_ORG_SUFFIX)
+    suffix = "listed suffix" if any(f.endswith(fold(x)) for x in ends) else "no listed suffix"
+    return f"{script} not related to a gold name ({len(f)} chars, {suffix})"
 
 
 def _missing(frag: str, whole: str) -> str:

@@ -5,7 +5,6 @@ product anywhere in a document is a product everywhere in it. Names and sentence
 from __future__ import annotations
 
 import pytest
-
 from conftest import extract_texts
 
 from regenkg.graph.extract import Extractor
@@ -37,7 +36,7 @@ def test_institutes_and_centres_are_typed_partners(extractor, text, lang, partne
 
 
 def test_a_sentence_full_stop_is_not_part_of_a_name(extractor):
-    facts, ex, _ = extract_texts(extractor, "Quillon Bio signed a collaboration with the University of Westmark.")
+    facts, _, _ = extract_texts(extractor, "Quillon Bio signed a collaboration with the University of Westmark.")
     assert ("Quillon Bio", "partneredWith", "University of Westmark") in facts
 
 
@@ -71,8 +70,27 @@ def test_a_product_named_later_in_the_document_was_never_a_company(extractor):
 
 
 def test_a_latin_country_code_glued_to_chinese_text_is_part_of_the_name(extractor):
-    facts, ex, _ = extract_texts(extractor, "晶禾生技將其外泌體產品的北美權利出售給US Northway，交易金額未揭露。", lang="zh-Hant")
+    facts, _, _ = extract_texts(extractor, "晶禾生技將其外泌體產品的北美權利出售給US Northway，交易金額未揭露。", lang="zh-Hant")
     assert ("晶禾生技", "soldTo", "US Northway") in facts
     facts, _, _ = extract_texts(extractor, "US biotech Quillon Bio partnered with Marrow Pharma.")
     assert ("Quillon Bio", "partneredWith", "Marrow Pharma") in facts  # in English "US" stays the country
     assert ("Quillon Bio", "operatesIn", "United States") in facts
+
+
+@pytest.mark.parametrize(("text", "partner", "typ"), [
+    ("晶禾生技與台北榮總簽署合作協議，共同開發CAR-T細胞療法。", "台北榮總", "Hospital"),
+    ("晶禾生技與南瀛附醫合作開發NK細胞療法。", "南瀛附醫", "Hospital"),
+    ("晶禾生技與北嶽醫大簽署合作協議。", "北嶽醫大", "University"),
+])
+def test_taiwanese_short_forms_of_hospitals_and_universities(extractor, text, partner, typ):
+    facts, ex, _ = extract_texts(extractor, text, lang="zh-Hant")
+    assert ("晶禾生技", "partneredWith", partner) in facts
+    assert _types(ex)[partner] == typ
+
+
+def test_a_latin_name_before_a_chinese_platform_word_is_a_platform(extractor):
+    facts, ex, _ = extract_texts(extractor, "阿斯利康以12亿美元收购了NovaTrak。", "NovaTrak平台可将CAR-T细胞的生产时间缩短至两天。",
+                                 lang="zh-Hans")
+    assert "NovaTrak" not in _types(ex)
+    facts, ex, _ = extract_texts(extractor, "Quillon Bio与澜海生物合作开发CAR-T。", lang="zh-Hans")
+    assert ("Quillon Bio", "partneredWith", "澜海生物") in facts or ("澜海生物", "partneredWith", "Quillon Bio") in facts

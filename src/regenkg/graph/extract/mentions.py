@@ -16,6 +16,7 @@ from ..names_model import NameTagger, common_words, word_freq, word_tags
 from ..ontology import COMPANY_TYPES, Gazetteer, resource, slugify
 from .names import (
     _M,
+    DEAL_TRIGGERS,
     NOT_NAME,
     ZH_INSTITUTION_MORE,
     absorb_inner_terms,
@@ -40,7 +41,6 @@ from .patterns import (
     _NATIONALITY,
     _PLACE_TAIL,
     _PRODUCT_CUE,
-    _TRIGGERS,
     _TW_BOARD,
     _TW_CODE_BRACKET,
     _TW_NAME_MARK,
@@ -333,7 +333,7 @@ class MentionFinder:
         """Han names no rule found, proposed by the learned tagger (:mod:`..names_model`) in sentences that
         state a relation; the rules' lead-word and generic-phrase filters apply to them too."""
         folded = _fold(text)
-        if self.tagger is None or not re.search(rf"[{HAN}]", text) or not _TRIGGERS.search(folded):
+        if self.tagger is None or not re.search(rf"[{HAN}]", text) or not DEAL_TRIGGERS.search(folded):
             return []
         occupied = [(a, b) for a, b, _, _ in candidates] + list(taken)
         out: list[tuple[int, int, str, str]] = []
@@ -342,9 +342,11 @@ class MentionFinder:
             lead = _ZH_LEAD.match(folded, s, e)
             if lead:
                 s = lead.end()
+            s = _pos_lead(folded, _strip_ordinary_lead(folded, s, e), e)
             name = folded[s:e]
-            if e - s < 2 or _ZH_GENERIC.search(name) or _ZH_CUT.search(name) or not re.fullmatch(rf"[{HAN}]+", name):
-                continue
+            if e - s < 2 or _ZH_GENERIC.search(name) or _ZH_CUT.search(name) or not re.fullmatch(rf"[{HAN}]+", name) \
+                    or not _stem_ok(name) or name in common_words():
+                continue  # the rules' filters, and an ordinary dictionary word is no name either
             if not any(a < e and s < b for a, b in occupied):
                 out.append((s, e, text[s:e], COMPANY))
         return out

@@ -15,9 +15,15 @@ from itertools import pairwise
 
 from ...records import Sentence
 from .patterns import (
+    _ACQ_ACTIVE,
+    _JV,
+    _LICENSE,
     _NOT_COMPANY,
+    _PARTNER,
     _PERSON_AFTER,
     _PERSON_BEFORE,
+    _SALE,
+    _SPIN,
     _UNIT_APPOSITION,
     _ZH_BOUNDARY,
     _ZH_CUT,
@@ -85,6 +91,8 @@ def is_product(text: str, start: int, end: int) -> bool:
                 or re.search(r"\b(?:brand|product|drug|therapy)\s+$", text[max(0, start - 12):start], re.IGNORECASE)
                 # "its ENaBL platform", "the StarLink technology": a platform is not a company.
                 or re.match(r"\s+(?:platform|technology|system)\b", after, re.IGNORECASE)
+                # "FasTrak平台", "NovaCAR技術平台": a Latin name a Chinese platform word follows is the platform.
+                or text[start:end].isascii() and re.match(r"\s*(?:技術平台|技术平台|平台|技術|技术|系統|系统)", after)
                 or _owned_product(after))
 
 
@@ -162,7 +170,9 @@ _RIGHTS_TAIL = re.compile(r"(?:全球|独家|区域|海外|大中华区|中国�
 # institutes and medical or research centres (in Taiwan and China the usual partners of a company).
 ZH_INSTITUTION_MORE = (("研究所", "University"), ("研究中心", "University"), ("实验室", "University"),
                        ("医学中心", "Hospital"), ("癌症中心", "Hospital"), ("肿瘤中心", "Hospital"),
-                       ("治癌中心", "Hospital"), ("血液中心", "Hospital"))
+                       ("治癌中心", "Hospital"), ("血液中心", "Hospital"),
+                       # Taiwanese press shortens 榮民總醫院 to 榮總, 附設醫院 to 附醫, 醫學大學 to 醫大.
+                       ("荣总", "Hospital"), ("附医", "Hospital"), ("医大", "University"))
 # A stem with these words is a description ("該醫院", "國內大型醫院", "其研究中心"), not a name.
 _ZH_INSTITUTION_DESC = re.compile(r"该|此|本|各|这|两|多|国内|国际|大型|医学中心(?!附)|合作|其|旗下|自家|内部|所属|下属|相关|知名")
 # What ends the words before an institution's name: a deal verb, a partnering word, a company's suffix.
@@ -172,6 +182,11 @@ _ZH_INSTITUTION_CUT = re.compile(_ZH_CUT.pattern + r"|于|自|从|携手|联手|
 _EXCHANGE_BRACKET = re.compile(
     rf"(?<=[{HAN}])[(（]\s*(?:nasdaq|nyse|amex|hkex|sehk|sse|szse|twse|tpex|kosdaq|tse|港股|港交所|上交所|深交所|"
     r"科创板|创业板|纳斯达克|纽交所|美股)\s*[:：]?\s*[a-z0-9.]{1,10}\s*[)）]")
+
+# A sentence the learned tagger may propose names in: one that states a deal. A name without a suffix is
+# most often a party ("沐川與晴禾合作"); R&D sentences hold products and programmes it would take for names.
+DEAL_TRIGGERS = re.compile("|".join(p.pattern for p in (_ACQ_ACTIVE, _PARTNER, _LICENSE, _JV, _SALE, _SPIN)),
+                           re.IGNORECASE)
 
 
 def is_fragment(name: str) -> bool:
