@@ -55,7 +55,8 @@ def test_platforms_are_not_companies(extractor):
     facts, ex = _run(extractor, "博川生物将其星链平台（StarLink）授权给恒远药业，首付款3000万美元。", lang="zh-Hans")
     assert ("恒远药业", "licensedFrom", "博川生物") in facts
     facts, ex2 = _run(extractor, "Quillon Bio licensed its ENaBL platform to Marrow Pharma for $20 million upfront.")
-    labels = {v for e in (*ex.entities, *ex2.entities) for v in e.labels.values()}
+    # Platforms are entities of their own now (rkg:Product, productOf their company), never companies.
+    labels = {v for e in (*ex.entities, *ex2.entities) if e.type != "Product" for v in e.labels.values()}
     assert "StarLink" not in labels and "ENaBL" not in labels
 
 
@@ -137,7 +138,9 @@ def test_a_product_is_linked_to_its_company_and_never_becomes_one(extractor):
                      "Velorix is approved for multiple myeloma in Europe.",
                      "Velorix signed a supply agreement with Tollund Bio.")
     assert ("Halvorsen Therapeutics", "targets", "multiple myeloma") in facts
-    assert not any("Velorix" in "".join(e.labels.values()) for e in ex.entities)
+    # Velorix is an entity of its own now, a product of its company (rkg:productOf), never a company.
+    assert not any("Velorix" in "".join(e.labels.values()) for e in ex.entities if e.type != "Product")
+    assert ("Velorix", "productOf", "Halvorsen Therapeutics") in facts
 
 
 def test_a_definite_description_of_a_therapy_is_the_modality_named_last(extractor):

@@ -65,7 +65,7 @@ def test_a_discourse_word_opening_a_sentence_is_no_developer(extractor):
 def test_a_product_named_later_in_the_document_was_never_a_company(extractor):
     facts, ex, _ = extract_texts(extractor, "Marrow Pharma acquired Velorix.",
                                  "Velorix is Quillon Bio's gene therapy platform.")
-    assert "Velorix" not in _types(ex)
+    assert _types(ex)["Velorix"] == "Product"  # not a company: a product linked to its company
     assert not any(o == "Velorix" for _, _, o in facts)
 
 
@@ -91,6 +91,27 @@ def test_taiwanese_short_forms_of_hospitals_and_universities(extractor, text, pa
 def test_a_latin_name_before_a_chinese_platform_word_is_a_platform(extractor):
     facts, ex, _ = extract_texts(extractor, "阿斯利康以12亿美元收购了NovaTrak。", "NovaTrak平台可将CAR-T细胞的生产时间缩短至两天。",
                                  lang="zh-Hans")
-    assert "NovaTrak" not in _types(ex)
+    assert _types(ex).get("NovaTrak") in (None, "Product")
     facts, ex, _ = extract_texts(extractor, "Quillon Bio与澜海生物合作开发CAR-T。", lang="zh-Hans")
     assert ("Quillon Bio", "partneredWith", "澜海生物") in facts or ("澜海生物", "partneredWith", "Quillon Bio") in facts
+
+
+def test_products_are_linked_to_their_company(extractor):
+    facts, ex, _ = extract_texts(extractor, "博川生物将其星链平台（StarLink）授权给恒远药业，首付款3000万美元。", lang="zh-Hans")
+    assert ("StarLink", "productOf", "博川生物") in facts  # the subject's platform, not the nearer licensee's
+    assert _types(ex)["StarLink"] == "Product"
+    facts, ex, _ = extract_texts(extractor, "Quillon Bio said Velorix, a CAR-T therapy, is approved for multiple myeloma.")
+    assert ("Velorix", "productOf", "Quillon Bio") in facts
+    facts, _, _ = extract_texts(extractor, "Marrow Pharma acquired Velorix.", "Velorix is Quillon Bio's gene therapy platform.")
+    assert ("Velorix", "productOf", "Quillon Bio") in facts  # the owner its description states
+
+
+def test_pieces_of_an_agency_name_are_no_companies(extractor):
+    _, ex, _ = extract_texts(extractor, "The UK Medicines and Healthcare products Regulatory Agency authorised Velorix, "
+                                        "a gene therapy from Quillon Bio, in March.")
+    assert "Medicines" not in _types(ex) and "Healthcare" not in _types(ex)
+
+
+def test_a_lower_case_noun_phrase_ending_in_cell_is_no_company(extractor):
+    _, ex, _ = extract_texts(extractor, "Marrow Pharma acquired Quillon Bio, which makes the same cell product.")
+    assert "same cell" not in _types(ex)

@@ -42,7 +42,7 @@ from .coref import (
 from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
 from .figures import Figure, market_figures
 from .mentions import _M, MentionFinder
-from .names import document_products
+from .names import document_products, product_links
 from .patterns import (
     _DEAL_CANCEL,
     _DENIED_BACK,
@@ -142,6 +142,7 @@ class Extractor:
         products: list[list[_M]] = [[] for _ in sents]
         all_ms = [self.finder.find(s.text, common, prods) for s, prods in zip(sents, products)]
         known_products: dict[str, _M] = {}
+        product_owners: dict[str, str] = {}  # h/names3: folded product name -> its company
         self.finder.merge_short_names(all_ms)
         self.finder.add_short_names(sents, all_ms)
         document_products(sents, all_ms, products)  # h/names3: a product anywhere is one everywhere
@@ -170,6 +171,11 @@ class Extractor:
             ms.extend(tms)
             rels, sent_deals = self._relations(sent, ms)
             rels += trels
+            p_ents, p_rels, p_mentions = product_links(sent, ms, prods, product_owners)  # h/names3
+            rels += p_rels
+            mentions += p_mentions
+            for ent in p_ents:
+                discovered.setdefault(ent.iri, ent)
             for r in rels:  # h/xent: "the NK cell therapy developer" in a later sentence
                 owner = next((m for m in ms if m.iri == r.subject and m.kind == COMPANY), None)
                 if r.predicate == "develops" and owner is not None:

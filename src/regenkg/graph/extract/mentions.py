@@ -114,7 +114,7 @@ class MentionFinder:
             return all(e <= a or s >= b for a, b in taken)
 
         candidates = self.discover(text, taken)
-        candidates = clean_candidates(sorted(candidates + self.proposed(text, candidates, taken)))
+        candidates = clean_candidates(text, sorted(candidates + self.proposed(text, candidates, taken)))
         absorb_inner_terms(text, candidates, found, taken)
         folded = _fold(text)
         # "Westbrook Oncology", "Harbor Cell": a capitalised name ending in a word the gazetteer knows as a

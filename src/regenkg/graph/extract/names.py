@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from ...records import Sentence
+from ...records import Entity, Mention, Relation, Sentence
+from ..ontology import resource, slugify
 from .patterns import (
     _ACQ_ACTIVE,
+    _COMPANY_WORDS,
     _JV,
     _LICENSE,
     _NOT_COMPANY,
@@ -158,6 +160,7 @@ _DISCOURSE = frozenset({
     "lastly", "importantly", "specifically", "particularly", "ultimately", "initially", "subsequently",
     "alternatively", "conversely", "interestingly", "crucially", "critically", "shares", "terms", "financial",
     "financially", "strategically", "commercially", "clinically", "historically", "traditionally", "globally",
+    "west", "east", "north", "south", "western", "eastern",
 })
 # Words that never begin a discovered Latin name: function words, months, agencies, discourse adverbs.
 NOT_NAME = frozenset(_NOT_COMPANY) | _DISCOURSE
@@ -209,13 +212,25 @@ def country_code_lead(text: str, start: int, words: Sequence[str]) -> bool:
             and words[1][:1].isupper() and words[1].lower() not in NOT_NAME)
 
 
-def clean_candidates(cands: Sequence[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
-    """The discovered spans without fragments, and without a sentence's full stop at a name's end."""
+# "UK Medicines and Healthcare products Regulatory Agency": a capitalised run that an agency's head noun
+# follows (past lower-case joining words) is a piece of the agency's name.
+_AGENCY_TAIL = re.compile(r"(?:\s+(?!(?:the|a|an|its|their|with|said|says|by|from|to|in|at|that|which|was|is|are|has|"
+                          r"had|have|will|would|as|after|before)\b)[\w&-]+){0,6}?\s+(?:Agency|Administration|Authority|"
+                          r"Ministry|Commission|Bureau|Council|Department|Office)\b")
+
+
+def clean_candidates(text: str, cands: Sequence[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """The discovered spans without fragments, agencies' pieces, and a sentence's full stop at a name's end."""
     out = []
     for s, e, name, typ in cands:
+        if typ == COMPANY and name.isascii() and not (" " in name and _COMPANY_WORDS.search(name)) \
+                and _AGENCY_TAIL.match(text, e, min(len(text), e + 80)):
+            continue
         trimmed = name.rstrip(".") if not re.search(r"\b(?:Inc|Ltd|Corp|Co|S\.A|N\.V|L\.P)\.$", name) else name
         if is_fragment(trimmed) or len(trimmed.strip()) < 2:
             continue
+        if trimmed[:1].islower() and re.search(r" cells?$", trimmed):
+            continue  # "the same cell", "mesenchymal stromal cell": lower-case "… cell" is a noun phrase, not a name
         out.append((s, s + len(trimmed), trimmed, typ))
     return out
 
@@ -286,3 +301,67 @@ def document_products(sents: Sequence[Sentence], all_ms: list[list[_M]], product
                   and _fold(m.surface).strip() in names]:
             ms.remove(m)
             prods.append(_M(m.start, m.end, "", PRODUCT, m.surface, curated=False))
+
+
+
+def _stated_owner(text: str, ms: Sequence[_M], p: _M) -> _M | None:
+    """The company a product's own description names ("Velorix is Quillon Bio's platform")."""
+    owned = _OWNED.match(text[p.end:p.end + 120])
+    inside = [m for m in ms if m.kind == COMPANY and owned and p.end <= m.start < p.end + owned.start("desc")]
+    return inside[0] if inside else None
+
+
+def _owner(text: str, ms: Sequence[_M], p: _M) -> _M | None:
+    """The company a product belongs to: the one its own description names, a possessive before it
+    ("Halvorsen's Velorix"), else the sentence's subject, the first company before it
+    ("博川生物將其星鏈平台…授權給恆遠藥業"), else the first company after it ("Velorix, the CAR-T of Halvorsen")."""
+    companies = [m for m in ms if m.kind == COMPANY and not m.appositive]
+    stated = _stated_owner(text, companies, p)
+    if stated is not None:
+        return stated
+    before = [m for m in companies if m.end <= p.start]
+    if before and re.fullmatch(r"['’]s\s+(?:[\w-]+\s+){0,3}", text[before[-1].end:p.start]):
+        return before[-1]
+    if before:
+        return before[0]
+    after = [m for m in companies if m.start >= p.end]
+    return after[0] if after else None
+
+
+def product_links(sent: Sentence, ms: Sequence[_M], prods: Sequence[_M],
+                  owners: dict[str, str]) -> tuple[list[Entity], list[Relation], list[Mention]]:
+    """The products and platforms of a sentence as ``rkg:Product`` entities, each ``rkg:productOf`` its company.
+
+    Args:
+        sent: the sentence.
+        ms: its mentions after coreference.
+        prods: the names read as products or platforms in it.
+        owners: folded product name -> owner IRI, carried through the document (the first owner found
+            stays; a later sentence that names no company still links the product).
+
+    Returns:
+        The product entities, their ``productOf`` relations and their mentions; a product without an owner
+        is left out (it would be a name with no fact).
+    """
+    ents: list[Entity] = []
+    rels: list[Relation] = []
+    mentions: list[Mention] = []
+    for p in prods:
+        key = _fold(p.surface).strip()
+        if not key:
+            continue
+        stated = _stated_owner(sent.text, ms, p)
+        if stated is not None:
+            owners[key] = stated.iri  # a stated owner overrules one inferred from position earlier
+        elif key not in owners:
+            owner = _owner(sent.text, ms, p)
+            if owner is None:
+                continue
+            owners[key] = owner.iri
+        iri = str(resource("product", slugify(key)))
+        lang = (sent.lang if sent.lang in ("zh-Hant", "zh-Hans") else "zh-Hant") if re.search(rf"[{HAN}]", p.surface) \
+            else "en"
+        ents.append(Entity(iri=iri, type=PRODUCT, labels={lang: p.surface.strip()}, curated=False))
+        rels.append(Relation(iri, "productOf", owners[key], sent.id, sent.doc_id, "product-owner", 0.7))
+        mentions.append(Mention(sent.id, p.start, p.end, p.surface, PRODUCT, iri, False))
+    return ents, rels, mentions
