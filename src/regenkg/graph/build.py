@@ -50,7 +50,7 @@ XSD_GYEAR = NamedNode(str(XSD.gYear))
 
 # Predicates the extractor may produce (local names in the rkg: namespace).
 PREDICATES = ("acquired", "partneredWith", "licensedFrom", "hasAffiliate", "develops", "exited", "targets",
-              "treats", "operatesIn", "headquarteredIn", "jointVentureWith", "soldTo", "spunOutFrom")
+              "treats", "operatesIn", "headquarteredIn", "jointVentureWith", "soldTo", "spunOutFrom", "productOf")
 SYMMETRIC = frozenset({"partneredWith", "jointVentureWith"})
 
 
