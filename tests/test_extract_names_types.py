@@ -115,3 +115,12 @@ def test_pieces_of_an_agency_name_are_no_companies(extractor):
 def test_a_lower_case_noun_phrase_ending_in_cell_is_no_company(extractor):
     _, ex, _ = extract_texts(extractor, "Marrow Pharma acquired Quillon Bio, which makes the same cell product.")
     assert "same cell" not in _types(ex)
+
+
+def test_lower_case_initial_brand_names_are_companies(extractor):
+    facts, _, _ = extract_texts(extractor, "Marrow Pharma acquired quoRenta for $500 million.")
+    assert ("Marrow Pharma", "acquired", "quoRenta") in facts
+    facts, _, _ = extract_texts(extractor, "澜海生物与eVolve Bio签署合作协议，共同开发mRNA疗法。", lang="zh-Hans")
+    assert ("澜海生物", "partneredWith", "eVolve Bio") in facts
+    facts, ex, _ = extract_texts(extractor, "Quillon Bio develops iPSC and mRNA therapies and siRNA drugs.")
+    assert {e.type for e in ex.entities} == {"Company"} and len(ex.entities) == 1  # the modalities stay terms

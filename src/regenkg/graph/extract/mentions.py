@@ -20,6 +20,7 @@ from .names import (
     NOT_NAME,
     ZH_INSTITUTION_MORE,
     absorb_inner_terms,
+    camel_names,
     clean_candidates,
     country_code_lead,
     exchange_brackets,
@@ -223,7 +224,7 @@ class MentionFinder:
                 continue
             name = " ".join(words)
             out.append((start, start + len(name), name, COMPANY))
-        out += zh_institutions(text, folded, _ZH_INSTITUTION_SUFFIX + ZH_INSTITUTION_MORE)
+        out += zh_institutions(text, folded, _ZH_INSTITUTION_SUFFIX + ZH_INSTITUTION_MORE) + camel_names(text)
         for m in _LATIN_NAME.finditer(text):
             s, e = m.start(), m.end()
             name = m.group(0)

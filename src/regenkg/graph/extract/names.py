@@ -191,6 +191,17 @@ _EXCHANGE_BRACKET = re.compile(
 DEAL_TRIGGERS = re.compile("|".join(p.pattern for p in (_ACQ_ACTIVE, _PARTNER, _LICENSE, _JV, _SALE, _SPIN)),
                            re.IGNORECASE)
 
+# "uniQure", "iTeos", "eGenesis": a lower-case prefix, then a capitalised word of three lower-case letters
+# or more, is a brand-style company name ("mRNA", "iPSC", "siRNA" have no lower-case run after the capital).
+_CAMEL = re.compile(r"(?<![A-Za-z0-9/.-])[a-z]{1,4}[A-Z][a-z]{3,}(?:[A-Z][a-z]+)*"
+                    r"(?:\s+(?:Therapeutics|Bio|Biosciences|Biotherapeutics|Pharma|Pharmaceuticals|Genomics|Medicines|"
+                    r"Inc\.?|Ltd\.?|AG|SA|NV|plc))?(?![A-Za-z0-9-])")
+
+
+def camel_names(text: str) -> list[tuple[int, int, str, str]]:
+    """Lower-case-initial brand-style names ("uniQure", "eGenesis Bio") the capitalised-name pattern misses."""
+    return [(m.start(), m.end(), m.group(0), COMPANY) for m in _CAMEL.finditer(text)]
+
 
 def is_fragment(name: str) -> bool:
     """A span that names no organisation: a discourse word, an antigen, a list, a grant of rights."""
