@@ -124,3 +124,21 @@ def test_lower_case_initial_brand_names_are_companies(extractor):
     assert ("澜海生物", "partneredWith", "eVolve Bio") in facts
     facts, ex, _ = extract_texts(extractor, "Quillon Bio develops iPSC and mRNA therapies and siRNA drugs.")
     assert {e.type for e in ex.entities} == {"Company"} and len(ex.entities) == 1  # the modalities stay terms
+
+
+def test_a_deal_table_cell_holding_an_asset_is_no_party(extractor):
+    header = "| Acquirer | Target | Value | Year |\n|---|---|---|---|"
+    rows = ("| 嘉穗生物 | 全部股權（QX-12、NovaTrak平台） | 6億美元 | 2022 |\n"
+            "| Castellan Pharma | 星河全球權益 | $200 million | 2023 |\n"
+            "| Marrow Pharma | Qorvane | $1.2 billion | 2021 |")
+    facts, _, _ = extract_texts(extractor, header, rows)
+    assert ("Marrow Pharma", "acquired", "Qorvane") in facts
+    assert not any(p == "acquired" and ("股權" in o or "權益" in o) for _, p, o in facts), facts
+
+
+@pytest.mark.parametrize(("cell", "ok"), [("Qorvane", True), ("晴禾生技", True), ("全部股權", False),
+                                          ("NovaTrak platform", False), ("QX-12、QX-14", False), ("CD19", False)])
+def test_party_cells(cell, ok):
+    from regenkg.graph.extract.names import party_cell_ok
+
+    assert party_cell_ok(cell) is ok

@@ -376,3 +376,15 @@ def product_links(sent: Sentence, ms: Sequence[_M], prods: Sequence[_M],
         rels.append(Relation(iri, "productOf", owners[key], sent.id, sent.doc_id, "product-owner", 0.7))
         mentions.append(Mention(sent.id, p.start, p.end, p.surface, PRODUCT, iri, False))
     return ents, rels, mentions
+
+
+# What a deal table's party cell holds when it is an asset, not a company: shares or rights, a platform, a
+# list of programmes ("全部股權（GC-01、FasTrak平台）").
+_ASSET_CELL = re.compile(r"股权|股份|权益|权利|资产|平台|管线|产品|技术|\bplatform\b|\brights?\b|\bstake\b|\bassets?\b|"
+                         r"\bportfolio\b|\bprogram(?:me)?s?\b|[、,，;；]", re.IGNORECASE)
+
+
+def party_cell_ok(cell: str) -> bool:
+    """Whether a table cell with no known name may be taken whole as a party's name (not a fragment, not an
+    asset, shares or a list). For :func:`.tables.table_rows`."""
+    return not is_fragment(cell) and not _ASSET_CELL.search(_fold(cell))

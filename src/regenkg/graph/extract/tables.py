@@ -9,6 +9,7 @@ from ...records import Relation, Sentence
 from ..deals import KIND_OF, Deal, deal_status, parse_amount, parse_date
 from .clauses import _undisclosed
 from .mentions import _M, MentionFinder
+from .names import party_cell_ok
 from .patterns import COMPANY, INDICATION, MODALITY, _fold
 
 
@@ -49,7 +50,8 @@ def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list
                 continue
             if role in ("subject", "object"):
                 inside = [m for m in ms + added if a <= m.start and m.end <= b and m.kind == COMPANY]
-                if not inside and 2 <= len(textcell) <= 40 and not re.fullmatch(r"[\d\s.,$%-]+|n/?a|—|-", textcell):
+                if not inside and 2 <= len(textcell) <= 40 and not re.fullmatch(r"[\d\s.,$%-]+|n/?a|—|-", textcell) \
+                        and party_cell_ok(textcell):  # h/names3: no fragment, asset, shares or list
                     m = _M(a, b, finder.discovered_iri(textcell), COMPANY, sent.text[a:b], curated=False)
                     added.append(m)
                     inside = [m]
