@@ -142,3 +142,10 @@ def test_party_cells(cell, ok):
     from regenkg.graph.extract.names import party_cell_ok
 
     assert party_cell_ok(cell) is ok
+
+
+def test_a_han_name_before_its_lower_case_latin_name_is_one_company(extractor):
+    facts, ex, _ = extract_texts(extractor, "晶禾生技與藍羽（bluewing bio）簽署合作協議，共同開發基因療法。", lang="zh-Hant")
+    assert ("晶禾生技", "partneredWith", "藍羽") in facts
+    (ent,) = [e for e in ex.entities if e.labels.get("zh-Hant") == "藍羽"]
+    assert ent.labels.get("en") == "bluewing bio"

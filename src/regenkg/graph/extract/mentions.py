@@ -26,6 +26,7 @@ from .names import (
     exchange_brackets,
     is_person,
     is_product,
+    latin_company_name,
     mark_affiliates,
     pair_aliases,
     zh_institutions,
@@ -297,7 +298,8 @@ class MentionFinder:
             j = max([j] + [e for e in ends if start - e >= 2])
             j = _strip_ordinary_lead(folded, j, start)
             j = _pos_lead(folded, j, start)
-            if not re.search(r"\d{4}", inner) and not re.fullmatch(r"[A-Z][a-z][A-Za-z0-9]*(?:[ -][A-Za-z0-9]+){0,3}", inner):
+            if not re.search(r"\d{4}", inner) and not re.fullmatch(r"[A-Z][a-z][A-Za-z0-9]*(?:[ -][A-Za-z0-9]+){0,3}", inner) \
+                    and not latin_company_name(inner):
                 continue  # "（CAR-T）", "（MY-201）": a term or a code, not the company's Latin name
             # "某某幹細胞（1234）": before a stock code a term word may end the name, as a suffix does.
             core = folded[j:start]

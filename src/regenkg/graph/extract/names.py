@@ -20,6 +20,7 @@ from .patterns import (
     _COMPANY_WORDS,
     _JV,
     _LICENSE,
+    _LOWER_NAME,
     _NOT_COMPANY,
     _PARTNER,
     _PERSON_AFTER,
@@ -129,7 +130,8 @@ def pair_aliases(text: str, ms: list[_M]) -> None:
                             r"(?:代號|代号|代碼|代码|股號|股号)[:：]?\s*)?(\d{4,6}(?:\.[A-Z]{2,3})?|[A-Z]{2,5})(?:[ -](?:TT|TW))?", inner)
         if code:
             m.aliases += (code.group(1),)
-        elif (re.fullmatch(rf"[{HAN}]{{2,12}}", inner) or re.fullmatch(r"[A-Z][A-Za-z0-9&.\- ]{1,30}", inner)) \
+        elif (re.fullmatch(rf"[{HAN}]{{2,12}}", inner) or re.fullmatch(r"[A-Z][A-Za-z0-9&.\- ]{1,30}", inner)
+              or latin_company_name(inner)) \
                 and not any(o is not m and o.start >= m.end and o.end <= m.end + br.end() and o.curated for o in ms):
             m.aliases += (inner,)
     for m in ms:
@@ -201,6 +203,13 @@ _CAMEL = re.compile(r"(?<![A-Za-z0-9/.-])[a-z]{1,4}[A-Z][a-z]{3,}(?:[A-Z][a-z]+)
 def camel_names(text: str) -> list[tuple[int, int, str, str]]:
     """Lower-case-initial brand-style names ("uniQure", "eGenesis Bio") the capitalised-name pattern misses."""
     return [(m.start(), m.end(), m.group(0), COMPANY) for m in _CAMEL.finditer(text)]
+
+
+def latin_company_name(inner: str) -> bool:
+    """"bluebird bio", "4D Molecular", "eVolve Bio" in brackets after a Han name: its Latin name, lower-case or
+    digit-initial (the capitalised ones the bracket rule reads itself)."""
+    return bool(_LOWER_NAME.fullmatch(inner) or _CAMEL.fullmatch(inner)
+                or re.fullmatch(r"\d+[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]+){1,3}", inner))
 
 
 def is_fragment(name: str) -> bool:
