@@ -263,6 +263,8 @@ def analyse(gold_path: Path, tagger: bool = False) -> dict[str, Any]:
                                 ("object", m.object_keys, m.fact.object_names)):
                 if not ks:
                     shape = _shape(ns[0] if ns else "", all_surfaces)
+                    if m.fact.sentence.lstrip().startswith("|"):
+                        shape += " [table row]"
                     wrong[lang][f"{tag}: {end} not a gold name ({m.fact.relation}); {shape}"] += 1
         else:
             wrong[lang][f"{tag}: both ends gold names, fact not in gold ({m.fact.relation})"] += 1
