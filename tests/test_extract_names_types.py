@@ -149,3 +149,19 @@ def test_a_han_name_before_its_lower_case_latin_name_is_one_company(extractor):
     assert ("晶禾生技", "partneredWith", "藍羽") in facts
     (ent,) = [e for e in ex.entities if e.labels.get("zh-Hant") == "藍羽"]
     assert ent.labels.get("en") == "bluewing bio"
+
+
+@pytest.mark.parametrize(("text", "lang", "fact"), [
+    ("晶禾生技今日宣布與長庚簽署合作協議，共同開發CAR-T細胞療法。", "zh-Hant", ("晶禾生技", "partneredWith", "長庚")),
+    ("澜海生物与远川签署合作协议，共同开发CAR-T细胞疗法。", "zh-Hans", ("澜海生物", "partneredWith", "远川")),
+])
+def test_the_second_party_of_a_partnering_frame_needs_no_suffix(extractor, text, lang, fact):
+    facts, _, _ = extract_texts(extractor, text, lang=lang)
+    assert fact in facts
+
+
+@pytest.mark.parametrize("text", ["晶禾生技與業者合作開發CAR-T細胞療法。", "晶禾生技與研究團隊合作開發NK細胞療法。",
+                                  "晶禾生技與日本合作夥伴簽署協議。"])
+def test_an_ordinary_word_in_a_partnering_frame_is_no_party(extractor, text):
+    _, ex, _ = extract_texts(extractor, text, lang="zh-Hant")
+    assert [e.labels.get("zh-Hant") for e in ex.entities] in ([], ["晶禾生技"])

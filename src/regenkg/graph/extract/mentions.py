@@ -29,6 +29,7 @@ from .names import (
     latin_company_name,
     mark_affiliates,
     pair_aliases,
+    party_frame_names,
     zh_institutions,
 )
 from .patterns import (
@@ -118,6 +119,7 @@ class MentionFinder:
         candidates = self.discover(text, taken)
         candidates = clean_candidates(text, sorted(candidates + self.proposed(text, candidates, taken)))
         absorb_inner_terms(text, candidates, found, taken)
+        candidates = sorted(candidates + party_frame_names(text, found, candidates, taken))
         folded = _fold(text)
         # "Westbrook Oncology", "Harbor Cell": a capitalised name ending in a word the gazetteer knows as a
         # term is a company; the term match inside it goes.

@@ -397,3 +397,35 @@ def party_cell_ok(cell: str) -> bool:
     """Whether a table cell with no known name may be taken whole as a party's name (not a fragment, not an
     asset, shares or a list). For :func:`.tables.table_rows`."""
     return not is_fragment(cell) and not _ASSET_CELL.search(_fold(cell))
+
+
+# "晶禾生技與長庚合作", "與鴻海簽署…": a Han run between a partnering preposition and a partnering verb is the
+# other party, suffix or not, when the sentence has named a company before it.
+_PARTY_FRAME = re.compile(rf"(?:与|和|跟|同)(?P<name>[{HAN}]{{2,6}}?)(?:的)?(?:合作|签署|签订|签约|携手|共同|联合|结盟|"
+                          r"达成|展开|洽谈|合资|组建)")
+# Parts of speech of ordinary words (jieba): a run made only of them is a description ("與業者合作",
+# "與研究團隊合作", "與對方簽署"), not a name.
+_ORDINARY_POS = frozenset({"n", "vn", "v", "m", "r", "s", "a", "d", "q", "f", "t", "p", "c", "u", "an", "ad", "vd"})
+
+
+def party_frame_names(text: str, found: Sequence[_M], candidates: Sequence[tuple[int, int, str, str]],
+                      taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
+    """Han names without a suffix that stand as the second party of a partnering frame (see :data:`_PARTY_FRAME`)."""
+    from ..names_model import word_freq, word_tags
+
+    folded = _fold(text)
+    occupied = [(a, b) for a, b, _, _ in candidates] + list(taken)
+    parties = [m.end for m in found if m.kind == COMPANY] + [b for _, b, _, t in candidates if t == COMPANY]
+    out: list[tuple[int, int, str, str]] = []
+    for m in _PARTY_FRAME.finditer(folded):
+        s, e = m.span("name")
+        name = folded[s:e]
+        if not any(b <= m.start() for b in parties) or any(a < e and s < b for a, b in occupied):
+            continue
+        if any(c in _ZH_BOUNDARY for c in name) or _ZH_CUT.search(name) or _ZH_INSTITUTION_DESC.search(name):
+            continue
+        tags = word_tags(name)
+        if all(flag in _ORDINARY_POS for _, flag in tags) or word_freq(name) >= 1000:
+            continue
+        out.append((s, e, text[s:e], COMPANY))
+    return out
