@@ -41,6 +41,7 @@ from .coref import (
 )
 from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
 from .figures import Figure, market_figures
+from .implicit import rule_implicit_subject
 from .mentions import _M, MentionFinder
 from .patterns import (
     _DEAL_CANCEL,
@@ -83,6 +84,7 @@ RULES: tuple[Rule, ...] = (
     rule_segment,
     rule_place,
     rule_rnd_subject,
+    rule_implicit_subject,  # h/anaph: a sentence that names no company continues the previous one's
 )
 # Rules that stay silent once an earlier rule claimed the clause: "A與B合資成立C" is not also a partnership.
 SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner})
@@ -148,6 +150,7 @@ class Extractor:
         last_named: _M | None = None
         last_modality: _M | None = None
         prev_ms: list[_M] = []
+        prev_related: frozenset[str] = frozenset()  # h/anaph: subjects of the previous sentence's facts
         developers: dict[str, _M] = {}
         table_doc, header = "", None
         for sent, ms, prods in zip(sents, all_ms, products):
@@ -156,7 +159,8 @@ class Extractor:
                     first_seen.setdefault(m.iri, (m, sent))
             # Before any sentence has opened with a company, "it" can only mean the last company named.
             resolve_developer_descriptions(sent.text, ms, developers)  # h/xent
-            resolve_pronoun(sent.text, ms, prev_subject or last_named, prev_ms, self.finder.types)
+            resolve_pronoun(sent.text, ms, prev_subject or last_named, prev_ms, self.finder.types,
+                            prev_related)  # h/anaph: prev_related
             link_products(ms, prods, known_products)
             resolve_term_anaphora(sent.text, ms, last_modality)
             mods = [m for m in ms if m.kind == MODALITY and not m.pronoun]
@@ -173,6 +177,7 @@ class Extractor:
                 if r.predicate == "develops" and owner is not None:
                     developers[r.object] = owner
             sent_deals += tdeals
+            prev_related = frozenset(r.subject for r in rels)
             prev_subject = topic(sent.text, ms) or prev_subject
             named = [m for m in ms if m.kind == COMPANY and not m.appositive and not m.pronoun
                      and (solid(m) or m.start <= 3)]

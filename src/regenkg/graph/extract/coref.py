@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from .mentions import _M
-from .patterns import _DEFINITE, _MID_PRONOUN, _PRONOUN, _TERM_ANAPHOR, _ZH_ZERO, COMPANY, MODALITY, _fold
+from .patterns import _DEFINITE, _MID_PRONOUN, _PRONOUN, _TERM_ANAPHOR, _ZH_ZERO, COMPANY, INDICATION, MODALITY, _fold
 
 
 def solid(m: _M) -> bool:
@@ -144,9 +144,44 @@ def resolve_term_anaphora(text: str, ms: list[_M], last: _M | None) -> None:
     ms.sort(key=lambda m: m.start)
 
 
+# h/anaph: a sentence that names no company continues one of the previous sentence.
+IMPLICIT = "ImplicitSubject"
+"""The kind of the zero-width mention a sentence without any company gets (never a company to other rules)."""
+
+def implicit_antecedent(prev_ms: Sequence[_M], related: Collection[str]) -> _M | None:
+    """The company a sentence naming none continues: the last one the previous sentence both named and stated
+    a fact of ("…partnered with Quillon Bio to develop CAR-T. The programme is in a phase 1 trial…" is
+    Quillon's). A company the previous sentence only mentions, or one named further back, is too weak a
+    guess: without a fact just read about it, a subjectless sentence is as often a remark about the field."""
+    named = [m for m in prev_ms if (m.kind == COMPANY and m.org_type == COMPANY and not m.pronoun and solid(m)
+                                    or m.kind == IMPLICIT) and not m.appositive and not m.affiliate_of
+             and m.iri in related]
+    return named[-1] if named else None
+
+
+def mark_implicit(ms: list[_M], prev_ms: Sequence[_M], related: Collection[str]) -> None:
+    """Give a sentence that names no company, no pronoun and at least one term an :data:`IMPLICIT` subject
+    (changed in place).
+
+    Args:
+        ms: the sentence's mentions.
+        prev_ms: the previous sentence's.
+        related: the IRIs the previous sentence stated a fact of (as subject).
+    """
+    if any(m.kind in (COMPANY, IMPLICIT) for m in ms) or not any(m.kind in (MODALITY, INDICATION) for m in ms):
+        return
+    ref = implicit_antecedent(prev_ms, related)
+    if ref is not None:
+        ms.insert(0, _M(0, 0, ref.iri, IMPLICIT, "", ref.curated, pronoun=True))
+
+
 def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[_M],
-                    types: Mapping[str, str]) -> None:
-    """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic."""
+                    types: Mapping[str, str], related: Collection[str] = ()) -> None:
+    """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic.
+
+    ``related`` (the IRIs the previous sentence stated a fact of) lets a sentence naming no company at all
+    continue one of them (:func:`mark_implicit`).
+    """
     # "該公司2023年…", "這家位於台中的新創…", "該生技公司…": a Chinese description opening the sentence,
     # whatever follows it (the shared _PRONOUN wants a Han character or a space after it).
     pm = _PRONOUN.match(text) or _ZH_OPENER.match(_fold(text))
@@ -198,4 +233,5 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
         ref = before[0] if before else prev
         if ref is not None:
             ms.append(_M(a, b, ref.iri, COMPANY, text[a:b], ref.curated, pronoun=True))
+    mark_implicit(ms, prev_ms, related)
     ms.sort(key=lambda m: m.start)
