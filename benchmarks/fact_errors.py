@@ -286,8 +286,13 @@ def main(argv: list[str] | None = None) -> int:
                     here = extractor.finder.find(ss[idx].text)
                     if any(m.kind == "Company" and m.org_type != "Company" for m in here):
                         cues.append("has-institution")
-                    if any(m.kind == "Company" and m.org_type == "Company" for m in here):
-                        cues.append("has-nongold-company")
+                    for m in here:
+                        if m.kind == "Company" and not (keys({m.surface}) | ends(m.iri)) & company_keys.keys():
+                            cues.append("nongold-company(" + ",".join(c for c in (
+                                "curated" if m.curated else "discovered", m.org_type,
+                                "ascii" if m.surface.isascii() else "han", "len=%d" % len(m.surface),
+                                "at-start" if m.start <= 3 else "", "pronoun" if m.pronoun else "",
+                                "gold-term" if keys({m.surface}) else "") if c) + ")")
                     if not any(m.kind in ("Modality", "Indication") for m in here):
                         cues.append("no-term-mention")
                     first_m = min(extractor.finder.find(ss[idx].text), key=lambda m: m.start, default=None)
@@ -295,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
                         cues.append(f"opens-with-{first_m.kind}")
                     anaphora[g.relation].update(cues)
                     anaphora[g.relation]["total"] += 1
-                    combos[" ".join(cues)] += 1
+                    combos[g.relation + ": " + " ".join(c for c in cues if not c.startswith("nongold"))] += 1
             elif not obj_ok:
                 kind = f"object-missing:{why(g.object)}"
             elif any(g.subject in ok and g.object in sk and r.predicate == g.relation for r, sk, ok in rels):
@@ -381,6 +386,25 @@ def main(argv: list[str] | None = None) -> int:
                     if re.search(r"pharma|製藥|制药|藥業|药业|醫藥|医药", " ".join(names.get(r.subject, ())), re.I):
                         cues["wrong-named-pharma"] += 1
                     cues[f"companies-in-sentence={len({m.iri for m in here})}"] += 1
+                    ftext = fold(sent.text)
+                    terms = [m for m in extractor.finder.find(sent.text) if m.iri == r.object]
+                    wm = next((m for m in here if m.iri == r.subject), None)
+                    gm = next((m for m in here if (keys({m.surface}) | ends(m.iri)) & gsubj), None)
+                    if terms and wm and gm:
+                        t = terms[0]
+                        cues["term-nearer-gold" if abs(t.start - gm.end) < abs(t.start - wm.end) else "term-nearer-wrong"] += 1
+                        lo = min(wm.start, gm.start, t.start)
+                        between = ftext[lo:t.start]
+                        if re.search(r"\bits\b|'s\b|’s\b|的|其|\btheir\b", between):
+                            cues["possessive-before-term"] += 1
+                        if re.search(r"\bto (?:develop|use|advance|combine|apply|access)\b|用于|以|共同开发|合作开发|联合开发", between):
+                            cues["purpose-or-codevelop-before-term"] += 1
+                        if wm.start <= 3:
+                            cues["wrong-opens-sentence"] += 1
+                        if gm.start <= 3:
+                            cues["gold-opens-sentence"] += 1
+                        if t.start > max(wm.end, gm.end):
+                            cues["term-after-both"] += 1
             elif any(g.relation == r.predicate and g.subject in sk and (
                     g.object in set().union(*(gold.ancestors(k) for k in ok))
                     or any(k in gold.ancestors(g.object) for k in ok)) for g in facts):

@@ -49,6 +49,27 @@ def test_no_implicit_subject_without_a_fact_just_read_or_in_a_remark_about_the_f
     assert not [r for r in ex.relations if r.sentence_id == 1 and r.predicate in ("develops", "targets")]
 
 
+@pytest.mark.parametrize("lang,texts,company,term", [
+    ("en", ("Corrisant Bio develops base editing treatments.", "Its shares rose 5% on Monday.",
+            "The therapy was approved for sickle cell disease in 2024."), "Corrisant Bio", "sickle cell disease"),
+    ("zh-Hans", ("澜曜基因开发AAV基因疗法。", "公司股价周一上涨5%。", "该疗法已获批用于治疗血友病。"),
+     "澜曜基因", "haemophilia"),
+    ("zh-Hant", ("昱川生技專注於CAR-T細胞療法。", "昱川生技股價週一上漲5%。", "該療法獲批用於治療淋巴瘤。"),
+     "昱川生技", "lymphoma"),
+])
+def test_a_sentence_opening_with_an_unnamed_product_is_about_its_developer(extractor, lang, texts, company, term):
+    # The sentence just before states nothing of the developer: the product description alone carries it.
+    facts, ex, _ = extract_texts(extractor, *texts, lang=lang)
+    assert (company, "targets", term) in facts
+    assert any(r.rule == "implicit-subject" and r.sentence_id == 2 for r in ex.relations)
+
+
+def test_an_unnamed_product_without_a_known_developer_is_nobodys(extractor):
+    _, ex, _ = extract_texts(extractor, "Corrisant Bio was founded in 2019.", "Its shares rose 5% on Monday.",
+                             "The therapy was approved for sickle cell disease in 2024.")
+    assert not [r for r in ex.relations if r.sentence_id == 2]
+
+
 def test_an_implicit_subject_makes_no_deal(extractor):
     # "…signed a licence with X" names a partner; the unwritten subject must never become a party.
     facts, ex, _ = extract_texts(extractor, "Corrisant Bio develops base editing treatments.",

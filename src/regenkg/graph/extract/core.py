@@ -33,6 +33,7 @@ from .assets import (
 from .clauses import Add, Clause, _undisclosed, _window, split_clauses
 from .coref import (
     link_products,
+    mark_product_opener,
     resolve_developer_descriptions,
     resolve_pronoun,
     resolve_term_anaphora,
@@ -163,6 +164,7 @@ class Extractor:
                             prev_related)  # h/anaph: prev_related
             link_products(ms, prods, known_products)
             resolve_term_anaphora(sent.text, ms, last_modality)
+            mark_product_opener(sent.text, ms, developers, last_modality)  # h/anaph
             mods = [m for m in ms if m.kind == MODALITY and not m.pronoun]
             last_modality = mods[-1] if mods else last_modality
             prev_ms = ms

@@ -175,6 +175,39 @@ def mark_implicit(ms: list[_M], prev_ms: Sequence[_M], related: Collection[str])
         ms.insert(0, _M(0, 0, ref.iri, IMPLICIT, "", ref.curated, pronoun=True))
 
 
+# "The therapy", "The lead candidate", "該療法", "这款产品": a sentence about a product it does not name.
+_PRODUCT_OPENER = re.compile(r"\s*(?:the|its)\s+(?:[\w-]+\s+){0,3}?(?:therapy|treatment|drug|product|candidate|medicine|"
+                             r"programme|program|asset)\b|\s*(?:该|这款|这一|此|这个|其)[^，。,;；]{0,8}?(?:疗法|药物|产品|候选药物|"
+                             r"候选产品|管线|新药)", re.IGNORECASE)
+
+
+def mark_product_opener(text: str, ms: list[_M], developers: Mapping[str, _M], last_modality: _M | None) -> None:
+    """A sentence that opens with a product it does not name ("The therapy was approved for …", "該療法獲批
+    用於…") is about the company last said to develop the modality it names, else the last modality read.
+
+    The subject is an :data:`IMPLICIT` mention whose surface is "product" (changed in place): unlike the one
+    :func:`mark_implicit` gives, it holds in a clause that names other companies ("The therapy, partnered with
+    Y in Europe, …"), since the description already tells whose product the clause is about.
+
+    Args:
+        text: the sentence.
+        ms: its mentions after pronoun and term anaphora resolution.
+        developers: modality IRI -> the company last stated to develop it in this document.
+        last_modality: the modality named last before this sentence.
+    """
+    folded = _fold(text)
+    lead = _TIME_LEAD.match(folded)
+    at = lead.end() if lead else 0
+    pm = _PRODUCT_OPENER.match(folded, at)
+    if pm is None or any(m.kind in (COMPANY, IMPLICIT) and m.start < pm.end() for m in ms):
+        return
+    inner = [m for m in ms if m.kind == MODALITY and pm.start() <= m.start and m.end <= pm.end()]
+    mod = inner[-1] if inner else last_modality
+    owner = developers.get(mod.iri) if mod is not None else None
+    if owner is not None:
+        ms.insert(0, _M(0, 0, owner.iri, IMPLICIT, "product", owner.curated, pronoun=True))
+
+
 def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[_M],
                     types: Mapping[str, str], related: Collection[str] = ()) -> None:
     """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic.

@@ -29,7 +29,7 @@ def rule_implicit_subject(clause: Clause, add: Add) -> None:
     acquisition, ending or comparison words, and no generic remark about the field.
     """
     subj = next((m for m in clause.cms if m.kind == IMPLICIT), None)
-    if subj is None or any(m.kind == COMPANY for m in clause.cms):
+    if subj is None or subj.surface != "product" and any(m.kind == COMPANY for m in clause.cms):
         return
     folded, cs, ce = clause.folded, clause.cs, clause.ce
     if not (_RND_CUE.search(folded, cs, ce) or _PRODUCT_CUE.search(folded, cs, ce)):
