@@ -44,6 +44,7 @@ from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partne
 from .figures import Figure, market_figures
 from .implicit import rule_implicit_subject
 from .mentions import _M, MentionFinder
+from .owners import settle_asset_owners
 from .patterns import (
     _DEAL_CANCEL,
     _DENIED_BACK,
@@ -284,6 +285,7 @@ class Extractor:
                 if claimed and rule in SKIPPED_WHEN_CLAIMED:
                     continue
                 claimed = bool(rule(clause, add_local)) or claimed
+        settle_asset_owners(folded, ms, rels)  # h/anaph: "to use Y's platform" is Y's work only
         rule_apposition(text, folded, ms, add)
         return rels, deals
 

@@ -208,6 +208,12 @@ def mark_product_opener(text: str, ms: list[_M], developers: Mapping[str, _M], l
         ms.insert(0, _M(0, 0, owner.iri, IMPLICIT, "product", owner.curated, pronoun=True))
 
 
+# A verb of taking right before "its"/"其": "…partnered with Y to use its platform", "X取得其技術" — the
+# possessor is the party taken from (the last one named), not the sentence's subject.
+TAKE = re.compile(r"\b(?:use|using|access|accessing|leverage|leveraging|license|licensing|in-license|tap|tapping|"
+                   r"gain(?:ing)? access to|access to|rights to|adopt|adopting)\s*$|(?:利用|使用|获得|取得|引进|引入|采用)\s*$")
+
+
 def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[_M],
                     types: Mapping[str, str], related: Collection[str] = ()) -> None:
     """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic.
@@ -264,6 +270,8 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
         before = [m for m in ms if m.kind == COMPANY and m.end <= a and not m.appositive and not m.affiliate_of
                   and (solid(m) or m.start <= 3)]
         ref = before[0] if before else prev
+        if len({m.iri for m in before}) > 1 and g == 1 and TAKE.search(_fold(text), max(0, a - 24), a):
+            ref = before[-1]  # h/anaph: "A partnered with B to use its platform": B's
         if ref is not None:
             ms.append(_M(a, b, ref.iri, COMPANY, text[a:b], ref.curated, pronoun=True))
     mark_implicit(ms, prev_ms, related)
