@@ -166,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     anaphora: dict[str, Counter[str]] = defaultdict(Counter)  # relation -> cue counts of subject-not-written
     wrong_subj: dict[str, Counter[str]] = defaultdict(Counter)  # relation -> cue counts of wrong-subject
     combos: Counter[str] = Counter()  # the cue sets of each subject-not-written miss
+    ws_combos: Counter[str] = Counter()  # the cue sets of each wrong-subject fact
     implicit_facts: Counter[str] = Counter()  # cue sets of the facts the implicit-subject rule made
     found_total = gold_total = 0
     for art, doc in by_name.items():
@@ -366,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
                 kind = "wrong-subject"  # the object is right, for another company (e.g. the deal partner)
                 sent = sent_by_id.get(r.sentence_id)
                 gsubj = {g.subject for g in facts if g.relation == r.predicate and g.object in ok}
-                cues = wrong_subj[r.predicate]
+                cues = Counter()
                 cues["total"] += 1
                 cues["gold-subject-in-sentence" if gsubj & ment_keys[r.sentence_id] else "gold-subject-not-written"] += 1
                 written = sent is not None and any(fold(x) in fold(sent.text) for x in names.get(r.subject, ()) if len(x) > 1)
@@ -405,6 +406,8 @@ def main(argv: list[str] | None = None) -> int:
                             cues["gold-opens-sentence"] += 1
                         if t.start > max(wm.end, gm.end):
                             cues["term-after-both"] += 1
+                wrong_subj[r.predicate].update(cues)
+                ws_combos[r.predicate + ": " + " ".join(sorted(k for k in cues if k != "total"))] += 1
             elif any(g.relation == r.predicate and g.subject in sk and (
                     g.object in set().union(*(gold.ancestors(k) for k in ok))
                     or any(k in gold.ancestors(g.object) for k in ok)) for g in facts):
@@ -438,6 +441,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {rel:<18}" + " ".join(f"{c}={k}" for c, k in cues.most_common()))
     print("\nsubject-not-written misses by cue set:")
     for combo, n in combos.most_common():
+        print(f"  {n:>3}  {combo}")
+    print("\nwrong-subject facts by cue set:")
+    for combo, n in ws_combos.most_common():
         print(f"  {n:>3}  {combo}")
     print("\nimplicit-subject facts by cue set:")
     for combo, n in sorted(implicit_facts.items()):
