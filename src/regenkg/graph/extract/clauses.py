@@ -52,17 +52,6 @@ class SentenceAdd(Protocol):
     def __call__(self, s: str, p: str, o: str, rule: str, conf: float) -> None: ...
 
 
-# A comma and a conjunction that can open a clause with a new subject ("…, and Y brings", "…，而Y則…").
-_NEW_SUBJECT = re.compile(r"[,，]\s*(?:(?:and|while|whereas|meanwhile)\s+|而|则|另外|另|此外|同时)")
-# A finite verb right after that subject (not a list: "A, and B develop …" has no comma-conjunction-subject-verb).
-_OWN_VERB = re.compile(r"(?:\s*\([^()]{0,40}\))?\s+(?:also\s+|now\s+|instead\s+)?(?!and\b|or\b)[a-z]+(?:s|ed)\b"
-                       r"|\s*(?:则|也|亦|还|已|正|将|目前|主要|专注|主攻|聚焦|致力|布局|开发|研发|锁定|推进)")
-# h/anaph: "…with Calder, which develops in vivo CAR-NK cells": a relative clause of work is said of the company
-# right before it, not of the sentence's subject or the deal's other party.
-_RELATIVE_WORK = re.compile(r"[,，]\s*(?:which|who)\s+(?:also\s+|now\s+|currently\s+)?(?=(?:develop|focus|specialis|specializ|"
-                            r"work|is developing|is focused|makes|builds|designs|engineers)\w*\b)")
-
-
 def split_clauses(folded: str, ms: Sequence[_M] = ()) -> list[tuple[int, int, _M | None]]:
     """Clauses a relation may not cross, each with the subject a coordinated verb carries over.
 
@@ -92,21 +81,10 @@ def split_clauses(folded: str, ms: Sequence[_M] = ()) -> list[tuple[int, int, _M
             if head and left and head[0].iri not in {m.iri for m in left} and any(f.search(folded, lseg, pos) and f.search(folded, nxt, min(seg_end, ce))
                                      for f in _FAMILIES):
                 cuts.append((pos, nxt, False))
-            elif head and left and head[0].iri not in {m.iri for m in left} and _NEW_SUBJECT.match(folded, pos) \
-                    and _OWN_VERB.match(folded, head[0].end) and left[0].start <= lseg + 4:
-                # h/anaph: "X develops A for B, and Y brings C for D" / "X專注A，而Y則布局C": a new subject with
-                # its own verb after a conjunction opens its own clause whatever the verbs' families.
-                cuts.append((pos, nxt, False))
         for c in re.finditer(r"\s+and\s+(?:then\s+|instead\s+|later\s+|also\s+|subsequently\s+)?(?=(?:signed|agreed|acquired|"
                              r"bought|licensed|formed|entered|partnered|sold|struck|inked|took|launched|"
                              r"develop\w*|focus\w*)\b)|[,，]\s*(?:并且|并|且|随后|转而|而是|但)(?=[^,，]{0,4})", folded[cs:ce]):
             cuts.append((cs + c.start(), cs + c.end(), True))
-        heads: dict[int, _M] = {}  # cut start -> the subject a relative clause carries (the company before it)
-        for c in _RELATIVE_WORK.finditer(folded, cs, ce):
-            before = [m for m in comps if cs <= m.start and m.end <= c.start()]
-            if before and not folded[before[-1].end:c.start()].strip(" )）"):
-                cuts.append((c.start(), c.end(), True))
-                heads[c.start()] = before[-1]
         cuts.sort()
         prev = cs
         subject: _M | None = None
@@ -115,7 +93,7 @@ def split_clauses(folded: str, ms: Sequence[_M] = ()) -> list[tuple[int, int, _M
                 continue
             left_subject = next((m for m in comps if prev <= m.start and m.end <= pos), None)
             result.append((prev, pos, subject))
-            subject = heads.get(pos) or ((left_subject or subject) if carry else None)
+            subject = (left_subject or subject) if carry else None
             prev = nxt
         result.append((prev, ce, subject))
     return [(s, e, c) for s, e, c in result if e > s]
