@@ -66,10 +66,7 @@ def described(phrase: str, prev_ms: Sequence[_M], prev: _M | None, types: Mappin
 
 _ZH_OPENER = re.compile(r"^\s*((?:该|这家|这间|此)(?:[^，。,;；：:]{0,30}?)(?:公司|企业|新创|药厂|药企|集团|业者|厂商|团队|"
                         r"开发商|制造商|供应商|大厂|生技厂|厂(?![商房区])|子公司|母公司)"
-                        r"|(?:它|其)(?=[a-z0-9])"
-                        # h/anaph: "公司还与…合作", "公司表示": the bare noun is the company the text is about.
-                        r"|(?:公司|本公司)(?=还|并|也|亦|已|将|正|表示|指出|目前|同时|随后|今年|去年|于|在|与|跟|主要|持续|计划|预计|"
-                        r"专注|主攻|聚焦|致力|布局|开发|研发|推进|拥有|获得|取得|完成|宣布))")
+                        r"|(?:它|其)(?=[a-z0-9]))")
 _UNIT_NOUNS = ("unit", "subsidiary", "division", "arm")
 # "the NK cell therapy developer", "該CAR-T新創": a description naming a modality stands for the company
 # that develops it.
@@ -217,12 +214,6 @@ TAKE = re.compile(r"\b(?:use|using|access|accessing|leverage|leveraging|license|
                    r"gain(?:ing)? access to|access to|rights to|adopt|adopting)\s*$|(?:利用|使用|获得|取得|引进|引入|采用)\s*$")
 
 
-# Verbs and prepositions after which "該公司" is an object ("收購該公司", "與該公司合作").
-_ZH_TAKES = r"(?:收购|并购|买下|入股|投资|增持|控股|授权给|授权予|许可给|出售给|卖给|与|和|跟|向|从|对)\s*$"
-# h/anaph: "…。並已在日本設立研發中心": an adverb, then a place where the previous topic acts.
-_ZH_ZERO_PLACE = re.compile(r"^\s*(?:并且|并|也|亦|还|同时|另)(?:已经|已|将|正|陆续)?(?:在|于)")
-
-
 def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[_M],
                     types: Mapping[str, str], related: Collection[str] = ()) -> None:
     """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic.
@@ -247,7 +238,7 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
         prev = next((m for m in reversed(prev_ms) if m.kind == COMPANY and m.org_type == COMPANY
                      and not m.appositive and solid(m)), prev)
     if prev is not None and pm is None:
-        zero = _ZH_ZERO.match(_fold(text)) or _ZH_ZERO_PLACE.match(_fold(text))
+        zero = _ZH_ZERO.match(_fold(text))
         if zero and not any(m.kind == COMPANY and m.start < zero.end() for m in ms):
             # "…。專注於間質幹細胞療法，…" / "並與台大醫院合作…": a Chinese sentence that opens with its
             # predicate has the previous sentence's topic as its subject (zero anaphora).
@@ -265,11 +256,6 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
         english = dm.group(0)[:1].isascii()
         cand = [m for m in before if first is None or m.iri != first.iri or not english]
         ref = cand[-1] if cand else prev
-        if not english and cand and prev is not None and prev.iri != ref.iri and not re.search(
-                r"[,，;；]\s*$", text[:dm.start()]) and re.search(_ZH_TAKES, _fold(text[max(0, dm.start() - 4):dm.start()])):
-            # h/anaph: "禾豐醫藥以5億元收購該公司": after a verb that takes it, the description is the object,
-            # and an object is not the sentence's own subject but the company the text was about.
-            ref = prev
         if ref is not None:
             ms.append(_M(dm.start(), dm.end(), ref.iri, COMPANY, text[dm.start():dm.end()], ref.curated,
                          pronoun=True))
