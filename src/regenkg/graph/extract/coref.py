@@ -68,7 +68,6 @@ _ZH_OPENER = re.compile(r"^\s*((?:该|这家|这间|此)(?:[^，。,;；：:]{0,
                         r"开发商|制造商|供应商|大厂|生技厂|厂(?![商房区])|子公司|母公司)"
                         r"|(?:它|其)(?=[a-z0-9]))")
 _UNIT_NOUNS = ("unit", "subsidiary", "division", "arm")
-_MID_UNIT = re.compile(r"\bthe (unit|subsidiary|division)\b(?!\s+(?:of|that|which)\b)", re.IGNORECASE)
 # "the NK cell therapy developer", "該CAR-T新創": a description naming a modality stands for the company
 # that develops it.
 _MODALITY_DESC = re.compile(
@@ -260,18 +259,6 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
         if ref is not None:
             ms.append(_M(dm.start(), dm.end(), ref.iri, COMPANY, text[dm.start():dm.end()], ref.curated,
                          pronoun=True))
-    # h/anaph: "…Orrinvale, which it bought in 2021, and said the unit will focus on …": a unit named inside the
-    # sentence is the company described as one, else the last one named that is not the sentence's subject.
-    for um in _MID_UNIT.finditer(text):
-        a, b = um.span()
-        if a <= 3 or any(m.start < b and a < m.end for m in ms):
-            continue
-        before = [m for m in ms if m.kind == COMPANY and m.end <= a and not m.appositive and not m.pronoun]
-        units = [m for m in before if re.search(rf"\b{um.group(1)}\b", m.described, re.IGNORECASE)]
-        others = [m for m in before if m.iri != before[0].iri] if before else []
-        ref = units[-1] if units else others[-1] if others else None
-        if ref is not None:
-            ms.append(_M(a, b, ref.iri, COMPANY, text[a:b], ref.curated, pronoun=True))
     # "…, and it will pay …", "…，它也…", "…, its lead programme …": a pronoun inside the sentence stands
     # for the company the sentence opened with, else for the previous sentence's topic.
     for pm2 in _MID_PRONOUN.finditer(text):
