@@ -11,6 +11,12 @@ Runs ingest → segment → extract directly (no embedding, no index) over a gol
   statement), ``reversed``, ``other-relation``, ``subject-unknown``/``object-unknown`` (an end that is no gold
   name or term: a fragment, a product, an unlisted name) or ``wrong-pair``.
 
+Then it breaks two kinds down by cue, again as counts and cue sets only: the misses whose subject is not
+written in the evidence sentence (how the sentence opens — pronoun, company or product description, a
+verb —, where the subject was last named, what coreference offered, whether an implicit subject was given) and
+the ``wrong-subject`` facts (rule, party order, which party the term is nearer, possessives, entity types),
+plus the facts the implicit-subject rule made, right or wrong, by cue set.
+
 It prints counts per relation and kind, never the sentences, so that it can be run on a set one must not
 tune rules to (``../shared/eval/dev``). ``--show`` lists the facts too (for one's own private sets only).
 
@@ -26,8 +32,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from regenkg.evaluate.gold import RELATIONS, SYMMETRIC, fold, load_gold
-from regenkg.graph.extract import Extractor
+from regenkg.graph.extract import Extractor, core
+from regenkg.graph.extract.assets import _PRODUCT_CUE, _RND_CUE, _RND_STOP
 from regenkg.graph.extract.clauses import split_clauses
+from regenkg.graph.extract.implicit import _GENERIC
+from regenkg.graph.extract.patterns import _HEDGE
 from regenkg.graph.ontology import Gazetteer
 from regenkg.text.ingest import ingest
 from regenkg.text.segment import segment
@@ -127,8 +136,6 @@ def main(argv: list[str] | None = None) -> int:
     # What coreference made of each sentence (IRI, whether through a pronoun), recorded at its last step.
     resolved: dict[str, list[tuple[str, bool]]] = {}
     implicit: dict[str, str | None] = {}  # sentence text -> the company an implicit subject stands for
-    from regenkg.graph.extract import core
-
     def record(text, ms, last, _orig=core.resolve_term_anaphora):
         _orig(text, ms, last)
         resolved[text] = [(m.iri, m.pronoun) for m in ms if m.kind in ("Company", "ImplicitSubject")]
@@ -256,16 +263,12 @@ def main(argv: list[str] | None = None) -> int:
                     imp = implicit.get(ss[idx].text)
                     if imp is not None:
                         cues.append("implicit-gold" if g.subject in ends(imp) else "implicit-other")
-                        from regenkg.graph.extract.implicit import _GENERIC
-                        from regenkg.graph.extract.patterns import _HEDGE
-                        from regenkg.graph.extract.assets import _RND_STOP
                         for name, pat in (("generic", _GENERIC), ("hedge", _HEDGE), ("stop", _RND_STOP)):
                             if pat.search(fold(ss[idx].text)):
                                 cues.append(f"guard-{name}")
                     ante = antecedent.get(ss[idx].text)
                     cues.append("antecedent-is-gold" if ante and g.subject in ends(ante) else
                                 "antecedent-other" if ante else "antecedent-none")
-                    from regenkg.graph.extract.assets import _PRODUCT_CUE, _RND_CUE
                     ftext = fold(ss[idx].text)
                     cues.append("rnd-cue" if _RND_CUE.search(ftext) else "product-cue" if _PRODUCT_CUE.search(ftext)
                                 else "no-cue")
@@ -335,7 +338,6 @@ def main(argv: list[str] | None = None) -> int:
                 i = order[r.sentence_id]
                 sent = ss[i]
                 ftext = fold(sent.text)
-                from regenkg.graph.extract.assets import _PRODUCT_CUE, _RND_CUE
                 pms = [m for m in extractor.finder.find(ss[i - 1].text) if m.kind == "Company"] if i else []
                 cues = ["correct" if any(g.polarity == "true" for g in matches) else "wrong", r.predicate,
                         "en" if sent.lang == "en" else "zh",

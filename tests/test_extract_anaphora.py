@@ -42,6 +42,12 @@ def test_a_sentence_naming_no_company_continues_the_one_just_stated_about(extrac
      "Analysts expect CAR-T therapies to reach lupus patients soon."),
     ("zh-Hans", "澜曜基因开发AAV基因疗法。", "业界普遍认为CAR-T疗法有望用于狼疮的临床试验。"),
     ("zh-Hant", "昱川生技專注於CAR-T細胞療法。", "目前全球已有多款CAR-T產品獲批用於淋巴瘤。"),
+    # The modality is the sentence's own subject: an explanation of the field.
+    ("en", "Corrisant Bio develops base editing treatments.",
+     "CAR-T therapy works by engineering a patient's T cells, and several products are approved for lymphoma."),
+    ("zh-Hant", "昱川生技專注於CAR-T細胞療法。", "CAR-T療法的原理是改造病人的T細胞，已有產品獲准用於淋巴瘤。"),
+    # A sentence about a law.
+    ("zh-Hans", "澜曜基因开发AAV基因疗法。", "再生医疗法规定，CAR-T产品须完成临床试验方可用于淋巴瘤。"),
 ])
 def test_no_implicit_subject_without_a_fact_just_read_or_in_a_remark_about_the_field(extractor, lang, first,
                                                                                        second):
