@@ -49,6 +49,13 @@ def test_an_asset_no_party_owns_stays_with_every_party(extractor, lang, text, pa
     assert all((p, "develops", term) in facts for p in parties)
 
 
+def test_two_partnerships_naming_one_modality_keep_their_own_parties(extractor):
+    facts, _, _ = extract_texts(extractor, "澜曜基因通过与禾丰生物的iPSC合作切入NK细胞，晴川生物也与沐阳生物合作开发iPSC衍生的NK细胞疗法。",
+                                lang="zh-Hans")
+    assert ("禾丰生物", "develops", "iPSC") in facts
+    assert ("晴川生物", "develops", "iPSC") in facts and ("沐阳生物", "develops", "iPSC") in facts
+
+
 def test_its_without_a_verb_of_taking_is_the_subjects(extractor):
     facts, _, _ = extract_texts(extractor, "Halvane Bio licensed its base editing technology to Corrisant Bio.")
     assert ("Halvane Bio", "develops", "base editing") in facts

@@ -52,10 +52,13 @@ def settle_asset_owners(folded: str, ms: Sequence[_M], rels: list[Relation]) -> 
     for obj, group in by_object.items():
         if len({r.subject for r in group}) < 2:
             continue
-        mod = next((m for m in ms if m.kind == MODALITY and m.iri == obj), None)
+        mods = [m for m in ms if m.kind == MODALITY and m.iri == obj and not m.pronoun]
+        if len(mods) != 1:
+            continue  # named twice ("…與Y的iPSC合作，Z也與W合作開發iPSC…"): each deal may have its own owner
+        mod = mods[0]
         subjects = {r.subject for r in group}
         parties = [m for m in ms if m.kind == COMPANY and m.iri in subjects and not m.appositive]
-        if mod is None or len({p.iri for p in parties}) < 2:
+        if len({p.iri for p in parties}) < 2:
             continue
         owner = _owner(folded, ms, parties, mod)
         if owner is not None:
