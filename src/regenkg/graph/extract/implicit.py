@@ -27,8 +27,9 @@ _LEAD = re.compile(r"\s*(?:(?:in|by|since|during)\s+\d{4}|\d{4}年(?:\d{1,2}月)
 def rule_implicit_subject(clause: Clause, add: Add) -> None:
     """develops/targets for what an R&D or product clause names, given to the implicit subject.
 
-    Read only in a clause naming no company at all, with a pipeline/trial or product/approval word, no
-    acquisition, ending or comparison words, and no generic remark about the field.
+    Read only in a clause naming no company at all (an unnamed product's clause may name partners), with a
+    pipeline/trial or product/approval word; never with acquisition, ending, comparison or hedging words, a
+    generic remark about the field, a law, or a modality that is itself the clause's opening subject.
     """
     subj = next((m for m in clause.cms if m.kind == IMPLICIT), None)
     if subj is None or subj.surface != "product" and any(m.kind == COMPANY for m in clause.cms):
