@@ -11,6 +11,12 @@ Runs ingest → segment → extract directly (no embedding, no index) over a gol
   statement), ``reversed``, ``other-relation``, ``subject-unknown``/``object-unknown`` (an end that is no gold
   name or term: a fragment, a product, an unlisted name) or ``wrong-pair``.
 
+Then it breaks two kinds down by cue, again as counts and cue sets only: the misses whose subject is not
+written in the evidence sentence (how the sentence opens — pronoun, company or product description, a
+verb —, where the subject was last named, what coreference offered, whether an implicit subject was given) and
+the ``wrong-subject`` facts (rule, party order, which party the term is nearer, possessives, entity types),
+plus the facts the implicit-subject rule made, right or wrong, by cue set.
+
 It prints counts per relation and kind, never the sentences, so that it can be run on a set one must not
 tune rules to (``../shared/eval/dev``). ``--show`` lists the facts too (for one's own private sets only).
 
@@ -26,8 +32,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from regenkg.evaluate.gold import RELATIONS, SYMMETRIC, fold, load_gold
-from regenkg.graph.extract import Extractor
+from regenkg.graph.extract import Extractor, core
+from regenkg.graph.extract.assets import _PRODUCT_CUE, _RND_CUE, _RND_STOP
 from regenkg.graph.extract.clauses import split_clauses
+from regenkg.graph.extract.implicit import _GENERIC
+from regenkg.graph.extract.patterns import _HEDGE
 from regenkg.graph.ontology import Gazetteer
 from regenkg.text.ingest import ingest
 from regenkg.text.segment import segment
@@ -60,6 +69,51 @@ SHAPES = {
 }
 
 
+# Shapes of a sentence whose subject is not written in it (coreference cues, generic, no article's words).
+_OPEN_PRONOUN = re.compile(r"^\s*(?:it|its|it's|they|their)\b|^\s*(?:它|其)", re.I)
+_OPEN_COMPANY = re.compile(r"^\s*the (?:[\w-]+ ){0,2}(?:company|firm|biotech|group|unit|start-?up|drugmaker|developer|"
+                           r"maker|subsidiary|division|arm|pharma)\b|^\s*(?:该|这家|此|这间)[^，,。]{0,12}(?:公司|企业|集团|"
+                           r"药企|药厂|新创|厂商|团队)", re.I)
+_OPEN_PRODUCT = re.compile(r"^\s*the (?:[\w-]+ ){0,2}(?:therapy|treatment|drug|product|candidate|medicine|programme|"
+                           r"program|asset|platform|vector|approval)\b|^\s*(?:该|这一|这款|此|这个)[^，,。]{0,8}(?:疗法|药物|"
+                           r"产品|候选|平台|管线|药)", re.I)
+_MID_CUE = re.compile(r"\b(?:it|its|the (?:company|firm|biotech|group|unit|start-?up|drugmaker|developer|latter))\b|"
+                      r"它|其(?![中他它余实次])|该公司|该企业|这家|该集团|该药企|该新创|此公司", re.I)
+_OPEN_VERB = re.compile(r"^\s*(?:[^，,。\s]{0,8}[，,]\s*)?(?:并|也|亦|还|同时|另|此外|目前|已|将|正|主要|持续|专注|主攻|聚焦|"
+                        r"致力|开发|研发|布局|推进|拥有|获得|完成|宣布|计划|预计|针对|用于|治疗)")
+
+
+def _subject_shape(ss, idx: int, subject: str, ment_keys, first_company) -> list[str]:
+    """Cues of a missed fact whose subject is not written in its evidence sentence ``ss[idx]``."""
+    text = fold(ss[idx].text)
+    cues = []
+    if _OPEN_PRONOUN.match(text):
+        cues.append("opens-pronoun")
+    elif _OPEN_COMPANY.match(text):
+        cues.append("opens-company-description")
+    elif _OPEN_PRODUCT.match(text):
+        cues.append("opens-product-description")
+    elif _OPEN_VERB.match(text):
+        cues.append("opens-verb(zh-zero)")
+    elif _MID_CUE.search(text):
+        cues.append("pronoun/description-inside")
+    elif ment_keys[ss[idx].id] & first_company.keys():
+        cues.append("other-company-named")
+    else:
+        cues.append("no-company-no-pronoun")
+    back = next((d for d in range(1, idx + 1) if subject in ment_keys[ss[idx - d].id]), None)
+    cues.append("named-prev" if back == 1 else "named-2-3-back" if back in (2, 3)
+                else "named-far-back" if back else "never-named-before")
+    if subject in ment_keys[ss[0].id]:
+        cues.append("in-title/first")
+    counts = Counter(k for s in ss[:idx + 1] for k in ment_keys[s.id] if k in first_company)
+    if counts and counts.most_common(1)[0][0] == subject:
+        cues.append("dominant-so-far")
+    if ss[idx].text[:1].isascii():
+        cues.append("script-en")
+    return cues
+
+
 def _names(ex, gazetteer: Gazetteer) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for ent in list(gazetteer.entities.values()) + list(ex.entities):
@@ -79,6 +133,24 @@ def main(argv: list[str] | None = None) -> int:
     gold = load_gold(args.gold)
     surfaces = gold.surface_index()
     gazetteer = Gazetteer.load()
+    # What coreference made of each sentence (IRI, whether through a pronoun), recorded at its last step.
+    resolved: dict[str, list[tuple[str, bool]]] = {}
+    implicit: dict[str, str | None] = {}  # sentence text -> the company an implicit subject stands for
+    def record(text, ms, last, _orig=core.resolve_term_anaphora):
+        _orig(text, ms, last)
+        resolved[text] = [(m.iri, m.pronoun) for m in ms if m.kind in ("Company", "ImplicitSubject")]
+        implicit[text] = next((m.iri for m in ms if m.kind == "ImplicitSubject"), None)
+
+    core.resolve_term_anaphora = record
+    antecedent: dict[str, str | None] = {}  # sentence text -> the company coreference offered it
+
+    orig_resolve = core.resolve_pronoun
+
+    def record_prev(text, ms, prev, prev_ms, types, *rest):
+        antecedent[text] = prev.iri if prev is not None else None
+        orig_resolve(text, ms, prev, prev_ms, types, *rest)
+
+    core.resolve_pronoun = record_prev
     extractor = Extractor(gazetteer)
     docs = ingest(gold.article_paths()).documents
     by_name = {Path(d.path).name: d for d in docs}
@@ -98,6 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     by_rule: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     shapes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     shown: dict[tuple[str, str], list[str]] = defaultdict(list)
+    anaphora: dict[str, Counter[str]] = defaultdict(Counter)  # relation -> cue counts of subject-not-written
+    wrong_subj: dict[str, Counter[str]] = defaultdict(Counter)  # relation -> cue counts of wrong-subject
+    combos: Counter[str] = Counter()  # the cue sets of each subject-not-written miss
+    ws_combos: Counter[str] = Counter()  # the cue sets of each wrong-subject fact
+    implicit_facts: Counter[str] = Counter()  # cue sets of the facts the implicit-subject rule made
     found_total = gold_total = 0
     for art, doc in by_name.items():
         ss = by_doc[doc.id]
@@ -111,9 +188,14 @@ def main(argv: list[str] | None = None) -> int:
         sent_by_id = {s.id: s for s in ss}
         # Mentions per sentence resolved to gold keys (every mention, used or not).
         ment_keys: dict[int, set[str]] = defaultdict(set)
-        for s in ss:
+        company_keys: dict[str, int] = {}  # gold key of a company mention -> first sentence index
+        for i, s in enumerate(ss):
             for m in extractor.finder.find(s.text):
-                ment_keys[s.id] |= keys({m.surface}) | ends(m.iri)
+                ks = keys({m.surface}) | ends(m.iri)
+                ment_keys[s.id] |= ks
+                if m.kind == "Company":
+                    for k in ks:
+                        company_keys.setdefault(k, i)
         def same_clause(ev, a: str, b: str, ends=ends) -> bool:
             for s in ev:
                 ms = extractor.finder.find(s.text)
@@ -168,6 +250,61 @@ def main(argv: list[str] | None = None) -> int:
                 kind = f"both-missing:{why(g.subject)}/{why(g.object)}"
             elif not subj_ok:
                 kind = f"subject-missing:{why(g.subject)}"
+                if kind.endswith("not-written"):
+                    idx = next(i for i, s in enumerate(ss) if s.id in ids)
+                    cues = _subject_shape(ss, idx, g.subject, ment_keys, company_keys)
+                    res = resolved.get(ss[idx].text, [])
+                    pro = [ends(iri) for iri, is_pro in res if is_pro]
+                    cues.append("coref-to-gold" if any(g.subject in k for k in pro) else
+                                "coref-to-other" if pro else "coref-none")
+                    if any(r.sentence_id in ids and r.predicate == g.relation and g.object in ok
+                           for r, _, ok in rels):
+                        cues.append("object-given-to-another")
+                    imp = implicit.get(ss[idx].text)
+                    if imp is not None:
+                        cues.append("implicit-gold" if g.subject in ends(imp) else "implicit-other")
+                        for name, pat in (("generic", _GENERIC), ("hedge", _HEDGE), ("stop", _RND_STOP)):
+                            if pat.search(fold(ss[idx].text)):
+                                cues.append(f"guard-{name}")
+                    ante = antecedent.get(ss[idx].text)
+                    cues.append("antecedent-is-gold" if ante and g.subject in ends(ante) else
+                                "antecedent-other" if ante else "antecedent-none")
+                    ftext = fold(ss[idx].text)
+                    cues.append("rnd-cue" if _RND_CUE.search(ftext) else "product-cue" if _PRODUCT_CUE.search(ftext)
+                                else "no-cue")
+                    if idx > 0:
+                        pms = [m for m in extractor.finder.find(ss[idx - 1].text) if m.kind == "Company"]
+                        pk = [ends(m.iri) | keys({m.surface}) for m in pms]
+                        if pk and g.subject in pk[0]:
+                            cues.append("prev-first-company")
+                        if pk and g.subject in pk[-1]:
+                            cues.append("prev-last-company")
+                        if len({m.iri for m in pms}) == 1:
+                            cues.append("prev-only-company")
+                        prels = [r for r, sk, _ in rels if r.sentence_id == ss[idx - 1].id and g.subject in sk]
+                        if any(r.predicate in ("develops", "targets") for r in prels):
+                            cues.append("prev-gold-subject-develops")
+                        if any(r.predicate in ("acquired", "partneredWith", "licensedFrom") for r, _, ok in rels
+                               if r.sentence_id == ss[idx - 1].id and g.subject in ok):
+                            cues.append("prev-gold-subject-is-deal-object")
+                    here = extractor.finder.find(ss[idx].text)
+                    if any(m.kind == "Company" and m.org_type != "Company" for m in here):
+                        cues.append("has-institution")
+                    for m in here:
+                        if m.kind == "Company" and not (keys({m.surface}) | ends(m.iri)) & company_keys.keys():
+                            cues.append("nongold-company(" + ",".join(c for c in (
+                                "curated" if m.curated else "discovered", m.org_type,
+                                "ascii" if m.surface.isascii() else "han", "len=%d" % len(m.surface),
+                                "at-start" if m.start <= 3 else "", "pronoun" if m.pronoun else "",
+                                "gold-term" if keys({m.surface}) else "") if c) + ")")
+                    if not any(m.kind in ("Modality", "Indication") for m in here):
+                        cues.append("no-term-mention")
+                    first_m = min(extractor.finder.find(ss[idx].text), key=lambda m: m.start, default=None)
+                    if first_m is not None and first_m.start <= 3:
+                        cues.append(f"opens-with-{first_m.kind}")
+                    anaphora[g.relation].update(cues)
+                    anaphora[g.relation]["total"] += 1
+                    combos[g.relation + ": " + " ".join(c for c in cues if not c.startswith("nongold"))] += 1
             elif not obj_ok:
                 kind = f"object-missing:{why(g.object)}"
             elif any(g.subject in ok and g.object in sk and r.predicate == g.relation for r, sk, ok in rels):
@@ -194,8 +331,26 @@ def main(argv: list[str] | None = None) -> int:
         for r, sk, ok in rels:
             ident = (r.predicate, frozenset(sk) or r.subject, frozenset(ok) or r.object)
             distinct.setdefault(ident, (r, sk, ok))
+        order = {s.id: i for i, s in enumerate(ss)}
         for r, sk, ok in distinct.values():
             matches = [g for g in facts if any(rel == r.predicate and s in sk and o in ok for s, rel, o in g.encodings())]
+            if r.rule == "implicit-subject":
+                i = order[r.sentence_id]
+                sent = ss[i]
+                ftext = fold(sent.text)
+                pms = [m for m in extractor.finder.find(ss[i - 1].text) if m.kind == "Company"] if i else []
+                cues = ["correct" if any(g.polarity == "true" for g in matches) else "wrong", r.predicate,
+                        "en" if sent.lang == "en" else "zh",
+                        "rnd" if _RND_CUE.search(ftext) else "product",
+                        "prev-names-it" if any(m.iri == r.subject for m in pms) else
+                        "prev-names-none" if not pms else "prev-names-other",
+                        "curated" if any(e.iri == r.subject for e in gazetteer.entities.values()) else "discovered",
+                        "prev-fact" if any(r2.subject == r.subject and r2.sentence_id == ss[i - 1].id for r2, _, _ in rels)
+                        else "no-prev-fact",
+                        "prev-opens-it" if pms and pms[0].iri == r.subject and pms[0].start <= 3 else "",
+                        "terms=%d" % sum(1 for m in extractor.finder.find(sent.text) if m.kind in ("Modality", "Indication")),
+                        "len=%d" % (len(sent.text) // 50 * 50)]
+                implicit_facts[" ".join(c for c in cues if c)] += 1
             if any(g.polarity == "true" for g in matches):
                 by_rule[r.rule][0] += 1
                 continue
@@ -212,6 +367,49 @@ def main(argv: list[str] | None = None) -> int:
                 kind = "other-relation"
             elif any(g.relation == r.predicate and g.object in ok for g in facts):
                 kind = "wrong-subject"  # the object is right, for another company (e.g. the deal partner)
+                sent = sent_by_id.get(r.sentence_id)
+                gsubj = {g.subject for g in facts if g.relation == r.predicate and g.object in ok}
+                cues = Counter()
+                cues["total"] += 1
+                cues["gold-subject-in-sentence" if gsubj & ment_keys[r.sentence_id] else "gold-subject-not-written"] += 1
+                written = sent is not None and any(fold(x) in fold(sent.text) for x in names.get(r.subject, ()) if len(x) > 1)
+                cues["extracted-subject-written" if written else "extracted-subject-via-coref"] += 1
+                cues[f"rule={r.rule}"] += 1
+                # A frame that gave the object to every party: the gold subject got it from the same sentence.
+                if any(r2.sentence_id == r.sentence_id and r2.predicate == r.predicate and r2.object == r.object
+                       and sk2 & gsubj for r2, sk2, _ in rels):
+                    cues["gold-subject-also-given-it"] += 1
+                if sent is not None:
+                    here = [m for m in extractor.finder.find(sent.text) if m.kind == "Company"]
+                    wpos = next((i for i, m in enumerate(here) if m.iri == r.subject), None)
+                    gpos = next((i for i, m in enumerate(here) if (keys({m.surface}) | ends(m.iri)) & gsubj), None)
+                    if wpos is not None and gpos is not None:
+                        cues["wrong-before-gold" if wpos < gpos else "wrong-after-gold"] += 1
+                    cues[f"wrong-type={extractor.finder.types.get(r.subject, 'discovered')}"] += 1
+                    if re.search(r"pharma|製藥|制药|藥業|药业|醫藥|医药", " ".join(names.get(r.subject, ())), re.I):
+                        cues["wrong-named-pharma"] += 1
+                    cues[f"companies-in-sentence={len({m.iri for m in here})}"] += 1
+                    ftext = fold(sent.text)
+                    terms = [m for m in extractor.finder.find(sent.text) if m.iri == r.object]
+                    wm = next((m for m in here if m.iri == r.subject), None)
+                    gm = next((m for m in here if (keys({m.surface}) | ends(m.iri)) & gsubj), None)
+                    if terms and wm and gm:
+                        t = terms[0]
+                        cues["term-nearer-gold" if abs(t.start - gm.end) < abs(t.start - wm.end) else "term-nearer-wrong"] += 1
+                        lo = min(wm.start, gm.start, t.start)
+                        between = ftext[lo:t.start]
+                        if re.search(r"\bits\b|'s\b|’s\b|的|其|\btheir\b", between):
+                            cues["possessive-before-term"] += 1
+                        if re.search(r"\bto (?:develop|use|advance|combine|apply|access)\b|用于|以|共同开发|合作开发|联合开发", between):
+                            cues["purpose-or-codevelop-before-term"] += 1
+                        if wm.start <= 3:
+                            cues["wrong-opens-sentence"] += 1
+                        if gm.start <= 3:
+                            cues["gold-opens-sentence"] += 1
+                        if t.start > max(wm.end, gm.end):
+                            cues["term-after-both"] += 1
+                wrong_subj[r.predicate].update(cues)
+                ws_combos[r.predicate + ": " + " ".join(sorted(k for k in cues if k != "total"))] += 1
             elif any(g.relation == r.predicate and g.subject in sk and (
                     g.object in set().union(*(gold.ancestors(k) for k in ok))
                     or any(k in gold.ancestors(g.object) for k in ok)) for g in facts):
@@ -238,6 +436,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.show:
             for line in shown[(rel, "W " + kind)]:
                 print("      ", line)
+    for title, table in (("missed facts whose subject is not written in the sentence, by cue", anaphora),
+                         ("wrong-subject facts, by cue", wrong_subj)):
+        print(f"\n{title}:")
+        for rel, cues in sorted(table.items()):
+            print(f"  {rel:<18}" + " ".join(f"{c}={k}" for c, k in cues.most_common()))
+    print("\nsubject-not-written misses by cue set:")
+    for combo, n in combos.most_common():
+        print(f"  {n:>3}  {combo}")
+    print("\nwrong-subject facts by cue set:")
+    for combo, n in ws_combos.most_common():
+        print(f"  {n:>3}  {combo}")
+    print("\nimplicit-subject facts by cue set:")
+    for combo, n in sorted(implicit_facts.items()):
+        print(f"  {n:>3}  {combo}")
     if args.rules:
         print("\nextracted facts by rule (correct/wrong):")
         for rule, (ok, bad) in sorted(by_rule.items()):

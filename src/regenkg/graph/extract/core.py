@@ -33,6 +33,7 @@ from .assets import (
 from .clauses import Add, Clause, _undisclosed, _window, split_clauses
 from .coref import (
     link_products,
+    mark_product_opener,
     resolve_developer_descriptions,
     resolve_pronoun,
     resolve_term_anaphora,
@@ -41,8 +42,10 @@ from .coref import (
 )
 from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
 from .figures import Figure, market_figures
+from .implicit import rule_implicit_subject
 from .mentions import _M, MentionFinder
 from .names import document_products, product_links
+from .owners import settle_asset_owners
 from .patterns import (
     _DEAL_CANCEL,
     _DENIED_BACK,
@@ -84,6 +87,7 @@ RULES: tuple[Rule, ...] = (
     rule_segment,
     rule_place,
     rule_rnd_subject,
+    rule_implicit_subject,  # h/anaph: a sentence that names no company continues the previous one's
 )
 # Rules that stay silent once an earlier rule claimed the clause: "A與B合資成立C" is not also a partnership.
 SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner})
@@ -151,6 +155,7 @@ class Extractor:
         last_named: _M | None = None
         last_modality: _M | None = None
         prev_ms: list[_M] = []
+        prev_related: frozenset[str] = frozenset()  # h/anaph: subjects of the previous sentence's facts
         developers: dict[str, _M] = {}
         table_doc, header = "", None
         for sent, ms, prods in zip(sents, all_ms, products):
@@ -159,9 +164,11 @@ class Extractor:
                     first_seen.setdefault(m.iri, (m, sent))
             # Before any sentence has opened with a company, "it" can only mean the last company named.
             resolve_developer_descriptions(sent.text, ms, developers)  # h/xent
-            resolve_pronoun(sent.text, ms, prev_subject or last_named, prev_ms, self.finder.types)
+            resolve_pronoun(sent.text, ms, prev_subject or last_named, prev_ms, self.finder.types,
+                            prev_related)  # h/anaph: prev_related
             link_products(ms, prods, known_products)
             resolve_term_anaphora(sent.text, ms, last_modality)
+            mark_product_opener(sent.text, ms, developers, last_modality)  # h/anaph
             mods = [m for m in ms if m.kind == MODALITY and not m.pronoun]
             last_modality = mods[-1] if mods else last_modality
             prev_ms = ms
@@ -181,6 +188,7 @@ class Extractor:
                 if r.predicate == "develops" and owner is not None:
                     developers[r.object] = owner
             sent_deals += tdeals
+            prev_related = frozenset(r.subject for r in rels)
             prev_subject = topic(sent.text, ms) or prev_subject
             named = [m for m in ms if m.kind == COMPANY and not m.appositive and not m.pronoun
                      and (solid(m) or m.start <= 3)]
@@ -285,6 +293,7 @@ class Extractor:
                 if claimed and rule in SKIPPED_WHEN_CLAIMED:
                     continue
                 claimed = bool(rule(clause, add_local)) or claimed
+        settle_asset_owners(folded, ms, rels)  # h/anaph: "to use Y's platform" is Y's work only
         rule_apposition(text, folded, ms, add)
         return rels, deals
 

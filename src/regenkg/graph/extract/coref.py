@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from .mentions import _M
-from .patterns import _DEFINITE, _MID_PRONOUN, _PRONOUN, _TERM_ANAPHOR, _ZH_ZERO, COMPANY, MODALITY, _fold
+from .patterns import _DEFINITE, _MID_PRONOUN, _PRONOUN, _TERM_ANAPHOR, _ZH_ZERO, COMPANY, INDICATION, MODALITY, _fold
 
 
 def solid(m: _M) -> bool:
@@ -144,9 +144,83 @@ def resolve_term_anaphora(text: str, ms: list[_M], last: _M | None) -> None:
     ms.sort(key=lambda m: m.start)
 
 
+# h/anaph: a sentence that names no company continues one of the previous sentence.
+IMPLICIT = "ImplicitSubject"
+"""The kind of the zero-width mention a sentence without any company gets (never a company to other rules)."""
+
+def implicit_antecedent(prev_ms: Sequence[_M], related: Collection[str]) -> _M | None:
+    """The company a sentence naming none continues: the last one the previous sentence both named and stated
+    a fact of ("…partnered with Quillon Bio to develop CAR-T. The programme is in a phase 1 trial…" is
+    Quillon's). A company the previous sentence only mentions, or one named further back, is too weak a
+    guess: without a fact just read about it, a subjectless sentence is as often a remark about the field."""
+    named = [m for m in prev_ms if (m.kind == COMPANY and m.org_type == COMPANY and not m.pronoun and solid(m)
+                                    or m.kind == IMPLICIT) and not m.appositive and not m.affiliate_of
+             and m.iri in related]
+    return named[-1] if named else None
+
+
+def mark_implicit(ms: list[_M], prev_ms: Sequence[_M], related: Collection[str]) -> None:
+    """Give a sentence that names no company, no pronoun and at least one term an :data:`IMPLICIT` subject
+    (changed in place).
+
+    Args:
+        ms: the sentence's mentions.
+        prev_ms: the previous sentence's.
+        related: the IRIs the previous sentence stated a fact of (as subject).
+    """
+    if any(m.kind in (COMPANY, IMPLICIT) for m in ms) or not any(m.kind in (MODALITY, INDICATION) for m in ms):
+        return
+    ref = implicit_antecedent(prev_ms, related)
+    if ref is not None:
+        ms.insert(0, _M(0, 0, ref.iri, IMPLICIT, "", ref.curated, pronoun=True))
+
+
+# "The therapy", "The lead candidate", "該療法", "这款产品": a sentence about a product it does not name.
+_PRODUCT_OPENER = re.compile(r"\s*(?:the|its)\s+(?:[\w-]+\s+){0,3}?(?:therapy|treatment|drug|product|candidate|medicine|"
+                             r"programme|program|asset)\b|\s*(?:该|这款|这一|此|这个|其)[^，。,;；]{0,8}?(?:疗法|药物|产品|候选药物|"
+                             r"候选产品|管线|新药)", re.IGNORECASE)
+
+
+def mark_product_opener(text: str, ms: list[_M], developers: Mapping[str, _M], last_modality: _M | None) -> None:
+    """A sentence that opens with a product it does not name ("The therapy was approved for …", "該療法獲批
+    用於…") is about the company last said to develop the modality it names, else the last modality read.
+
+    The subject is an :data:`IMPLICIT` mention whose surface is "product" (changed in place): unlike the one
+    :func:`mark_implicit` gives, it holds in a clause that names other companies ("The therapy, partnered with
+    Y in Europe, …"), since the description already tells whose product the clause is about.
+
+    Args:
+        text: the sentence.
+        ms: its mentions after pronoun and term anaphora resolution.
+        developers: modality IRI -> the company last stated to develop it in this document.
+        last_modality: the modality named last before this sentence.
+    """
+    folded = _fold(text)
+    lead = _TIME_LEAD.match(folded)
+    at = lead.end() if lead else 0
+    pm = _PRODUCT_OPENER.match(folded, at)
+    if pm is None or any(m.kind in (COMPANY, IMPLICIT) and m.start < pm.end() for m in ms):
+        return
+    inner = [m for m in ms if m.kind == MODALITY and pm.start() <= m.start and m.end <= pm.end()]
+    mod = inner[-1] if inner else last_modality
+    owner = developers.get(mod.iri) if mod is not None else None
+    if owner is not None:
+        ms.insert(0, _M(0, 0, owner.iri, IMPLICIT, "product", owner.curated, pronoun=True))
+
+
+# A verb of taking right before "its"/"其": "…partnered with Y to use its platform", "X取得其技術" — the
+# possessor is the party taken from (the last one named), not the sentence's subject.
+TAKE = re.compile(r"\b(?:use|using|access|accessing|leverage|leveraging|license|licensing|in-license|tap|tapping|"
+                   r"gain(?:ing)? access to|access to|rights to|adopt|adopting)\s*$|(?:利用|使用|获得|取得|引进|引入|采用)\s*$")
+
+
 def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[_M],
-                    types: Mapping[str, str]) -> None:
-    """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic."""
+                    types: Mapping[str, str], related: Collection[str] = ()) -> None:
+    """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic.
+
+    ``related`` (the IRIs the previous sentence stated a fact of) lets a sentence naming no company at all
+    continue one of them (:func:`mark_implicit`).
+    """
     # "該公司2023年…", "這家位於台中的新創…", "該生技公司…": a Chinese description opening the sentence,
     # whatever follows it (the shared _PRONOUN wants a Han character or a space after it).
     pm = _PRONOUN.match(text) or _ZH_OPENER.match(_fold(text))
@@ -196,6 +270,9 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
         before = [m for m in ms if m.kind == COMPANY and m.end <= a and not m.appositive and not m.affiliate_of
                   and (solid(m) or m.start <= 3)]
         ref = before[0] if before else prev
+        if len({m.iri for m in before}) > 1 and g == 1 and TAKE.search(_fold(text), max(0, a - 24), a):
+            ref = before[-1]  # h/anaph: "A partnered with B to use its platform": B's
         if ref is not None:
             ms.append(_M(a, b, ref.iri, COMPANY, text[a:b], ref.curated, pronoun=True))
+    mark_implicit(ms, prev_ms, related)
     ms.sort(key=lambda m: m.start)
