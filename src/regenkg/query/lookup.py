@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 
 import numpy as np
@@ -31,6 +32,7 @@ _RELATIONS = sparql_prefixes("rkg", "rdf", "prov") + """SELECT ?dir ?pred ?other
   ?a a rkg:Assertion ; prov:wasDerivedFrom ?sentence .
 }"""
 _MENTIONS = sparql_prefixes("rkg") + "SELECT (COUNT(?s) AS ?n) WHERE { %s ?s rkg:mentions ?e }"
+_MENTIONED_BY = sparql_prefixes("rkg") + "SELECT ?s ?e WHERE { %s ?s rkg:mentions ?e }"
 
 
 def _values(iris: Sequence[str]) -> str:
@@ -55,6 +57,7 @@ class GraphLookup:
         self._evidence = evidence
         self.max_evidence = max_evidence
         self._labels: dict[str, dict[str, str]] = {}
+        self._mentioned_in: dict[str, frozenset[int]] = {}
 
     @cached_property
     def discovered(self) -> dict[str, dict[str, str]]:
@@ -104,6 +107,49 @@ class GraphLookup:
                 cache[iri] = found.get(iri, {})
         # Copies: an answer hands its labels to the caller, who may change them.
         return {iri: dict(cache[iri]) for iri in dict.fromkeys(iris) if cache[iri]}
+
+    def mentioned_in(self, iris: Iterable[str]) -> dict[str, frozenset[int]]:
+        """The ids of the sentences that mention (``rkg:mentions``) each IRI.
+
+        Read once per IRI, as the labels are: a search asks about the few entities its question names,
+        and the same ones question after question.
+        """
+        wanted = list(dict.fromkeys(iris))
+        cache = self._mentioned_in
+        missing = [iri for iri in wanted if iri not in cache]
+        if missing:
+            found: dict[str, set[int]] = {iri: set() for iri in missing}
+            for row in self.store.query(_MENTIONED_BY % _values(missing)):
+                sid = sentence_id(row["s"].value)
+                if sid is not None:
+                    found[row["e"].value].add(sid)
+            cache.update((iri, frozenset(sids)) for iri, sids in found.items())
+        return {iri: cache[iri] for iri in wanted}
+
+    def mention_shares(self, matcher: Matcher, query: str, sentence_ids: Sequence[int],
+                       rarity: bool = False) -> list[tuple[int, float]]:
+        """:func:`regenkg.query.search.mention_shares` from the cached mentions of :meth:`mentioned_in`.
+
+        The same result (the sentences among ``sentence_ids`` that mention entities ``query`` names, with
+        the share of those entities each mentions, best first) without a SPARQL query listing every
+        candidate sentence per search: that query's text, parse and join were a third of a warm search.
+        """
+        wanted = sorted({m.iri for m in matcher.find(query)})
+        if not wanted or not sentence_ids:
+            return []
+        candidates = set(sentence_ids)
+        found: dict[int, list[str]] = {}
+        for iri, sids in self.mentioned_in(wanted).items():
+            for sid in sids & candidates:
+                found.setdefault(sid, []).append(iri)
+        if rarity:
+            df = {e: sum(e in es for es in found.values()) for e in wanted}
+            weight = {e: math.log1p(len(sentence_ids) / max(1, df[e])) for e in wanted}
+        else:
+            weight = dict.fromkeys(wanted, 1.0)
+        norm = sum(weight.values())
+        return sorted(((sid, sum(weight[e] for e in es) / norm) for sid, es in found.items()),
+                      key=lambda x: (-x[1], x[0]))
 
     def names(self, iris: Sequence[str]) -> dict[str, list[str]]:
         """Every label and alias of each IRI (curated aliases included)."""
