@@ -139,8 +139,17 @@ def worker(model: Path, threads: int, config: dict[str, str], opt: str | None, o
         vecs.append(v[0])
     np.save(out, np.asarray(vecs, dtype=np.float32))
     print(json.dumps({"lat": lat, "cpu": cpu, "load_s": load_s,
-                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "rss_mb": _peak_rss_mb(),
                       "model_rss_mb": _rss_now_mb() - base_mb}))
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process image (VmHWM). Not ``ru_maxrss``: Linux carries that over
+    ``exec`` from the forking parent, which here holds the variants' models."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _rss_now_mb() -> float:
