@@ -70,11 +70,38 @@ def test_each_entity_is_read_once() -> None:
     lookup = GraphLookup(counting, gazetteer=None, evidence=None)  # type: ignore[arg-type]
     first = lookup.mention_shares(_matcher(KITE, CART), "Kite CAR-T", list(range(1, 11)), rarity=True)  # type: ignore[arg-type]
     assert [sid for sid, _ in first][:1] == [1]  # both entities: first
-    assert counting.queries == 1
+    assert counting.queries == 2  # one per entity
     again = lookup.mention_shares(_matcher(CART), "CAR-T", [2, 3], rarity=True)  # type: ignore[arg-type]
     assert again == [(2, 1.0), (3, 1.0)]
-    assert counting.queries == 1  # CAR-T came from the cache
+    assert counting.queries == 2  # CAR-T came from the cache
     lookup.mention_shares(_matcher(CART, NK), "CAR-T NK", [2, 9])  # type: ignore[arg-type]
-    assert counting.queries == 2  # only NK was read
+    assert counting.queries == 3  # only NK was read
     assert lookup.mentioned_in([NK])[NK] == frozenset({2, 9, 12})
     assert lookup.mentioned_in(["https://x.org/e/none"]) == {"https://x.org/e/none": frozenset()}
+
+
+@pytest.mark.parametrize("rarity", [False, True])
+def test_an_often_mentioned_entity_is_looked_up_among_the_candidates(rarity: bool) -> None:
+    store = _Counting(_store())
+    lookup = GraphLookup(store, gazetteer=None, evidence=None)  # type: ignore[arg-type]
+    lookup.MENTION_CACHE_LIMIT = 3  # CAR-T (8 sentences) is too often mentioned to keep; NK (3) is kept
+    matcher = _matcher(CART, NK, KITE)
+    for candidates in ([1, 2, 9], list(range(1, 13)), [4, 12]):
+        expected = mention_shares(store.store, matcher, "q", candidates, rarity=rarity)  # type: ignore[arg-type]
+        got = lookup.mention_shares(matcher, "q", candidates, rarity=rarity)  # type: ignore[arg-type]
+        assert [sid for sid, _ in got] == [sid for sid, _ in expected]
+        assert [x for _, x in got] == pytest.approx([x for _, x in expected], rel=1e-12, abs=0)
+    assert lookup.mentioned_in([CART, NK]) == {CART: None, NK: frozenset({2, 9, 12})}
+
+
+def test_the_cache_keeps_at_most_its_total() -> None:
+    store = _Counting(_store())
+    lookup = GraphLookup(store, gazetteer=None, evidence=None)  # type: ignore[arg-type]
+    lookup.MENTION_CACHE_TOTAL = 10
+    lookup.mentioned_in([CART])  # 8 ids
+    lookup.mentioned_in([NK])  # 3 more: CAR-T, the least recently asked, goes
+    assert store.queries == 2
+    lookup.mentioned_in([NK])
+    assert store.queries == 2
+    assert lookup.mentioned_in([CART])[CART] == frozenset(range(1, 9))
+    assert store.queries == 3
