@@ -174,9 +174,8 @@ class GraphLookup:
         if often:
             among = "VALUES ?s { " + " ".join(f"<{sentence_iri(i)}>" for i in sorted(candidates)) + " }"
             for row in self.store.query(_MENTIONED_AMONG % (_values(often), among)):
-                sid = sentence_id(row["s"].value)
-                if sid is not None:
-                    found.setdefault(sid, []).append(row["e"].value)
+                if (among_sid := sentence_id(row["s"].value)) is not None:
+                    found.setdefault(among_sid, []).append(row["e"].value)
         if rarity:
             df = {e: sum(e in es for es in found.values()) for e in wanted}
             weight = {e: math.log1p(len(sentence_ids) / max(1, df[e])) for e in wanted}
