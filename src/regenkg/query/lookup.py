@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 
 import numpy as np
@@ -15,7 +17,7 @@ import pyoxigraph
 from ..graph.match import Matcher
 from ..graph.ontology import COMPANY_TYPES, Gazetteer
 from ..graph.store import GraphStore
-from ..graph.terms import RES, label_lang, sentence_id, sparql_prefixes, term_name
+from ..graph.terms import RES, label_lang, sentence_id, sentence_iri, sparql_prefixes, term_name
 from ..records import EntityView, Evidence, evidence_to_dict
 from .evidence import EvidenceRanker
 from .understand import narrower_labels
@@ -31,6 +33,8 @@ _RELATIONS = sparql_prefixes("rkg", "rdf", "prov") + """SELECT ?dir ?pred ?other
   ?a a rkg:Assertion ; prov:wasDerivedFrom ?sentence .
 }"""
 _MENTIONS = sparql_prefixes("rkg") + "SELECT (COUNT(?s) AS ?n) WHERE { %s ?s rkg:mentions ?e }"
+_MENTIONED_BY = sparql_prefixes("rkg") + "SELECT DISTINCT ?s WHERE { %s ?s rkg:mentions ?e } LIMIT %d"
+_MENTIONED_AMONG = sparql_prefixes("rkg") + "SELECT ?s ?e WHERE { %s %s ?s rkg:mentions ?e }"
 
 
 def _values(iris: Sequence[str]) -> str:
@@ -48,6 +52,12 @@ class GraphLookup:
         max_evidence: sentences kept per relation in :meth:`entity`.
     """
 
+    #: Sentence ids :meth:`mentioned_in` keeps for one entity; one mentioned more often is looked up among
+    #: a search's candidates each time (its set would take more memory and first read than it saves).
+    MENTION_CACHE_LIMIT = 20_000
+    #: Sentence ids kept over all entities (~45 bytes each).
+    MENTION_CACHE_TOTAL = 200_000
+
     def __init__(self, store: GraphStore, gazetteer: Gazetteer, evidence: EvidenceRanker, *,
                  max_evidence: int = 3) -> None:
         self.store = store
@@ -55,6 +65,9 @@ class GraphLookup:
         self._evidence = evidence
         self.max_evidence = max_evidence
         self._labels: dict[str, dict[str, str]] = {}
+        self._mentioned_in: OrderedDict[str, frozenset[int]] = OrderedDict()
+        self._mentioned_in_size = 0
+        self._mentioned_often: set[str] = set()
 
     @cached_property
     def discovered(self) -> dict[str, dict[str, str]]:
@@ -104,6 +117,74 @@ class GraphLookup:
                 cache[iri] = found.get(iri, {})
         # Copies: an answer hands its labels to the caller, who may change them.
         return {iri: dict(cache[iri]) for iri in dict.fromkeys(iris) if cache[iri]}
+
+    def mentioned_in(self, iris: Iterable[str]) -> dict[str, frozenset[int] | None]:
+        """The ids of the sentences that mention (``rkg:mentions``) each IRI; ``None`` for an IRI mentioned
+        more than :attr:`MENTION_CACHE_LIMIT` times (too many to keep; look it up among candidates).
+
+        Read once per IRI, as the labels are: a search asks about the few entities its question names,
+        and the same ones question after question. At most :attr:`MENTION_CACHE_TOTAL` ids are kept over
+        all IRIs, the least recently asked IRI's dropped first.
+        """
+        wanted = list(dict.fromkeys(iris))
+        cache = self._mentioned_in
+        out: dict[str, frozenset[int] | None] = {}
+        for iri in wanted:
+            if iri in self._mentioned_often:
+                out[iri] = None
+            elif (hit := cache.get(iri)) is not None:
+                cache.move_to_end(iri)
+                out[iri] = hit
+            else:
+                # One IRI at a time with a LIMIT: an entity named in half the collection is never read whole.
+                limit = self.MENTION_CACHE_LIMIT
+                rows = list(self.store.query(_MENTIONED_BY % (_values([iri]), limit + 1)))
+                if len(rows) > limit:
+                    self._mentioned_often.add(iri)
+                    out[iri] = None
+                    continue
+                sids = frozenset(sid for row in rows if (sid := sentence_id(row["s"].value)) is not None)
+                out[iri] = cache[iri] = sids
+                self._mentioned_in_size += len(sids)
+                while self._mentioned_in_size > self.MENTION_CACHE_TOTAL and len(cache) > 1:
+                    self._mentioned_in_size -= len(cache.popitem(last=False)[1])
+        return out
+
+    def mention_shares(self, matcher: Matcher, query: str, sentence_ids: Sequence[int],
+                       rarity: bool = False) -> list[tuple[int, float]]:
+        """:func:`regenkg.query.search.mention_shares` from the cached mentions of :meth:`mentioned_in`.
+
+        The same result (the sentences among ``sentence_ids`` that mention entities ``query`` names, with
+        the share of those entities each mentions, best first) without a SPARQL query listing every
+        candidate sentence per search: that query's text, parse and join were a third of a warm search.
+        Only an entity too often mentioned to keep is still looked up that way.
+        """
+        wanted = sorted({m.iri for m in matcher.find(query)})
+        if not wanted or not sentence_ids:
+            return []
+        candidates = set(sentence_ids)
+        found: dict[int, list[str]] = {}
+        often = []
+        for iri, sids in self.mentioned_in(wanted).items():
+            if sids is None:
+                often.append(iri)
+                continue
+            for sid in sids & candidates:
+                found.setdefault(sid, []).append(iri)
+        if often:
+            among = "VALUES ?s { " + " ".join(f"<{sentence_iri(i)}>" for i in sorted(candidates)) + " }"
+            for row in self.store.query(_MENTIONED_AMONG % (_values(often), among)):
+                if (among_sid := sentence_id(row["s"].value)) is not None:
+                    found.setdefault(among_sid, []).append(row["e"].value)
+        if rarity:
+            df = {e: sum(e in es for es in found.values()) for e in wanted}
+            weight = {e: math.log1p(len(sentence_ids) / max(1, df[e])) for e in wanted}
+        else:
+            weight = dict.fromkeys(wanted, 1.0)
+        norm = sum(weight.values())
+        # Summed in IRI order: the same share for the same entities, whichever way they were found.
+        return sorted(((sid, sum(weight[e] for e in sorted(es)) / norm) for sid, es in found.items()),
+                      key=lambda x: (-x[1], x[0]))
 
     def names(self, iris: Sequence[str]) -> dict[str, list[str]]:
         """Every label and alias of each IRI (curated aliases included)."""
