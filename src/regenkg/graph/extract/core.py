@@ -42,6 +42,7 @@ from .coref import (
 from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
 from .figures import Figure, market_figures
 from .mentions import _M, MentionFinder
+from .products import rule_product_scope
 from .patterns import (
     _DEAL_CANCEL,
     _DENIED_BACK,
@@ -166,7 +167,7 @@ class Extractor:
                 table_doc, header = sent.doc_id, None
             header, trels, tdeals, tms = table_rows(self.finder, sent, ms, header)
             ms.extend(tms)
-            rels, sent_deals = self._relations(sent, ms)
+            rels, sent_deals = self._relations(sent, ms, prods)
             rels += trels
             for r in rels:  # h/xent: "the NK cell therapy developer" in a later sentence
                 owner = next((m for m in ms if m.iri == r.subject and m.kind == COMPANY), None)
@@ -211,7 +212,7 @@ class Extractor:
         """The IRI a discovered name gets (suffixes such as "Inc."/"生技" dropped unless kept separate)."""
         return self.finder.discovered_iri(name)
 
-    def _relations(self, sent: Sentence, ms: list[_M]) -> tuple[list[Relation], list[Deal]]:
+    def _relations(self, sent: Sentence, ms: list[_M], brands: Sequence[_M] = ()) -> tuple[list[Relation], list[Deal]]:
         text = sent.text
         # "以3,500萬美元併購": a digit-grouping comma is no clause boundary (same length, offsets stay aligned).
         folded = _DIGIT_COMMA.sub(THOUSANDS, _fold(text))
@@ -278,6 +279,7 @@ class Extractor:
                     continue
                 claimed = bool(rule(clause, add_local)) or claimed
         rule_apposition(text, folded, ms, add)
+        rule_product_scope(text, folded, ms, brands, add, self.gazetteer.broader)  # h/rnd: a product's owner gets what it is and treats
         return rels, deals
 
 

@@ -1,0 +1,94 @@
+"""Products as first-class mentions (issue #12, h/rnd): a product's owner develops its modality and targets its
+indication, whatever verb the sentence uses.
+
+Sentences written for these tests (invented companies and codes); none is taken from the evaluation sets.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from regenkg.graph.extract import Extractor
+from regenkg.graph.extract.products import product_spans
+from regenkg.graph.ontology import Gazetteer
+
+from conftest import extract_texts
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(Gazetteer.load())
+
+
+def _rnd(extractor: Extractor, text: str, lang: str) -> set[tuple[str, str, str]]:
+    facts, ex, label = extract_texts(extractor, text, lang=lang)
+    out = set()
+    for r in ex.relations:
+        if r.predicate in ("develops", "targets"):
+            ent = extractor.gazetteer.entities.get(r.object)
+            obj = ent.labels.get("en") if ent is not None else label(r.object)
+            out.add((label(r.subject), r.predicate, obj))
+    return out
+
+
+@pytest.mark.parametrize("text,lang,company,modality,indication", [
+    # The owner in brackets after the product.
+    ("HLV-201 (Halvorsen Therapeutics) is an autologous CAR-T cell therapy for multiple myeloma.", "en",
+     "Halvorsen Therapeutics", "autologous CAR-T", "multiple myeloma"),
+    # "whose": the relative clause's product.
+    ("Roche signed a deal with Nerine Bio, whose NRB-11 is an AAV gene therapy for haemophilia B.", "en",
+     "Nerine Bio", "AAV gene therapy", "haemophilia B"),
+    # The developer named by "由…開發", the modality and the indication in the clauses after it.
+    ("候選藥物QL-7由青嶺生技開發，是一款CAR-NK細胞療法，適應症為急性骨髓性白血病。", "zh-Hant",
+     "青嶺生技", "CAR-NK cell therapy", "acute myeloid leukaemia"),
+    # The owner inside the product's own bracket.
+    ("QL-101（澜川基因开发的AAV基因疗法）用于治疗血友病B。", "zh-Hans", "澜川基因", "AAV gene therapy", "haemophilia B"),
+])
+def test_a_product_linked_to_its_owner_gives_the_owner_its_modality_and_indication(extractor, text, lang, company,
+                                                                                    modality, indication):
+    facts = _rnd(extractor, text, lang)
+    assert (company, "develops", modality) in facts, facts
+    assert (company, "targets", indication) in facts, facts
+
+
+@pytest.mark.parametrize("text,lang,company,indication", [
+    # Possessive owner, the indication said of the product in the next clause ("该药物用于…").
+    ("在此次合作中，辉瑞将获得澜川基因的CAR-T候选药物LC-5，该药物用于治疗多发性骨髓瘤。", "zh-Hans", "澜川基因",
+     "multiple myeloma"),
+    # The sentence's only company advances the product; no R&D noun is written.
+    ("Quillon Bio is advancing QB-9 for Duchenne muscular dystrophy.", "en", "Quillon Bio",
+     "Duchenne muscular dystrophy"),
+])
+def test_the_indication_said_of_a_product_is_its_owners(extractor, text, lang, company, indication):
+    assert (company, "targets", indication) in _rnd(extractor, text, lang)
+
+
+@pytest.mark.parametrize("text,lang,absent", [
+    # A product that changes hands is the deal rules' business.
+    ("Halvorsen Therapeutics sold HLV-201, an autologous CAR-T for multiple myeloma, to Pfizer.", "en",
+     ("Halvorsen Therapeutics", "targets", "multiple myeloma")),
+    # The words after another company are that company's.
+    ("HLV-201 (Halvorsen Therapeutics) entered the clinic, and Brightwater Bio reported data in lupus.", "en",
+     ("Halvorsen Therapeutics", "targets", "systemic lupus erythematosus")),
+    # A reported plan is no fact.
+    ("HLV-201 (Halvorsen Therapeutics) may not be developed for multiple myeloma.", "en",
+     ("Halvorsen Therapeutics", "targets", "multiple myeloma")),
+    # The work has ended.
+    ("青嶺生技的QL-101已暫停開發，原用於治療多發性骨髓瘤。", "zh-Hant", ("青嶺生技", "targets", "multiple myeloma")),
+])
+def test_a_product_gives_nothing_when_it_leaves_its_owner_or_its_work_is_not_current(extractor, text, lang, absent):
+    assert absent not in _rnd(extractor, text, lang)
+
+
+def test_antigens_cytokines_and_trial_ids_are_no_products():
+    text = "The CD19 and BCMA CAR-T targets IL-6, PD-1 and HER2 in trial NCT-04567 under COVID-19 rules."
+    found = {text[a:b] for a, b in product_spans(text, [])}
+    assert found == set(), found
+    codes = "Doses of HLV-201, CT041 and QB-9 rose."
+    assert {codes[a:b] for a, b in product_spans(codes, [])} == {"HLV-201", "CT041", "QB-9"}
+
+
+def test_a_broader_indication_beside_a_narrower_one_is_not_targeted(extractor):
+    facts = _rnd(extractor, "Brightwater Bio's BWB-310 is a TIL therapy for melanoma, a skin cancer.", "en")
+    assert ("Brightwater Bio", "targets", "melanoma") in facts, facts
+    assert ("Brightwater Bio", "targets", "cancer") not in facts, facts
