@@ -75,6 +75,9 @@ def test_the_indication_said_of_a_product_is_its_owners(extractor, text, lang, c
      ("Halvorsen Therapeutics", "targets", "multiple myeloma")),
     # The work has ended.
     ("青嶺生技的QL-101已暫停開發，原用於治療多發性骨髓瘤。", "zh-Hant", ("青嶺生技", "targets", "multiple myeloma")),
+    # "將其P出售給Y": the deal verb after the product still takes it away.
+    ("青嶺生技將其異體CAR-T產品QL-9出售給晨璟生技，交易金額未公開。", "zh-Hant",
+     ("青嶺生技", "develops", "allogeneic CAR-T")),
 ])
 def test_a_product_gives_nothing_when_it_leaves_its_owner_or_its_work_is_not_current(extractor, text, lang, absent):
     assert absent not in _rnd(extractor, text, lang)
@@ -92,3 +95,29 @@ def test_a_broader_indication_beside_a_narrower_one_is_not_targeted(extractor):
     facts = _rnd(extractor, "Brightwater Bio's BWB-310 is a TIL therapy for melanoma, a skin cancer.", "en")
     assert ("Brightwater Bio", "targets", "melanoma") in facts, facts
     assert ("Brightwater Bio", "targets", "cancer") not in facts, facts
+
+
+@pytest.mark.parametrize("text,lang,company,modality,indication", [
+    # A discovered name owned by a company and described as a therapy is the company's product.
+    ("Brightwater Bio's Lumora, an allogeneic CAR-T for lupus, won approval, Pfizer said.", "en",
+     "Brightwater Bio", "allogeneic CAR-T", "systemic lupus erythematosus"),
+    # A product noun after the owner's possessive, another company the sentence's subject.
+    ("Roche will co-develop Halvorsen Therapeutics' allogeneic CAR-T candidate for lupus.", "en",
+     "Halvorsen Therapeutics", "allogeneic CAR-T", "systemic lupus erythematosus"),
+    # A hospital partner between the owner and its product.
+    ("青嶺生技與台大醫院合作的CAR-T產品用於治療淋巴瘤。", "zh-Hant", "青嶺生技", "CAR-T cell therapy", "lymphoma"),
+])
+def test_owned_products_without_a_code(extractor, text, lang, company, modality, indication):
+    facts = _rnd(extractor, text, lang)
+    assert (company, "develops", modality) in facts, facts
+    assert (company, "targets", indication) in facts, facts
+
+
+def test_a_product_named_twice_in_brackets_keeps_its_words(extractor):
+    facts = _rnd(extractor, "Quillon Bio's Velmora (QB-12), a TIL therapy for melanoma, sold well.", "en")
+    assert ("Quillon Bio", "targets", "melanoma") in facts, facts
+
+
+def test_an_intended_indication_is_targeted(extractor):
+    facts = _rnd(extractor, "澜川基因宣布，其自主研发的AAV基因治疗产品LC-8拟用于治疗血友病B。", "zh-Hans")
+    assert ("澜川基因", "targets", "haemophilia B") in facts, facts

@@ -90,6 +90,9 @@ def rule_develops(clause: Clause, add: Add) -> None:
                     and (not subjects or m.start >= subjects[-1].end)]
         if subjects and any(m.org_type == COMPANY for m in subjects):
             subjects = [m for m in subjects if m.org_type == COMPANY]  # hospitals and schools partner, not develop
+        # "Pfizer invested in allogeneic CAR-T maker X": the modality says what X is (rule_company_kind).
+        mods = [m for m in mods if not (kinds := _classified(folded, cms, m, ce))
+                or any(k.iri == s.iri for k in kinds for s in subjects)]
         if not subjects or not mods:
             continue
         pred, rule = ("exited", "exit-modality") if exit_ else ("develops", "develops-modality")
@@ -324,7 +327,9 @@ def rule_segment(clause: Clause, add: Add) -> None:
                     add(s.iri, "operatesIn", seg.iri, "segment-focus", 0.8, (s.start, seg.end))
             # "…等多家廠商則側重在外泌體新藥": a modality named as the focus is developed.
             for mod in _object_list(folded, cms, cue.end(), {MODALITY}, ce):
-                add(s.iri, "develops", mod.iri, "segment-focus", 0.75, (s.start, mod.end))
+                kinds = _classified(folded, cms, mod, ce)
+                if not kinds or any(k.iri == s.iri for k in kinds):  # "投資了專注CAR-T的X": X's focus
+                    add(s.iri, "develops", mod.iri, "segment-focus", 0.75, (s.start, mod.end))
 
 
 def rule_apposition(text: str, folded: str, ms: list[_M], add: SentenceAdd) -> None:
@@ -362,6 +367,9 @@ def rule_apposition(text: str, folded: str, ms: list[_M], add: SentenceAdd) -> N
                 break
 
 
+_POSSESSIVE_GAP = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:[a-z0-9-]+\s+){0,2}")
+
+
 def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     """"X's CAR-T programme" / "瀾嶼生物靶向CD7的CAR-T療法": the company develops that modality."""
     nxt = [o for o in ms if o.start >= m.end]
@@ -369,7 +377,8 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
         return
     mod = nxt[0]
     between = folded[m.end:mod.start]
-    owned = re.fullmatch(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:[a-z0-9-]+\s+){0,2}", between) or \
+    # Matched in place, not on the slice: "Marlowe Therapeutics' CAR-T" needs the "s" before the apostrophe.
+    owned = _POSSESSIVE_GAP.fullmatch(folded, m.end, mod.start) or \
         re.fullmatch(r"[^,，;；、。的]{0,12}的", between)
     tail = folded[mod.end:mod.end + 20]
     if owned and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (
@@ -449,3 +458,59 @@ def rule_rnd_subject(clause: Clause, add: Add) -> None:
             add(subj.iri, "develops", o.iri, "rnd-subject", 0.6, (subj.start, o.end))
         elif o.kind == INDICATION:
             add(subj.iri, "targets", o.iri, "rnd-subject", 0.6, (subj.start, o.end))
+
+
+# ---------------------------------------------------------------- h/rnd: a modality naming a kind of company
+_FIRM = (r"(?:developers?|makers?|compan(?:y|ies)|firms?|biotechs?|players?|specialists?|start-?ups?|pioneers?|"
+         r"manufacturers?|drugmakers?|innovators?)\b")
+_ZH_FIRM = r"(?:企业|公司|业者|厂商|药企|新创|生技|生物技术公司|生物科技公司|大厂|玩家|龙头|新锐)"
+_KIND_TAIL = rf"(?:\s*(?:cell |gene )?(?:therapy|therapies)\b)?\s*{_FIRM}|\s*(?:疗法|治疗|细胞|药物)?\s*{_ZH_FIRM}"
+# "CAR-T developers X and Y", "AAV基因治療公司澜川基因", "gene therapy companies such as X".
+_KIND_BEFORE = re.compile(rf"(?:{_KIND_TAIL})\s*(?:,?\s*(?:such as|including|like|notably|如|包括|例如)\s*)?")
+# "X、Y等CAR-T業者", "包括X、Y在內的多家CAR-T公司": the list, then the kind.
+_KIND_AFTER_LIST = re.compile(r"(?:等|在内的)\s*(?:多家|几家|数家|\d+\s*家|[一二三四五六七八九十两]家)?\s*(?:的)?\s*$")
+_KIND_NOUN = re.compile(rf"(?:{_KIND_TAIL})")
+# "X and Y, both CAR-NK developers" / "X, a CAR-T maker": an apposition that is a kind of company.
+_KIND_APPOSITION = re.compile(r"[,，]\s*(?:(?P<one>an?|the)|both|all|each|two|three|fellow|other)?\s*(?:[a-z-]+\s+){0,2}$")
+# "Y, a maker of allogeneic CAR-T cells": the apposition's noun, then "of".
+_MAKER_OF = re.compile(r"[,，]\s*(?:an?|the)\s+(?:[\w-]+\s+){0,2}(?:maker|manufacturer|producer|pioneer|specialist)s?\s+(?:of|in)\s+$")
+# "專注異體CAR-T的青嶺生技", "布局AAV基因治疗的澜川基因": a relative clause before the company it describes.
+_ZH_FOCUS = re.compile(r"(?:专注|专攻|聚焦|深耕|主攻|从事|开发|研发|布局|投入)(?:于|在)?\s*$")
+
+
+def _classified(folded: str, cms: list[_M], mod: _M, ce: int) -> list[_M]:
+    """The companies ``mod`` names the kind of ("CAR-T developer X", "專注CAR-T的X"), or []."""
+    kind = _KIND_BEFORE.match(folded, mod.end, ce)
+    if kind is not None:
+        firms = _object_list(folded, cms, kind.end(), {COMPANY}, ce)
+        return firms if firms and not folded[kind.end():firms[0].start].strip() else []
+    rel = re.match(r"[^,，;；。的]{0,8}?的\s*(?:" + _ZH_FIRM + r")?\s*", folded[mod.end:ce])
+    if rel is not None and _ZH_FOCUS.search(folded, max(0, mod.start - 6), mod.start):
+        return [m for m in cms if m.kind == COMPANY and m.start == mod.end + rel.end()]
+    return []
+
+
+def rule_company_kind(clause: Clause, add: Add) -> None:
+    """A modality used to say what kind of company one is: each company so named develops it.
+
+    "CAR-T developers X and Y", "X and Y, both CAR-NK developers", "X、Y等CAR-T業者", "包括X、Y在內的多家
+    CAR-T公司", "AAV基因治療公司X", "專注異體CAR-T的X", "X, a maker of allogeneic CAR-T cells".
+    """
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    for mod in (m for m in cms if m.kind == MODALITY and not m.pronoun):
+        firms = _classified(folded, cms, mod, ce)
+        lead = folded[cs:mod.start]
+        if not firms and _KIND_NOUN.match(folded, mod.end, ce):
+            listed = _KIND_AFTER_LIST.search(lead)
+            app = _KIND_APPOSITION.search(lead)
+            if listed is not None:
+                firms = _subject_list(folded, cms, cs + listed.start(), cs)
+            elif app is not None:
+                firms = _subject_list(folded, cms, cs + app.start(), cs)
+                firms = firms[-1:] if app.group("one") else firms
+        if not firms and _MAKER_OF.search(lead):
+            head = _modifier_head(folded, cms, mod.start, cs)
+            firms = [head] if head is not None else []
+        for f in firms:
+            if f.org_type == COMPANY and not f.pronoun:
+                add(f.iri, "develops", mod.iri, "company-kind", 0.7, (min(f.start, mod.start), max(f.end, mod.end)))

@@ -20,6 +20,7 @@ from ..names_model import default_tagger
 from ..ontology import Gazetteer
 from .assets import (
     rule_apposition,
+    rule_company_kind,
     rule_developed_by,
     rule_develops,
     rule_own,
@@ -84,6 +85,7 @@ RULES: tuple[Rule, ...] = (
     rule_segment,
     rule_place,
     rule_rnd_subject,
+    rule_company_kind,  # h/rnd: "CAR-T developers X and Y", "X、Y等CAR-T業者"
 )
 # Rules that stay silent once an earlier rule claimed the clause: "A與B合資成立C" is not also a partnership.
 SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner})

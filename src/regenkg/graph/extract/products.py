@@ -23,18 +23,32 @@ from .patterns import _DEVELOP, _EXIT, _HEDGE, _WORK_OFF, _WORK_SHUT, COMPANY, I
 _CODE = re.compile(r"(?<![A-Za-z0-9-])(?:[A-Z]{2,6}[a-z]?-\d{1,5}|[A-Z]{2,6}\d{3,5})(?:[A-Z]|-\d{1,3})?(?![A-Za-z0-9-])")
 _NOT_CODE = re.compile(r"(?:CD|IL|PD|HLA|COVID|SARS|CTLA|HER|FGF|VEGF|TGF|TNF|ISO|GMP|NCT|EU|US|USD|RMB|NT|Q|H|FY)-?\d",
                        re.IGNORECASE)
+# INN stems of cell and gene therapies and the Chinese generic-name endings: "tisagenlecleucel", "obe-cel",
+# "onasemnogene abeparvovec", "…仑赛注射液" (the end is the anchor; the owner's possessive reaches over the stem).
+_INN = re.compile(r"\b[a-z]{4,}(?:leucel|temcel|parvovec|repvec|gene [a-z]+(?:vec|cel))\b|\b[a-z]{2,6}-cel\b|"
+                  r"仑赛(?:注射液)?|注射液")
+# A product noun right after its owner's possessive: "X's lead candidate", "X旗下的CAR-T產品".
+_NOUN = re.compile(r"\b(?:candidates?|assets?|products?|therap(?:y|ies)|programmes?|programs?|drugs?|medicines?|"
+                   r"treatments?)\b|候选药物|候选药|候选产品|产品|药物|新药|疗法|管线")
 # Between owner and product: "X's lead CAR-T candidate ", "X旗下的CAR-T產品", "X的" (≤ 40 characters, no comma).
 _OWNER_GAP = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+[^,;:()（）]{0,40}?|\s*(?:旗下的?|的)\s*[^,，;；、()（）]{0,24}?")
+# "X與Y醫院合作(開發)的CAR-T產品": a partner hospital or school between the owner and the product.
+_PARTNER_GAP = re.compile(r"\s*(?:合作|共同|联合)(?:开发|研发)?的\s*[^,，;；、()（）]{0,24}?")
+# "X said its …", "X宣布，其…": a possessive pronoun standing for the company just named.
+_ITS_GAP = re.compile(r"[^;；。()（）]{0,16}?(?:\bits\b|其)\s*[^,，;；、()（）]{0,30}?")
 # After the product: the owner in brackets or named as its developer.
 _OWNER_AFTER = re.compile(r"\s*(?:[(（]\s*|,\s*(?:developed|discovered|made|engineered|created|invented) by\s+|"
                           r"(?:是)?由\s*)")
 _DEVELOPER_TAIL = re.compile(r"\s*(?:[)）]|(?:自主|独立)?(?:开发|研发|研制|打造)|[,，]|'s|’s|的|$)")
 # Where a product's words stop: another sentence-level statement.
 _SCOPE_END = re.compile(r"[;；。]|\b(?:while|whereas|unlike|but)\b|但是|然而|不过|相比之下")
-# Said of the product, these take it away from its owner or deny the work (the deal and exit rules' business).
+# Said of the product, these end or deny the work or make it another's: the product gives nothing.
 _STOP = re.compile(_EXIT.pattern + r"|类似|相似|不同于|相比|\bsimilar to\b|\bunlike\b|\bcompared (?:with|to)\b|\bversus\b|"
-                   r"\bvs\.?\s|终止|取消|结束|\bended\b|\bcancel\w*|\bsold\b|\bsale\b|\bsell\w*|出售|转让|卖给|授权给|"
-                   r"\blicen[cs]\w* (?:\w+ )*?to\b|\bout-licen\w*|\bdivest\w*|\bacquir\w*|\bbought\b|\bbuy\w*|收购|并购|买下")
+                   r"\bvs\.?\s|终止|取消|结束|\bended\b|\bcancel\w*")
+# A deal: before the product it changes hands ("X sold P"), the deal rules' business; after it ("X's P, a
+# CAR-T for lupus, was bought by Y") the words up to the deal's clause still describe the product.
+_DEAL = re.compile(r"\bsold\b|\bsale\b|\bsell\w*|出售|转让|卖给|授权给|\blicen[cs]\w* (?:\w+ )*?to\b|\bout-licen\w*|"
+                   r"\bdivest\w*|\bacquir\w*|\bbought\b|\bbuy\w*|收购|并购|买下")
 # A procedure the patients had, not the product's modality ("造血幹細胞移植後").
 _PROCEDURE = re.compile(r"\s*(?:移植|transplant)")
 
@@ -43,34 +57,65 @@ def _codes(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _CODE.finditer(text) if not _NOT_CODE.match(m.group(0))]
 
 
-def product_spans(text: str, ms: Sequence[_M], brands: Sequence[_M] = ()) -> list[tuple[int, int]]:
-    """Where the sentence names a product: development codes and brands, none inside another mention.
+def product_spans(text: str, ms: Sequence[_M], brands: Sequence[_M] = (), folded: str = "") -> list[tuple[int, int]]:
+    """Where the sentence names a product: development codes, INN stems and brands, none inside another mention.
 
     Args:
         text: the sentence.
         ms: its mentions (a code inside a company or term name is that name's).
         brands: the names the mention finder read as products or platforms in this sentence.
+        folded: the folded sentence, for INN stems and Chinese generic names (none read when empty).
     """
     spans = {(b.start, b.end) for b in brands if not re.search(r"\s+(?:platform|technology|system)\b",
                                                                  text[b.end:b.end + 14], re.IGNORECASE)}
-    for a, b in _codes(text):
+    found = _codes(text) + [(m.start(), m.end()) for m in _INN.finditer(folded)]
+    for a, b in found:
         if not any(m.start < b and a < m.end for m in ms if not m.pronoun):
             spans.add((a, b))
     return sorted(spans)
 
 
-def _owner(folded: str, comps: Sequence[_M], a: int, b: int) -> _M | None:
-    """The company that owns the product at ``a:b``, by the words that join them, or None."""
+def _possessed_names(folded: str, ms: Sequence[_M], comps: Sequence[_M]) -> list[tuple[_M, _M]]:
+    """"X's Lumora, an allogeneic CAR-T for lupus": a discovered name owned by a company and described as a
+    therapy is X's product, not a company (pairs of product and owner)."""
+    out = []
+    for owner, m in zip(comps, comps[1:]):
+        if m.curated or not re.fullmatch(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+", folded[owner.end:m.start]):
+            continue
+        desc = re.match(r"\s*(?:[(（][^()（）]{0,30}[)）]\s*)?(?:,\s*(?:an?|the|its)\s|[(（])[^,;()（）]{0,60}", folded[m.end:])
+        if desc and (_NOUN.search(desc.group(0)) or any(
+                o.kind == MODALITY and m.end + desc.start() <= o.start < m.end + desc.end() for o in ms)):
+            out.append((m, owner))
+    return out
+
+
+def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False) -> _M | None:
+    """The company that owns the product at ``a:b``, by the words that join them, or None.
+
+    A product noun (``noun``: "candidate", "產品") has an owner only through a possessive.
+    """
     before = [m for m in comps if m.end <= a]
-    if before:
-        m = before[-1]
-        gap = folded[m.end:a]
-        if _OWNER_GAP.fullmatch(gap) or re.fullmatch(r",\s*whose\s+(?:[\w-]+\s+){0,3}", gap):
+    firms = [m for m in before if m.org_type == COMPANY]
+    if firms:
+        m = firms[-1]
+        # "青嶺生技與台大醫院合作的CAR-T產品": a hospital or school partner in between leaves the owner.
+        between = [o for o in before if o.start >= m.end]
+        if _OWNER_GAP.fullmatch(folded, m.end, a) or not noun and re.fullmatch(
+                r",\s*whose\s+(?:[\w-]+\s+){0,3}", folded[m.end:a]):
             return m
+        if between and re.fullmatch(r"\s*(?:与|和|同|跟)", folded[m.end:between[0].start]) and \
+                _PARTNER_GAP.fullmatch(folded, between[-1].end, a):
+            return m
+        # "X宣布，其自主研發的…產品P", "X said its lead candidate P": its owner is the company the clause is about.
+        if not between and _ITS_GAP.fullmatch(folded, m.end, a):
+            return m
+    if noun:
+        return None
     # "X is advancing P", "X推進P": the company that opens the sentence works on what its verb names.
-    if before and before[0].start <= 3 and len({m.iri for m in comps}) == 1:
+    if before and before[0].start <= 3 and len({m.iri for m in before}) == 1:
         verb = _DEVELOP.search(folded, before[0].end, a)
-        if verb is not None and re.fullmatch(r"[^,，;；]{0,30}", folded[before[0].end:a]):
+        gap = re.sub(r"^\s*,\s*(?:an?|the)\s[^,;]{0,60},", " ", folded[before[0].end:a])  # "X, a Boston biotech, is …"
+        if verb is not None and re.fullmatch(r"[^,，;；]{0,30}", gap):
             return before[0]
     after = _OWNER_AFTER.match(folded, b)
     if after is not None:
@@ -111,27 +156,48 @@ def rule_product_scope(text: str, folded: str, ms: list[_M], brands: Sequence[_M
     comps = [m for m in ms if m.kind == COMPANY and not m.affiliate_of and not m.appositive and not m.pronoun]
     if not comps:
         return
-    spans = product_spans(text, ms, brands)
+    owned = dict((id(p), o) for p, o in _possessed_names(folded, ms, comps))
+    comps = [m for m in comps if id(m) not in owned]
+    spans = product_spans(text, ms, brands, folded)
+    fixed = {(p.start, p.end): o for p in ms if (o := owned.get(id(p))) is not None}
+    nouns = [(n.start(), n.end()) for n in _NOUN.finditer(folded)
+             if not any(m.start < n.end() and n.start() < m.end for m in ms)]
+    spans = sorted(set(spans) | set(fixed) | set(nouns))
+    owners = [fixed.get((a, b)) or _owner(folded, comps, a, b, noun=(a, b) in nouns and (a, b) not in fixed)
+              for a, b in spans]
     for i, (a, b) in enumerate(spans):
-        owner = _owner(folded, comps, a, b)
+        owner = owners[i]
         if owner is None or owner.org_type != COMPANY:
             continue
-        # The product's words: from the owner (or the product) to the next product, the next other company,
-        # or the end of the statement.
+        # The product's words: from the owner (or the product) to the next product of another owner (or of
+        # none: a code or brand, not a noun such as "該藥物"), the next other company, or the end of the statement.
         start = min(owner.start, a)
         end = len(folded)
         stop = _SCOPE_END.search(folded, b)
         if stop is not None:
             end = stop.start()
-        if i + 1 < len(spans):
-            end = min(end, spans[i + 1][0])
+        last = b
+        for (na, nb), nown in zip(spans[i + 1:], owners[i + 1:]):
+            if re.fullmatch(r"\s*[(（]\s*", folded[last:na]):
+                last = nb
+                continue  # "Amtagvi (lifileucel)", "CT041（舒瑞基奧侖賽）": the same product, twice named
+            if nown is not None and nown.iri != owner.iri or nown is None and (na, nb) not in nouns:
+                end = min(end, na)
+                break
         other = next((m for m in comps if m.iri != owner.iri and m.start >= b and m.start < end), None)
         if other is not None:
             end = other.start
-        if any(m.iri != owner.iri and start < m.start < a for m in comps):
+        if any(m.iri != owner.iri and start < m.start < a and m.org_type == COMPANY for m in comps):
             continue  # "X's partner Y's P": the nearest name is not clearly the owner
+        deal = _DEAL.search(folded, max(0, start - 20), end)
+        if deal is not None and (deal.start() < b or not re.search(r"[,，]", folded[b:deal.start()])):
+            continue  # "X sold P", "X將其P出售給Y", "P was sold to Y": the product itself changes hands
+        if deal is not None:
+            end = deal.start()
         window = folded[max(0, start - 20):end]
-        if _STOP.search(window) or _HEDGE.search(_window(folded, 0, start, end)) or _WORK_OFF.search(window) \
+        # "拟用于治疗…" says what a product is for, not a plan that may not happen.
+        hedged = _HEDGE.search(re.sub(r"拟(?=用于|治疗|开发)", " ", _window(folded, 0, start, end)))
+        if _STOP.search(window) or hedged or _WORK_OFF.search(window) \
                 or _WORK_SHUT.search(window):
             continue
         inside = [o for o in ms if not o.pronoun and start <= o.start and o.end <= end
