@@ -121,3 +121,30 @@ def test_a_product_named_twice_in_brackets_keeps_its_words(extractor):
 def test_an_intended_indication_is_targeted(extractor):
     facts = _rnd(extractor, "澜川基因宣布，其自主研发的AAV基因治疗产品LC-8拟用于治疗血友病B。", "zh-Hans")
     assert ("澜川基因", "targets", "haemophilia B") in facts, facts
+
+
+@pytest.mark.parametrize("text,lang,company,indication", [
+    ("Halvorsen Therapeutics develops allogeneic CAR-T cells, initially in lupus nephritis.", "en",
+     "Halvorsen Therapeutics", "lupus nephritis"),
+    ("青嶺生技專注開發間質幹細胞，主要鎖定急性呼吸窘迫症候群。", "zh-Hant", "青嶺生技", "acute respiratory distress syndrome"),
+    ("澜川基因正在开发AAV基因疗法，首个适应症为血友病B。", "zh-Hans", "澜川基因", "haemophilia B"),
+])
+def test_the_indication_right_after_a_developed_modality_is_the_developers_target(extractor, text, lang, company,
+                                                                                  indication):
+    assert (company, "targets", indication) in _rnd(extractor, text, lang)
+
+
+@pytest.mark.parametrize("text,lang,absent", [
+    # Another company between the modality and the indication: whose aim it is is unclear.
+    ("Halvorsen Therapeutics develops CAR-T cells, and Quillon Bio is testing one in lupus nephritis.", "en",
+     ("Halvorsen Therapeutics", "targets", "lupus nephritis")),
+    # A comparison: the indication is not the company's.
+    ("Halvorsen Therapeutics develops CAR-T cells, unlike earlier work in lupus nephritis.", "en",
+     ("Halvorsen Therapeutics", "targets", "lupus nephritis")),
+    # Another statement.
+    ("Halvorsen Therapeutics develops CAR-T cells; lupus nephritis remains unmet.", "en",
+     ("Halvorsen Therapeutics", "targets", "lupus nephritis")),
+])
+def test_the_developers_target_needs_the_indication_in_the_same_statement_with_no_one_else(extractor, text, lang,
+                                                                                           absent):
+    assert absent not in _rnd(extractor, text, lang)

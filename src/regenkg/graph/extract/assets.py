@@ -54,6 +54,14 @@ _APPROVED_FOR = re.compile(r"\bfor\b|\bto treat\b|用于|治疗|适用于")
 _SAID = re.compile(r"\b(?:announced|said|reported|disclosed)\b|宣布|表示|公告|宣布了")
 
 
+def _named(m: _M) -> bool:
+    """A company name sure enough to end another's words: not an all-lower-case phrase ("heart muscle cells")."""
+    return m.curated or m.pronoun or m.surface != m.surface.lower()
+
+
+_CONTRAST = re.compile(r"\b(?:unlike|whereas|while|but|compared (?:with|to)|similar to)\b|不同于|相比|类似|但|然而|不过")
+
+
 def rule_develops(clause: Clause, add: Add) -> None:
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     if not any(m.kind == MODALITY for m in cms):
@@ -104,7 +112,13 @@ def rule_develops(clause: Clause, add: Add) -> None:
                 add(s.iri, pred, mod.iri, rule, 0.85 if s.curated else 0.7,
                     (opens or min(s.start, trig.start()), max(mod.end, trig.end())))
         if pred == "develops":
-            inds = [m for m in cms if m.kind == INDICATION and m.start >= trig.end()]
+            # Up to another company or a contrast: "…, and Y is testing one in lupus", "unlike earlier work in …".
+            # A licensor ("licensed M from Y for I") leaves the licensee's aim alone.
+            stop = min([m.start for m in cms if m.kind == COMPANY and m.start >= trig.end() and _named(m)
+                        and m.iri not in {x.iri for x in subjects}
+                        and not re.search(r"\bfrom\s+$|(?:从|自)\s*$", folded[max(cs, m.start - 6):m.start])]
+                       + [c.start() for c in _CONTRAST.finditer(folded, trig.end(), ce)] + [ce])
+            inds = [m for m in cms if m.kind == INDICATION and trig.end() <= m.start < stop]
             for s in subjects:
                 for ind in inds:
                     add(s.iri, "targets", ind.iri, "develops-for-indication", 0.7, (opens or s.start, ind.end))

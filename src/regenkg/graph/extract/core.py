@@ -43,7 +43,7 @@ from .coref import (
 from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
 from .figures import Figure, market_figures
 from .mentions import _M, MentionFinder
-from .products import rule_product_scope
+from .products import rule_develops_purpose, rule_product_scope
 from .patterns import (
     _DEAL_CANCEL,
     _DENIED_BACK,
@@ -282,6 +282,8 @@ class Extractor:
                 claimed = bool(rule(clause, add_local)) or claimed
         rule_apposition(text, folded, ms, add)
         rule_product_scope(text, folded, ms, brands, add, self.gazetteer.broader)  # h/rnd: a product's owner gets what it is and treats
+        rule_develops_purpose(folded, ms, [(r.subject, r.object) for r in rels if r.predicate == "develops"], add,
+                              self.gazetteer.broader)  # h/rnd: "X develops M, initially in I"
         return rels, deals
 
 

@@ -210,3 +210,32 @@ def rule_product_scope(text: str, folded: str, ms: list[_M], brands: Sequence[_M
                 add(owner.iri, "develops", o.iri, "product-scope", 0.65)
             elif o.kind == INDICATION:
                 add(owner.iri, "targets", o.iri, "product-scope", 0.65)
+
+
+def rule_develops_purpose(folded: str, ms: list[_M], developed: Sequence[tuple[str, str]], add: SentenceAdd,
+                          broader: Mapping[str, set[str]] | None = None) -> None:
+    """The indication named right after a modality a company develops is the company's target.
+
+    "X推進其異體CAR-T，適應症為狼瘡", "X develops allogeneic CAR-T cells, initially in lupus": once the
+    sentence says X develops M, an indication that follows M closely (≤ 60 characters, the same statement,
+    no company or other modality between: "licensed M from X for I" is the licensee's aim) is what X develops M for.
+
+    Args:
+        folded: the folded sentence.
+        ms: its mentions.
+        developed: (company IRI, modality IRI) pairs the sentence's rules found.
+        add: records a fact of the sentence.
+        broader: SKOS broader links; an indication a narrower one in the sentence specifies is skipped.
+    """
+    wider = set().union(*(_ancestors(m.iri, broader) for m in ms if m.kind == INDICATION)) if broader else set()
+    for comp, mod_iri in developed:
+        for mod in (m for m in ms if m.kind == MODALITY and m.iri == mod_iri and not m.pronoun):
+            for ind in (m for m in ms if m.kind == INDICATION and not m.pronoun and mod.end <= m.start <= mod.end + 60
+                        and m.iri not in wider):
+                gap = folded[mod.end:ind.start]
+                if _SCOPE_END.search(gap) or _STOP.search(gap) or _HEDGE.search(gap) or any(
+                        (o.kind == COMPANY and (o.curated or o.surface != o.surface.lower())
+                         or o.kind == MODALITY and o.iri != mod_iri) and mod.end <= o.start < ind.start
+                        for o in ms):
+                    continue
+                add(comp, "targets", ind.iri, "develops-purpose", 0.6)
