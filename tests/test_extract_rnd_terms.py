@@ -85,3 +85,21 @@ def test_no_label_names_two_concepts_of_one_kind(graph):
 def test_new_terms_sit_under_their_parents(graph, child, parent):
     base = "https://w3id.org/regenkg/id/"
     assert (rdflib.URIRef(base + child), SKOS.broader, rdflib.URIRef(base + parent)) in graph
+
+
+@pytest.mark.parametrize("surface,local", [
+    ("cell-based therapies", "cell-therapy"), ("viral vectors", "gene-therapy"), ("基因藥物", "gene-therapy"),
+    ("gene-edited", "gene-editing"), ("小核酸藥物", "rna-therapy"), ("核酸药物", "rna-therapy"),
+    ("adeno-associated viral vectors", "aav"), ("chimeric antigen receptor (CAR) T cells", "car-t"),
+])
+def test_common_spellings_of_broad_modalities(extractor, surface, local):
+    text = f"Q {surface} Q"
+    ms = [m for m in extractor.finder.find(text) if m.kind == "Modality"]
+    assert [m.iri.rsplit("/", 1)[-1] for m in ms if text[m.start:m.end] == surface] == [local], \
+        [(text[m.start:m.end], m.iri) for m in ms]
+
+
+def test_a_company_name_holding_a_modality_word_stays_one_company(extractor):
+    text = "Northwind Cell Therapeutics signed with Antisense Therapeutics and Viral Gene Medicines Inc."
+    companies = [text[m.start:m.end] for m in extractor.finder.find(text) if m.kind == "Company"]
+    assert "Northwind Cell Therapeutics" in companies, companies
