@@ -148,3 +148,15 @@ def test_the_indication_right_after_a_developed_modality_is_the_developers_targe
 def test_the_developers_target_needs_the_indication_in_the_same_statement_with_no_one_else(extractor, text, lang,
                                                                                            absent):
     assert absent not in _rnd(extractor, text, lang)
+
+
+@pytest.mark.parametrize("text,lang,company,indication", [
+    # The owner's possessive in the product's apposition.
+    ("Regulators cleared MT-101, Marlowe Therapeutics' TCR-T therapy, for synovial sarcoma.", "en",
+     "Marlowe Therapeutics", "synovial sarcoma"),
+    # A development code in a sentence that names one company firmly.
+    ("The FDA granted QL-88 orphan status for Duchenne muscular dystrophy, Quillon Bio said.", "en", "Quillon Bio",
+     "Duchenne muscular dystrophy"),
+])
+def test_a_product_owner_named_after_the_product(extractor, text, lang, company, indication):
+    assert (company, "targets", indication) in _rnd(extractor, text, lang)

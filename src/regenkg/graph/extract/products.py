@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from .clauses import SentenceAdd, _window
+from .coref import solid
 from .mentions import _M
 from .patterns import _DEVELOP, _EXIT, _HEDGE, _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY
 
@@ -89,10 +90,11 @@ def _possessed_names(folded: str, ms: Sequence[_M], comps: Sequence[_M]) -> list
     return out
 
 
-def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False) -> _M | None:
+def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False, code: bool = False) -> _M | None:
     """The company that owns the product at ``a:b``, by the words that join them, or None.
 
-    A product noun (``noun``: "candidate", "產品") has an owner only through a possessive.
+    A product noun (``noun``: "candidate", "產品") has an owner only through a possessive; a development code
+    (``code``) in a sentence with a single firm company belongs to it.
     """
     before = [m for m in comps if m.end <= a]
     firms = [m for m in before if m.org_type == COMPANY]
@@ -122,6 +124,15 @@ def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False)
         dev = next((c for c in comps if c.start == after.end()), None)
         if dev is not None and _DEVELOPER_TAIL.match(folded, dev.end):
             return dev
+    # "MT-101, Marlowe Therapeutics' TCR-T therapy, …": the owner's possessive in the apposition.
+    app = re.match(r"\s*[,，]\s*", folded[b:])
+    if app is not None:
+        dev = next((c for c in comps if c.start == b + app.end()), None)
+        if dev is not None and re.match(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s", folded[dev.end:dev.end + 3]):
+            return dev
+    # A development code in a sentence that names one company, firmly: that company's.
+    if code and len({m.iri for m in comps}) == 1 and solid(comps[0]) and comps[0].org_type == COMPANY:
+        return comps[0]
     return None
 
 
@@ -163,8 +174,9 @@ def rule_product_scope(text: str, folded: str, ms: list[_M], brands: Sequence[_M
     nouns = [(n.start(), n.end()) for n in _NOUN.finditer(folded)
              if not any(m.start < n.end() and n.start() < m.end for m in ms)]
     spans = sorted(set(spans) | set(fixed) | set(nouns))
-    owners = [fixed.get((a, b)) or _owner(folded, comps, a, b, noun=(a, b) in nouns and (a, b) not in fixed)
-              for a, b in spans]
+    codes = set(_codes(text))
+    owners = [fixed.get((a, b)) or _owner(folded, comps, a, b, noun=(a, b) in nouns and (a, b) not in fixed,
+                                          code=(a, b) in codes) for a, b in spans]
     for i, (a, b) in enumerate(spans):
         owner = owners[i]
         if owner is None or owner.org_type != COMPANY:
