@@ -63,3 +63,12 @@ def test_a_singular_apposition_describes_only_the_last_company(extractor):
     facts = _develops(extractor, "Pfizer teamed up with Quillon Bio, a CAR-NK developer, in 2025.", "en")
     assert ("Quillon Bio", "CAR-NK cell therapy") in facts, facts
     assert ("Pfizer", "CAR-NK cell therapy") not in facts, facts
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("靶向Claudin18.2的自体CAR-T疗法进入临床。", "zh-Hans"),
+    ("GPC3 develops into a CAR-T target while B7-H3 CAR-T cells are tested.", "en"),
+])
+def test_a_target_antigen_read_as_a_name_develops_nothing(extractor, text, lang):
+    facts = _develops(extractor, text, lang)
+    assert not any(s in ("Claudin18.2", "GPC3", "B7-H3") for s, _ in facts), facts

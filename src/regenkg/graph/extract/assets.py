@@ -18,6 +18,7 @@ from .clauses import (
 )
 from .coref import solid
 from .mentions import _M
+from .products import antigen_like as _antigen
 from .patterns import (
     _ACQ_PASSIVE,
     _APPOSITION,
@@ -98,6 +99,7 @@ def rule_develops(clause: Clause, add: Add) -> None:
                     and (not subjects or m.start >= subjects[-1].end)]
         if subjects and any(m.org_type == COMPANY for m in subjects):
             subjects = [m for m in subjects if m.org_type == COMPANY]  # hospitals and schools partner, not develop
+        subjects = [m for m in subjects if not _antigen(m)]
         # "Pfizer invested in allogeneic CAR-T maker X": the modality says what X is (rule_company_kind).
         mods = [m for m in mods if not (kinds := _classified(folded, cms, m, ce))
                 or any(k.iri == s.iri for k in kinds for s in subjects)]
@@ -395,7 +397,7 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     owned = _POSSESSIVE_GAP.fullmatch(folded, m.end, mod.start) or \
         re.fullmatch(r"[^,，;；、。的]{0,12}的", between)
     tail = folded[mod.end:mod.end + 20]
-    if owned and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (
+    if owned and not _antigen(m) and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (
             _WORK_OFF.search(tail) or _WORK_SHUT.search(tail)):
         add(m.iri, "develops", mod.iri, "possessive", 0.7)
 
@@ -441,7 +443,7 @@ def rule_rnd_subject(clause: Clause, add: Add) -> None:
     """
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
-    if not comps or len({m.iri for m in comps}) != 1 or comps[0].org_type != COMPANY:
+    if not comps or len({m.iri for m in comps}) != 1 or comps[0].org_type != COMPANY or _antigen(comps[0]):
         return
     subj = comps[0]
     if _ACQ_PASSIVE.search(folded, subj.end, ce) or _RND_STOP.search(folded, subj.end, ce):
@@ -526,5 +528,5 @@ def rule_company_kind(clause: Clause, add: Add) -> None:
             head = _modifier_head(folded, cms, mod.start, cs)
             firms = [head] if head is not None else []
         for f in firms:
-            if f.org_type == COMPANY and not f.pronoun:
+            if f.org_type == COMPANY and not f.pronoun and not _antigen(f):
                 add(f.iri, "develops", mod.iri, "company-kind", 0.7, (min(f.start, mod.start), max(f.end, mod.end)))

@@ -54,6 +54,16 @@ _DEAL = re.compile(r"\bsold\b|\bsale\b|\bsell\w*|出售|转让|卖给|授权给|
 _PROCEDURE = re.compile(r"\s*(?:移植|transplant)")
 
 
+# A target antigen read as a name ("Claudin18.2 CAR-T", "GPC3", "B7-H3"): it develops nothing.
+_ANTIGEN = re.compile(r"(?:[A-Za-z]{2,8}-?\d{1,2}(?:\.\d)?|[A-Z]\d-?[A-Z]\d)")
+
+
+def antigen_like(m: _M) -> bool:
+    """A discovered "company" (or a pronoun standing for one) that is a target antigen's name."""
+    local = m.iri.rsplit("/", 1)[-1]
+    return not m.curated and bool(_ANTIGEN.fullmatch(m.surface) or re.fullmatch(r"[a-z]{2,8}-?\d{1,2}(?:-\d)?", local))
+
+
 def _codes(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _CODE.finditer(text) if not _NOT_CODE.match(m.group(0))]
 
@@ -179,7 +189,7 @@ def rule_product_scope(text: str, folded: str, ms: list[_M], brands: Sequence[_M
                                           code=(a, b) in codes) for a, b in spans]
     for i, (a, b) in enumerate(spans):
         owner = owners[i]
-        if owner is None or owner.org_type != COMPANY:
+        if owner is None or owner.org_type != COMPANY or antigen_like(owner):
             continue
         # The product's words: from the owner (or the product) to the next product of another owner (or of
         # none: a code or brand, not a noun such as "該藥物"), the next other company, or the end of the statement.
