@@ -160,3 +160,9 @@ def test_the_developers_target_needs_the_indication_in_the_same_statement_with_n
 ])
 def test_a_product_owner_named_after_the_product(extractor, text, lang, company, indication):
     assert (company, "targets", indication) in _rnd(extractor, text, lang)
+
+
+def test_its_product_with_two_companies_before_it_is_nobodys(extractor):
+    facts = _rnd(extractor, "青嶺生技與輝瑞簽約，授權其CAR-NK療法QL-5用於急性骨髓性白血病。", "zh-Hant")
+    assert ("Pfizer", "develops", "CAR-NK cell therapy") not in facts, facts
+    assert ("Pfizer", "targets", "acute myeloid leukaemia") not in facts, facts

@@ -48,7 +48,7 @@ _STOP = re.compile(_EXIT.pattern + r"|类似|相似|不同于|相比|\bsimilar t
                    r"\bvs\.?\s|终止|取消|结束|\bended\b|\bcancel\w*")
 # A deal: before the product it changes hands ("X sold P"), the deal rules' business; after it ("X's P, a
 # CAR-T for lupus, was bought by Y") the words up to the deal's clause still describe the product.
-_DEAL = re.compile(r"\bsold\b|\bsale\b|\bsell\w*|出售|转让|卖给|授权给|\blicen[cs]\w* (?:\w+ )*?to\b|\bout-licen\w*|"
+_DEAL = re.compile(r"\bsold\b|\bsale\b|\bsell\w*|出售|转让|卖给|授权|许可|\blicen[cs]\w* (?:\w+ )*?to\b|\bout-licen\w*|"
                    r"\bdivest\w*|\bacquir\w*|\bbought\b|\bbuy\w*|收购|并购|买下")
 # A procedure the patients had, not the product's modality ("造血幹細胞移植後").
 _PROCEDURE = re.compile(r"\s*(?:移植|transplant)")
@@ -119,8 +119,8 @@ def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False,
                 _PARTNER_GAP.fullmatch(folded, between[-1].end, a):
             return m
         # "X宣布，其自主研發的…產品P", "X said its lead candidate P": its owner is the company the clause is about.
-        if not between and _ITS_GAP.fullmatch(folded, m.end, a):
-            return m
+        if not between and _ITS_GAP.fullmatch(folded, m.end, a) and len({f.iri for f in firms}) == 1:
+            return m  # with two companies before it, whose "its" is the deal's question
     if noun:
         return None
     # "X is advancing P", "X推進P": the company that opens the sentence works on what its verb names.
