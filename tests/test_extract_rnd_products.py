@@ -166,3 +166,17 @@ def test_its_product_with_two_companies_before_it_is_nobodys(extractor):
     facts = _rnd(extractor, "青嶺生技與輝瑞簽約，授權其CAR-NK療法QL-5用於急性骨髓性白血病。", "zh-Hant")
     assert ("Pfizer", "develops", "CAR-NK cell therapy") not in facts, facts
     assert ("Pfizer", "targets", "acute myeloid leukaemia") not in facts, facts
+
+
+@pytest.mark.parametrize("text,lang,company,modality,indication", [
+    ("Pfizer praised Halvorsen Therapeutics' lupus CAR-T after the trial.", "en", "Halvorsen Therapeutics",
+     "CAR-T cell therapy", "systemic lupus erythematosus"),
+    ("Roche backed Quillon Bio's myeloma-targeting CAR-NK cells.", "en", "Quillon Bio", "CAR-NK cell therapy",
+     "multiple myeloma"),
+    ("輝瑞看好青嶺生技的狼瘡CAR-T療法。", "zh-Hant", "青嶺生技", "CAR-T cell therapy", "systemic lupus erythematosus"),
+])
+def test_an_indication_modifying_an_owned_modality_is_the_owners_target(extractor, text, lang, company, modality,
+                                                                         indication):
+    facts = _rnd(extractor, text, lang)
+    assert (company, "develops", modality) in facts, facts
+    assert (company, "targets", indication) in facts, facts

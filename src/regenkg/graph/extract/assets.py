@@ -389,17 +389,24 @@ _POSSESSIVE_GAP = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:[a-z0-9-]+\s+)
 def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     """"X's CAR-T programme" / "瀾嶼生物靶向CD7的CAR-T療法": the company develops that modality."""
     nxt = [o for o in ms if o.start >= m.end]
+    # "X's lupus CAR-T", "X的狼瘡CAR-T療法": an indication written as the modality's modifier.
+    ind = nxt[0] if len(nxt) > 1 and nxt[0].kind == INDICATION and nxt[1].kind == MODALITY and \
+        re.fullmatch(r"\s*(?:-?\s*targeting\s+|的)?", folded[nxt[0].end:nxt[1].start]) else None
+    if ind is not None:
+        nxt = nxt[1:]
     if not nxt or nxt[0].kind != MODALITY:
         return
     mod = nxt[0]
-    between = folded[m.end:mod.start]
+    between = folded[m.end:(ind or mod).start]
     # Matched in place, not on the slice: "Marlowe Therapeutics' CAR-T" needs the "s" before the apostrophe.
-    owned = _POSSESSIVE_GAP.fullmatch(folded, m.end, mod.start) or \
+    owned = _POSSESSIVE_GAP.fullmatch(folded, m.end, (ind or mod).start) or \
         re.fullmatch(r"[^,，;；、。的]{0,12}的", between)
     tail = folded[mod.end:mod.end + 20]
     if owned and not _antigen(m) and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (
             _WORK_OFF.search(tail) or _WORK_SHUT.search(tail)):
         add(m.iri, "develops", mod.iri, "possessive", 0.7)
+        if ind is not None:
+            add(m.iri, "targets", ind.iri, "possessive", 0.7)
 
 
 def rule_products_from(clause: Clause, add: Add) -> None:
