@@ -180,3 +180,18 @@ def test_an_indication_modifying_an_owned_modality_is_the_owners_target(extracto
     facts = _rnd(extractor, text, lang)
     assert (company, "develops", modality) in facts, facts
     assert (company, "targets", indication) in facts, facts
+
+
+def test_respectively_pairs_companies_and_indications_one_by_one(extractor):
+    facts = _rnd(extractor, "青嶺生技、晨璟生技的CAR-T產品分別用於淋巴瘤與骨髓瘤。", "zh-Hant")
+    assert {("青嶺生技", "targets", "lymphoma"), ("晨璟生技", "targets", "multiple myeloma"),
+            ("青嶺生技", "develops", "CAR-T cell therapy"), ("晨璟生技", "develops", "CAR-T cell therapy")} <= facts, facts
+    assert ("晨璟生技", "targets", "lymphoma") not in facts, facts
+    assert ("青嶺生技", "targets", "multiple myeloma") not in facts, facts
+
+
+def test_an_owned_technology_named_in_apposition_or_after_its_verb(extractor):
+    assert ("Nerine Bio", "develops", "allogeneic CAR-T") in _rnd(
+        extractor, "Nerine Bio's core technology, allogeneic CAR-T, drew Pfizer's interest.", "en")
+    assert ("Nerine Bio", "develops", "in vivo CAR-T") in _rnd(
+        extractor, "Nerine Bio's approach relies on in vivo CAR-T, Pfizer said.", "en")

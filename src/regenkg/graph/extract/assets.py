@@ -291,6 +291,13 @@ def rule_treats(clause: Clause, add: Add) -> None:
                 comps, owner = [comps[0]], True  # "…，其間質幹細胞產品可用於治療…": the clause's company
             if comps and (word not in ("for", "against") or owner) and re.fullmatch(
                     r"[^;；。]{0,40}" if owner else r"[^,，;；。]{0,25}", folded[comps[-1].end:mod.start]):
+                listed = _subject_list(folded, comps, comps[-1].end, cs)
+                if len(listed) > 1 and re.search(r"分别|\brespectively\b", folded[cs:ce]):
+                    # "X、Y的CAR-T產品分別用於A與B": the n-th company, the n-th indication.
+                    if len(listed) == len(inds):
+                        for c, ind in zip(listed, inds):
+                            add(c.iri, "targets", ind.iri, "company-uses-modality", 0.7, (c.start, ind.end))
+                    continue
                 for ind in inds:
                     add(comps[-1].iri, "targets", ind.iri, "company-uses-modality", 0.7,
                         (comps[-1].start, ind.end))
@@ -384,6 +391,12 @@ def rule_apposition(text: str, folded: str, ms: list[_M], add: SentenceAdd) -> N
 
 
 _POSSESSIVE_GAP = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:[a-z0-9-]+\s+){0,2}")
+# "X's core technology, allogeneic CAR-T, …", "X's approach relies on in vivo CAR-T": what the company's own
+# technology or focus is named as.
+_POSSESSIVE_NOUN_GAP = re.compile(
+    r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:[a-z-]+\s+){0,2}(?:technology|technologies|platform|approach|focus|speciality|"
+    r"specialty|expertise|lead asset|franchise|strategy)\s*(?:,\s*(?:an?\s+|the\s+)?|\s+(?:is|are|was|relies on|"
+    r"rests on|uses|is based on|centres on|centers on|builds on)\s+(?:an?\s+|the\s+)?(?:[a-z-]+\s+){0,2}?)")
 
 
 def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
@@ -400,6 +413,7 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     between = folded[m.end:(ind or mod).start]
     # Matched in place, not on the slice: "Marlowe Therapeutics' CAR-T" needs the "s" before the apostrophe.
     owned = _POSSESSIVE_GAP.fullmatch(folded, m.end, (ind or mod).start) or \
+        _POSSESSIVE_NOUN_GAP.fullmatch(folded, m.end, (ind or mod).start) or \
         re.fullmatch(r"[^,，;；、。的]{0,12}的", between)
     tail = folded[mod.end:mod.end + 20]
     if owned and not _antigen(m) and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from .clauses import SentenceAdd, _window
+from .clauses import SentenceAdd, _subject_list, _window
 from .coref import solid
 from .mentions import _M
 from .patterns import _DEVELOP, _EXIT, _HEDGE, _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY
@@ -225,13 +225,19 @@ def rule_product_scope(text: str, folded: str, ms: list[_M], brands: Sequence[_M
         inside = [o for o in ms if not o.pronoun and start <= o.start and o.end <= end
                   and not owner.start <= o.start < owner.end]
         wider = set().union(*(_ancestors(o.iri, broader) for o in inside)) if broader else set()
+        # "X、Y的CAR-T產品": every company of the list owns the product; "分別/respectively" pairs the
+        # indications with them one by one, which the treat rules read.
+        group = [c for c in _subject_list(folded, comps, owner.end, 0) if c.org_type == COMPANY] \
+            if owner.end <= a else [owner]
+        respectively = bool(re.search(r"分别|\brespectively\b", window))
         for o in inside:
-            if o.iri in wider:
+            if o.iri in wider or any(c.start <= o.start < c.end for c in group):
                 continue
-            if o.kind == MODALITY and not _PROCEDURE.match(folded, o.end):
-                add(owner.iri, "develops", o.iri, "product-scope", 0.65)
-            elif o.kind == INDICATION:
-                add(owner.iri, "targets", o.iri, "product-scope", 0.65)
+            for c in group or [owner]:
+                if o.kind == MODALITY and not _PROCEDURE.match(folded, o.end):
+                    add(c.iri, "develops", o.iri, "product-scope", 0.65)
+                elif o.kind == INDICATION and not respectively:
+                    add(c.iri, "targets", o.iri, "product-scope", 0.65)
 
 
 def rule_develops_purpose(folded: str, ms: list[_M], developed: Sequence[tuple[str, str]], add: SentenceAdd,
@@ -249,6 +255,8 @@ def rule_develops_purpose(folded: str, ms: list[_M], developed: Sequence[tuple[s
         add: records a fact of the sentence.
         broader: SKOS broader links; an indication a narrower one in the sentence specifies is skipped.
     """
+    if re.search(r"分别|\brespectively\b", folded):
+        return  # the n-th company's indication is the n-th one: the treat rules pair them
     wider = set().union(*(_ancestors(m.iri, broader) for m in ms if m.kind == INDICATION)) if broader else set()
     for comp, mod_iri in developed:
         for mod in (m for m in ms if m.kind == MODALITY and m.iri == mod_iri and not m.pronoun):
