@@ -18,6 +18,7 @@ from .clauses import (
 )
 from .coref import solid
 from .mentions import _M
+from .products import antigen_like as _antigen
 from .patterns import (
     _ACQ_PASSIVE,
     _APPOSITION,
@@ -52,6 +53,14 @@ _APPROVAL = re.compile(r"\b(?:approv(?:ed|es|al of)|cleared|authori[sz]ed|grante
                        r"获批|获准|核准|批准")
 _APPROVED_FOR = re.compile(r"\bfor\b|\bto treat\b|用于|治疗|适用于")
 _SAID = re.compile(r"\b(?:announced|said|reported|disclosed)\b|宣布|表示|公告|宣布了")
+
+
+def _named(m: _M) -> bool:
+    """A company name sure enough to end another's words: not an all-lower-case phrase ("heart muscle cells")."""
+    return m.curated or m.pronoun or m.surface != m.surface.lower()
+
+
+_CONTRAST = re.compile(r"\b(?:unlike|whereas|while|but|compared (?:with|to)|similar to)\b|不同于|相比|类似|但|然而|不过")
 
 
 def rule_develops(clause: Clause, add: Add) -> None:
@@ -90,6 +99,10 @@ def rule_develops(clause: Clause, add: Add) -> None:
                     and (not subjects or m.start >= subjects[-1].end)]
         if subjects and any(m.org_type == COMPANY for m in subjects):
             subjects = [m for m in subjects if m.org_type == COMPANY]  # hospitals and schools partner, not develop
+        subjects = [m for m in subjects if not _antigen(m)]
+        # "Pfizer invested in allogeneic CAR-T maker X": the modality says what X is (rule_company_kind).
+        mods = [m for m in mods if not (kinds := _classified(folded, cms, m, ce))
+                or any(k.iri == s.iri for k in kinds for s in subjects)]
         if not subjects or not mods:
             continue
         pred, rule = ("exited", "exit-modality") if exit_ else ("develops", "develops-modality")
@@ -101,7 +114,13 @@ def rule_develops(clause: Clause, add: Add) -> None:
                 add(s.iri, pred, mod.iri, rule, 0.85 if s.curated else 0.7,
                     (opens or min(s.start, trig.start()), max(mod.end, trig.end())))
         if pred == "develops":
-            inds = [m for m in cms if m.kind == INDICATION and m.start >= trig.end()]
+            # Up to another company or a contrast: "…, and Y is testing one in lupus", "unlike earlier work in …".
+            # A licensor ("licensed M from Y for I") leaves the licensee's aim alone.
+            stop = min([m.start for m in cms if m.kind == COMPANY and m.start >= trig.end() and _named(m)
+                        and m.iri not in {x.iri for x in subjects}
+                        and not re.search(r"\bfrom\s+$|(?:从|自)\s*$", folded[max(cs, m.start - 6):m.start])]
+                       + [c.start() for c in _CONTRAST.finditer(folded, trig.end(), ce)] + [ce])
+            inds = [m for m in cms if m.kind == INDICATION and trig.end() <= m.start < stop]
             for s in subjects:
                 for ind in inds:
                     add(s.iri, "targets", ind.iri, "develops-for-indication", 0.7, (opens or s.start, ind.end))
@@ -272,6 +291,13 @@ def rule_treats(clause: Clause, add: Add) -> None:
                 comps, owner = [comps[0]], True  # "…，其間質幹細胞產品可用於治療…": the clause's company
             if comps and (word not in ("for", "against") or owner) and re.fullmatch(
                     r"[^;；。]{0,40}" if owner else r"[^,，;；。]{0,25}", folded[comps[-1].end:mod.start]):
+                listed = _subject_list(folded, comps, comps[-1].end, cs)
+                if len(listed) > 1 and re.search(r"分别|\brespectively\b", folded[cs:ce]):
+                    # "X、Y的CAR-T產品分別用於A與B": the n-th company, the n-th indication.
+                    if len(listed) == len(inds):
+                        for c, ind in zip(listed, inds):
+                            add(c.iri, "targets", ind.iri, "company-uses-modality", 0.7, (c.start, ind.end))
+                    continue
                 for ind in inds:
                     add(comps[-1].iri, "targets", ind.iri, "company-uses-modality", 0.7,
                         (comps[-1].start, ind.end))
@@ -324,7 +350,9 @@ def rule_segment(clause: Clause, add: Add) -> None:
                     add(s.iri, "operatesIn", seg.iri, "segment-focus", 0.8, (s.start, seg.end))
             # "…等多家廠商則側重在外泌體新藥": a modality named as the focus is developed.
             for mod in _object_list(folded, cms, cue.end(), {MODALITY}, ce):
-                add(s.iri, "develops", mod.iri, "segment-focus", 0.75, (s.start, mod.end))
+                kinds = _classified(folded, cms, mod, ce)
+                if not kinds or any(k.iri == s.iri for k in kinds):  # "投資了專注CAR-T的X": X's focus
+                    add(s.iri, "develops", mod.iri, "segment-focus", 0.75, (s.start, mod.end))
 
 
 def rule_apposition(text: str, folded: str, ms: list[_M], add: SentenceAdd) -> None:
@@ -362,19 +390,37 @@ def rule_apposition(text: str, folded: str, ms: list[_M], add: SentenceAdd) -> N
                 break
 
 
+_POSSESSIVE_GAP = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:[a-z0-9-]+\s+){0,2}")
+# "X's core technology, allogeneic CAR-T, …", "X's approach relies on in vivo CAR-T": what the company's own
+# technology or focus is named as.
+_POSSESSIVE_NOUN_GAP = re.compile(
+    r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:[a-z-]+\s+){0,2}(?:technology|technologies|platform|approach|focus|speciality|"
+    r"specialty|expertise|lead asset|franchise|strategy)\s*(?:,\s*(?:an?\s+|the\s+)?|\s+(?:is|are|was|relies on|"
+    r"rests on|uses|is based on|centres on|centers on|builds on)\s+(?:an?\s+|the\s+)?(?:[a-z-]+\s+){0,2}?)")
+
+
 def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     """"X's CAR-T programme" / "瀾嶼生物靶向CD7的CAR-T療法": the company develops that modality."""
     nxt = [o for o in ms if o.start >= m.end]
+    # "X's lupus CAR-T", "X的狼瘡CAR-T療法": an indication written as the modality's modifier.
+    ind = nxt[0] if len(nxt) > 1 and nxt[0].kind == INDICATION and nxt[1].kind == MODALITY and \
+        re.fullmatch(r"\s*(?:-?\s*targeting\s+|的)?", folded[nxt[0].end:nxt[1].start]) else None
+    if ind is not None:
+        nxt = nxt[1:]
     if not nxt or nxt[0].kind != MODALITY:
         return
     mod = nxt[0]
-    between = folded[m.end:mod.start]
-    owned = re.fullmatch(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:[a-z0-9-]+\s+){0,2}", between) or \
+    between = folded[m.end:(ind or mod).start]
+    # Matched in place, not on the slice: "Marlowe Therapeutics' CAR-T" needs the "s" before the apostrophe.
+    owned = _POSSESSIVE_GAP.fullmatch(folded, m.end, (ind or mod).start) or \
+        _POSSESSIVE_NOUN_GAP.fullmatch(folded, m.end, (ind or mod).start) or \
         re.fullmatch(r"[^,，;；、。的]{0,12}的", between)
     tail = folded[mod.end:mod.end + 20]
-    if owned and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (
+    if owned and not _antigen(m) and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (
             _WORK_OFF.search(tail) or _WORK_SHUT.search(tail)):
         add(m.iri, "develops", mod.iri, "possessive", 0.7)
+        if ind is not None:
+            add(m.iri, "targets", ind.iri, "possessive", 0.7)
 
 
 def rule_products_from(clause: Clause, add: Add) -> None:
@@ -418,7 +464,7 @@ def rule_rnd_subject(clause: Clause, add: Add) -> None:
     """
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
-    if not comps or len({m.iri for m in comps}) != 1 or comps[0].org_type != COMPANY:
+    if not comps or len({m.iri for m in comps}) != 1 or comps[0].org_type != COMPANY or _antigen(comps[0]):
         return
     subj = comps[0]
     if _ACQ_PASSIVE.search(folded, subj.end, ce) or _RND_STOP.search(folded, subj.end, ce):
@@ -449,3 +495,59 @@ def rule_rnd_subject(clause: Clause, add: Add) -> None:
             add(subj.iri, "develops", o.iri, "rnd-subject", 0.6, (subj.start, o.end))
         elif o.kind == INDICATION:
             add(subj.iri, "targets", o.iri, "rnd-subject", 0.6, (subj.start, o.end))
+
+
+# ---------------------------------------------------------------- h/rnd: a modality naming a kind of company
+_FIRM = (r"(?:developers?|makers?|compan(?:y|ies)|firms?|biotechs?|players?|specialists?|start-?ups?|pioneers?|"
+         r"manufacturers?|drugmakers?|innovators?)\b")
+_ZH_FIRM = r"(?:企业|公司|业者|厂商|药企|新创|生技|生物技术公司|生物科技公司|大厂|玩家|龙头|新锐)"
+_KIND_TAIL = rf"(?:\s*(?:cell |gene )?(?:therapy|therapies)\b)?\s*{_FIRM}|\s*(?:疗法|治疗|细胞|药物)?\s*{_ZH_FIRM}"
+# "CAR-T developers X and Y", "AAV基因治療公司澜川基因", "gene therapy companies such as X".
+_KIND_BEFORE = re.compile(rf"(?:{_KIND_TAIL})\s*(?:,?\s*(?:such as|including|like|notably|如|包括|例如)\s*)?")
+# "X、Y等CAR-T業者", "包括X、Y在內的多家CAR-T公司": the list, then the kind.
+_KIND_AFTER_LIST = re.compile(r"(?:等|在内的)\s*(?:多家|几家|数家|\d+\s*家|[一二三四五六七八九十两]家)?\s*(?:的)?\s*$")
+_KIND_NOUN = re.compile(rf"(?:{_KIND_TAIL})")
+# "X and Y, both CAR-NK developers" / "X, a CAR-T maker": an apposition that is a kind of company.
+_KIND_APPOSITION = re.compile(r"[,，]\s*(?:(?P<one>an?|the)|both|all|each|two|three|fellow|other)?\s*(?:[a-z-]+\s+){0,2}$")
+# "Y, a maker of allogeneic CAR-T cells": the apposition's noun, then "of".
+_MAKER_OF = re.compile(r"[,，]\s*(?:an?|the)\s+(?:[\w-]+\s+){0,2}(?:maker|manufacturer|producer|pioneer|specialist)s?\s+(?:of|in)\s+$")
+# "專注異體CAR-T的青嶺生技", "布局AAV基因治疗的澜川基因": a relative clause before the company it describes.
+_ZH_FOCUS = re.compile(r"(?:专注|专攻|聚焦|深耕|主攻|从事|开发|研发|布局|投入)(?:于|在)?\s*$")
+
+
+def _classified(folded: str, cms: list[_M], mod: _M, ce: int) -> list[_M]:
+    """The companies ``mod`` names the kind of ("CAR-T developer X", "專注CAR-T的X"), or []."""
+    kind = _KIND_BEFORE.match(folded, mod.end, ce)
+    if kind is not None:
+        firms = _object_list(folded, cms, kind.end(), {COMPANY}, ce)
+        return firms if firms and not folded[kind.end():firms[0].start].strip() else []
+    rel = re.match(r"[^,，;；。的]{0,8}?的\s*(?:" + _ZH_FIRM + r")?\s*", folded[mod.end:ce])
+    if rel is not None and _ZH_FOCUS.search(folded, max(0, mod.start - 6), mod.start):
+        return [m for m in cms if m.kind == COMPANY and m.start == mod.end + rel.end()]
+    return []
+
+
+def rule_company_kind(clause: Clause, add: Add) -> None:
+    """A modality used to say what kind of company one is: each company so named develops it.
+
+    "CAR-T developers X and Y", "X and Y, both CAR-NK developers", "X、Y等CAR-T業者", "包括X、Y在內的多家
+    CAR-T公司", "AAV基因治療公司X", "專注異體CAR-T的X", "X, a maker of allogeneic CAR-T cells".
+    """
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    for mod in (m for m in cms if m.kind == MODALITY and not m.pronoun):
+        firms = _classified(folded, cms, mod, ce)
+        lead = folded[cs:mod.start]
+        if not firms and _KIND_NOUN.match(folded, mod.end, ce):
+            listed = _KIND_AFTER_LIST.search(lead)
+            app = _KIND_APPOSITION.search(lead)
+            if listed is not None:
+                firms = _subject_list(folded, cms, cs + listed.start(), cs)
+            elif app is not None:
+                firms = _subject_list(folded, cms, cs + app.start(), cs)
+                firms = firms[-1:] if app.group("one") else firms
+        if not firms and _MAKER_OF.search(lead):
+            head = _modifier_head(folded, cms, mod.start, cs)
+            firms = [head] if head is not None else []
+        for f in firms:
+            if f.org_type == COMPANY and not f.pronoun and not _antigen(f):
+                add(f.iri, "develops", mod.iri, "company-kind", 0.7, (min(f.start, mod.start), max(f.end, mod.end)))

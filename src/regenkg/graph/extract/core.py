@@ -20,6 +20,7 @@ from ..names_model import default_tagger
 from ..ontology import Gazetteer
 from .assets import (
     rule_apposition,
+    rule_company_kind,
     rule_developed_by,
     rule_develops,
     rule_own,
@@ -46,6 +47,7 @@ from .implicit import rule_implicit_subject
 from .mentions import _M, MentionFinder
 from .names import document_products, product_links
 from .owners import settle_asset_owners
+from .products import rule_develops_purpose, rule_product_scope
 from .patterns import (
     _DEAL_CANCEL,
     _DENIED_BACK,
@@ -88,6 +90,7 @@ RULES: tuple[Rule, ...] = (
     rule_place,
     rule_rnd_subject,
     rule_implicit_subject,  # h/anaph: a sentence that names no company continues the previous one's
+    rule_company_kind,  # h/rnd: "CAR-T developers X and Y", "X、Y等CAR-T業者"
 )
 # Rules that stay silent once an earlier rule claimed the clause: "A與B合資成立C" is not also a partnership.
 SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner})
@@ -176,7 +179,7 @@ class Extractor:
                 table_doc, header = sent.doc_id, None
             header, trels, tdeals, tms = table_rows(self.finder, sent, ms, header)
             ms.extend(tms)
-            rels, sent_deals = self._relations(sent, ms)
+            rels, sent_deals = self._relations(sent, ms, prods)
             rels += trels
             p_ents, p_rels, p_mentions = product_links(sent, ms, prods, product_owners)  # h/names3
             rels += p_rels
@@ -227,7 +230,7 @@ class Extractor:
         """The IRI a discovered name gets (suffixes such as "Inc."/"生技" dropped unless kept separate)."""
         return self.finder.discovered_iri(name)
 
-    def _relations(self, sent: Sentence, ms: list[_M]) -> tuple[list[Relation], list[Deal]]:
+    def _relations(self, sent: Sentence, ms: list[_M], brands: Sequence[_M] = ()) -> tuple[list[Relation], list[Deal]]:
         text = sent.text
         # "以3,500萬美元併購": a digit-grouping comma is no clause boundary (same length, offsets stay aligned).
         folded = _DIGIT_COMMA.sub(THOUSANDS, _fold(text))
@@ -295,6 +298,9 @@ class Extractor:
                 claimed = bool(rule(clause, add_local)) or claimed
         settle_asset_owners(folded, ms, rels)  # h/anaph: "to use Y's platform" is Y's work only
         rule_apposition(text, folded, ms, add)
+        rule_product_scope(text, folded, ms, brands, add, self.gazetteer.broader)  # h/rnd: a product's owner gets what it is and treats
+        rule_develops_purpose(folded, ms, [(r.subject, r.object) for r in rels if r.predicate == "develops"], add,
+                              self.gazetteer.broader)  # h/rnd: "X develops M, initially in I"
         return rels, deals
 
 

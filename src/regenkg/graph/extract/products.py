@@ -1,0 +1,271 @@
+"""Products as first-class mentions: a named product carries its owner's modality and indication.
+
+A product (a drug code such as "HLV-201", a brand the mention finder set aside, "候選藥物QL-7") is linked
+to the company that owns it by the words around it — a possessive ("X's", "X的", "X旗下"), "whose",
+a parenthesis ("P（X開發的…）", "P (X)"), "P, developed by X", "P由X開發" — and what the sentence then says
+of the product (its modality in apposition, "for"/"用於治療"/"適應症為" an indication) is said of the owner:
+the owner develops that modality and targets that indication. The product's words run until another
+product or another company is named, so a partner or buyer named later never gets them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from .clauses import SentenceAdd, _subject_list, _window
+from .coref import solid
+from .mentions import _M
+from .patterns import _DEVELOP, _EXIT, _HEDGE, _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY
+
+# A development code: letters, an optional hyphen, digits ("HLV-201", "CT041", "LB2102", "NTLA-2001").
+# Antigens, genes and cytokines look alike ("CD19", "IL-6", "PD-1", "SMN1"), so a code needs three digits
+# or a hyphen (and is not one of those families).
+_CODE = re.compile(r"(?<![A-Za-z0-9-])(?:[A-Z]{2,6}[a-z]?-\d{1,5}|[A-Z]{2,6}\d{3,5})(?:[A-Z]|-\d{1,3})?(?![A-Za-z0-9-])")
+_NOT_CODE = re.compile(r"(?:CD|IL|PD|HLA|COVID|SARS|CTLA|HER|FGF|VEGF|TGF|TNF|ISO|GMP|NCT|EU|US|USD|RMB|NT|Q|H|FY)-?\d",
+                       re.IGNORECASE)
+# INN stems of cell and gene therapies and the Chinese generic-name endings: "tisagenlecleucel", "obe-cel",
+# "onasemnogene abeparvovec", "…仑赛注射液" (the end is the anchor; the owner's possessive reaches over the stem).
+_INN = re.compile(r"\b[a-z]{4,}(?:leucel|temcel|parvovec|repvec|gene [a-z]+(?:vec|cel))\b|\b[a-z]{2,6}-cel\b|"
+                  r"仑赛(?:注射液)?|注射液")
+# A product noun right after its owner's possessive: "X's lead candidate", "X旗下的CAR-T產品".
+_NOUN = re.compile(r"\b(?:candidates?|assets?|products?|therap(?:y|ies)|programmes?|programs?|drugs?|medicines?|"
+                   r"treatments?)\b|候选药物|候选药|候选产品|产品|药物|新药|疗法|管线")
+# Between owner and product: "X's lead CAR-T candidate ", "X旗下的CAR-T產品", "X的" (≤ 40 characters, no comma).
+_OWNER_GAP = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+[^,;:()（）]{0,40}?|\s*(?:旗下的?|的)\s*[^,，;；、()（）]{0,24}?")
+# "X與Y醫院合作(開發)的CAR-T產品": a partner hospital or school between the owner and the product.
+_PARTNER_GAP = re.compile(r"\s*(?:合作|共同|联合)(?:开发|研发)?的\s*[^,，;；、()（）]{0,24}?")
+# "X said its …", "X宣布，其…": a possessive pronoun standing for the company just named.
+_ITS_GAP = re.compile(r"[^;；。()（）]{0,16}?(?:\bits\b|其)\s*[^,，;；、()（）]{0,30}?")
+# After the product: the owner in brackets or named as its developer.
+_OWNER_AFTER = re.compile(r"\s*(?:[(（]\s*|,\s*(?:developed|discovered|made|engineered|created|invented) by\s+|"
+                          r"(?:是)?由\s*)")
+_DEVELOPER_TAIL = re.compile(r"\s*(?:[)）]|(?:自主|独立)?(?:开发|研发|研制|打造)|[,，]|'s|’s|的|$)")
+# Where a product's words stop: another sentence-level statement.
+_SCOPE_END = re.compile(r"[;；。]|\b(?:while|whereas|unlike|but)\b|但是|然而|不过|相比之下")
+# Said of the product, these end or deny the work or make it another's: the product gives nothing.
+_STOP = re.compile(_EXIT.pattern + r"|类似|相似|不同于|相比|\bsimilar to\b|\bunlike\b|\bcompared (?:with|to)\b|\bversus\b|"
+                   r"\bvs\.?\s|终止|取消|结束|\bended\b|\bcancel\w*")
+# A deal: before the product it changes hands ("X sold P"), the deal rules' business; after it ("X's P, a
+# CAR-T for lupus, was bought by Y") the words up to the deal's clause still describe the product.
+_DEAL = re.compile(r"\bsold\b|\bsale\b|\bsell\w*|出售|转让|卖给|授权|许可|\blicen[cs]\w* (?:\w+ )*?to\b|\bout-licen\w*|"
+                   r"\bdivest\w*|\bacquir\w*|\bbought\b|\bbuy\w*|收购|并购|买下")
+# A procedure the patients had, not the product's modality ("造血幹細胞移植後").
+_PROCEDURE = re.compile(r"\s*(?:移植|transplant)")
+
+
+# A target antigen read as a name ("Claudin18.2 CAR-T", "GPC3", "B7-H3"): it develops nothing.
+_ANTIGEN = re.compile(r"(?:[A-Za-z]{2,8}-?\d{1,2}(?:\.\d)?|[A-Z]\d-?[A-Z]\d)")
+
+
+def antigen_like(m: _M) -> bool:
+    """A discovered "company" (or a pronoun standing for one) that is a target antigen's name."""
+    local = m.iri.rsplit("/", 1)[-1]
+    return not m.curated and bool(_ANTIGEN.fullmatch(m.surface) or re.fullmatch(r"[a-z]{2,8}-?\d{1,2}(?:-\d)?", local))
+
+
+def _codes(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _CODE.finditer(text) if not _NOT_CODE.match(m.group(0))]
+
+
+def product_spans(text: str, ms: Sequence[_M], brands: Sequence[_M] = (), folded: str = "") -> list[tuple[int, int]]:
+    """Where the sentence names a product: development codes, INN stems and brands, none inside another mention.
+
+    Args:
+        text: the sentence.
+        ms: its mentions (a code inside a company or term name is that name's).
+        brands: the names the mention finder read as products or platforms in this sentence.
+        folded: the folded sentence, for INN stems and Chinese generic names (none read when empty).
+    """
+    spans = {(b.start, b.end) for b in brands if not re.search(r"\s+(?:platform|technology|system)\b",
+                                                                 text[b.end:b.end + 14], re.IGNORECASE)}
+    found = _codes(text) + [(m.start(), m.end()) for m in _INN.finditer(folded)]
+    for a, b in found:
+        if not any(m.start < b and a < m.end for m in ms if not m.pronoun):
+            spans.add((a, b))
+    return sorted(spans)
+
+
+def _possessed_names(folded: str, ms: Sequence[_M], comps: Sequence[_M]) -> list[tuple[_M, _M]]:
+    """"X's Lumora, an allogeneic CAR-T for lupus": a discovered name owned by a company and described as a
+    therapy is X's product, not a company (pairs of product and owner)."""
+    out = []
+    for owner, m in zip(comps, comps[1:]):
+        if m.curated or not re.fullmatch(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+", folded[owner.end:m.start]):
+            continue
+        desc = re.match(r"\s*(?:[(（][^()（）]{0,30}[)）]\s*)?(?:,\s*(?:an?|the|its)\s|[(（])[^,;()（）]{0,60}", folded[m.end:])
+        if desc and (_NOUN.search(desc.group(0)) or any(
+                o.kind == MODALITY and m.end + desc.start() <= o.start < m.end + desc.end() for o in ms)):
+            out.append((m, owner))
+    return out
+
+
+def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False, code: bool = False) -> _M | None:
+    """The company that owns the product at ``a:b``, by the words that join them, or None.
+
+    A product noun (``noun``: "candidate", "產品") has an owner only through a possessive; a development code
+    (``code``) in a sentence with a single firm company belongs to it.
+    """
+    before = [m for m in comps if m.end <= a]
+    firms = [m for m in before if m.org_type == COMPANY]
+    if firms:
+        m = firms[-1]
+        # "青嶺生技與台大醫院合作的CAR-T產品": a hospital or school partner in between leaves the owner.
+        between = [o for o in before if o.start >= m.end]
+        if _OWNER_GAP.fullmatch(folded, m.end, a) or not noun and re.fullmatch(
+                r",\s*whose\s+(?:[\w-]+\s+){0,3}", folded[m.end:a]):
+            return m
+        if between and re.fullmatch(r"\s*(?:与|和|同|跟)", folded[m.end:between[0].start]) and \
+                _PARTNER_GAP.fullmatch(folded, between[-1].end, a):
+            return m
+        # "X宣布，其自主研發的…產品P", "X said its lead candidate P": its owner is the company the clause is about.
+        if not between and _ITS_GAP.fullmatch(folded, m.end, a) and len({f.iri for f in firms}) == 1:
+            return m  # with two companies before it, whose "its" is the deal's question
+    if noun:
+        return None
+    # "X is advancing P", "X推進P": the company that opens the sentence works on what its verb names.
+    if before and before[0].start <= 3 and len({m.iri for m in before}) == 1:
+        verb = _DEVELOP.search(folded, before[0].end, a)
+        gap = re.sub(r"^\s*,\s*(?:an?|the)\s[^,;]{0,60},", " ", folded[before[0].end:a])  # "X, a Boston biotech, is …"
+        if verb is not None and re.fullmatch(r"[^,，;；]{0,30}", gap):
+            return before[0]
+    after = _OWNER_AFTER.match(folded, b)
+    if after is not None:
+        dev = next((c for c in comps if c.start == after.end()), None)
+        if dev is not None and _DEVELOPER_TAIL.match(folded, dev.end):
+            return dev
+    # "MT-101, Marlowe Therapeutics' TCR-T therapy, …": the owner's possessive in the apposition.
+    app = re.match(r"\s*[,，]\s*", folded[b:])
+    if app is not None:
+        dev = next((c for c in comps if c.start == b + app.end()), None)
+        if dev is not None and re.match(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s", folded[dev.end:dev.end + 3]):
+            return dev
+    # A development code in a sentence that names one company, firmly: that company's.
+    if code and len({m.iri for m in comps}) == 1 and solid(comps[0]) and comps[0].org_type == COMPANY:
+        return comps[0]
+    return None
+
+
+def _ancestors(iri: str, broader: Mapping[str, set[str]]) -> set[str]:
+    out: set[str] = set()
+    todo = [iri]
+    while todo:
+        for parent in broader.get(todo.pop(), ()):
+            if parent not in out:
+                out.add(parent)
+                todo.append(parent)
+    return out
+
+
+def rule_product_scope(text: str, folded: str, ms: list[_M], brands: Sequence[_M], add: SentenceAdd,
+                       broader: Mapping[str, set[str]] | None = None) -> None:
+    """Give a product's owner the modality and indication the sentence states of the product.
+
+    "Brightwater Bio's BWB-310, an allogeneic CAR-T for lupus, …", "HLV-201 (Halvorsen Therapeutics) is an
+    autologous CAR-T cell therapy for multiple myeloma", "候選藥物QL-7由青嶺生技開發，是一款CAR-NK細胞療法，
+    適應症為急性骨髓性白血病", "QL-101（澜川基因开发的AAV基因疗法）用于治疗血友病B".
+
+    Args:
+        text: the sentence.
+        folded: the sentence folded (:func:`.patterns._fold`), offsets aligned with ``text``.
+        ms: the sentence's mentions.
+        brands: the names read as products in this sentence.
+        add: records a fact of the sentence.
+        broader: SKOS broader links; a term whose narrower term the product's words also name is dropped
+            ("a TIL therapy for melanoma, a skin cancer" targets melanoma, not cancer).
+    """
+    comps = [m for m in ms if m.kind == COMPANY and not m.affiliate_of and not m.appositive and not m.pronoun]
+    if not comps:
+        return
+    owned = dict((id(p), o) for p, o in _possessed_names(folded, ms, comps))
+    comps = [m for m in comps if id(m) not in owned]
+    spans = product_spans(text, ms, brands, folded)
+    fixed = {(p.start, p.end): o for p in ms if (o := owned.get(id(p))) is not None}
+    nouns = [(n.start(), n.end()) for n in _NOUN.finditer(folded)
+             if not any(m.start < n.end() and n.start() < m.end for m in ms)]
+    spans = sorted(set(spans) | set(fixed) | set(nouns))
+    codes = set(_codes(text))
+    owners = [fixed.get((a, b)) or _owner(folded, comps, a, b, noun=(a, b) in nouns and (a, b) not in fixed,
+                                          code=(a, b) in codes) for a, b in spans]
+    for i, (a, b) in enumerate(spans):
+        owner = owners[i]
+        if owner is None or owner.org_type != COMPANY or antigen_like(owner):
+            continue
+        # The product's words: from the owner (or the product) to the next product of another owner (or of
+        # none: a code or brand, not a noun such as "該藥物"), the next other company, or the end of the statement.
+        start = min(owner.start, a)
+        end = len(folded)
+        stop = _SCOPE_END.search(folded, b)
+        if stop is not None:
+            end = stop.start()
+        last = b
+        for (na, nb), nown in zip(spans[i + 1:], owners[i + 1:]):
+            if re.fullmatch(r"\s*[(（]\s*", folded[last:na]):
+                last = nb
+                continue  # "Amtagvi (lifileucel)", "CT041（舒瑞基奧侖賽）": the same product, twice named
+            if nown is not None and nown.iri != owner.iri or nown is None and (na, nb) not in nouns:
+                end = min(end, na)
+                break
+        other = next((m for m in comps if m.iri != owner.iri and m.start >= b and m.start < end), None)
+        if other is not None:
+            end = other.start
+        if any(m.iri != owner.iri and start < m.start < a and m.org_type == COMPANY for m in comps):
+            continue  # "X's partner Y's P": the nearest name is not clearly the owner
+        deal = _DEAL.search(folded, max(0, start - 20), end)
+        if deal is not None and (deal.start() < b or not re.search(r"[,，]", folded[b:deal.start()])):
+            continue  # "X sold P", "X將其P出售給Y", "P was sold to Y": the product itself changes hands
+        if deal is not None:
+            end = deal.start()
+        window = folded[max(0, start - 20):end]
+        # "拟用于治疗…" says what a product is for, not a plan that may not happen.
+        hedged = _HEDGE.search(re.sub(r"拟(?=用于|治疗|开发)", " ", _window(folded, 0, start, end)))
+        if _STOP.search(window) or hedged or _WORK_OFF.search(window) \
+                or _WORK_SHUT.search(window):
+            continue
+        inside = [o for o in ms if not o.pronoun and start <= o.start and o.end <= end
+                  and not owner.start <= o.start < owner.end]
+        wider = set().union(*(_ancestors(o.iri, broader) for o in inside)) if broader else set()
+        # "X、Y的CAR-T產品": every company of the list owns the product; "分別/respectively" pairs the
+        # indications with them one by one, which the treat rules read.
+        group = [c for c in _subject_list(folded, comps, owner.end, 0) if c.org_type == COMPANY] \
+            if owner.end <= a else [owner]
+        respectively = bool(re.search(r"分别|\brespectively\b", window))
+        for o in inside:
+            if o.iri in wider or any(c.start <= o.start < c.end for c in group):
+                continue
+            for c in group or [owner]:
+                if o.kind == MODALITY and not _PROCEDURE.match(folded, o.end):
+                    add(c.iri, "develops", o.iri, "product-scope", 0.65)
+                elif o.kind == INDICATION and not respectively:
+                    add(c.iri, "targets", o.iri, "product-scope", 0.65)
+
+
+def rule_develops_purpose(folded: str, ms: list[_M], developed: Sequence[tuple[str, str]], add: SentenceAdd,
+                          broader: Mapping[str, set[str]] | None = None) -> None:
+    """The indication named right after a modality a company develops is the company's target.
+
+    "X推進其異體CAR-T，適應症為狼瘡", "X develops allogeneic CAR-T cells, initially in lupus": once the
+    sentence says X develops M, an indication that follows M closely (≤ 60 characters, the same statement,
+    no company or other modality between: "licensed M from X for I" is the licensee's aim) is what X develops M for.
+
+    Args:
+        folded: the folded sentence.
+        ms: its mentions.
+        developed: (company IRI, modality IRI) pairs the sentence's rules found.
+        add: records a fact of the sentence.
+        broader: SKOS broader links; an indication a narrower one in the sentence specifies is skipped.
+    """
+    if re.search(r"分别|\brespectively\b", folded):
+        return  # the n-th company's indication is the n-th one: the treat rules pair them
+    wider = set().union(*(_ancestors(m.iri, broader) for m in ms if m.kind == INDICATION)) if broader else set()
+    for comp, mod_iri in developed:
+        for mod in (m for m in ms if m.kind == MODALITY and m.iri == mod_iri and not m.pronoun):
+            for ind in (m for m in ms if m.kind == INDICATION and not m.pronoun and mod.end <= m.start <= mod.end + 60
+                        and m.iri not in wider):
+                gap = folded[mod.end:ind.start]
+                if _SCOPE_END.search(gap) or _STOP.search(gap) or _HEDGE.search(gap) or any(
+                        (o.kind == COMPANY and (o.curated or o.surface != o.surface.lower())
+                         or o.kind == MODALITY and o.iri != mod_iri) and mod.end <= o.start < ind.start
+                        for o in ms):
+                    continue
+                add(comp, "targets", ind.iri, "develops-purpose", 0.6)
