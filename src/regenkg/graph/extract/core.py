@@ -39,7 +39,7 @@ from .coref import (
     solid,
     topic,
 )
-from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
+from .deals import build_deal, rule_acquisition, rule_partner
 from .figures import Figure, market_figures
 from .mentions import _M, MentionFinder
 from .patterns import (
@@ -58,6 +58,7 @@ from .patterns import (
     _fold,
 )
 from .tables import table_rows
+from .transfers import rule_joint_venture, rule_sale, rule_spinout
 
 logger = logging.getLogger(__name__)
 
