@@ -57,6 +57,7 @@ from .patterns import (
     THOUSANDS,
     _fold,
 )
+from .status import carry_status
 from .tables import table_rows
 from .transfers import rule_joint_venture, rule_sale, rule_spinout
 
@@ -205,8 +206,12 @@ class Extractor:
                 if key not in relations or relations[key].confidence < rel.confidence:
                     relations[key] = rel
             figures.extend(market_figures(sent, ms))
+        # h/deals3: a later sentence that ends, denies or leaves unconfirmed a deal named earlier.
+        deal_list, dropped = carry_status(sents, all_ms, list(deals.values()))
+        for key in dropped & relations.keys():
+            del relations[key]
         return Extraction(tuple(mentions), tuple(relations.values()), tuple(discovered.values()), tuple(figures),
-                          tuple(merges), tuple(deals.values()))
+                          tuple(merges), tuple(deal_list))
 
     def _discovered_iri(self, name: str) -> str:
         """The IRI a discovered name gets (suffixes such as "Inc."/"生技" dropped unless kept separate)."""
