@@ -57,7 +57,7 @@ from .patterns import (
     THOUSANDS,
     _fold,
 )
-from .status import carry_status
+from .status import carry_status, ended_work
 from .tables import table_rows
 from .transfers import rule_joint_venture, rule_sale, rule_spinout
 
@@ -208,6 +208,7 @@ class Extractor:
             figures.extend(market_figures(sent, ms))
         # h/deals3: a later sentence that ends, denies or leaves unconfirmed a deal named earlier.
         deal_list, dropped = carry_status(sents, all_ms, list(deals.values()))
+        dropped |= ended_work(sents, all_ms, relations.values(), self.gazetteer.narrower_closure)
         for key in dropped & relations.keys():
             del relations[key]
         return Extraction(tuple(mentions), tuple(relations.values()), tuple(discovered.values()), tuple(figures),

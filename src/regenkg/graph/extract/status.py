@@ -11,13 +11,13 @@ deal between the same parties ("…completed the acquisition") is a new fact, no
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
-from ...records import Sentence
+from ...records import Relation, Sentence
 from ..deals import KIND_OF, Deal, DealKind, DealStatus
 from .mentions import _M
-from .patterns import _DENIED_BACK, _REJECTED_BACK, COMPANY, _fold
+from .patterns import _DENIED_BACK, _EXIT, _REJECTED_BACK, _WORK_OFF, _WORK_SHUT, COMPANY, MODALITY, _fold
 
 # A noun that points back at a deal, and the kinds it can name (empty: any kind).
 _DEAL_NOUN: tuple[tuple[re.Pattern[str], frozenset[DealKind]], ...] = (
@@ -46,11 +46,20 @@ _ENDED = re.compile(r"终止|结束|取消|告吹|破局|中止|解除|解约|�
                     r"\bwithdr[ae]w\w*|\bno longer\b|退回|交还|归还|撤回|未能完成|未获批准|遭(?:到)?(?:否决|阻止|驳回)")
 _DENIED = re.compile(r"\bden(?:ied|ies|y|ying)\b|\bdismiss(?:ed|es)\b|\brefut\w*|\bno (?:such )?(?:deal|talks|plans?)\b|"
                      r"\bnot (?:in talks|true|accurate)\b|否认|驳斥|澄清|辟谣|不实|并无此事|无此事|不属实|纯属臆测|"
-                     r"\bbaseless\b|\bunfounded\b|\bfalse\b")
+                     r"\bbaseless\b|\bunfounded\b|\bfalse\b|"
+                     # "a partnership, not an acquisition", "此次合作並非收購"
+                     r"\b(?:not|rather than|instead of|short of)\s+(?:an?\s+)?(?:full\s+|outright\s+)?(?:acquisition|"
+                     r"takeover|buyout|merger|purchase)\b|(?:并非|不是|而非|并不是|不涉及)(?:一项|一次)?(?:收购|并购)")
 _UNCONFIRMED = re.compile(r"\b(?:declin\w*|refus\w*|would not|did not|won't|didn't) (?:to )?(?:comment|confirm)\b|"
                           r"\bno comment\b|\bunconfirmed\b|\bnot (?:been )?confirmed\b|\byet to (?:be )?confirm\w*|"
                           r"不予?评论|不评论|不予置评|未予?证实|未获证实|不予证实|尚未证实|未经证实|未回应|不回应|"
                           r"尚未获得证实|仍待证实")
+
+# Said by sources, not by the parties, anywhere in the sentence ("据悉，…", "…, people familiar with the matter said").
+_SOURCED = re.compile(r"据悉|据报|据报道|据知情人士|知情人士|消息人士|据媒体|据外媒|外媒报导|外媒报道|据传|"
+                      r"\bpeople (?:familiar|close) (?:with|to)\b|\bsources? (?:said|say|says|told|familiar|close)\b|"
+                      r"\baccording to (?:a |an |the )?(?:[\w-]+ ){0,3}?(?:reports?|sources?|people|media)\b|"
+                      r"\bunnamed sources?\b|\b(?:reports?|reported) (?:by|in) (?:the )?[a-z]+\b")
 
 
 def _status_of(folded: str) -> DealStatus | None:
@@ -82,6 +91,11 @@ def carry_status(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]],
     dropped: set[tuple[str, str, str, int]] = set()
     for i, sent in enumerate(sents):
         folded = _fold(sent.text)
+        if _SOURCED.search(folded):
+            for j, d in enumerate(out):
+                if d.sentence_id == sent.id and d.positive and d.kind != "Option":
+                    out[j] = replace(d, status="Rumoured")
+                    dropped |= _edges(d)
         status = _status_of(folded)
         if status is None:
             continue
@@ -106,9 +120,50 @@ def carry_status(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]],
         for j in chosen:
             d = out[j]
             out[j] = replace(d, status=status, status_sentence_id=sent.id)
-            pred = next(p for p, (kind, _, _) in KIND_OF.items() if kind == d.kind) if d.kind != "Option" else None
-            if pred is None:
-                continue
-            a, b = d.parties[0][1], d.parties[1][1]
-            dropped |= {(a, pred, b, d.sentence_id), (b, pred, a, d.sentence_id)}
+            dropped |= _edges(d)
     return out, dropped
+
+
+def _edges(d: Deal) -> set[tuple[str, str, str, int]]:
+    """The direct edge a positive deal gave (both orders: symmetric kinds are written either way)."""
+    pred = next((p for p, (kind, _, _) in KIND_OF.items() if kind == d.kind), None)
+    if pred is None or len(d.parties) < 2:
+        return set()
+    a, b = d.parties[0][1], d.parties[1][1]
+    return {(a, pred, b, d.sentence_id), (b, pred, a, d.sentence_id)}
+
+
+_SEGMENT = re.compile(r"[^,，;；。]+")
+
+
+def ended_work(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]], relations: Iterable[Relation],
+               narrower: Callable[[str], set[str]] = lambda iri: {iri}) -> set[tuple[str, str, str, int]]:
+    """The ``develops`` edges of a document that a sentence of the same document ends.
+
+    "青嶺生技開發CAR-T療法。… 青嶺生技已暫停CAR-T療法開發。": the work is paused, so neither sentence states a current
+    programme. A sentence ends a company's work on a modality when the company is the only one it names and a
+    stop word (halted, on hold, 暫停, 結束…業務, exited) stands in the same comma-delimited stretch as the modality.
+    Leaving a field ends the work on every modality under it (``narrower``: the term and the terms below it):
+    a company that winds down its cell therapy business no longer develops its CAR-T.
+    """
+    ended: dict[str, set[tuple[str, str]]] = {}
+    rels = list(relations)
+    for r in rels:
+        if r.predicate == "exited":
+            ended.setdefault(r.doc_id, set()).add((r.subject, r.object))
+    for sent, ms in zip(sents, mentions):
+        folded = _fold(sent.text)
+        comps = {m.iri for m in ms if m.kind == COMPANY and not m.affiliate_of}
+        if len(comps) != 1:
+            continue
+        (company,) = comps
+        for seg in _SEGMENT.finditer(folded):
+            part = seg.group(0)
+            if not (_WORK_OFF.search(part) or _WORK_SHUT.search(part) or _EXIT.search(part) or "结束" in part):
+                continue
+            for m in ms:
+                if m.kind == MODALITY and seg.start() <= m.start and m.end <= seg.end():
+                    ended.setdefault(sent.doc_id, set()).add((company, m.iri))
+    below = {doc: {(c, n) for c, m in pairs for n in narrower(m)} for doc, pairs in ended.items()}
+    return {(r.subject, r.predicate, r.object, r.sentence_id) for r in rels
+            if r.predicate == "develops" and (r.subject, r.object) in below.get(r.doc_id, set())}
