@@ -91,11 +91,13 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
             option = None  # an exercised option is the acquisition itself
         nominal = _NOMINAL_DONE.search(folded[max(cs, trig.start() - 40):trig.end()])
         rule = "option" if option else ("acquisition-nominal" if nominal else "acquisition")
-        if re.search(r",\s*which (?:it|they) (?:had )?$", folded[max(cs, trig.start() - 20):trig.start()]):
+        if re.search(r",\s*which (?:it|they) (?:had )?(?:later |subsequently |eventually |then |also )?$",
+                     folded[max(cs, trig.start() - 32):trig.start()]):
             # "Y, which it bought in 2020": the acquirer is the sentence's subject, the target the noun before.
-            subj = next((m for m in comps if m.iri != before[-1].iri), None)
+            noun = next((m for m in reversed(before) if not m.pronoun), before[-1])
+            subj = next((m for m in comps if m.iri != noun.iri), None)
             if subj is not None:
-                add(subj.iri, "acquired", before[-1].iri, "acquisition-nominal", 0.8, (subj.start, trig.end()))
+                add(subj.iri, "acquired", noun.iri, "acquisition-nominal", 0.8, (subj.start, trig.end()))
             continue
         if not _takes_company(folded, trig, ce):
             continue  # rights (a licence) or a minority stake: not a takeover
@@ -107,6 +109,9 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
                 add(asset.iri, "soldTo", buyer.iri, "asset-purchase", 0.8, (buyer.start, asset.end))
             continue
         acquirer = before[-1]
+        if _NONFINITE.search(folded, max(cs, trig.start() - 24), trig.start()):
+            # "X partnered with Y after acquiring Z": the buyer of a non-finite verb is the clause's subject.
+            acquirer = before[0]
         # "先後在2019年收購A、2022年收購B": B's buyer is A's buyer, not A.
         while id(acquirer) in targets_so_far:
             acquirer = targets_so_far[id(acquirer)]
@@ -120,6 +125,11 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
         if len(between) > 80 or re.search(r"[;；。]", between):
             continue
         targets = _object_list(folded, cms, trig.end(), {COMPANY}, ce)
+        if targets and _PREP_GAP.search(folded, trig.end(), targets[0].start):
+            continue  # "acquired … under its collaboration with Y": Y is a partner, not what is bought
+        if option and targets and targets[0].iri == acquirer.iri:
+            # "X partnered with Y, with an option to acquire the company": the option is X's.
+            acquirer = next((m for m in reversed(before) if m.iri != acquirer.iri), acquirer)
         held = re.match(r"[^,，;；。]{0,12}?持有的\s*", folded[targets[0].end:]) if targets else None
         if held:
             # "受讓科潤醫藥持有的瑞晟基因全部股權": the company whose shares change hands is the target.
@@ -135,8 +145,16 @@ _STAKE = re.compile(r"\s*(?:a|an|the)?\s*(?:(?P<pct>\d+(?:\.\d+)?)\s*%\s*|(?P<si
                     r"small|significant|strategic|equity)\s+)?(?:equity\s+)?(?:stake|interest|shareholding)\s+in\b|"
                     r"\s*(?:了)?[^,，;；。]{0,12}?(?P<zpct>\d+(?:\.\d+)?)\s*%\s*(?:的)?\s*(?:股权|股份)")
 _ASSET = re.compile(r"\s*(?:'s|’s|(?<=s)'|(?<=s)’|的|旗下的?|旗下)\s*(?:[^,，;；。]{0,30}?)(?:\b(?:site|plant|facility|facilities|unit|business|"
-                    r"division|assets?|portfolio|operations?|manufacturing)\b|工厂|厂房|基地|业务|资产|产线|生产线|部门|事业部|"
+                    r"division|assets?|portfolio|operations?|manufacturing|programmes?|programs?|pipeline|franchise|"
+                    r"candidates?|platform)\b|工厂|厂房|基地|业务|资产|产线|生产线|部门|事业部|"
                     r"事业群|工厂|事业)")
+
+
+# Before an acquisition verb: a verb form whose buyer is the clause's subject ("after acquiring", "having bought").
+_NONFINITE = re.compile(r"\b(?:after|having|before|since|upon|following|by|while)\s+(?:(?:its|their|the)\s+)?"
+                        r"(?:(?:\$?[\d.,]+\s*(?:billion|million|bn|m)?|earlier|recent|\d{4})\s+)?(?:had\s+)?$")
+# Between an acquisition verb and the first company after it: a preposition makes that company no object.
+_PREP_GAP = re.compile(r"\b(?:with|from|by|alongside|through|via|under)\b|与|跟|同|从|向|通过|透过")
 
 
 def _takes_company(folded: str, trig: re.Match[str], ce: int) -> bool:
@@ -160,7 +178,9 @@ def _asset_of(folded: str, cms: list[_M], pos: int, ce: int) -> _M | None:
 
 def _bought_from(folded: str, cms: list[_M], trig: re.Match[str], cs: int, ce: int) -> _M | None:
     """"acquired the CAR-T programme from Y" / "從Y收購…業務": what is bought comes from Y, who sells it."""
-    frm = re.match(r"\s*(?:the|its|a|an)\s+(?:[\w-]+\s+){0,5}?from\s+(?:the\s+)?", folded[trig.end():ce])
+    frm = re.match(r"\s*(?:the|its|a|an)\s+(?:[\w-]+\s+){0,5}?from\s+(?:the\s+)?|\s*(?:the|a|an)\s+(?:[\w-]+\s+){0,4}?"
+                   r"(?:assets?|business|unit|division|portfolio|programmes?|programs?|operations|site|plant)\s+of\s+(?:the\s+)?",
+                   folded[trig.end():ce])
     if frm is not None:
         return next((m for m in cms if m.kind == COMPANY and m.start == trig.end() + frm.end()), None)
     seller = next((m for m in reversed(cms) if m.kind == COMPANY and m.end <= trig.start()
@@ -181,8 +201,12 @@ def rule_partner(clause: Clause, add: Add) -> None:
     lic = _LICENSE.search(ctext)
     if not (_PARTNER.search(ctext) or lic):
         return
-    if not lic and any(_takes_company(folded, t, ce) for t in _ACQ_ACTIVE.finditer(folded, cs, ce)):
-        return  # an acquisition sentence; the acquisition rule owns it
+    with_pos = re.search(r"\bwith\b|与|和|跟|同", ctext)
+    partner_at = next((m.start for m in comps if with_pos and m.start >= cs + with_pos.end()), ce)
+    if not lic and any(_takes_company(folded, t, ce) and t.start() < partner_at
+                       and not _OPTION.search(folded, max(cs, t.start() - 16), t.end() + 2)
+                       for t in _ACQ_ACTIVE.finditer(folded, cs, ce)):
+        return  # an acquisition sentence; the acquisition rule owns it (not one told after the partner)
     if lic and _licence(folded, cs, ce, cms, comps, add):
         return
     # Collaboration: "X與Y合作" / "X partnered with Y" / "X and Y signed a collaboration".

@@ -1,0 +1,71 @@
+"""Deal frames of issue #12, third pass: who buys, who sells and who partners, read from the words around
+the verb (position, prepositions, possessives), not from listed phrases.
+
+Sentences written for these tests (invented names); none is taken from the evaluation sets.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from regenkg.graph.extract import Extractor
+from regenkg.graph.ontology import Gazetteer
+from regenkg.records import Sentence
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(Gazetteer.load())
+
+
+def _run(extractor: Extractor, text: str):
+    lang = "en" if text.isascii() else ("zh-Hans" if any(c in text for c in "岭远买卖资设") else "zh-Hant")
+    ex = extractor.extract([Sentence(0, "doc", 0, 0, len(text), lang, text)])
+    facts = {(r.subject.rsplit("/", 1)[-1], r.predicate, r.object.rsplit("/", 1)[-1]) for r in ex.relations}
+    return facts, ex.deals
+
+
+@pytest.mark.parametrize("text", [
+    "Quillon Bio acquired Marlowe Therapeutics' allogeneic CAR-T programmes in exchange for equity.",
+    "Quillon Bio bought the allogeneic CAR-T assets of Marlowe Therapeutics.",
+    "Quillon Bio acquired Marlowe Therapeutics' allogeneic CAR-T portfolio.",
+])
+def test_buying_what_a_company_owns_is_its_sale(extractor, text):
+    facts, _ = _run(extractor, text)
+    assert ("marlowe", "soldTo", "quillon") in facts, facts
+    assert ("quillon", "acquired", "marlowe") not in facts, facts
+
+
+@pytest.mark.parametrize("text", [
+    "Marlowe Therapeutics partnered with Quillon Bio after acquiring Corvine Bio.",
+    "Marlowe Therapeutics teamed up with Quillon Bio on CAR-T, having acquired Corvine Bio in 2020.",
+])
+def test_a_non_finite_acquisition_is_the_subject_s_and_the_partnership_stays(extractor, text):
+    facts, _ = _run(extractor, text)
+    assert ("marlowe", "acquired", "corvine") in facts, facts
+    assert ("quillon", "acquired", "corvine") not in facts, facts
+    assert {("marlowe", "partneredWith", "quillon"), ("quillon", "partneredWith", "marlowe")} & facts, facts
+
+
+def test_a_partner_later_acquired(extractor):
+    facts, _ = _run(extractor, "Marlowe Therapeutics partnered with Quillon Bio, which it later acquired.")
+    assert ("marlowe", "acquired", "quillon") in facts, facts
+    assert ("quillon", "acquired", "marlowe") not in facts, facts
+
+
+@pytest.mark.parametrize("text", [
+    "Marlowe Therapeutics signed a deal with Quillon Bio that gives Marlowe an option to acquire Quillon.",
+    "Marlowe Therapeutics partnered with Quillon Bio to develop CAR-T therapies, with an option to acquire the company.",
+])
+def test_an_option_to_acquire_a_partner_is_an_option_and_a_partnership(extractor, text):
+    facts, deals = _run(extractor, text)
+    assert not {f for f in facts if f[1] == "acquired"}, facts
+    assert {("marlowe", "partneredWith", "quillon"), ("quillon", "partneredWith", "marlowe")} & facts, facts
+    options = [d for d in deals if d.kind == "Option"]
+    assert options and all(dict(d.parties) == {"acquirer": options[0].parties[0][1], "target": options[0].parties[1][1]}
+                           and d.parties[0][1] != d.parties[1][1] for d in options), options
+
+
+def test_a_company_named_after_a_preposition_is_not_bought(extractor):
+    facts, _ = _run(extractor, "Marlowe Therapeutics acquired new CAR-T capabilities through its alliance with Quillon Bio.")
+    assert ("marlowe", "acquired", "quillon") not in facts, facts
