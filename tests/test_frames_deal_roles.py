@@ -69,3 +69,37 @@ def test_an_option_to_acquire_a_partner_is_an_option_and_a_partnership(extractor
 def test_a_company_named_after_a_preposition_is_not_bought(extractor):
     facts, _ = _run(extractor, "Marlowe Therapeutics acquired new CAR-T capabilities through its alliance with Quillon Bio.")
     assert ("marlowe", "acquired", "quillon") not in facts, facts
+
+
+@pytest.mark.parametrize(("text", "pair"), [
+    ("青嶺生技攜手遠岫基因開發CAR-T療法。", ("青岭", "远岫基因")),
+    ("青岭生物联手远岫基因开发CAR-T疗法。", ("青岭生物", "远岫基因")),
+    ("Marlowe Therapeutics joined forces with Quillon Bio.", ("marlowe", "quillon")),
+    ("遠岫基因將為青嶺生技代工生產CAR-T療法。", ("青岭", "远岫基因")),
+    ("Quillon Bio will manufacture the CAR-T therapy for Marlowe Therapeutics.", ("marlowe", "quillon")),
+    ("Quillon Bio will manufacture Marlowe Therapeutics' CAR-T therapy.", ("marlowe", "quillon")),
+    ("Marlowe Therapeutics tapped Quillon Bio to manufacture its CAR-T therapy.", ("marlowe", "quillon")),
+    ("青岭生物的CAR-T产品由远岫基因负责在中国的商业化。", ("青岭生物", "远岫基因")),
+    ("Marlowe Therapeutics and Quillon Bio will jointly develop CAR-T therapies.", ("marlowe", "quillon")),
+    ("Marlowe Therapeutics is working with Quillon Bio on CAR-T therapies.", ("marlowe", "quillon")),
+])
+def test_a_partnership_told_by_its_verb_frame(extractor, text, pair):
+    facts, _ = _run(extractor, text)
+    a, b = pair
+    assert {(a, "partneredWith", b), (b, "partneredWith", a)} & facts, facts
+
+
+def test_two_partners_at_the_head_of_an_ended_collaboration(extractor):
+    facts, deals = _run(extractor, "Marlowe Therapeutics and Quillon Bio ended their collaboration on CAR-T.")
+    assert not {f for f in facts if f[1] == "partneredWith"}, facts
+    assert [(d.kind, d.status) for d in deals] == [("Collaboration", "Terminated")], deals
+
+
+@pytest.mark.parametrize("text", [
+    "Marlowe Therapeutics selected Quillon Bio's founder as its chief executive.",
+    "Quillon Bio produces CAR-T cells with a platform licensed years ago, Marlowe Therapeutics said.",
+    "青嶺生技的CAR-T療法由醫師在台灣執行，遠岫基因則專注幹細胞。",
+])
+def test_no_partnership_without_a_frame(extractor, text):
+    facts, _ = _run(extractor, text)
+    assert not {f for f in facts if f[1] == "partneredWith"}, facts

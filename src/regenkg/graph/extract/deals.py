@@ -15,6 +15,7 @@ from .patterns import (
     _ACQ_PASSIVE,
     _ITS,
     _LICENSE,
+    _LIST_GAP,
     _NOMINAL_DONE,
     _OPTION,
     _PARTNER,
@@ -199,7 +200,10 @@ def rule_partner(clause: Clause, add: Add) -> None:
         return
     ctext = folded[cs:ce]
     lic = _LICENSE.search(ctext)
-    if not (_PARTNER.search(ctext) or lic):
+    joint = _JOINT.search(ctext)
+    if not (_PARTNER.search(ctext) or lic or joint):
+        if _SERVES.search(ctext):
+            _pair_add(folded, ce, cms, add, _joint_pair(folded, cs, ce, comps), clause.types)
         return
     with_pos = re.search(r"\bwith\b|与|和|跟|同", ctext)
     partner_at = next((m.start for m in comps if with_pos and m.start >= cs + with_pos.end()), ce)
@@ -223,15 +227,87 @@ def rule_partner(clause: Clause, add: Add) -> None:
                     (subj.start, r.end))
                 _deal_asset(folded, r, ce, cms, add, (subj, r), clause.types)
             return
-    trig = _PARTNER.search(ctext) or lic
-    if trig is None:
-        return
-    group = _subject_list(folded, cms, cs + trig.start(), cs)
+    trig = _PARTNER.search(ctext) or lic or joint
+    group = _subject_list(folded, cms, cs + trig.start(), cs) if trig is not None else []
+    if len(group) < 2 and trig is not None:
+        # "X and Y ended their collaboration": two companies joined at the clause's head, the partner word later.
+        head = [m for m in comps if m.end <= cs + trig.start()][:2]
+        if len(head) == 2 and _LIST_GAP.match(folded[head[0].end:head[1].start]) and \
+                not re.search(r"[,，;；]", folded[head[1].end:cs + trig.start()]):
+            group = head
+    if len(group) < 2:
+        group = _joint_pair(folded, cs, ce, comps)
+    _pair_add(folded, ce, cms, add, group, clause.types)
+
+
+def _pair_add(folded: str, ce: int, cms: list[_M], add: Add, group: list[_M], types: Mapping[str, str]) -> None:
     for i, a in enumerate(group):
         for b in group[i + 1:]:
-            add(a.iri, "partneredWith", b.iri, "partnership", 0.75, (a.start, b.end))
+            add(a.iri, "partneredWith", b.iri, "partnership", 0.75, (min(a.start, b.start), max(a.end, b.end)))
     if len(group) >= 2:
-        _deal_asset(folded, group[-1], ce, cms, add, tuple(group), clause.types)
+        _deal_asset(folded, max(group, key=lambda m: m.end), ce, cms, add, tuple(group), types)
+
+
+# h/deals3: joint work without a partnership noun ("X與Y共同執行臨床試驗", "X and Y will jointly develop").
+_JOINT = re.compile(r"共同(?!创办|创立|创始|持有|持股)|联合(?=开发|研发|推进|推出|进行|执行|申报|开展|生产)|一起|携手|联手|"
+                    r"委托|签约|\bjointly\b|\btogether\b|\bjoin(?:s|ed|ing)? forces\b|"
+                    r"\bwork(?:s|ed|ing)? (?:closely )?with\b|\bco-(?:develop|commerciali[sz]|promot|fund)\w*")
+# One company works for another: makes its product ("Y will manufacture X's therapy", "Y為X代工"), or takes
+# it to market ("X的CAR-T產品由Y負責商業化").
+_SERVES = re.compile(r"\b(?:manufactur|produc|suppl|mak|commerciali[sz]|distribut|market)(?:e|es|ed|ing|y|ies|ied)?\b|"
+                     r"代工|生产|制造|商业化|销售|经销|推广")
+
+
+def _joint_pair(folded: str, cs: int, ce: int, comps: list[_M]) -> list[_M]:
+    """The two partners of a verb frame that has no partnership noun: "X攜手Y", "X委託Y生產", "X tapped Y to
+    manufacture", "Y為X代工", "Y will manufacture X's therapy", "X的產品由Y負責商業化"."""
+    for m in re.finditer(r"携手|联手|委托|\b(?:join(?:s|ed|ing)? forces with|tapped|selected|chose|engaged|contracted|"
+                         r"hired|commissioned)\b", folded[cs:ce]):
+        at = cs + m.end()
+        obj = next((c for c in comps if at <= c.start <= at + 2), None)
+        subj = next((c for c in reversed(comps) if c.end <= cs + m.start()), None)
+        if obj is None or subj is None or obj.iri == subj.iri:
+            continue
+        if m.group(0).isascii() and "forces" not in m.group(0) and not re.match(
+                r"\s+(?:to|as)\s+(?:its\s+|a\s+|the\s+)?(?:\w+\s+){0,2}?(?:manufactur|produc|develop|commerciali|suppl|"
+                r"make|partner|cdmo|distribut)", folded[obj.end:ce]):
+            continue  # "selected Y" alone is no partnership
+        return [subj, obj]
+    for m in re.finditer(r"(?:为|替)\s*(?=\S)|\bfor\s+(?:the\s+)?", folded[cs:ce]):
+        at = cs + m.end()
+        client = next((c for c in comps if c.start == at), None)
+        maker = next((c for c in reversed(comps) if c.end <= cs + m.start()), None)
+        if client is None or maker is None or client.iri == maker.iri:
+            continue
+        if m.group(0).startswith(("为", "替")):
+            ok = re.match(r"\s*(?:代工|生产|制造|开发|研发|提供)", folded[client.end:ce]) is not None
+        else:  # "Y will manufacture the CAR-T therapy for X": Y is the verb's subject, X right after its object
+            ok = re.fullmatch(r"\s+(?:(?:will|would|has|have|is|are|also|to|agreed|agrees)\s+)*(?:manufactur|produc|suppl|mak)"
+                              r"\w*\s+(?:[\w-]+\s+){0,5}?for\s+(?:the\s+)?", folded[maker.end:at]) is not None
+        if ok:
+            return [client, maker]
+    for m in re.finditer(r"\b(?:manufactur|produc|suppl|commerciali[sz]|distribut|market)(?:e|es|ing|y|ies)?\s+", folded[cs:ce]):
+        # "Y will manufacture X's CAR-T therapy"
+        at = cs + m.end()
+        owner = next((c for c in comps if c.start == at
+                      and re.match(r"(?:'s|’s|'|’)\s", folded[c.end:c.end + 3])), None)
+        maker = next((c for c in reversed(comps) if c.end <= cs + m.start()), None)
+        if owner is not None and maker is not None and owner.iri != maker.iri and re.fullmatch(
+                r"\s+(?:(?:will|would|has|have|is|are|also|to|agreed|agrees)\s+)*", folded[maker.end:cs + m.start()]):
+            return [maker, owner]
+    by = re.search(r"由\s*(?=\S)", folded[cs:ce])
+    if by is not None:
+        # "X的CAR-T產品由Y負責商業化": the product's owner and the company that takes it to market.
+        at = cs + by.end()
+        agent = next((c for c in comps if c.start == at), None)
+        owner = next((c for c in reversed(comps) if c.end <= cs + by.start()), None)
+        if owner is not None and not re.fullmatch(r"\s*(?:的|旗下)[^,，;；。由]{1,16}?(?:将|已|则|会|均|也)?\s*",
+                                                  folded[owner.end:cs + by.start()]):
+            owner = None
+        if agent is not None and owner is not None and agent.iri != owner.iri and re.match(
+                r"[^,，;；。]{0,12}?(?:负责)?[^,，;；。]{0,10}?(?:商业化|销售|经销|推广|代工|生产|制造)", folded[agent.end:ce]):
+            return [owner, agent]
+    return []
 
 
 def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add: Add) -> bool:
