@@ -103,3 +103,30 @@ def test_two_partners_at_the_head_of_an_ended_collaboration(extractor):
 def test_no_partnership_without_a_frame(extractor, text):
     facts, _ = _run(extractor, text)
     assert not {f for f in facts if f[1] == "partneredWith"}, facts
+
+
+@pytest.mark.parametrize(("text", "licensors"), [
+    ("青岭生物从远岫基因和北岸制药获得CAR-T结构的授权。", {"远岫基因", "北岸制药"}),
+    ("青岭生物先后从远岫基因、北岸制药获得BCMA CAR结构的授权，用于开发体内CAR-T。", {"远岫基因", "北岸制药"}),
+    ("Tovana Bio licensed CAR constructs from Merrow Therapeutics and Quillon Bio.", {"merrow", "quillon"}),
+    ("青嶺生技向投資人說明：其從遠岫基因與北岸製藥取得CAR-T療法的授權。", {"远岫基因", "北岸制药"}),
+])
+def test_every_licensor_of_a_list(extractor, text, licensors):
+    facts, _ = _run(extractor, text)
+    assert {o for s, p, o in facts if p == "licensedFrom"} == licensors, facts
+
+
+@pytest.mark.parametrize(("text", "licensee", "licensor"), [
+    ("Merrow Therapeutics licensed Greater China rights to MT-101 to Tovana Bio.", "tovana", "merrow"),
+    (("Merrow Therapeutics and Tovana Bio entered into an agreement under which Tovana Bio obtains exclusive rights "
+      "to develop and commercialize MT-101 in Greater China."), "tovana", "merrow"),
+    ("Tovana Bio paid $50 million upfront for Greater China rights to Merrow Therapeutics' CAR-T therapy.",
+     "tovana", "merrow"),
+    ("遠岫基因授權青嶺生技在大中華區開發CAR-T療法。", "青岭", "远岫基因"),
+    ("远岫基因向青岭生物授出CAR-T疗法在大中华区的独家许可。", "青岭生物", "远岫基因"),
+    ("遠岫基因將其CAR-T療法Elara在歐洲的權利授權給青嶺生技。", "青岭", "远岫基因"),
+])
+def test_licence_direction_from_the_verb_frame(extractor, text, licensee, licensor):
+    facts, _ = _run(extractor, text)
+    assert (licensee, "licensedFrom", licensor) in facts, facts
+    assert (licensor, "licensedFrom", licensee) not in facts, facts

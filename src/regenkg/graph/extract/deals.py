@@ -341,13 +341,21 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
     m_out = re.search(r"\b(?:out-)?licen[cs](?:ed|es|ing)\b(?:(?!\bfrom\b|\brights? to\b)[^;])*?\bto\s+(?:the\s+)?", ctext)
     if m_out is not None and right_after(m_out.end(), 2) is None:
         m_out = None
+    if m_out is None:
+        # "Y licensed Greater China rights to MT-101 to X": the last "to" before a company names the licensee.
+        m_out = re.search(r"\b(?:out-)?licen[cs](?:ed|es|ing)\s+(?:[\w-]+\s+){0,4}?rights?\s+(?:to|for|on)\s+"
+                          r"(?:[^;,]{0,40}?)\bto\s+(?:the\s+)?", ctext)
+        if m_out is not None and right_after(m_out.end(), 2) is None:
+            m_out = None
     # "X從Y引進…" / "X自Y取得…": the one named after 從 gives the licence, even when the verb comes later.
     giver: _M | None = None
-    m_zh_from = re.search(r"从|(?<![来源])自(?![体主行有身己])|向", ctext[:m_get.start()]) if m_get else None
+    froms = list(re.finditer(r"从|(?<![来源])自(?![体主行有身己])|向", ctext[:m_get.start()])) if m_get else []
+    # The marker nearest the verb: "X向市場說明：其從A與B獲得…" names A, not what follows the first 向.
+    m_zh_from = next((f for f in reversed(froms) if right_after(f.end(), 2) is not None), froms[0] if froms else None)
     if m_zh_from is not None and m_get is not None:
         at, verb = cs + m_zh_from.start(), cs + m_get.start()
         giver = next((m for m in comps if at < m.start and m.end <= verb), None)
-        if not before(m_zh_from.start()):
+        if not before(m_zh_from.start()) or giver is not None and giver.iri == before(m_zh_from.start())[-1].iri:
             giver = None
     m_agree = re.search(r"\b(?:signed|entered(?: into)?|struck|inked|agreed)\b[^.;]{0,40}?\blicen[cs]\w*"
                         r"(?: and \w+)? (?:agreement|deal|pact)\b[^.;]{0,10}?\bwith\b", ctext)
@@ -360,13 +368,37 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
     if licensee is None and m_give_to is not None:
         # "博識醫藥向安遠生物授予…許可": 向 names the one who receives what the subject grants.
         to = right_after(m_give_to.end(), 0)
-        if to is not None and re.match(r"\s*(?:授予|授权|许可|转让|开放)", folded[to.end:to.end + 4]) and before(m_give_to.start()):
+        if to is not None and re.match(r"\s*(?:授予|授权|许可|转让|开放|授出)", folded[to.end:to.end + 4]) and before(m_give_to.start()):
             licensor, licensee, rule = before(m_give_to.start())[-1], to, "licence-grant"
     if licensee is None and m_rights:
         # "Tovana obtained exclusive rights to Merrow's TCR-T programme": the owner named after "rights to".
         bef, own = before(m_rights.start()), right_after(m_rights.end())
         if bef and own is not None:
             licensee, licensor, rule = bef[-1], own, "licence-rights"
+        elif bef and len({m.iri for m in comps}) == 2 and not m_rights.group(0).startswith("licen") and not any(
+                re.search(r"\b(?:from|to)\s+(?:the\s+)?$", folded[max(cs, m.start - 10):m.start])
+                for m in comps if m.start > cs + m_rights.end()):
+            # "Y and X entered into an agreement under which X obtains exclusive rights to develop MT-101":
+            # the one who obtains the rights takes them from the other party of the clause.
+            other = next(m for m in comps if m.iri != bef[-1].iri)
+            licensee, licensor, rule = bef[-1], other, "licence-rights"
+    if licensee is None:
+        # "X paid $50 million for Greater China rights to Y's CAR-T": the owner named with a possessive.
+        m_for = re.search(r"\b(?:rights?|licen[cs]e)\s+(?:to|for|on)\s+(?:the\s+)?(?=\S)", ctext)
+        own = right_after(m_for.end(), 0) if m_for else None
+        if m_for is not None and own is not None and re.match(r"(?:'s|’s|'|’)\s", folded[own.end:own.end + 3]):
+            bef = [m for m in before(m_for.start()) if m.iri != own.iri]
+            if bef:
+                licensee, licensor, rule = bef[-1], own, "licence-rights"
+    if licensee is None:
+        # "遠岫基因授權青嶺生技在大中華區開發…": the licence verb takes the licensee as its object.
+        m_verb = re.search(r"(?:授权|许可)(?!给|予|协议|合约|合同|费|金)", ctext)
+        to = right_after(m_verb.end(), 0) if m_verb else None
+        if m_verb is not None and to is not None and before(m_verb.start()) and not re.search(
+                r"(?:获|获得|取得)\s*$", ctext[max(0, m_verb.start() - 3):m_verb.start()]):
+            giver = before(m_verb.start())[-1]
+            if re.fullmatch(r"\s*(?:将|已|也|则|同意|宣布|正式|独家)*\s*", folded[giver.end:cs + m_verb.start()]):
+                licensor, licensee, rule = giver, to, "licence-grant"
     if licensee is None and m_poss:
         bef = before(m_poss.start())
         if bef:
@@ -416,15 +448,21 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
             licensee, licensor, rule = bef[-1], aft[0], "licence-agreement"
     elif licensee is None and m_to and "\u4e00" <= ctext[m_to.start()] <= "\u9fff":
         pos = cs + m_to.start()
-        bef = [m for m in comps if m.end <= pos]
+        # "Y將其療法Z…授權給X": what stands after 將/把 is the thing licensed; the licensor is the one before it.
+        jiang = max(folded.rfind("将", cs, pos), folded.rfind("把", cs, pos))
+        bef = [m for m in comps if m.end <= (jiang if jiang >= 0 and any(m.end <= jiang for m in comps) else pos)]
         aft = [m for m in comps if m.start >= pos]
         if bef and aft:
             licensor, licensee = bef[-1], aft[0]
     if licensee is None or licensor is None or licensee.iri == licensor.iri:
         return False
-    add(licensee.iri, "licensedFrom", licensor.iri, rule, 0.85,
-        (min(licensee.start, licensor.start), max(licensee.end, licensor.end)))
-    _licence_asset(folded, cs, ce, cms, add, licensee, licensor)
+    # "X從A和B獲得…授權" / "licensed … from A and B": every licensor of a list.
+    for giver in [licensor] + _object_list(folded, cms, licensor.start, {COMPANY}, ce)[1:]:
+        if giver.iri == licensee.iri or giver.affiliate_of:
+            continue
+        add(licensee.iri, "licensedFrom", giver.iri, rule, 0.85,
+            (min(licensee.start, giver.start), max(licensee.end, giver.end)))
+        _licence_asset(folded, cs, ce, cms, add, licensee, giver)
     return True
 
 def _licence_asset(folded: str, cs: int, ce: int, cms: list[_M], add: Add, licensee: _M, licensor: _M) -> None:
