@@ -130,3 +130,34 @@ def test_licence_direction_from_the_verb_frame(extractor, text, licensee, licens
     facts, _ = _run(extractor, text)
     assert (licensee, "licensedFrom", licensor) in facts, facts
     assert (licensor, "licensedFrom", licensee) not in facts, facts
+
+
+@pytest.mark.parametrize(("text", "acquirer", "target"), [
+    ("远岫基因由青岭生物以3亿美元收购。", "青岭生物", "远岫基因"),
+    ("遠岫基因（6712）則由青嶺生技以3億美元收購。", "青岭", "远岫基因"),
+    ("The acquisition of Quillon Bio by Marlowe Therapeutics closed in March 2024.", "marlowe", "quillon"),
+    ("青岭生物完成对远岫基因的收购。", "青岭生物", "远岫基因"),
+    ("青岭生物宣布完成远岫基因收购案。", "青岭生物", "远岫基因"),
+    ("青岭生物将远岫基因纳入旗下。", "青岭生物", "远岫基因"),
+])
+def test_a_target_named_before_the_verb(extractor, text, acquirer, target):
+    facts, _ = _run(extractor, text)
+    assert (acquirer, "acquired", target) in facts, facts
+    assert (target, "acquired", acquirer) not in facts, facts
+
+
+@pytest.mark.parametrize(("text", "chain"), [
+    ("远岫基因2018年由青岭生物以90亿美元收购，青岭生物随后被北岸制药以740亿美元并购。",
+     {("青岭生物", "远岫基因"), ("北岸制药", "青岭生物")}),
+    ("Quillon Bio was bought by Marlowe Therapeutics, which was itself acquired by Tessaly Pharma a year later.",
+     {("marlowe", "quillon"), ("tessaly", "marlowe")}),
+])
+def test_every_passive_acquisition_of_a_chain(extractor, text, chain):
+    facts, _ = _run(extractor, text)
+    assert {(s, o) for s, p, o in facts if p == "acquired"} == chain, facts
+
+
+def test_by_followed_by_an_object_is_an_active_acquisition(extractor):
+    facts, _ = _run(extractor, "此次交易由青岭生物收购远岫基因，北岸制药担任财务顾问。")
+    assert ("青岭生物", "acquired", "远岫基因") in facts, facts
+    assert ("青岭生物", "acquired", "青岭生物") not in facts, facts

@@ -46,12 +46,22 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
     comps = [m for m in cms if m.kind == COMPANY]
     if len(comps) < 2:
         return
-    for trig in _ACQ_PASSIVE.finditer(folded, cs, ce):
-        if trig.group(0) in ("被", "遭"):
-            # Y被X收購
-            if not _ACQ_ACTIVE.search(folded, trig.end(), ce):
+    passive = False
+    for trig in _PASSIVE.finditer(folded, cs, ce):
+        if trig.group(0) in ("被", "遭", "由"):
+            # Y被X收購 / "Y由X以3億美元收購" (由 only when the verb takes no object after it)
+            verb = _ACQ_ACTIVE.search(folded, trig.end(), ce)
+            if not verb or re.search(r"[,，;；]", folded[trig.end():verb.start()]):
                 continue
-            targets = _subject_list(folded, cms, trig.start(), cs)
+            seg_end = next((i.start() for i in re.finditer(r"[,，;；。]", folded[verb.end():ce])), ce - verb.end()) + verb.end()
+            if trig.group(0) == "由" and any(verb.end() <= m.start < seg_end and not m.pronoun for m in comps):
+                continue  # "由X收購Y": an active verb after all
+            targets = _subject_list(folded, cms, trig.start(), cs) or [
+                m for m in comps if m.end <= trig.start()][-1:]
+            acq = [m for m in comps if trig.end() <= m.start < verb.start()][:1]
+        elif trig.group(0).startswith(("acquisition of", "purchase of", "takeover of", "buyout of")):
+            # "the acquisition of Y by X"
+            targets = [m for m in comps if trig.start() + 14 <= m.start][:1]
             acq = [m for m in comps if m.start >= trig.end()][:1]
         else:
             # Y was acquired by X
@@ -60,10 +70,13 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
             acq = [m for m in comps if m.start >= trig.end()][:1]
         for a in acq:
             for t in targets:
-                add(a.iri, "acquired", t.iri, "acquisition-passive", 0.9,
-                    (min(t.start, a.start), max(t.end, a.end)))
-        if acq and targets:
-            return
+                # "…被B（Bee）收購，後者又被C併購": the bracketed name stands for the one before it.
+                target = t.affiliate_of or t.iri
+                if target != a.iri:
+                    add(a.iri, "acquired", target, "acquisition-passive", 0.9, (min(t.start, a.start), max(t.end, a.end)))
+        passive = passive or bool(acq and targets)
+    if passive:
+        return
     targets_so_far: dict[int, _M] = {}  # id(target mention) -> its acquirer
     for trig in re.finditer(r"\b(?:became|become|becomes|is now|was made) (?:a )?(?:wholly[- ]owned )?subsidiary of\s+(?:the\s+)?"
                             r"|成为\s*", folded[cs:ce]):
@@ -126,6 +139,15 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
         if len(between) > 80 or re.search(r"[;；。]", between):
             continue
         targets = _object_list(folded, cms, trig.end(), {COMPANY}, ce)
+        if not targets:
+            # The target before the verb: "X完成對Y的收購", "X完成Y收購案", "X將Y納入旗下".
+            near = next((m for m in reversed(comps) if m.end <= trig.start()), None)
+            if near is not None and re.fullmatch(r"\s*(?:的)?\s*", folded[near.end:trig.start()]) \
+                    and re.search(r"(?:对|将|把|完成(?:了)?)\s*$", folded[max(cs, near.start - 4):near.start]):
+                head = next((m for m in reversed(comps) if m.end <= near.start - 1 and m.iri != near.iri), None)
+                if head is not None:
+                    add(head.iri, "acquired", near.iri, rule, 0.85, (head.start, trig.end()))
+                continue
         if targets and _PREP_GAP.search(folded, trig.end(), targets[0].start):
             continue  # "acquired … under its collaboration with Y": Y is a partner, not what is bought
         if option and targets and targets[0].iri == acquirer.iri:
@@ -139,6 +161,10 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
         for t in targets:
             targets_so_far[id(t)] = acquirer
             add(acquirer.iri, "acquired", t.iri, rule, 0.9, (acquirer.start, t.end))
+
+
+# A passive acquisition: "Y was acquired by X", "Y被X收購", "Y由X以3億美元收購", "the acquisition of Y by X".
+_PASSIVE = re.compile(_ACQ_PASSIVE.pattern + r"|由|\b(?:acquisition|purchase|takeover|buyout) of\b[^,;]{0,60}?\bby\s+(?:the\s+)?")
 
 
 # Right after an acquisition verb: a share of a company that does not make it the buyer's.
