@@ -71,9 +71,9 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
         for a in acq:
             for t in targets:
                 # "…被B（Bee）收購，後者又被C併購": the bracketed name stands for the one before it.
-                target = t.affiliate_of or t.iri
-                if target != a.iri:
-                    add(a.iri, "acquired", target, "acquisition-passive", 0.9, (min(t.start, a.start), max(t.end, a.end)))
+                bought = t.affiliate_of or t.iri
+                if bought != a.iri:
+                    add(a.iri, "acquired", bought, "acquisition-passive", 0.9, (min(t.start, a.start), max(t.end, a.end)))
         passive = passive or bool(acq and targets)
     if passive:
         return
