@@ -161,3 +161,28 @@ def test_by_followed_by_an_object_is_an_active_acquisition(extractor):
     facts, _ = _run(extractor, "此次交易由青岭生物收购远岫基因，北岸制药担任财务顾问。")
     assert ("青岭生物", "acquired", "远岫基因") in facts, facts
     assert ("青岭生物", "acquired", "青岭生物") not in facts, facts
+
+
+@pytest.mark.parametrize("text", [
+    "Marlowe Quillon Biopharm, a joint venture of Marlowe Therapeutics and Quillon Bio, develops CAR-T therapies.",
+    "Marlowe Therapeutics and Quillon Bio formed Marlowe Quillon Biopharm, a joint venture, in 2020.",
+    "Marlowe Therapeutics formed a joint venture, Marlowe Quillon Biopharm, with Quillon Bio in 2020.",
+    "Marlowe Therapeutics set up Marlowe Quillon Biopharm, a joint venture with Quillon Bio, to develop CAR-T.",
+    "Quillon Bio invested $117 million in Marlowe Quillon Biopharm, its joint venture with Marlowe Therapeutics.",
+])
+def test_the_joint_venture_itself_is_no_partner(extractor, text):
+    facts, _ = _run(extractor, text)
+    pairs = {frozenset((s, o)) for s, p, o in facts if p == "jointVentureWith"}
+    assert pairs == {frozenset(("marlowe", "quillon"))}, facts
+
+
+@pytest.mark.parametrize("text", [
+    "青嶺生技與遠岫基因合資成立的晨璟細胞，負責大中華區的CAR-T開發。",
+    "晨璟細胞是青嶺生技與遠岫基因的合資公司。",
+    "晨璟细胞（青岭生物与远岫基因的合资公司）负责大中华区的CAR-T开发。",
+    "青岭生物与远岫基因的合资公司晨璟细胞负责大中华区的CAR-T开发。",
+])
+def test_the_chinese_joint_venture_itself_is_no_partner(extractor, text):
+    facts, _ = _run(extractor, text)
+    pairs = {frozenset((s, o)) for s, p, o in facts if p == "jointVentureWith"}
+    assert len(pairs) == 1 and not any("晨璟" in x for pair in pairs for x in pair), facts

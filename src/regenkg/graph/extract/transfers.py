@@ -94,6 +94,10 @@ def rule_joint_venture(clause: Clause, add: Add) -> bool:
     trig = _JV.search(folded, cs, ce) or _JOINTLY.search(folded, cs, ce)
     if not trig:
         return False
+    # The joint venture itself is no partner: "Z, a joint venture of A and B", "a joint venture, Z, with B",
+    # "合資成立Z" (h/deals3).
+    venture = {m.iri for m in cms if m.kind == COMPANY and _is_venture(folded, m, trig)}
+    cms = [m for m in cms if m.iri not in venture]
     comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
     group = _subject_list(folded, cms, trig.start(), cs)
     if not group:
@@ -113,7 +117,7 @@ def rule_joint_venture(clause: Clause, add: Add) -> bool:
     if len(group) < 2:
         # "the joint venture formed by X and Y" / "由X與Y合資成立的Z" / "X與Y的合資公司Z": the partners are named around it.
         by = re.match(r"\s*(?:company\s+)?(?:[\w-]+\s+){0,2}?(?:(?:formed|set up|established|created|owned)\s+(?:by|between)|"
-                      r"between)\s+"
+                      r"between|of)\s+"
                       r"(?:the\s+)?", folded[trig.end():ce])
         if by is not None:
             named = _object_list(folded, cms, trig.end() + by.end(), {COMPANY}, ce)
@@ -145,6 +149,22 @@ def rule_joint_venture(clause: Clause, add: Add) -> bool:
                 if p.org_type == COMPANY:
                     add(p.iri, "develops", mod.iri, "joint-venture-asset", 0.7, (group[0].start, mod.end))
     return True
+
+
+def _is_venture(folded: str, m: _M, trig: re.Match[str]) -> bool:
+    """Whether ``m`` names the joint venture that ``trig`` speaks of, not one of its partners."""
+    if m.end <= trig.start():
+        gap = folded[m.end:trig.start()]
+        return bool(
+            # "Z, a 50/50 joint venture", "Z (a joint venture"
+            re.fullmatch(r"\s*[,(（]\s*(?:(?:a|an|the|its|their|new|\d+[/:-]\d+|equally[- ]owned|jointly[- ]owned)\s+)*", gap)
+            # "Z是A與B的合資公司", "Z（A與B的合資公司）", "Z (the joint venture of A and B"
+            or re.fullmatch(r"\s*(?:是|为|系)\s*[^,，;；。]{0,30}?的\s*", gap)
+            or re.fullmatch(r"\s*[(（][^,，;；。()（）]{0,40}?的\s*", gap))
+    gap = folded[trig.end():m.start]
+    # "a joint venture, Z,", "a joint venture (Z)", "合資成立Z", "合資公司Z"
+    return bool(re.fullmatch(r"\s*(?:company|firm|entity)?\s*(?:[,(（]|called|named)\s*(?:called|named)?\s*", gap)
+                or re.fullmatch(r"\s*(?:公司)?\s*(?:成立|设立|组建|创立)(?:了)?\s*(?:的)?\s*|\s*(?:公司|企业)\s*[(（「]?\s*", gap))
 
 
 _FOUNDING = re.compile(r"\s*(?:将|已|也|则|共同|合作|携手)*\s*(?:成立|组建|设立|创立|创办|组成)了?\s*(?:一家|一个|一间)?\s*(?:新的)?\s*")
