@@ -186,3 +186,25 @@ def test_the_chinese_joint_venture_itself_is_no_partner(extractor, text):
     facts, _ = _run(extractor, text)
     pairs = {frozenset((s, o)) for s, p, o in facts if p == "jointVentureWith"}
     assert len(pairs) == 1 and not any("晨璟" in x for pair in pairs for x in pair), facts
+
+
+@pytest.mark.parametrize("text", [
+    "Quillon Bio launched with allogeneic CAR-T assets that it acquired from Marlowe Therapeutics in 2018.",
+    "Quillon Bio acquired from Marlowe Therapeutics its CAR-T unit.",
+])
+def test_what_is_acquired_from_a_company_is_its_sale(extractor, text):
+    facts, _ = _run(extractor, text)
+    assert ("marlowe", "soldTo", "quillon") in facts, facts
+    assert not {f for f in facts if f[1] == "acquired"}, facts
+
+
+@pytest.mark.parametrize(("text", "child", "parent"), [
+    ("Quillon Bio is a spin-off from Marlowe Therapeutics.", "quillon", "marlowe"),
+    ("Marlowe Therapeutics completed the spin-off of Quillon Bio.", "quillon", "marlowe"),
+    ("青嶺生技分拆遠岫基因。", "远岫基因", "青岭"),
+    ("青嶺生技分拆旗下的遠岫基因獨立上市。", "远岫基因", "青岭"),
+])
+def test_spin_outs_in_more_orders(extractor, text, child, parent):
+    facts, _ = _run(extractor, text)
+    assert (child, "spunOutFrom", parent) in facts, facts
+    assert (parent, "spunOutFrom", child) not in facts, facts

@@ -205,7 +205,7 @@ def _asset_of(folded: str, cms: list[_M], pos: int, ce: int) -> _M | None:
 
 def _bought_from(folded: str, cms: list[_M], trig: re.Match[str], cs: int, ce: int) -> _M | None:
     """"acquired the CAR-T programme from Y" / "從Y收購…業務": what is bought comes from Y, who sells it."""
-    frm = re.match(r"\s*(?:the|its|a|an)\s+(?:[\w-]+\s+){0,5}?from\s+(?:the\s+)?|\s*(?:the|a|an)\s+(?:[\w-]+\s+){0,4}?"
+    frm = re.match(r"\s*(?:the|its|a|an)\s+(?:[\w-]+\s+){0,5}?from\s+(?:the\s+)?|\s+from\s+(?:the\s+)?|\s*(?:the|a|an)\s+(?:[\w-]+\s+){0,4}?"
                    r"(?:assets?|business|unit|division|portfolio|programmes?|programs?|operations|site|plant)\s+of\s+(?:the\s+)?",
                    folded[trig.end():ce])
     if frm is not None:

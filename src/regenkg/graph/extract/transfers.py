@@ -36,6 +36,7 @@ def rule_spinout(clause: Clause, add: Add) -> None:
             for pm in re.finditer(r"由|从|自|是", folded[cs:trig.start()]):
                 prep = cs + pm.start()
             if prep is None:
+                _zh_parent_first(folded, trig, comps, cs, add)
                 continue
             parents = [m for m in comps if prep < m.start and m.end <= trig.start()]
             children = [m for m in comps if m.end <= prep]
@@ -50,10 +51,38 @@ def rule_spinout(clause: Clause, add: Add) -> None:
         parent = next((m for m in comps if m.start >= trig.end() and m.start - trig.end() <= 16), None)
         child = next((m for m in reversed(comps) if m.end <= trig.start() and re.fullmatch(
             r"(?:\s*,)?\s*(?:which|that|who)?\s*(?:was|were|is|has been|had been)?\s*|"
+            r"\s+(?:is|was|became|remains)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?|"
             r"(?:\s*,)?\s*(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:company|biotech|firm|start-?up|unit)?\s*"
             r"(?:that was|which was)?\s*|\s*[(（]\s*(?:a|an|the)?\s*", folded[m.end:trig.start()])), None)
         if parent and child and parent.iri != child.iri:
             add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.8, (child.start, parent.end))
+        elif child is None:
+            _spin_of(folded, trig, comps, cs, ce, add)
+
+
+def _spin_of(folded: str, trig: re.Match[str], comps: list[_M], cs: int, ce: int, add: Add) -> None:
+    """"X completed the spin-off of Y": a noun with a determiner; the parent is the clause's subject."""
+    of = re.match(r"\s+of\s+(?:the\s+)?", folded[trig.end():ce])
+    if of is None or not re.search(r"\b(?:the|its|their)\s+(?:planned\s+|completed\s+|proposed\s+)?$",
+                                   folded[max(cs, trig.start() - 20):trig.start()]):
+        return
+    kid = next((m for m in comps if m.start == trig.end() + of.end()), None)
+    subj = next((m for m in comps if m.end <= trig.start()), None)
+    if kid is not None and subj is not None and kid.iri != subj.iri:
+        add(kid.iri, "spunOutFrom", subj.iri, "spin-out-active", 0.75, (subj.start, kid.end))
+
+
+def _zh_parent_first(folded: str, trig: re.Match[str], comps: list[_M], cs: int, add: Add) -> None:
+    """"X分拆Y", "X分拆旗下的Y", "X將其細胞治療部門分拆為Y": the parent is the subject, the child the object."""
+    obj = re.match(r"\s*(?:出|了)?\s*(?:为|成|成立|出来的|旗下的?|其)?\s*", folded[trig.end():])
+    child = next((m for m in comps if obj is not None and m.start == trig.end() + obj.end()), None)
+    parent = next((m for m in reversed(comps) if m.end <= trig.start() and not m.pronoun), None)
+    if child is None or parent is None or child.iri == parent.iri:
+        return
+    # Between the parent and the verb: adverbs, or "將其…部門" (what is spun off, before the verb).
+    if re.fullmatch(r"\s*(?:已|将|也|则|正式|宣布|计划|已经|决定)*\s*(?:(?:将|把)(?:其|旗下)?[^,，;；。]{0,12}?)?\s*",
+                    folded[parent.end:trig.start()]):
+        add(child.iri, "spunOutFrom", parent.iri, "spin-out-active", 0.75, (parent.start, child.end))
 
 
 def _spin_other_orders(folded: str, trig: re.Match[str], comps: list[_M], cms: list[_M], cs: int, ce: int,
