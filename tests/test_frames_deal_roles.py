@@ -208,3 +208,10 @@ def test_spin_outs_in_more_orders(extractor, text, child, parent):
     facts, _ = _run(extractor, text)
     assert (child, "spunOutFrom", parent) in facts, facts
     assert (parent, "spunOutFrom", child) not in facts, facts
+
+
+def test_a_possessive_after_the_verb_is_not_the_company_bought(extractor):
+    facts, _ = _run(extractor, "Quillon Bio partnered with Marlowe Therapeutics, which later completed the acquisition "
+                               "of its NK platform.")
+    assert not {f for f in facts if f[1] == "acquired"}, facts
+    assert {("quillon", "partneredWith", "marlowe"), ("marlowe", "partneredWith", "quillon")} & facts, facts

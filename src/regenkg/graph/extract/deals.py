@@ -139,6 +139,8 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
         if len(between) > 80 or re.search(r"[;；。]", between):
             continue
         targets = _object_list(folded, cms, trig.end(), {COMPANY}, ce)
+        if targets and targets[0].pronoun and re.fullmatch(r"its|their|其", folded[targets[0].start:targets[0].end]):
+            continue  # "the acquisition of its iPSC platform": a possessive, not the company bought
         if not targets:
             # The target before the verb: "X完成對Y的收購", "X完成Y收購案", "X將Y納入旗下".
             near = next((m for m in reversed(comps) if m.end <= trig.start()), None)
