@@ -215,3 +215,12 @@ def test_a_possessive_after_the_verb_is_not_the_company_bought(extractor):
                                "of its NK platform.")
     assert not {f for f in facts if f[1] == "acquired"}, facts
     assert {("quillon", "partneredWith", "marlowe"), ("marlowe", "partneredWith", "quillon")} & facts, facts
+
+
+@pytest.mark.parametrize("text", [
+    "北岸製藥拿下遠岫基因CAR-T療法在全球的獨家授權。",
+    "北岸制药以1亿美元购入远岫基因两款CAR-T产品的全球许可。",
+])
+def test_taking_a_licence_is_no_takeover(extractor, text):
+    facts, _ = _run(extractor, text)
+    assert not {f for f in facts if f[1] == "acquired"}, facts
