@@ -57,7 +57,7 @@ from .patterns import (
     THOUSANDS,
     _fold,
 )
-from .status import carry_status, ended_work
+from .status import carry_status, ended_work, owned_partners
 from .tables import table_rows
 from .transfers import rule_joint_venture, rule_sale, rule_spinout
 
@@ -211,6 +211,9 @@ class Extractor:
         dropped |= ended_work(sents, all_ms, relations.values(), self.gazetteer.narrower_closure)
         for key in dropped & relations.keys():
             del relations[key]
+        deal_list, owned = owned_partners(relations.values(), deal_list)  # only acquisitions still positive
+        for key in owned & relations.keys():
+            del relations[key]
         return Extraction(tuple(mentions), tuple(relations.values()), tuple(discovered.values()), tuple(figures),
                           tuple(merges), tuple(deal_list))
 
@@ -259,6 +262,8 @@ class Extractor:
                 if any(m.pronoun and m.iri in (s, o) and a <= m.start < b for m in ms):
                     a = min([a] + [m.start for m in ms if not m.pronoun and m.iri in (s, o) and _cs <= m.start < a])
                 window = _window(folded, _cs, a, b)
+                if p in KIND_OF and s == o:
+                    return  # h/deals3: a deal needs two parties ("X … with X" through a pronoun)
                 if p in KIND_OF:
                     status = "Completed" if rule.endswith("-nominal") else deal_status(_undisclosed(window))
                     if rule.startswith("option"):
