@@ -113,14 +113,6 @@ def test_ending_one_programme_keeps_the_other(extractor):
     assert ("marlowe", "develops", "nk") not in facts, facts
 
 
-def test_a_buyer_and_its_target_are_no_partners(extractor):
-    facts, deals = _run(extractor, "Marlowe Therapeutics acquired Quillon Bio in 2019.",
-                        "Marlowe Therapeutics and Quillon Bio continue to work together on CAR-T.")
-    assert ("marlowe", "acquired", "quillon") in facts, facts
-    assert not {f for f in facts if f[1] == "partneredWith"}, facts
-    assert not [d for d in deals if d.kind == "Collaboration"], deals
-
-
 def test_partners_after_a_called_off_takeover_stay_partners(extractor):
     facts, _ = _run(extractor, "Marlowe Therapeutics agreed to acquire Quillon Bio.", "In May the deal was terminated.",
                     "Marlowe Therapeutics then partnered with Quillon Bio on CAR-T.")

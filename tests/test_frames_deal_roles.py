@@ -224,3 +224,22 @@ def test_a_possessive_after_the_verb_is_not_the_company_bought(extractor):
 def test_taking_a_licence_is_no_takeover(extractor, text):
     facts, _ = _run(extractor, text)
     assert not {f for f in facts if f[1] == "acquired"}, facts
+
+
+def test_a_table_is_read_row_by_row_not_as_one_clause(extractor):
+    text = ("| Licensee | Licensor | Upfront |\n|---|---|---|\n| Tovana Bio | Merrow Therapeutics | $50 million |\n"
+            "| Quillon Bio | Corvine Bio | $20 million |")
+    facts, deals = _run(extractor, text)
+    deal_facts = {f for f in facts if f[1] != "develops"}
+    assert deal_facts == {("tovana", "licensedFrom", "merrow"), ("quillon", "licensedFrom", "corvine")}, facts
+    assert {d.kind for d in deals} == {"Licence"}, deals
+
+
+@pytest.mark.parametrize(("header", "pred"), [
+    ("| 被授權方 | 授權方 | 首付款 |", "licensedFrom"),
+    ("| Partner A | Partner B | Year |", "partneredWith"),
+    ("| Acquirer | Target | Value |", "acquired"),
+])
+def test_a_table_s_party_columns_say_the_deal_kind(extractor, header, pred):
+    facts, _ = _run(extractor, header + "\n|---|---|---|\n| Tovana Bio | Merrow Therapeutics | 2024 |")
+    assert ("tovana", pred, "merrow") in facts, facts

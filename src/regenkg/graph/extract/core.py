@@ -57,13 +57,14 @@ from .patterns import (
     THOUSANDS,
     _fold,
 )
-from .status import carry_status, ended_work, owned_partners
+from .status import carry_status, ended_work
 from .tables import table_rows
 from .transfers import rule_joint_venture, rule_sale, rule_spinout
 
 logger = logging.getLogger(__name__)
 
 _LISTING = re.compile(r"\s*[:：]\s*[A-Za-z0-9]")
+_TABLE_LINE = re.compile(r"(?m)^[ \t]*\|.*\|")
 
 Rule = Callable[[Clause, Add], bool | None]
 """A relation rule. It returns True when it *claims* the clause's deal (a joint venture, a sale)."""
@@ -211,9 +212,6 @@ class Extractor:
         dropped |= ended_work(sents, all_ms, relations.values(), self.gazetteer.narrower_closure)
         for key in dropped & relations.keys():
             del relations[key]
-        deal_list, owned = owned_partners(relations.values(), deal_list)  # only acquisitions still positive
-        for key in owned & relations.keys():
-            del relations[key]
         return Extraction(tuple(mentions), tuple(relations.values()), tuple(discovered.values()), tuple(figures),
                           tuple(merges), tuple(deal_list))
 
@@ -240,6 +238,8 @@ class Extractor:
                 add(m.affiliate_of, "hasAffiliate", m.iri, "parenthetical-affiliate", 0.7)
 
         for cs, ce, carried in split_clauses(folded, ms):
+            if _TABLE_LINE.search(text, cs, ce):
+                continue  # h/deals3: a markdown table is read row by row (tables.py), not as one clause
             # "(Nasdaq: HLVN)": a stock exchange named before a ticker fills no slot.
             cms = [m for m in ms if m.start >= cs and m.end <= ce and not m.appositive
                    and not (m.kind == COMPANY and _LISTING.match(folded, m.end))]

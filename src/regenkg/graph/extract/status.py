@@ -168,15 +168,3 @@ def ended_work(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]], rela
     return {(r.subject, r.predicate, r.object, r.sentence_id) for r in rels
             if r.predicate == "develops" and (r.subject, r.object) in below.get(r.doc_id, set())}
 
-
-def owned_partners(relations: Iterable[Relation], deals: Sequence[Deal]
-                   ) -> tuple[list[Deal], set[tuple[str, str, str, int]]]:
-    """Partnerships between a buyer and the company it bought in the same document: once Y is X's, the text
-    speaks of one group ("Y, now part of X, works with…" read as a partnership), not of a deal between two.
-    Returns the deals without those collaborations, and their direct edges."""
-    rels = list(relations)
-    bought = {(r.doc_id, frozenset((r.subject, r.object))) for r in rels if r.predicate == "acquired"}
-    edges = {(r.subject, r.predicate, r.object, r.sentence_id) for r in rels
-             if r.predicate == "partneredWith" and (r.doc_id, frozenset((r.subject, r.object))) in bought}
-    kept = [d for d in deals if not (d.kind == "Collaboration" and d.positive and _edges(d) & edges)]
-    return kept, edges

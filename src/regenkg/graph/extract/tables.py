@@ -111,6 +111,11 @@ def _table_role(cell: str) -> str | None:
                     return role + "/seller"
                 if re.search(r"buyer|purchaser|acquir|买方|买家|受让|收购方", low):
                     return role + "/buyer"
+                # A licence or partnership table says so in its party columns ("Licensee | Licensor").
+                if re.search(r"licen|授权|许可|引进方", low):
+                    return role + "/licence"
+                if re.search(r"partner|合作", low):
+                    return role + "/partner"
             return role
     return None
 
