@@ -253,7 +253,7 @@ def rule_partner(clause: Clause, add: Add) -> None:
         right = _object_list(folded, cms, pos + len(with_m.group(0)), {COMPANY}, ce)
         right = [m for m in right if not m.affiliate_of]
         if left and right:
-            subj = left[-1]
+            subj = _apposition_head(folded, comps, left[-1])
             for r in right:
                 add(subj.iri, "partneredWith", r.iri, "licence-agreement" if lic else "partnership", 0.8,
                     (subj.start, r.end))
@@ -278,6 +278,19 @@ def _pair_add(folded: str, ce: int, cms: list[_M], add: Add, group: list[_M], ty
             add(a.iri, "partneredWith", b.iri, "partnership", 0.75, (min(a.start, b.start), max(a.end, b.end)))
     if len(group) >= 2:
         _deal_asset(folded, max(group, key=lambda m: m.end), ce, cms, add, tuple(group), types)
+
+
+def _apposition_head(folded: str, comps: list[_M], m: _M) -> _M:
+    """"Kite, a Gilead company, ended its collaboration with…": the company a "X, a Y company" apposition
+    describes, not the Y inside it."""
+    if not re.match(r"\s*(?:'s\s+)?(?:[\w-]+\s+)?(?:company|unit|subsidiary|division|affiliate|business)\b", folded[m.end:]):
+        return m
+    lead = re.search(r",\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$", folded[max(0, m.start - 40):m.start])
+    if lead is None:
+        return m
+    comma = m.start - (len(folded[max(0, m.start - 40):m.start]) - lead.start())
+    head = next((c for c in reversed(comps) if c.end <= comma and re.fullmatch(r"\s*", folded[c.end:comma])), None)
+    return head if head is not None and head.iri != m.iri else m
 
 
 # h/deals3: joint work without a partnership noun ("X與Y共同執行臨床試驗", "X and Y will jointly develop").
