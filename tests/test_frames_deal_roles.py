@@ -246,6 +246,6 @@ def test_a_table_s_party_columns_say_the_deal_kind(extractor, header, pred):
 
 
 def test_the_company_an_apposition_describes_is_the_partner(extractor):
-    facts, deals = _run(extractor, "Quillon Bio, a Marlowe Therapeutics company, partnered with Corvine Bio in 2021.")
+    facts, _ = _run(extractor, "Quillon Bio, a Marlowe Therapeutics company, partnered with Corvine Bio in 2021.")
     assert {("quillon", "partneredWith", "corvine"), ("corvine", "partneredWith", "quillon")} & facts, facts
     assert not {f for f in facts if f[1] == "partneredWith" and "marlowe" in (f[0], f[2])}, facts
