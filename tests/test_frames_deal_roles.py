@@ -249,3 +249,13 @@ def test_the_company_an_apposition_describes_is_the_partner(extractor):
     facts, _ = _run(extractor, "Quillon Bio, a Marlowe Therapeutics company, partnered with Corvine Bio in 2021.")
     assert {("quillon", "partneredWith", "corvine"), ("corvine", "partneredWith", "quillon")} & facts, facts
     assert not {f for f in facts if f[1] == "partneredWith" and "marlowe" in (f[0], f[2])}, facts
+
+
+def test_a_table_row_selling_rights_is_the_seller_s_sale(extractor):
+    text = ("| 年份 | 买方 | 卖方 | 标的 | 类型 | 金额 |\n|---|---|---|---|---|---|\n"
+            "| 2024 | 青岭生物 | 远岫基因 | CAR-T疗法全球权益 | 权益转让 | 1亿美元 |\n"
+            "| 2023 | 北岸制药 | 南港集团 | 曜川生技 | 收购 | 5亿美元 |")
+    facts, _ = _run(extractor, text)
+    assert ("远岫基因", "soldTo", "青岭生物") in facts, facts
+    assert not {f for f in facts if f[1] == "acquired" and "权益" in f[2]}, facts
+    assert any(p == "acquired" and s == "北岸制药" for s, p, _ in facts), facts
