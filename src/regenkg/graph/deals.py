@@ -63,6 +63,7 @@ class Deal:
     amount_kind: str | None = None  # "upfront" | "total" | "upTo"
     date: str | None = None  # "YYYY" or "YYYY-MM"
     asset: str | None = None
+    status_sentence_id: int | None = None  # a later sentence that gave the status ("the deal was terminated")
 
     @property
     def iri(self) -> str:
@@ -87,7 +88,11 @@ _RUMOUR = re.compile(r"传闻|据传|传出|传言|消息称|盛传|风传|谣�
                      r"\brumou?r\w*|\breportedly\b|\bsaid to be\b|\bis said\b|\breport(?:s|ed)? that\b|\bconsider\w*|"
                      r"\bin talks\b|\btalks\b|\bexplor(?:e|es|ed|ing)\b|\bmay\b|\bmight\b|\bcould\b|\bspeculat\w*|"
                      r"\bweigh(?:s|ed|ing)?\b|\bplan(?:s|ned)? to\b|\bintend(?:s|ed)? to\b|\bpotential\b|\bpossible\b|"
-                     r"\bhypothetical\b|\bwould\b")
+                     r"\bhypothetical\b|\bwould\b|"
+                     # sources, not the parties: "据悉", "people familiar with the matter", "according to a report"
+                     r"据悉|据报|据报道|据知情人士|知情人士|消息人士|据媒体|\bpeople (?:familiar|close) (?:with|to)\b|"
+                     r"\bsources? (?:said|say|says|told|familiar|close)\b|\baccording to (?:a |an |the )?(?:[\w-]+ ){0,3}?"
+                     r"(?:reports?|sources?|people|media)\b|\bunnamed sources?\b")
 _END = re.compile(r"终止|结束|取消|告吹|破局|撤回|中止|解除|分手|到期|\bterminat\w*|\bcancel\w*|\bcalled off\b|\bscrapp\w*|"
                   r"\bended\b|\bends\b|\bending\b|\bunwound\b|\bwound down\b|\bwind(?:s|ing)? down\b|\bno longer\b|"
                   r"\bexpired\b|\breturned (?:the )?rights\b|\bregained (?:the )?rights\b|\bcollaps\w*|\bfell through\b|"
@@ -219,6 +224,8 @@ def deal_quads(deals: Iterable[Deal], graph: NamedNode) -> list[Quad]:
                 Quad(node, _rkg("status"), _rkg(d.status), graph),
                 Quad(node, _PROV, NamedNode(str(sentence_iri(d.sentence_id))), graph),
                 Quad(node, _rkg("rule"), RDFLiteral(d.rule), graph)]
+        if d.status_sentence_id is not None and d.status_sentence_id != d.sentence_id:
+            out.append(Quad(node, _PROV, NamedNode(str(sentence_iri(d.status_sentence_id))), graph))
         for role, iri in d.parties:
             out.append(Quad(node, _rkg(role), NamedNode(iri), graph))
         if d.amount is not None:

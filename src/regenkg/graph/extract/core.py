@@ -41,7 +41,7 @@ from .coref import (
     solid,
     topic,
 )
-from .deals import build_deal, rule_acquisition, rule_joint_venture, rule_partner, rule_sale, rule_spinout
+from .deals import build_deal, rule_acquisition, rule_partner
 from .figures import Figure, market_figures
 from .implicit import rule_implicit_subject
 from .mentions import _M, MentionFinder
@@ -63,11 +63,14 @@ from .patterns import (
     THOUSANDS,
     _fold,
 )
+from .status import carry_status, ended_work
 from .tables import table_rows
+from .transfers import rule_joint_venture, rule_sale, rule_spinout
 
 logger = logging.getLogger(__name__)
 
 _LISTING = re.compile(r"\s*[:：]\s*[A-Za-z0-9]")
+_TABLE_LINE = re.compile(r"(?m)^[ \t]*\|.*\|")
 
 Rule = Callable[[Clause, Add], bool | None]
 """A relation rule. It returns True when it *claims* the clause's deal (a joint venture, a sale)."""
@@ -223,8 +226,13 @@ class Extractor:
                 if key not in relations or relations[key].confidence < rel.confidence:
                     relations[key] = rel
             figures.extend(market_figures(sent, ms))
+        # h/deals3: a later sentence that ends, denies or leaves unconfirmed a deal named earlier.
+        deal_list, dropped = carry_status(sents, all_ms, list(deals.values()))
+        dropped |= ended_work(sents, all_ms, relations.values(), self.gazetteer.narrower_closure)
+        for key in dropped & relations.keys():
+            del relations[key]
         return Extraction(tuple(mentions), tuple(relations.values()), tuple(discovered.values()), tuple(figures),
-                          tuple(merges), tuple(deals.values()))
+                          tuple(merges), tuple(deal_list))
 
     def _discovered_iri(self, name: str) -> str:
         """The IRI a discovered name gets (suffixes such as "Inc."/"生技" dropped unless kept separate)."""
@@ -249,6 +257,8 @@ class Extractor:
                 add(m.affiliate_of, "hasAffiliate", m.iri, "parenthetical-affiliate", 0.7)
 
         for cs, ce, carried in split_clauses(folded, ms):
+            if _TABLE_LINE.search(text, cs, ce):
+                continue  # h/deals3: a markdown table is read row by row (tables.py), not as one clause
             # "(Nasdaq: HLVN)": a stock exchange named before a ticker fills no slot.
             cms = [m for m in ms if m.start >= cs and m.end <= ce and not m.appositive
                    and not (m.kind == COMPANY and _LISTING.match(folded, m.end))]
@@ -271,6 +281,8 @@ class Extractor:
                 if any(m.pronoun and m.iri in (s, o) and a <= m.start < b for m in ms):
                     a = min([a] + [m.start for m in ms if not m.pronoun and m.iri in (s, o) and _cs <= m.start < a])
                 window = _window(folded, _cs, a, b)
+                if p in KIND_OF and s == o:
+                    return  # h/deals3: a deal needs two parties ("X … with X" through a pronoun)
                 if p in KIND_OF:
                     status = "Completed" if rule.endswith("-nominal") else deal_status(_undisclosed(window))
                     if rule.startswith("option"):

@@ -1,4 +1,5 @@
-"""Deal rules: acquisition, partnership, licence, spin-out, joint venture, sale; and the Deal a fact states."""
+"""Deal rules: acquisition and partnership, and the Deal a fact states (licence frames are in :mod:`.licences`;
+spin-outs, joint ventures and sales in :mod:`.transfers`)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,11 @@ from collections.abc import Mapping
 from ...records import Sentence
 from ..deals import KIND_OF, Deal, DealKind, DealStatus, parse_amount, parse_date
 from .clauses import Add, Clause, _object_list, _subject_list
+from .licences import _licence
 from .mentions import _M
 from .patterns import (
     _ACQ_ACTIVE,
     _ACQ_PASSIVE,
-    _DEVELOP,
-    _ITS,
-    _JV,
     _LICENSE,
     _LIST_GAP,
     _NOMINAL_DONE,
@@ -22,11 +21,7 @@ from .patterns import (
     _PARTNER,
     _PAY_FOR,
     _RIGHTS_OBJECT,
-    _SALE,
-    _SPIN,
     COMPANY,
-    COUNTRY,
-    INDICATION,
     MODALITY,
     THOUSANDS,
 )
@@ -49,12 +44,22 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
     comps = [m for m in cms if m.kind == COMPANY]
     if len(comps) < 2:
         return
-    for trig in _ACQ_PASSIVE.finditer(folded, cs, ce):
-        if trig.group(0) in ("被", "遭"):
-            # Y被X收購
-            if not _ACQ_ACTIVE.search(folded, trig.end(), ce):
+    passive = False
+    for trig in _PASSIVE.finditer(folded, cs, ce):
+        if trig.group(0) in ("被", "遭", "由"):
+            # Y被X收購 / "Y由X以3億美元收購" (由 only when the verb takes no object after it)
+            verb = _ACQ_ACTIVE.search(folded, trig.end(), ce)
+            if not verb or re.search(r"[,，;；]", folded[trig.end():verb.start()]):
                 continue
-            targets = _subject_list(folded, cms, trig.start(), cs)
+            seg_end = next((i.start() for i in re.finditer(r"[,，;；。]", folded[verb.end():ce])), ce - verb.end()) + verb.end()
+            if trig.group(0) == "由" and any(verb.end() <= m.start < seg_end and not m.pronoun for m in comps):
+                continue  # "由X收購Y": an active verb after all
+            targets = _subject_list(folded, cms, trig.start(), cs) or [
+                m for m in comps if m.end <= trig.start()][-1:]
+            acq = [m for m in comps if trig.end() <= m.start < verb.start()][:1]
+        elif trig.group(0).startswith(("acquisition of", "purchase of", "takeover of", "buyout of")):
+            # "the acquisition of Y by X"
+            targets = [m for m in comps if trig.start() + 14 <= m.start][:1]
             acq = [m for m in comps if m.start >= trig.end()][:1]
         else:
             # Y was acquired by X
@@ -63,10 +68,13 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
             acq = [m for m in comps if m.start >= trig.end()][:1]
         for a in acq:
             for t in targets:
-                add(a.iri, "acquired", t.iri, "acquisition-passive", 0.9,
-                    (min(t.start, a.start), max(t.end, a.end)))
-        if acq and targets:
-            return
+                # "…被B（Bee）收購，後者又被C併購": the bracketed name stands for the one before it.
+                bought = t.affiliate_of or t.iri
+                if bought != a.iri:
+                    add(a.iri, "acquired", bought, "acquisition-passive", 0.9, (min(t.start, a.start), max(t.end, a.end)))
+        passive = passive or bool(acq and targets)
+    if passive:
+        return
     targets_so_far: dict[int, _M] = {}  # id(target mention) -> its acquirer
     for trig in re.finditer(r"\b(?:became|become|becomes|is now|was made) (?:a )?(?:wholly[- ]owned )?subsidiary of\s+(?:the\s+)?"
                             r"|成为\s*", folded[cs:ce]):
@@ -95,11 +103,13 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
             option = None  # an exercised option is the acquisition itself
         nominal = _NOMINAL_DONE.search(folded[max(cs, trig.start() - 40):trig.end()])
         rule = "option" if option else ("acquisition-nominal" if nominal else "acquisition")
-        if re.search(r",\s*which (?:it|they) (?:had )?$", folded[max(cs, trig.start() - 20):trig.start()]):
+        if re.search(r",\s*which (?:it|they) (?:had )?(?:later |subsequently |eventually |then |also )?$",
+                     folded[max(cs, trig.start() - 32):trig.start()]):
             # "Y, which it bought in 2020": the acquirer is the sentence's subject, the target the noun before.
-            subj = next((m for m in comps if m.iri != before[-1].iri), None)
+            noun = next((m for m in reversed(before) if not m.pronoun), before[-1])
+            subj = next((m for m in comps if m.iri != noun.iri), None)
             if subj is not None:
-                add(subj.iri, "acquired", before[-1].iri, "acquisition-nominal", 0.8, (subj.start, trig.end()))
+                add(subj.iri, "acquired", noun.iri, "acquisition-nominal", 0.8, (subj.start, trig.end()))
             continue
         if not _takes_company(folded, trig, ce):
             continue  # rights (a licence) or a minority stake: not a takeover
@@ -111,6 +121,9 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
                 add(asset.iri, "soldTo", buyer.iri, "asset-purchase", 0.8, (buyer.start, asset.end))
             continue
         acquirer = before[-1]
+        if _NONFINITE.search(folded, max(cs, trig.start() - 24), trig.start()):
+            # "X partnered with Y after acquiring Z": the buyer of a non-finite verb is the clause's subject.
+            acquirer = before[0]
         # "先後在2019年收購A、2022年收購B": B's buyer is A's buyer, not A.
         while id(acquirer) in targets_so_far:
             acquirer = targets_so_far[id(acquirer)]
@@ -124,6 +137,22 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
         if len(between) > 80 or re.search(r"[;；。]", between):
             continue
         targets = _object_list(folded, cms, trig.end(), {COMPANY}, ce)
+        if targets and targets[0].pronoun and re.fullmatch(r"its|their|其", folded[targets[0].start:targets[0].end]):
+            continue  # "the acquisition of its iPSC platform": a possessive, not the company bought
+        if not targets:
+            # The target before the verb: "X完成對Y的收購", "X完成Y收購案", "X將Y納入旗下".
+            near = next((m for m in reversed(comps) if m.end <= trig.start()), None)
+            if near is not None and re.fullmatch(r"\s*(?:的)?\s*", folded[near.end:trig.start()]) \
+                    and re.search(r"(?:对|将|把|完成(?:了)?)\s*$", folded[max(cs, near.start - 4):near.start]):
+                head = next((m for m in reversed(comps) if m.end <= near.start - 1 and m.iri != near.iri), None)
+                if head is not None:
+                    add(head.iri, "acquired", near.iri, rule, 0.85, (head.start, trig.end()))
+                continue
+        if targets and _PREP_GAP.search(folded, trig.end(), targets[0].start):
+            continue  # "acquired … under its collaboration with Y": Y is a partner, not what is bought
+        if option and targets and targets[0].iri == acquirer.iri:
+            # "X partnered with Y, with an option to acquire the company": the option is X's.
+            acquirer = next((m for m in reversed(before) if m.iri != acquirer.iri), acquirer)
         held = re.match(r"[^,，;；。]{0,12}?持有的\s*", folded[targets[0].end:]) if targets else None
         if held:
             # "受讓科潤醫藥持有的瑞晟基因全部股權": the company whose shares change hands is the target.
@@ -134,19 +163,35 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
             add(acquirer.iri, "acquired", t.iri, rule, 0.9, (acquirer.start, t.end))
 
 
+# A passive acquisition: "Y was acquired by X", "Y被X收購", "Y由X以3億美元收購", "the acquisition of Y by X".
+_PASSIVE = re.compile(_ACQ_PASSIVE.pattern + r"|由|\b(?:acquisition|purchase|takeover|buyout) of\b[^,;]{0,60}?\bby\s+(?:the\s+)?")
+
+
 # Right after an acquisition verb: a share of a company that does not make it the buyer's.
 _STAKE = re.compile(r"\s*(?:a|an|the)?\s*(?:(?P<pct>\d+(?:\.\d+)?)\s*%\s*|(?P<size>minority|majority|controlling|"
                     r"small|significant|strategic|equity)\s+)?(?:equity\s+)?(?:stake|interest|shareholding)\s+in\b|"
                     r"\s*(?:了)?[^,，;；。]{0,12}?(?P<zpct>\d+(?:\.\d+)?)\s*%\s*(?:的)?\s*(?:股权|股份)")
 _ASSET = re.compile(r"\s*(?:'s|’s|(?<=s)'|(?<=s)’|的|旗下的?|旗下)\s*(?:[^,，;；。]{0,30}?)(?:\b(?:site|plant|facility|facilities|unit|business|"
-                    r"division|assets?|portfolio|operations?|manufacturing)\b|工厂|厂房|基地|业务|资产|产线|生产线|部门|事业部|"
+                    r"division|assets?|portfolio|operations?|manufacturing|programmes?|programs?|pipeline|franchise|"
+                    r"candidates?|platform)\b|工厂|厂房|基地|业务|资产|产线|生产线|部门|事业部|"
                     r"事业群|工厂|事业)")
+
+
+# Before an acquisition verb: a verb form whose buyer is the clause's subject ("after acquiring", "having bought").
+_NONFINITE = re.compile(r"\b(?:after|having|before|since|upon|following|by|while)\s+(?:(?:its|their|the)\s+)?"
+                        r"(?:(?:\$?[\d.,]+\s*(?:billion|million|bn|m)?|earlier|recent|\d{4})\s+)?(?:had\s+)?$")
+# Between an acquisition verb and the first company after it: a preposition makes that company no object.
+_PREP_GAP = re.compile(r"\b(?:with|from|by|alongside|through|via|under)\b|与|跟|同|从|向|通过|透过")
+
+
+# What an acquisition verb takes when it is a licence, beside rights: "拿下Y…的全球授權", "購入Y…的許可".
+_LICENCE_OBJECT = re.compile(r"[^,，;；。]{0,40}?(?:授权|许可)(?!协议|合约|费)")
 
 
 def _takes_company(folded: str, trig: re.Match[str], ce: int) -> bool:
     """Whether an acquisition verb takes a company: not rights (a licence), not a minority stake."""
-    if _RIGHTS_OBJECT.match(folded, trig.end(), ce):
-        return False  # "acquired the global rights to Y's CAR-T" / "拿下Y…開發權"
+    if _RIGHTS_OBJECT.match(folded, trig.end(), ce) or _LICENCE_OBJECT.match(folded, trig.end(), ce):
+        return False  # "acquired the global rights to Y's CAR-T" / "拿下Y…開發權" / "拿下Y…的全球授權"
     stake = _STAKE.match(folded, trig.end(), ce)
     if stake is None:
         return True
@@ -164,7 +209,9 @@ def _asset_of(folded: str, cms: list[_M], pos: int, ce: int) -> _M | None:
 
 def _bought_from(folded: str, cms: list[_M], trig: re.Match[str], cs: int, ce: int) -> _M | None:
     """"acquired the CAR-T programme from Y" / "從Y收購…業務": what is bought comes from Y, who sells it."""
-    frm = re.match(r"\s*(?:the|its|a|an)\s+(?:[\w-]+\s+){0,5}?from\s+(?:the\s+)?", folded[trig.end():ce])
+    frm = re.match(r"\s*(?:the|its|a|an)\s+(?:[\w-]+\s+){0,5}?from\s+(?:the\s+)?|\s+from\s+(?:the\s+)?|\s*(?:the|a|an)\s+(?:[\w-]+\s+){0,4}?"
+                   r"(?:assets?|business|unit|division|portfolio|programmes?|programs?|operations|site|plant)\s+of\s+(?:the\s+)?",
+                   folded[trig.end():ce])
     if frm is not None:
         return next((m for m in cms if m.kind == COMPANY and m.start == trig.end() + frm.end()), None)
     seller = next((m for m in reversed(cms) if m.kind == COMPANY and m.end <= trig.start()
@@ -183,10 +230,17 @@ def rule_partner(clause: Clause, add: Add) -> None:
         return
     ctext = folded[cs:ce]
     lic = _LICENSE.search(ctext)
-    if not (_PARTNER.search(ctext) or lic):
+    joint = _JOINT.search(ctext)
+    if not (_PARTNER.search(ctext) or lic or joint):
+        if _SERVES.search(ctext):
+            _pair_add(folded, ce, cms, add, _joint_pair(folded, cs, ce, comps), clause.types)
         return
-    if not lic and any(_takes_company(folded, t, ce) for t in _ACQ_ACTIVE.finditer(folded, cs, ce)):
-        return  # an acquisition sentence; the acquisition rule owns it
+    with_pos = re.search(r"\bwith\b|与|和|跟|同", ctext)
+    partner_at = next((m.start for m in comps if with_pos and m.start >= cs + with_pos.end()), ce)
+    if not lic and any(_takes_company(folded, t, ce) and t.start() < partner_at
+                       and not _OPTION.search(folded, max(cs, t.start() - 16), t.end() + 2)
+                       for t in _ACQ_ACTIVE.finditer(folded, cs, ce)):
+        return  # an acquisition sentence; the acquisition rule owns it (not one told after the partner)
     if lic and _licence(folded, cs, ce, cms, comps, add):
         return
     # Collaboration: "X與Y合作" / "X partnered with Y" / "X and Y signed a collaboration".
@@ -197,182 +251,106 @@ def rule_partner(clause: Clause, add: Add) -> None:
         right = _object_list(folded, cms, pos + len(with_m.group(0)), {COMPANY}, ce)
         right = [m for m in right if not m.affiliate_of]
         if left and right:
-            subj = left[-1]
+            subj = _apposition_head(folded, comps, left[-1])
             for r in right:
                 add(subj.iri, "partneredWith", r.iri, "licence-agreement" if lic else "partnership", 0.8,
                     (subj.start, r.end))
                 _deal_asset(folded, r, ce, cms, add, (subj, r), clause.types)
             return
-    trig = _PARTNER.search(ctext) or lic
-    if trig is None:
-        return
-    group = _subject_list(folded, cms, cs + trig.start(), cs)
+    trig = _PARTNER.search(ctext) or lic or joint
+    group = _subject_list(folded, cms, cs + trig.start(), cs) if trig is not None else []
+    if len(group) < 2 and trig is not None:
+        # "X and Y ended their collaboration": two companies joined at the clause's head, the partner word later.
+        head = [m for m in comps if m.end <= cs + trig.start()][:2]
+        if len(head) == 2 and _LIST_GAP.match(folded[head[0].end:head[1].start]) and \
+                not re.search(r"[,，;；]", folded[head[1].end:cs + trig.start()]):
+            group = head
+    if len(group) < 2:
+        group = _joint_pair(folded, cs, ce, comps)
+    _pair_add(folded, ce, cms, add, group, clause.types)
+
+
+def _pair_add(folded: str, ce: int, cms: list[_M], add: Add, group: list[_M], types: Mapping[str, str]) -> None:
     for i, a in enumerate(group):
         for b in group[i + 1:]:
-            add(a.iri, "partneredWith", b.iri, "partnership", 0.75, (a.start, b.end))
+            add(a.iri, "partneredWith", b.iri, "partnership", 0.75, (min(a.start, b.start), max(a.end, b.end)))
     if len(group) >= 2:
-        _deal_asset(folded, group[-1], ce, cms, add, tuple(group), clause.types)
+        _deal_asset(folded, max(group, key=lambda m: m.end), ce, cms, add, tuple(group), types)
 
 
-def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add: Add) -> bool:
-    """Who took a licence from whom. Returns whether a direction was found."""
-    ctext = folded[cs:ce]
-    licensee = licensor = None
-    rule = "licence"
+def _apposition_head(folded: str, comps: list[_M], m: _M) -> _M:
+    """"Kite, a Gilead company, ended its collaboration with…": the company a "X, a Y company" apposition
+    describes, not the Y inside it."""
+    if not re.match(r"\s*(?:'s\s+)?(?:[\w-]+\s+)?(?:company|unit|subsidiary|division|affiliate|business)\b", folded[m.end:]):
+        return m
+    lead = re.search(r",\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$", folded[max(0, m.start - 40):m.start])
+    if lead is None:
+        return m
+    comma = m.start - (len(folded[max(0, m.start - 40):m.start]) - lead.start())
+    head = next((c for c in reversed(comps) if c.end <= comma and re.fullmatch(r"\s*", folded[c.end:comma])), None)
+    return head if head is not None and head.iri != m.iri else m
 
-    def before(pos: int) -> list[_M]:
-        return [m for m in comps if m.end <= cs + pos]
 
-    def right_after(pos: int, slack: int = 4) -> _M | None:
-        return next((m for m in comps if cs + pos <= m.start <= cs + pos + slack), None)
+# h/deals3: joint work without a partnership noun ("X與Y共同執行臨床試驗", "X and Y will jointly develop").
+_JOINT = re.compile(r"共同(?!创办|创立|创始|持有|持股)|联合(?=开发|研发|推进|推出|进行|执行|申报|开展|生产)|一起|携手|联手|"
+                    r"委托|签约|\bjointly\b|\btogether\b|\bjoin(?:s|ed|ing)? forces\b|"
+                    r"\bwork(?:s|ed|ing)? (?:closely )?with\b|\bco-(?:develop|commerciali[sz]|promot|fund)\w*")
+# One company works for another: makes its product ("Y will manufacture X's therapy", "Y為X代工"), or takes
+# it to market ("X的CAR-T產品由Y負責商業化").
+_SERVES = re.compile(r"\b(?:manufactur|produc|suppl|mak|commerciali[sz]|distribut|market)(?:e|es|ed|ing|y|ies|ied)?\b|"
+                     r"代工|生产|制造|商业化|销售|经销|推广")
 
-    m_get = re.search(r"获得|取得|获授|拿下|引进|引入|获(?![得批准奖悉益利])", ctext)
-    m_from = re.search(r"\bfrom\b|从|自|向", ctext)
-    m_to = re.search(r"授权给|授权予|许可给|授予|\bto\b", ctext)
-    m_grant = re.search(r"\bgrant(?:s|ed|ing)?\b", ctext)
-    m_rights = re.search(r"\b(?:(?:in-)?licen[cs](?:ed|es|ing)|obtain\w*|acquir\w*|gain\w*|secur\w*|receiv\w*|won|wins?|"
-                         r"t[ao]ok|takes?|bought|buys?|get|gets|got)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?"
-                         r"(?:rights?|licen[cs]e)\s+(?:to|for|on)\s+(?:the\s+)?"
-                         r"(?:(?:develop|commerciali[sz]e|manufacture|market|sell|use)(?:\s*,\s*|\s+and\s+|\s+))*|"
-                         r"\bin-licen[cs](?:ed|es|ing)\s+(?:the\s+)?", ctext)
-    # "X licensed Y's NK cell therapy": the owner is named right after the verb, with a possessive.
-    m_poss = re.search(r"\b(?:in-)?licen[cs](?:ed|es|ing)\s+(?=[^\s])", ctext)
-    if m_poss is not None:
-        owner = right_after(m_poss.end(), 0)
-        if owner is None or not re.match(r"(?:'s|’s|'|’)(?:\s|$)", folded[owner.end:owner.end + 3]):
-            m_poss = None
-    # "Y licensed its CAR-NK cell therapy … to X" / "Y out-licensed … to X": the rights go to X.
-    m_out = re.search(r"\b(?:out-)?licen[cs](?:ed|es|ing)\b(?:(?!\bfrom\b|\brights? to\b)[^;])*?\bto\s+(?:the\s+)?", ctext)
-    if m_out is not None and right_after(m_out.end(), 2) is None:
-        m_out = None
-    # "X從Y引進…" / "X自Y取得…": the one named after 從 gives the licence, even when the verb comes later.
-    giver: _M | None = None
-    m_zh_from = re.search(r"从|(?<![来源])自(?![体主行有身己])|向", ctext[:m_get.start()]) if m_get else None
-    if m_zh_from is not None and m_get is not None:
-        at, verb = cs + m_zh_from.start(), cs + m_get.start()
-        giver = next((m for m in comps if at < m.start and m.end <= verb), None)
-        if not before(m_zh_from.start()):
-            giver = None
-    m_agree = re.search(r"\b(?:signed|entered(?: into)?|struck|inked|agreed)\b[^.;]{0,40}?\blicen[cs]\w*"
-                        r"(?: and \w+)? (?:agreement|deal|pact)\b[^.;]{0,10}?\bwith\b", ctext)
-    if m_grant and re.search(r"licen[cs]e|rights?", ctext[m_grant.end():m_grant.end() + 60]):
-        # "Merrow granted Tovana an exclusive licence to …": the grantee takes the licence.
-        bef, aft = before(m_grant.start()), [m for m in comps if m.start >= cs + m_grant.end()]
-        if bef and aft:
-            licensor, licensee, rule = bef[-1], aft[0], "licence-grant"
-    m_give_to = re.search(r"向\s*(?=\S)", ctext)
-    if licensee is None and m_give_to is not None:
-        # "博識醫藥向安遠生物授予…許可": 向 names the one who receives what the subject grants.
-        to = right_after(m_give_to.end(), 0)
-        if to is not None and re.match(r"\s*(?:授予|授权|许可|转让|开放)", folded[to.end:to.end + 4]) and before(m_give_to.start()):
-            licensor, licensee, rule = before(m_give_to.start())[-1], to, "licence-grant"
-    if licensee is None and m_rights:
-        # "Tovana obtained exclusive rights to Merrow's TCR-T programme": the owner named after "rights to".
-        bef, own = before(m_rights.start()), right_after(m_rights.end())
-        if bef and own is not None:
-            licensee, licensor, rule = bef[-1], own, "licence-rights"
-    if licensee is None and m_poss:
-        bef = before(m_poss.start())
-        if bef:
-            licensee, licensor, rule = bef[-1], right_after(m_poss.end(), 0), "licence-rights"
-    if licensee is None and m_out:
-        bef = [m for m in before(m_out.start()) if not m.pronoun] or before(m_out.start())
-        if bef:
-            licensor, licensee, rule = bef[-1], right_after(m_out.end(), 2), "licence-out"
-    if licensee is None:
-        # "X will pay Y $25 million upfront for rights to …": the payer takes the licence.
-        m_pay = re.search(r"\b(?:pay|pays|paid|paying)\s+(?:the\s+)?", ctext)
-        payee = right_after(m_pay.end(), 0) if m_pay else None
-        if m_pay is not None and payee is not None and before(m_pay.start()):
-            licensee, licensor, rule = before(m_pay.start())[-1], payee, "licence-pay"
-    if licensee is None and m_zh_from is not None and giver is not None:
-        licensee, licensor = before(m_zh_from.start())[-1], giver
-    if licensee is None and m_get:
-        # "啟衡醫藥將獲得瀾嶼生物…權利" / "…簽署授權協議，取得晨璟生技開發的…"
-        pos = cs + m_get.start()
-        aft = [m for m in comps if m.start >= pos + len(m_get.group(0))]
-        bef = [m for m in comps if m.end <= pos]
-        near = [m for m in bef if re.fullmatch(r"\s*(?:将|已|可|则|亦|也|将可|会)?\s*", folded[m.end:pos])]
-        licensee = near[-1] if near else (bef[0] if bef else None)
-        licensor = aft[0] if aft else None
-        if licensor is None and licensee is not None and re.match(r"\s*其", folded[pos + len(m_get.group(0)):]):
-            # "A與B簽署授權協議，取得其…技術": 其 is the partner A signed with.
-            licensor = next((m for m in reversed(bef) if m.iri != licensee.iri), None)
-        if licensee is not None and licensor is not None and licensee.iri == licensor.iri:
-            licensor = next((m for m in bef if m.iri != licensee.iri), None)
-        if licensee is not None and licensor is None and re.search(r"与|和|跟|同|\bwith\b", folded[cs:pos]):
-            # "A與B簽署授權協議，A獲得…權益": the licence comes from the one A signed with.
-            licensor = next((m for m in reversed(bef) if m.iri != licensee.iri), None)
-    elif licensee is None and m_from:
-        pos = cs + m_from.start()
-        bef = [m for m in comps if m.end <= pos]
-        aft = [m for m in comps if m.start >= pos + len(m_from.group(0))]
-        if bef and aft:
-            licensee, licensor = bef[0], aft[0]
-            if re.search(r"\b(?:receiv\w*|gets?|collect\w*|earn\w*)\b[^.;]{0,40}\$", ctext[:m_from.start()]):
-                licensee, licensor = licensor, licensee  # "X will receive $30 million from Y under a licence"
-    elif licensee is None and m_agree:
-        # "Halvard Biologics signed a licence agreement with Lumenfold": the signer takes the licence.
-        pos = cs + m_agree.end()
-        bef = [m for m in comps if m.end <= cs + m_agree.start()]
-        aft = [m for m in comps if m.start >= pos]
-        if bef and aft:
-            licensee, licensor, rule = bef[-1], aft[0], "licence-agreement"
-    elif licensee is None and m_to and "\u4e00" <= ctext[m_to.start()] <= "\u9fff":
-        pos = cs + m_to.start()
-        bef = [m for m in comps if m.end <= pos]
-        aft = [m for m in comps if m.start >= pos]
-        if bef and aft:
-            licensor, licensee = bef[-1], aft[0]
-    if licensee is None or licensor is None or licensee.iri == licensor.iri:
-        return False
-    add(licensee.iri, "licensedFrom", licensor.iri, rule, 0.85,
-        (min(licensee.start, licensor.start), max(licensee.end, licensor.end)))
-    _licence_asset(folded, cs, ce, cms, add, licensee, licensor)
-    return True
 
-def _licence_asset(folded: str, cs: int, ce: int, cms: list[_M], add: Add, licensee: _M, licensor: _M) -> None:
-    """What a licence is about: the licensor develops the modality and targets its indication; the
-    licensee works in the territory ("rights … in Greater China", "大中華區獨家權益")."""
-    span = (min(licensee.start, licensor.start), max(licensee.end, licensor.end))
-    mods = [m for m in cms if m.kind == MODALITY and cs <= m.start and m.end <= ce]
-    chosen: list[_M] = []
-    if mods and licensor.org_type == COMPANY:
-        mod = min(mods, key=lambda m: (m.start < licensor.start, abs(m.start - licensor.end)))
-        # The asset is the licensor's when it is written as such: "Y's TCR-T", "Y的CAR-T平台", "licensed its
-        # CAR-NK … to X" (the licensor speaking of its own), "rights to Y's …".
-        own = re.fullmatch(r"(?:'s|’s|'|’)?\s*(?:[\w-]+\s+){0,3}|\s*(?:的|旗下|开发的|研发的)?\s*[^,，;；\s]{0,8}",
-                           folded[licensor.end:mod.start]) if mod.start >= licensor.end else None
-        its = _ITS.search(folded, max(cs, mod.start - 24), mod.start)
-        # "its" is the licensor's when the licensor speaks ("Y licensed its …"), or after a verb of taking
-        # ("X取得其通用型CAR-T技術": 其 is the one X takes it from).
-        taken = its is not None and re.search(r"(?:获得|取得|获授|引进|引入|拿下)\s*$", folded[max(cs, its.start() - 3):its.start()])
-        # "licensed a TCR-T programme from Tessaly Bio": the asset named as coming from the licensor.
-        came = mod.end <= licensor.start and re.fullmatch(r"[^,;，；]{0,30}?\bfrom\s+(?:the\s+)?|[^,;，；]{0,6}?(?:从|自|来自)\s*",
-                                                          folded[mod.end:licensor.start])
-        mine = own is not None or bool(came) or (its is not None and (licensor.start < licensee.start or bool(taken)))
-        # "licensed Y's platform to develop CAR-T": the licensee's own programme, not the licensor's.
-        if mine and not re.search(r"\bto (?:develop|make|build|create)\b|用于开发|用来开发|以开发|来开发",
-                                  folded[span[1]:mod.start]):
-            chosen = [mod]
-    for mod in chosen:
-        add(licensor.iri, "develops", mod.iri, "licence-asset", 0.7, (span[0], max(span[1], mod.end)))
-        for ind in cms:
-            if ind.kind == INDICATION and ind.start >= mod.end and re.fullmatch(
-                    r"[^,，;；]{0,24}?(?:\bfor\b|\bin\b|用于|治疗|针对)\s*(?:the\s+)?(?:treatment of\s+)?",
-                    folded[mod.end:ind.start]):
-                add(licensor.iri, "targets", ind.iri, "licence-asset", 0.7, (span[0], max(span[1], ind.end)))
-    for place in cms:
-        if place.kind != COUNTRY or not cs <= place.start < ce:
+def _joint_pair(folded: str, cs: int, ce: int, comps: list[_M]) -> list[_M]:
+    """The two partners of a verb frame that has no partnership noun: "X攜手Y", "X委託Y生產", "X tapped Y to
+    manufacture", "Y為X代工", "Y will manufacture X's therapy", "X的產品由Y負責商業化"."""
+    for m in re.finditer(r"携手|联手|委托|\b(?:join(?:s|ed|ing)? forces with|tapped|selected|chose|engaged|contracted|"
+                         r"hired|commissioned)\b", folded[cs:ce]):
+        at = cs + m.end()
+        obj = next((c for c in comps if at <= c.start <= at + 2), None)
+        subj = next((c for c in reversed(comps) if c.end <= cs + m.start()), None)
+        if obj is None or subj is None or obj.iri == subj.iri:
             continue
-        lead, tail = folded[max(cs, place.start - 12):place.start], folded[place.end:place.end + 16]
-        if re.match(r"\s*(?:以外|之外|除外)", tail) or re.search(r"\b(?:outside|excluding|except)\s+(?:the\s+)?$", lead):
+        if m.group(0).isascii() and "forces" not in m.group(0) and not re.match(
+                r"\s+(?:to|as)\s+(?:its\s+|a\s+|the\s+)?(?:\w+\s+){0,2}?(?:manufactur|produc|develop|commerciali|suppl|"
+                r"make|partner|cdmo|distribut)", folded[obj.end:ce]):
+            continue  # "selected Y" alone is no partnership
+        return [subj, obj]
+    for m in re.finditer(r"(?:为|替)\s*(?=\S)|\bfor\s+(?:the\s+)?", folded[cs:ce]):
+        at = cs + m.end()
+        client = next((c for c in comps if c.start == at), None)
+        maker = next((c for c in reversed(comps) if c.end <= cs + m.start()), None)
+        if client is None or maker is None or client.iri == maker.iri:
             continue
-        if re.search(r"(?:\bin|\bfor|\bwithin|\bacross|在|于)\s*(?:the\s+)?$", lead) or re.match(
-                r"\s*(?:的)?\s*(?:独家|全部|所有)?\s*(?:的)?\s*(?:开发|商业化|生产|销售|临床)?\s*(?:和|及|与|、)?\s*"
-                r"(?:开发|商业化|生产|销售)?\s*(?:权益|权利|权|市场|授权|许可)", tail):
-            add(licensee.iri, "operatesIn", place.iri, "licence-territory", 0.7,
-                (min(span[0], place.start), max(span[1], place.end)))
+        if m.group(0).startswith(("为", "替")):
+            ok = re.match(r"\s*(?:代工|生产|制造|开发|研发|提供)", folded[client.end:ce]) is not None
+        else:  # "Y will manufacture the CAR-T therapy for X": Y is the verb's subject, X right after its object
+            ok = re.fullmatch(r"\s+(?:(?:will|would|has|have|is|are|also|to|agreed|agrees)\s+)*(?:manufactur|produc|suppl|mak)"
+                              r"\w*\s+(?:[\w-]+\s+){0,5}?for\s+(?:the\s+)?", folded[maker.end:at]) is not None
+        if ok:
+            return [client, maker]
+    for m in re.finditer(r"\b(?:manufactur|produc|suppl|commerciali[sz]|distribut|market)(?:e|es|ing|y|ies)?\s+", folded[cs:ce]):
+        # "Y will manufacture X's CAR-T therapy"
+        at = cs + m.end()
+        owner = next((c for c in comps if c.start == at
+                      and re.match(r"(?:'s|’s|'|’)\s", folded[c.end:c.end + 3])), None)
+        maker = next((c for c in reversed(comps) if c.end <= cs + m.start()), None)
+        if owner is not None and maker is not None and owner.iri != maker.iri and re.fullmatch(
+                r"\s+(?:(?:will|would|has|have|is|are|also|to|agreed|agrees)\s+)*", folded[maker.end:cs + m.start()]):
+            return [maker, owner]
+    by = re.search(r"由\s*(?=\S)", folded[cs:ce])
+    if by is not None:
+        # "X的CAR-T產品由Y負責商業化": the product's owner and the company that takes it to market.
+        at = cs + by.end()
+        agent = next((c for c in comps if c.start == at), None)
+        owner = next((c for c in reversed(comps) if c.end <= cs + by.start()), None)
+        if owner is not None and not re.fullmatch(r"\s*(?:的|旗下)[^,，;；。由]{1,16}?(?:将|已|则|会|均|也)?\s*",
+                                                  folded[owner.end:cs + by.start()]):
+            owner = None
+        if agent is not None and owner is not None and agent.iri != owner.iri and re.match(
+                r"[^,，;；。]{0,12}?(?:负责)?[^,，;；。]{0,10}?(?:商业化|销售|经销|推广|代工|生产|制造)", folded[agent.end:ce]):
+            return [owner, agent]
+    return []
 
 
 def _deal_asset(folded: str, after: _M, ce: int, cms: list[_M], add: Add, parties: tuple[_M, ...],
@@ -390,174 +368,3 @@ def _deal_asset(folded: str, after: _M, ce: int, cms: list[_M], add: Add, partie
         if p.org_type != COMPANY:
             continue  # a hospital or university partner runs the trial; it does not develop the modality
         add(p.iri, "develops", mods[0].iri, "deal-asset", 0.7, (min(x.start for x in parties), mods[0].end))
-
-
-def rule_spinout(clause: Clause, add: Add) -> None:
-    """"X, which was spun out of Y" / "X (a spin-out of Y)" / "X由Y衍生成立" / "X從Y分拆成立": X spunOutFrom Y."""
-    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.with_appositives
-    comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
-    if len(comps) < 2:
-        return
-    for trig in _SPIN.finditer(folded, cs, ce):
-        if trig.group(0) in ("脱胎于", "脱胎自", "孵化自", "衍生自", "分拆自", "源自"):
-            # "X脫胎於北湖大學": the parent follows the verb.
-            parent = next((m for m in comps if trig.end() <= m.start <= trig.end() + 2), None)
-            child = next((m for m in reversed(comps) if m.end <= trig.start()), None)
-            if parent is not None and child is not None and parent.iri != child.iri:
-                add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.8, (child.start, parent.end))
-            continue
-        if re.match(r"[\u4e00-\u9fff]", trig.group(0)):
-            after = re.match(r"\s*(?:成立|设立|出来)?\s*的\s*", folded[trig.end():])
-            parent = next((m for m in reversed(comps) if m.end <= trig.start()), None)
-            child = next((m for m in comps if after and m.start == trig.end() + after.end()), None)
-            if after and parent is not None and child is not None and parent.iri != child.iri and re.search(
-                    r"(?:由|从|自)\s*$", folded[max(cs, parent.start - 2):parent.start]):
-                # "由國立成功大學衍生成立的晶元細胞" / "從Y分拆成立的X": the child follows the clause it heads.
-                add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.8, (parent.start, child.end))
-                continue
-            prep = None
-            for pm in re.finditer(r"由|从|自|是", folded[cs:trig.start()]):
-                prep = cs + pm.start()
-            if prep is None:
-                continue
-            parents = [m for m in comps if prep < m.start and m.end <= trig.start()]
-            children = [m for m in comps if m.end <= prep]
-            if parents and children:
-                add(children[-1].iri, "spunOutFrom", parents[-1].iri, "spin-out", 0.8,
-                    (children[-1].start, trig.end()))
-            continue
-        after = re.match(r"(?:\s+(?:out|off))?\s+(?:of|from)\s+", folded[trig.end():trig.end() + 12])
-        if not after:
-            _spin_other_orders(folded, trig, comps, cms, cs, ce, add)
-            continue
-        parent = next((m for m in comps if m.start >= trig.end() and m.start - trig.end() <= 16), None)
-        child = next((m for m in reversed(comps) if m.end <= trig.start() and re.fullmatch(
-            r"(?:\s*,)?\s*(?:which|that|who)?\s*(?:was|were|is|has been|had been)?\s*|"
-            r"(?:\s*,)?\s*(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:company|biotech|firm|start-?up|unit)?\s*"
-            r"(?:that was|which was)?\s*|\s*[(（]\s*(?:a|an|the)?\s*", folded[m.end:trig.start()])), None)
-        if parent and child and parent.iri != child.iri:
-            add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.8, (child.start, parent.end))
-
-
-def _spin_other_orders(folded: str, trig: re.Match[str], comps: list[_M], cms: list[_M], cs: int, ce: int,
-                       add: Add) -> None:
-    """Spin-outs written parent first: "Y, a X spin-off" / "X's spinout Y" / "X spun out Y" / "X spun off its unit as Y"."""
-    parent = next((m for m in reversed(comps) if m.end <= trig.start()
-                   and re.fullmatch(r"(?:'s|’s|(?<=s)'|(?<=s)’)?\s*", folded[m.end:trig.start()])), None)
-    verb = trig.group(0).startswith("spun") or bool(re.match(r"\s+(?:out|off)\b", folded[trig.end():trig.end() + 5]))
-    if parent is not None and not verb:
-        # a noun ("spin-off"): the child is the apposition's head before it or the name right after it
-        child = next((m for m in reversed(comps) if m.end <= parent.start and re.fullmatch(
-            r"\s*[,，(（]\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?", folded[m.end:parent.start])), None) or \
-            next((m for m in comps if trig.end() <= m.start <= trig.end() + 3), None)
-        if child is not None and child.iri != parent.iri:
-            add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.75, (min(child.start, parent.start), trig.end()))
-        return
-    if not re.match(r"spun|spin", trig.group(0)):
-        return
-    # a verb with the parent as subject: the child follows, directly or after "its … unit as/into"
-    subjects = _subject_list(folded, cms, trig.start(), cs)
-    tail = re.match(r"(?:\s+(?:out|off))?\s+(?:(?:its|a|the|their)\s+(?:[\w-]+\s+){0,4}?(?:as|into|called|named)\s+)?",
-                    folded[trig.end():ce])
-    if not subjects or tail is None:
-        return
-    pos = trig.end() + tail.end()
-    child = next((m for m in comps if pos <= m.start <= pos + 2), None)
-    if child is not None and child.iri != subjects[-1].iri:
-        add(child.iri, "spunOutFrom", subjects[-1].iri, "spin-out-active", 0.75, (subjects[-1].start, child.end))
-
-
-# "X and Y created a jointly owned company": a joint venture without the word.
-_JOINTLY = re.compile(r"\bjointly[- ]owned\b|\bco-owned\b|共同持股的|共同持有的")
-
-
-def rule_joint_venture(clause: Clause, add: Add) -> bool:
-    """"A與B合資成立C" / "A and B formed a joint venture" / "A set up a joint venture with B"."""
-    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
-    trig = _JV.search(folded, cs, ce) or _JOINTLY.search(folded, cs, ce)
-    if not trig:
-        return False
-    comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
-    group = _subject_list(folded, cms, trig.start(), cs)
-    if not group:
-        # "復星醫藥與英國Harlow Bio成立合資公司": a founding verb between the partner and the trigger.
-        near = next((m for m in reversed(comps) if m.end <= trig.start()), None)
-        if near is not None and _FOUNDING.fullmatch(folded, near.end, trig.start()):
-            group = [near]
-    if len(group) == 1:
-        # "…與日本的Sakura Cell合資": the partner may carry its country ("日本的", "英國") after 與.
-        place = next((m for m in reversed(cms) if m.kind == COUNTRY and m.end <= group[0].start
-                      and re.fullmatch(r"\s*(?:的)?\s*", folded[m.end:group[0].start])), None)
-        conj_end = place.start if place is not None else group[0].start
-        if re.search(r"[与和跟同]\s*$", folded[max(cs, conj_end - 2):conj_end]):
-            lead = [m for m in comps if m.end <= conj_end - 1 and m.iri != group[0].iri]
-            if lead:
-                group = [lead[-1], group[0]]  # "Kite在中國則與復星醫藥合資成立…"
-    if len(group) < 2:
-        # "the joint venture formed by X and Y" / "由X與Y合資成立的Z" / "X與Y的合資公司Z": the partners are named around it.
-        by = re.match(r"\s*(?:company\s+)?(?:[\w-]+\s+){0,2}?(?:(?:formed|set up|established|created|owned)\s+(?:by|between)|"
-                      r"between)\s+"
-                      r"(?:the\s+)?", folded[trig.end():ce])
-        if by is not None:
-            named = _object_list(folded, cms, trig.end() + by.end(), {COMPANY}, ce)
-            group = named if len(named) >= 2 else group
-        elif re.search(r"(?:由)\s*$", folded[max(cs, comps[0].start - 2):comps[0].start] if comps else "") or \
-                re.search(r"的\s*$", folded[max(cs, trig.start() - 2):trig.start()]):
-            two = [m for m in comps if m.end <= trig.start()][:2]
-            if len(two) == 2 and re.fullmatch(r"\s*(?:与|和|及|、|跟|同)\s*", folded[two[0].end:two[1].start]):
-                group = two
-    if len(group) < 2:
-        first = [m for m in comps if m.end <= trig.start()]
-        with_m = re.search(r"\bwith\b|与|和|同", folded[trig.end():ce]) or re.search(r"\bwith\b", folded[cs:trig.start()])
-        if first and with_m:
-            pos = (trig.end() if with_m.start() + trig.end() < ce and with_m.string is folded else cs) + with_m.end()
-            other = next((m for m in comps if m.start >= pos and m.iri != first[0].iri), None)
-            group = [first[0], other] if other else []
-        elif len(first) >= 2 and _LIST_GAP.match(folded[first[-2].end:first[-1].start]):
-            group = first[-2:]
-    if len(group) < 2:
-        return False
-    for i, a in enumerate(group):
-        for b in group[i + 1:]:
-            add(a.iri, "jointVentureWith", b.iri, "joint-venture", 0.8, (a.start, max(b.end, trig.end())))
-    # "…成立合資公司，開發iPSC衍生細胞療法" / "a joint venture to develop …": the partners develop it together.
-    first_mod = next((m.start for m in cms if m.kind == MODALITY and m.start > trig.end()), ce)
-    for mod in _object_list(folded, cms, first_mod, {MODALITY}, ce):
-        if _DEVELOP.search(folded, trig.end(), mod.start):
-            for p in group:
-                if p.org_type == COMPANY:
-                    add(p.iri, "develops", mod.iri, "joint-venture-asset", 0.7, (group[0].start, mod.end))
-    return True
-
-
-_FOUNDING = re.compile(r"\s*(?:将|已|也|则|共同|合作|携手)*\s*(?:成立|组建|设立|创立|创办|组成)了?\s*(?:一家|一个|一间)?\s*(?:新的)?\s*")
-
-
-def rule_sale(clause: Clause, add: Add) -> bool:
-    """"X將Y出售給Z" (seller first) / "X sold its … to Z" / "the sale of X's unit to Z": X soldTo Z."""
-    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
-    comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
-    found = False
-    for trig in _SALE.finditer(folded, cs, ce):
-        word = trig.group(0)
-        if re.match(r"[\u4e00-\u9fff]", word):
-            buyer = next((m for m in comps if m.start >= trig.end() and m.start - trig.end() <= 8), None)
-            jiang = folded.rfind("将", cs, trig.start())
-            jiang = max(jiang, folded.rfind("把", cs, trig.start()))
-            anchor = jiang if jiang >= 0 else trig.start()
-            seller = next((m for m in reversed(comps) if m.end <= anchor), None)
-        else:
-            to = re.search(r"\bto\s+(?:the\s+)?", folded[trig.end():min(ce, trig.end() + 90)])
-            if not to:
-                continue
-            pos = trig.end() + to.end()
-            buyer = next((m for m in comps if pos <= m.start <= pos + 2), None)
-            seller = next((m for m in reversed(comps) if m.end <= trig.start()), None)
-            if seller is not None and word == "sale of":
-                own = next((m for m in comps if trig.end() <= m.start < pos), None)
-                seller = own or seller
-        if buyer is None or seller is None or buyer.iri == seller.iri:
-            continue
-        add(seller.iri, "soldTo", buyer.iri, "sale", 0.8, (seller.start, buyer.end))
-        found = True
-    return found

@@ -48,7 +48,12 @@ def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list
             role = side.split("/")[0] if side else None
             if role is None or not textcell:
                 continue
-            if role in ("subject", "object"):
+            if role == "object" and _ASSET_CELL.search(_fold(textcell)):
+                row["asset"] = textcell  # "福可蘇全球權益", "CAR-T portfolio": what changes hands, not a company
+                continue
+            if side == "object/seller" and "object" in row:
+                role = "seller"  # a seller column beside the target column
+            if role in ("subject", "object", "seller"):
                 inside = [m for m in ms + added if a <= m.start and m.end <= b and m.kind == COMPANY]
                 if not inside and 2 <= len(textcell) <= 40 and not re.fullmatch(r"[\d\s.,$%-]+|n/?a|—|-", textcell) \
                         and party_cell_ok(textcell):  # h/names3: no fragment, asset, shares or list
@@ -59,12 +64,16 @@ def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list
                     row[role] = inside[:1]
             else:
                 row[role] = textcell
-        subj, obj = row.get("subject"), row.get("object")
+        subj, obj, seller = row.get("subject"), row.get("object"), row.get("seller")
+        if not isinstance(obj, list) and isinstance(seller, list):
+            obj, seller = seller, None
         if not isinstance(subj, list) or not isinstance(obj, list):
             continue
         s_m, o_m = subj[0], obj[0]
         kind_text = _fold(str(row.get("kind", "")) + " " + " ".join(str(h) for h in header if h))
         pred = _table_predicate(kind_text, header)
+        if "asset" in row and pred == "acquired" and any(h and h.endswith("/seller") for h in header):
+            pred = "soldTo:reverse"  # the buyer took an asset from the seller: the seller sold it
         folded_row = _fold(line)
         status = deal_status(_undisclosed(_fold(str(row.get("status", "")) or "")))
         amount = parse_amount(_fold(str(row.get("amount", ""))), sent.lang)
@@ -87,6 +96,9 @@ def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list
         del folded_row
     return header, rels, deals, added
 
+
+# A target cell that names rights or assets, not a company.
+_ASSET_CELL = re.compile(r"权益|权利|资产|业务|管线|\brights?\b|\bassets?\b|\bportfolio\b|\bbusiness\b|\bunit\b")
 
 _TABLE_ROLES = (
     ("subject", (r"acquirer|acquiror|acquiring|buyer|purchaser|licensee|partner ?(?:1|a)|party ?a|^company$|^partner$|"
@@ -113,6 +125,11 @@ def _table_role(cell: str) -> str | None:
                     return role + "/seller"
                 if re.search(r"buyer|purchaser|acquir|买方|买家|受让|收购方", low):
                     return role + "/buyer"
+                # A licence or partnership table says so in its party columns ("Licensee | Licensor").
+                if re.search(r"licen|授权|许可|引进方", low):
+                    return role + "/licence"
+                if re.search(r"partner|合作", low):
+                    return role + "/partner"
             return role
     return None
 

@@ -1,0 +1,229 @@
+"""Transfer rules: spin-outs, joint ventures and sales (seller first), each read around its trigger."""
+
+from __future__ import annotations
+
+import re
+
+from .clauses import Add, Clause, _object_list, _subject_list
+from .mentions import _M
+from .patterns import _DEVELOP, _JV, _LIST_GAP, _SALE, _SPIN, COMPANY, COUNTRY, MODALITY
+
+
+def rule_spinout(clause: Clause, add: Add) -> None:
+    """"X, which was spun out of Y" / "X (a spin-out of Y)" / "X由Y衍生成立" / "X從Y分拆成立": X spunOutFrom Y."""
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.with_appositives
+    comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
+    if len(comps) < 2:
+        return
+    for trig in _SPIN.finditer(folded, cs, ce):
+        if trig.group(0) in ("脱胎于", "脱胎自", "孵化自", "衍生自", "分拆自", "源自"):
+            # "X脫胎於北湖大學": the parent follows the verb.
+            parent = next((m for m in comps if trig.end() <= m.start <= trig.end() + 2), None)
+            child = next((m for m in reversed(comps) if m.end <= trig.start()), None)
+            if parent is not None and child is not None and parent.iri != child.iri:
+                add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.8, (child.start, parent.end))
+            continue
+        if re.match(r"[\u4e00-\u9fff]", trig.group(0)):
+            after = re.match(r"\s*(?:成立|设立|出来)?\s*的\s*", folded[trig.end():])
+            parent = next((m for m in reversed(comps) if m.end <= trig.start()), None)
+            child = next((m for m in comps if after and m.start == trig.end() + after.end()), None)
+            if after and parent is not None and child is not None and parent.iri != child.iri and re.search(
+                    r"(?:由|从|自)\s*$", folded[max(cs, parent.start - 2):parent.start]):
+                # "由國立成功大學衍生成立的晶元細胞" / "從Y分拆成立的X": the child follows the clause it heads.
+                add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.8, (parent.start, child.end))
+                continue
+            prep = None
+            for pm in re.finditer(r"由|从|自|是", folded[cs:trig.start()]):
+                prep = cs + pm.start()
+            if prep is None:
+                _zh_parent_first(folded, trig, comps, cs, add)
+                continue
+            parents = [m for m in comps if prep < m.start and m.end <= trig.start()]
+            children = [m for m in comps if m.end <= prep]
+            if parents and children:
+                add(children[-1].iri, "spunOutFrom", parents[-1].iri, "spin-out", 0.8,
+                    (children[-1].start, trig.end()))
+            continue
+        after = re.match(r"(?:\s+(?:out|off))?\s+(?:of|from)\s+", folded[trig.end():trig.end() + 12])
+        if not after:
+            _spin_other_orders(folded, trig, comps, cms, cs, ce, add)
+            continue
+        parent = next((m for m in comps if m.start >= trig.end() and m.start - trig.end() <= 16), None)
+        child = next((m for m in reversed(comps) if m.end <= trig.start() and re.fullmatch(
+            r"(?:\s*,)?\s*(?:which|that|who)?\s*(?:was|were|is|has been|had been)?\s*|"
+            r"\s+(?:is|was|became|remains)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?|"
+            r"(?:\s*,)?\s*(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:company|biotech|firm|start-?up|unit)?\s*"
+            r"(?:that was|which was)?\s*|\s*[(（]\s*(?:a|an|the)?\s*", folded[m.end:trig.start()])), None)
+        if parent and child and parent.iri != child.iri:
+            add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.8, (child.start, parent.end))
+        elif child is None:
+            _spin_of(folded, trig, comps, cs, ce, add)
+
+
+def _spin_of(folded: str, trig: re.Match[str], comps: list[_M], cs: int, ce: int, add: Add) -> None:
+    """"X completed the spin-off of Y": a noun with a determiner; the parent is the clause's subject."""
+    of = re.match(r"\s+of\s+(?:the\s+)?", folded[trig.end():ce])
+    if of is None or not re.search(r"\b(?:the|its|their)\s+(?:planned\s+|completed\s+|proposed\s+)?$",
+                                   folded[max(cs, trig.start() - 20):trig.start()]):
+        return
+    kid = next((m for m in comps if m.start == trig.end() + of.end()), None)
+    subj = next((m for m in comps if m.end <= trig.start()), None)
+    if kid is not None and subj is not None and kid.iri != subj.iri:
+        add(kid.iri, "spunOutFrom", subj.iri, "spin-out-active", 0.75, (subj.start, kid.end))
+
+
+def _zh_parent_first(folded: str, trig: re.Match[str], comps: list[_M], cs: int, add: Add) -> None:
+    """"X分拆Y", "X分拆旗下的Y", "X將其細胞治療部門分拆為Y": the parent is the subject, the child the object."""
+    obj = re.match(r"\s*(?:出|了)?\s*(?:为|成|成立|出来的|旗下的?|其)?\s*", folded[trig.end():])
+    child = next((m for m in comps if obj is not None and m.start == trig.end() + obj.end()), None)
+    parent = next((m for m in reversed(comps) if m.end <= trig.start() and not m.pronoun), None)
+    if child is None or parent is None or child.iri == parent.iri:
+        return
+    # Between the parent and the verb: adverbs, or "將其…部門" (what is spun off, before the verb).
+    if re.fullmatch(r"\s*(?:已|将|也|则|正式|宣布|计划|已经|决定)*\s*(?:(?:将|把)(?:其|旗下)?[^,，;；。]{0,12}?)?\s*",
+                    folded[parent.end:trig.start()]):
+        add(child.iri, "spunOutFrom", parent.iri, "spin-out-active", 0.75, (parent.start, child.end))
+
+
+def _spin_other_orders(folded: str, trig: re.Match[str], comps: list[_M], cms: list[_M], cs: int, ce: int,
+                       add: Add) -> None:
+    """Spin-outs written parent first: "Y, a X spin-off" / "X's spinout Y" / "X spun out Y" / "X spun off its unit as Y"."""
+    parent = next((m for m in reversed(comps) if m.end <= trig.start()
+                   and re.fullmatch(r"(?:'s|’s|(?<=s)'|(?<=s)’)?\s*", folded[m.end:trig.start()])), None)
+    verb = trig.group(0).startswith("spun") or bool(re.match(r"\s+(?:out|off)\b", folded[trig.end():trig.end() + 5]))
+    if parent is not None and not verb:
+        # a noun ("spin-off"): the child is the apposition's head before it or the name right after it
+        child = next((m for m in reversed(comps) if m.end <= parent.start and re.fullmatch(
+            r"\s*[,，(（]\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?", folded[m.end:parent.start])), None) or \
+            next((m for m in comps if trig.end() <= m.start <= trig.end() + 3), None)
+        if child is not None and child.iri != parent.iri:
+            add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.75, (min(child.start, parent.start), trig.end()))
+        return
+    if not re.match(r"spun|spin", trig.group(0)):
+        return
+    # a verb with the parent as subject: the child follows, directly or after "its … unit as/into"
+    subjects = _subject_list(folded, cms, trig.start(), cs)
+    tail = re.match(r"(?:\s+(?:out|off))?\s+(?:(?:its|a|the|their)\s+(?:[\w-]+\s+){0,4}?(?:as|into|called|named)\s+)?",
+                    folded[trig.end():ce])
+    if not subjects or tail is None:
+        return
+    pos = trig.end() + tail.end()
+    child = next((m for m in comps if pos <= m.start <= pos + 2), None)
+    if child is not None and child.iri != subjects[-1].iri:
+        add(child.iri, "spunOutFrom", subjects[-1].iri, "spin-out-active", 0.75, (subjects[-1].start, child.end))
+
+
+# "X and Y created a jointly owned company": a joint venture without the word.
+_JOINTLY = re.compile(r"\bjointly[- ]owned\b|\bco-owned\b|共同持股的|共同持有的")
+
+
+def rule_joint_venture(clause: Clause, add: Add) -> bool:
+    """"A與B合資成立C" / "A and B formed a joint venture" / "A set up a joint venture with B"."""
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    trig = _JV.search(folded, cs, ce) or _JOINTLY.search(folded, cs, ce)
+    if not trig:
+        return False
+    # The joint venture itself is no partner: "Z, a joint venture of A and B", "a joint venture, Z, with B",
+    # "合資成立Z" (h/deals3).
+    venture = {m.iri for m in cms if m.kind == COMPANY and _is_venture(folded, m, trig)}
+    cms = [m for m in cms if m.iri not in venture]
+    comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
+    group = _subject_list(folded, cms, trig.start(), cs)
+    if not group:
+        # "復星醫藥與英國Harlow Bio成立合資公司": a founding verb between the partner and the trigger.
+        near = next((m for m in reversed(comps) if m.end <= trig.start()), None)
+        if near is not None and _FOUNDING.fullmatch(folded, near.end, trig.start()):
+            group = [near]
+    if len(group) == 1:
+        # "…與日本的Sakura Cell合資": the partner may carry its country ("日本的", "英國") after 與.
+        place = next((m for m in reversed(cms) if m.kind == COUNTRY and m.end <= group[0].start
+                      and re.fullmatch(r"\s*(?:的)?\s*", folded[m.end:group[0].start])), None)
+        conj_end = place.start if place is not None else group[0].start
+        if re.search(r"[与和跟同]\s*$", folded[max(cs, conj_end - 2):conj_end]):
+            lead = [m for m in comps if m.end <= conj_end - 1 and m.iri != group[0].iri]
+            if lead:
+                group = [lead[-1], group[0]]  # "Kite在中國則與復星醫藥合資成立…"
+    if len(group) < 2:
+        # "the joint venture formed by X and Y" / "由X與Y合資成立的Z" / "X與Y的合資公司Z": the partners are named around it.
+        by = re.match(r"\s*(?:company\s+)?(?:[\w-]+\s+){0,2}?(?:(?:formed|set up|established|created|owned)\s+(?:by|between)|"
+                      r"between|of)\s+"
+                      r"(?:the\s+)?", folded[trig.end():ce])
+        if by is not None:
+            named = _object_list(folded, cms, trig.end() + by.end(), {COMPANY}, ce)
+            group = named if len(named) >= 2 else group
+        elif re.search(r"(?:由)\s*$", folded[max(cs, comps[0].start - 2):comps[0].start] if comps else "") or \
+                re.search(r"的\s*$", folded[max(cs, trig.start() - 2):trig.start()]):
+            two = [m for m in comps if m.end <= trig.start()][:2]
+            if len(two) == 2 and re.fullmatch(r"\s*(?:与|和|及|、|跟|同)\s*", folded[two[0].end:two[1].start]):
+                group = two
+    if len(group) < 2:
+        first = [m for m in comps if m.end <= trig.start()]
+        with_m = re.search(r"\bwith\b|与|和|同", folded[trig.end():ce]) or re.search(r"\bwith\b", folded[cs:trig.start()])
+        if first and with_m:
+            pos = (trig.end() if with_m.start() + trig.end() < ce and with_m.string is folded else cs) + with_m.end()
+            other = next((m for m in comps if m.start >= pos and m.iri != first[0].iri), None)
+            group = [first[0], other] if other else []
+        elif len(first) >= 2 and _LIST_GAP.match(folded[first[-2].end:first[-1].start]):
+            group = first[-2:]
+    if len(group) < 2:
+        return False
+    for i, a in enumerate(group):
+        for b in group[i + 1:]:
+            add(a.iri, "jointVentureWith", b.iri, "joint-venture", 0.8, (a.start, max(b.end, trig.end())))
+    # "…成立合資公司，開發iPSC衍生細胞療法" / "a joint venture to develop …": the partners develop it together.
+    first_mod = next((m.start for m in cms if m.kind == MODALITY and m.start > trig.end()), ce)
+    for mod in _object_list(folded, cms, first_mod, {MODALITY}, ce):
+        if _DEVELOP.search(folded, trig.end(), mod.start):
+            for p in group:
+                if p.org_type == COMPANY:
+                    add(p.iri, "develops", mod.iri, "joint-venture-asset", 0.7, (group[0].start, mod.end))
+    return True
+
+
+def _is_venture(folded: str, m: _M, trig: re.Match[str]) -> bool:
+    """Whether ``m`` names the joint venture that ``trig`` speaks of, not one of its partners."""
+    if m.end <= trig.start():
+        gap = folded[m.end:trig.start()]
+        return bool(
+            # "Z, a 50/50 joint venture", "Z (a joint venture"
+            re.fullmatch(r"\s*[,(（]\s*(?:(?:a|an|the|its|their|new|\d+[/:-]\d+|equally[- ]owned|jointly[- ]owned)\s+)*", gap)
+            # "Z是A與B的合資公司", "Z（A與B的合資公司）", "Z (the joint venture of A and B"
+            or re.fullmatch(r"\s*(?:是|为|系)\s*[^,，;；。]{0,30}?的\s*", gap)
+            or re.fullmatch(r"\s*[(（][^,，;；。()（）]{0,40}?的\s*", gap))
+    gap = folded[trig.end():m.start]
+    # "a joint venture, Z,", "a joint venture (Z)", "合資成立Z", "合資公司Z"
+    return bool(re.fullmatch(r"\s*(?:company|firm|entity)?\s*(?:[,(（]|called|named)\s*(?:called|named)?\s*", gap)
+                or re.fullmatch(r"\s*(?:公司)?\s*(?:成立|设立|组建|创立)(?:了)?\s*(?:的)?\s*|\s*(?:公司|企业)\s*[(（「]?\s*", gap))
+
+
+_FOUNDING = re.compile(r"\s*(?:将|已|也|则|共同|合作|携手)*\s*(?:成立|组建|设立|创立|创办|组成)了?\s*(?:一家|一个|一间)?\s*(?:新的)?\s*")
+
+
+def rule_sale(clause: Clause, add: Add) -> bool:
+    """"X將Y出售給Z" (seller first) / "X sold its … to Z" / "the sale of X's unit to Z": X soldTo Z."""
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
+    found = False
+    for trig in _SALE.finditer(folded, cs, ce):
+        word = trig.group(0)
+        if re.match(r"[\u4e00-\u9fff]", word):
+            buyer = next((m for m in comps if m.start >= trig.end() and m.start - trig.end() <= 8), None)
+            jiang = folded.rfind("将", cs, trig.start())
+            jiang = max(jiang, folded.rfind("把", cs, trig.start()))
+            anchor = jiang if jiang >= 0 else trig.start()
+            seller = next((m for m in reversed(comps) if m.end <= anchor), None)
+        else:
+            to = re.search(r"\bto\s+(?:the\s+)?", folded[trig.end():min(ce, trig.end() + 90)])
+            if not to:
+                continue
+            pos = trig.end() + to.end()
+            buyer = next((m for m in comps if pos <= m.start <= pos + 2), None)
+            seller = next((m for m in reversed(comps) if m.end <= trig.start()), None)
+            if seller is not None and word == "sale of":
+                own = next((m for m in comps if trig.end() <= m.start < pos), None)
+                seller = own or seller
+        if buyer is None or seller is None or buyer.iri == seller.iri:
+            continue
+        add(seller.iri, "soldTo", buyer.iri, "sale", 0.8, (seller.start, buyer.end))
+        found = True
+    return found
