@@ -259,3 +259,13 @@ def test_a_table_row_selling_rights_is_the_seller_s_sale(extractor):
     assert ("远岫基因", "soldTo", "青岭生物") in facts, facts
     assert not {f for f in facts if f[1] == "acquired" and "权益" in f[2]}, facts
     assert any(p == "acquired" and s == "北岸制药" for s, p, _ in facts), facts
+
+
+def test_a_table_s_location_column_is_where_its_party_is_never_a_party(extractor):
+    text = ("| Acquirer | Target | Target HQ | Modality | Value |\n|---|---|---|---|---|\n"
+            "| Tovana Bio | Merrow Therapeutics | Japan | CAR-T | $120 million |\n"
+            "| Quillon Bio | Corvine Gene | Switzerland | AAV gene therapy | $80 million |")
+    facts, _ = _run(extractor, text)
+    assert {("tovana", "acquired", "merrow"), ("quillon", "acquired", "corvine-gene")} <= facts, facts
+    assert {("merrow", "operatesIn", "JP"), ("corvine-gene", "operatesIn", "CH")} <= facts, facts
+    assert not {f for f in facts if f[1] != "operatesIn" and f[2] in ("JP", "CH")}, facts

@@ -10,7 +10,7 @@ from ..deals import KIND_OF, Deal, deal_status, parse_amount, parse_date
 from .clauses import _undisclosed
 from .mentions import _M, MentionFinder
 from .names import party_cell_ok
-from .patterns import COMPANY, INDICATION, MODALITY, _fold
+from .patterns import COMPANY, COUNTRY, INDICATION, MODALITY, _fold
 
 
 def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list[str | None] | None,
@@ -53,9 +53,14 @@ def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list
                 continue
             if side == "object/seller" and "object" in row:
                 role = "seller"  # a seller column beside the target column
+            if role == "place":
+                row[side] = textcell
+                continue
             if role in ("subject", "object", "seller"):
                 inside = [m for m in ms + added if a <= m.start and m.end <= b and m.kind == COMPANY]
-                if not inside and 2 <= len(textcell) <= 40 and not re.fullmatch(r"[\d\s.,$%-]+|n/?a|—|-", textcell) \
+                # A cell that is all a known place or term ("United States", "AAV gene therapy") is no party.
+                covered = any(m.start <= a and b <= m.end and m.kind != COMPANY for m in ms)
+                if not inside and not covered and 2 <= len(textcell) <= 40 and not re.fullmatch(r"[\d\s.,$%-]+|n/?a|—|-", textcell) \
                         and party_cell_ok(textcell):  # h/names3: no fragment, asset, shares or list
                     m = _M(a, b, finder.discovered_iri(textcell), COMPANY, sent.text[a:b], curated=False)
                     added.append(m)
@@ -87,6 +92,10 @@ def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list
         if status in ("Announced", "Completed") and s_m.iri != o_m.iri:
             rels.append(Relation(s_m.iri, pred, o_m.iri, sent.id, sent.doc_id, "table-row", 0.85))
         owner = o_m if pred in ("acquired", "licensedFrom") else s_m
+        for side, party in (("place/subject", s_m), ("place/object", o_m)):
+            for hit in finder.matcher.find(str(row.get(side, ""))):
+                if finder.kind(hit.iri) == COUNTRY:
+                    rels.append(Relation(party.iri, "operatesIn", hit.iri, sent.id, sent.doc_id, "table-row", 0.75))
         for hit in finder.matcher.find(str(row.get("modality", ""))):
             if finder.kind(hit.iri) == MODALITY:
                 rels.append(Relation(owner.iri, "develops", hit.iri, sent.id, sent.doc_id, "table-row", 0.75))
@@ -101,6 +110,9 @@ def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list
 _ASSET_CELL = re.compile(r"权益|权利|资产|业务|管线|\brights?\b|\bassets?\b|\bportfolio\b|\bbusiness\b|\bunit\b")
 
 _TABLE_ROLES = (
+    # A party's location column ("Target HQ", "Acquirer country", "总部"): checked before the party roles,
+    # whose words it contains, so that a country never becomes a party of the row.
+    ("place", r"\bhq\b|headquarter|\bcountry\b|\blocation\b|\bbased\b|\bdomicile|总部|国家|国别|所在地"),
     ("subject", (r"acquirer|acquiror|acquiring|buyer|purchaser|licensee|partner ?(?:1|a)|party ?a|^company$|^partner$|"
                  r"(?<!被)收购方|买方|买家|被授权方|被许可方|受让方|引进方|合作方|甲方|^公司$")),
     ("object", (r"target|seller|vendor|licensor|partner ?(?:2|b)|party ?b|counterparty|被收购方|标的|卖方|(?<!被)授权方|"
@@ -120,6 +132,9 @@ def _table_role(cell: str) -> str | None:
     low = _fold(cell).strip()
     for role, pattern in _TABLE_ROLES:
         if low and re.search(pattern, low):
+            if role == "place":  # whose location: the buyer's side only when the header says so
+                return "place/subject" if re.search(r"acquir|buyer|purchaser|licensee|买方|收购方|被授权", low) \
+                    else "place/object"
             if role in ("subject", "object"):
                 if re.search(r"seller|vendor|divest|卖方|出让|出售方|转让方", low):
                     return role + "/seller"
