@@ -180,3 +180,14 @@ def test_evaluate_builds_the_gold_articles_and_reads_the_graph(tmp_path: Path, s
     assert report.facts.overall.found == 1 and report.facts.overall.gold == 1
     assert not report.facts.polarity_violations
     assert report.to_dict()["facts"]["overall"]["recall"] == 1.0
+
+
+@pytest.mark.parametrize("name", ["private_eval", "holdout_eval"])
+def test_the_frozen_gold_sets_load_and_quote_their_articles(name):
+    """The repo's own gold sets stay valid: every subject/object is a names/terms entry (load_gold checks)
+    and every fact's evidence is a verbatim quote of its article."""
+    gold = load_gold(Path(__file__).parent / "data" / name / "gold.json")
+    texts = {p.name: p.read_text(encoding="utf-8") for p in gold.article_paths()}
+    assert gold.facts and gold.questions
+    missing = [(f.article, f.evidence[:60]) for f in gold.facts if f.evidence not in texts[f.article]]
+    assert not missing, missing
