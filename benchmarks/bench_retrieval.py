@@ -92,6 +92,7 @@ class _Whole:
         self.rankings: list[list[int]] = []
         self.uses_bridge = fusion.uses_bridge
         self.uses_mentions = fusion.uses_mentions
+        self.uses_romanised = fusion.uses_romanised
 
     def __call__(self, candidates: Any, limit: int) -> list[tuple[int, float]]:
         whole = self.fusion(candidates, max(limit, len(candidates.groups)))

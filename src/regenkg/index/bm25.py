@@ -98,6 +98,15 @@ class LexicalIndex:
             raise KeyError(id_)
         return list(self._tokens[int(pos[0])])
 
+    def tokens_at(self, position: int) -> list[str]:
+        """The stored tokens of the document at ``position`` in :attr:`ids` order (no id lookup)."""
+        return list(self._tokens[position])
+
+    def known(self, tokens: Iterable[str]) -> list[str]:
+        """The tokens that occur in the index (each once, in order): what a search with them can match."""
+        vocab = self._retriever.vocab_dict if self._retriever is not None else {}
+        return [t for t in dict.fromkeys(tokens) if t in vocab]
+
     def search(self, query_tokens: Sequence[Sequence[str]], k: int) -> list[list[tuple[int, float]]]:
         """The ``k`` best (id, score) pairs per query, best first; only documents sharing a token.
 

@@ -16,6 +16,7 @@ from ..embed.base import Embedder
 from ..errors import QueryError
 from ..graph.match import Matcher
 from ..index.bm25 import LexicalIndex
+from ..index.roman import RomanIndex, keys, latin_words
 from ..index.store import SentenceTable
 from ..index.vectors import VectorIndex
 from ..records import Hit
@@ -123,7 +124,7 @@ class HybridSearch:
 
     Args:
         source: the index components and settings (``rrf_k``, ``dense_weight``, ``lexical_weight``,
-            ``mention_weight``).
+            ``mention_weight``, ``romanised_weight``).
         fusion: default :func:`~regenkg.query.fuse.default_fusion` with those settings; another fusion
             (e.g. :class:`~regenkg.query.fuse.DenseOnly`) is how the retrieval evaluation measures each input.
         per_group: give every language group its own dense candidates (see :meth:`_dense_per_group`);
@@ -135,7 +136,7 @@ class HybridSearch:
         self.per_group = per_group
         s = source.settings
         self.fusion = fusion if fusion is not None else default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight,
-                                                                        s.mention_weight)
+                                                                        s.mention_weight, s.romanised_weight)
 
     def __call__(self, queries: Sequence[str], k: int = 10, lang: str | None = None,
                  qvecs: np.ndarray | None = None) -> list[SearchResults]:
@@ -176,17 +177,19 @@ class HybridSearch:
         bridged = ([_per_group(r, group_ids, depth)
                     for r in src.lexical.search(self._bridged_tokens(cleaned, tokens), lexical_depth)]
                    if fusion.uses_bridge else [[] for _ in cleaned])
+        romanised = (self._romanised(cleaned, tokens, group_ids, lexical_depth, depth)
+                     if fusion.uses_romanised else [[] for _ in cleaned])
         titles = src.titles
         out: list[SearchResults] = []
         for qi, q in enumerate(cleaned):
             # Fusion needs only each candidate's language group (from the cached id lists); full rows
             # are read for the hits shown, not for the hundreds of candidates.
             groups = _groups_of({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]}
-                                | {sid for sid, _ in bridged[qi]}, group_ids)
+                                | {sid for sid, _ in bridged[qi]} | {sid for sid, _ in romanised[qi]}, group_ids)
             mentions = (mention_shares(src.store, src.matcher, q, list(groups), rarity=True)
                         if fusion.uses_mentions else [])
             fused = fusion(Candidates(dense[qi], lexical[qi], groups, bridged[qi], mentions,
-                                      _group(script_of(q))), depth)
+                                      _group(script_of(q)), romanised[qi]), depth)
             if lang:
                 fused = [(sid, score) for sid, score in fused if groups.get(sid) == _group(lang)]
             dmap, lmap = dict(dense[qi]), dict(bridged[qi] if fusion.uses_bridge else lexical[qi])
@@ -235,6 +238,30 @@ class HybridSearch:
                     merged.setdefault(sid, score)
                 dense[qi] = sorted(merged.items(), key=lambda x: (-x[1], x[0]))
         return dense
+
+    def _romanised(self, queries: Sequence[str], tokens: Sequence[list[str]], group_ids: Mapping[str, np.ndarray],
+                   lexical_depth: int, depth: int) -> list[list[tuple[int, float]]]:
+        """BM25 of each query's romanised names (:mod:`regenkg.index.roman`), the first ``depth`` per group.
+
+        Two lookups, both by the pinyin of Chinese characters: the query's Latin words against the keys
+        of the Chinese sentences ("Yaochen" finds 曜辰), and the keys of the query's Chinese characters
+        that are words of the index against all sentences (曜辰 finds "Yaochen"). A sentence found by
+        both gets the sum.
+        """
+        lexical = self.source.lexical
+        words = [latin_words(t) for t in tokens]
+        out: list[dict[int, float]] = [{} for _ in queries]
+        if any(words) and "zh" in group_ids:
+            roman = _roman_index(lexical, group_ids["zh"])
+            for found, hits in zip(out, roman.search(words, lexical_depth)):
+                found.update(hits)
+        own = [set(t) for t in tokens]
+        spelled = [[k for k in lexical.known(sorted(keys(q))) if k not in have] for q, have in zip(queries, own)]
+        if any(spelled):
+            for found, hits in zip(out, lexical.search(spelled, lexical_depth)):
+                for sid, score in hits:
+                    found[sid] = found.get(sid, 0.0) + score
+        return [_per_group(sorted(f.items(), key=lambda x: (-x[1], x[0])), group_ids, depth) for f in out]
 
     def _bridged_tokens(self, queries: Sequence[str], tokens: Sequence[list[str]]) -> list[list[str]]:
         """Each query's tokens plus those of the other names of the entities it names (new words only)."""
@@ -285,6 +312,15 @@ def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Seque
 
 
 _GROUP_IDS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+_ROMAN: weakref.WeakKeyDictionary[LexicalIndex, RomanIndex] = weakref.WeakKeyDictionary()
+
+
+def _roman_index(lexical: LexicalIndex, zh_ids: np.ndarray) -> RomanIndex:
+    """The romanised index of the Chinese sentences, built once per open lexical index (on first use)."""
+    cached = _ROMAN.get(lexical)
+    if cached is None:
+        cached = _ROMAN[lexical] = RomanIndex.of(lexical, zh_ids)
+    return cached
 
 
 def _group_ids(table: SentenceTable) -> dict[str, np.ndarray]:
