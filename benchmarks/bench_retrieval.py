@@ -93,6 +93,8 @@ class _Whole:
         self.uses_bridge = fusion.uses_bridge
         self.uses_mentions = fusion.uses_mentions
         self.uses_romanised = fusion.uses_romanised
+        self.uses_relations = fusion.uses_relations
+        self.uses_documents = fusion.uses_documents
 
     def __call__(self, candidates: Any, limit: int) -> list[tuple[int, float]]:
         whole = self.fusion(candidates, max(limit, len(candidates.groups)))

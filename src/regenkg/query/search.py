@@ -16,6 +16,7 @@ from ..embed.base import Embedder
 from ..errors import QueryError
 from ..graph.match import Matcher
 from ..index.bm25 import LexicalIndex
+from ..index.relwords import RelationMasks, relation_mask
 from ..index.roman import RomanIndex, keys, latin_words
 from ..index.store import SentenceTable
 from ..index.vectors import VectorIndex
@@ -124,7 +125,7 @@ class HybridSearch:
 
     Args:
         source: the index components and settings (``rrf_k``, ``dense_weight``, ``lexical_weight``,
-            ``mention_weight``, ``romanised_weight``).
+            ``mention_weight``, ``romanised_weight``, ``relation_weight``, ``document_weight``).
         fusion: default :func:`~regenkg.query.fuse.default_fusion` with those settings; another fusion
             (e.g. :class:`~regenkg.query.fuse.DenseOnly`) is how the retrieval evaluation measures each input.
         per_group: give every language group its own dense candidates (see :meth:`_dense_per_group`);
@@ -136,7 +137,8 @@ class HybridSearch:
         self.per_group = per_group
         s = source.settings
         self.fusion = fusion if fusion is not None else default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight,
-                                                                        s.mention_weight, s.romanised_weight)
+                                                                        s.mention_weight, s.romanised_weight,
+                                                                        s.relation_weight, s.document_weight)
 
     def __call__(self, queries: Sequence[str], k: int = 10, lang: str | None = None,
                  qvecs: np.ndarray | None = None) -> list[SearchResults]:
@@ -187,9 +189,12 @@ class HybridSearch:
             groups = _groups_of({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]}
                                 | {sid for sid, _ in bridged[qi]} | {sid for sid, _ in romanised[qi]}, group_ids)
             mentions = (mention_shares(src.store, src.matcher, q, list(groups), rarity=True)
-                        if fusion.uses_mentions else [])
+                        if fusion.uses_mentions or fusion.uses_documents else [])
+            relations = ([(sid, 1.0) for sid in _relation_masks(src.lexical).matching(list(groups), relation_mask(q))]
+                         if fusion.uses_relations else [])
+            documents = _document_shares(src.table, list(groups), mentions) if fusion.uses_documents else []
             fused = fusion(Candidates(dense[qi], lexical[qi], groups, bridged[qi], mentions,
-                                      _group(script_of(q)), romanised[qi]), depth)
+                                      _group(script_of(q)), romanised[qi], relations, documents), depth)
             if lang:
                 fused = [(sid, score) for sid, score in fused if groups.get(sid) == _group(lang)]
             dmap, lmap = dict(dense[qi]), dict(bridged[qi] if fusion.uses_bridge else lexical[qi])
@@ -313,6 +318,44 @@ def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Seque
 
 _GROUP_IDS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
 _ROMAN: weakref.WeakKeyDictionary[LexicalIndex, RomanIndex] = weakref.WeakKeyDictionary()
+_MASKS: weakref.WeakKeyDictionary[LexicalIndex, RelationMasks] = weakref.WeakKeyDictionary()
+_DOCS: weakref.WeakKeyDictionary[Any, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def _relation_masks(lexical: LexicalIndex) -> RelationMasks:
+    """The relation masks of the lexical index's sentences, computed once per open index (on first use)."""
+    cached = _MASKS.get(lexical)
+    if cached is None:
+        cached = _MASKS[lexical] = RelationMasks.of(lexical)
+    return cached
+
+
+def _document_shares(table: SentenceTable, ids: Sequence[int],
+                     mentions: Sequence[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Each of ``ids`` in a document where a sentence of ``mentions`` is, with that document's best share.
+
+    The sentence that states a fact often names its subject only in the sentence before ("Its lead
+    candidate …"); its document is the link left. Only candidates count: mentions are among them.
+    """
+    if not mentions or not ids:
+        return []
+    cached = _DOCS.get(table)
+    if cached is None:
+        cached = _DOCS[table] = table.doc_codes()
+    sorted_ids, codes = cached
+    if sorted_ids.size == 0:
+        return []
+    arr = np.asarray(ids, dtype=np.int64)
+    at = np.searchsorted(sorted_ids, arr).clip(max=sorted_ids.size - 1)
+    known = sorted_ids[at] == arr
+    code_of = dict(zip(arr[known].tolist(), codes[at[known]].tolist()))
+    best: dict[int, float] = {}
+    for sid, share in mentions:
+        code = code_of.get(sid)
+        if code is not None and share > best.get(code, 0.0):
+            best[code] = share
+    out = [(sid, best[code]) for sid, code in code_of.items() if code in best]
+    return sorted(out, key=lambda x: (-x[1], x[0]))
 
 
 def _roman_index(lexical: LexicalIndex, zh_ids: np.ndarray) -> RomanIndex:
