@@ -279,3 +279,19 @@ def test_romanised_names_lift_the_other_languages_sentence() -> None:
     assert not any(f.uses_romanised for f in (DenseOnly(), LexicalOnly(), GroupedRRF()))
     with pytest.raises(ValueError):
         ScoreFusion(romanised_weight=-1.0)
+
+
+def test_relation_words_and_document_mentions_add_their_weights() -> None:
+    c = Candidates(dense=[(1, .90), (2, .80), (3, .70)], lexical=[], groups={1: "en", 2: "en", 3: "en"},
+                   relations=[(3, 1.0)], documents=[(2, 0.5), (3, 0.25)])
+    scores = dict(ScoreFusion(1.0, 0.5, relation_weight=0.1, document_weight=0.3)(c, 3))
+    assert scores[1] == pytest.approx(1.0)
+    assert scores[2] == pytest.approx(0.5 + 0.3)            # its document's best share is the query's best
+    assert scores[3] == pytest.approx(0.0 + 0.1 + 0.15)
+    plain = ScoreFusion(1.0, 0.5)
+    assert dict(plain(c, 3)) == {1: pytest.approx(1.0), 2: pytest.approx(0.5), 3: pytest.approx(0.0)}
+    assert not plain.uses_relations and not plain.uses_documents
+    assert default_fusion().uses_relations and default_fusion().uses_documents
+    assert not default_fusion(relation_weight=0.0, document_weight=0.0).uses_documents
+    with pytest.raises(ValueError):
+        ScoreFusion(document_weight=-0.1)
