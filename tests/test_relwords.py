@@ -8,7 +8,7 @@ import numpy as np
 
 import regenkg.index.relwords as relwords
 from regenkg.index.bm25 import LexicalIndex
-from regenkg.index.relwords import FAMILIES, RelationMasks, relation_mask
+from regenkg.index.relwords import FAMILIES, RelationMasks, relation_mask, sentence_mask
 from regenkg.query.search import _document_shares
 
 
@@ -32,11 +32,12 @@ def test_questions_and_sentences_in_either_language_meet_on_the_relation() -> No
 def test_masks_come_from_the_stored_tokens() -> None:
     lexical = LexicalIndex.build([30, 10, 20], [["吉利德", "收购", "kite"], ["car-t", "lymphoma"],
                                                 ["partnered", "with", "janssen"]])
-    masks = RelationMasks.of(lexical)
+    masks = RelationMasks(lexical.tokens_of).of([10, 20, 30, 99])
     acquire = relation_mask("Did Gilead acquire Kite?")
-    assert masks.matching([10, 20, 30, 99], acquire) == [30]
-    assert masks.matching([10, 20, 30], relation_mask("Who partnered with Janssen?")) == [20]
-    assert masks.matching([10, 20, 30], 0) == []
+    assert [i for i, m in masks.items() if m & acquire] == [30]
+    assert [i for i, m in masks.items() if m & relation_mask("Who partnered with Janssen?")] == [20]
+    assert masks[99] == 0  # an unknown id has no words
+    assert sentence_mask(["吉利德", "收购", "kite"]) == masks[30]
 
 
 class _Table:
@@ -55,3 +56,20 @@ def test_document_shares_lift_the_sentences_of_the_document_that_names_the_entit
     shares = _document_shares(table, [1, 2, 3, 4, 5], [(1, 0.8), (3, 0.4)])  # type: ignore[arg-type]
     assert shares == [(1, 0.8), (2, 0.8), (3, 0.4)]
     assert _document_shares(table, [1, 2], []) == []  # type: ignore[arg-type]
+
+
+def test_per_sentence_values_are_kept_and_bounded() -> None:
+    from regenkg.index.derived import PerSentence
+
+    asked: list[list[int]] = []
+
+    def tokens(ids):
+        asked.append(list(ids))
+        return {i: ["x"] * i for i in ids if i != 7}
+
+    cache = PerSentence(tokens, len, size=2)
+    assert cache.of([1, 2]) == {1: 1, 2: 2}
+    assert cache.of([2, 7]) == {2: 2, 7: 0} and asked == [[1, 2], [7]]  # 2 was kept; 7 has no tokens
+    cache.of([3])  # holds two: 1 (least recently used) goes
+    cache.of([1])
+    assert asked[-1] == [1]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import doctest
+import math
+
+import pytest
 
 import regenkg.index.roman as roman
-from regenkg.index.roman import RomanIndex, keys, latin_words
+from regenkg.index.bm25 import LexicalIndex
+from regenkg.index.roman import RomanKeys, keys, latin_words, romanised_matches, sentence_keys
 
 
 def test_doctests() -> None:
@@ -25,14 +29,24 @@ def test_latin_words_keep_plain_words_of_four_letters_or_more() -> None:
     assert latin_words(["did", "yaochen", "car-t", "2024", "biotech", "yaochen", "曜辰"]) == ["yaochen", "biotech"]
 
 
-def test_roman_index_finds_the_chinese_sentence_by_its_romanised_name() -> None:
+def test_romanised_matches_find_the_chinese_sentence_by_its_romanised_name() -> None:
     # Token lists as the segmenter leaves them: an unknown name split into characters (曜 | 辰).
-    index = RomanIndex.build([1, 2, 3], [["曜", "辰", "生技", "与", "北辰", "大学", "合作"],
-                                         ["晨光", "制药", "结束", "合作"],
-                                         ["yaochen", "biotech", "partnered"]])
-    assert index.count == 3
-    hits = index.search([["did", "yaochen", "biotech", "partner"], ["nothing", "here"]], k=5)
-    assert [i for i, _ in hits[0]] == [1]  # the English sentence has no Chinese characters, so no keys
-    assert hits[1] == []
-    both = index.search([["yaochen", "beichen"]], k=5)[0]
-    assert [i for i, _ in both] == [1]
+    lexical = LexicalIndex.build([3, 1, 2], [["yaochen", "biotech", "partnered"],
+                                             ["曜", "辰", "生技", "与", "北辰", "大学", "合作"],
+                                             ["晨光", "制药", "结束", "合作"]])
+    cache = RomanKeys(lexical.tokens_of, size=2)
+    found = cache.of([1, 2, 3, 99])
+    assert "yaochen" in found[1] and "beichen" in found[1] and "chenguang" in found[2]
+    assert found[3] == frozenset() and found[99] == frozenset()  # no Chinese characters, unknown id
+    hits = romanised_matches(["yaochen", "biotech", "partner"], found)
+    assert [i for i, _ in hits] == [1]
+    # Both names count, the rarer more: "beichen" is in one sentence of four, like "yaochen".
+    both = dict(romanised_matches(["yaochen", "beichen"], found))
+    assert both[1] == pytest.approx(2 * math.log1p(4))
+    assert romanised_matches([], found) == [] and romanised_matches(["nothing"], found) == []
+    assert cache.of([1]) == {1: found[1]}  # kept (the cache holds two, the last asked for)
+
+
+def test_sentence_keys_join_adjacent_chinese_tokens_only() -> None:
+    assert "yaochen" in sentence_keys(["曜", "辰"])
+    assert "yaochen" not in sentence_keys(["曜", "6988", "辰"])

@@ -11,15 +11,13 @@ the question's. The lexicons are reused, not copied, so a trigger added for extr
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-
-import numpy as np
+from collections.abc import Callable, Mapping, Sequence
 
 from ..graph.extract import patterns as _p
 from ..text.lang import fold
-from .bm25 import LexicalIndex
+from .derived import PerSentence
 
-__all__ = ["FAMILIES", "RelationMasks", "relation_mask"]
+__all__ = ["FAMILIES", "RelationMasks", "relation_mask", "sentence_mask"]
 
 #: Relation family → the trigger lexicons that signal it (one bit each, in this order).
 FAMILIES: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
@@ -52,27 +50,16 @@ def relation_mask(text: str, *, folded: bool = False) -> int:
     return mask
 
 
-class RelationMasks:
-    """The relation mask of every sentence of a lexical index, from its stored (folded) tokens."""
+def sentence_mask(tokens: Sequence[str]) -> int:
+    """The relation mask of one sentence from its stored (folded) tokens, joined by spaces.
 
-    def __init__(self, ids: np.ndarray, masks: np.ndarray) -> None:
-        order = np.argsort(ids, kind="stable")
-        self._ids = ids[order]
-        self._masks = masks[order]
+    >>> sentence_mask(["吉利德", "收购", "kite"]) == relation_mask("Did Gilead acquire Kite?")
+    True
+    """
+    return relation_mask(" ".join(tokens), folded=True)
 
-    @classmethod
-    def of(cls, lexical: LexicalIndex) -> RelationMasks:
-        """Masks of all of ``lexical``'s sentences (tokens joined by spaces: the lexicons' word boundaries hold)."""
-        ids = lexical.ids
-        masks = np.fromiter((relation_mask(" ".join(lexical.tokens_at(p)), folded=True) for p in range(ids.size)),
-                            np.int64, ids.size)
-        return cls(ids, masks)
 
-    def matching(self, ids: Sequence[int], mask: int) -> list[int]:
-        """The ids among ``ids`` whose mask shares a bit with ``mask`` (unknown ids never match)."""
-        if not mask or not len(ids) or self._ids.size == 0:
-            return []
-        arr = np.asarray(ids, dtype=np.int64)
-        at = np.searchsorted(self._ids, arr).clip(max=self._ids.size - 1)
-        hit = (self._ids[at] == arr) & ((self._masks[at] & mask) != 0)
-        return arr[hit].tolist()
+def RelationMasks(tokens: Callable[[Sequence[int]], Mapping[int, Sequence[str]]],  # noqa: N802 (a factory)
+                  size: int = 50_000) -> PerSentence[int]:
+    """The relation masks of sentences (:func:`sentence_mask`), computed when first asked for and kept."""
+    return PerSentence(tokens, sentence_mask, size)

@@ -16,8 +16,9 @@ from ..embed.base import Embedder
 from ..errors import QueryError
 from ..graph.match import Matcher
 from ..index.bm25 import LexicalIndex
+from ..index.derived import PerSentence
 from ..index.relwords import RelationMasks, relation_mask
-from ..index.roman import RomanIndex, keys, latin_words
+from ..index.roman import RomanKeys, keys, latin_words, romanised_matches
 from ..index.store import SentenceTable
 from ..index.vectors import VectorIndex
 from ..records import Hit
@@ -179,22 +180,22 @@ class HybridSearch:
         bridged = ([_per_group(r, group_ids, depth)
                     for r in src.lexical.search(self._bridged_tokens(cleaned, tokens), lexical_depth)]
                    if fusion.uses_bridge else [[] for _ in cleaned])
-        romanised = (self._romanised(cleaned, tokens, group_ids, lexical_depth, depth)
-                     if fusion.uses_romanised else [[] for _ in cleaned])
+        spelled = (self._spelled(cleaned, tokens, group_ids, lexical_depth, depth)
+                   if fusion.uses_romanised else [[] for _ in cleaned])
         titles = src.titles
         out: list[SearchResults] = []
         for qi, q in enumerate(cleaned):
             # Fusion needs only each candidate's language group (from the cached id lists); full rows
             # are read for the hits shown, not for the hundreds of candidates.
             groups = _groups_of({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]}
-                                | {sid for sid, _ in bridged[qi]} | {sid for sid, _ in romanised[qi]}, group_ids)
+                                | {sid for sid, _ in bridged[qi]} | {sid for sid, _ in spelled[qi]}, group_ids)
             mentions = (mention_shares(src.store, src.matcher, q, list(groups), rarity=True)
                         if fusion.uses_mentions or fusion.uses_documents else [])
-            relations = ([(sid, 1.0) for sid in _relation_masks(src.lexical).matching(list(groups), relation_mask(q))]
-                         if fusion.uses_relations else [])
+            romanised = self._romanised(tokens[qi], groups, spelled[qi]) if fusion.uses_romanised else []
+            relations = self._relations(q, groups) if fusion.uses_relations else []
             documents = _document_shares(src.table, list(groups), mentions) if fusion.uses_documents else []
             fused = fusion(Candidates(dense[qi], lexical[qi], groups, bridged[qi], mentions,
-                                      _group(script_of(q)), romanised[qi], relations, documents), depth)
+                                      _group(script_of(q)), romanised, relations, documents), depth)
             if lang:
                 fused = [(sid, score) for sid, score in fused if groups.get(sid) == _group(lang)]
             dmap, lmap = dict(dense[qi]), dict(bridged[qi] if fusion.uses_bridge else lexical[qi])
@@ -244,29 +245,41 @@ class HybridSearch:
                 dense[qi] = sorted(merged.items(), key=lambda x: (-x[1], x[0]))
         return dense
 
-    def _romanised(self, queries: Sequence[str], tokens: Sequence[list[str]], group_ids: Mapping[str, np.ndarray],
-                   lexical_depth: int, depth: int) -> list[list[tuple[int, float]]]:
-        """BM25 of each query's romanised names (:mod:`regenkg.index.roman`), the first ``depth`` per group.
-
-        Two lookups, both by the pinyin of Chinese characters: the query's Latin words against the keys
-        of the Chinese sentences ("Yaochen" finds 曜辰), and the keys of the query's Chinese characters
-        that are words of the index against all sentences (曜辰 finds "Yaochen"). A sentence found by
-        both gets the sum.
-        """
+    def _spelled(self, queries: Sequence[str], tokens: Sequence[list[str]], group_ids: Mapping[str, np.ndarray],
+                 lexical_depth: int, depth: int) -> list[list[tuple[int, float]]]:
+        """BM25 of the romanised keys of each query's Chinese characters that are words of the index
+        (曜辰 finds "Yaochen"), the first ``depth`` per group; empty for a query without such keys."""
         lexical = self.source.lexical
-        words = [latin_words(t) for t in tokens]
-        out: list[dict[int, float]] = [{} for _ in queries]
-        if any(words) and "zh" in group_ids:
-            roman = _roman_index(lexical, group_ids["zh"])
-            for found, hits in zip(out, roman.search(words, lexical_depth)):
-                found.update(hits)
-        own = [set(t) for t in tokens]
-        spelled = [[k for k in lexical.known(sorted(keys(q))) if k not in have] for q, have in zip(queries, own)]
-        if any(spelled):
-            for found, hits in zip(out, lexical.search(spelled, lexical_depth)):
-                for sid, score in hits:
-                    found[sid] = found.get(sid, 0.0) + score
-        return [_per_group(sorted(f.items(), key=lambda x: (-x[1], x[0])), group_ids, depth) for f in out]
+        spelled = [[k for k in lexical.known(sorted(keys(q))) if k not in set(own)] for q, own in zip(queries, tokens)]
+        if not any(spelled):
+            return [[] for _ in queries]
+        return [_per_group(r, group_ids, depth) if words else []
+                for r, words in zip(lexical.search(spelled, lexical_depth), spelled)]
+
+    def _romanised(self, tokens: Sequence[str], groups: Mapping[int, str],
+                   spelled: Sequence[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The candidates the query's romanised names point to (:mod:`regenkg.index.roman`), best first.
+
+        The query's Latin words against the keys of the Chinese candidates ("Yaochen" finds 曜辰, each
+        word weighted by its rarity among them), plus ``spelled`` (its Chinese characters' keys as
+        English words); a sentence in both gets the sum. The scores are normalised per language by the
+        fusion, so the two scales never compete.
+        """
+        out = dict(spelled)
+        words = latin_words(tokens)
+        if words:
+            chinese = [sid for sid, group in groups.items() if group == "zh"]
+            for sid, score in romanised_matches(words, _per_sentence(self.source.lexical).keys.of(chinese)):
+                out[sid] = out.get(sid, 0.0) + score
+        return sorted(out.items(), key=lambda x: (-x[1], x[0]))
+
+    def _relations(self, query: str, groups: Mapping[int, str]) -> list[tuple[int, float]]:
+        """The candidates whose words signal a relation the query's words signal (:mod:`regenkg.index.relwords`)."""
+        mask = relation_mask(query)
+        if not mask:
+            return []
+        masks = _per_sentence(self.source.lexical).masks.of(list(groups))
+        return [(sid, 1.0) for sid, m in masks.items() if m & mask]
 
     def _bridged_tokens(self, queries: Sequence[str], tokens: Sequence[list[str]]) -> list[list[str]]:
         """Each query's tokens plus those of the other names of the entities it names (new words only)."""
@@ -317,16 +330,24 @@ def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Seque
 
 
 _GROUP_IDS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
-_ROMAN: weakref.WeakKeyDictionary[LexicalIndex, RomanIndex] = weakref.WeakKeyDictionary()
-_MASKS: weakref.WeakKeyDictionary[LexicalIndex, RelationMasks] = weakref.WeakKeyDictionary()
 _DOCS: weakref.WeakKeyDictionary[Any, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
 
 
-def _relation_masks(lexical: LexicalIndex) -> RelationMasks:
-    """The relation masks of the lexical index's sentences, computed once per open index (on first use)."""
-    cached = _MASKS.get(lexical)
+class _Derived:
+    """What search derives from a lexical index's stored tokens, per sentence, on first use."""
+
+    def __init__(self, lexical: LexicalIndex) -> None:
+        self.keys: PerSentence[frozenset[str]] = RomanKeys(lexical.tokens_of)
+        self.masks: PerSentence[int] = RelationMasks(lexical.tokens_of)
+
+
+_DERIVED: weakref.WeakKeyDictionary[LexicalIndex, _Derived] = weakref.WeakKeyDictionary()
+
+
+def _per_sentence(lexical: LexicalIndex) -> _Derived:
+    cached = _DERIVED.get(lexical)
     if cached is None:
-        cached = _MASKS[lexical] = RelationMasks.of(lexical)
+        cached = _DERIVED[lexical] = _Derived(lexical)
     return cached
 
 
@@ -356,14 +377,6 @@ def _document_shares(table: SentenceTable, ids: Sequence[int],
             best[code] = share
     out = [(sid, best[code]) for sid, code in code_of.items() if code in best]
     return sorted(out, key=lambda x: (-x[1], x[0]))
-
-
-def _roman_index(lexical: LexicalIndex, zh_ids: np.ndarray) -> RomanIndex:
-    """The romanised index of the Chinese sentences, built once per open lexical index (on first use)."""
-    cached = _ROMAN.get(lexical)
-    if cached is None:
-        cached = _ROMAN[lexical] = RomanIndex.of(lexical, zh_ids)
-    return cached
 
 
 def _group_ids(table: SentenceTable) -> dict[str, np.ndarray]:
