@@ -8,7 +8,7 @@ import numpy as np
 
 import regenkg.index.relwords as relwords
 from regenkg.index.bm25 import LexicalIndex
-from regenkg.index.relwords import FAMILIES, RelationMasks, relation_mask, sentence_mask
+from regenkg.index.relwords import FAMILIES, RelationWords, relation_mask
 from regenkg.query.search import _document_shares
 
 
@@ -29,15 +29,15 @@ def test_questions_and_sentences_in_either_language_meet_on_the_relation() -> No
     assert relation_mask("The weather was mild in Basel.") == 0
 
 
-def test_masks_come_from_the_stored_tokens() -> None:
+def test_relation_words_come_from_the_stored_tokens() -> None:
     lexical = LexicalIndex.build([30, 10, 20], [["吉利德", "收购", "kite"], ["car-t", "lymphoma"],
                                                 ["partnered", "with", "janssen"]])
-    masks = RelationMasks(lexical.tokens_of).of([10, 20, 30, 99])
-    acquire = relation_mask("Did Gilead acquire Kite?")
-    assert [i for i, m in masks.items() if m & acquire] == [30]
-    assert [i for i, m in masks.items() if m & relation_mask("Who partnered with Janssen?")] == [20]
-    assert masks[99] == 0  # an unknown id has no words
-    assert sentence_mask(["吉利德", "收购", "kite"]) == masks[30]
+    words = RelationWords(lexical.tokens_of)
+    assert words.matching([10, 20, 30, 99], relation_mask("Did Gilead acquire Kite?")) == [30]
+    assert words.matching([30, 20, 10], relation_mask("Who partnered with Janssen?")) == [20]
+    both = relation_mask("Did Gilead acquire Kite?") | relation_mask("Who partnered with Janssen?")
+    assert words.matching([30, 20, 10], both) == [30, 20]
+    assert words.matching([10, 20, 30], 0) == []
 
 
 class _Table:

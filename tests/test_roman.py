@@ -9,7 +9,7 @@ import pytest
 
 import regenkg.index.roman as roman
 from regenkg.index.bm25 import LexicalIndex
-from regenkg.index.roman import RomanKeys, keys, latin_words, romanised_matches, sentence_keys
+from regenkg.index.roman import Spelling, Spellings, keys, latin_words, parses, romanised_matches
 
 
 def test_doctests() -> None:
@@ -34,19 +34,27 @@ def test_romanised_matches_find_the_chinese_sentence_by_its_romanised_name() -> 
     lexical = LexicalIndex.build([3, 1, 2], [["yaochen", "biotech", "partnered"],
                                              ["曜", "辰", "生技", "与", "北辰", "大学", "合作"],
                                              ["晨光", "制药", "结束", "合作"]])
-    cache = RomanKeys(lexical.tokens_of, size=2)
+    cache = Spellings(lexical.tokens_of, size=4)
     found = cache.of([1, 2, 3, 99])
-    assert "yaochen" in found[1] and "beichen" in found[1] and "chenguang" in found[2]
-    assert found[3] == frozenset() and found[99] == frozenset()  # no Chinese characters, unknown id
+    assert found[1].spells("yaochen") and found[1].spells("beichen") and found[2].spells("chenguang")
+    assert not found[3].spells("yaochen") and not found[99].spells("yaochen")  # no Chinese characters / unknown
     hits = romanised_matches(["yaochen", "biotech", "partner"], found)
     assert [i for i, _ in hits] == [1]
-    # Both names count, the rarer more: "beichen" is in one sentence of four, like "yaochen".
+    # Both names count by rarity: each is spelled by one sentence of the four given.
     both = dict(romanised_matches(["yaochen", "beichen"], found))
-    assert both[1] == pytest.approx(2 * math.log1p(4))
+    assert both == {1: pytest.approx(2 * math.log1p(4))}
     assert romanised_matches([], found) == [] and romanised_matches(["nothing"], found) == []
-    assert cache.of([1]) == {1: found[1]}  # kept (the cache holds two, the last asked for)
+    assert cache.of([1])[1] is found[1]  # kept, not made again
 
 
-def test_sentence_keys_join_adjacent_chinese_tokens_only() -> None:
-    assert "yaochen" in sentence_keys(["曜", "辰"])
-    assert "yaochen" not in sentence_keys(["曜", "6988", "辰"])
+def test_spelling_joins_adjacent_chinese_tokens_only_and_reads_every_reading() -> None:
+    assert Spelling(["曜", "辰"]).spells("yaochen")
+    assert not Spelling(["曜", "6988", "辰"]).spells("yaochen")
+    assert Spelling(["長峰"]).spells("changfeng") and Spelling(["長峰"]).spells("zhangfeng")
+    assert Spelling(["禾晟生", "技在"]).spells("hesheng") and Spelling(["禾晟生", "技在"]).spells("shengji")
+    assert not Spelling(["禾晟"]).spells("he")  # one syllable is no name
+
+
+def test_parses_split_words_into_two_or_three_syllables() -> None:
+    assert ("he", "sheng") in parses("hesheng") and ("tai", "wan") in parses("taiwan")
+    assert parses("partner") == () and parses("hospital") == () and parses("he") == ()

@@ -17,7 +17,7 @@ from ..graph.extract import patterns as _p
 from ..text.lang import fold
 from .derived import PerSentence
 
-__all__ = ["FAMILIES", "RelationMasks", "relation_mask", "sentence_mask"]
+__all__ = ["FAMILIES", "RelationWords", "relation_mask"]
 
 #: Relation family → the trigger lexicons that signal it (one bit each, in this order).
 FAMILIES: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
@@ -50,16 +50,37 @@ def relation_mask(text: str, *, folded: bool = False) -> int:
     return mask
 
 
-def sentence_mask(tokens: Sequence[str]) -> int:
-    """The relation mask of one sentence from its stored (folded) tokens, joined by spaces.
+class RelationWords:
+    """Which sentences speak of the relations a query asks about, from their stored (folded) tokens.
 
-    >>> sentence_mask(["吉利德", "收购", "kite"]) == relation_mask("Did Gilead acquire Kite?")
-    True
+    Only the families the query signals are tested, each sentence once per family (kept for the
+    ``size`` sentences used last): a query asks about one or two relations, and the lexicons are long
+    alternations, so testing all nine on every candidate would cost more than the rest of the search.
+
+    Args:
+        tokens: sentence ids → their stored tokens (:meth:`~regenkg.index.bm25.LexicalIndex.tokens_of`).
     """
-    return relation_mask(" ".join(tokens), folded=True)
+
+    def __init__(self, tokens: Callable[[Sequence[int]], Mapping[int, Sequence[str]]], size: int = 50_000) -> None:
+        self._families = [PerSentence(tokens, _tester(lexicons), size) for _, lexicons in FAMILIES]
+
+    def matching(self, ids: Sequence[int], mask: int) -> list[int]:
+        """The ids among ``ids`` whose words signal a family of ``mask`` (:func:`relation_mask`), in order.
+
+        >>> words = RelationWords(lambda ids: {1: ["吉利德", "收购", "kite"], 2: ["car-t", "lymphoma"]})
+        >>> words.matching([1, 2], relation_mask("Did Gilead acquire Kite?"))
+        [1]
+        """
+        hit: set[int] = set()
+        for bit, family in enumerate(self._families):
+            if mask >> bit & 1:
+                hit.update(i for i, yes in family.of([i for i in ids if i not in hit]).items() if yes)
+        return [i for i in ids if i in hit]
 
 
-def RelationMasks(tokens: Callable[[Sequence[int]], Mapping[int, Sequence[str]]],  # noqa: N802 (a factory)
-                  size: int = 50_000) -> PerSentence[int]:
-    """The relation masks of sentences (:func:`sentence_mask`), computed when first asked for and kept."""
-    return PerSentence(tokens, sentence_mask, size)
+def _tester(lexicons: tuple[re.Pattern[str], ...]) -> Callable[[Sequence[str]], bool]:
+    def test(tokens: Sequence[str]) -> bool:
+        text = " ".join(tokens)
+        return any(p.search(text) for p in lexicons)
+
+    return test

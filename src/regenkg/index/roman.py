@@ -8,8 +8,10 @@ concatenated toneless pinyin of two or three adjacent Chinese characters (``yaoc
 a character with several counts (長 gives ``chang`` and ``zhang``).
 
 * :func:`keys` — the keys of a text (a Chinese question's keys are looked up among English words);
-* :func:`sentence_keys` / :func:`RomanKeys` — the keys of sentences from their stored tokens, kept per sentence;
-* :func:`romanised_matches` — the sentences whose keys contain a query's Latin words, scored by rarity.
+* :class:`Spelling` — a sentence's character readings indexed by syllable (from its stored tokens), and
+  :func:`Spellings`, those of search's candidates kept per sentence;
+* :func:`romanised_matches` — the sentences that spell a query's Latin words (:func:`parses` splits a
+  word into two or three syllables), scored by rarity.
 
 Readings come from pypinyin's character table (per character, no phrase model: names are the unknown
 words a phrase model would read wrong anyway). Only the table is read, not the package: importing
@@ -30,7 +32,7 @@ from pathlib import Path
 
 from .derived import PerSentence
 
-__all__ = ["MIN_WORD", "SIZES", "RomanKeys", "keys", "latin_words", "romanised_matches", "sentence_keys"]
+__all__ = ["MIN_WORD", "SIZES", "Spelling", "Spellings", "keys", "latin_words", "parses", "romanised_matches"]
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z]+")
@@ -53,16 +55,15 @@ def _table() -> dict[str, str]:
     return table
 
 
+def _plain(reading: str) -> str:
+    # NFD splits the tone marks (and ü's diaeresis) off the letters: "lǚ" → "lu", "zhǎng" → "zhang".
+    return "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c)).lower()
+
+
 @lru_cache(maxsize=65536)
 def _readings(char: str) -> tuple[str, ...]:
     found = _table().get(str(ord(char)), "")
-    out = set()
-    for reading in found.split(","):
-        # NFD splits the tone marks (and ü's diaeresis) off the letters: "lǚ" → "lu", "zhǎng" → "zhang".
-        plain = "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
-        if plain.isascii() and plain.isalpha():
-            out.add(plain.lower())
-    return tuple(sorted(out))
+    return tuple(sorted({p for p in map(_plain, found.split(",")) if p.isascii() and p.isalpha()}))
 
 
 def keys(text: str) -> set[str]:
@@ -89,41 +90,101 @@ def latin_words(tokens: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(t for t in tokens if len(t) >= MIN_WORD and _LATIN_WORD.fullmatch(t)))
 
 
-def sentence_keys(tokens: Sequence[str]) -> frozenset[str]:
-    """The keys of one sentence from its stored tokens.
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    """Every toneless reading of the table that has a vowel (not the interjections m, n, ng, hm)."""
+    raw = {r for value in _table().values() for r in value.split(",")}  # ~1,500 distinct toned readings
+    plain = {p for p in map(_plain, raw) if p.isascii() and p.isalpha()}
+    return frozenset(p for p in plain if any(v in p for v in "aeiouv"))
 
-    Adjacent Chinese tokens are joined (the segmenter splits an unknown name, 曜 | 辰, as often as it
-    keeps it whole); any other token breaks the run.
 
-    >>> "yaochen" in sentence_keys(["曜", "辰", "生技", "6988", "今日"])
+@lru_cache(maxsize=4096)
+def parses(word: str) -> tuple[tuple[str, ...], ...]:
+    """The ways ``word`` splits into two or three pinyin syllables (``"yaochen"`` → yao | chen).
+
+    >>> ("yao", "chen") in parses("yaochen") and ("xi", "an") in parses("xian") and parses("biotech") == ()
     True
     """
-    return frozenset(keys("".join(t if _HAN_RUN.fullmatch(t) else " " for t in tokens)))
+    syllables = _syllables()
+    out: list[tuple[str, ...]] = []
+
+    def split(rest: str, got: tuple[str, ...]) -> None:
+        if not rest:
+            if len(got) in SIZES:
+                out.append(got)
+            return
+        if len(got) >= max(SIZES):
+            return
+        for end in range(1, min(len(rest), 6) + 1):
+            if rest[:end] in syllables:
+                split(rest[end:], (*got, rest[:end]))
+
+    split(word, ())
+    return tuple(out)
 
 
-def RomanKeys(tokens: Callable[[Sequence[int]], Mapping[int, Sequence[str]]],  # noqa: N802 (a factory)
-              size: int = 50_000) -> PerSentence[frozenset[str]]:
-    """The keys of sentences (:func:`sentence_keys`), computed when first asked for and kept."""
-    return PerSentence(tokens, sentence_keys, size)
+class Spelling:
+    """The readings of a sentence's Chinese characters, indexed by syllable, to test romanised words.
+
+    Built from stored tokens: adjacent Chinese tokens are joined (the segmenter splits an unknown name,
+    曜 | 辰, as often as it keeps it whole); any other token breaks the run.
+
+    >>> Spelling(["曜", "辰", "生技", "6988", "今日"]).spells("yaochen")
+    True
+    >>> Spelling(["曜", "6988", "辰"]).spells("yaochen")
+    False
+    """
+
+    __slots__ = ("_readings", "_starts")
+
+    def __init__(self, tokens: Sequence[str]) -> None:
+        readings: list[tuple[str, ...]] = []
+        for token in tokens:
+            if _HAN_RUN.fullmatch(token):
+                readings.extend(map(_readings, token))
+            elif readings and readings[-1]:
+                readings.append(())  # a run ends
+        starts: dict[str, list[int]] = {}
+        for at, here in enumerate(readings):
+            for r in here:
+                starts.setdefault(r, []).append(at)
+        self._readings = readings
+        self._starts = starts
+
+    def spells(self, word: str) -> bool:
+        """Whether adjacent characters read as ``word`` (two or three syllables, any of their readings)."""
+        for syllables in parses(word):
+            for at in self._starts.get(syllables[0], ()):
+                if at + len(syllables) <= len(self._readings) and all(
+                        s in self._readings[at + n] for n, s in enumerate(syllables[1:], 1)):
+                    return True
+        return False
 
 
-def romanised_matches(words: Sequence[str], sentence_keys: Mapping[int, frozenset[str]]) -> list[tuple[int, float]]:
-    """The sentences whose keys contain some of ``words``, each word counting ``log(1 + n / df)``.
+def Spellings(tokens: Callable[[Sequence[int]], Mapping[int, Sequence[str]]],  # noqa: N802 (a factory)
+              size: int = 50_000) -> PerSentence[Spelling]:
+    """The :class:`Spelling` of sentences, made when first asked for and kept."""
+    return PerSentence(tokens, Spelling, size)
 
-    ``n`` is the number of sentences given and ``df`` how many of them contain the word, so the rare
+
+def romanised_matches(words: Sequence[str], spellings: Mapping[int, Spelling]) -> list[tuple[int, float]]:
+    """The sentences that spell some of ``words``, each word counting ``log(1 + n / df)``.
+
+    ``n`` is the number of sentences given and ``df`` how many of them spell the word, so the rare
     name of a question weighs more than a word that happens to spell a common pair of syllables.
 
     >>> [(i, round(s, 3)) for i, s in romanised_matches(["yaochen", "biotech"],
-    ...                                                 {1: frozenset({"yaochen"}), 2: frozenset({"shengji"})})]
+    ...                                                 {1: Spelling(["曜辰"]), 2: Spelling(["生技"])})]
     [(1, 1.099)]
     """
-    wanted = list(dict.fromkeys(words))
-    if not wanted or not sentence_keys:
+    wanted = [w for w in dict.fromkeys(words) if parses(w)]
+    if not wanted or not spellings:
         return []
-    df = {w: sum(w in k for k in sentence_keys.values()) for w in wanted}
-    weight = {w: math.log1p(len(sentence_keys) / df[w]) for w in wanted if df[w]}
-    if not weight:
-        return []
-    scored = ((i, sum(weight[w] for w in weight if w in k)) for i, k in sentence_keys.items())
-    return sorted(((i, s) for i, s in scored if s > 0), key=lambda x: (-x[1], x[0]))
-
+    found = {w: [i for i, sp in spellings.items() if sp.spells(w)] for w in wanted}
+    scores: dict[int, float] = {}
+    for w, ids in found.items():
+        if ids:
+            weight = math.log1p(len(spellings) / len(ids))
+            for i in ids:
+                scores[i] = scores.get(i, 0.0) + weight
+    return sorted(scores.items(), key=lambda x: (-x[1], x[0]))

@@ -17,8 +17,8 @@ from ..errors import QueryError
 from ..graph.match import Matcher
 from ..index.bm25 import LexicalIndex
 from ..index.derived import PerSentence
-from ..index.relwords import RelationMasks, relation_mask
-from ..index.roman import RomanKeys, keys, latin_words, romanised_matches
+from ..index.relwords import RelationWords, relation_mask
+from ..index.roman import Spelling, Spellings, keys, latin_words, romanised_matches
 from ..index.store import SentenceTable
 from ..index.vectors import VectorIndex
 from ..records import Hit
@@ -269,7 +269,7 @@ class HybridSearch:
         words = latin_words(tokens)
         if words:
             chinese = [sid for sid, group in groups.items() if group == "zh"]
-            for sid, score in romanised_matches(words, _per_sentence(self.source.lexical).keys.of(chinese)):
+            for sid, score in romanised_matches(words, _per_sentence(self.source.lexical).spellings.of(chinese)):
                 out[sid] = out.get(sid, 0.0) + score
         return sorted(out.items(), key=lambda x: (-x[1], x[0]))
 
@@ -278,8 +278,7 @@ class HybridSearch:
         mask = relation_mask(query)
         if not mask:
             return []
-        masks = _per_sentence(self.source.lexical).masks.of(list(groups))
-        return [(sid, 1.0) for sid, m in masks.items() if m & mask]
+        return [(sid, 1.0) for sid in _per_sentence(self.source.lexical).relations.matching(list(groups), mask)]
 
     def _bridged_tokens(self, queries: Sequence[str], tokens: Sequence[list[str]]) -> list[list[str]]:
         """Each query's tokens plus those of the other names of the entities it names (new words only)."""
@@ -337,8 +336,8 @@ class _Derived:
     """What search derives from a lexical index's stored tokens, per sentence, on first use."""
 
     def __init__(self, lexical: LexicalIndex) -> None:
-        self.keys: PerSentence[frozenset[str]] = RomanKeys(lexical.tokens_of)
-        self.masks: PerSentence[int] = RelationMasks(lexical.tokens_of)
+        self.spellings: PerSentence[Spelling] = Spellings(lexical.tokens_of)
+        self.relations = RelationWords(lexical.tokens_of)
 
 
 _DERIVED: weakref.WeakKeyDictionary[LexicalIndex, _Derived] = weakref.WeakKeyDictionary()
