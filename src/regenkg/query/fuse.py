@@ -16,6 +16,10 @@ The pieces are small and pure so that search, ask and the retrieval evaluation
 * :class:`LabelBridge` — the query's names mapped to their labels and aliases in every language, so the
   lexical side can match sentences in the other language too.
 
+:class:`ScoreFusion` also reads the within-language signals search computes (issue #19, fourth pass):
+romanised names (:mod:`regenkg.index.roman`), relation words (:mod:`regenkg.index.relwords`) and the
+entity mentions of a sentence's document.
+
 :func:`default_fusion` (with the RRF settings) is what ``KnowledgeBase.search`` uses;
 docs/decisions/20261201-hybrid-fusion.md says why, with the measurements.
 """

@@ -250,7 +250,10 @@ class HybridSearch:
         """BM25 of the romanised keys of each query's Chinese characters that are words of the index
         (曜辰 finds "Yaochen"), the first ``depth`` per group; empty for a query without such keys."""
         lexical = self.source.lexical
-        spelled = [[k for k in lexical.known(sorted(keys(q))) if k not in set(own)] for q, own in zip(queries, tokens)]
+        spelled = []
+        for q, own in zip(queries, tokens):
+            have = set(own)  # a key the query already has as a word must not count twice
+            spelled.append([k for k in lexical.known(sorted(keys(q))) if k not in have])
         if not any(spelled):
             return [[] for _ in queries]
         return [_per_group(r, group_ids, depth) if words else []
