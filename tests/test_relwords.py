@@ -6,7 +6,7 @@ import doctest
 
 import numpy as np
 
-import regenkg.index.relwords as relwords
+from regenkg.index import relwords
 from regenkg.index.bm25 import LexicalIndex
 from regenkg.index.relwords import FAMILIES, RelationWords, relation_mask
 from regenkg.query.search import _document_shares

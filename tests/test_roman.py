@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-import regenkg.index.roman as roman
+from regenkg.index import roman
 from regenkg.index.bm25 import LexicalIndex
 from regenkg.index.roman import Spelling, Spellings, keys, latin_words, parses, romanised_matches
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from test_cli import run
 
 _ZH = """# 細胞治療公司動態

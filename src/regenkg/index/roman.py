@@ -161,7 +161,7 @@ class Spelling:
         return False
 
 
-def Spellings(tokens: Callable[[Sequence[int]], Mapping[int, Sequence[str]]],  # noqa: N802 (a factory)
+def Spellings(tokens: Callable[[Sequence[int]], Mapping[int, Sequence[str]]],
               size: int = 50_000) -> PerSentence[Spelling]:
     """The :class:`Spelling` of sentences, made when first asked for and kept."""
     return PerSentence(tokens, Spelling, size)
@@ -180,9 +180,9 @@ def romanised_matches(words: Sequence[str], spellings: Mapping[int, Spelling]) -
     wanted = [w for w in dict.fromkeys(words) if parses(w)]
     if not wanted or not spellings:
         return []
-    found = {w: [i for i, sp in spellings.items() if sp.spells(w)] for w in wanted}
     scores: dict[int, float] = {}
-    for w, ids in found.items():
+    for w in wanted:
+        ids = [i for i, sp in spellings.items() if sp.spells(w)]
         if ids:
             weight = math.log1p(len(spellings) / len(ids))
             for i in ids:
