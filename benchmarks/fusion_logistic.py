@@ -32,6 +32,10 @@ class _Keep:
 
     uses_bridge = True
     uses_mentions = True
+    # The features below use none of the signals added later (romanised names, relation words, documents).
+    uses_romanised = False
+    uses_relations = False
+    uses_documents = False
 
     def __init__(self) -> None:
         self.seen: list[Any] = []

@@ -170,11 +170,12 @@ def test_default_fusion_follows_the_settings() -> None:
     # Since issue #19's second pass the default is a score fusion per language (no rank constant).
     # Since the third pass it is that score fusion with one of the first five places kept for the other
     # language (LanguageBounds); the settings still reach the score fusion inside.
-    f = default_fusion(10, 2.0, 0.5, 0.25)
+    f = default_fusion(10, 2.0, 0.5, 0.25, 0.75)
     assert isinstance(f, LanguageBounds) and (f.least, f.most, f.top) == (1, 5, 5)
     inner = f.within
     assert isinstance(inner, ScoreFusion) and inner.per_group and inner.bridge
-    assert (inner.dense_weight, inner.lexical_weight, inner.mention_weight) == (2.0, 0.5, 0.25)
+    assert (inner.dense_weight, inner.lexical_weight, inner.mention_weight, inner.romanised_weight) == \
+        (2.0, 0.5, 0.25, 0.75)
 
 
 def test_label_bridge_adds_other_names_once() -> None:
@@ -261,3 +262,36 @@ def test_default_keeps_a_place_for_the_other_language() -> None:
     c = Candidates(one.dense, chinese, one.groups, chinese, [(i, 1.0) for i in range(20, 26)], "zh")
     assert all(c.groups[i] == "zh" for i, _ in default_fusion().within(c, 5))  # type: ignore[attr-defined]
     assert [c.groups[i] for i, _ in default_fusion()(c, 5)].count("en") == 1
+
+
+def test_romanised_names_lift_the_other_languages_sentence() -> None:
+    # An English question naming a company by the pinyin of its Chinese name: the romanised BM25
+    # (Candidates.romanised) is normalised per language like BM25 and adds up to its weight.
+    c = Candidates(dense=[(1, .90), (2, .86), (3, .70), (4, .69)], lexical=[(1, 4.0)],
+                   groups={1: "en", 2: "en", 3: "zh", 4: "zh"}, query_group="en", romanised=[(4, 6.0), (3, 3.0)])
+    plain = ScoreFusion(1.0, 0.5, per_group=True)
+    assert [i for i, _ in plain(c, 4)].index(3) < [i for i, _ in plain(c, 4)].index(4)
+    scores = dict(ScoreFusion(1.0, 0.5, per_group=True, romanised_weight=1.5)(c, 4))
+    assert scores[4] == pytest.approx(0.0 + 1.5) and scores[3] == pytest.approx(1.0 + 0.75)
+    assert not plain.uses_romanised and ScoreFusion(romanised_weight=0.5).uses_romanised
+    assert default_fusion().uses_romanised and not default_fusion(romanised_weight=0.0).uses_romanised
+    assert LanguageBounds(ScoreFusion(romanised_weight=1.0)).uses_romanised
+    assert not any(f.uses_romanised for f in (DenseOnly(), LexicalOnly(), GroupedRRF()))
+    with pytest.raises(ValueError):
+        ScoreFusion(romanised_weight=-1.0)
+
+
+def test_relation_words_and_document_mentions_add_their_weights() -> None:
+    c = Candidates(dense=[(1, .90), (2, .80), (3, .70)], lexical=[], groups={1: "en", 2: "en", 3: "en"},
+                   relations=[(3, 1.0)], documents=[(2, 0.5), (3, 0.25)])
+    scores = dict(ScoreFusion(1.0, 0.5, relation_weight=0.1, document_weight=0.3)(c, 3))
+    assert scores[1] == pytest.approx(1.0)
+    assert scores[2] == pytest.approx(0.5 + 0.3)            # its document's best share is the query's best
+    assert scores[3] == pytest.approx(0.0 + 0.1 + 0.15)
+    plain = ScoreFusion(1.0, 0.5)
+    assert dict(plain(c, 3)) == {1: pytest.approx(1.0), 2: pytest.approx(0.5), 3: pytest.approx(0.0)}
+    assert not plain.uses_relations and not plain.uses_documents
+    assert default_fusion().uses_relations and default_fusion().uses_documents
+    assert not default_fusion(relation_weight=0.0, document_weight=0.0).uses_documents
+    with pytest.raises(ValueError):
+        ScoreFusion(document_weight=-0.1)

@@ -52,6 +52,10 @@ class _Record:
     seen: list
     uses_bridge: bool = False
     uses_mentions: bool = False
+    # The signals added by h/xling3 (a fusion says which inputs search must compute).
+    uses_romanised: bool = False
+    uses_relations: bool = False
+    uses_documents: bool = False
 
     def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
         self.seen.append(candidates)

@@ -41,6 +41,10 @@ class Settings:
         dense_weight: weight of the embedding score in the fusion (the best cosine of each language = 1).
         lexical_weight: weight of the BM25 score in the fusion (the best BM25 match of each language = 1).
         mention_weight: weight of the share of the query's entities a sentence mentions.
+        romanised_weight: weight of the BM25 of the query's romanised names (pinyin of Chinese
+            characters against Latin words, index/roman.py), over the best of each language.
+        relation_weight: added to a sentence whose words signal the relation the query asks about.
+        document_weight: weight of the best share of the query's entities mentioned in a sentence's document.
         evidence_weight: how much the evidence similarity adds to a graph answer's score in ``ask``.
         max_evidence: evidence sentences kept per answer.
         query_timeout: seconds a SPARQL query may run (CLI and endpoint).
@@ -98,6 +102,11 @@ class Settings:
     # Names of the fields set by a ``REGENKG_*`` variable or an override (not a default or the settings
     # file): an index opened with default settings follows its own model, an explicit model must match.
     explicit: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    # Hybrid search (h/xling3, #19): weights of the romanised-name, relation-word and document-mention
+    # signals in the default fusion (query/fuse.py ScoreFusion).
+    romanised_weight: float = 1.5
+    relation_weight: float = 0.1
+    document_weight: float = 0.3
 
     @classmethod
     def load(cls, path: str | Path | None = None, **overrides: Any) -> Settings:

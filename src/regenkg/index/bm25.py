@@ -55,6 +55,7 @@ class LexicalIndex:
         self._ids = ids
         self._tokens = tokens
         self._retriever = retriever
+        self._order: np.ndarray | None = None  # positions sorting ``_ids``, made on first use
 
     @classmethod
     def build(cls, ids: Sequence[int], tokens: Sequence[Sequence[str]]) -> LexicalIndex:
@@ -97,6 +98,26 @@ class LexicalIndex:
         if pos.size == 0:
             raise KeyError(id_)
         return list(self._tokens[int(pos[0])])
+
+    def tokens_of(self, ids: Iterable[int]) -> dict[int, list[str]]:
+        """The stored tokens of each of ``ids`` that is indexed (a binary search each, not a scan)."""
+        order = self._order
+        if order is None:
+            # The index never changes (rebuilds make a new one), so the sorted view is made once.
+            order = self._order = np.argsort(self._ids, kind="stable")
+        sorted_ids = self._ids[order]
+        arr = np.fromiter(ids, np.int64)
+        if arr.size == 0 or sorted_ids.size == 0:
+            return {}
+        at = np.searchsorted(sorted_ids, arr).clip(max=sorted_ids.size - 1)
+        found = sorted_ids[at] == arr
+        return {int(i): list(self._tokens[int(order[p])]) for i, p, ok in zip(arr.tolist(), at.tolist(), found.tolist())
+                if ok}
+
+    def known(self, tokens: Iterable[str]) -> list[str]:
+        """The tokens that occur in the index (each once, in order): what a search with them can match."""
+        vocab = self._retriever.vocab_dict if self._retriever is not None else {}
+        return [t for t in dict.fromkeys(tokens) if t in vocab]
 
     def search(self, query_tokens: Sequence[Sequence[str]], k: int) -> list[list[tuple[int, float]]]:
         """The ``k`` best (id, score) pairs per query, best first; only documents sharing a token.

@@ -26,6 +26,8 @@ from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
+import numpy as np
+
 from ..errors import IndexMismatch
 from ..records import Document, Sentence
 from .layout import MANIFEST, IndexLayout
@@ -344,6 +346,16 @@ class SentenceTable:
         for sid, lang in self.conn.execute("SELECT id, lang FROM sentences ORDER BY id"):
             out.setdefault(lang, []).append(sid)
         return out
+
+    def doc_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every sentence id (ascending) and a number for its document (equal numbers: same document)."""
+        ids: list[int] = []
+        codes: list[int] = []
+        numbers: dict[str, int] = {}
+        for sid, doc in self.conn.execute("SELECT id, doc FROM sentences ORDER BY id"):
+            ids.append(sid)
+            codes.append(numbers.setdefault(doc, len(numbers)))
+        return np.asarray(ids, dtype=np.int64), np.asarray(codes, dtype=np.int64)
 
     def lang_counts(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT lang, COUNT(*) FROM sentences GROUP BY lang").fetchall())

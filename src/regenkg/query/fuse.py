@@ -16,6 +16,10 @@ The pieces are small and pure so that search, ask and the retrieval evaluation
 * :class:`LabelBridge` — the query's names mapped to their labels and aliases in every language, so the
   lexical side can match sentences in the other language too.
 
+:class:`ScoreFusion` also reads the within-language signals search computes (issue #19, fourth pass):
+romanised names (:mod:`regenkg.index.roman`), relation words (:mod:`regenkg.index.relwords`) and the
+entity mentions of a sentence's document.
+
 :func:`default_fusion` (with the RRF settings) is what ``KnowledgeBase.search`` uses;
 docs/decisions/20261201-hybrid-fusion.md says why, with the measurements.
 """
@@ -113,6 +117,14 @@ class Candidates:
             the share of the query's entities each mentions (in any language), best first; empty when
             not computed.
         query_group: the query's language group (``"en"``/``"zh"``; ``""`` unknown).
+        romanised: ``(id, BM25)`` of the query's romanised names (:mod:`regenkg.index.roman`): its Latin
+            words against the pinyin of Chinese sentences, and the pinyin of its Chinese characters
+            against English words; empty when not computed.
+        relations: ``(id, 1.0)`` of the candidates whose words signal a relation the query's words signal
+            (:mod:`regenkg.index.relwords`: "acquire" and 收購 alike); empty when not computed.
+        documents: ``(id, share)`` of the candidates in a document where some candidate mentions the
+            query's entities, with the best such :attr:`mentions` share of that document, best first (the
+            sentence "Its lead candidate …" of the article about the company); empty when not computed.
     """
 
     dense: Ranking
@@ -121,6 +133,9 @@ class Candidates:
     bridged: Ranking = ()
     mentions: Ranking = ()
     query_group: str = ""
+    romanised: Ranking = ()
+    relations: Ranking = ()
+    documents: Ranking = ()
 
     def known(self, ranking: Ranking) -> list[tuple[int, float]]:
         """``ranking`` without ids of unknown sentences, first occurrence of each id only."""
@@ -146,6 +161,21 @@ class Fusion(Protocol):
         """Whether it reads :attr:`Candidates.mentions` (so the caller must compute it)."""
         ...
 
+    @property
+    def uses_romanised(self) -> bool:
+        """Whether it reads :attr:`Candidates.romanised` (so the caller must compute it)."""
+        ...
+
+    @property
+    def uses_relations(self) -> bool:
+        """Whether it reads :attr:`Candidates.relations` (so the caller must compute it)."""
+        ...
+
+    @property
+    def uses_documents(self) -> bool:
+        """Whether it reads :attr:`Candidates.documents` (so the caller must compute it)."""
+        ...
+
     def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]: ...
 
 
@@ -155,6 +185,9 @@ class DenseOnly:
 
     uses_bridge: bool = False
     uses_mentions: bool = False
+    uses_romanised: bool = False
+    uses_relations: bool = False
+    uses_documents: bool = False
 
     def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
         return candidates.known(candidates.dense)[:limit]
@@ -166,6 +199,9 @@ class LexicalOnly:
 
     bridge: bool = False
     uses_mentions: bool = False
+    uses_romanised: bool = False
+    uses_relations: bool = False
+    uses_documents: bool = False
 
     @property
     def uses_bridge(self) -> bool:
@@ -212,6 +248,9 @@ class GroupedRRF:
     bridge: bool = False
     mention_weight: float = 0.0
     bridge_own: bool = False
+    uses_romanised: bool = False
+    uses_relations: bool = False
+    uses_documents: bool = False
 
     @property
     def uses_bridge(self) -> bool:
@@ -240,13 +279,18 @@ class GroupedRRF:
 
 @dataclass(frozen=True)
 class ScoreFusion:
-    """A weighted sum of normalised scores: ``dense_weight · d + lexical_weight · l``.
+    """A weighted sum of normalised scores: ``dense_weight · d + lexical_weight · l`` (+ mentions, romanised).
 
     ``d`` is the cosine min-max scaled over the dense list (the best sentence 1, the last one listed 0),
     ``l`` the BM25 score divided by the query's best BM25 score (0 for a sentence without a match), so
     both lie in [0, 1] and a strong lexical match can only add up to ``lexical_weight`` — the dense
     order decides whenever the lexical side has nothing to say, as for a sentence in the other language.
-    (txtai's hybrid search sums normalised scores the same way.)
+    (txtai's hybrid search sums normalised scores the same way.) With ``mention_weight`` the share of the
+    query's entities a sentence mentions adds up to that weight; with ``romanised_weight`` the BM25 of the
+    query's romanised names (:attr:`Candidates.romanised`) over its language's best adds up to that weight;
+    ``relation_weight`` is added to a sentence that speaks of a relation the query asks about
+    (:attr:`Candidates.relations`), and ``document_weight`` × its document's best mention share over the
+    query's best (:attr:`Candidates.documents`).
 
     >>> c = Candidates([(1, 0.90), (2, 0.86), (3, 0.80)], [(3, 7.0), (2, 3.5)], {1: "en", 2: "zh", 3: "zh"})
     >>> [(i, round(s, 2)) for i, s in ScoreFusion(1.0, 0.3)(c, 3)]
@@ -258,11 +302,15 @@ class ScoreFusion:
     bridge: bool = False
     mention_weight: float = 0.0
     per_group: bool = False
+    romanised_weight: float = 0.0
+    relation_weight: float = 0.0
+    document_weight: float = 0.0
 
     def __post_init__(self) -> None:
-        if min(self.dense_weight, self.lexical_weight, self.mention_weight) < 0:
-            raise ValueError(f"weights must be ≥ 0, got {self.dense_weight}, {self.lexical_weight}, "
-                             f"{self.mention_weight}")
+        weights = (self.dense_weight, self.lexical_weight, self.mention_weight, self.romanised_weight,
+                   self.relation_weight, self.document_weight)
+        if min(weights) < 0:
+            raise ValueError(f"weights must be ≥ 0, got {', '.join(map(str, weights))}")
 
     @property
     def uses_bridge(self) -> bool:
@@ -271,6 +319,18 @@ class ScoreFusion:
     @property
     def uses_mentions(self) -> bool:
         return self.mention_weight > 0
+
+    @property
+    def uses_romanised(self) -> bool:
+        return self.romanised_weight > 0
+
+    @property
+    def uses_relations(self) -> bool:
+        return self.relation_weight > 0
+
+    @property
+    def uses_documents(self) -> bool:
+        return self.document_weight > 0
 
     def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
         dense = candidates.known(candidates.dense)
@@ -286,20 +346,36 @@ class ScoreFusion:
         scale = {g: (self.dense_weight / (top[g] - bottom[g]) if top[g] > bottom[g] else 0.0) for g in top}
         scores: dict[int, float] = {
             i: (s - bottom[groups[i]]) * scale[groups[i]] if scale[groups[i]] else self.dense_weight for i, s in dense}
-        best: dict[str, float] = {}
-        for i, s in lexical:
-            best.setdefault(groups[i], s)
-        per_unit = {g: self.lexical_weight / b for g, b in best.items() if b > 0}
-        for i, s in lexical:
-            unit = per_unit.get(groups[i])
-            if unit is not None:
-                scores[i] = scores.get(i, 0.0) + s * unit
+        self._add_normalised(scores, lexical, groups, self.lexical_weight)
+        if self.romanised_weight > 0:
+            self._add_normalised(scores, candidates.known(candidates.romanised), groups, self.romanised_weight)
+        if self.relation_weight > 0:
+            for i, _ in candidates.known(candidates.relations):
+                scores[i] = scores.get(i, 0.0) + self.relation_weight
+        documents = candidates.known(candidates.documents)
+        if self.document_weight > 0 and documents and documents[0][1] > 0:
+            unit = self.document_weight / documents[0][1]
+            for i, share in documents:
+                scores[i] = scores.get(i, 0.0) + share * unit
         if self.mention_weight > 0:
             for i, share in candidates.known(candidates.mentions):
                 scores[i] = scores.get(i, 0.0) + self.mention_weight * share
         order = {i: n for n, (i, _) in enumerate(dense)}
         ranked = sorted(scores, key=lambda i: (-scores[i], order.get(i, len(order)), i))
         return [(i, scores[i]) for i in ranked[:limit]]
+
+    @staticmethod
+    def _add_normalised(scores: dict[int, float], ranking: Ranking, groups: Mapping[int, str],
+                        weight: float) -> None:
+        """Add ``weight`` × each score over its group's best (``ranking`` is best first) to ``scores``."""
+        best: dict[str, float] = {}
+        for i, s in ranking:
+            best.setdefault(groups[i], s)
+        per_unit = {g: weight / b for g, b in best.items() if b > 0}
+        for i, s in ranking:
+            unit = per_unit.get(groups[i])
+            if unit is not None:
+                scores[i] = scores.get(i, 0.0) + s * unit
 
 
 class _Wraps:
@@ -314,6 +390,18 @@ class _Wraps:
     @property
     def uses_mentions(self) -> bool:
         return self.within.uses_mentions
+
+    @property
+    def uses_romanised(self) -> bool:
+        return self.within.uses_romanised
+
+    @property
+    def uses_relations(self) -> bool:
+        return self.within.uses_relations
+
+    @property
+    def uses_documents(self) -> bool:
+        return self.within.uses_documents
 
 
 @dataclass(frozen=True)
@@ -553,18 +641,23 @@ class LabelBridge:
 
 
 def default_fusion(rrf_k: int = 60, dense_weight: float = 1.0, lexical_weight: float = 0.5,
-                   mention_weight: float = 1.0) -> Fusion:
+                   mention_weight: float = 1.0, romanised_weight: float = 1.5, relation_weight: float = 0.1,
+                   document_weight: float = 0.3) -> Fusion:
     """The fusion search uses (chosen on the private pairs: docs/decisions/20261201-hybrid-fusion.md).
 
     :class:`ScoreFusion` per language group: the cosine scaled within each language (its best sentence 1),
     plus ``lexical_weight`` × BM25 of the bridged query over the language's best, plus ``mention_weight``
-    × the (rarity-weighted) share of the query's entities the sentence mentions; :class:`LanguageBounds`
-    then keeps at least one of the first five places for the other language's best sentence. ``rrf_k``
-    is unused here and kept so that every fusion is built from the same settings.
+    × the (rarity-weighted) share of the query's entities the sentence mentions, plus ``romanised_weight``
+    × BM25 of the query's romanised names over the language's best, plus ``relation_weight`` where the
+    sentence speaks of the relation the query asks about, plus ``document_weight`` × the best mention
+    share of its document; :class:`LanguageBounds` then keeps at least one of the first five places for
+    the other language's best sentence. ``rrf_k`` is unused here and kept so that every fusion is built
+    from the same settings.
     """
     del rrf_k  # the score fusion has no rank constant
     return LanguageBounds(ScoreFusion(dense_weight, lexical_weight, bridge=True, mention_weight=mention_weight,
-                                      per_group=True), least=1)
+                                      per_group=True, romanised_weight=romanised_weight,
+                                      relation_weight=relation_weight, document_weight=document_weight), least=1)
 
 
 DEFAULT_FUSION: Fusion = default_fusion()

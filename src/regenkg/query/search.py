@@ -16,6 +16,9 @@ from ..embed.base import Embedder
 from ..errors import QueryError
 from ..graph.match import Matcher
 from ..index.bm25 import LexicalIndex
+from ..index.derived import PerSentence
+from ..index.relwords import RelationWords, relation_mask
+from ..index.roman import Spelling, Spellings, keys, latin_words, romanised_matches
 from ..index.store import SentenceTable
 from ..index.vectors import VectorIndex
 from ..records import Hit
@@ -123,7 +126,7 @@ class HybridSearch:
 
     Args:
         source: the index components and settings (``rrf_k``, ``dense_weight``, ``lexical_weight``,
-            ``mention_weight``).
+            ``mention_weight``, ``romanised_weight``, ``relation_weight``, ``document_weight``).
         fusion: default :func:`~regenkg.query.fuse.default_fusion` with those settings; another fusion
             (e.g. :class:`~regenkg.query.fuse.DenseOnly`) is how the retrieval evaluation measures each input.
         per_group: give every language group its own dense candidates (see :meth:`_dense_per_group`);
@@ -135,7 +138,8 @@ class HybridSearch:
         self.per_group = per_group
         s = source.settings
         self.fusion = fusion if fusion is not None else default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight,
-                                                                        s.mention_weight)
+                                                                        s.mention_weight, s.romanised_weight,
+                                                                        s.relation_weight, s.document_weight)
 
     def __call__(self, queries: Sequence[str], k: int = 10, lang: str | None = None,
                  qvecs: np.ndarray | None = None) -> list[SearchResults]:
@@ -176,17 +180,22 @@ class HybridSearch:
         bridged = ([_per_group(r, group_ids, depth)
                     for r in src.lexical.search(self._bridged_tokens(cleaned, tokens), lexical_depth)]
                    if fusion.uses_bridge else [[] for _ in cleaned])
+        spelled = (self._spelled(cleaned, tokens, group_ids, lexical_depth, depth)
+                   if fusion.uses_romanised else [[] for _ in cleaned])
         titles = src.titles
         out: list[SearchResults] = []
         for qi, q in enumerate(cleaned):
             # Fusion needs only each candidate's language group (from the cached id lists); full rows
             # are read for the hits shown, not for the hundreds of candidates.
             groups = _groups_of({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]}
-                                | {sid for sid, _ in bridged[qi]}, group_ids)
+                                | {sid for sid, _ in bridged[qi]} | {sid for sid, _ in spelled[qi]}, group_ids)
             mentions = (mention_shares(src.store, src.matcher, q, list(groups), rarity=True)
-                        if fusion.uses_mentions else [])
+                        if fusion.uses_mentions or fusion.uses_documents else [])
+            romanised = self._romanised(tokens[qi], groups, spelled[qi]) if fusion.uses_romanised else []
+            relations = self._relations(q, groups) if fusion.uses_relations else []
+            documents = _document_shares(src.table, list(groups), mentions) if fusion.uses_documents else []
             fused = fusion(Candidates(dense[qi], lexical[qi], groups, bridged[qi], mentions,
-                                      _group(script_of(q))), depth)
+                                      _group(script_of(q)), romanised, relations, documents), depth)
             if lang:
                 fused = [(sid, score) for sid, score in fused if groups.get(sid) == _group(lang)]
             dmap, lmap = dict(dense[qi]), dict(bridged[qi] if fusion.uses_bridge else lexical[qi])
@@ -235,6 +244,44 @@ class HybridSearch:
                     merged.setdefault(sid, score)
                 dense[qi] = sorted(merged.items(), key=lambda x: (-x[1], x[0]))
         return dense
+
+    def _spelled(self, queries: Sequence[str], tokens: Sequence[list[str]], group_ids: Mapping[str, np.ndarray],
+                 lexical_depth: int, depth: int) -> list[list[tuple[int, float]]]:
+        """BM25 of the romanised keys of each query's Chinese characters that are words of the index
+        (曜辰 finds "Yaochen"), the first ``depth`` per group; empty for a query without such keys."""
+        lexical = self.source.lexical
+        spelled = []
+        for q, own in zip(queries, tokens):
+            have = set(own)  # a key the query already has as a word must not count twice
+            spelled.append([k for k in lexical.known(sorted(keys(q))) if k not in have])
+        if not any(spelled):
+            return [[] for _ in queries]
+        return [_per_group(r, group_ids, depth) if words else []
+                for r, words in zip(lexical.search(spelled, lexical_depth), spelled)]
+
+    def _romanised(self, tokens: Sequence[str], groups: Mapping[int, str],
+                   spelled: Sequence[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The candidates the query's romanised names point to (:mod:`regenkg.index.roman`), best first.
+
+        The query's Latin words against the keys of the Chinese candidates ("Yaochen" finds 曜辰, each
+        word weighted by its rarity among them), plus ``spelled`` (its Chinese characters' keys as
+        English words); a sentence in both gets the sum. The scores are normalised per language by the
+        fusion, so the two scales never compete.
+        """
+        out = dict(spelled)
+        words = latin_words(tokens)
+        if words:
+            chinese = [sid for sid, group in groups.items() if group == "zh"]
+            for sid, score in romanised_matches(words, _per_sentence(self.source.lexical).spellings.of(chinese)):
+                out[sid] = out.get(sid, 0.0) + score
+        return sorted(out.items(), key=lambda x: (-x[1], x[0]))
+
+    def _relations(self, query: str, groups: Mapping[int, str]) -> list[tuple[int, float]]:
+        """The candidates whose words signal a relation the query's words signal (:mod:`regenkg.index.relwords`)."""
+        mask = relation_mask(query)
+        if not mask:
+            return []
+        return [(sid, 1.0) for sid in _per_sentence(self.source.lexical).relations.matching(list(groups), mask)]
 
     def _bridged_tokens(self, queries: Sequence[str], tokens: Sequence[list[str]]) -> list[list[str]]:
         """Each query's tokens plus those of the other names of the entities it names (new words only)."""
@@ -285,6 +332,53 @@ def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Seque
 
 
 _GROUP_IDS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+_DOCS: weakref.WeakKeyDictionary[Any, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+class _Derived:
+    """What search derives from a lexical index's stored tokens, per sentence, on first use."""
+
+    def __init__(self, lexical: LexicalIndex) -> None:
+        self.spellings: PerSentence[Spelling] = Spellings(lexical.tokens_of)
+        self.relations = RelationWords(lexical.tokens_of)
+
+
+_DERIVED: weakref.WeakKeyDictionary[LexicalIndex, _Derived] = weakref.WeakKeyDictionary()
+
+
+def _per_sentence(lexical: LexicalIndex) -> _Derived:
+    cached = _DERIVED.get(lexical)
+    if cached is None:
+        cached = _DERIVED[lexical] = _Derived(lexical)
+    return cached
+
+
+def _document_shares(table: SentenceTable, ids: Sequence[int],
+                     mentions: Sequence[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Each of ``ids`` in a document where a sentence of ``mentions`` is, with that document's best share.
+
+    The sentence that states a fact often names its subject only in the sentence before ("Its lead
+    candidate …"); its document is the link left. Only candidates count: mentions are among them.
+    """
+    if not mentions or not ids:
+        return []
+    cached = _DOCS.get(table)
+    if cached is None:
+        cached = _DOCS[table] = table.doc_codes()
+    sorted_ids, codes = cached
+    if sorted_ids.size == 0:
+        return []
+    arr = np.asarray(ids, dtype=np.int64)
+    at = np.searchsorted(sorted_ids, arr).clip(max=sorted_ids.size - 1)
+    known = sorted_ids[at] == arr
+    code_of = dict(zip(arr[known].tolist(), codes[at[known]].tolist()))
+    best: dict[int, float] = {}
+    for sid, share in mentions:
+        code = code_of.get(sid)
+        if code is not None and share > best.get(code, 0.0):
+            best[code] = share
+    out = [(sid, best[code]) for sid, code in code_of.items() if code in best]
+    return sorted(out, key=lambda x: (-x[1], x[0]))
 
 
 def _group_ids(table: SentenceTable) -> dict[str, np.ndarray]:
