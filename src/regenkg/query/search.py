@@ -189,7 +189,7 @@ class HybridSearch:
             # are read for the hits shown, not for the hundreds of candidates.
             groups = _groups_of({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]}
                                 | {sid for sid, _ in bridged[qi]} | {sid for sid, _ in spelled[qi]}, group_ids)
-            mentions = (mention_shares(src.store, src.matcher, q, list(groups), rarity=True)
+            mentions = (src.lookup.mention_shares(src.matcher, q, list(groups), rarity=True)
                         if fusion.uses_mentions or fusion.uses_documents else [])
             romanised = self._romanised(tokens[qi], groups, spelled[qi]) if fusion.uses_romanised else []
             relations = self._relations(q, groups) if fusion.uses_relations else []

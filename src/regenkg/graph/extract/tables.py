@@ -53,7 +53,7 @@ def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list
                 continue
             if side == "object/seller" and "object" in row:
                 role = "seller"  # a seller column beside the target column
-            if role == "place":
+            if role == "place" and side:
                 row[side] = textcell
                 continue
             if role in ("subject", "object", "seller"):
