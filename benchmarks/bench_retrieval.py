@@ -42,17 +42,8 @@ WITHIN = ("dense", THIRD, DEFAULT)
 
 def fusions(kb: Any) -> dict[str, Any]:
     """The measured methods: inputs alone, the fusions before, the candidates, the default."""
-    from regenkg.query.fuse import (
-        DenseOnly,
-        GroupedRRF,
-        Interleave,
-        LanguageBounds,
-        LanguageQuota,
-        LanguageSlots,
-        LexicalOnly,
-        ScoreFusion,
-        default_fusion,
-    )
+    from regenkg.query.balance import Interleave, LanguageBounds, LanguageQuota, LanguageSlots, default_fusion
+    from regenkg.query.fuse import DenseOnly, GroupedRRF, LexicalOnly, ScoreFusion
 
     s = kb.settings
     # The RRF fusions with the weights they always had (1 and 1); the settings' weights now belong to the

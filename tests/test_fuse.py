@@ -79,19 +79,9 @@ def test_scaling_weights_scales_scores(rs: list[list[tuple[int, float]]]) -> Non
 
 # ---- fusions over Candidates (issue #19) ---------------------------------------------------------------------
 
-from regenkg.query.fuse import (
-    Candidates,
-    DenseOnly,
-    GroupedRRF,
-    Interleave,
-    LabelBridge,
-    LanguageBounds,
-    LanguageQuota,
-    LanguageSlots,
-    LexicalOnly,
-    ScoreFusion,
-    default_fusion,
-)
+from regenkg.query.balance import Interleave, LanguageBounds, LanguageQuota, LanguageSlots, default_fusion
+from regenkg.query.bridge import LabelBridge
+from regenkg.query.fuse import Candidates, DenseOnly, GroupedRRF, LexicalOnly, ScoreFusion
 
 ALL_FUSIONS = [DenseOnly(), LexicalOnly(), LexicalOnly(bridge=True), GroupedRRF(), GroupedRRF(bridge=True),
                GroupedRRF(bridge=True, bridge_own=True), GroupedRRF(bridge=True, mention_weight=1.0),

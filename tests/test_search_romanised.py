@@ -62,7 +62,7 @@ def test_without_the_romanised_signal_the_sentence_is_not_first(romanised_index,
     # The same searches with the romanised weight at 0: another Chinese sentence (or the heading) comes
     # first, so the CLI test above measures the signal, not the dense model.
     from regenkg.kb import KnowledgeBase
-    from regenkg.query.fuse import default_fusion
+    from regenkg.query.balance import default_fusion
 
     with KnowledgeBase.open(romanised_index, settings) as kb:
         for query, name in _CASES:
@@ -73,7 +73,7 @@ def test_without_the_romanised_signal_the_sentence_is_not_first(romanised_index,
 def test_chinese_question_finds_the_english_sentence_that_spells_the_name(romanised_index, settings) -> None:
     # The other way round: the pinyin of 禾晟 is a word of the English sentence ("Hesheng").
     from regenkg.kb import KnowledgeBase
-    from regenkg.query.fuse import default_fusion
+    from regenkg.query.balance import default_fusion
 
     query = "禾晟生技在台中設廠了嗎？"
     with KnowledgeBase.open(romanised_index, settings) as kb:

@@ -24,7 +24,9 @@ from ..index.vectors import VectorIndex
 from ..records import Hit
 from ..text.lang import fold, script_of
 from ..text.tokens import Tokenizer
-from .fuse import Candidates, Fusion, LabelBridge, default_fusion
+from .balance import default_fusion
+from .bridge import LabelBridge
+from .fuse import Candidates, Fusion
 from .lookup import GraphLookup
 
 __all__ = [
@@ -127,7 +129,7 @@ class HybridSearch:
     Args:
         source: the index components and settings (``rrf_k``, ``dense_weight``, ``lexical_weight``,
             ``mention_weight``, ``romanised_weight``, ``relation_weight``, ``document_weight``).
-        fusion: default :func:`~regenkg.query.fuse.default_fusion` with those settings; another fusion
+        fusion: default :func:`~regenkg.query.balance.default_fusion` with those settings; another fusion
             (e.g. :class:`~regenkg.query.fuse.DenseOnly`) is how the retrieval evaluation measures each input.
         per_group: give every language group its own dense candidates (see :meth:`_dense_per_group`);
             ``False`` is the single cut before issue #19, kept for the evaluation to measure.
