@@ -35,8 +35,8 @@ from regenkg.evaluate.gold import RELATIONS, SYMMETRIC, fold, load_gold
 from regenkg.graph.extract import Extractor, core
 from regenkg.graph.extract.assets import _PRODUCT_CUE, _RND_CUE, _RND_STOP
 from regenkg.graph.extract.clauses import split_clauses
-from regenkg.graph.extract.implicit import _GENERIC
-from regenkg.graph.extract.patterns import _HEDGE
+from regenkg.graph.extract.implicit import _GENERIC, _WORK_CUE
+from regenkg.graph.extract.patterns import _ACQ_PASSIVE, _HEDGE
 from regenkg.graph.ontology import Gazetteer
 from regenkg.text.ingest import ingest
 from regenkg.text.segment import segment
@@ -263,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
                     imp = implicit.get(ss[idx].text)
                     if imp is not None:
                         cues.append("implicit-gold" if g.subject in ends(imp) else "implicit-other")
-                        for name, pat in (("generic", _GENERIC), ("hedge", _HEDGE), ("stop", _RND_STOP)):
+                        for name, pat in (("generic", _GENERIC), ("hedge", _HEDGE), ("stop", _RND_STOP),
+                                          ("acq-passive", _ACQ_PASSIVE), ("work", _WORK_CUE)):
                             if pat.search(fold(ss[idx].text)):
                                 cues.append(f"guard-{name}")
                     ante = antecedent.get(ss[idx].text)
@@ -287,6 +288,19 @@ def main(argv: list[str] | None = None) -> int:
                         if any(r.predicate in ("acquired", "partneredWith", "licensedFrom") for r, _, ok in rels
                                if r.sentence_id == ss[idx - 1].id and g.subject in ok):
                             cues.append("prev-gold-subject-is-deal-object")
+                        # h/anaph2: which slot of which fact of the previous sentence the gold subject filled
+                        for r, sk, ok in rels:
+                            if r.sentence_id == ss[idx - 1].id and (g.subject in sk or g.subject in ok):
+                                cues.append(f"prev-gold-in={r.predicate}:{'s' if g.subject in sk else 'o'}")
+                        if idx > 1 and any(g.subject in sk for r, sk, _ in rels if r.sentence_id == ss[idx - 2].id):
+                            cues.append("prev2-gold-subject")
+                        cues.append(f"prev-facts={sum(1 for r, _, _ in rels if r.sentence_id == ss[idx - 1].id)}")
+                        for d, ps in deal_pairs:
+                            if d.sentence_id == ss[idx - 1].id and d.doc_id == ss[idx - 1].doc_id:
+                                roles = [role for (role, _), k in zip(d.parties, ps) if g.subject in k]
+                                cues.append(f"prev-deal={d.kind}/{d.status}/{','.join(roles) or 'not-party'}")
+                        pos = [i for i, m in enumerate(pms) if g.subject in (ends(m.iri) | keys({m.surface}))]
+                        cues.append(f"prev-companies={len(pms)}@{pos[:1]}")
                     here = extractor.finder.find(ss[idx].text)
                     if any(m.kind == "Company" and m.org_type != "Company" for m in here):
                         cues.append("has-institution")
