@@ -136,12 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     # What coreference made of each sentence (IRI, whether through a pronoun), recorded at its last step.
     resolved: dict[str, list[tuple[str, bool]]] = {}
     implicit: dict[str, str | None] = {}  # sentence text -> the company an implicit subject stands for
-    def record(text, ms, last, _orig=core.resolve_term_anaphora):
-        _orig(text, ms, last)
+    # h/anaph2: recorded after the product opener, coreference's last step since h/anaph
+    def record(text, ms, *rest, _orig=core.mark_product_opener):
+        _orig(text, ms, *rest)
         resolved[text] = [(m.iri, m.pronoun) for m in ms if m.kind in ("Company", "ImplicitSubject")]
         implicit[text] = next((m.iri for m in ms if m.kind == "ImplicitSubject"), None)
 
-    core.resolve_term_anaphora = record
+    core.mark_product_opener = record
     antecedent: dict[str, str | None] = {}  # sentence text -> the company coreference offered it
 
     orig_resolve = core.resolve_pronoun
@@ -300,6 +301,12 @@ def main(argv: list[str] | None = None) -> int:
                                 roles = [role for (role, _), k in zip(d.parties, ps) if g.subject in k]
                                 cues.append(f"prev-deal={d.kind}/{d.status}/{','.join(roles) or 'not-party'}")
                         pos = [i for i, m in enumerate(pms) if g.subject in (ends(m.iri) | keys({m.surface}))]
+                        # h/anaph2: the kind of statement the previous sentence made, by a fixed word list
+                        pw = re.findall(r"\b(invest\w*|stake|round|raised|led|found\w*|spun|spin|ceo|said|announc\w*|"
+                                        r"agree\w*|option|deal|acqui\w*|buy\w*|partner\w*|licen\w*|unit|subsidiary|"
+                                        r"backed|fund\w*|series|merg\w*|after|while|whose|which|who|develop\w*|"
+                                        r"trial|approv\w*|shares?|valu\w*|rival|compet\w*)\b", fold(ss[idx - 1].text))
+                        cues.append("prev-kw=" + ",".join(sorted(set(pw))))
                         cues.append(f"prev-companies={len(pms)}@{pos[:1]}")
                     here = extractor.finder.find(ss[idx].text)
                     if any(m.kind == "Company" and m.org_type != "Company" for m in here):

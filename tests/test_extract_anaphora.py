@@ -132,3 +132,15 @@ def test_an_implicit_subject_reads_work_verbs_and_any_passive(extractor, lang, f
 def test_no_implicit_subject_for_a_programme_that_was_sold(lang, first, second, extractor):
     _, ex, _ = extract_texts(extractor, first, second, lang=lang)
     assert not [r for r in ex.relations if r.sentence_id == 1 and r.predicate in ("develops", "targets")]
+
+
+def test_a_name_written_after_where_it_is_based_is_found(extractor):
+    # "Boston-based Corrisant Bio" was read as one name and dropped for its "-based": the deal and the
+    # target's programme in the next sentence were lost with it.
+    facts, _, _ = extract_texts(extractor, "Halvane Pharma agreed to buy Boston-based Corrisant Bio.",
+                                "The lead programme is in a phase 1 trial in lupus.")
+    assert ("Halvane Pharma", "acquired", "Corrisant Bio") in facts
+    assert ("Corrisant Bio", "targets", "systemic lupus erythematosus") in facts
+    ms = [m for m in extractor.finder.find("Cambridge, Massachusetts-based Corrisant Bio develops CAR-T.")
+          if m.kind == COMPANY]
+    assert [(m.surface, m.described) for m in ms] == [("Corrisant Bio", "Massachusetts")]
