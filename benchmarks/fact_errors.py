@@ -35,8 +35,8 @@ from regenkg.evaluate.gold import RELATIONS, SYMMETRIC, fold, load_gold
 from regenkg.graph.extract import Extractor, core
 from regenkg.graph.extract.assets import _PRODUCT_CUE, _RND_CUE, _RND_STOP
 from regenkg.graph.extract.clauses import split_clauses
-from regenkg.graph.extract.implicit import _GENERIC
-from regenkg.graph.extract.patterns import _HEDGE
+from regenkg.graph.extract.implicit import _GENERIC, _WORK_CUE
+from regenkg.graph.extract.patterns import _ACQ_PASSIVE, _HEDGE
 from regenkg.graph.ontology import Gazetteer
 from regenkg.text.ingest import ingest
 from regenkg.text.segment import segment
@@ -136,12 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     # What coreference made of each sentence (IRI, whether through a pronoun), recorded at its last step.
     resolved: dict[str, list[tuple[str, bool]]] = {}
     implicit: dict[str, str | None] = {}  # sentence text -> the company an implicit subject stands for
-    def record(text, ms, last, _orig=core.resolve_term_anaphora):
-        _orig(text, ms, last)
+    # h/anaph2: recorded after the product opener, coreference's last step since h/anaph
+    def record(text, ms, *rest, _orig=core.mark_product_opener):
+        _orig(text, ms, *rest)
         resolved[text] = [(m.iri, m.pronoun) for m in ms if m.kind in ("Company", "ImplicitSubject")]
         implicit[text] = next((m.iri for m in ms if m.kind == "ImplicitSubject"), None)
 
-    core.resolve_term_anaphora = record
+    core.mark_product_opener = record
     antecedent: dict[str, str | None] = {}  # sentence text -> the company coreference offered it
 
     orig_resolve = core.resolve_pronoun
@@ -263,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
                     imp = implicit.get(ss[idx].text)
                     if imp is not None:
                         cues.append("implicit-gold" if g.subject in ends(imp) else "implicit-other")
-                        for name, pat in (("generic", _GENERIC), ("hedge", _HEDGE), ("stop", _RND_STOP)):
+                        for name, pat in (("generic", _GENERIC), ("hedge", _HEDGE), ("stop", _RND_STOP),
+                                          ("acq-passive", _ACQ_PASSIVE), ("work", _WORK_CUE)):
                             if pat.search(fold(ss[idx].text)):
                                 cues.append(f"guard-{name}")
                     ante = antecedent.get(ss[idx].text)
@@ -287,6 +289,25 @@ def main(argv: list[str] | None = None) -> int:
                         if any(r.predicate in ("acquired", "partneredWith", "licensedFrom") for r, _, ok in rels
                                if r.sentence_id == ss[idx - 1].id and g.subject in ok):
                             cues.append("prev-gold-subject-is-deal-object")
+                        # h/anaph2: which slot of which fact of the previous sentence the gold subject filled
+                        for r, sk, ok in rels:
+                            if r.sentence_id == ss[idx - 1].id and (g.subject in sk or g.subject in ok):
+                                cues.append(f"prev-gold-in={r.predicate}:{'s' if g.subject in sk else 'o'}")
+                        if idx > 1 and any(g.subject in sk for r, sk, _ in rels if r.sentence_id == ss[idx - 2].id):
+                            cues.append("prev2-gold-subject")
+                        cues.append(f"prev-facts={sum(1 for r, _, _ in rels if r.sentence_id == ss[idx - 1].id)}")
+                        for d, ps in deal_pairs:
+                            if d.sentence_id == ss[idx - 1].id and d.doc_id == ss[idx - 1].doc_id:
+                                roles = [role for (role, _), k in zip(d.parties, ps) if g.subject in k]
+                                cues.append(f"prev-deal={d.kind}/{d.status}/{','.join(roles) or 'not-party'}")
+                        pos = [i for i, m in enumerate(pms) if g.subject in (ends(m.iri) | keys({m.surface}))]
+                        # h/anaph2: the kind of statement the previous sentence made, by a fixed word list
+                        pw = re.findall(r"\b(invest\w*|stake|round|raised|led|found\w*|spun|spin|ceo|said|announc\w*|"
+                                        r"agree\w*|option|deal|acqui\w*|buy\w*|partner\w*|licen\w*|unit|subsidiary|"
+                                        r"backed|fund\w*|series|merg\w*|after|while|whose|which|who|develop\w*|"
+                                        r"trial|approv\w*|shares?|valu\w*|rival|compet\w*)\b", fold(ss[idx - 1].text))
+                        cues.append("prev-kw=" + ",".join(sorted(set(pw))))
+                        cues.append(f"prev-companies={len(pms)}@{pos[:1]}")
                     here = extractor.finder.find(ss[idx].text)
                     if any(m.kind == "Company" and m.org_type != "Company" for m in here):
                         cues.append("has-institution")

@@ -95,3 +95,52 @@ def test_mark_implicit_only_in_a_sentence_without_any_company():
     lone = [term]
     mark_implicit(lone, prev, set())  # nothing stated of Alpha Bio in the sentence before
     assert lone == [term]
+
+
+# h/anaph2: after an acquisition the work described next is the acquired company's.
+@pytest.mark.parametrize("lang,first,second,target,acquirer,term", [
+    ("en", "Halvane Pharma agreed to acquire Corrisant Bio for $1.2 billion.",
+     "The lead programme is in a phase 1 trial in lupus.", "Corrisant Bio", "Halvane Pharma",
+     "systemic lupus erythematosus"),
+    ("zh-Hans", "晴禾药业宣布以10亿美元收购澜曜基因。", "首个候选药物用于治疗血友病，已进入一期临床试验。",
+     "澜曜基因", "晴禾药业", "haemophilia"),
+])
+def test_after_an_acquisition_a_sentence_naming_no_company_is_about_the_target(extractor, lang, first, second,
+                                                                               target, acquirer, term):
+    facts, _, _ = extract_texts(extractor, first, second, lang=lang)
+    assert (target, "targets", term) in facts
+    assert (acquirer, "targets", term) not in facts
+
+
+@pytest.mark.parametrize("lang,first,second,company,term", [
+    # No pipeline or product word: a verb of doing the work carries it.
+    ("en", "Corrisant Bio develops base editing treatments.",
+     "A second base editing effort aims to treat sickle cell disease.", "Corrisant Bio", "sickle cell disease"),
+    # A bare 被 is any passive, not a sale of the programme.
+    ("zh-Hans", "澜曜基因开发AAV基因疗法。", "首个候选药物被用于治疗血友病，已进入一期临床试验。", "澜曜基因", "haemophilia"),
+])
+def test_an_implicit_subject_reads_work_verbs_and_any_passive(extractor, lang, first, second, company, term):
+    facts, _, _ = extract_texts(extractor, first, second, lang=lang)
+    assert (company, "targets", term) in facts
+
+
+@pytest.mark.parametrize("lang,first,second", [
+    ("en", "Corrisant Bio develops base editing treatments.",
+     "The sickle cell disease programme was later bought by an undisclosed buyer."),
+    ("zh-Hans", "澜曜基因开发AAV基因疗法。", "首个血友病候选药物后来被一家日本药厂收购。"),
+])
+def test_no_implicit_subject_for_a_programme_that_was_sold(lang, first, second, extractor):
+    _, ex, _ = extract_texts(extractor, first, second, lang=lang)
+    assert not [r for r in ex.relations if r.sentence_id == 1 and r.predicate in ("develops", "targets")]
+
+
+def test_a_name_written_after_where_it_is_based_is_found(extractor):
+    # "Boston-based Corrisant Bio" was read as one name and dropped for its "-based": the deal and the
+    # target's programme in the next sentence were lost with it.
+    facts, _, _ = extract_texts(extractor, "Halvane Pharma agreed to buy Boston-based Corrisant Bio.",
+                                "The lead programme is in a phase 1 trial in lupus.")
+    assert ("Halvane Pharma", "acquired", "Corrisant Bio") in facts
+    assert ("Corrisant Bio", "targets", "systemic lupus erythematosus") in facts
+    ms = [m for m in extractor.finder.find("Cambridge, Massachusetts-based Corrisant Bio develops CAR-T.")
+          if m.kind == COMPANY]
+    assert [(m.surface, m.described) for m in ms] == [("Corrisant Bio", "Massachusetts")]

@@ -162,6 +162,7 @@ class Extractor:
         last_modality: _M | None = None
         prev_ms: list[_M] = []
         prev_related: frozenset[str] = frozenset()  # h/anaph: subjects of the previous sentence's facts
+        prev_targets: frozenset[str] = frozenset()  # h/anaph2: what the previous sentence said was acquired
         developers: dict[str, _M] = {}
         table_doc, header = "", None
         for sent, ms, prods in zip(sents, all_ms, products):
@@ -171,7 +172,7 @@ class Extractor:
             # Before any sentence has opened with a company, "it" can only mean the last company named.
             resolve_developer_descriptions(sent.text, ms, developers)  # h/xent
             resolve_pronoun(sent.text, ms, prev_subject or last_named, prev_ms, self.finder.types,
-                            prev_related)  # h/anaph: prev_related
+                            prev_related, prev_targets)  # h/anaph: prev_related; h/anaph2: prev_targets
             link_products(ms, prods, known_products)
             resolve_term_anaphora(sent.text, ms, last_modality)
             mark_product_opener(sent.text, ms, developers, last_modality)  # h/anaph
@@ -195,6 +196,7 @@ class Extractor:
                     developers[r.object] = owner
             sent_deals += tdeals
             prev_related = frozenset(r.subject for r in rels)
+            prev_targets = frozenset(r.object for r in rels if r.predicate == "acquired")  # h/anaph2
             prev_subject = topic(sent.text, ms) or prev_subject
             named = [m for m in ms if m.kind == COMPANY and not m.appositive and not m.pronoun
                      and (solid(m) or m.start <= 3)]

@@ -148,18 +148,25 @@ def resolve_term_anaphora(text: str, ms: list[_M], last: _M | None) -> None:
 IMPLICIT = "ImplicitSubject"
 """The kind of the zero-width mention a sentence without any company gets (never a company to other rules)."""
 
-def implicit_antecedent(prev_ms: Sequence[_M], related: Collection[str]) -> _M | None:
+def implicit_antecedent(prev_ms: Sequence[_M], related: Collection[str], targets: Collection[str] = ()) -> _M | None:
     """The company a sentence naming none continues: the last one the previous sentence both named and stated
     a fact of ("…partnered with Quillon Bio to develop CAR-T. The programme is in a phase 1 trial…" is
     Quillon's). A company the previous sentence only mentions, or one named further back, is too weak a
-    guess: without a fact just read about it, a subjectless sentence is as often a remark about the field."""
+    guess: without a fact just read about it, a subjectless sentence is as often a remark about the field.
+
+    h/anaph2: after an acquisition ("Halvane agreed to buy Quillon Bio. The CAR-T programme is in a phase 1 trial…"), the
+    work described next is the acquired company's — what the buyer paid for — so a target named in the
+    previous sentence comes first (``targets``: the companies it said were acquired).
+    """
     named = [m for m in prev_ms if (m.kind == COMPANY and m.org_type == COMPANY and not m.pronoun and solid(m)
                                     or m.kind == IMPLICIT) and not m.appositive and not m.affiliate_of
-             and m.iri in related]
-    return named[-1] if named else None
+             and (m.iri in related or m.iri in targets)]
+    bought = [m for m in named if m.iri in targets and m.kind == COMPANY]
+    return bought[-1] if bought else named[-1] if named else None
 
 
-def mark_implicit(ms: list[_M], prev_ms: Sequence[_M], related: Collection[str]) -> None:
+def mark_implicit(ms: list[_M], prev_ms: Sequence[_M], related: Collection[str],
+                  targets: Collection[str] = ()) -> None:
     """Give a sentence that names no company, no pronoun and at least one term an :data:`IMPLICIT` subject
     (changed in place).
 
@@ -167,10 +174,11 @@ def mark_implicit(ms: list[_M], prev_ms: Sequence[_M], related: Collection[str])
         ms: the sentence's mentions.
         prev_ms: the previous sentence's.
         related: the IRIs the previous sentence stated a fact of (as subject).
+        targets: the IRIs the previous sentence said were acquired (h/anaph2).
     """
     if any(m.kind in (COMPANY, IMPLICIT) for m in ms) or not any(m.kind in (MODALITY, INDICATION) for m in ms):
         return
-    ref = implicit_antecedent(prev_ms, related)
+    ref = implicit_antecedent(prev_ms, related, targets)
     if ref is not None:
         ms.insert(0, _M(0, 0, ref.iri, IMPLICIT, "", ref.curated, pronoun=True))
 
@@ -215,11 +223,13 @@ TAKE = re.compile(r"\b(?:use|using|access|accessing|leverage|leveraging|license|
 
 
 def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[_M],
-                    types: Mapping[str, str], related: Collection[str] = ()) -> None:
+                    types: Mapping[str, str], related: Collection[str] = (),
+                    targets: Collection[str] = ()) -> None:
     """"It was bought by …" / "該公司…": the pronoun stands for the previous sentence's topic.
 
     ``related`` (the IRIs the previous sentence stated a fact of) lets a sentence naming no company at all
-    continue one of them (:func:`mark_implicit`).
+    continue one of them (:func:`mark_implicit`); ``targets`` (the companies it said were acquired) are
+    preferred there.
     """
     # "該公司2023年…", "這家位於台中的新創…", "該生技公司…": a Chinese description opening the sentence,
     # whatever follows it (the shared _PRONOUN wants a Han character or a space after it).
@@ -274,5 +284,5 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
             ref = before[-1]  # h/anaph: "A partnered with B to use its platform": B's
         if ref is not None:
             ms.append(_M(a, b, ref.iri, COMPANY, text[a:b], ref.curated, pronoun=True))
-    mark_implicit(ms, prev_ms, related)
+    mark_implicit(ms, prev_ms, related, targets)  # h/anaph2: targets
     ms.sort(key=lambda m: m.start)

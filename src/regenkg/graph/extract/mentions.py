@@ -80,6 +80,10 @@ def _strip_ordinary_lead(folded: str, j: int, start: int) -> int:
     return j
 
 
+# h/anaph2: where a name is based, written before it as one word with it ("Boston-based Corrisant Bio").
+_BASED_LEAD = re.compile(r"(?:[A-Z][A-Za-z.]+[ -])*[A-Z][A-Za-z.]+-(?:based|headquartered|listed|owned|backed)\s+")
+
+
 class MentionFinder:
     """Finds the mentions of one batch of sentences against a gazetteer."""
 
@@ -237,6 +241,9 @@ class MentionFinder:
                 s += len(words[0]) + (len(name[len(words[0]):]) - len(name[len(words[0]):].lstrip()))
                 name = name[len(words[0]):].lstrip()
                 words = name.split()
+            lead = _BASED_LEAD.match(name)
+            if lead and lead.end() < len(name):  # h/anaph2: "Boston-based Corrisant Bio" is Corrisant Bio
+                s, name = s + lead.end(), name[lead.end():]
             name = name.rstrip(".'")
             e = s + len(name)
             if not name or name.lower() in NOT_NAME or len(name) < 2:
