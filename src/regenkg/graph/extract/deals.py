@@ -230,7 +230,6 @@ def rule_partner(clause: Clause, add: Add) -> None:
     if len(comps) < 2:
         return
     ctext = folded[cs:ce]
-    _co_owned(folded, cs, ce, cms, comps, add)
     lic = _LICENSE.search(ctext)
     joint = _JOINT.search(ctext)
     if not (_PARTNER.search(ctext) or lic or joint):
@@ -314,33 +313,6 @@ def rule_partner(clause: Clause, add: Add) -> None:
     if len(group) < 2:
         group = _joint_pair(folded, cs, ce, comps)
     _pair_add(folded, ce, cms, add, group, clause.types)
-
-
-# h/subj2: one asset of two companies named together, "X and Y's CAR-T therapy", "X和Y（02171.HK）的CAR-T療法".
-_CO_OWNED_ZH = re.compile(r"\s*(?:[(（][^)）]{1,16}[)）])?\s*的\s*")
-_EACH = re.compile(r"分别|各自|均|都|等|\b(?:each|both|respective(?:ly)?|rival|competing)\b")
-
-
-def _co_owned(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add: Add) -> None:
-    """Two companies joined by "and"/和 that own one modality product together partner, and both develop it;
-    not "X and Y's therapies" or "X和Y的CAR-T療法都…" (each its own)."""
-    if _EACH.search(folded, cs, ce):
-        return
-    for a, b in zip(comps, comps[1:]):
-        if a.pronoun or b.pronoun or a.iri == b.iri or not re.fullmatch(
-                r"\s*(?:[(（][^)）]{1,16}[)）])?\s*(?:and|和|与|及)\s*", folded[a.end:b.start]):
-            continue
-        if b.org_type != COMPANY or a.org_type != COMPANY:
-            continue
-        own = re.match(r"(?:'s|’s)\s+(?:[\w-]+\s+){0,4}?(?:therapy|product|candidate|programme|program|treatment)\b(?!s)|"
-                       r"\s*(?:[(（][^)）]{1,16}[)）])?\s*的\s*[^,，;；。的]{0,12}?(?:疗法|产品|药物|候选药|新药)", folded[b.end:ce])
-        if own is None:
-            continue
-        add(a.iri, "partneredWith", b.iri, "co-owned-asset", 0.7, (a.start, b.end))
-        mod = next((m for m in cms if m.kind == MODALITY and b.end < m.start and m.end <= b.end + own.end()), None)
-        if mod is not None:
-            for p in (a, b):
-                add(p.iri, "develops", mod.iri, "co-owned-asset", 0.7, (a.start, mod.end))
 
 
 def _pair_add(folded: str, ce: int, cms: list[_M], add: Add, group: list[_M], types: Mapping[str, str]) -> None:
