@@ -233,7 +233,7 @@ def rule_partner(clause: Clause, add: Add) -> None:
     lic = _LICENSE.search(ctext)
     joint = _JOINT.search(ctext)
     if not (_PARTNER.search(ctext) or lic or joint):
-        if _SERVES.search(ctext) or "联合" in ctext:  # h/subj2: "X聯合Y、Z推進…"
+        if _SERVES.search(ctext):
             _pair_add(folded, ce, cms, add, _joint_pair(folded, cs, ce, comps), clause.types)
         return
     with_pos = re.search(r"\bwith\b|与|和|跟|同", ctext)
@@ -249,67 +249,25 @@ def rule_partner(clause: Clause, add: Add) -> None:
     if with_m:
         pos = cs + with_m.start()
         left = [m for m in comps if m.end <= pos]
-        if with_m.group(0) in ("与", "和", "跟", "同") and left:
-            # h/subj2: "X、Y與Z三方合作": every member of the list before 與 is a party.
-            joined = [m for m in _subject_list(folded, cms, pos, cs) if not m.affiliate_of]
-            if len(joined) > 1 and joined[-1] is left[-1]:
-                left = [m for m in left if m not in joined] + joined
         right = _object_list(folded, cms, pos + len(with_m.group(0)), {COMPANY}, ce)
         right = [m for m in right if not m.affiliate_of]
-        fronted = False
-        if not left and right and re.search(r"\b(?:in\s+(?:collaboration|partnership|cooperation|conjunction)|together|"
-                                            r"jointly|along)\s*$", folded[cs:pos]):
-            # h/subj2: "In collaboration with Y, X is testing…": the subject comes after the fronted phrase.
-            # The list reader runs on over the comma ("with Y, X is…"): X is the member after a bare comma.
-            named = [m for m in right if not m.pronoun]
-            cut = next((i for i in range(1, len(named)) if re.fullmatch(r"\s*[,，]\s*(?:the\s+)?",
-                                                                         folded[named[i - 1].end:named[i].start])), None)
-            if cut is not None:
-                left, right, fronted = [named[cut]], named[:cut], True
         if left and right:
             subj = _apposition_head(folded, comps, left[-1])
-            heads = [m for m in left if m in _subject_list(folded, cms, pos, cs) and m is not left[-1]] \
-                if with_m.group(0) in ("与", "和", "跟", "同") else []
-            for i, a in enumerate(heads + [subj]):
-                for b in (heads + [subj])[i + 1:]:
-                    if a.iri != b.iri:
-                        add(a.iri, "partneredWith", b.iri, "partnership", 0.75, (a.start, b.end))
             for r in right:
-                for h in heads:
-                    if h.iri != r.iri:
-                        add(h.iri, "partneredWith", r.iri, "partnership", 0.75, (h.start, r.end))
                 add(subj.iri, "partneredWith", r.iri, "licence-agreement" if lic else "partnership", 0.8,
                     (subj.start, r.end))
                 # h/subj2: "X partnered with Y" makes X the subject; "X與Y合作" coordinates X and Y as equals.
                 lead = subj if with_m.group(0) == "with" else None
-                if not fronted:  # "With Y, X is testing its …": the rest is X's own clause, read by other rules
-                    _deal_asset(folded, r, ce, cms, add, (subj, r), clause.types, lead=lead)
-            return
-    poss = _PARTNER_OF.search(folded, cs, ce)
-    if poss is not None:
-        # h/subj2: "X's partner Y" / "X的合作夥伴Y": the possessor and the partner it names.
-        owner = next((m for m in reversed(comps) if m.end == poss.start()), None)
-        mates = _object_list(folded, cms, poss.end(), {COMPANY}, ce) if owner is not None else []
-        mates = [m for m in mates if not m.affiliate_of and owner is not None and m.iri != owner.iri]
-        if owner is not None and mates:
-            for r in mates:
-                add(owner.iri, "partneredWith", r.iri, "partnership", 0.75, (owner.start, r.end))
+                _deal_asset(folded, r, ce, cms, add, (subj, r), clause.types, lead=lead)
             return
     trig = _PARTNER.search(ctext) or lic or joint
     group = _subject_list(folded, cms, cs + trig.start(), cs) if trig is not None else []
     if len(group) < 2 and trig is not None:
         # "X and Y ended their collaboration": two companies joined at the clause's head, the partner word later.
-        head = [m for m in comps if m.end <= cs + trig.start()]
-        # h/subj2: "X, Y and Z formed a three-way partnership": the whole list that opens the clause.
-        n = next((i for i in range(1, len(head)) if not _LIST_GAP.match(folded[head[i - 1].end:head[i].start])), len(head))
-        head = head[:n]
-        if len(head) >= 2 and not re.search(r"[,，;；]", folded[head[-1].end:cs + trig.start()]):
+        head = [m for m in comps if m.end <= cs + trig.start()][:2]
+        if len(head) == 2 and _LIST_GAP.match(folded[head[0].end:head[1].start]) and \
+                not re.search(r"[,，;；]", folded[head[1].end:cs + trig.start()]):
             group = head
-    if len(group) < 2 and trig is not None:
-        # h/subj2: "HV-101, co-developed by X and Y, …": the partners are the agents after "by".
-        by = re.match(r"\w*\s+(?:jointly\s+)?by\s+(?:the\s+)?", folded[cs + trig.end():ce])
-        if by is not None:
-            group = [m for m in _object_list(folded, cms, cs + trig.end() + by.end(), {COMPANY}, ce) if not m.affiliate_of]
     if len(group) < 2:
         group = _joint_pair(folded, cs, ce, comps)
     _pair_add(folded, ce, cms, add, group, clause.types)
@@ -337,19 +295,13 @@ def _apposition_head(folded: str, comps: list[_M], m: _M) -> _M:
 
 
 # h/deals3: joint work without a partnership noun ("X與Y共同執行臨床試驗", "X and Y will jointly develop").
-_JOINT = re.compile(r"共同(?!创办|创立|创始|持有|持股)|共建|联合(?=开发|研发|推进|推出|进行|执行|申报|开展|生产)|一起|携手|联手|"
+_JOINT = re.compile(r"共同(?!创办|创立|创始|持有|持股)|联合(?=开发|研发|推进|推出|进行|执行|申报|开展|生产)|一起|携手|联手|"
                     r"委托|签约|\bjointly\b|\btogether\b|\bjoin(?:s|ed|ing)? forces\b|"
                     r"\bwork(?:s|ed|ing)? (?:closely )?with\b|\bco-(?:develop|commerciali[sz]|promot|fund)\w*")
 # One company works for another: makes its product ("Y will manufacture X's therapy", "Y為X代工"), or takes
 # it to market ("X的CAR-T產品由Y負責商業化").
 _SERVES = re.compile(r"\b(?:manufactur|produc|suppl|mak|commerciali[sz]|distribut|market)(?:e|es|ed|ing|y|ies|ied)?\b|"
                      r"代工|生产|制造|商业化|销售|经销|推广")
-
-
-# h/subj2: a partner named as the possessor's: "X's partner Y", "X's long-time collaborator Y", "X的合作夥伴Y".
-_PARTNER_OF = re.compile(r"(?:'s|’s)\s+(?:(?:long-?time|longtime|strategic|key|manufacturing|research|clinical|commercial|"
-                         r"development|existing|new)\s+)?(?:partners?|collaborators?)\s+(?:include\s+|are\s+|is\s+)?(?:the\s+)?|"
-                         r"的\s*(?:战略|长期|主要|研发|生产|临床)?合作(?:伙伴|方|对象)(?:之一)?\s*(?:是|为|包括|有)?\s*")
 
 
 # h/subj2: the work itself is joint ("will co-develop", "共同開發", "合作開發"): every party develops.
@@ -360,7 +312,7 @@ _CO_WORK = re.compile(r"共同|联合|合作(?:开发|研发)|携手|联手|双�
 def _joint_pair(folded: str, cs: int, ce: int, comps: list[_M]) -> list[_M]:
     """The two partners of a verb frame that has no partnership noun: "X攜手Y", "X委託Y生產", "X tapped Y to
     manufacture", "Y為X代工", "Y will manufacture X's therapy", "X的產品由Y負責商業化"."""
-    for m in re.finditer(r"携手|联手|联合|委托|\b(?:join(?:s|ed|ing)? forces with|tapped|selected|chose|engaged|contracted|"
+    for m in re.finditer(r"携手|联手|委托|\b(?:join(?:s|ed|ing)? forces with|tapped|selected|chose|engaged|contracted|"
                          r"hired|commissioned)\b", folded[cs:ce]):
         at = cs + m.end()
         obj = next((c for c in comps if at <= c.start <= at + 2), None)
@@ -371,9 +323,6 @@ def _joint_pair(folded: str, cs: int, ce: int, comps: list[_M]) -> list[_M]:
                 r"\s+(?:to|as)\s+(?:its\s+|a\s+|the\s+)?(?:\w+\s+){0,2}?(?:manufactur|produc|develop|commerciali|suppl|"
                 r"make|partner|cdmo|distribut)", folded[obj.end:ce]):
             continue  # "selected Y" alone is no partnership
-        if m.group(0) in ("携手", "联手", "联合"):
-            # h/subj2: "X攜手Y、Z…": every company of the list after the verb works with X.
-            return [subj] + [c for c in _object_list(folded, comps, at, {COMPANY}, ce) if c.iri != subj.iri]
         return [subj, obj]
     for m in re.finditer(r"(?:为|替)\s*(?=\S)|\bfor\s+(?:the\s+)?", folded[cs:ce]):
         at = cs + m.end()
