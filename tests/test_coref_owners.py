@@ -60,3 +60,24 @@ def test_its_without_a_verb_of_taking_is_the_subjects(extractor):
     facts, _, _ = extract_texts(extractor, "Halvane Bio licensed its base editing technology to Corrisant Bio.")
     assert ("Halvane Bio", "develops", "base editing") in facts
     assert ("Corrisant Bio", "develops", "base editing") not in facts
+
+
+@pytest.mark.parametrize("text,lead,partner,term", [
+    ("Halvane Bio partnered with Corrisant Bio on in vivo CAR-T therapies.", "Halvane Bio", "Corrisant Bio",
+     "in vivo CAR-T"),
+    ("Tessaly Bio signed a collaboration agreement with Orrin Genetics covering base editing.", "Tessaly Bio",
+     "Orrin Genetics", "base editing"),
+])
+def test_the_subject_of_a_with_frame_develops_what_the_partnership_is_about(extractor, text, lead, partner, term):
+    facts, _, _ = extract_texts(extractor, text)
+    assert (lead, "partneredWith", partner) in facts or (partner, "partneredWith", lead) in facts
+    assert (lead, "develops", term) in facts
+    assert (partner, "develops", term) not in facts
+
+
+def test_joint_work_or_a_written_owner_still_gives_the_partner_the_asset(extractor):
+    facts, _, _ = extract_texts(extractor, "Halvane Bio partnered with Corrisant Bio to jointly develop base editing therapies.")
+    assert {("Halvane Bio", "develops", "base editing"), ("Corrisant Bio", "develops", "base editing")} <= facts
+    facts, _, _ = extract_texts(extractor, "Halvane Bio partnered with Corrisant Bio on Corrisant Bio's base editing platform.")
+    assert ("Corrisant Bio", "develops", "base editing") in facts
+    assert ("Halvane Bio", "develops", "base editing") not in facts

@@ -11,6 +11,7 @@ from ..deals import KIND_OF, Deal, DealKind, DealStatus, parse_amount, parse_dat
 from .clauses import Add, Clause, _object_list, _subject_list
 from .licences import _licence
 from .mentions import _M
+from .owners import _owner
 from .patterns import (
     _ACQ_ACTIVE,
     _ACQ_PASSIVE,
@@ -255,7 +256,9 @@ def rule_partner(clause: Clause, add: Add) -> None:
             for r in right:
                 add(subj.iri, "partneredWith", r.iri, "licence-agreement" if lic else "partnership", 0.8,
                     (subj.start, r.end))
-                _deal_asset(folded, r, ce, cms, add, (subj, r), clause.types)
+                # h/subj2: "X partnered with Y" makes X the subject; "X與Y合作" coordinates X and Y as equals.
+                lead = subj if with_m.group(0) == "with" else None
+                _deal_asset(folded, r, ce, cms, add, (subj, r), clause.types, lead=lead)
             return
     trig = _PARTNER.search(ctext) or lic or joint
     group = _subject_list(folded, cms, cs + trig.start(), cs) if trig is not None else []
@@ -299,6 +302,11 @@ _JOINT = re.compile(r"共同(?!创办|创立|创始|持有|持股)|联合(?=开�
 # it to market ("X的CAR-T產品由Y負責商業化").
 _SERVES = re.compile(r"\b(?:manufactur|produc|suppl|mak|commerciali[sz]|distribut|market)(?:e|es|ed|ing|y|ies|ied)?\b|"
                      r"代工|生产|制造|商业化|销售|经销|推广")
+
+
+# h/subj2: the work itself is joint ("will co-develop", "共同開發", "合作開發"): every party develops.
+_CO_WORK = re.compile(r"共同|联合|合作(?:开发|研发)|携手|联手|双方|三方|\bjointly\b|\btogether\b|\bco-develop\w*|"
+                      r"\bjoint(?:ly)?\s+(?:develop|research|programme|program)\w*")
 
 
 def _joint_pair(folded: str, cs: int, ce: int, comps: list[_M]) -> list[_M]:
@@ -354,8 +362,10 @@ def _joint_pair(folded: str, cs: int, ce: int, comps: list[_M]) -> list[_M]:
 
 
 def _deal_asset(folded: str, after: _M, ce: int, cms: list[_M], add: Add, parties: tuple[_M, ...],
-                types: Mapping[str, str]) -> None:
-    """The modality a partnership is about is developed by the partners (the biotech ones, if any)."""
+                types: Mapping[str, str], lead: _M | None = None) -> None:
+    """The modality a partnership is about is developed by the partners (the biotech ones, if any); in a
+    "X partnered with Y on Z" frame (``lead`` is X) by X alone, unless the text makes the work joint or
+    writes Y as the modality's owner."""
     mods = [m for m in cms if m.kind == MODALITY and m.start >= after.end and m.start - after.end <= 90
             and not re.search(r"[;；。]", folded[after.end:m.start])]
     if not mods:
@@ -364,6 +374,11 @@ def _deal_asset(folded: str, after: _M, ce: int, cms: list[_M], add: Add, partie
     if any(types.get(p.iri) not in ("PharmaCompany", "CDMO") for p in parties):
         # A big pharma or a CDMO partner funds or makes; the biotech it partners with develops the modality.
         people = tuple(p for p in parties if types.get(p.iri) not in ("PharmaCompany", "CDMO"))
+    named = [m for m in cms if m.kind == COMPANY and m.iri in {p.iri for p in parties} and not m.appositive]
+    if lead is not None and lead in people and len(people) > 1 and not _CO_WORK.search(
+            folded, lead.start, mods[0].start) and _owner(folded, cms, named, mods[0]) is None:
+        # h/subj2: the partner of a "with" frame is no developer by being named: the frame's subject is.
+        people = (lead,)
     for p in people:
         if p.org_type != COMPANY:
             continue  # a hospital or university partner runs the trial; it does not develop the modality
