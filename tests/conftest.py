@@ -192,3 +192,17 @@ def extract_texts(extractor: Any, *texts: str, lang: str = "en") -> tuple[set[tu
 
     facts = {(label(r.subject), r.predicate, label(r.object)) for r in ex.relations}
     return facts, ex, label
+
+
+class CountingStore:
+    """A pyoxigraph store wrapper that counts the SPARQL queries it answers (for cache tests)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store, self.queries = store, 0
+
+    def query(self, query: str) -> Any:
+        self.queries += 1
+        return self.store.query(query)
+
+    def quads_for_pattern(self, *args: Any) -> Any:
+        return self.store.quads_for_pattern(*args)

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pyoxigraph as ox
+from conftest import CountingStore
 
 from regenkg.query.lookup import GraphLookup
 
 SKOS = "http://www.w3.org/2004/02/skos/core#prefLabel"
-
-
-class _Counting:
-    """A store that counts the queries it answers."""
-
-    def __init__(self, store: ox.Store) -> None:
-        self.store, self.queries = store, 0
-
-    def query(self, query: str) -> Any:
-        self.queries += 1
-        return self.store.query(query)
-
-    def quads_for_pattern(self, *args: Any) -> Any:
-        return self.store.quads_for_pattern(*args)
 
 
 def _store() -> ox.Store:
@@ -37,7 +22,7 @@ def _store() -> ox.Store:
 
 
 def test_labels_are_read_once_and_returned_as_copies() -> None:
-    counting = _Counting(_store())
+    counting = CountingStore(_store())
     lookup = GraphLookup(counting, gazetteer=None, evidence=None)  # type: ignore[arg-type]
     asked = ["https://x.org/b", "https://x.org/none", "https://x.org/a", "https://x.org/b"]
     first = lookup.labels(asked)

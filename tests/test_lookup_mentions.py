@@ -7,6 +7,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from conftest import CountingStore
 
 from regenkg.graph.terms import sentence_iri
 from regenkg.query.lookup import GraphLookup
@@ -14,20 +15,6 @@ from regenkg.query.search import mention_shares
 
 MENTIONS = "https://w3id.org/regenkg/ontology#mentions"
 KITE, CART, NK, GSK = (f"https://x.org/e/{n}" for n in ("kite", "car-t", "nk", "gsk"))
-
-
-class _Counting:
-    """A store that counts the queries it answers."""
-
-    def __init__(self, store: ox.Store) -> None:
-        self.store, self.queries = store, 0
-
-    def query(self, query: str) -> Any:
-        self.queries += 1
-        return self.store.query(query)
-
-    def quads_for_pattern(self, *args: Any) -> Any:
-        return self.store.quads_for_pattern(*args)
 
 
 def _store() -> ox.Store:
@@ -66,7 +53,7 @@ def test_same_shares_as_the_search_query(entities: tuple[str, ...], candidates: 
 
 
 def test_each_entity_is_read_once() -> None:
-    counting = _Counting(_store())
+    counting = CountingStore(_store())
     lookup = GraphLookup(counting, gazetteer=None, evidence=None)  # type: ignore[arg-type]
     first = lookup.mention_shares(_matcher(KITE, CART), "Kite CAR-T", list(range(1, 11)), rarity=True)  # type: ignore[arg-type]
     assert [sid for sid, _ in first][:1] == [1]  # both entities: first
@@ -82,7 +69,7 @@ def test_each_entity_is_read_once() -> None:
 
 @pytest.mark.parametrize("rarity", [False, True])
 def test_an_often_mentioned_entity_is_looked_up_among_the_candidates(rarity: bool) -> None:
-    store = _Counting(_store())
+    store = CountingStore(_store())
     lookup = GraphLookup(store, gazetteer=None, evidence=None)  # type: ignore[arg-type]
     lookup.MENTION_CACHE_LIMIT = 3  # CAR-T (8 sentences) is too often mentioned to keep; NK (3) is kept
     matcher = _matcher(CART, NK, KITE)
@@ -95,7 +82,7 @@ def test_an_often_mentioned_entity_is_looked_up_among_the_candidates(rarity: boo
 
 
 def test_the_cache_keeps_at_most_its_total() -> None:
-    store = _Counting(_store())
+    store = CountingStore(_store())
     lookup = GraphLookup(store, gazetteer=None, evidence=None)  # type: ignore[arg-type]
     lookup.MENTION_CACHE_TOTAL = 10
     lookup.mentioned_in([CART])  # 8 ids
