@@ -63,6 +63,14 @@ def _named(m: _M) -> bool:
 _CONTRAST = re.compile(r"\b(?:unlike|whereas|while|but|compared (?:with|to)|similar to)\b|不同于|相比|类似|但|然而|不过")
 
 
+_RESPECTIVELY = re.compile(r"\brespectively\b|分别")
+
+
+def _respectively(folded: str, cs: int, ce: int, subjects: list[_M]) -> bool:
+    """Whether the clause pairs its several subjects one by one with its objects ("respectively", "分別")."""
+    return len({s.iri for s in subjects}) > 1 and bool(_RESPECTIVELY.search(folded, cs, ce))
+
+
 def rule_develops(clause: Clause, add: Add) -> None:
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     if not any(m.kind == MODALITY for m in cms):
@@ -109,8 +117,12 @@ def rule_develops(clause: Clause, add: Add) -> None:
         # A fact stated inside "Y, a developer of …" is judged on the modifier's words, not on the hedge of
         # the clause around Y ("Pfizer is reportedly in talks to buy Y, a developer of …").
         opens = head.end + 1 if head is not None else None
-        for s in subjects:
-            for mod in mods:
+        # h/rnd2: "X and Y develop A and B respectively", "X與Y分別開發A與B": the n-th company, the n-th object.
+        paired = _respectively(folded, cs, ce, subjects)
+        for i, s in enumerate(subjects):
+            for j, mod in enumerate(mods):
+                if paired and (len(mods) != len(subjects) or i != j):
+                    continue
                 add(s.iri, pred, mod.iri, rule, 0.85 if s.curated else 0.7,
                     (opens or min(s.start, trig.start()), max(mod.end, trig.end())))
         if pred == "develops":
@@ -121,8 +133,10 @@ def rule_develops(clause: Clause, add: Add) -> None:
                         and not re.search(r"\bfrom\s+$|(?:从|自)\s*$", folded[max(cs, m.start - 6):m.start])]
                        + [c.start() for c in _CONTRAST.finditer(folded, trig.end(), ce)] + [ce])
             inds = [m for m in cms if m.kind == INDICATION and trig.end() <= m.start < stop]
-            for s in subjects:
-                for ind in inds:
+            for i, s in enumerate(subjects):
+                for j, ind in enumerate(inds):
+                    if paired and (len(inds) != len(subjects) or i != j):
+                        continue
                     add(s.iri, "targets", ind.iri, "develops-for-indication", 0.7, (opens or s.start, ind.end))
 
     # Exits stated without a develop verb: "X 已退出 NK 細胞療法" / "X exited NK cell therapy".
@@ -265,6 +279,8 @@ def rule_treats(clause: Clause, add: Add) -> None:
         if mod is None or not re.fullmatch(r"[^,，;；]{0,40}", folded[min(mod.end, trig.start()):trig.start()]):
             # "Adaptimmune's afami-cel was approved for synovial sarcoma": the company targets it.
             comps = [m for m in cms if m.kind == COMPANY and m.end <= trig.start() and not m.affiliate_of]
+            if _respectively(folded, cs, ce, comps):
+                continue  # h/rnd2: "X and Y develop A and B respectively, for I and J": rule_develops pairs them
             # Product names look like company names; a curated company in the clause wins.
             comp = _modifier_head(folded, cms, trig.start(), cs) or _segment_topic(folded, cms, cs, trig.start()) \
                 or next((m for m in reversed(comps) if m.curated), comps[-1] if comps else None)
