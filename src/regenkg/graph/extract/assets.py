@@ -376,6 +376,7 @@ def rule_apposition(text: str, folded: str, ms: list[_M], add: SentenceAdd) -> N
         if m.kind != COMPANY or m.affiliate_of or m.pronoun:
             continue
         rule_possessive(folded, m, ms, add)
+        rule_whose(folded, m, ms, add)
         pre = _HOME_ADJ.search(folded, max(0, m.start - 50), m.start)
         if pre and pre.end() == m.start:  # "Swiss drugmaker Roche", "the Dutch biotech Neogene"
             add(m.iri, "operatesIn", str(resource("country", _COUNTRY_ADJ[pre.group(1)])), "home-adjective", 0.7)
@@ -437,6 +438,32 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
         add(m.iri, "develops", mod.iri, "possessive", 0.7)
         if ind is not None:
             add(m.iri, "targets", ind.iri, "possessive", 0.7)
+
+
+# h/rnd2: "X, whose lead asset is an autologous CAR-T for myeloma, …": the relative clause up to its comma.
+_WHOSE = re.compile(r"\s*,\s*whose\s+(?P<body>[^,;()]{0,120})")
+
+
+def rule_whose(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
+    """"X, whose lead asset is an autologous CAR-T for myeloma, raised …": what the relative clause names is X's.
+
+    The clause runs to its closing comma; a company named inside it, a hedge, an exit, a shut or a deal word
+    ("whose CAR-T was sold to Y") leaves it alone.
+    """
+    wh = _WHOSE.match(folded, m.end)
+    if wh is None or _antigen(m):
+        return
+    a, b = wh.start("body"), wh.end("body")
+    body = folded[a:b]
+    inside = [o for o in ms if a <= o.start and o.end <= b and not o.pronoun]
+    if any(o.kind == COMPANY for o in inside) or _HEDGE.search(body) or _EXIT.search(body) or \
+            _WORK_OFF.search(body) or _WORK_SHUT.search(body) or _RND_STOP.search(body):
+        return
+    for o in inside:
+        if o.kind == MODALITY and not re.match(r"\s*(?:transplant)", folded[o.end:o.end + 12]):
+            add(m.iri, "develops", o.iri, "whose", 0.7)
+        elif o.kind == INDICATION:
+            add(m.iri, "targets", o.iri, "whose", 0.7)
 
 
 def rule_products_from(clause: Clause, add: Add) -> None:

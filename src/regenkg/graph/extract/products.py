@@ -100,7 +100,8 @@ def _possessed_names(folded: str, ms: Sequence[_M], comps: Sequence[_M]) -> list
     return out
 
 
-def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False, code: bool = False) -> _M | None:
+def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False, code: bool = False,
+           ms: Sequence[_M] = ()) -> _M | None:
     """The company that owns the product at ``a:b``, by the words that join them, or None.
 
     A product noun (``noun``: "candidate", "產品") has an owner only through a possessive; a development code
@@ -139,6 +140,13 @@ def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False,
     if app is not None:
         dev = next((c for c in comps if c.start == b + app.end()), None)
         if dev is not None and re.match(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s", folded[dev.end:dev.end + 3]):
+            return dev
+    # h/rnd2: "Velorix, the approved CAR-T cell therapy of Halvorsen, …": the owner after "of" in the apposition.
+    app = re.match(r"\s*,\s*(?:the|an?)\s+[^,;()]{0,50}?\b(?:of|from)\s+", folded[b:])
+    if app is not None and (_NOUN.search(app.group(0)) or any(
+            o.kind == MODALITY for o in ms if b < o.start < b + app.end())):
+        dev = next((c for c in comps if c.start == b + app.end()), None)
+        if dev is not None and re.match(r"\s*(?:[,;.]|$)", folded[dev.end:dev.end + 2]):
             return dev
     # A development code in a sentence that names one company, firmly: that company's.
     if code and len({m.iri for m in comps}) == 1 and solid(comps[0]) and comps[0].org_type == COMPANY:
@@ -186,7 +194,7 @@ def rule_product_scope(text: str, folded: str, ms: list[_M], brands: Sequence[_M
     spans = sorted(set(spans) | set(fixed) | set(nouns))
     codes = set(_codes(text))
     owners = [fixed.get((a, b)) or _owner(folded, comps, a, b, noun=(a, b) in nouns and (a, b) not in fixed,
-                                          code=(a, b) in codes) for a, b in spans]
+                                          code=(a, b) in codes, ms=ms) for a, b in spans]
     for i, (a, b) in enumerate(spans):
         owner = owners[i]
         if owner is None or owner.org_type != COMPANY or antigen_like(owner):
