@@ -118,3 +118,11 @@ def test_spelling_variants_name_the_same_concept(extractor, text, lang, fact):
 def test_a_治疗_variant_is_one_term_not_a_narrow_one_and_cell_therapy(extractor):
     facts = _facts(extractor, "澜川基因的核心产品为自体CAR-T细胞治疗产品，适应症为多发性骨髓瘤。", "zh-Hans")
     assert ("澜川基因", "develops", "cell therapy") not in facts, facts
+
+
+def test_a_funding_round_is_no_company_and_takes_no_work(extractor):
+    text = ("Quillon Bio closed a $90 million Series B, which will fund clinical work on its CAR-NK candidate "
+            "in acute myeloid leukemia.")
+    facts = _facts(extractor, text, "en")
+    assert ("Quillon Bio", "develops", "CAR-NK cell therapy") in facts, facts
+    assert not any(s.startswith("Series") for s, _, _ in facts), facts
