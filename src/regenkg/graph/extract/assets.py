@@ -284,6 +284,11 @@ def rule_treats(clause: Clause, add: Add) -> None:
             # Product names look like company names; a curated company in the clause wins.
             comp = _modifier_head(folded, cms, trig.start(), cs) or _segment_topic(folded, cms, cs, trig.start()) \
                 or next((m for m in reversed(comps) if m.curated), comps[-1] if comps else None)
+            if comp is not None and not comp.curated:
+                # h/rnd2: "approved X's Velantra, an allogeneic CAR-T, for lupus": the name X owns is its product.
+                owner = next((m for m in comps if m.end < comp.start and m.org_type == COMPANY and re.fullmatch(
+                    r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+", folded[m.end:comp.start])), None)
+                comp = owner or comp
             if comp is not None and word not in ("for", "against") or (
                     comp is not None and re.search(r"approv\w*|indicated|获批|核准|批准|candidate|intended|designed|"
                                                    r"develop\w*|programme|program\b",

@@ -132,8 +132,9 @@ _NOT_COMPANY = {
     "such", "other", "another", "many", "several", "one", "two", "three", "first", "second", "new", "big",
     "rmat", "atmp", "cgt", "cdmo", "cro", "ipo", "ceo", "cfo", "bla", "ind", "nda", "car", "tcr", "nk",
 }
-# h/rnd2: a funding round opens no name ("closed a $90 million Series B, which will fund …" made "Series B" a company).
-_NOT_COMPANY |= {"series"}
+# h/rnd2: a funding round or a sales figure opens no name ("a $90 million Series B, which will fund …", "Sales of X's
+# CAR-T …" made "Series B" and "Sales" companies).
+_NOT_COMPANY |= {"series", "sales", "revenue", "revenues", "proceeds"}
 _COMPANY_WORDS = re.compile(
     r"\b(?:therapeutics|bio|biotherapeutics|pharma|pharmaceuticals?|biosciences?|biotech|biologics|"
     r"oncology|medicine|medicines|genomics|health|cell|cells|sciences|inc|ltd|corp|co|ag|gmbh|plc|sa|nv|kk|"
