@@ -126,3 +126,36 @@ def test_a_funding_round_is_no_company_and_takes_no_work(extractor):
     facts = _facts(extractor, text, "en")
     assert ("Quillon Bio", "develops", "CAR-NK cell therapy") in facts, facts
     assert not any(s.startswith("Series") for s, _, _ in facts), facts
+
+
+@pytest.mark.parametrize("text,lang,firms", [
+    ("Novartis's Kymriah and Gilead's Yescarta, both CAR-T cell therapies, generated $1.2 billion in sales.", "en",
+     {"Novartis", "Gilead Sciences"}),
+    ("諾華的Kymriah與吉利德的Yescarta均為CAR-T療法，去年營收合計逾20億美元。", "zh-Hant", {"Novartis", "Gilead Sciences"}),
+])
+def test_products_listed_with_a_shared_apposition_give_each_owner_the_modality(extractor, text, lang, firms):
+    _, ex, label = extract_texts(extractor, text, lang=lang)
+    facts = {(label(r.subject), r.object.rsplit("/", 1)[-1]) for r in ex.relations if r.predicate == "develops"}
+    assert {(f, "car-t") for f in firms} <= facts, facts
+
+
+def test_a_shared_apposition_that_names_a_sale_gives_nothing(extractor):
+    _, ex, label = extract_texts(extractor, "Novartis's Kymriah and Gilead's Yescarta, both sold to Pfizer, are "
+                                            "CAR-T cell therapies.", lang="en")
+    assert not [r for r in ex.relations if r.predicate == "develops"], ex.relations
+
+
+@pytest.mark.parametrize("text,lang,term,broader", [
+    ("Quillon Bio is developing a TIL cell therapy.", "en", "TIL therapy", "cell therapy"),
+    ("Quillon Bio is developing an NK-cell therapy.", "en", "NK cell therapy", "cell therapy"),
+    ("Quillon Bio is developing a Treg cell therapy.", "en", "regulatory T cell therapy", "cell therapy"),
+])
+def test_a_compound_spelling_is_one_narrow_term(extractor, text, lang, term, broader):
+    facts = {o for s, p, o in _facts(extractor, text, lang) if p == "develops"}
+    assert term in facts and broader not in facts, facts
+
+
+def test_tumour_infiltrating_lymphocytes_are_no_cancer_indication(extractor):
+    facts = _facts(extractor, "Quillon Bio is developing a tumour-infiltrating lymphocyte therapy for melanoma.", "en")
+    assert ("Quillon Bio", "develops", "TIL therapy") in facts, facts
+    assert ("Quillon Bio", "targets", "cancer") not in facts, facts
