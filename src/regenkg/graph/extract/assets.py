@@ -286,9 +286,8 @@ def rule_treats(clause: Clause, add: Add) -> None:
                 or next((m for m in reversed(comps) if m.curated), comps[-1] if comps else None)
             if comp is not None and not comp.curated:
                 # h/rnd2: "approved X's Velantra, an allogeneic CAR-T, for lupus": the name X owns is its product.
-                owner = next((m for m in comps if m.end < comp.start and m.org_type == COMPANY and re.fullmatch(
-                    r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+", folded[m.end:comp.start])), None)
-                comp = owner or comp
+                comp = next((m for m in comps if m.end < comp.start and m.org_type == COMPANY and re.fullmatch(
+                    r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+", folded[m.end:comp.start])), comp)
             if comp is not None and word not in ("for", "against") or (
                     comp is not None and re.search(r"approv\w*|indicated|获批|核准|批准|candidate|intended|designed|"
                                                    r"develop\w*|programme|program\b",
@@ -452,8 +451,7 @@ _WHOSE = re.compile(r"\s*,\s*whose\s+(?P<body>[^,;()]{0,120})")
 def rule_whose(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     """"X, whose lead asset is an autologous CAR-T for myeloma, raised …": what the relative clause names is X's.
 
-    The clause runs to its closing comma; a company named inside it, a hedge, an exit, a shut or a deal word
-    ("whose CAR-T was sold to Y") leaves it alone.
+    The clause runs to its closing comma; a company, hedge, exit, shut or deal word in it leaves it alone.
     """
     wh = _WHOSE.match(folded, m.end)
     if wh is None or _antigen(m):
