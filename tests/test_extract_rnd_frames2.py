@@ -159,3 +159,12 @@ def test_tumour_infiltrating_lymphocytes_are_no_cancer_indication(extractor):
     facts = _facts(extractor, "Quillon Bio is developing a tumour-infiltrating lymphocyte therapy for melanoma.", "en")
     assert ("Quillon Bio", "develops", "TIL therapy") in facts, facts
     assert ("Quillon Bio", "targets", "cancer") not in facts, facts
+
+
+def test_unlike_a_kind_of_company_is_not_being_one(extractor):
+    facts = _facts(extractor, "Quillon Bio, unlike gene therapy developers, sells laboratory software.", "en")
+    assert not facts, facts
+    facts = _facts(extractor, "Unlike CAR-T makers such as Halvorsen Therapeutics, Quillon Bio sells laboratory "
+                              "software.", "en")
+    assert ("Halvorsen Therapeutics", "develops", "CAR-T cell therapy") in facts, facts
+    assert not any(s == "Quillon Bio" for s, _, _ in facts), facts

@@ -63,12 +63,9 @@ def _named(m: _M) -> bool:
 _CONTRAST = re.compile(r"\b(?:unlike|whereas|while|but|compared (?:with|to)|similar to)\b|不同于|相比|类似|但|然而|不过")
 
 
-_RESPECTIVELY = re.compile(r"\brespectively\b|分别")
-
-
 def _respectively(folded: str, cs: int, ce: int, subjects: list[_M]) -> bool:
     """Whether the clause pairs its several subjects one by one with its objects ("respectively", "分別")."""
-    return len({s.iri for s in subjects}) > 1 and bool(_RESPECTIVELY.search(folded, cs, ce))
+    return len({s.iri for s in subjects}) > 1 and bool(re.search(r"\brespectively\b|分别", folded[cs:ce]))
 
 
 def rule_develops(clause: Clause, add: Add) -> None:
@@ -108,6 +105,8 @@ def rule_develops(clause: Clause, add: Add) -> None:
         if subjects and any(m.org_type == COMPANY for m in subjects):
             subjects = [m for m in subjects if m.org_type == COMPANY]  # hospitals and schools partner, not develop
         subjects = [m for m in subjects if not _antigen(m)]
+        if subjects and re.search(r"\bunlike\b|不同于", folded[subjects[-1].end:trig.start()]):
+            continue  # h/rnd2: "X, unlike gene therapy developers, …": the others develop it
         # "Pfizer invested in allogeneic CAR-T maker X": the modality says what X is (rule_company_kind).
         mods = [m for m in mods if not (kinds := _classified(folded, cms, m, ce))
                 or any(k.iri == s.iri for k in kinds for s in subjects)]
@@ -444,15 +443,12 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
             add(m.iri, "targets", ind.iri, "possessive", 0.7)
 
 
-# h/rnd2: "X, whose lead asset is an autologous CAR-T for myeloma, …": the relative clause up to its comma.
-_WHOSE = re.compile(r"\s*,\s*whose\s+(?P<body>[^,;()]{0,120})")
+_WHOSE = re.compile(r"\s*,\s*whose\s+(?P<body>[^,;()]{0,120})")  # h/rnd2: the relative clause up to its comma
 
 
 def rule_whose(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
-    """"X, whose lead asset is an autologous CAR-T for myeloma, raised …": what the relative clause names is X's.
-
-    The clause runs to its closing comma; a company, hedge, exit, shut or deal word in it leaves it alone.
-    """
+    """"X, whose lead asset is an autologous CAR-T for myeloma, …": what the relative clause names is X's
+    (not when it names a company, a hedge, an exit, a shut or a deal)."""
     wh = _WHOSE.match(folded, m.end)
     if wh is None or _antigen(m):
         return
@@ -591,6 +587,11 @@ def rule_company_kind(clause: Clause, add: Add) -> None:
             elif app is not None:
                 firms = _subject_list(folded, cms, cs + app.start(), cs)
                 firms = firms[-1:] if app.group("one") else firms
+        if re.search(r"(?:\bunlike|不同于)\s*$", folded[max(cs, mod.start - 10):mod.start]):
+            # h/rnd2: "Unlike CAR-T makers such as Y, X sells software": Y only; "X, unlike M developers": none
+            firms = [f for f in firms if f.start > mod.start]
+            firms = firms[:1 + next((i for i, (a, b) in enumerate(zip(firms, firms[1:]))
+                                     if re.fullmatch(r"\s*[,，]\s*", folded[a.end:b.start])), len(firms))]
         if not firms and _MAKER_OF.search(lead):
             head = _modifier_head(folded, cms, mod.start, cs)
             firms = [head] if head is not None else []
