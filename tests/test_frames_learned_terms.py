@@ -21,6 +21,9 @@ TRAIN = [
     "Tarrant Cell Sciences is developing iPSC-derived cell therapies for Parkinson's disease.",
     "Marlowe Therapeutics said the CAR-T market will grow, citing lupus data from academic groups.",
     "Quillon Bio's chief executive spoke about gene therapy at a conference on haemophilia.",
+    # A pair the rules do not relate (h/rnd2): before schemes.ttl held "iPSC-derived cell therapies", the
+    # Tarrant sentence's stray "cell therapies" mention was the only negative, and with it gone fit() saw one class.
+    "Quillon Bio is developing iPSC-derived cell therapies, while the cell therapy field at large remains crowded.",
 ]
 
 

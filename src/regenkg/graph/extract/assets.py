@@ -63,6 +63,11 @@ def _named(m: _M) -> bool:
 _CONTRAST = re.compile(r"\b(?:unlike|whereas|while|but|compared (?:with|to)|similar to)\b|不同于|相比|类似|但|然而|不过")
 
 
+def _respectively(folded: str, cs: int, ce: int, subjects: list[_M]) -> bool:
+    """Whether the clause pairs its several subjects one by one with its objects ("respectively", "分別")."""
+    return len({s.iri for s in subjects}) > 1 and bool(re.search(r"\brespectively\b|分别", folded[cs:ce]))
+
+
 def rule_develops(clause: Clause, add: Add) -> None:
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     if not any(m.kind == MODALITY for m in cms):
@@ -100,6 +105,8 @@ def rule_develops(clause: Clause, add: Add) -> None:
         if subjects and any(m.org_type == COMPANY for m in subjects):
             subjects = [m for m in subjects if m.org_type == COMPANY]  # hospitals and schools partner, not develop
         subjects = [m for m in subjects if not _antigen(m)]
+        if subjects and re.search(r"\bunlike\b|不同于", folded[subjects[-1].end:trig.start()]):
+            continue  # h/rnd2: "X, unlike gene therapy developers, …": the others develop it
         # "Pfizer invested in allogeneic CAR-T maker X": the modality says what X is (rule_company_kind).
         mods = [m for m in mods if not (kinds := _classified(folded, cms, m, ce))
                 or any(k.iri == s.iri for k in kinds for s in subjects)]
@@ -109,8 +116,12 @@ def rule_develops(clause: Clause, add: Add) -> None:
         # A fact stated inside "Y, a developer of …" is judged on the modifier's words, not on the hedge of
         # the clause around Y ("Pfizer is reportedly in talks to buy Y, a developer of …").
         opens = head.end + 1 if head is not None else None
-        for s in subjects:
-            for mod in mods:
+        # h/rnd2: "X and Y develop A and B respectively", "X與Y分別開發A與B": the n-th company, the n-th object.
+        paired = _respectively(folded, cs, ce, subjects)
+        for i, s in enumerate(subjects):
+            for j, mod in enumerate(mods):
+                if paired and (len(mods) != len(subjects) or i != j):
+                    continue
                 add(s.iri, pred, mod.iri, rule, 0.85 if s.curated else 0.7,
                     (opens or min(s.start, trig.start()), max(mod.end, trig.end())))
         if pred == "develops":
@@ -121,8 +132,10 @@ def rule_develops(clause: Clause, add: Add) -> None:
                         and not re.search(r"\bfrom\s+$|(?:从|自)\s*$", folded[max(cs, m.start - 6):m.start])]
                        + [c.start() for c in _CONTRAST.finditer(folded, trig.end(), ce)] + [ce])
             inds = [m for m in cms if m.kind == INDICATION and trig.end() <= m.start < stop]
-            for s in subjects:
-                for ind in inds:
+            for i, s in enumerate(subjects):
+                for j, ind in enumerate(inds):
+                    if paired and (len(inds) != len(subjects) or i != j):
+                        continue
                     add(s.iri, "targets", ind.iri, "develops-for-indication", 0.7, (opens or s.start, ind.end))
 
     # Exits stated without a develop verb: "X 已退出 NK 細胞療法" / "X exited NK cell therapy".
@@ -265,9 +278,15 @@ def rule_treats(clause: Clause, add: Add) -> None:
         if mod is None or not re.fullmatch(r"[^,，;；]{0,40}", folded[min(mod.end, trig.start()):trig.start()]):
             # "Adaptimmune's afami-cel was approved for synovial sarcoma": the company targets it.
             comps = [m for m in cms if m.kind == COMPANY and m.end <= trig.start() and not m.affiliate_of]
+            if _respectively(folded, cs, ce, comps):
+                continue  # h/rnd2: "X and Y develop A and B respectively, for I and J": rule_develops pairs them
             # Product names look like company names; a curated company in the clause wins.
             comp = _modifier_head(folded, cms, trig.start(), cs) or _segment_topic(folded, cms, cs, trig.start()) \
                 or next((m for m in reversed(comps) if m.curated), comps[-1] if comps else None)
+            if comp is not None and not comp.curated:
+                # h/rnd2: "approved X's Velantra, an allogeneic CAR-T, for lupus": the name X owns is its product.
+                comp = next((m for m in comps if m.end < comp.start and m.org_type == COMPANY and re.fullmatch(
+                    r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+", folded[m.end:comp.start])), comp)
             if comp is not None and word not in ("for", "against") or (
                     comp is not None and re.search(r"approv\w*|indicated|获批|核准|批准|candidate|intended|designed|"
                                                    r"develop\w*|programme|program\b",
@@ -360,6 +379,7 @@ def rule_apposition(text: str, folded: str, ms: list[_M], add: SentenceAdd) -> N
         if m.kind != COMPANY or m.affiliate_of or m.pronoun:
             continue
         rule_possessive(folded, m, ms, add)
+        rule_whose(folded, m, ms, add)
         pre = _HOME_ADJ.search(folded, max(0, m.start - 50), m.start)
         if pre and pre.end() == m.start:  # "Swiss drugmaker Roche", "the Dutch biotech Neogene"
             add(m.iri, "operatesIn", str(resource("country", _COUNTRY_ADJ[pre.group(1)])), "home-adjective", 0.7)
@@ -421,6 +441,28 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
         add(m.iri, "develops", mod.iri, "possessive", 0.7)
         if ind is not None:
             add(m.iri, "targets", ind.iri, "possessive", 0.7)
+
+
+_WHOSE = re.compile(r"\s*,\s*whose\s+(?P<body>[^,;()]{0,120})")  # h/rnd2: the relative clause up to its comma
+
+
+def rule_whose(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
+    """"X, whose lead asset is an autologous CAR-T for myeloma, …": what the relative clause names is X's
+    (not when it names a company, a hedge, an exit, a shut or a deal)."""
+    wh = _WHOSE.match(folded, m.end)
+    if wh is None or _antigen(m):
+        return
+    a, b = wh.start("body"), wh.end("body")
+    body = folded[a:b]
+    inside = [o for o in ms if a <= o.start and o.end <= b and not o.pronoun]
+    if any(o.kind == COMPANY for o in inside) or _HEDGE.search(body) or _EXIT.search(body) or \
+            _WORK_OFF.search(body) or _WORK_SHUT.search(body) or _RND_STOP.search(body):
+        return
+    for o in inside:
+        if o.kind == MODALITY and not re.match(r"\s*(?:transplant)", folded[o.end:o.end + 12]):
+            add(m.iri, "develops", o.iri, "whose", 0.7)
+        elif o.kind == INDICATION:
+            add(m.iri, "targets", o.iri, "whose", 0.7)
 
 
 def rule_products_from(clause: Clause, add: Add) -> None:
@@ -545,6 +587,11 @@ def rule_company_kind(clause: Clause, add: Add) -> None:
             elif app is not None:
                 firms = _subject_list(folded, cms, cs + app.start(), cs)
                 firms = firms[-1:] if app.group("one") else firms
+        if re.search(r"(?:\bunlike|不同于)\s*$", folded[max(cs, mod.start - 10):mod.start]):
+            # h/rnd2: "Unlike CAR-T makers such as Y, X sells software": Y only; "X, unlike M developers": none
+            firms = [f for f in firms if f.start > mod.start]
+            firms = firms[:1 + next((i for i, (a, b) in enumerate(zip(firms, firms[1:]))
+                                     if re.fullmatch(r"\s*[,，]\s*", folded[a.end:b.start])), len(firms))]
         if not firms and _MAKER_OF.search(lead):
             head = _modifier_head(folded, cms, mod.start, cs)
             firms = [head] if head is not None else []

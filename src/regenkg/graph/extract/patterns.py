@@ -132,6 +132,9 @@ _NOT_COMPANY = {
     "such", "other", "another", "many", "several", "one", "two", "three", "first", "second", "new", "big",
     "rmat", "atmp", "cgt", "cdmo", "cro", "ipo", "ceo", "cfo", "bla", "ind", "nda", "car", "tcr", "nk",
 }
+# h/rnd2: a funding round or a sales figure opens no name ("a $90 million Series B, which will fund …", "Sales of X's
+# CAR-T …" made "Series B" and "Sales" companies).
+_NOT_COMPANY |= {"series", "sales", "revenue", "revenues", "proceeds"}
 _COMPANY_WORDS = re.compile(
     r"\b(?:therapeutics|bio|biotherapeutics|pharma|pharmaceuticals?|biosciences?|biotech|biologics|"
     r"oncology|medicine|medicines|genomics|health|cell|cells|sciences|inc|ltd|corp|co|ag|gmbh|plc|sa|nv|kk|"
@@ -276,7 +279,8 @@ _REJECTED_BACK = re.compile(
     r"予以(?:否认|驳斥|澄清)|[,，]\s*但[^,，。;；]{0,12}?(?:已|随即|出面)?(?:澄清|否认|驳斥)")
 # Work that is shut or cut: no current "develops" fact ("結束其幹細胞業務", "shut down its iPSC unit").
 _WORK_SHUT = re.compile(r"结束(?:了)?(?:其|旗下|所有|全部)|关闭|裁撤|关停|\bshut(?:s|ting)? down\b|\bclos(?:ed|es|ing) (?:its|the|down)\b|"
-                        r"\bcut(?:s|ting)? (?:its|their|the|all)\b|\bpivot\w*|\bpulled the plug\b")
+                        r"\bcut(?:s|ting)? (?:its|their|the|all)\b|\bpivot(?:s|ed|ing)?\b|\bpulled the plug\b")
+# h/rnd2: "pivot" is a turn away from the work; "a pivotal trial" is the work's last step (it was \bpivot\w*).
 
 
 # ------------------------------------------------------------------ h/xent: entity boundaries (second pass)

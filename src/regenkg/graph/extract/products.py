@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from .clauses import SentenceAdd, _subject_list, _window
 from .coref import solid
 from .mentions import _M
+from .names import NOT_NAME
 from .patterns import _DEVELOP, _EXIT, _HEDGE, _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY
 
 # A development code: letters, an optional hyphen, digits ("HLV-201", "CT041", "LB2102", "NTLA-2001").
@@ -100,7 +101,8 @@ def _possessed_names(folded: str, ms: Sequence[_M], comps: Sequence[_M]) -> list
     return out
 
 
-def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False, code: bool = False) -> _M | None:
+def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False, code: bool = False,
+           ms: Sequence[_M] = ()) -> _M | None:
     """The company that owns the product at ``a:b``, by the words that join them, or None.
 
     A product noun (``noun``: "candidate", "產品") has an owner only through a possessive; a development code
@@ -139,6 +141,13 @@ def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False,
     if app is not None:
         dev = next((c for c in comps if c.start == b + app.end()), None)
         if dev is not None and re.match(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s", folded[dev.end:dev.end + 3]):
+            return dev
+    # h/rnd2: "Velorix, the approved CAR-T cell therapy of Halvorsen, …": the owner after "of" in the apposition.
+    app = re.match(r"\s*,\s*(?:the|an?)\s+[^,;()]{0,50}?\b(?:of|from)\s+", folded[b:])
+    if app is not None and (_NOUN.search(app.group(0)) or any(
+            o.kind == MODALITY for o in ms if b < o.start < b + app.end())):
+        dev = next((c for c in comps if c.start == b + app.end()), None)
+        if dev is not None and re.match(r"\s*(?:[,;.]|$)", folded[dev.end:dev.end + 2]):
             return dev
     # A development code in a sentence that names one company, firmly: that company's.
     if code and len({m.iri for m in comps}) == 1 and solid(comps[0]) and comps[0].org_type == COMPANY:
@@ -186,7 +195,8 @@ def rule_product_scope(text: str, folded: str, ms: list[_M], brands: Sequence[_M
     spans = sorted(set(spans) | set(fixed) | set(nouns))
     codes = set(_codes(text))
     owners = [fixed.get((a, b)) or _owner(folded, comps, a, b, noun=(a, b) in nouns and (a, b) not in fixed,
-                                          code=(a, b) in codes) for a, b in spans]
+                                          code=(a, b) in codes, ms=ms) for a, b in spans]
+    _shared_apposition(text, folded, ms, comps, spans, owners, add)
     for i, (a, b) in enumerate(spans):
         owner = owners[i]
         if owner is None or owner.org_type != COMPANY or antigen_like(owner):
@@ -238,6 +248,56 @@ def rule_product_scope(text: str, folded: str, ms: list[_M], brands: Sequence[_M
                     add(c.iri, "develops", o.iri, "product-scope", 0.65)
                 elif o.kind == INDICATION and not respectively:
                     add(c.iri, "targets", o.iri, "product-scope", 0.65)
+
+
+# h/rnd2: "X's P and Y's Q, both CAR-T cell therapies, …": an apposition that every listed product shares.
+_SHARED = re.compile(r"(?:\s*[,，]\s*(?:both|all|each)\b|\s*[,，]?\s*(?:两者)?(?:皆为|均为|都是|同为))\s*[^,，;；。()（）]{0,80}")
+_LIST_JOIN = re.compile(r"\s*(?:,\s*and|,|and|&|、|与|和|及)\s*")
+
+
+def _shared_apposition(text: str, folded: str, ms: Sequence[_M], comps: Sequence[_M], spans: Sequence[tuple[int, int]],
+                       owners: Sequence[_M | None], add: SentenceAdd) -> None:
+    """Each owner of a list of products followed by "both/all M" develops M (and targets its indication).
+
+    A capitalised word right after a company's possessive ("Novartis's Kymriah") counts as that company's
+    product here, where the shared apposition says what it is.
+    """
+    found = dict(zip(spans, owners))
+    for c in comps:
+        w = re.match(r"(?:(?:'s|’s|(?<=s)'|(?<=s)’)\s+|\s*的\s*)([A-Z][A-Za-z0-9-]{2,})(?![A-Za-z0-9-])", text[c.end:])
+        if w is not None:
+            a, b = c.end + w.start(1), c.end + w.end(1)
+            # a discovered "company" of exactly that span is the possessor's product here ("諾華的Kymriah")
+            if not any(m.start < b and a < m.end and (m.curated or m.kind != COMPANY or (m.start, m.end) != (a, b))
+                       for m in ms) and w.group(1).lower() not in NOT_NAME:
+                found.setdefault((a, b), c)
+    spans = sorted(found)
+    owners = [found[sp] for sp in spans]
+    for k, (a, b) in enumerate(spans):
+        app = _SHARED.match(folded, b)
+        if app is None or owners[k] is None:
+            continue
+        listed = [k]
+        while listed[0] > 0:
+            j = listed[0] - 1
+            nxt_start = min(spans[listed[0]][0], *(o.start for o in [owners[listed[0]]] if o is not None))
+            if owners[j] is None or not _LIST_JOIN.fullmatch(folded, spans[j][1], nxt_start):
+                break
+            listed.insert(0, j)
+        body = folded[app.start():app.end()]
+        if len(listed) < 2 or _STOP.search(body) or _HEDGE.search(body) or _DEAL.search(body):
+            continue
+        for o in ms:
+            if o.pronoun or not (app.start() <= o.start and o.end <= app.end()):
+                continue
+            for j in listed:
+                own = owners[j]
+                if own is None or own.org_type != COMPANY or antigen_like(own):
+                    continue
+                if o.kind == MODALITY:
+                    add(own.iri, "develops", o.iri, "product-list", 0.65)
+                elif o.kind == INDICATION:
+                    add(own.iri, "targets", o.iri, "product-list", 0.65)
 
 
 def rule_develops_purpose(folded: str, ms: list[_M], developed: Sequence[tuple[str, str]], add: SentenceAdd,
