@@ -104,7 +104,15 @@ def _pos_tokenizer() -> Any:
     tok = jieba.Tokenizer()
     tok.tmp_dir = str(folder)
     tok.cache_file = "jieba-pos.cache"
-    return jieba.posseg.POSTokenizer(tok)
+    shared = jieba.posseg.dt  # importing jieba.posseg already read the word-tag table of jieba's dictionary
+    if shared.tokenizer.dictionary != tok.dictionary:
+        return jieba.posseg.POSTokenizer(tok)
+    # Same dictionary file: share the table instead of parsing it a second time (~0.6 s of every build).
+    # Nothing here calls ``shared.cut``, so the table holds the dictionary's tags only, no user words.
+    pos = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+    pos.tokenizer = tok
+    pos.word_tag_tab = shared.word_tag_tab
+    return pos
 
 
 def word_freq(word: str) -> int:
