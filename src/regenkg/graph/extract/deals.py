@@ -185,13 +185,10 @@ _NONFINITE = re.compile(r"\b(?:after|having|before|since|upon|following|by|while
 _PREP_GAP = re.compile(r"\b(?:with|from|by|alongside|through|via|under)\b|与|跟|同|从|向|通过|透过")
 
 
-# What an acquisition verb takes when it is a licence, beside rights: "拿下Y…的全球授權", "購入Y…的許可".
-_LICENCE_OBJECT = re.compile(r"[^,，;；。]{0,40}?(?:授权|许可)(?!协议|合约|费)")
-
 
 def _takes_company(folded: str, trig: re.Match[str], ce: int) -> bool:
     """Whether an acquisition verb takes a company: not rights (a licence), not a minority stake."""
-    if _RIGHTS_OBJECT.match(folded, trig.end(), ce) or _LICENCE_OBJECT.match(folded, trig.end(), ce):
+    if _RIGHTS_OBJECT.match(folded, trig.end(), ce):
         return False  # "acquired the global rights to Y's CAR-T" / "拿下Y…開發權" / "拿下Y…的全球授權"
     stake = _STAKE.match(folded, trig.end(), ce)
     if stake is None:

@@ -215,8 +215,10 @@ _PLACE_CUE = re.compile(r"\bbased in\b|\bheadquartered in\b|\brights? (?:in|for)
 _TRIGGERS = re.compile(_ACQ_ACTIVE.pattern + "|" + _PARTNER.pattern + "|" + _LICENSE.pattern + "|" + _DEVELOP.pattern
                        + "|" + _JV.pattern + "|" + _SALE.pattern + "|" + _SPIN.pattern, re.IGNORECASE)
 _FAMILIES = (_ACQ_ACTIVE, _JV, _SALE, _SPIN, re.compile(_PARTNER.pattern + "|" + _LICENSE.pattern))
-# What an acquisition verb takes when it is a licence: rights, not the company ("股權" is shares: a takeover).
-_RIGHTS_OBJECT = re.compile(r"[^,，;；。]{0,40}?(?:权益|权利|开发权|商业化权|销售权|代理权|\brights?\b|\blicen[cs]e\b)")
+# What an acquisition verb takes when it is a licence: rights, not the company ("股權" is shares: a takeover),
+# or the licence itself ("拿下Y…的全球授權", "購入Y…的許可"; not a 授權協議/授權費, which a company signs or pays).
+_RIGHTS_OBJECT = re.compile(r"[^,，;；。]{0,40}?(?:权益|权利|开发权|商业化权|销售权|代理权|\brights?\b|\blicen[cs]e\b|"
+                            r"(?:授权|许可)(?!协议|合约|费))")
 # A digit-grouping comma ("3,500萬美元") is no clause boundary: the rules' folded text carries this instead.
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 THOUSANDS = "\u066c"
