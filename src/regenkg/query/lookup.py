@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import cached_property
 
 import numpy as np
@@ -35,6 +35,25 @@ _RELATIONS = sparql_prefixes("rkg", "rdf", "prov") + """SELECT ?dir ?pred ?other
 _MENTIONS = sparql_prefixes("rkg") + "SELECT (COUNT(?s) AS ?n) WHERE { %s ?s rkg:mentions ?e }"
 _MENTIONED_BY = sparql_prefixes("rkg") + "SELECT DISTINCT ?s WHERE { %s ?s rkg:mentions ?e } LIMIT %d"
 _MENTIONED_AMONG = sparql_prefixes("rkg") + "SELECT ?s ?e WHERE { %s %s ?s rkg:mentions ?e }"
+
+
+def entity_shares(found: Mapping[int, Collection[str]], wanted: Iterable[str], n: int,
+                  rarity: bool) -> list[tuple[int, float]]:
+    """Each sentence's share of the ``wanted`` entities it mentions (``found``: sentence id -> entities), best
+    first. With ``rarity`` an entity weighs ``log(1 + n / df)``, ``df`` of the ``n`` candidates mentioning
+    it, so that a question's rare company counts more than the modality most candidates name.
+
+    Summed in IRI order: the same share for the same entities, whichever way they were found.
+    """
+    wanted = sorted(set(wanted))
+    if rarity:
+        df = {e: sum(e in es for es in found.values()) for e in wanted}
+        weight = {e: math.log1p(n / max(1, df[e])) for e in wanted}
+    else:
+        weight = dict.fromkeys(wanted, 1.0)
+    norm = sum(weight.values())
+    return sorted(((sid, sum(weight[e] for e in sorted(es)) / norm) for sid, es in found.items()),
+                  key=lambda x: (-x[1], x[0]))
 
 
 def _values(iris: Sequence[str]) -> str:
@@ -176,15 +195,7 @@ class GraphLookup:
             for row in self.store.query(_MENTIONED_AMONG % (_values(often), among)):
                 if (among_sid := sentence_id(row["s"].value)) is not None:
                     found.setdefault(among_sid, []).append(row["e"].value)
-        if rarity:
-            df = {e: sum(e in es for es in found.values()) for e in wanted}
-            weight = {e: math.log1p(len(sentence_ids) / max(1, df[e])) for e in wanted}
-        else:
-            weight = dict.fromkeys(wanted, 1.0)
-        norm = sum(weight.values())
-        # Summed in IRI order: the same share for the same entities, whichever way they were found.
-        return sorted(((sid, sum(weight[e] for e in sorted(es)) / norm) for sid, es in found.items()),
-                      key=lambda x: (-x[1], x[0]))
+        return entity_shares(found, wanted, len(sentence_ids), rarity)
 
     def names(self, iris: Sequence[str]) -> dict[str, list[str]]:
         """Every label and alias of each IRI (curated aliases included)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import re
 import weakref
 from collections.abc import Mapping, Sequence
@@ -27,7 +26,7 @@ from ..text.tokens import Tokenizer
 from .balance import default_fusion
 from .bridge import LabelBridge
 from .fuse import Candidates, Fusion
-from .lookup import GraphLookup
+from .lookup import GraphLookup, entity_shares
 
 __all__ = [
     "LANGS",
@@ -323,14 +322,7 @@ def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Seque
         sid = sentence_id(row["s"].value)
         if sid is not None:
             found.setdefault(sid, set()).add(row["e"].value)
-    if rarity:
-        df = {e: sum(e in es for es in found.values()) for e in wanted}
-        weight = {e: math.log1p(len(sentence_ids) / max(1, df[e])) for e in wanted}
-    else:
-        weight = dict.fromkeys(wanted, 1.0)
-    norm = sum(weight.values())
-    return sorted(((sid, sum(weight[e] for e in es) / norm) for sid, es in found.items()),
-                  key=lambda x: (-x[1], x[0]))
+    return entity_shares(found, wanted, len(sentence_ids), rarity)
 
 
 _GROUP_IDS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
