@@ -17,7 +17,7 @@ import numpy as np
 
 from .config import DEFAULT_INDEX, Settings
 from .embed.base import Embedder
-from .explore import draw as _draw, export as _export, network as _network
+import regenkg.explore as _explore  # the package, not its modules: they load on first use
 from .explore.frames import SparqlTable
 from .graph.gazetteer_cache import Gazetteer, load_gazetteer
 from .graph.match import Matcher
@@ -260,20 +260,20 @@ class KnowledgeBase:
         ``kind="entities"`` keeps entity-to-entity facts (with evidence counts on edges); ``"full"`` has
         every triple of the union graph.
         """
-        return _network.to_networkx(self, kind=kind, lang=lang)
+        return _explore.network.to_networkx(self, kind=kind, lang=lang)
 
     def neighbours(self, entity: str, depth: int = 2, lang: str = "en") -> Any:
         """The entity subgraph (networkx) within ``depth`` hops of ``entity`` (label in any script, or IRI)."""
-        return _network.neighbours(self, entity, depth=depth, lang=lang)
+        return _explore.network.neighbours(self, entity, depth=depth, lang=lang)
 
     def draw(self, entity: str, depth: int = 1, lang: str = "en", path: str | Path | None = None,
              **kwargs: Any) -> Any:
         """Draw an entity's neighbourhood (a matplotlib figure, CJK-capable font); save to ``path`` if given."""
-        return _draw.draw(self, entity, depth=depth, lang=lang, path=path, **kwargs)
+        return _explore.draw.draw(self, entity, depth=depth, lang=lang, path=path, **kwargs)
 
     def export(self, path: str | Path, format: str = "nq") -> int:
         """Write the graph as ``ttl``, ``nq``, ``trig``, ``graphml`` (entities) or ``csv`` (facts); returns the count."""
-        return _export.export(self, path, format=format)
+        return _explore.export.export(self, path, format=format)
 
     def info(self) -> dict[str, Any]:
         """Counts and provenance of this snapshot (what `regenkg info` prints)."""

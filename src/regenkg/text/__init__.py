@@ -1,12 +1,32 @@
-"""Text half of the pipeline: files → Documents → Sentences (with language and tokens)."""
+"""Text half of the pipeline: files → Documents → Sentences (with language and tokens).
+
+The names below load on first use (PEP 562): a query process needs :mod:`.lang` and :mod:`.tokens`, and
+importing any submodule runs this file, so eager imports here would pull :mod:`.ingest` (BeautifulSoup,
+YAML; ~0.12 s) into every ``regenkg ask``.
+"""
 
 from __future__ import annotations
 
-from .encoding import decode_bytes
-from .ingest import IngestResult, document_id, ingest, iter_source_files, normalized_text
-from .lang import chinese_script, fold, normalize_lang, script_of, to_hans, to_hant
-from .segment import segment, sentence_spans, split_sentences
-from .tokens import Tokenizer
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .encoding import decode_bytes
+    from .ingest import IngestResult, document_id, ingest, iter_source_files, normalized_text
+    from .lang import chinese_script, fold, normalize_lang, script_of, to_hans, to_hant
+    from .segment import segment, sentence_spans, split_sentences
+    from .tokens import Tokenizer
+
+#: Public name → the submodule that defines it.
+_WHERE = {
+    "decode_bytes": "encoding",
+    "IngestResult": "ingest", "document_id": "ingest", "ingest": "ingest", "iter_source_files": "ingest",
+    "normalized_text": "ingest",
+    "chinese_script": "lang", "fold": "lang", "normalize_lang": "lang", "script_of": "lang", "to_hans": "lang",
+    "to_hant": "lang",
+    "segment": "segment", "sentence_spans": "segment", "split_sentences": "segment",
+    "Tokenizer": "tokens",
+}
 
 __all__ = [
     "IngestResult",
@@ -26,3 +46,16 @@ __all__ = [
     "to_hans",
     "to_hant",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
