@@ -100,3 +100,37 @@ def test_jieba_table_is_built_once_then_opened(tmp_path: Path, monkeypatch) -> N
     monkeypatch.undo()
     Tokenizer(["外泌體"], cache_dir=tmp_path)
     assert len(list(tmp_path.glob("freq-*.sqlite"))) == 2
+
+
+@pytest.mark.model
+def test_model_preloaded_in_background_is_the_one_the_knowledge_base_uses(seed_index: Path, settings,
+                                                                          monkeypatch) -> None:
+    from regenkg.embed import factory
+    from regenkg.kb import KnowledgeBase
+
+    monkeypatch.setattr(factory, "_cache", {})  # this test's own process-wide cache
+    thread = factory.preload_in_background(seed_index, settings)
+    thread.join(timeout=300)
+    assert not thread.is_alive() and not thread.daemon
+    assert len(factory._cache) == 1  # loaded by the thread, before anything asked for it
+    (preloaded,) = factory._cache.values()
+    with KnowledgeBase.open(seed_index, settings) as kb:
+        assert kb.embedder is preloaded
+
+
+def test_preloading_loads_nothing_without_vectors_and_raises_nothing(tmp_path: Path, settings, monkeypatch) -> None:
+    from regenkg.embed import factory
+    from regenkg.pipeline import import_rdf
+
+    calls: list[tuple] = []
+    monkeypatch.setattr(factory, "create_embedder", lambda *a, **k: calls.append(a))
+    graph_only = tmp_path / "graph-only"
+    nt = tmp_path / "facts.nt"
+    nt.write_text("<https://example.org/zeta-cell> <http://www.w3.org/2000/01/rdf-schema#label> \"Zeta Cell\" .\n",
+                  encoding="utf-8")
+    import_rdf(nt, graph_only)
+    for index in (graph_only, tmp_path / "no-index-here"):
+        thread = factory.preload_in_background(index, settings)
+        thread.join(timeout=60)
+        assert not thread.is_alive()
+    assert calls == []

@@ -229,11 +229,15 @@ def ask(question: str, index: Path, fmt: str, as_json: bool, explain: bool) -> N
     Exits 1 when the graph has no answer (the table then shows the closest sentences instead).
     ndjson prints one answer a line; csv one row per answer and evidence sentence.
     """
+    from .embed.factory import preload_in_background
+
+    settings = command_settings()
+    preload_in_background(index, settings)  # the model loads while the rest is imported and opened
     from .kb import KnowledgeBase
     from .records import answer_to_dict
 
     fmt = output_format(fmt, as_json)
-    kb = KnowledgeBase.open(index, command_settings())
+    kb = KnowledgeBase.open(index, settings)
     answer = kb.ask(question)
     if fmt != "table":
         document = answer_to_dict(answer)

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import DEFAULT_MODEL
 from ..errors import BackendUnavailable, ConfigError, IndexMismatch
@@ -19,7 +20,11 @@ from .base import Embedder
 from .convert import BLOB_SHA256, PROMPTS, ensure_converted
 from .sbert import ChineseScript, SentenceTransformerEmbedder
 
-__all__ = ["BACKENDS", "DEFAULT_CHINESE_SCRIPT", "clear_cache", "create_embedder", "preload_for_snapshot"]
+if TYPE_CHECKING:
+    from ..config import Settings
+
+__all__ = ["BACKENDS", "DEFAULT_CHINESE_SCRIPT", "clear_cache", "create_embedder", "preload_for_snapshot",
+           "preload_in_background"]
 
 #: Engines for the default model: ``onnx`` (default, torch-free) or ``st`` (sentence-transformers on the
 #: converted folder; needs the ``st`` extra).
@@ -127,6 +132,38 @@ def preload_for_snapshot(snapshot: Path) -> Embedder | None:
         return None
     logger.info("embedding model %s loaded in %.1f s", manifest.model, time.perf_counter() - started)
     return embedder
+
+
+def preload_in_background(index: str | Path, settings: Settings) -> threading.Thread:
+    """Start loading, on another thread, the embedder ``KnowledgeBase.open(index, settings)`` will use.
+
+    For one-shot commands (``regenkg ask``, ``regenkg search``): the model loads mostly in native code
+    that releases the GIL (sentencepiece's 250k-piece vocabulary ~0.4 s, the ONNX Runtime session
+    ~0.2 s), so started before the rest of the knowledge base is imported and opened, the two overlap.
+    The foreground asks :func:`create_embedder` with the same arguments and gets this instance (or waits
+    for it). Nothing is raised here: a failure is logged and met again, and reported, by the foreground.
+
+    Returns:
+        The started (non-daemon) thread; it loads nothing for an index without vectors.
+    """
+
+    def load() -> None:
+        from ..index.layout import IndexLayout
+        from ..index.lease import current_snapshot
+        from ..index.manifest import Manifest
+
+        try:
+            manifest = Manifest.read(IndexLayout(current_snapshot(index)))
+            if manifest.has_documents:
+                chosen = settings.for_model(manifest.model, f"index {index}")
+                create_embedder(chosen.model, threads=chosen.threads, batch_size=chosen.batch_size)
+        except Exception as exc:  # noqa: BLE001 - the foreground reports it
+            logger.debug("embedding model not preloaded: %s", exc)
+
+    # Not a daemon: a thread killed inside native model code at interpreter exit can crash it.
+    thread = threading.Thread(target=load, name="regenkg-preload-model")
+    thread.start()
+    return thread
 
 
 def clear_cache() -> None:
