@@ -193,11 +193,15 @@ def search(query: str, index: Path, k: int, lang: str | None, fmt: str, as_json:
 
     Exits 1 when no sentence matches. csv/ndjson give one hit per row/line (sentence ids as strings).
     """
+    from .embed.factory import preload_in_background
+
+    settings = command_settings()
+    preload_in_background(index, settings)  # the model loads while the rest is imported and opened
     from .kb import KnowledgeBase
     from .records import hit_to_dict
 
     fmt = output_format(fmt, as_json)
-    kb = KnowledgeBase.open(index, command_settings())
+    kb = KnowledgeBase.open(index, settings)
     hits = kb.search(query, k=k, lang=lang)
     records = [hit_to_dict(h) for h in hits]
     if fmt != "table":
