@@ -134,3 +134,22 @@ def test_preloading_loads_nothing_without_vectors_and_raises_nothing(tmp_path: P
         thread.join(timeout=60)
         assert not thread.is_alive()
     assert calls == []
+
+
+def test_importing_the_facade_leaves_ingest_networkx_and_extraction_rules_unloaded() -> None:
+    """A query process imports the facade; these load on first use (package ``__getattr__``), not with it."""
+    import subprocess
+    import sys
+
+    heavy = ["bs4", "networkx", "regenkg.text.ingest", "regenkg.explore.network", "regenkg.graph.extract.core"]
+    code = ("import json, sys; import regenkg.kb; "
+            f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "[]"
+    # ...and each still loads when asked for.
+    import regenkg.explore as explore
+    import regenkg.graph.extract as extract
+    import regenkg.text as text
+
+    assert callable(text.ingest) and callable(explore.to_networkx) and callable(extract.Extractor)
+    assert explore.network.__name__ == "regenkg.explore.network"
