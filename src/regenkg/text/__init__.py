@@ -8,6 +8,8 @@ YAML; ~0.12 s) into every ``regenkg ask``.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -46,6 +48,26 @@ __all__ = [
     "to_hans",
     "to_hant",
 ]
+
+
+#: Functions named like the module that defines them.
+_SHADOWED = frozenset({"ingest", "segment"})
+
+
+class _Package(types.ModuleType):
+    """Keeps ``regenkg.text.ingest`` and ``.segment`` the functions, as the eager imports made them.
+
+    Importing a submodule binds it to its package's attribute of the same name; before, the eager
+    ``from .ingest import ingest`` bound the function over it, now nothing would.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
