@@ -190,13 +190,15 @@ class HybridSearch:
             # are read for the hits shown, not for the hundreds of candidates.
             groups = _groups_of({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]}
                                 | {sid for sid, _ in bridged[qi]} | {sid for sid, _ in spelled[qi]}, group_ids)
-            mentions = (src.lookup.mention_shares(src.matcher, q, list(groups), rarity=True)
-                        if fusion.uses_mentions or fusion.uses_documents else [])
+            # Mentions of each candidate alone and with the sentence before it ("Its lead candidate …").
+            mentions, windows = (src.lookup.mention_windows(src.matcher, q, list(groups),
+                                                        _previous_of(src.table, groups), rarity=True)
+                             if fusion.uses_mentions or fusion.uses_documents else ([], []))
             romanised = self._romanised(tokens[qi], groups, spelled[qi]) if fusion.uses_romanised else []
             relations = self._relations(q, groups) if fusion.uses_relations else []
             documents = _document_shares(src.table, list(groups), mentions) if fusion.uses_documents else []
             fused = fusion(Candidates(dense[qi], lexical[qi], groups, bridged[qi], mentions,
-                                      _group(script_of(q)), romanised, relations, documents), depth)
+                                      _group(script_of(q)), romanised, relations, documents, windows), depth)
             if lang:
                 fused = [(sid, score) for sid, score in fused if groups.get(sid) == _group(lang)]
             dmap, lmap = dict(dense[qi]), dict(bridged[qi] if fusion.uses_bridge else lexical[qi])
@@ -327,6 +329,21 @@ def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Seque
 
 _GROUP_IDS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
 _DOCS: weakref.WeakKeyDictionary[Any, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
+_PREVIOUS: weakref.WeakKeyDictionary[Any, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def _previous_of(table: SentenceTable, ids: Mapping[int, Any] | Sequence[int]) -> dict[int, int]:
+    """The sentence before each of ``ids`` in its document (a document's first sentence is left out)."""
+    cached = _PREVIOUS.get(table)
+    if cached is None:
+        cached = _PREVIOUS[table] = table.previous_ids()
+    sorted_ids, before = cached
+    if sorted_ids.size == 0 or not ids:
+        return {}
+    arr = np.fromiter(ids, np.int64, len(ids))
+    at = np.searchsorted(sorted_ids, arr).clip(max=sorted_ids.size - 1)
+    known = (sorted_ids[at] == arr) & (before[at] != arr)
+    return dict(zip(arr[known].tolist(), before[at[known]].tolist()))
 
 
 class _Derived:
