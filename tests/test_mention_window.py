@@ -51,15 +51,15 @@ def test_window_names_the_subject_the_sentence_leaves_to_the_one_before(tmp_path
     table, a, b = _table(tmp_path)
     quillon, marrow = "x:quillon", "x:marrow-lane"
     lookup = _lookup({quillon: {a[0]}, marrow: {a[1], b[0]}})
-    matcher = SimpleNamespace(find=lambda q: [SimpleNamespace(iri=quillon), SimpleNamespace(iri=marrow)])
     candidates = [a[1], b[0], a[2], a[0]]
-    own, window = lookup.mention_windows(matcher, "Did Quillon Biosciences partner with Marrow Lane?",
-                                         candidates, _previous_of(table, candidates))
+    own, window = lookup.mention_windows([quillon, marrow], candidates, _previous_of(table, candidates))
     assert dict(own) == {a[0]: 0.5, a[1]: 0.5, b[0]: 0.5}  # each sentence alone names one of the two
     assert window[0] == (a[1], 1.0)  # with the sentence before it, the candidate sentence names both
     assert dict(window)[a[2]] == 0.5 and dict(window)[b[0]] == 0.5
     # Without a sentence before, the window is the sentence itself.
-    assert lookup.mention_windows(matcher, "q", candidates, {}) == (own, own)
+    assert lookup.mention_windows([marrow, quillon], candidates, {}) == (own, own)
+    matcher = SimpleNamespace(find=lambda q: [SimpleNamespace(iri=quillon), SimpleNamespace(iri=marrow)])
+    assert lookup.mention_shares(matcher, "Did Quillon Biosciences partner with Marrow Lane?", candidates) == own
     # The window's share lifts the sentence over the one whose cosine is a little higher.
     c = Candidates(dense=[(b[0], 0.80), (a[1], 0.79), (a[0], 0.70)], lexical=[],
                    groups=dict.fromkeys([a[0], a[1], b[0]], "en"), mentions=own, windows=window)

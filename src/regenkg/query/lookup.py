@@ -178,26 +178,24 @@ class GraphLookup:
         candidate sentence per search: that query's text, parse and join were a third of a warm search.
         Only an entity too often mentioned to keep is still looked up that way.
         """
-        return self.mention_windows(matcher, query, sentence_ids, {}, rarity)[0]
+        return self.mention_windows([m.iri for m in matcher.find(query)], sentence_ids, {}, rarity)[0]
 
-    def mention_windows(self, matcher: Matcher, query: str, sentence_ids: Sequence[int],
-                        previous: Mapping[int, int], rarity: bool = False
-                        ) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
-        """:meth:`mention_shares`, and the same shares over each sentence *and the one before it*.
+    def mention_windows(self, iris: Iterable[str], sentence_ids: Sequence[int], previous: Mapping[int, int],
+                        rarity: bool = False) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+        """:meth:`mention_shares` of the entities ``iris`` (those a query names), and the same shares over each
+        sentence *and the one before it*.
 
         ``previous`` maps a sentence id to the sentence before it in its document (absent: none). The
         sentence that states a fact often names its subject only in the sentence before ("Its lead
         candidate …", "the company signed …"); its window of two sentences names both. Rarity counts
         each entity's candidates in the same way for both (``df`` over the windows in the second).
 
-        >>> from types import SimpleNamespace as M
         >>> lookup = GraphLookup.__new__(GraphLookup)
         >>> lookup.mentioned_in = lambda iris: {"x:a": {1}, "x:b": {2}}
-        >>> matcher = M(find=lambda q: [M(iri="x:a"), M(iri="x:b")])
-        >>> lookup.mention_windows(matcher, "A and B", [1, 2, 3], {2: 1, 3: 2})
+        >>> lookup.mention_windows(["x:a", "x:b"], [1, 2, 3], {2: 1, 3: 2})
         ([(1, 0.5), (2, 0.5)], [(2, 1.0), (1, 0.5), (3, 0.5)])
         """
-        wanted = sorted({m.iri for m in matcher.find(query)})
+        wanted = sorted(set(iris))
         if not wanted or not sentence_ids:
             return [], []
         # Each sentence whose mentions count for a candidate: the candidate itself and the one before it.

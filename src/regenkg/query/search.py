@@ -178,8 +178,11 @@ class HybridSearch:
         group_ids = _group_ids(src.table)
         lexical = [_per_group(r, group_ids, depth) for r in src.lexical.search(tokens, lexical_depth)]
         fusion = self.fusion
+        # The gazetteer matches of each query, found once for the bridge and the mentions.
+        found = ({q: list(src.matcher.find(q)) for q in dict.fromkeys(cleaned)}
+                 if fusion.uses_bridge or fusion.uses_mentions or fusion.uses_documents else {})
         bridged = ([_per_group(r, group_ids, depth)
-                    for r in src.lexical.search(self._bridged_tokens(cleaned, tokens), lexical_depth)]
+                    for r in src.lexical.search(self._bridged_tokens(cleaned, tokens, found), lexical_depth)]
                    if fusion.uses_bridge else [[] for _ in cleaned])
         spelled = (self._spelled(cleaned, tokens, group_ids, lexical_depth, depth)
                    if fusion.uses_romanised else [[] for _ in cleaned])
@@ -191,7 +194,7 @@ class HybridSearch:
             groups = _groups_of({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]}
                                 | {sid for sid, _ in bridged[qi]} | {sid for sid, _ in spelled[qi]}, group_ids)
             # Mentions of each candidate alone and with the sentence before it ("Its lead candidate …").
-            mentions, windows = (src.lookup.mention_windows(src.matcher, q, list(groups),
+            mentions, windows = (src.lookup.mention_windows([m.iri for m in found[q]], list(groups),
                                                         _previous_of(src.table, groups), rarity=True)
                              if fusion.uses_mentions or fusion.uses_documents else ([], []))
             romanised = self._romanised(tokens[qi], groups, spelled[qi]) if fusion.uses_romanised else []
@@ -286,9 +289,11 @@ class HybridSearch:
             return []
         return [(sid, 1.0) for sid in _per_sentence(self.source.lexical).relations.matching(list(groups), mask)]
 
-    def _bridged_tokens(self, queries: Sequence[str], tokens: Sequence[list[str]]) -> list[list[str]]:
-        """Each query's tokens plus those of the other names of the entities it names (new words only)."""
-        bridge = LabelBridge(self.source.matcher.find, self.source.lookup.names, fold)
+    def _bridged_tokens(self, queries: Sequence[str], tokens: Sequence[list[str]],
+                        found: Mapping[str, Sequence[Any]]) -> list[list[str]]:
+        """Each query's tokens plus those of the other names of the entities it names (new words only);
+        ``found``: each query's gazetteer matches."""
+        bridge = LabelBridge(found.__getitem__, self.source.lookup.names, fold)
         extra = self.source.tokenizer.tokenize_many([" ".join(bridge.terms(q)) for q in queries])
         out = []
         for own, more in zip(tokens, extra):
