@@ -405,6 +405,8 @@ def _group_ids(table: SentenceTable) -> dict[str, np.ndarray]:
         for lang, ids in table.ids_by_lang().items():
             groups.setdefault(_group(lang), []).extend(ids)
         cached = {g: np.sort(np.asarray(ids, dtype=np.int64)) for g, ids in groups.items()}
+        for arr in cached.values():
+            arr.setflags(write=False)  # shared by every search (and kept by VectorIndex's selector cache)
         _GROUP_IDS[table] = cached
     return cached
 
