@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import threading
 from pathlib import Path
 from typing import Literal
 
@@ -98,6 +99,7 @@ class VectorIndex:
         # ``among`` array → (that array, its id copy, its selector), for the few arrays searched again and
         # again (search's per-language id lists): a selector hashes every id, each time it is made.
         self._selectors: dict[int, tuple[np.ndarray, np.ndarray, faiss.IDSelectorBatch]] = {}
+        self._selectors_lock = threading.Lock()
         if isinstance(index, faiss.IndexIVF):
             index.nprobe = nprobe
 
@@ -309,9 +311,10 @@ class VectorIndex:
         subset = _as_ids(np.asarray(among), "among")
         selector = faiss.IDSelectorBatch(subset)
         if isinstance(among, np.ndarray) and not among.flags.writeable:
-            if len(self._selectors) >= 8:
-                self._selectors.pop(next(iter(self._selectors)))
-            self._selectors[id(among)] = (among, subset, selector)
+            with self._selectors_lock:  # searches run in several threads (the endpoint)
+                while len(self._selectors) >= 8:
+                    self._selectors.pop(next(iter(self._selectors)))
+                self._selectors[id(among)] = (among, subset, selector)
         return subset, selector
 
     # -- persistence --------------------------------------------------------------------------
