@@ -357,5 +357,18 @@ class SentenceTable:
             codes.append(numbers.setdefault(doc, len(numbers)))
         return np.asarray(ids, dtype=np.int64), np.asarray(codes, dtype=np.int64)
 
+    def previous_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every sentence id (ascending) and the id of the sentence before it in its document (its own id
+        for a document's first sentence)."""
+        ids: list[int] = []
+        before: list[int] = []
+        last_doc, last_id = None, 0
+        for sid, doc in self.conn.execute("SELECT id, doc FROM sentences ORDER BY doc, n, start, id"):
+            ids.append(sid)
+            before.append(last_id if doc == last_doc else sid)
+            last_doc, last_id = doc, sid
+        order = np.argsort(np.asarray(ids, dtype=np.int64), kind="stable")
+        return np.asarray(ids, dtype=np.int64)[order], np.asarray(before, dtype=np.int64)[order]
+
     def lang_counts(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT lang, COUNT(*) FROM sentences GROUP BY lang").fetchall())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import threading
 from pathlib import Path
 from typing import Literal
 
@@ -95,6 +96,10 @@ class VectorIndex:
         self.exact_limit = exact_limit
         self.nprobe = nprobe
         self.threads = threads
+        # ``among`` array → (that array, its id copy, its selector), for the few arrays searched again and
+        # again (search's per-language id lists): a selector hashes every id, each time it is made.
+        self._selectors: dict[int, tuple[np.ndarray, np.ndarray, faiss.IDSelectorBatch]] = {}
+        self._selectors_lock = threading.Lock()
         if isinstance(index, faiss.IndexIVF):
             index.nprobe = nprobe
 
@@ -277,12 +282,10 @@ class VectorIndex:
         _configure(search_threads(arr.shape[0], self.threads))
         params: faiss.SearchParameters | None = None
         if among is not None:
-            subset = _as_ids(np.asarray(among), "among")
+            subset, selector = self._selector(among)
             if subset.size == 0:
                 return [[] for _ in range(arr.shape[0])]
             k = min(k, subset.size)
-            # The selector only reads the array: it must stay alive for the search (it does, in `subset`).
-            selector = faiss.IDSelectorBatch(subset)
             if isinstance(self._index, faiss.IndexIVF):
                 ivf = faiss.SearchParametersIVF()
                 ivf.nprobe = self.nprobe
@@ -295,6 +298,24 @@ class VectorIndex:
             [(i, s) for i, s in zip(row_ids, row_scores) if i != -1]
             for row_ids, row_scores in zip(found.tolist(), scores.astype(np.float64).tolist())
         ]
+
+    def _selector(self, among: np.ndarray) -> tuple[np.ndarray, faiss.IDSelectorBatch]:
+        """The ids of ``among`` and a FAISS selector of them, kept for a read-only ndarray searched before.
+
+        Kept by identity, so only for an array that cannot change in place (search's per-language id
+        lists are made read-only). The selector only reads the id copy, so the two are kept together.
+        """
+        cached = self._selectors.get(id(among))
+        if cached is not None and cached[0] is among:
+            return cached[1], cached[2]
+        subset = _as_ids(np.asarray(among), "among")
+        selector = faiss.IDSelectorBatch(subset)
+        if isinstance(among, np.ndarray) and not among.flags.writeable:
+            with self._selectors_lock:  # searches run in several threads (the endpoint)
+                while len(self._selectors) >= 8:
+                    self._selectors.pop(next(iter(self._selectors)))
+                self._selectors[id(among)] = (among, subset, selector)
+        return subset, selector
 
     # -- persistence --------------------------------------------------------------------------
 

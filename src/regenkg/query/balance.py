@@ -246,17 +246,18 @@ def default_fusion(rrf_k: int = 60, dense_weight: float = 1.0, lexical_weight: f
 
     :class:`ScoreFusion` per language group: the cosine scaled within each language (its best sentence 1),
     plus ``lexical_weight`` × BM25 of the bridged query over the language's best, plus ``mention_weight``
-    × the (rarity-weighted) share of the query's entities the sentence mentions, plus ``romanised_weight``
-    × BM25 of the query's romanised names over the language's best, plus ``relation_weight`` where the
-    sentence speaks of the relation the query asks about, plus ``document_weight`` × the best mention
-    share of its document; :class:`LanguageBounds` then keeps at least one of the first five places for
+    × the (rarity-weighted) share of the query's entities the sentence and the one before it mention, plus
+    ``romanised_weight`` × BM25 of the query's romanised names over the language's best, plus
+    ``relation_weight`` where the sentence speaks of the relation the query asks about, plus
+    ``document_weight`` × the best mention share of its document; :class:`LanguageBounds` then keeps at least one of the first five places for
     the other language's best sentence. ``rrf_k`` is unused here and kept so that every fusion is built
     from the same settings.
     """
     del rrf_k  # the score fusion has no rank constant
     return LanguageBounds(ScoreFusion(dense_weight, lexical_weight, bridge=True, mention_weight=mention_weight,
                                       per_group=True, romanised_weight=romanised_weight,
-                                      relation_weight=relation_weight, document_weight=document_weight), least=1)
+                                      relation_weight=relation_weight, document_weight=document_weight,
+                                      mention_window=True), least=1)
 
 
 DEFAULT_FUSION: Fusion = default_fusion()

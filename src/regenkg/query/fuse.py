@@ -114,6 +114,8 @@ class Candidates:
         documents: ``(id, share)`` of the candidates in a document where some candidate mentions the
             query's entities, with the best such :attr:`mentions` share of that document, best first (the
             sentence "Its lead candidate …" of the article about the company); empty when not computed.
+        windows: like :attr:`mentions`, each share over the sentence and the one before it in its document
+            (:meth:`~regenkg.query.lookup.GraphLookup.mention_windows`); empty when not computed.
     """
 
     dense: Ranking
@@ -125,6 +127,7 @@ class Candidates:
     romanised: Ranking = ()
     relations: Ranking = ()
     documents: Ranking = ()
+    windows: Ranking = ()
 
     def known(self, ranking: Ranking) -> list[tuple[int, float]]:
         """``ranking`` without ids of unknown sentences, first occurrence of each id only."""
@@ -279,7 +282,9 @@ class ScoreFusion:
     query's romanised names (:attr:`Candidates.romanised`) over its language's best adds up to that weight;
     ``relation_weight`` is added to a sentence that speaks of a relation the query asks about
     (:attr:`Candidates.relations`), and ``document_weight`` × its document's best mention share over the
-    query's best (:attr:`Candidates.documents`).
+    query's best (:attr:`Candidates.documents`). With ``mention_window`` the mention share is that of the
+    sentence and the one before it (:attr:`Candidates.windows`), so "Its lead candidate …" after the
+    sentence naming the company counts as naming it.
 
     >>> c = Candidates([(1, 0.90), (2, 0.86), (3, 0.80)], [(3, 7.0), (2, 3.5)], {1: "en", 2: "zh", 3: "zh"})
     >>> [(i, round(s, 2)) for i, s in ScoreFusion(1.0, 0.3)(c, 3)]
@@ -294,6 +299,7 @@ class ScoreFusion:
     romanised_weight: float = 0.0
     relation_weight: float = 0.0
     document_weight: float = 0.0
+    mention_window: bool = False
 
     def __post_init__(self) -> None:
         weights = (self.dense_weight, self.lexical_weight, self.mention_weight, self.romanised_weight,
@@ -347,7 +353,9 @@ class ScoreFusion:
             for i, share in documents:
                 scores[i] = scores.get(i, 0.0) + share * unit
         if self.mention_weight > 0:
-            for i, share in candidates.known(candidates.mentions):
+            # Windows include every sentence's own mentions, so none computed means: use the mentions.
+            shares = candidates.windows if self.mention_window and candidates.windows else candidates.mentions
+            for i, share in candidates.known(shares):
                 scores[i] = scores.get(i, 0.0) + self.mention_weight * share
         order = {i: n for n, (i, _) in enumerate(dense)}
         ranked = sorted(scores, key=lambda i: (-scores[i], order.get(i, len(order)), i))

@@ -178,24 +178,56 @@ class GraphLookup:
         candidate sentence per search: that query's text, parse and join were a third of a warm search.
         Only an entity too often mentioned to keep is still looked up that way.
         """
-        wanted = sorted({m.iri for m in matcher.find(query)})
+        return self.mention_windows([m.iri for m in matcher.find(query)], sentence_ids, {}, rarity)[0]
+
+    def mention_windows(self, iris: Iterable[str], sentence_ids: Sequence[int], previous: Mapping[int, int],
+                        rarity: bool = False) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+        """:meth:`mention_shares` of the entities ``iris`` (those a query names), and the same shares over each
+        sentence *and the one before it*.
+
+        ``previous`` maps a sentence id to the sentence before it in its document (absent: none). The
+        sentence that states a fact often names its subject only in the sentence before ("Its lead
+        candidate …", "the company signed …"); its window of two sentences names both. Rarity counts
+        each entity's candidates in the same way for both (``df`` over the windows in the second).
+
+        >>> lookup = GraphLookup.__new__(GraphLookup)
+        >>> lookup.mentioned_in = lambda iris: {"x:a": {1}, "x:b": {2}}
+        >>> lookup.mention_windows(["x:a", "x:b"], [1, 2, 3], {2: 1, 3: 2})
+        ([(1, 0.5), (2, 0.5)], [(2, 1.0), (1, 0.5), (3, 0.5)])
+        """
+        wanted = sorted(set(iris))
         if not wanted or not sentence_ids:
-            return []
-        candidates = set(sentence_ids)
-        found: dict[int, list[str]] = {}
+            return [], []
+        # Each sentence whose mentions count for a candidate: the candidate itself and the one before it.
+        covers: dict[int, list[int]] = {}
+        for sid in dict.fromkeys(sentence_ids):
+            covers.setdefault(sid, []).append(sid)
+            before = previous.get(sid)
+            if before is not None and before != sid:
+                covers.setdefault(before, []).append(sid)
+        own: dict[int, list[str]] = {}
+        window: dict[int, set[str]] = {}
+
+        def add(sid: int, iri: str) -> None:
+            for target in covers.get(sid, ()):
+                if target == sid:
+                    own.setdefault(sid, []).append(iri)
+                window.setdefault(target, set()).add(iri)
+
         often = []
         for iri, sids in self.mentioned_in(wanted).items():
             if sids is None:
                 often.append(iri)
                 continue
-            for sid in sids & candidates:
-                found.setdefault(sid, []).append(iri)
+            for sid in sids & covers.keys():
+                add(sid, iri)
         if often:
-            among = "VALUES ?s { " + " ".join(f"<{sentence_iri(i)}>" for i in sorted(candidates)) + " }"
+            among = "VALUES ?s { " + " ".join(f"<{sentence_iri(i)}>" for i in sorted(covers)) + " }"
             for row in self.store.query(_MENTIONED_AMONG % (_values(often), among)):
                 if (among_sid := sentence_id(row["s"].value)) is not None:
-                    found.setdefault(among_sid, []).append(row["e"].value)
-        return entity_shares(found, wanted, len(sentence_ids), rarity)
+                    add(among_sid, row["e"].value)
+        n = len(sentence_ids)
+        return entity_shares(own, wanted, n, rarity), entity_shares(window, wanted, n, rarity)
 
     def names(self, iris: Sequence[str]) -> dict[str, list[str]]:
         """Every label and alias of each IRI (curated aliases included)."""

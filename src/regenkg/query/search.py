@@ -178,8 +178,11 @@ class HybridSearch:
         group_ids = _group_ids(src.table)
         lexical = [_per_group(r, group_ids, depth) for r in src.lexical.search(tokens, lexical_depth)]
         fusion = self.fusion
+        # The gazetteer matches of each query, found once for the bridge and the mentions.
+        found = ({q: list(src.matcher.find(q)) for q in dict.fromkeys(cleaned)}
+                 if fusion.uses_bridge or fusion.uses_mentions or fusion.uses_documents else {})
         bridged = ([_per_group(r, group_ids, depth)
-                    for r in src.lexical.search(self._bridged_tokens(cleaned, tokens), lexical_depth)]
+                    for r in src.lexical.search(self._bridged_tokens(cleaned, tokens, found), lexical_depth)]
                    if fusion.uses_bridge else [[] for _ in cleaned])
         spelled = (self._spelled(cleaned, tokens, group_ids, lexical_depth, depth)
                    if fusion.uses_romanised else [[] for _ in cleaned])
@@ -190,13 +193,15 @@ class HybridSearch:
             # are read for the hits shown, not for the hundreds of candidates.
             groups = _groups_of({sid for sid, _ in dense[qi]} | {sid for sid, _ in lexical[qi]}
                                 | {sid for sid, _ in bridged[qi]} | {sid for sid, _ in spelled[qi]}, group_ids)
-            mentions = (src.lookup.mention_shares(src.matcher, q, list(groups), rarity=True)
-                        if fusion.uses_mentions or fusion.uses_documents else [])
+            # Mentions of each candidate alone and with the sentence before it ("Its lead candidate …").
+            mentions, windows = (src.lookup.mention_windows([m.iri for m in found[q]], list(groups),
+                                                        _previous_of(src.table, groups), rarity=True)
+                             if fusion.uses_mentions or fusion.uses_documents else ([], []))
             romanised = self._romanised(tokens[qi], groups, spelled[qi]) if fusion.uses_romanised else []
             relations = self._relations(q, groups) if fusion.uses_relations else []
             documents = _document_shares(src.table, list(groups), mentions) if fusion.uses_documents else []
             fused = fusion(Candidates(dense[qi], lexical[qi], groups, bridged[qi], mentions,
-                                      _group(script_of(q)), romanised, relations, documents), depth)
+                                      _group(script_of(q)), romanised, relations, documents, windows), depth)
             if lang:
                 fused = [(sid, score) for sid, score in fused if groups.get(sid) == _group(lang)]
             dmap, lmap = dict(dense[qi]), dict(bridged[qi] if fusion.uses_bridge else lexical[qi])
@@ -284,9 +289,11 @@ class HybridSearch:
             return []
         return [(sid, 1.0) for sid in _per_sentence(self.source.lexical).relations.matching(list(groups), mask)]
 
-    def _bridged_tokens(self, queries: Sequence[str], tokens: Sequence[list[str]]) -> list[list[str]]:
-        """Each query's tokens plus those of the other names of the entities it names (new words only)."""
-        bridge = LabelBridge(self.source.matcher.find, self.source.lookup.names, fold)
+    def _bridged_tokens(self, queries: Sequence[str], tokens: Sequence[list[str]],
+                        found: Mapping[str, Sequence[Any]]) -> list[list[str]]:
+        """Each query's tokens plus those of the other names of the entities it names (new words only);
+        ``found``: each query's gazetteer matches."""
+        bridge = LabelBridge(found.__getitem__, self.source.lookup.names, fold)
         extra = self.source.tokenizer.tokenize_many([" ".join(bridge.terms(q)) for q in queries])
         out = []
         for own, more in zip(tokens, extra):
@@ -327,6 +334,21 @@ def mention_shares(store: Any, matcher: Matcher, query: str, sentence_ids: Seque
 
 _GROUP_IDS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
 _DOCS: weakref.WeakKeyDictionary[Any, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
+_PREVIOUS: weakref.WeakKeyDictionary[Any, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def _previous_of(table: SentenceTable, ids: Mapping[int, Any] | Sequence[int]) -> dict[int, int]:
+    """The sentence before each of ``ids`` in its document (a document's first sentence is left out)."""
+    cached = _PREVIOUS.get(table)
+    if cached is None:
+        cached = _PREVIOUS[table] = table.previous_ids()
+    sorted_ids, before = cached
+    if sorted_ids.size == 0 or not ids:
+        return {}
+    arr = np.fromiter(ids, np.int64, len(ids))
+    at = np.searchsorted(sorted_ids, arr).clip(max=sorted_ids.size - 1)
+    known = (sorted_ids[at] == arr) & (before[at] != arr)
+    return dict(zip(arr[known].tolist(), before[at[known]].tolist()))
 
 
 class _Derived:
@@ -383,6 +405,8 @@ def _group_ids(table: SentenceTable) -> dict[str, np.ndarray]:
         for lang, ids in table.ids_by_lang().items():
             groups.setdefault(_group(lang), []).extend(ids)
         cached = {g: np.sort(np.asarray(ids, dtype=np.int64)) for g, ids in groups.items()}
+        for arr in cached.values():
+            arr.setflags(write=False)  # shared by every search (and kept by VectorIndex's selector cache)
         _GROUP_IDS[table] = cached
     return cached
 
