@@ -20,7 +20,6 @@ from ..names_model import default_tagger
 from ..ontology import Gazetteer
 from .assets import (
     rule_apposition,
-    rule_company_kind,
     rule_developed_by,
     rule_develops,
     rule_own,
@@ -44,6 +43,7 @@ from .coref import (
 from .deals import build_deal, rule_acquisition, rule_partner
 from .figures import Figure, market_figures
 from .implicit import rule_implicit_subject
+from .kinds import rule_company_kind
 from .mentions import _M, MentionFinder
 from .names import document_products, product_links
 from .owners import settle_asset_owners

@@ -34,6 +34,11 @@ _NOUN = re.compile(r"\b(?:candidates?|assets?|products?|therap(?:y|ies)|programm
                    r"treatments?)\b|候选药物|候选药|候选产品|产品|药物|新药|疗法|管线")
 # Between owner and product: "X's lead CAR-T candidate ", "X旗下的CAR-T產品", "X的" (≤ 40 characters, no comma).
 _OWNER_GAP = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+[^,;:()（）]{0,40}?|\s*(?:旗下的?|的)\s*[^,，;；、()（）]{0,24}?")
+# h/rd: an apposition or relative clause naming the company as the product's maker: "Y, maker of P",
+# "Y, the developer of P", "Y, which markets P", "Y, whose approved therapy P".
+_MAKER_GAP = re.compile(r"\s*,\s*(?:(?:(?:an?|the)\s+)?(?:[\w-]+\s+){0,2}?(?:maker|developer|manufacturer|owner|"
+                        r"marketer|inventor|creator|seller)s?\s+of|(?:which|that|who)\s+(?:also\s+)?(?:makes|made|markets|"
+                        r"marketed|sells|sold|developed|develops|owns|launched|discovered))\s+(?:the\s+)?")
 # "X與Y醫院合作(開發)的CAR-T產品": a partner hospital or school between the owner and the product.
 _PARTNER_GAP = re.compile(r"\s*(?:合作|共同|联合)(?:开发|研发)?的\s*[^,，;；、()（）]{0,24}?")
 # "X said its …", "X宣布，其…": a possessive pronoun standing for the company just named.
@@ -117,6 +122,8 @@ def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False,
         if _OWNER_GAP.fullmatch(folded, m.end, a) or not noun and re.fullmatch(
                 r",\s*whose\s+(?:[\w-]+\s+){0,3}", folded[m.end:a]):
             return m
+        if _MAKER_GAP.fullmatch(folded, m.end, a):
+            return m  # h/rd: "Y, maker of P", "Y, which markets P", "Y, the developer of P"
         if between and re.fullmatch(r"\s*(?:与|和|同|跟)", folded[m.end:between[0].start]) and \
                 _PARTNER_GAP.fullmatch(folded, between[-1].end, a):
             return m

@@ -1,0 +1,121 @@
+"""R&D frames of issue #12 (h/rd): trial-site sentences, a product's maker in apposition, an indication written
+as the modifier of "its" modality, a pronoun "其" owning a modality, the owner of a partnership asset named as
+the subject of its own clause, and vocabulary families.
+
+Sentences written for these tests (invented names); none is taken from the evaluation sets.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import extract_texts
+from regenkg.graph.extract import Extractor
+from regenkg.graph.ontology import Gazetteer
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(Gazetteer.load())
+
+
+def _facts(extractor: Extractor, *texts: str, lang: str = "en") -> set[tuple[str, str, str]]:
+    facts, _, _ = extract_texts(extractor, *texts, lang=lang)
+    return facts
+
+
+@pytest.mark.parametrize("text,company,indication", [
+    ("Halvard Bio's TIL therapy is in trials at Mercy General Hospital for melanoma.", "Halvard Bio", "melanoma"),
+    ("Halvard Bio's allogeneic CAR-T is being tested in a phase 2 trial at the Karolinska University Hospital in "
+     "Stockholm for lupus nephritis.", "Halvard Bio", "lupus nephritis"),
+])
+def test_a_product_in_trials_at_a_hospital_for_a_disease_is_its_owners_target(extractor, text, company, indication):
+    facts = _facts(extractor, text)
+    assert (company, "targets", indication) in facts, facts
+    assert not any(s.endswith("Hospital") and p == "targets" for s, p, _ in facts), facts
+
+
+def test_the_maker_named_in_apposition_owns_the_product_and_its_words(extractor):
+    facts = _facts(extractor, "Halvane Pharma paid $4.3 billion for Quillon Bio, maker of Velarix, a gene therapy "
+                              "for inherited retinal disease.")
+    assert ("Quillon Bio", "develops", "gene therapy") in facts, facts
+    assert ("Quillon Bio", "targets", "inherited retinal dystrophy") in facts, facts
+    assert ("Halvane Pharma", "develops", "gene therapy") not in facts, facts
+
+
+@pytest.mark.parametrize("lang,texts,company,indication", [
+    ("en", ("Halvane Pharma paid $8.7 billion for Quillon Bio and its SMA gene therapy Velarix.",),
+     "Quillon Bio", "spinal muscular atrophy"),
+    ("zh-Hant", ("瀚德生技今年募資10億元，其狼瘡CAR-T療法已進入臨床試驗。",), "瀚德生技", "systemic lupus erythematosus"),
+])
+def test_an_indication_written_as_the_modifier_of_its_modality_is_targeted(extractor, lang, texts, company,
+                                                                           indication):
+    facts = _facts(extractor, *texts, lang=lang)
+    assert (company, "targets", indication) in facts, facts
+
+
+def test_a_sentence_opening_with_qi_develops_what_qi_owns_even_beside_a_hospital(extractor):
+    facts = _facts(extractor, "瀚德生技今年募資10億元。", "其NK細胞療法已在德明醫院進行臨床試驗，用於治療肝癌。",
+                   lang="zh-Hant")
+    assert ("瀚德生技", "develops", "NK cell therapy") in facts, facts
+    assert ("瀚德生技", "targets", "liver cancer") in facts, facts
+
+
+def test_a_possessive_apposition_owns_the_product_named_before_it(extractor):
+    facts = _facts(extractor, "Velarix, Quillon Bio's CAR-T therapy, was approved for multiple myeloma in 2024.")
+    assert ("Quillon Bio", "targets", "multiple myeloma") in facts, facts
+    assert not any(s == "Velarix" and p == "targets" for s, p, _ in facts), facts
+
+
+@pytest.mark.parametrize("lang,text,owner,other,term", [
+    ("zh-Hans", "瀚德生物与泰斯默生物达成合作，泰斯默生物将提供其NK细胞平台。", "泰斯默生物", "瀚德生物", "NK cell therapy"),
+    ("en", "Tesmer Therapeutics partnered with Halvard Bio, which will contribute its NK cell platform.",
+     "Halvard Bio", "Tesmer Therapeutics", "NK cell therapy"),
+])
+def test_its_asset_belongs_to_the_subject_of_its_own_clause(extractor, lang, text, owner, other, term):
+    facts = _facts(extractor, text, lang=lang)
+    assert (owner, "develops", term) in facts, facts
+    assert (other, "develops", term) not in facts, facts
+    assert any(p == "partneredWith" for _, p, _ in facts), facts
+
+
+def test_partners_with_no_written_owner_both_keep_the_asset(extractor):
+    facts = _facts(extractor, "Halvard Bio and Tesmer Therapeutics agreed to jointly develop NK cell therapies.")
+    assert ("Halvard Bio", "develops", "NK cell therapy") in facts, facts
+    assert ("Tesmer Therapeutics", "develops", "NK cell therapy") in facts, facts
+
+
+@pytest.mark.parametrize("lang,surface,label,broader", [
+    ("en", "dual-targeting CAR-T", "multi-target CAR-T", "CAR-T cell therapy"),
+    ("zh-Hant", "雙靶點CAR-T", "multi-target CAR-T", "CAR-T cell therapy"),
+    ("en", "umbilical cord MSCs", "umbilical cord-derived MSCs", "mesenchymal stem cell therapy"),
+    ("zh-Hans", "脐带间充质干细胞", "umbilical cord-derived MSCs", "mesenchymal stem cell therapy"),
+    ("en", "dementia", "dementia", "neurodegenerative disease"),
+    ("zh-Hant", "多系統萎縮症", "multiple system atrophy", "neurodegenerative disease"),
+    ("en", "IgA nephropathy", "IgA nephropathy", "kidney disease"),
+    ("zh-Hans", "膜性肾病", "membranous nephropathy", "kidney disease"),
+    ("en", "dermatomyositis", "dermatomyositis", "myositis"),
+    ("en", "retinal degeneration", "retinal disease", "eye disease"),
+    ("zh-Hant", "遺傳疾病", "genetic disease", None),
+    ("en", "muscular dystrophy", "muscular dystrophy", "musculoskeletal disorder"),
+    ("zh-Hans", "白癜风", "vitiligo", "autoimmune disease"),
+])
+def test_general_term_families_are_recognised_with_their_broader_term(extractor, lang, surface, label, broader):
+    text = f"Acme Cellworks develops {surface} products." if lang == "en" else f"甲乙生技開發{surface}產品。"
+    gaz = extractor.gazetteer
+    iri = next(e.iri for e in gaz.entities.values() if e.labels.get("en") == label)
+    found = [m for m in extractor.finder.find(text, frozenset(), []) if m.surface == surface]
+    assert [m.iri for m in found] == [iri], [(m.surface, m.iri) for m in extractor.finder.find(text, frozenset(), [])]
+    if broader is not None:
+        assert any(gaz.entities[b].labels.get("en") == broader for b in gaz.broader.get(iri, ())), gaz.broader.get(iri)
+
+
+@pytest.mark.parametrize("surface,label", [
+    ("Duchenne muscular dystrophy", "Duchenne muscular dystrophy"),
+    ("Parkinson's disease", "Parkinson's disease"),
+])
+def test_narrower_terms_join_the_new_families(extractor, surface, label):
+    gaz = extractor.gazetteer
+    iri = next(e.iri for e in gaz.entities.values() if e.labels.get("en") == label)
+    parents = {gaz.entities[b].labels.get("en") for b in gaz.broader.get(iri, ())}
+    assert parents & {"muscular dystrophy", "neurodegenerative disease"}, parents
