@@ -119,3 +119,54 @@ def test_narrower_terms_join_the_new_families(extractor, surface, label):
     iri = next(e.iri for e in gaz.entities.values() if e.labels.get("en") == label)
     parents = {gaz.entities[b].labels.get("en") for b in gaz.broader.get(iri, ())}
     assert parents & {"muscular dystrophy", "neurodegenerative disease"}, parents
+
+
+@pytest.mark.parametrize("lang,text,parties,term,indication", [
+    ("zh-Hant", "瀚德生技斥資10億元入股泰斯默生醫，雙方將合作開發NK細胞療法。", ("瀚德生技", "泰斯默生醫"),
+     "NK cell therapy", None),
+    ("en", "Halvane Pharma signed a deal with Quillon Bio; the two companies will jointly develop CAR-NK therapies "
+           "for lymphoma.", ("Halvane Pharma", "Quillon Bio"), "CAR-NK cell therapy", "lymphoma"),
+])
+def test_both_parties_named_as_one_subject_each_develop_the_shared_work(extractor, lang, text, parties, term,
+                                                                        indication):
+    facts = _facts(extractor, text, lang=lang)
+    for p in parties:
+        assert (p, "develops", term) in facts, facts
+        if indication:
+            assert (p, "targets", indication) in facts, facts
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Halvane Pharma signed a deal with Quillon Bio; the two companies may develop CAR-NK therapies."),
+    ("zh-Hant", "瀚德生技宣布結束與泰斯默生醫的合作，雙方共同開發的NK細胞療法將由瀚德生技獨立推進。"),
+])
+def test_both_parties_stay_silent_when_hedged_or_about_past_joint_work(extractor, lang, text):
+    facts = _facts(extractor, text, lang=lang)
+    assert not any(s in ("Quillon Bio", "泰斯默生醫") and p == "develops" for s, p, _ in facts), facts
+
+
+def test_a_bracketed_note_after_a_company_names_its_work(extractor):
+    facts = _facts(extractor, "Halvane Pharma acquired Quillon Bio ($1.1 billion; in vivo CAR-T) and Tesmer "
+                              "Therapeutics ($800 million; base editing).")
+    assert ("Quillon Bio", "develops", "in vivo CAR-T") in facts, facts
+    assert ("Tesmer Therapeutics", "develops", "base editing") in facts, facts
+    assert ("Halvane Pharma", "develops", "in vivo CAR-T") not in facts, facts
+
+
+@pytest.mark.parametrize("lang,text,owner,term,indication", [
+    ("en", "Quillon Bio's Velarix became the first CRISPR therapy approved for sickle cell disease.", "Quillon Bio",
+     "gene editing", "sickle cell disease"),
+    ("en", "Quillon Bio and Tesmer Therapeutics' Velarix (exa-cel) became the first CRISPR therapy approved for "
+           "sickle cell disease.", "Tesmer Therapeutics", "gene editing", "sickle cell disease"),
+])
+def test_a_name_written_as_a_companys_product_works_for_that_company(extractor, lang, text, owner, term, indication):
+    facts = _facts(extractor, text, lang=lang)
+    assert (owner, "develops", term) in facts, facts
+    assert (owner, "targets", indication) in facts, facts
+    assert not any(s == "Velarix" and p in ("develops", "targets") for s, p, _ in facts), facts
+
+
+def test_a_chinese_possessive_product_is_its_owners_too(extractor):
+    facts = _facts(extractor, "瀚德生物的Velarix（瑞基奥仑赛注射液）获批用于治疗复发难治性大B细胞淋巴瘤。", lang="zh-Hans")
+    assert ("瀚德生物", "targets", "lymphoma") in facts, facts
+    assert not any(s == "Velarix" for s, _, _ in facts), facts

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ...records import Relation
 from .clauses import _modifier_head
 from .coref import TAKE
 from .mentions import _M
 from .patterns import COMPANY, MODALITY
+from .products import possessed_names
 
 _ASSET_RULES = frozenset({"deal-asset"})
 # "Y's", "Y’s", "Y的", "Y旗下": a party named as the owner right before the modality (a few words between).
@@ -84,3 +86,23 @@ def settle_asset_owners(folded: str, ms: Sequence[_M], rels: list[Relation]) -> 
         owner = _owner(folded, ms, parties, mod)
         if owner is not None:
             rels[:] = [r for r in rels if r not in group or r.subject == owner.iri]
+
+
+def settle_product_names(folded: str, ms: Sequence[_M], rels: list[Relation]) -> None:
+    """h/rd: "X's Velarix became the first CRISPR therapy approved for I": a discovered name the sentence
+    writes as a company's product works for that company; its develops/targets facts become the owner's
+    (in place, without duplicates)."""
+    comps = [m for m in ms if m.kind == COMPANY and not m.affiliate_of and not m.appositive and not m.pronoun]
+    owners = {p.iri: o.iri for p, o in possessed_names(folded, ms, comps) if o.org_type == COMPANY}
+    if not owners:
+        return
+    kept = {(r.subject, r.predicate, r.object) for r in rels if r.subject not in owners}
+    out: list[Relation] = []
+    for r in rels:
+        if r.predicate in ("develops", "targets") and r.subject in owners:
+            r = replace(r, subject=owners[r.subject])
+            if (r.subject, r.predicate, r.object) in kept:
+                continue
+            kept.add((r.subject, r.predicate, r.object))
+        out.append(r)
+    rels[:] = out
