@@ -170,3 +170,30 @@ def test_a_chinese_possessive_product_is_its_owners_too(extractor):
     facts = _facts(extractor, "瀚德生物的Velarix（瑞基奥仑赛注射液）获批用于治疗复发难治性大B细胞淋巴瘤。", lang="zh-Hans")
     assert ("瀚德生物", "targets", "lymphoma") in facts, facts
     assert not any(s == "Velarix" for s, _, _ in facts), facts
+
+
+def test_after_a_purchase_no_rule_read_the_next_subjectless_sentence_is_the_targets_work(extractor):
+    # "could be worth" hedges the price: no acquisition fact, but the purchase itself is stated.
+    facts = _facts(extractor, "Halvane Pharma agreed to buy Boston-based biotech Quillon Bio in a deal that could be "
+                              "worth up to $1.2 billion.",
+                   "The lead programme, an in vivo CAR-T, is in a phase 1 trial in lupus.")
+    assert ("Quillon Bio", "develops", "in vivo CAR-T") in facts, facts
+    assert ("Halvane Pharma", "develops", "in vivo CAR-T") not in facts, facts
+
+
+def test_talks_to_buy_give_the_next_sentence_no_subject(extractor):
+    facts = _facts(extractor, "Halvane Pharma is in talks to buy Quillon Bio.",
+                   "The lead programme, an in vivo CAR-T, is in a phase 1 trial in lupus.")
+    assert not any(p == "develops" for _, p, _ in facts), facts
+
+
+@pytest.mark.parametrize("lang,surface,label", [
+    ("zh-Hans", "细胞免疫疗法", "immune cell therapy"),
+    ("en", "regenerative therapies", "regenerative medicine"),
+    ("zh-Hant", "現貨型CAR-T", "allogeneic CAR-T"),
+    ("zh-Hans", "间充质基质细胞", "mesenchymal stem cell therapy"),
+])
+def test_common_surface_variants_name_their_concept(extractor, lang, surface, label):
+    text = f"Acme Cellworks develops {surface} products." if lang == "en" else f"甲乙生技開發{surface}產品。"
+    iri = next(e.iri for e in extractor.gazetteer.entities.values() if e.labels.get("en") == label)
+    assert [m.iri for m in extractor.finder.find(text, frozenset(), []) if m.surface == surface] == [iri]

@@ -32,6 +32,7 @@ from .assets import (
 )
 from .clauses import Add, Clause, _undisclosed, _window, split_clauses
 from .coref import (
+    bought_names,
     link_products,
     mark_product_opener,
     resolve_developer_descriptions,
@@ -198,6 +199,7 @@ class Extractor:
             sent_deals += tdeals
             prev_related = frozenset(r.subject for r in rels)
             prev_targets = frozenset(r.object for r in rels if r.predicate == "acquired")  # h/anaph2
+            prev_targets = prev_targets or bought_names(sent.text, ms)  # h/rd: a deal no rule read
             prev_subject = topic(sent.text, ms) or prev_subject
             named = [m for m in ms if m.kind == COMPANY and not m.appositive and not m.pronoun
                      and (solid(m) or m.start <= 3)]
