@@ -197,3 +197,19 @@ def test_common_surface_variants_name_their_concept(extractor, lang, surface, la
     text = f"Acme Cellworks develops {surface} products." if lang == "en" else f"甲乙生技開發{surface}產品。"
     iri = next(e.iri for e in extractor.gazetteer.entities.values() if e.labels.get("en") == label)
     assert [m.iri for m in extractor.finder.find(text, frozenset(), []) if m.surface == surface] == [iri]
+
+
+@pytest.mark.parametrize("lang,text,buyer,seller,term", [
+    ("en", "Halvane Pharma acquired Quillon Bio's CAR-T programme for $50 million.", "Halvane Pharma", "Quillon Bio",
+     "CAR-T cell therapy"),
+    ("zh-Hans", "瀚德生物收购了泰斯默生物的CAR-T管线。", "瀚德生物", "泰斯默生物", "CAR-T cell therapy"),
+])
+def test_a_bought_asset_is_the_buyers_work(extractor, lang, text, buyer, seller, term):
+    facts = _facts(extractor, text, lang=lang)
+    assert (buyer, "develops", term) in facts, facts
+    assert (seller, "develops", term) not in facts, facts
+
+
+def test_rights_to_a_platform_leave_the_licensor_its_work(extractor):
+    facts = _facts(extractor, "Halvane Pharma bought the rights to Quillon Bio's NK cell platform.")
+    assert ("Quillon Bio", "develops", "NK cell therapy") in facts, facts

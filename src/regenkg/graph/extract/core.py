@@ -48,7 +48,7 @@ from .joint import rule_both_parties, rule_parenthesis_note
 from .kinds import rule_company_kind
 from .mentions import _M, MentionFinder
 from .names import document_products, product_links
-from .owners import settle_asset_owners, settle_product_names
+from .owners import settle_asset_owners, settle_asset_sales, settle_product_names
 from .products import rule_develops_purpose, rule_product_scope
 from .patterns import (
     _DEAL_CANCEL,
@@ -321,6 +321,7 @@ class Extractor:
         rule_product_scope(text, folded, ms, brands, add, self.gazetteer.broader)  # h/rnd: a product's owner gets what it is and treats
         rule_develops_purpose(folded, ms, [(r.subject, r.object) for r in rels if r.predicate == "develops"], add,
                               self.gazetteer.broader)  # h/rnd: "X develops M, initially in I"
+        settle_asset_sales(folded, ms, rels)  # h/rd: "X acquired Y's CAR-T programme" is X's work now
         return rels, deals
 
 

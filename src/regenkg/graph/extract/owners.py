@@ -14,7 +14,7 @@ from ...records import Relation
 from .clauses import _modifier_head
 from .coref import TAKE
 from .mentions import _M
-from .patterns import COMPANY, MODALITY
+from .patterns import _ACQ_ACTIVE, _HEDGE, COMPANY, MODALITY
 from .products import possessed_names
 
 _ASSET_RULES = frozenset({"deal-asset"})
@@ -101,6 +101,46 @@ def settle_product_names(folded: str, ms: Sequence[_M], rels: list[Relation]) ->
     for r in rels:
         if r.predicate in ("develops", "targets") and r.subject in owners:
             r = replace(r, subject=owners[r.subject])
+            if (r.subject, r.predicate, r.object) in kept:
+                continue
+            kept.add((r.subject, r.predicate, r.object))
+        out.append(r)
+    rels[:] = out
+
+
+# h/rd: a company's possessive right before its asset ("Y's CAR-T programme", "Y的CAR-T管線").
+_ITS_ASSET = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+[^,;()]{0,30}$|\s*(?:的|旗下的?)\s*[^,，;；()（）]{0,12}$")
+
+
+def settle_asset_sales(folded: str, ms: Sequence[_M], rels: list[Relation]) -> None:
+    """h/rd: "X acquired Y's CAR-T programme", "X收購了Y的CAR-T管線": the asset changes hands, so its
+    develops/targets facts are the buyer's, not the seller's (in place). Read only with a buy verb right before
+    the seller's possessive (a licence to "Y's platform" leaves Y its work) and no hedging up to the asset."""
+    comps = [m for m in ms if m.kind == COMPANY and not m.appositive]
+    moved: dict[str, str] = {}
+    for seller in comps:
+        verb = None
+        for v in _ACQ_ACTIVE.finditer(folded, max(0, seller.start - 16), seller.start):
+            verb = v
+        if verb is None or not re.fullmatch(r"\s*(?:了)?\s*", folded[verb.end():seller.start]):
+            continue
+        mod = next((m for m in ms if m.kind == MODALITY and m.start >= seller.end), None)
+        if mod is None or not _ITS_ASSET.fullmatch(folded, seller.end, mod.start) or any(
+                c.start >= seller.end and c.end <= mod.start for c in comps):
+            continue
+        stop = max(folded.rfind(c, 0, verb.start()) for c in ";；。")
+        buyer = next((c for c in reversed(comps) if stop < c.start and c.end <= verb.start()
+                      and c.iri != seller.iri), None)
+        if buyer is None or _HEDGE.search(folded, buyer.start, mod.end):
+            continue
+        moved[seller.iri] = buyer.iri
+    if not moved:
+        return
+    kept = {(r.subject, r.predicate, r.object) for r in rels if r.subject not in moved}
+    out: list[Relation] = []
+    for r in rels:
+        if r.predicate in ("develops", "targets") and r.subject in moved:
+            r = replace(r, subject=moved[r.subject])
             if (r.subject, r.predicate, r.object) in kept:
                 continue
             kept.add((r.subject, r.predicate, r.object))
