@@ -213,3 +213,22 @@ def test_a_bought_asset_is_the_buyers_work(extractor, lang, text, buyer, seller,
 def test_rights_to_a_platform_leave_the_licensor_its_work(extractor):
     facts = _facts(extractor, "Halvane Pharma bought the rights to Quillon Bio's NK cell platform.")
     assert ("Quillon Bio", "develops", "NK cell therapy") in facts, facts
+
+
+@pytest.mark.parametrize("lang,text,pairs", [
+    ("en", "Approved products include Quillon Bio's Velarix (multiple myeloma) and Tesmer Therapeutics' Dormacel "
+           "(lymphoma).", [("Quillon Bio", "multiple myeloma"), ("Tesmer Therapeutics", "lymphoma")]),
+    ("zh-Hans", "获批产品包括泰斯默生物的Velarix（多发性骨髓瘤）和瀚德生物的Dormacel（淋巴瘤）。",
+     [("泰斯默生物", "multiple myeloma"), ("瀚德生物", "lymphoma")]),
+])
+def test_a_possessed_product_with_its_indication_in_brackets_is_its_owners_target(extractor, lang, text, pairs):
+    facts = _facts(extractor, text, lang=lang)
+    for company, indication in pairs:
+        assert (company, "targets", indication) in facts, facts
+    assert ("Quillon Bio", "targets", "lymphoma") not in facts and ("泰斯默生物", "targets", "lymphoma") not in facts
+
+
+def test_an_antigen_between_owner_and_modality_leaves_the_possessive(extractor):
+    facts = _facts(extractor, "泰斯默生物的BCMA CAR-T在多发性骨髓瘤中显示出良好疗效。", lang="zh-Hans")
+    assert ("泰斯默生物", "develops", "CAR-T cell therapy") in facts, facts
+    assert not any(s == "BCMA" for s, _, _ in facts), facts

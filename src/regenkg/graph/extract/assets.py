@@ -441,7 +441,8 @@ _POSSESSIVE_NOUN_GAP = re.compile(
 
 def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     """"X's CAR-T programme" / "瀾嶼生物靶向CD7的CAR-T療法": the company develops that modality."""
-    nxt = [o for o in ms if o.start >= m.end]
+    # h/rnd: a target antigen read as a name ("X的BCMA CAR-T") is the modality's modifier, not a company.
+    nxt = [o for o in ms if o.start >= m.end and not (o.kind == COMPANY and _antigen(o))]
     # "X's lupus CAR-T", "X的狼瘡CAR-T療法": an indication written as the modality's modifier.
     ind = nxt[0] if len(nxt) > 1 and nxt[0].kind == INDICATION and nxt[1].kind == MODALITY and \
         re.fullmatch(r"\s*(?:-?\s*targeting\s+|的)?", folded[nxt[0].end:nxt[1].start]) else None
@@ -454,7 +455,7 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     # Matched in place, not on the slice: "Marlowe Therapeutics' CAR-T" needs the "s" before the apostrophe.
     owned = _POSSESSIVE_GAP.fullmatch(folded, m.end, (ind or mod).start) or \
         _POSSESSIVE_NOUN_GAP.fullmatch(folded, m.end, (ind or mod).start) or \
-        re.fullmatch(r"[^,，;；、。的]{0,12}的", between)
+        re.fullmatch(r"[^,，;；、。的]{0,12}的(?:\s*[a-z0-9./-]{2,10}\s*)?", between)
     tail = folded[mod.end:mod.end + 20]
     if owned and not _antigen(m) and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (
             _WORK_OFF.search(tail) or _WORK_SHUT.search(tail)):

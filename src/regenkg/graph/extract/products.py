@@ -100,9 +100,11 @@ def possessed_names(folded: str, ms: Sequence[_M], comps: Sequence[_M]) -> list[
         if m.curated or m.pronoun or owner.iri == m.iri or not _POSSESSIVE.fullmatch(folded, owner.end, m.start):
             continue
         desc = re.match(r"\s*(?:[(（][^()（）]{0,30}[)）]\s*)?(?:,\s*(?:an?|the|its)\s|[(（])[^,;()（）]{0,60}", folded[m.end:])
+        note = re.match(r"\s*[(（][^()（）]{1,40}[)）]", folded[m.end:])
         if desc and (_NOUN.search(desc.group(0)) or any(
                 o.kind == MODALITY and m.end + desc.start() <= o.start < m.end + desc.end() for o in ms)) \
-                or _PRODUCT_PREDICATE.match(folded, m.end):
+                or _PRODUCT_PREDICATE.match(folded, m.end) or note is not None and any(  # h/rd: "X's P (lymphoma)"
+                    o.kind == INDICATION and m.end <= o.start < m.end + note.end() for o in ms):
             out.append((m, owner))
     return out
 
