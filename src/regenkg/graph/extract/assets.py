@@ -17,6 +17,7 @@ from .clauses import (
     _subject_list,
 )
 from .coref import solid
+from .kinds import _classified
 from .mentions import _M
 from .products import antigen_like as _antigen
 from .patterns import (
@@ -186,7 +187,8 @@ def rule_own(clause: Clause, add: Add) -> None:
                 add(owner.iri, "develops", mod.iri, "main-line", 0.75, (owner.start, mod.end))
     for pm in re.finditer(r"其|\bits\b|\btheir\b", folded[cs:ce]):
         pos = cs + pm.start()
-        owner = next((m for m in reversed(comps) if m.end <= pos), None)
+        owner = next((m for m in reversed(comps) if m.end <= pos), None) or next(  # h/rd: "其" resolved itself
+            (m for m in comps if m.pronoun and m.start == pos and m.end == cs + pm.end()), None)
         if owner is None or (pm.group(0) == "其" and _segment_topic(folded, cms, cs, pos) not in (None, owner)):
             continue
         mod = next((m for m in cms if m.kind == MODALITY and pos < m.start <= pos + 16), None)
@@ -196,6 +198,9 @@ def rule_own(clause: Clause, add: Add) -> None:
                 or _HEDGE.search(folded[max(cs, owner.start - 20):mod.end + 20]):
             continue  # an asset that changes hands or is dropped is the deal/exit rules' business
         add(owner.iri, "develops", mod.iri, "owner-modality", 0.7, (owner.start, mod.end))
+        for ind in cms:  # h/rd: "its SMA gene therapy", "其狼瘡CAR-T療法": the indication as the modifier
+            if ind.kind == INDICATION and pos < ind.start and ind.end <= mod.start and re.fullmatch(r"\s*-?\s*(?:的)?\s*", folded[ind.end:mod.start]):
+                add(owner.iri, "targets", ind.iri, "owner-modality", 0.7, (owner.start, mod.end))
         for ind in cms:
             if ind.kind == INDICATION and ind.start > mod.end and re.match(r"\s*(?:患者|病患|病人)", folded[ind.end:]):
                 add(owner.iri, "targets", ind.iri, "owner-patients", 0.7, (owner.start, ind.end))
@@ -261,6 +266,15 @@ def rule_place(clause: Clause, add: Add) -> None:
                                                                       max(holder.end, place.end)))
 
 
+# h/rd: a modality, then where it is being tested, then "for I": "X's TIL therapy is in a phase 2 trial at
+# Mercy Hospital for melanoma", "its CAR-NK is being evaluated in studies across Europe for AML".
+_TRIAL_GAP = re.compile(
+    r"\s*(?:(?:is|are|was|were|has been|have been|remains?|now)\s+)*(?:being\s+)?(?:(?:tested|evaluated|studied|"
+    r"assessed|trialled|trialed)\s+)?in\s+(?:an?\s+|the\s+|its\s+|their\s+|two\s+|three\s+|several\s+)?"
+    r"(?:(?:ongoing|pivotal|early|late|mid|first-in-human|registrational)(?:-stage)?\s+)?"
+    r"(?:phase\s*[\w/]+\s+)?(?:clinical\s+)?(?:trials?|stud(?:y|ies))(?:\s+(?:at|in|across|run by)\s+[^,;]{0,60}?)?\s*")
+
+
 def rule_treats(clause: Clause, add: Add) -> None:
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     if not any(m.kind == INDICATION for m in cms):
@@ -275,7 +289,8 @@ def rule_treats(clause: Clause, add: Add) -> None:
         if mod is None:
             before = [m for m in cms if m.end <= trig.start()]
             mod = next((m for m in reversed(before) if m.kind == MODALITY), None)
-        if mod is None or not re.fullmatch(r"[^,，;；]{0,40}", folded[min(mod.end, trig.start()):trig.start()]):
+        trial = mod is not None and _TRIAL_GAP.fullmatch(folded, min(mod.end, trig.start()), trig.start()) is not None
+        if mod is None or not (trial or re.fullmatch(r"[^,，;；]{0,40}", folded[min(mod.end, trig.start()):trig.start()])):
             # "Adaptimmune's afami-cel was approved for synovial sarcoma": the company targets it.
             comps = [m for m in cms if m.kind == COMPANY and m.end <= trig.start() and not m.affiliate_of]
             if _respectively(folded, cs, ce, comps):
@@ -287,6 +302,11 @@ def rule_treats(clause: Clause, add: Add) -> None:
                 # h/rnd2: "approved X's Velantra, an allogeneic CAR-T, for lupus": the name X owns is its product.
                 comp = next((m for m in comps if m.end < comp.start and m.org_type == COMPANY and re.fullmatch(
                     r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+", folded[m.end:comp.start])), comp)
+            if comp is not None and not comp.curated:
+                # h/rd: "Velarix, Quillon Bio's CAR-T therapy, was approved for …": the possessive apposition owns it.
+                comp = next((m for m in comps if m.start > comp.end and m.org_type == COMPANY and re.fullmatch(
+                    r"\s*,\s*", folded[comp.end:m.start]) and re.match(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s", folded[m.end:m.end + 3])),
+                    comp)
             if comp is not None and word not in ("for", "against") or (
                     comp is not None and re.search(r"approv\w*|indicated|获批|核准|批准|candidate|intended|designed|"
                                                    r"develop\w*|programme|program\b",
@@ -298,9 +318,9 @@ def rule_treats(clause: Clause, add: Add) -> None:
                         add(comp.iri, "targets", ind.iri, "company-targets", 0.7, (comp.start, ind.end))
             continue
         gap = folded[min(mod.end, trig.start()):trig.start()]
-        if word in ("for", "against") and len(gap) > 25:
+        if word in ("for", "against") and len(gap) > 25 and not trial:
             continue
-        if len(gap) <= 40 and not re.search(r"[,，;；]", gap):
+        if (len(gap) <= 40 or trial) and not re.search(r"[,，;；]", gap):
             for ind in inds:
                 add(mod.iri, "treats", ind.iri, "modality-treats", 0.8, (mod.start, ind.end))
             # "後者利用多能幹細胞…治療帕金森病": the company using the modality targets the indication.
@@ -421,7 +441,8 @@ _POSSESSIVE_NOUN_GAP = re.compile(
 
 def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     """"X's CAR-T programme" / "瀾嶼生物靶向CD7的CAR-T療法": the company develops that modality."""
-    nxt = [o for o in ms if o.start >= m.end]
+    # h/rnd: a target antigen read as a name ("X的BCMA CAR-T") is the modality's modifier, not a company.
+    nxt = [o for o in ms if o.start >= m.end and not (o.kind == COMPANY and _antigen(o))]
     # "X's lupus CAR-T", "X的狼瘡CAR-T療法": an indication written as the modality's modifier.
     ind = nxt[0] if len(nxt) > 1 and nxt[0].kind == INDICATION and nxt[1].kind == MODALITY and \
         re.fullmatch(r"\s*(?:-?\s*targeting\s+|的)?", folded[nxt[0].end:nxt[1].start]) else None
@@ -434,7 +455,7 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     # Matched in place, not on the slice: "Marlowe Therapeutics' CAR-T" needs the "s" before the apostrophe.
     owned = _POSSESSIVE_GAP.fullmatch(folded, m.end, (ind or mod).start) or \
         _POSSESSIVE_NOUN_GAP.fullmatch(folded, m.end, (ind or mod).start) or \
-        re.fullmatch(r"[^,，;；、。的]{0,12}的", between)
+        re.fullmatch(r"[^,，;；、。的]{0,12}的(?:\s*[a-z0-9./-]{2,10}\s*)?", between)
     tail = folded[mod.end:mod.end + 20]
     if owned and not _antigen(m) and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (
             _WORK_OFF.search(tail) or _WORK_SHUT.search(tail)):
@@ -537,64 +558,3 @@ def rule_rnd_subject(clause: Clause, add: Add) -> None:
             add(subj.iri, "develops", o.iri, "rnd-subject", 0.6, (subj.start, o.end))
         elif o.kind == INDICATION:
             add(subj.iri, "targets", o.iri, "rnd-subject", 0.6, (subj.start, o.end))
-
-
-# ---------------------------------------------------------------- h/rnd: a modality naming a kind of company
-_FIRM = (r"(?:developers?|makers?|compan(?:y|ies)|firms?|biotechs?|players?|specialists?|start-?ups?|pioneers?|"
-         r"manufacturers?|drugmakers?|innovators?)\b")
-_ZH_FIRM = r"(?:企业|公司|业者|厂商|药企|新创|生技|生物技术公司|生物科技公司|大厂|玩家|龙头|新锐)"
-_KIND_TAIL = rf"(?:\s*(?:cell |gene )?(?:therapy|therapies)\b)?\s*{_FIRM}|\s*(?:疗法|治疗|细胞|药物)?\s*{_ZH_FIRM}"
-# "CAR-T developers X and Y", "AAV基因治療公司澜川基因", "gene therapy companies such as X".
-_KIND_BEFORE = re.compile(rf"(?:{_KIND_TAIL})\s*(?:,?\s*(?:such as|including|like|notably|如|包括|例如)\s*)?")
-# "X、Y等CAR-T業者", "包括X、Y在內的多家CAR-T公司": the list, then the kind.
-_KIND_AFTER_LIST = re.compile(r"(?:等|在内的)\s*(?:多家|几家|数家|\d+\s*家|[一二三四五六七八九十两]家)?\s*(?:的)?\s*$")
-_KIND_NOUN = re.compile(rf"(?:{_KIND_TAIL})")
-# "X and Y, both CAR-NK developers" / "X, a CAR-T maker": an apposition that is a kind of company.
-_KIND_APPOSITION = re.compile(r"[,，]\s*(?:(?P<one>an?|the)|both|all|each|two|three|fellow|other)?\s*(?:[a-z-]+\s+){0,2}$")
-# "Y, a maker of allogeneic CAR-T cells": the apposition's noun, then "of".
-_MAKER_OF = re.compile(r"[,，]\s*(?:an?|the)\s+(?:[\w-]+\s+){0,2}(?:maker|manufacturer|producer|pioneer|specialist)s?\s+(?:of|in)\s+$")
-# "專注異體CAR-T的青嶺生技", "布局AAV基因治疗的澜川基因": a relative clause before the company it describes.
-_ZH_FOCUS = re.compile(r"(?:专注|专攻|聚焦|深耕|主攻|从事|开发|研发|布局|投入)(?:于|在)?\s*$")
-
-
-def _classified(folded: str, cms: list[_M], mod: _M, ce: int) -> list[_M]:
-    """The companies ``mod`` names the kind of ("CAR-T developer X", "專注CAR-T的X"), or []."""
-    kind = _KIND_BEFORE.match(folded, mod.end, ce)
-    if kind is not None:
-        firms = _object_list(folded, cms, kind.end(), {COMPANY}, ce)
-        return firms if firms and not folded[kind.end():firms[0].start].strip() else []
-    rel = re.match(r"[^,，;；。的]{0,8}?的\s*(?:" + _ZH_FIRM + r")?\s*", folded[mod.end:ce])
-    if rel is not None and _ZH_FOCUS.search(folded, max(0, mod.start - 6), mod.start):
-        return [m for m in cms if m.kind == COMPANY and m.start == mod.end + rel.end()]
-    return []
-
-
-def rule_company_kind(clause: Clause, add: Add) -> None:
-    """A modality used to say what kind of company one is: each company so named develops it.
-
-    "CAR-T developers X and Y", "X and Y, both CAR-NK developers", "X、Y等CAR-T業者", "包括X、Y在內的多家
-    CAR-T公司", "AAV基因治療公司X", "專注異體CAR-T的X", "X, a maker of allogeneic CAR-T cells".
-    """
-    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
-    for mod in (m for m in cms if m.kind == MODALITY and not m.pronoun):
-        firms = _classified(folded, cms, mod, ce)
-        lead = folded[cs:mod.start]
-        if not firms and _KIND_NOUN.match(folded, mod.end, ce):
-            listed = _KIND_AFTER_LIST.search(lead)
-            app = _KIND_APPOSITION.search(lead)
-            if listed is not None:
-                firms = _subject_list(folded, cms, cs + listed.start(), cs)
-            elif app is not None:
-                firms = _subject_list(folded, cms, cs + app.start(), cs)
-                firms = firms[-1:] if app.group("one") else firms
-        if re.search(r"(?:\bunlike|不同于)\s*$", folded[max(cs, mod.start - 10):mod.start]):
-            # h/rnd2: "Unlike CAR-T makers such as Y, X sells software": Y only; "X, unlike M developers": none
-            firms = [f for f in firms if f.start > mod.start]
-            firms = firms[:1 + next((i for i, (a, b) in enumerate(zip(firms, firms[1:]))
-                                     if re.fullmatch(r"\s*[,，]\s*", folded[a.end:b.start])), len(firms))]
-        if not firms and _MAKER_OF.search(lead):
-            head = _modifier_head(folded, cms, mod.start, cs)
-            firms = [head] if head is not None else []
-        for f in firms:
-            if f.org_type == COMPANY and not f.pronoun and not _antigen(f):
-                add(f.iri, "develops", mod.iri, "company-kind", 0.7, (min(f.start, mod.start), max(f.end, mod.end)))

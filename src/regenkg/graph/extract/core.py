@@ -20,7 +20,6 @@ from ..names_model import default_tagger
 from ..ontology import Gazetteer
 from .assets import (
     rule_apposition,
-    rule_company_kind,
     rule_developed_by,
     rule_develops,
     rule_own,
@@ -33,6 +32,7 @@ from .assets import (
 )
 from .clauses import Add, Clause, _undisclosed, _window, split_clauses
 from .coref import (
+    bought_names,
     link_products,
     mark_product_opener,
     resolve_developer_descriptions,
@@ -44,9 +44,11 @@ from .coref import (
 from .deals import build_deal, rule_acquisition, rule_partner
 from .figures import Figure, market_figures
 from .implicit import rule_implicit_subject
+from .joint import rule_both_parties, rule_parenthesis_note
+from .kinds import rule_company_kind
 from .mentions import _M, MentionFinder
 from .names import document_products, product_links
-from .owners import settle_asset_owners
+from .owners import settle_asset_owners, settle_asset_sales, settle_product_names
 from .products import rule_develops_purpose, rule_product_scope
 from .patterns import (
     _DEAL_CANCEL,
@@ -197,6 +199,7 @@ class Extractor:
             sent_deals += tdeals
             prev_related = frozenset(r.subject for r in rels)
             prev_targets = frozenset(r.object for r in rels if r.predicate == "acquired")  # h/anaph2
+            prev_targets = prev_targets or bought_names(sent.text, ms)  # h/rd: a deal no rule read
             prev_subject = topic(sent.text, ms) or prev_subject
             named = [m for m in ms if m.kind == COMPANY and not m.appositive and not m.pronoun
                      and (solid(m) or m.start <= 3)]
@@ -311,10 +314,14 @@ class Extractor:
                     continue
                 claimed = bool(rule(clause, add_local)) or claimed
         settle_asset_owners(folded, ms, rels)  # h/anaph: "to use Y's platform" is Y's work only
+        settle_product_names(folded, ms, rels)  # h/rd: "X's Velarix was approved for I" is X's work
         rule_apposition(text, folded, ms, add)
+        rule_both_parties(folded, ms, add)  # h/rd: "…，雙方將合作開發M"
+        rule_parenthesis_note(folded, ms, add)  # h/rd: "Y ($1.1 billion; in vivo CAR-T)"
         rule_product_scope(text, folded, ms, brands, add, self.gazetteer.broader)  # h/rnd: a product's owner gets what it is and treats
         rule_develops_purpose(folded, ms, [(r.subject, r.object) for r in rels if r.predicate == "develops"], add,
                               self.gazetteer.broader)  # h/rnd: "X develops M, initially in I"
+        settle_asset_sales(folded, ms, rels)  # h/rd: "X acquired Y's CAR-T programme" is X's work now
         return rels, deals
 
 

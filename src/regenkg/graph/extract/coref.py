@@ -6,7 +6,19 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 
 from .mentions import _M
-from .patterns import _DEFINITE, _MID_PRONOUN, _PRONOUN, _TERM_ANAPHOR, _ZH_ZERO, COMPANY, INDICATION, MODALITY, _fold
+from .patterns import (
+    _ACQ_ACTIVE,
+    _DEFINITE,
+    _HEDGE,
+    _MID_PRONOUN,
+    _PRONOUN,
+    _TERM_ANAPHOR,
+    _ZH_ZERO,
+    COMPANY,
+    INDICATION,
+    MODALITY,
+    _fold,
+)
 
 
 def solid(m: _M) -> bool:
@@ -163,6 +175,22 @@ def implicit_antecedent(prev_ms: Sequence[_M], related: Collection[str], targets
              and (m.iri in related or m.iri in targets)]
     bought = [m for m in named if m.iri in targets and m.kind == COMPANY]
     return bought[-1] if bought else named[-1] if named else None
+
+
+def bought_names(text: str, ms: Sequence[_M]) -> frozenset[str]:
+    """h/rd: the companies a sentence says are being bought, by its words alone ("X agreed to buy Y for $1bn",
+    "X以…收購Y"), when no deal rule read the deal: the company right after an acquisition verb (up to three
+    words between: "buy Boston-based biotech Y", never "from"/"with"/"by"), with no hedging or denial up to that name ("in a deal that could be worth up to $2bn" hedges the
+    price, not the purchase). The next sentence's subjectless work is theirs."""
+    folded = _fold(text)
+    out = set()
+    for verb in _ACQ_ACTIVE.finditer(folded):
+        nxt = next((m for m in ms if m.start >= verb.end()), None)
+        if nxt is not None and nxt.kind == COMPANY and nxt.org_type == COMPANY and not nxt.pronoun and \
+                re.fullmatch(r"\s*(?:(?!(?:from|with|and|by)\b)[\w$.-]+\s+){0,3}|[^,，;；。\s]{0,6}的?\s*",
+                             folded[verb.end():nxt.start]) and solid(nxt) and not _HEDGE.search(folded, 0, nxt.end):
+            out.add(nxt.iri)
+    return frozenset(out)
 
 
 def mark_implicit(ms: list[_M], prev_ms: Sequence[_M], related: Collection[str],

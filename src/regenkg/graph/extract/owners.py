@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ...records import Relation
 from .clauses import _modifier_head
 from .coref import TAKE
 from .mentions import _M
-from .patterns import COMPANY, MODALITY
+from .patterns import _ACQ_ACTIVE, _HEDGE, COMPANY, MODALITY
+from .products import possessed_names
 
 _ASSET_RULES = frozenset({"deal-asset"})
 # "Y's", "Y’s", "Y的", "Y旗下": a party named as the owner right before the modality (a few words between).
 _OWNER_BEFORE = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:[\w-]+\s+){0,3}|\s*(?:的|旗下|自有的|自主开发的)\s*[^,，;；\s]{0,8}")
+# h/rd: what may stand between a comma and the party opening that clause.
+_CLAUSE_OPENER = re.compile(r"\s*(?:and|while|whereas|而|并且|并|且|同时)?\s*")
+# h/rd: a relative clause whose subject is the party just before its comma ("…with Y, which will contribute its…").
+_RELATIVE = re.compile(r"\s*(?:which|who)\b")
 # "its"/"其" right before the modality, and a verb of taking before it ("to use its …", "取得其…"): then the
 # possessor is the party the subject takes from, not the subject.
 _ITS_BEFORE = re.compile(r"(?:\bits|\btheir|其)\s+(?:[\w-]+\s+){0,3}$|(?:其)[^,，;；\s]{0,8}$")
@@ -35,8 +41,19 @@ def _owner(folded: str, ms: Sequence[_M], parties: list[_M], mod: _M) -> _M | No
     named = {p.iri: p for p in sorted(parties, key=lambda p: -p.start) if not p.pronoun}
     if its is not None and len(named) == 2:
         first, second = sorted(named.values(), key=lambda p: p.start)
-        taken = TAKE.search(folded, max(0, its.start() - 24), its.start())
-        return second if taken else first
+        if TAKE.search(folded, max(0, its.start() - 24), its.start()):
+            return second
+        # h/rd: "…，Y将提供其NK细胞平台", "…with Y, which will contribute its platform": "its" is the
+        # possessive of the subject of its own comma clause, when that clause opens with a party.
+        seg = max(folded.rfind(c, 0, its.start()) for c in ",，;；") + 1
+        opener = next((p for p in sorted(parties, key=lambda p: p.start) if seg <= p.start < its.start()), None)
+        if opener is not None and seg > 0 and _CLAUSE_OPENER.fullmatch(folded, seg, opener.start):
+            return opener
+        if seg > 0 and _RELATIVE.match(folded, seg):
+            antecedent = next((p for p in parties if p.end < seg and not folded[p.end:seg - 1].strip()), None)
+            if antecedent is not None:
+                return antecedent
+        return first
     head = _modifier_head(folded, ms, mod.start, 0)
     if head is not None and head.iri in {p.iri for p in parties}:
         return head
@@ -45,21 +62,87 @@ def _owner(folded: str, ms: Sequence[_M], parties: list[_M], mod: _M) -> _M | No
 
 def settle_asset_owners(folded: str, ms: Sequence[_M], rels: list[Relation]) -> None:
     """Drop a deal-asset ``develops`` fact of a party that is not the modality's written owner (in place)."""
+    # h/rd: in a partnership sentence the generic develop frame ("X partnered with Y, which will contribute its
+    # NK platform") gives the modality to the clause subject too; it yields to the written owner as well.
+    partnered = any(r.predicate == "partneredWith" for r in rels)
+    droppable = _ASSET_RULES | ({"develops-modality"} if partnered else frozenset())
     by_object: dict[str, list[Relation]] = {}
     for r in rels:
-        if r.rule in _ASSET_RULES and r.predicate == "develops":
+        if r.rule in droppable and r.predicate == "develops":
             by_object.setdefault(r.object, []).append(r)
     for obj, group in by_object.items():
-        if len({r.subject for r in group}) < 2:
+        # h/rd: the owner may hold the modality by another rule ("…，Y将提供其NK细胞平台": segment focus)
+        held = {r.subject for r in rels if r.predicate == "develops" and r.object == obj and r not in group}
+        if len({r.subject for r in group} | held) < 2:
             continue
         mods = [m for m in ms if m.kind == MODALITY and m.iri == obj and not m.pronoun]
         if len(mods) != 1:
             continue  # named twice ("…與Y的iPSC合作，Z也與W合作開發iPSC…"): each deal may have its own owner
         mod = mods[0]
-        subjects = {r.subject for r in group}
+        subjects = {r.subject for r in group} | held
         parties = [m for m in ms if m.kind == COMPANY and m.iri in subjects and not m.appositive]
         if len({p.iri for p in parties}) < 2:
             continue
         owner = _owner(folded, ms, parties, mod)
         if owner is not None:
             rels[:] = [r for r in rels if r not in group or r.subject == owner.iri]
+
+
+def settle_product_names(folded: str, ms: Sequence[_M], rels: list[Relation]) -> None:
+    """h/rd: "X's Velarix became the first CRISPR therapy approved for I": a discovered name the sentence
+    writes as a company's product works for that company; its develops/targets facts become the owner's
+    (in place, without duplicates)."""
+    comps = [m for m in ms if m.kind == COMPANY and not m.affiliate_of and not m.appositive and not m.pronoun]
+    owners = {p.iri: o.iri for p, o in possessed_names(folded, ms, comps) if o.org_type == COMPANY}
+    if not owners:
+        return
+    kept = {(r.subject, r.predicate, r.object) for r in rels if r.subject not in owners}
+    out: list[Relation] = []
+    for r in rels:
+        if r.predicate in ("develops", "targets") and r.subject in owners:
+            r = replace(r, subject=owners[r.subject])
+            if (r.subject, r.predicate, r.object) in kept:
+                continue
+            kept.add((r.subject, r.predicate, r.object))
+        out.append(r)
+    rels[:] = out
+
+
+# h/rd: a company's possessive right before its asset ("Y's CAR-T programme", "Y的CAR-T管線").
+_ITS_ASSET = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+[^,;()]{0,30}$|\s*(?:的|旗下的?)\s*[^,，;；()（）]{0,12}$")
+
+
+def settle_asset_sales(folded: str, ms: Sequence[_M], rels: list[Relation]) -> None:
+    """h/rd: "X acquired Y's CAR-T programme", "X收購了Y的CAR-T管線": the asset changes hands, so its
+    develops/targets facts are the buyer's, not the seller's (in place). Read only with a buy verb right before
+    the seller's possessive (a licence to "Y's platform" leaves Y its work) and no hedging up to the asset."""
+    comps = [m for m in ms if m.kind == COMPANY and not m.appositive]
+    moved: dict[str, str] = {}
+    for seller in comps:
+        verb = None
+        for v in _ACQ_ACTIVE.finditer(folded, max(0, seller.start - 16), seller.start):
+            verb = v
+        if verb is None or not re.fullmatch(r"\s*(?:了)?\s*", folded[verb.end():seller.start]):
+            continue
+        mod = next((m for m in ms if m.kind == MODALITY and m.start >= seller.end), None)
+        if mod is None or not _ITS_ASSET.fullmatch(folded, seller.end, mod.start) or any(
+                c.start >= seller.end and c.end <= mod.start for c in comps):
+            continue
+        stop = max(folded.rfind(c, 0, verb.start()) for c in ";；。")
+        buyer = next((c for c in reversed(comps) if stop < c.start and c.end <= verb.start()
+                      and c.iri != seller.iri), None)
+        if buyer is None or _HEDGE.search(folded, buyer.start, mod.end):
+            continue
+        moved[seller.iri] = buyer.iri
+    if not moved:
+        return
+    kept = {(r.subject, r.predicate, r.object) for r in rels if r.subject not in moved}
+    out: list[Relation] = []
+    for r in rels:
+        if r.predicate in ("develops", "targets") and r.subject in moved:
+            r = replace(r, subject=moved[r.subject])
+            if (r.subject, r.predicate, r.object) in kept:
+                continue
+            kept.add((r.subject, r.predicate, r.object))
+        out.append(r)
+    rels[:] = out

@@ -34,6 +34,11 @@ _NOUN = re.compile(r"\b(?:candidates?|assets?|products?|therap(?:y|ies)|programm
                    r"treatments?)\b|候选药物|候选药|候选产品|产品|药物|新药|疗法|管线")
 # Between owner and product: "X's lead CAR-T candidate ", "X旗下的CAR-T產品", "X的" (≤ 40 characters, no comma).
 _OWNER_GAP = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+[^,;:()（）]{0,40}?|\s*(?:旗下的?|的)\s*[^,，;；、()（）]{0,24}?")
+# h/rd: an apposition or relative clause naming the company as the product's maker: "Y, maker of P",
+# "Y, the developer of P", "Y, which markets P", "Y, whose approved therapy P".
+_MAKER_GAP = re.compile(r"\s*,\s*(?:(?:(?:an?|the)\s+)?(?:[\w-]+\s+){0,2}?(?:maker|developer|manufacturer|owner|"
+                        r"marketer|inventor|creator|seller)s?\s+of|(?:which|that|who)\s+(?:also\s+)?(?:makes|made|markets|"
+                        r"marketed|sells|sold|developed|develops|owns|launched|discovered))\s+(?:the\s+)?")
 # "X與Y醫院合作(開發)的CAR-T產品": a partner hospital or school between the owner and the product.
 _PARTNER_GAP = re.compile(r"\s*(?:合作|共同|联合)(?:开发|研发)?的\s*[^,，;；、()（）]{0,24}?")
 # "X said its …", "X宣布，其…": a possessive pronoun standing for the company just named.
@@ -87,18 +92,32 @@ def product_spans(text: str, ms: Sequence[_M], brands: Sequence[_M] = (), folded
     return sorted(spans)
 
 
-def _possessed_names(folded: str, ms: Sequence[_M], comps: Sequence[_M]) -> list[tuple[_M, _M]]:
+def possessed_names(folded: str, ms: Sequence[_M], comps: Sequence[_M]) -> list[tuple[_M, _M]]:
     """"X's Lumora, an allogeneic CAR-T for lupus": a discovered name owned by a company and described as a
     therapy is X's product, not a company (pairs of product and owner)."""
     out = []
     for owner, m in zip(comps, comps[1:]):
-        if m.curated or not re.fullmatch(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+", folded[owner.end:m.start]):
+        if m.curated or m.pronoun or owner.iri == m.iri or not _POSSESSIVE.fullmatch(folded, owner.end, m.start):
             continue
         desc = re.match(r"\s*(?:[(（][^()（）]{0,30}[)）]\s*)?(?:,\s*(?:an?|the|its)\s|[(（])[^,;()（）]{0,60}", folded[m.end:])
+        note = re.match(r"\s*[(（][^()（）]{1,40}[)）]", folded[m.end:])
         if desc and (_NOUN.search(desc.group(0)) or any(
-                o.kind == MODALITY and m.end + desc.start() <= o.start < m.end + desc.end() for o in ms)):
+                o.kind == MODALITY and m.end + desc.start() <= o.start < m.end + desc.end() for o in ms)) \
+                or _PRODUCT_PREDICATE.match(folded, m.end) or note is not None and any(  # h/rd: "X's P (lymphoma)"
+                    o.kind == INDICATION and m.end <= o.start < m.end + note.end() for o in ms):
             out.append((m, owner))
     return out
+
+
+# h/rd: the owner's possessive before a discovered name: "X's", "X的", "X旗下(的)".
+_POSSESSIVE = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+|\s*(?:旗下的?|的)\s*")
+# h/rd: what only a product is said to be or get, right after its name (a parenthesis may come first): "X's P
+# became the first CRISPR therapy", "X's P was approved for …", "X的P（…）獲批用於…", "X的P是一款…".
+_PRODUCT_PREDICATE = re.compile(
+    r"\s*(?:[(（][^()（）]{0,30}[)）]\s*)?(?:,\s*)?(?:(?:is|was|became|becomes|remains|has become)\s+(?:an?|the)\s+"
+    r"(?:first\s+|only\s+|second\s+)?(?:[\w-]+\s+){0,3}?(?:therapy|treatment|drug|product|medicine|gene therapy|cell therapy)\b|"
+    r"(?:is|was|has been|were|won|received|gained)\s+(?:\w+\s+)?(?:approved|cleared|authori[sz]ed|approval|clearance)\b|"
+    r"(?:获批|获准|核准|批准|是一款|是一种|为一款|为一种|已获))")
 
 
 def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False, code: bool = False,
@@ -117,6 +136,8 @@ def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False,
         if _OWNER_GAP.fullmatch(folded, m.end, a) or not noun and re.fullmatch(
                 r",\s*whose\s+(?:[\w-]+\s+){0,3}", folded[m.end:a]):
             return m
+        if _MAKER_GAP.fullmatch(folded, m.end, a):
+            return m  # h/rd: "Y, maker of P", "Y, which markets P", "Y, the developer of P"
         if between and re.fullmatch(r"\s*(?:与|和|同|跟)", folded[m.end:between[0].start]) and \
                 _PARTNER_GAP.fullmatch(folded, between[-1].end, a):
             return m
@@ -186,7 +207,7 @@ def rule_product_scope(text: str, folded: str, ms: list[_M], brands: Sequence[_M
     comps = [m for m in ms if m.kind == COMPANY and not m.affiliate_of and not m.appositive and not m.pronoun]
     if not comps:
         return
-    owned = dict((id(p), o) for p, o in _possessed_names(folded, ms, comps))
+    owned = dict((id(p), o) for p, o in possessed_names(folded, ms, comps))
     comps = [m for m in comps if id(m) not in owned]
     spans = product_spans(text, ms, brands, folded)
     fixed = {(p.start, p.end): o for p in ms if (o := owned.get(id(p))) is not None}

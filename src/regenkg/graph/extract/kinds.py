@@ -1,0 +1,73 @@
+"""A modality used to say what kind of company one is: "CAR-T developers X and Y", "專注異體CAR-T的X".
+
+Split from :mod:`.assets` (h/rd, by topic): :func:`_classified` is also read by the develop and segment rules
+there, so that "Pfizer invested in allogeneic CAR-T maker X" gives the modality to X alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .clauses import Add, Clause, _modifier_head, _object_list, _subject_list
+from .mentions import _M
+from .patterns import COMPANY, MODALITY
+from .products import antigen_like as _antigen
+
+_FIRM = (r"(?:developers?|makers?|compan(?:y|ies)|firms?|biotechs?|players?|specialists?|start-?ups?|pioneers?|"
+         r"manufacturers?|drugmakers?|innovators?)\b")
+_ZH_FIRM = r"(?:企业|公司|业者|厂商|药企|新创|生技|生物技术公司|生物科技公司|大厂|玩家|龙头|新锐)"
+_KIND_TAIL = rf"(?:\s*(?:cell |gene )?(?:therapy|therapies)\b)?\s*{_FIRM}|\s*(?:疗法|治疗|细胞|药物)?\s*{_ZH_FIRM}"
+# "CAR-T developers X and Y", "AAV基因治療公司澜川基因", "gene therapy companies such as X".
+_KIND_BEFORE = re.compile(rf"(?:{_KIND_TAIL})\s*(?:,?\s*(?:such as|including|like|notably|如|包括|例如)\s*)?")
+# "X、Y等CAR-T業者", "包括X、Y在內的多家CAR-T公司": the list, then the kind.
+_KIND_AFTER_LIST = re.compile(r"(?:等|在内的)\s*(?:多家|几家|数家|\d+\s*家|[一二三四五六七八九十两]家)?\s*(?:的)?\s*$")
+_KIND_NOUN = re.compile(rf"(?:{_KIND_TAIL})")
+# "X and Y, both CAR-NK developers" / "X, a CAR-T maker": an apposition that is a kind of company.
+_KIND_APPOSITION = re.compile(r"[,，]\s*(?:(?P<one>an?|the)|both|all|each|two|three|fellow|other)?\s*(?:[a-z-]+\s+){0,2}$")
+# "Y, a maker of allogeneic CAR-T cells": the apposition's noun, then "of".
+_MAKER_OF = re.compile(r"[,，]\s*(?:an?|the)\s+(?:[\w-]+\s+){0,2}(?:maker|manufacturer|producer|pioneer|specialist)s?\s+(?:of|in)\s+$")
+# "專注異體CAR-T的青嶺生技", "布局AAV基因治疗的澜川基因": a relative clause before the company it describes.
+_ZH_FOCUS = re.compile(r"(?:专注|专攻|聚焦|深耕|主攻|从事|开发|研发|布局|投入)(?:于|在)?\s*$")
+
+
+def _classified(folded: str, cms: list[_M], mod: _M, ce: int) -> list[_M]:
+    """The companies ``mod`` names the kind of ("CAR-T developer X", "專注CAR-T的X"), or []."""
+    kind = _KIND_BEFORE.match(folded, mod.end, ce)
+    if kind is not None:
+        firms = _object_list(folded, cms, kind.end(), {COMPANY}, ce)
+        return firms if firms and not folded[kind.end():firms[0].start].strip() else []
+    rel = re.match(r"[^,，;；。的]{0,8}?的\s*(?:" + _ZH_FIRM + r")?\s*", folded[mod.end:ce])
+    if rel is not None and _ZH_FOCUS.search(folded, max(0, mod.start - 6), mod.start):
+        return [m for m in cms if m.kind == COMPANY and m.start == mod.end + rel.end()]
+    return []
+
+
+def rule_company_kind(clause: Clause, add: Add) -> None:
+    """A modality used to say what kind of company one is: each company so named develops it.
+
+    "CAR-T developers X and Y", "X and Y, both CAR-NK developers", "X、Y等CAR-T業者", "包括X、Y在內的多家
+    CAR-T公司", "AAV基因治療公司X", "專注異體CAR-T的X", "X, a maker of allogeneic CAR-T cells".
+    """
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    for mod in (m for m in cms if m.kind == MODALITY and not m.pronoun):
+        firms = _classified(folded, cms, mod, ce)
+        lead = folded[cs:mod.start]
+        if not firms and _KIND_NOUN.match(folded, mod.end, ce):
+            listed = _KIND_AFTER_LIST.search(lead)
+            app = _KIND_APPOSITION.search(lead)
+            if listed is not None:
+                firms = _subject_list(folded, cms, cs + listed.start(), cs)
+            elif app is not None:
+                firms = _subject_list(folded, cms, cs + app.start(), cs)
+                firms = firms[-1:] if app.group("one") else firms
+        if re.search(r"(?:\bunlike|不同于)\s*$", folded[max(cs, mod.start - 10):mod.start]):
+            # h/rnd2: "Unlike CAR-T makers such as Y, X sells software": Y only; "X, unlike M developers": none
+            firms = [f for f in firms if f.start > mod.start]
+            firms = firms[:1 + next((i for i, (a, b) in enumerate(zip(firms, firms[1:]))
+                                     if re.fullmatch(r"\s*[,，]\s*", folded[a.end:b.start])), len(firms))]
+        if not firms and _MAKER_OF.search(lead):
+            head = _modifier_head(folded, cms, mod.start, cs)
+            firms = [head] if head is not None else []
+        for f in firms:
+            if f.org_type == COMPANY and not f.pronoun and not _antigen(f):
+                add(f.iri, "develops", mod.iri, "company-kind", 0.7, (min(f.start, mod.start), max(f.end, mod.end)))
