@@ -45,7 +45,7 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
     comps = [m for m in cms if m.kind == COMPANY]
     if len(comps) < 2:
         return
-    passive = False
+    passive: list[tuple[int, int]] = []  # the spans of the passive frames read, their verbs inside
     for trig in _PASSIVE.finditer(folded, cs, ce):
         if trig.group(0) in ("被", "遭", "由"):
             # Y被X收購 / "Y由X以3億美元收購" (由 only when the verb takes no object after it)
@@ -58,26 +58,41 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
             targets = _subject_list(folded, cms, trig.start(), cs) or [
                 m for m in comps if m.end <= trig.start()][-1:]
             acq = [m for m in comps if trig.end() <= m.start < verb.start()][:1]
+            span_end = verb.end()
         elif trig.group(0).startswith(("acquisition of", "purchase of", "takeover of", "buyout of")):
             # "the acquisition of Y by X"
             targets = [m for m in comps if trig.start() + 14 <= m.start][:1]
             acq = [m for m in comps if m.start >= trig.end()][:1]
+            span_end = trig.end()
         else:
             # Y was acquired by X
             targets = _subject_list(folded, cms, trig.start(), cs) or [
                 m for m in comps if m.end <= trig.start()][-1:]
+            if _ITSELF.search(folded, max(cs, trig.start() - 40), trig.start()) and not re.search(
+                    r"[,，]", folded[cs:trig.start()]):
+                targets = [m for m in comps if m.end <= trig.start()][:1]
             acq = [m for m in comps if m.start >= trig.end()][:1]
+            span_end = trig.end()
         for a in acq:
             for t in targets:
                 # "…被B（Bee）收購，後者又被C併購": the bracketed name stands for the one before it.
                 bought = t.affiliate_of or t.iri
                 if bought != a.iri:
                     add(a.iri, "acquired", bought, "acquisition-passive", 0.9, (min(t.start, a.start), max(t.end, a.end)))
-        passive = passive or bool(acq and targets)
-    if passive:
-        return
+        if acq and targets:
+            passive.append((trig.start(), span_end))
+    # "X acquired Y, which was later acquired by Z": the chain's active verb is read too, not the passive ones.
+    _active_acquisition(clause, add, comps, passive)
+
+
+def _active_acquisition(clause: Clause, add: Add, comps: list[_M], passive: list[tuple[int, int]]) -> None:
+    """Active acquisition frames: "X acquired Y", "X完成對Y的收購", "Y, which it bought in 2020", "X pays … for Y"."""
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    first = min((start for start, _ in passive), default=cs)
+    chain = not passive or bool(_CHAIN.search(folded, max(cs, first - 40), first)
+                                or _ITSELF.search(folded, max(cs, first - 40), first))
     targets_so_far: dict[int, _M] = {}  # id(target mention) -> its acquirer
-    for trig in re.finditer(r"\b(?:became|become|becomes|is now|was made) (?:a )?(?:wholly[- ]owned )?subsidiary of\s+(?:the\s+)?"
+    for trig in () if not chain else re.finditer(r"\b(?:became|become|becomes|is now|was made) (?:a )?(?:wholly[- ]owned )?subsidiary of\s+(?:the\s+)?"
                             r"|成为\s*", folded[cs:ce]):
         b = cs + trig.end()
         if trig.group(0).startswith("成为"):
@@ -89,12 +104,18 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
         child = next((m for m in reversed(comps) if m.end <= cs + trig.start()), None)
         if parent is not None and child is not None and parent.iri != child.iri:
             add(parent.iri, "acquired", child.iri, "subsidiary", 0.8, (child.start, parent.end))
-    for trig in _PAY_FOR.finditer(folded, cs, ce):
+    for trig in _PAY_FOR.finditer(folded, cs, ce) if chain else ():
         target = next((m for m in comps if trig.end() <= m.start <= trig.end() + 2), None)
         before = [m for m in comps if m.end <= trig.start() and not m.affiliate_of]
         if target is not None and before and before[-1].iri != target.iri:
             add(before[-1].iri, "acquired", target.iri, "acquisition-pay", 0.8, (before[-1].start, target.end))
     for trig in _ACQ_ACTIVE.finditer(folded, cs, ce):
+        if any(start <= trig.start() < end for start, end in passive):
+            continue  # the verb of a passive frame
+        if not chain and not (any(end <= trig.start() for _, end in passive) and re.search(
+                r"[,，]\s*(?:which|who|that)\s+(?:had\s+|has\s+)?(?:earlier|previously|already|also|once)?\s*$",
+                folded[max(cs, trig.start() - 30):trig.start()])):
+            continue  # the passive frame is the clause's statement; only a relative clause after it adds one
         before = [m for m in comps if m.end <= trig.start()]
         if not before:
             continue
@@ -164,6 +185,12 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
             add(acquirer.iri, "acquired", t.iri, rule, 0.9, (acquirer.start, t.end))
 
 
+# Before a passive frame that continues a chain: "X acquired Y, which was later acquired by Z", "…，後者又被Z併購".
+_CHAIN = re.compile(r"[,，]\s*(?:which|that|who|(?:and )?(?:was |were )?(?:later|subsequently|then|itself))\b"
+                    r"|[,，]\s*(?:后者|后来|随后|之后|其后)|后者")
+# "X bought Y and was itself acquired by Z": the passive verb's target is the clause's subject.
+_ITSELF = re.compile(r"\band\s+(?:was|were|has been|had been|is)?\s*(?:itself|themselves|later|subsequently|then|eventually)?"
+                     r"\s*(?:was|were)?\s*$")
 # A passive acquisition: "Y was acquired by X", "Y被X收購", "Y由X以3億美元收購", "the acquisition of Y by X".
 _PASSIVE = re.compile(_ACQ_PASSIVE.pattern + r"|由|\b(?:acquisition|purchase|takeover|buyout) of\b[^,;]{0,60}?\bby\s+(?:the\s+)?")
 
