@@ -46,3 +46,50 @@ def test_an_acquisition_chain_keeps_every_link(extractor, text, expected):
 def test_a_passive_acquisition_alone_is_one_fact(extractor, text):
     facts = {f for f in _facts(extractor, text) if f[1] == "acquired"}
     assert len(facts) == 1, facts
+
+
+@pytest.mark.parametrize(("text", "pair"), [
+    ("Corvane Bio's partner Marlowe Therapeutics will manufacture the therapy.", ("corvane", "marlowe")),
+    ("Corvane Bio's long-time collaborator Northgate University Hospital runs the trial.",
+     ("corvane", "northgate-university-hospital")),
+    ("晶岱生技的合作夥伴北湖醫院負責臨床試驗。", ("晶岱", "北湖医院")),
+    ("The collaboration between Corvane Bio and Marlowe Therapeutics covers CAR-T therapies.", ("corvane", "marlowe")),
+    ("Corvane Bio signed a memorandum of understanding with Northgate Medical Center.",
+     ("corvane", "northgate-medical-center")),
+    ("Corvane Bio has teamed with Marlowe Therapeutics on CAR-T.", ("corvane", "marlowe")),
+    ("Corvane Bio entered into a cooperation agreement with Marlowe Therapeutics.", ("corvane", "marlowe")),
+    ("晶岱生技與北湖醫院結為策略聯盟。", ("晶岱", "北湖医院")),
+])
+def test_partners_named_by_a_possessive_a_between_noun_or_a_memorandum(extractor, text, pair):
+    facts = _facts(extractor, text)
+    a, b = pair
+    assert {(a, "partneredWith", b), (b, "partneredWith", a)} & facts, facts
+
+
+@pytest.mark.parametrize("text", [
+    "Corvane Bio was founded out of Northgate University's lab.",
+    "Corvane Bio emerged from Northgate University in 2018.",
+    "Corvane Bio was founded by researchers from Northgate University.",
+    "Corvane Bio was founded in 2016 by scientists at Northgate University.",
+    "Corvane Bio, founded at Northgate University in 2015, develops CAR-T therapies.",
+    "Corvane Bio, which originated at Northgate University, develops CAR-T therapies.",
+    "Corvane Bio was incubated at Northgate University.",
+    "晶岱生技為北湖大學衍生的新創公司。",
+    "北湖大學衍生新創晶岱生技開發CAR-T療法。",
+    "晶岱生技由北湖大學技術團隊創立。",
+    "晶岱生技是北湖大學育成的新創公司。",
+    "晶岱生技源於北湖大學的研究成果。",
+])
+def test_a_company_founded_out_of_a_university_is_its_spin_out(extractor, text):
+    facts = _facts(extractor, text)
+    uni = "northgate-university" if text.isascii() else "北湖大学"
+    assert any(s in ("corvane", "晶岱") and p == "spunOutFrom" and o == uni for s, p, o in facts), facts
+
+
+@pytest.mark.parametrize("text", [
+    "Corvane Bio was founded by former Marlowe Therapeutics executives.",
+    "Corvane Bio hired researchers from Northgate University.",
+    "晶岱生技由北湖大學提供臨床場域。",
+])
+def test_people_or_help_from_another_body_make_no_spin_out(extractor, text):
+    assert not {f for f in _facts(extractor, text) if f[1] == "spunOutFrom"}

@@ -268,6 +268,8 @@ def rule_partner(clause: Clause, add: Add) -> None:
         return  # an acquisition sentence; the acquisition rule owns it (not one told after the partner)
     if lic and _licence(folded, cs, ce, cms, comps, add):
         return
+    if _possessive_partner(folded, cs, ce, comps, add):
+        return
     # Collaboration: "X與Y合作" / "X partnered with Y" / "X and Y signed a collaboration".
     with_m = re.search(r"\bwith\b|与|和|跟|同", ctext)
     if with_m:
@@ -292,9 +294,35 @@ def rule_partner(clause: Clause, add: Add) -> None:
         if len(head) == 2 and _LIST_GAP.match(folded[head[0].end:head[1].start]) and \
                 not re.search(r"[,，;；]", folded[head[1].end:cs + trig.start()]):
             group = head
+    if len(group) < 2 and trig is not None:
+        # "the collaboration between X and Y": the partners follow the noun.
+        between = re.match(r"[^,，;；。]{0,24}?\bbetween\s+(?:the\s+)?", folded[cs + trig.start():ce])
+        if between is not None:
+            named = _object_list(folded, cms, cs + trig.start() + between.end(), {COMPANY}, ce)
+            group = named if len(named) >= 2 else group
     if len(group) < 2:
         group = _joint_pair(folded, cs, ce, comps)
     _pair_add(folded, ce, cms, add, group, clause.types)
+
+
+# "X's partner Y", "X's long-time collaborator Y", "X的合作夥伴Y": the possessor and the partner it names.
+_PARTNER_OF = re.compile(r"\s*(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:(?:long-?time|strategic|research|manufacturing|commercial|"
+                         r"development|clinical|academic|key|new|existing)\s+)?(?:partner|collaborator)s?\s*,?\s*(?:the\s+)?|"
+                         r"\s*的\s*(?:策略|战略|长期|研发|临床|学术|主要)?(?:合作伙伴|合作对象|合作方)\s*(?:[,，、]\s*)?")
+
+
+def _possessive_partner(folded: str, cs: int, ce: int, comps: list[_M], add: Add) -> bool:
+    """"X's partner Y will manufacture the therapy" / "X的合作夥伴Y負責臨床試驗": X partneredWith Y."""
+    found = False
+    for m in comps:
+        hit = _PARTNER_OF.match(folded, m.end, ce)
+        if hit is None or m.pronoun:
+            continue
+        other = next((c for c in comps if c.start == hit.end()), None)
+        if other is not None and other.iri != m.iri:
+            add(m.iri, "partneredWith", other.iri, "partnership", 0.75, (m.start, other.end))
+            found = True
+    return found
 
 
 def _pair_add(folded: str, ce: int, cms: list[_M], add: Add, group: list[_M], types: Mapping[str, str]) -> None:

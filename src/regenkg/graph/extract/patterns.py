@@ -55,9 +55,11 @@ _ACQ_PASSIVE = re.compile(
     r"\bacquisition by\b|"
     r"(?:被|遭)")
 _PARTNER = re.compile(
-    r"合作|结盟|携手|联手|签署|签订|达成|共同开发|共同研发|联合开发|战略|"
-    r"\bpartner(?:s|ed|ing|ship|ships)?\b|\bcollaborat(?:e|es|ed|ing|ion|ions)\b|\balliance\b|\bteam(?:ed|s)? up\b|"
-    r"\bjoint venture\b|\bco-develop\w*|\bagreement\b|\bdeal\b|\bpact\b|\btie-up\b|"
+    r"合作|结盟|联盟|伙伴|协作|携手|联手|签署|签订|达成|共同开发|共同研发|联合开发|战略|"
+    r"\bco-?operat(?:e|es|ed|ing|ion|ive)\b|\bcollaborative\b|\bconsortium\b|\btied up\b|\bjoin(?:s|ed|ing)? hands\b|"
+    r"\bin conjunction with\b|\bcontract(?:s|ed)? with\b|"
+    r"\bpartner(?:s|ed|ing|ship|ships)?\b|\bcollaborat(?:e|es|ed|ing|ion|ions|or|ors)\b|\balliance\b|\bteam(?:ed|s)? up\b|\bteam(?:ed|s|ing)? with\b|\bmous?\b|备忘录|"
+    r"\bjoint venture\b|\bco-develop\w*|\bagreement\b|\bdeal\b|\bpact\b|\btie-up\b|\bmemorand(?:um|a) of understanding\b|"
     r"\b(?:being |been )?develop(?:ed|ing) (?:together )?with\b")
 _LICENSE = re.compile(r"授权|许可|授予|引进|引入|权益|开发权|商业化权|独家权利|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|"
                       r"\brights? (?:to|for|in)\b")
@@ -104,7 +106,7 @@ _PRODUCT_CUE = re.compile(r"(?:产品|商品名|药物|疗法|批准|核准|获�
                           r"\bcandidate|\bbrand(?:ed)?|\bnamed|\bcalled)\s*[(（]?\s*$")
 # A "name" containing one of these is a generic phrase ("各大藥廠", "國際大藥廠"), not a company.
 # Verbs and adverbs that can stand glued before a name ("取得晨璟生技", "將獲得瀾嶼生物").
-_ZH_LEAD = re.compile(r"(?:取得|获得|获授|收购|并购|买下|拿下|购入|购得|受让|出售给|卖给|转让给|授权给|授予|引进|引入|脱胎于|宣布|表示|补足|今日|今天|日前|近日|并|将|由|向|对|从|与|和|及|"
+_ZH_LEAD = re.compile(r"(?:合作伙伴|合作对象|伙伴|衍生新创|新创|取得|获得|获授|收购|并购|买下|拿下|购入|购得|受让|出售给|卖给|转让给|授权给|授予|引进|引入|脱胎于|宣布|表示|补足|今日|今天|日前|近日|并|将|由|向|对|从|与|和|及|"
                       r"此外|另外|同时|目前|其中|包括|包含|例如|如|而|则|也|亦|已|曾|旗下|了)+")
 _ZH_CUT = re.compile(r"完成后|之后|以后|随后|此后|收购|并购|买下|拿下|购入|购得|受让|出售|卖给|转让|授权|授予|引进|引入|付款|首付|脱胎|源自|合资|衍生|分拆|持有|旗下|给|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
 _ZH_GENERIC = re.compile(r"全资|子公司|母公司|合资公司|这类|此类|该类|这种|各类|两类|这家|这些|各|国际|大药厂|这些|多家|全球|其他|其它|相关|可能|改变|综观|未来|许多|我们|该|此|本土|国内|"
@@ -203,7 +205,7 @@ _ZH_ZERO = re.compile(r"^\s*(?:(?:并且|并|也|亦|还|同时|另外|另|此�
                       r"(?:专注|主攻|聚焦|致力|开发|研发|布局|锁定|推进|拥有|取得|获得|完成|宣布|表示|计划|预计|投入|深耕|"
                       r"着重|著重|与|跟)")
 _JV = re.compile(r"合资|合营|\bjoint[- ]venture\b|\bJV\b", re.IGNORECASE)
-_SPIN = re.compile(r"脱胎于|脱胎自|孵化自|衍生自|分拆自|源自|\bspun (?:out|off)\b|\bspin-?(?:out|off)s?\b|\bspinout\b|\bcarved out\b|衍生成立|衍生设立|衍生出来|"
+_SPIN = re.compile(r"脱胎于|脱胎自|孵化自|衍生自|分拆自|源自|源于|育成|\bspun (?:out|off)\b|\bspin-?(?:out|off)s?\b|\bspinout\b|\bcarved out\b|衍生成立|衍生设立|衍生出来|"
                    r"衍生公司|衍生而来|衍生|分拆成立|分拆出来|分拆|拆分成立|孵化成立|孵化")
 _SALE = re.compile(r"出售给|卖给|售予|出售予|转让给|售给|\bsold\b|\bsell(?:s|ing)?\b|\bsale of\b|\bdivest(?:s|ed|ing)?\b|"
                    r"\bdivestiture of\b|\boffload(?:s|ed)?\b")
