@@ -93,3 +93,30 @@ def test_a_company_founded_out_of_a_university_is_its_spin_out(extractor, text):
 ])
 def test_people_or_help_from_another_body_make_no_spin_out(extractor, text):
     assert not {f for f in _facts(extractor, text) if f[1] == "spunOutFrom"}
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Corvane Bio, headquartered in Taiwan, develops CAR-T therapies.", "TW"),
+    ("Corvane Bio, a company from Taiwan, develops CAR-T therapies.", "TW"),
+    ("Corvane Bio is running a phase 2 trial in South Korea.", "KR"),
+    ("Corvane Bio won Japanese approval for its CAR-T therapy.", "JP"),
+    ("Corvane Bio's Taiwan subsidiary develops CAR-T therapies.", "TW"),
+    ("Corvane Bio is one of Taiwan's leading cell therapy companies.", "TW"),
+    ("晶岱生技在台灣設有GMP工廠。", "TW"),
+    ("晶岱生技的日本子公司開發CAR-T療法。", "JP"),
+    ("台灣細胞治療公司晶岱生技開發CAR-T療法。", "TW"),
+])
+def test_a_company_s_place_from_its_apposition_unit_trials_or_trade(extractor, text, place):
+    facts = _facts(extractor, text)
+    assert (("corvane" if text.isascii() else "晶岱"), "operatesIn", place) in facts, facts
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("Corvane Bio's rival Marlowe Therapeutics is running a phase 2 trial in South Korea.", ("corvane", "KR")),
+    ("Corvane Bio partnered with Marlowe Therapeutics, which runs trials in Japan.", ("corvane", "JP")),
+    ("Corvane Bio develops CAR-T therapies, while Japanese regulators review Marlowe Therapeutics' filing.",
+     ("corvane", "JP")),
+])
+def test_another_company_s_place_is_not_the_subject_s(extractor, text, wrong):
+    facts = _facts(extractor, text)
+    assert (wrong[0], "operatesIn", wrong[1]) not in facts, facts
