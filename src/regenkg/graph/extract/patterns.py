@@ -151,6 +151,9 @@ _COUNTRY_ADJ = {
     "american": "US", "us-based": "US", "u.s.": "US", "us": "US", "dutch": "NL", "german": "DE", "swiss": "CH",
     "french": "FR", "british": "GB", "uk-based": "GB", "danish": "DK", "belgian": "BE", "irish": "IE",
     "norwegian": "NO", "israeli": "IL", "singaporean": "SG",
+    # h/deals: the other countries of ontology/schemes.ttl
+    "australian": "AU", "canadian": "CA", "italian": "IT", "spanish": "ES", "swedish": "SE", "indian": "IN",
+    "thai": "TH",
 }
 _NATIONALITY = {"swedish", "finnish", "italian", "spanish", "canadian", "australian", "indian", "swiss", "austrian",
                 "european", "asian", "western", "eastern", "nordic", "scandinavian", "hong", "taiwan", "japan", "china",
