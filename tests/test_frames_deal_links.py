@@ -120,3 +120,24 @@ def test_a_company_s_place_from_its_apposition_unit_trials_or_trade(extractor, t
 def test_another_company_s_place_is_not_the_subject_s(extractor, text, wrong):
     facts = _facts(extractor, text)
     assert (wrong[0], "operatesIn", wrong[1]) not in facts, facts
+
+
+@pytest.mark.parametrize("text", [
+    "晶岱生技獲得瑞晟基因CAR-T療法的亞洲權利。",
+    "晶岱生技向瑞晟基因購入CAR-T療法的全球權利。",
+    "晶岱生技拿下瑞晟基因CAR-T療法的大中華區權利。",
+])
+def test_rights_of_a_region_are_a_licence(extractor, text):
+    facts = _facts(extractor, text)
+    assert ("晶岱", "licensedFrom", "瑞晟基因") in facts, facts
+    assert ("晶岱", "acquired", "瑞晟基因") not in facts, facts
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Corvane Bio acquired the Greater China rights to Marlowe Therapeutics' CAR-T therapy.", "greater-china"),
+    ("Corvane Bio holds the Japanese rights to Marlowe Therapeutics' CAR-T therapy.", "JP"),
+])
+def test_the_licensee_works_where_its_rights_are(extractor, text, place):
+    facts = _facts(extractor, text)
+    assert ("corvane", "operatesIn", place) in facts, facts
+    assert ("marlowe", "operatesIn", place) not in facts, facts

@@ -26,6 +26,12 @@ _PLACE_WORK = re.compile(r"\s*(?:(?:phase\s+[1-3i]+(?:/[1-3i]+)?|clinical|pivota
                          r"\s*(?:regulators?|regulatory approval|approval|marketing approval|authorities|market)\b")
 _WORK_BEFORE = re.compile(r"\b(?:(?:phase\s+[1-3i]+(?:/[1-3i]+)?|clinical|pivotal|registrational)\s+)+(?:trials?|stud(?:y|ies))\s+"
                           r"(?:in|across)\s+(?:the\s+)?$")
+# "the Greater China rights", "Japanese development and commercialization rights": rights held in a place ...
+_RIGHTS_AFTER = re.compile(r"\s+(?:(?:exclusive|development|commercial|commerciali[sz]ation|marketing|distribution|and|"
+                           r"regional)\s+)*(?:rights|licen[cs]es?)\b")
+# ... by the subject of a verb that takes them.
+_TAKES = re.compile(r"\b(?:acquir\w+|obtain\w*|gain\w*|secur\w+|receiv\w+|holds?|held|licens\w+|in-licens\w+|"
+                    r"(?:bought|buys?|purchas\w+)|took|takes?|won|wins?|get|gets|got)\b")
 # "one of Taiwan's leading cell therapy companies": the company's home.
 _ONE_OF = re.compile(r"\s+(?:is|was|remains|became)\s+(?:one of|among)\s+(?:the\s+)?$")
 _ONE_OF_TAIL = re.compile(r"\s*(?:'s|’s)\s+(?:[\w-]+\s+){0,4}?(?:companies|biotechs|firms|developers|makers|players)\b")
@@ -61,6 +67,9 @@ def rule_home(clause: Clause, add: Add) -> None:
         elif before and (_PLACE_WORK.match(folded, end, ce) or _WORK_BEFORE.search(folded, max(cs, start - 50), start)) \
                 and _subject_verb(folded, before[-1], start):
             holder = before[-1]  # the verb's subject runs the trial or wins the approval
+        elif before and _RIGHTS_AFTER.match(folded, end, ce) and _subject_verb(folded, before[-1], start) and \
+                _TAKES.search(folded, before[-1].end, start):
+            holder = before[-1]  # "X acquired the Greater China rights to …": the licensee works there
         if holder is None:
             after = next((m for m in comps if m.start >= end), None)
             if after is not None and not folded[start:end].isascii() and _ZH_HOME.fullmatch(folded, end, after.start) \

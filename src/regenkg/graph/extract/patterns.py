@@ -61,7 +61,7 @@ _PARTNER = re.compile(
     r"\bpartner(?:s|ed|ing|ship|ships)?\b|\bcollaborat(?:e|es|ed|ing|ion|ions|or|ors)\b|\balliance\b|\bteam(?:ed|s)? up\b|\bteam(?:ed|s|ing)? with\b|\bmous?\b|备忘录|"
     r"\bjoint venture\b|\bco-develop\w*|\bagreement\b|\bdeal\b|\bpact\b|\btie-up\b|\bmemorand(?:um|a) of understanding\b|"
     r"\b(?:being |been )?develop(?:ed|ing) (?:together )?with\b")
-_LICENSE = re.compile(r"授权|许可|授予|引进|引入|权益|开发权|商业化权|独家权利|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|"
+_LICENSE = re.compile(r"授权|许可|授予|引进|引入|权益|开发权|商业化权|独家权利|(?:的|区|洲|全球|独家|地区)权利|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|"
                       r"\brights? (?:to|for|in)\b")
 _TREAT = re.compile(
     r"治疗|用于|针对|攻克|适应症|适用于|锁定|目标是|聚焦于|"
