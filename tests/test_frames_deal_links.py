@@ -141,3 +141,17 @@ def test_the_licensee_works_where_its_rights_are(extractor, text, place):
     facts = _facts(extractor, text)
     assert ("corvane", "operatesIn", place) in facts, facts
     assert ("marlowe", "operatesIn", place) not in facts, facts
+
+
+@pytest.mark.parametrize(("text", "pairs"), [
+    ("Corvane Bio formed a joint venture with Marlowe Therapeutics and Quillon Bio.",
+     {("corvane", "marlowe"), ("corvane", "quillon")}),
+    ("Vantor Cell, Corvane Bio's joint venture with Marlowe Therapeutics, develops CAR-T therapies.",
+     {("corvane", "marlowe")}),
+    ("晶岱生技攜手瑞晟基因成立合資公司。", {("晶岱", "瑞晟基因")}),
+])
+def test_joint_venture_partners_of_a_list_a_possessive_or_a_hand_in_hand_verb(extractor, text, pairs):
+    facts = _facts(extractor, text)
+    jv = {(s, o) for s, p, o in facts if p == "jointVentureWith"}
+    assert all((a, b) in jv or (b, a) in jv for a, b in pairs), facts
+    assert not any("vantor" in s or "vantor" in o for s, o in jv), facts

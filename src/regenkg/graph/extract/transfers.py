@@ -176,7 +176,7 @@ def rule_joint_venture(clause: Clause, add: Add) -> bool:
         place = next((m for m in reversed(cms) if m.kind == COUNTRY and m.end <= group[0].start
                       and re.fullmatch(r"\s*(?:的)?\s*", folded[m.end:group[0].start])), None)
         conj_end = place.start if place is not None else group[0].start
-        if re.search(r"[与和跟同]\s*$", folded[max(cs, conj_end - 2):conj_end]):
+        if re.search(r"(?:[与和跟同]|携手|联手|偕同)\s*$", folded[max(cs, conj_end - 2):conj_end]):
             lead = [m for m in comps if m.end <= conj_end - 1 and m.iri != group[0].iri]
             if lead:
                 group = [lead[-1], group[0]]  # "Kite在中國則與復星醫藥合資成立…"
@@ -200,6 +200,10 @@ def rule_joint_venture(clause: Clause, add: Add) -> bool:
             pos = (trig.end() if with_m.start() + trig.end() < ce and with_m.string is folded else cs) + with_m.end()
             other = next((m for m in comps if m.start >= pos and m.iri != first[0].iri), None)
             group = [first[0], other] if other else []
+            if other is not None:
+                # "a joint venture with Y and Z": every partner of the list
+                group += [m for m in _object_list(folded, cms, other.start, {COMPANY}, ce)
+                          if m.iri not in {g.iri for g in group}]
         elif len(first) >= 2 and _LIST_GAP.match(folded[first[-2].end:first[-1].start]):
             group = first[-2:]
     if len(group) < 2:
@@ -224,6 +228,8 @@ def _is_venture(folded: str, m: _M, trig: re.Match[str]) -> bool:
         return bool(
             # "Z, a 50/50 joint venture", "Z (a joint venture"
             re.fullmatch(r"\s*[,(（]\s*(?:(?:a|an|the|its|their|new|\d+[/:-]\d+|equally[- ]owned|jointly[- ]owned)\s+)*", gap)
+            # "Z, X's joint venture with Y"
+            or re.fullmatch(r"\s*,\s*[^,;()]{2,60}?(?:'s|’s)\s+(?:new\s+|\d+[/:-]\d+\s+)?", gap)
             # "Z是A與B的合資公司", "Z（A與B的合資公司）", "Z (the joint venture of A and B"
             or re.fullmatch(r"\s*(?:是|为|系)\s*[^,，;；。]{0,30}?的\s*", gap)
             or re.fullmatch(r"\s*[(（][^,，;；。()（）]{0,40}?的\s*", gap))
