@@ -155,3 +155,15 @@ def test_joint_venture_partners_of_a_list_a_possessive_or_a_hand_in_hand_verb(ex
     jv = {(s, o) for s, p, o in facts if p == "jointVentureWith"}
     assert all((a, b) in jv or (b, a) in jv for a, b in pairs), facts
     assert not any("vantor" in s or "vantor" in o for s, o in jv), facts
+
+
+@pytest.mark.parametrize(("text", "partner"), [
+    ("晶岱生物联合北湖医院开展CAR-T临床研究。", "北湖医院"),
+    ("晶岱生物携手北湖大学共建细胞治疗联合实验室。", "北湖大学"),
+    ("晶岱生物与北湖医院共建干细胞研究中心。", "北湖医院"),
+    ("晶岱生物牵手瑞晟基因，布局CAR-T疗法。", "瑞晟基因"),
+    ("晶岱生物委托瑞晟基因生产CAR-T细胞。", "瑞晟基因"),
+])
+def test_simplified_joint_work_verbs_name_the_partner_whole(extractor, text, partner):
+    facts = _facts(extractor, text)
+    assert ("晶岱生物", "partneredWith", partner) in facts, facts

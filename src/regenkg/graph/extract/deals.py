@@ -347,7 +347,8 @@ def _apposition_head(folded: str, comps: list[_M], m: _M) -> _M:
 
 
 # h/deals3: joint work without a partnership noun ("X與Y共同執行臨床試驗", "X and Y will jointly develop").
-_JOINT = re.compile(r"共同(?!创办|创立|创始|持有|持股)|联合(?=开发|研发|推进|推出|进行|执行|申报|开展|生产)|一起|携手|联手|"
+_JOINT = re.compile(r"共同(?!创办|创立|创始|持有|持股)|联合(?=开发|研发|推进|推出|进行|执行|申报|开展|生产)|"
+                    r"联合(?=[^\s，,。；;]{2,14}?(?:开发|研发|推进|推出|进行|执行|申报|开展))|一起|携手|联手|牵手|共建|"
                     r"委托|签约|\bjointly\b|\btogether\b|\bjoin(?:s|ed|ing)? forces\b|"
                     r"\bwork(?:s|ed|ing)? (?:closely )?with\b|\bco-(?:develop|commerciali[sz]|promot|fund)\w*")
 # One company works for another: makes its product ("Y will manufacture X's therapy", "Y為X代工"), or takes
@@ -364,7 +365,7 @@ _CO_WORK = re.compile(r"共同|联合|合作(?:开发|研发)|携手|联手|双�
 def _joint_pair(folded: str, cs: int, ce: int, comps: list[_M]) -> list[_M]:
     """The two partners of a verb frame that has no partnership noun: "X攜手Y", "X委託Y生產", "X tapped Y to
     manufacture", "Y為X代工", "Y will manufacture X's therapy", "X的產品由Y負責商業化"."""
-    for m in re.finditer(r"携手|联手|委托|\b(?:join(?:s|ed|ing)? forces with|tapped|selected|chose|engaged|contracted|"
+    for m in re.finditer(r"携手|联手|牵手|委托|联合(?![国会])|\b(?:join(?:s|ed|ing)? forces with|tapped|selected|chose|engaged|contracted|"
                          r"hired|commissioned)\b", folded[cs:ce]):
         at = cs + m.end()
         obj = next((c for c in comps if at <= c.start <= at + 2), None)
