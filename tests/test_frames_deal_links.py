@@ -167,3 +167,23 @@ def test_joint_venture_partners_of_a_list_a_possessive_or_a_hand_in_hand_verb(ex
 def test_simplified_joint_work_verbs_name_the_partner_whole(extractor, text, partner):
     facts = _facts(extractor, text)
     assert ("晶岱生物", "partneredWith", partner) in facts, facts
+
+
+@pytest.mark.parametrize("text", [
+    "Quillon Bio's $1.2 billion acquisition of Marlowe Therapeutics closed in May.",
+    "Quillon Bio completed its acquisition of Marlowe Therapeutics on May 3.",
+    "Quillon Bio closed its buyout of Marlowe Therapeutics for $500 million.",
+    "晶岱生技以3億美元取得瑞晟基因（Ruisheng）全部股權。",
+    "晶岱生技完成對瑞晟基因的3億美元收購案。",
+])
+def test_an_acquisition_closed_in_may_bought_out_or_of_all_shares(extractor, text):
+    facts = _facts(extractor, text)
+    assert {("quillon", "acquired", "marlowe"), ("晶岱", "acquired", "瑞晟基因")} & facts, facts
+
+
+@pytest.mark.parametrize("text", [
+    "Quillon Bio may acquire Marlowe Therapeutics.",
+    "晶岱生技取得瑞晟基因10%股權。",
+])
+def test_a_modal_may_or_a_minority_share_is_no_acquisition(extractor, text):
+    assert not {f for f in _facts(extractor, text) if f[1] == "acquired"}

@@ -34,6 +34,7 @@ _EXIT = re.compile(
     r"\bexit(?:s|ed|ing)?\b|\bdiscontinu(?:e|es|ed|ing)\b|\bterminat(?:e|es|ed|ing)\b|\bhalt(?:s|ed|ing)?\b|"
     r"\bdropp(?:ed|ing)\b|\babandon(?:s|ed|ing)?\b|\bshelv(?:e|ed|ing)\b|\bwound down\b|\bwind(?:s|ing)? down\b|"
     r"\bstopp(?:ed|ing)\b|\bscrapp(?:ed|ing)\b|\bdivest(?:s|ed|ing)?\b|\bpulled out\b|\bno longer\b|\bleft\b|\bquit\b")
+# The modal "may", not the month ("closed in May", "on May 3", "May 2025": folded text has no capitals).
 _HEDGE = re.compile(
     r"否认|并未|未曾|没有|不会|不再|无意|并非|传闻|据传|传出|传言|考虑|洽谈|或将|可能|拟|有意|谣言|"
     r"(?<![来])未(?![来])|"
@@ -49,7 +50,9 @@ _DEAL_CANCEL = re.compile(
 _ACQ_ACTIVE = re.compile(
     r"收购|并购|买下|购并|收入旗下|纳入旗下|拿下|购入|购得|受让|\bbid for\b|\btender offer for\b|"
     r"\bacquir(?:e|es|ed|ing)\b|\bacquisition of\b|\bbought\b|\bbuy(?:s|ing)?\b|\bpurchas(?:e|es|ed|ing)\b|"
-    r"\btook over\b|\btakeover of\b|\btake over\b|\bsnapped up\b|\bsnap(?:s|ping)? up\b")
+    r"\btook over\b|\btakeover of\b|\btake over\b|\bsnapped up\b|\bsnap(?:s|ping)? up\b|\bbuy-?out of\b|"
+    # "取得Y全部股權", "取得Y 100%股權": all of a company's shares are the company
+    r"取得(?=[^,，;；。]{2,24}?(?:全部|全数|100\s*%|百分之百)(?:的)?(?:股权|股份))")
 _ACQ_PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|be)?\s*(?:acquired|bought|purchased|taken over|snapped up|bought out|picked up)\s+by\b|"
     r"\bacquisition by\b|"
@@ -233,7 +236,7 @@ _DENIED_BACK = re.compile(r"(?:否认|驳斥|澄清)(?:了)?(?:此事|此说|该
                           r"\b(?:report|claim|rumou?r)s?\b[^.;]{0,30}?\b(?:denied|dismissed)\b|"
                           r"\bunfounded\b|\bnot true\b")
 # An exit that is only planned, reported or weighed is no exit yet ("would discontinue the platform").
-_FUTURE = re.compile(r"\b(?:would|will|may|might|could|plans? to|planned to|intends? to|expects? to|consider\w*|"
+_FUTURE = re.compile(r"(?<!\bin )(?<!\bon )(?<!\bsince )(?<!\buntil )(?<!\bby )(?<!\bfrom )(?<!\bof )(?<!\blast )(?<!\bthis )(?<!\bnext )(?<!\bearly )(?<!\blate )(?<!\bmid-)(?<!\bmid )(?<!\bend of )\bmay\b(?!\s+\d)(?!,?\s+(?:19|20)\d\d)|\b(?:would|will|might|could|plans? to|planned to|intends? to|expects? to|consider\w*|"
                      r"reportedly|is said|weigh\w*)\b|拟|计划|将会|考虑|可能|或将|有意|传闻|据传")
 # Inside "Y, a Boston company working on …" / "Y, whose … programme": an open apposition or relative clause.
 _MODIFIER = re.compile(r"\s*,\s*(?:an?|the|which|that|who|whose)\b[^,;；。()（）]*")
