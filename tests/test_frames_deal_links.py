@@ -187,3 +187,10 @@ def test_an_acquisition_closed_in_may_bought_out_or_of_all_shares(extractor, tex
 ])
 def test_a_modal_may_or_a_minority_share_is_no_acquisition(extractor, text):
     assert not {f for f in _facts(extractor, text) if f[1] == "acquired"}
+
+
+def test_a_licensor_s_own_rights_licensed_out_go_to_the_licensee(extractor):
+    facts = _facts(extractor, "Marlowe Therapeutics licensed Greater China rights to its CAR-T therapy to Corvane Bio "
+                              "for $20 million upfront.")
+    assert ("corvane", "licensedFrom", "marlowe") in facts, facts
+    assert ("marlowe", "licensedFrom", "corvane") not in facts, facts
