@@ -86,7 +86,7 @@ _DENY = re.compile(r"否认|驳斥|澄清并无|并未|并非|没有|未曾|放�
                    r"\bnix\w*|\bplay(?:ed|s)? down\b|\bdownplay\w*|\bcold water\b|\bunconfirmed\b|\bwalk(?:ed|s)? back\b")
 _RUMOUR = re.compile(r"传闻|据传|传出|传言|消息称|盛传|风传|谣传|外传|市传|有意|洽谈|考虑|或将|可能|拟|评估|谣言|"
                      r"\brumou?r\w*|\breportedly\b|\bsaid to be\b|\bis said\b|\breport(?:s|ed)? that\b|\bconsider\w*|"
-                     r"\bin talks\b|\btalks\b|\bexplor(?:e|es|ed|ing)\b|\bmay\b|\bmight\b|\bcould\b|\bspeculat\w*|"
+                     r"\bin talks\b|\btalks\b|\bexplor(?:e|es|ed|ing)\b|(?<!\bin )(?<!\bon )(?<!\bsince )(?<!\buntil )(?<!\bby )(?<!\bfrom )(?<!\bof )(?<!\blast )(?<!\bthis )(?<!\bnext )(?<!\bearly )(?<!\blate )(?<!\bmid-)(?<!\bmid )(?<!\bend of )\bmay\b(?!\s+\d)(?!,?\s+(?:19|20)\d\d)|\bmight\b|\bcould\b|\bspeculat\w*|"
                      r"\bweigh(?:s|ed|ing)?\b|\bplan(?:s|ned)? to\b|\bintend(?:s|ed)? to\b|\bpotential\b|\bpossible\b|"
                      r"\bhypothetical\b|\bwould\b|"
                      # sources, not the parties: "据悉", "people familiar with the matter", "according to a report"

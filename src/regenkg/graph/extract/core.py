@@ -65,6 +65,7 @@ from .patterns import (
     THOUSANDS,
     _fold,
 )
+from .homes import rule_home
 from .status import carry_status, ended_work
 from .tables import table_rows
 from .transfers import rule_joint_venture, rule_sale, rule_spinout
@@ -96,6 +97,7 @@ RULES: tuple[Rule, ...] = (
     rule_rnd_subject,
     rule_implicit_subject,  # h/anaph: a sentence that names no company continues the previous one's
     rule_company_kind,  # h/rnd: "CAR-T developers X and Y", "X、Y等CAR-T業者"
+    rule_home,  # h/deals: "X, headquartered in Japan", "X's Japan subsidiary", "台灣細胞治療公司X"
 )
 # Rules that stay silent once an earlier rule claimed the clause: "A與B合資成立C" is not also a partnership.
 SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner})

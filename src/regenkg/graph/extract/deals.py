@@ -45,7 +45,7 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
     comps = [m for m in cms if m.kind == COMPANY]
     if len(comps) < 2:
         return
-    passive = False
+    passive: list[tuple[int, int]] = []  # the spans of the passive frames read, their verbs inside
     for trig in _PASSIVE.finditer(folded, cs, ce):
         if trig.group(0) in ("被", "遭", "由"):
             # Y被X收購 / "Y由X以3億美元收購" (由 only when the verb takes no object after it)
@@ -58,26 +58,41 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
             targets = _subject_list(folded, cms, trig.start(), cs) or [
                 m for m in comps if m.end <= trig.start()][-1:]
             acq = [m for m in comps if trig.end() <= m.start < verb.start()][:1]
+            span_end = verb.end()
         elif trig.group(0).startswith(("acquisition of", "purchase of", "takeover of", "buyout of")):
             # "the acquisition of Y by X"
             targets = [m for m in comps if trig.start() + 14 <= m.start][:1]
             acq = [m for m in comps if m.start >= trig.end()][:1]
+            span_end = trig.end()
         else:
             # Y was acquired by X
             targets = _subject_list(folded, cms, trig.start(), cs) or [
                 m for m in comps if m.end <= trig.start()][-1:]
+            if _ITSELF.search(folded, max(cs, trig.start() - 40), trig.start()) and not re.search(
+                    r"[,，]", folded[cs:trig.start()]):
+                targets = [m for m in comps if m.end <= trig.start()][:1]
             acq = [m for m in comps if m.start >= trig.end()][:1]
+            span_end = trig.end()
         for a in acq:
             for t in targets:
                 # "…被B（Bee）收購，後者又被C併購": the bracketed name stands for the one before it.
                 bought = t.affiliate_of or t.iri
                 if bought != a.iri:
                     add(a.iri, "acquired", bought, "acquisition-passive", 0.9, (min(t.start, a.start), max(t.end, a.end)))
-        passive = passive or bool(acq and targets)
-    if passive:
-        return
+        if acq and targets:
+            passive.append((trig.start(), span_end))
+    # "X acquired Y, which was later acquired by Z": the chain's active verb is read too, not the passive ones.
+    _active_acquisition(clause, add, comps, passive)
+
+
+def _active_acquisition(clause: Clause, add: Add, comps: list[_M], passive: list[tuple[int, int]]) -> None:
+    """Active acquisition frames: "X acquired Y", "X完成對Y的收購", "Y, which it bought in 2020", "X pays … for Y"."""
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    first = min((start for start, _ in passive), default=cs)
+    chain = not passive or bool(_CHAIN.search(folded, max(cs, first - 40), first)
+                                or _ITSELF.search(folded, max(cs, first - 40), first))
     targets_so_far: dict[int, _M] = {}  # id(target mention) -> its acquirer
-    for trig in re.finditer(r"\b(?:became|become|becomes|is now|was made) (?:a )?(?:wholly[- ]owned )?subsidiary of\s+(?:the\s+)?"
+    for trig in () if not chain else re.finditer(r"\b(?:became|become|becomes|is now|was made) (?:a )?(?:wholly[- ]owned )?subsidiary of\s+(?:the\s+)?"
                             r"|成为\s*", folded[cs:ce]):
         b = cs + trig.end()
         if trig.group(0).startswith("成为"):
@@ -89,12 +104,18 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
         child = next((m for m in reversed(comps) if m.end <= cs + trig.start()), None)
         if parent is not None and child is not None and parent.iri != child.iri:
             add(parent.iri, "acquired", child.iri, "subsidiary", 0.8, (child.start, parent.end))
-    for trig in _PAY_FOR.finditer(folded, cs, ce):
+    for trig in _PAY_FOR.finditer(folded, cs, ce) if chain else ():
         target = next((m for m in comps if trig.end() <= m.start <= trig.end() + 2), None)
         before = [m for m in comps if m.end <= trig.start() and not m.affiliate_of]
         if target is not None and before and before[-1].iri != target.iri:
             add(before[-1].iri, "acquired", target.iri, "acquisition-pay", 0.8, (before[-1].start, target.end))
     for trig in _ACQ_ACTIVE.finditer(folded, cs, ce):
+        if any(start <= trig.start() < end for start, end in passive):
+            continue  # the verb of a passive frame
+        if not chain and not (any(end <= trig.start() for _, end in passive) and re.search(
+                r"[,，]\s*(?:which|who|that)\s+(?:had\s+|has\s+)?(?:earlier|previously|already|also|once)?\s*$",
+                folded[max(cs, trig.start() - 30):trig.start()])):
+            continue  # the passive frame is the clause's statement; only a relative clause after it adds one
         before = [m for m in comps if m.end <= trig.start()]
         if not before:
             continue
@@ -143,7 +164,8 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
         if not targets:
             # The target before the verb: "X完成對Y的收購", "X完成Y收購案", "X將Y納入旗下".
             near = next((m for m in reversed(comps) if m.end <= trig.start()), None)
-            if near is not None and re.fullmatch(r"\s*(?:的)?\s*", folded[near.end:trig.start()]) \
+            if near is not None and re.fullmatch(r"\s*(?:的)?\s*(?:(?:约|近|逾)?[\d.,\u066c]+\s*(?:亿|万|千万)?\s*(?:美元|美金|元|新台币|台币|人民币|日元|欧元)"
+                                                 r"\s*(?:的)?\s*)?", folded[near.end:trig.start()]) \
                     and re.search(r"(?:对|将|把|完成(?:了)?)\s*$", folded[max(cs, near.start - 4):near.start]):
                 head = next((m for m in reversed(comps) if m.end <= near.start - 1 and m.iri != near.iri), None)
                 if head is not None:
@@ -164,6 +186,12 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
             add(acquirer.iri, "acquired", t.iri, rule, 0.9, (acquirer.start, t.end))
 
 
+# Before a passive frame that continues a chain: "X acquired Y, which was later acquired by Z", "…，後者又被Z併購".
+_CHAIN = re.compile(r"[,，]\s*(?:which|that|who|(?:and )?(?:was |were )?(?:later|subsequently|then|itself))\b"
+                    r"|[,，]\s*(?:后者|后来|随后|之后|其后)|后者")
+# "X bought Y and was itself acquired by Z": the passive verb's target is the clause's subject.
+_ITSELF = re.compile(r"\band\s+(?:was|were|has been|had been|is)?\s*(?:itself|themselves|later|subsequently|then|eventually)?"
+                     r"\s*(?:was|were)?\s*$")
 # A passive acquisition: "Y was acquired by X", "Y被X收購", "Y由X以3億美元收購", "the acquisition of Y by X".
 _PASSIVE = re.compile(_ACQ_PASSIVE.pattern + r"|由|\b(?:acquisition|purchase|takeover|buyout) of\b[^,;]{0,60}?\bby\s+(?:the\s+)?")
 
@@ -241,6 +269,8 @@ def rule_partner(clause: Clause, add: Add) -> None:
         return  # an acquisition sentence; the acquisition rule owns it (not one told after the partner)
     if lic and _licence(folded, cs, ce, cms, comps, add):
         return
+    if _possessive_partner(folded, cs, ce, comps, add):
+        return
     # Collaboration: "X與Y合作" / "X partnered with Y" / "X and Y signed a collaboration".
     with_m = re.search(r"\bwith\b|与|和|跟|同", ctext)
     if with_m:
@@ -265,9 +295,35 @@ def rule_partner(clause: Clause, add: Add) -> None:
         if len(head) == 2 and _LIST_GAP.match(folded[head[0].end:head[1].start]) and \
                 not re.search(r"[,，;；]", folded[head[1].end:cs + trig.start()]):
             group = head
+    if len(group) < 2 and trig is not None:
+        # "the collaboration between X and Y": the partners follow the noun.
+        between = re.match(r"[^,，;；。]{0,24}?\bbetween\s+(?:the\s+)?", folded[cs + trig.start():ce])
+        if between is not None:
+            named = _object_list(folded, cms, cs + trig.start() + between.end(), {COMPANY}, ce)
+            group = named if len(named) >= 2 else group
     if len(group) < 2:
         group = _joint_pair(folded, cs, ce, comps)
     _pair_add(folded, ce, cms, add, group, clause.types)
+
+
+# "X's partner Y", "X's long-time collaborator Y", "X的合作夥伴Y": the possessor and the partner it names.
+_PARTNER_OF = re.compile(r"\s*(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:(?:long-?time|strategic|research|manufacturing|commercial|"
+                         r"development|clinical|academic|key|new|existing)\s+)?(?:partner|collaborator)s?\s*,?\s*(?:the\s+)?|"
+                         r"\s*的\s*(?:策略|战略|长期|研发|临床|学术|主要)?(?:合作伙伴|合作对象|合作方)\s*(?:[,，、]\s*)?")
+
+
+def _possessive_partner(folded: str, cs: int, ce: int, comps: list[_M], add: Add) -> bool:
+    """"X's partner Y will manufacture the therapy" / "X的合作夥伴Y負責臨床試驗": X partneredWith Y."""
+    found = False
+    for m in comps:
+        hit = _PARTNER_OF.match(folded, m.end, ce)
+        if hit is None or m.pronoun:
+            continue
+        other = next((c for c in comps if c.start == hit.end()), None)
+        if other is not None and other.iri != m.iri:
+            add(m.iri, "partneredWith", other.iri, "partnership", 0.75, (m.start, other.end))
+            found = True
+    return found
 
 
 def _pair_add(folded: str, ce: int, cms: list[_M], add: Add, group: list[_M], types: Mapping[str, str]) -> None:
@@ -292,7 +348,8 @@ def _apposition_head(folded: str, comps: list[_M], m: _M) -> _M:
 
 
 # h/deals3: joint work without a partnership noun ("X與Y共同執行臨床試驗", "X and Y will jointly develop").
-_JOINT = re.compile(r"共同(?!创办|创立|创始|持有|持股)|联合(?=开发|研发|推进|推出|进行|执行|申报|开展|生产)|一起|携手|联手|"
+_JOINT = re.compile(r"共同(?!创办|创立|创始|持有|持股)|联合(?=开发|研发|推进|推出|进行|执行|申报|开展|生产)|"
+                    r"联合(?=[^\s，,。；;]{2,14}?(?:开发|研发|推进|推出|进行|执行|申报|开展))|一起|携手|联手|牵手|共建|"
                     r"委托|签约|\bjointly\b|\btogether\b|\bjoin(?:s|ed|ing)? forces\b|"
                     r"\bwork(?:s|ed|ing)? (?:closely )?with\b|\bco-(?:develop|commerciali[sz]|promot|fund)\w*")
 # One company works for another: makes its product ("Y will manufacture X's therapy", "Y為X代工"), or takes
@@ -309,7 +366,7 @@ _CO_WORK = re.compile(r"共同|联合|合作(?:开发|研发)|携手|联手|双�
 def _joint_pair(folded: str, cs: int, ce: int, comps: list[_M]) -> list[_M]:
     """The two partners of a verb frame that has no partnership noun: "X攜手Y", "X委託Y生產", "X tapped Y to
     manufacture", "Y為X代工", "Y will manufacture X's therapy", "X的產品由Y負責商業化"."""
-    for m in re.finditer(r"携手|联手|委托|\b(?:join(?:s|ed|ing)? forces with|tapped|selected|chose|engaged|contracted|"
+    for m in re.finditer(r"携手|联手|牵手|委托|联合(?![国会])|\b(?:join(?:s|ed|ing)? forces with|tapped|selected|chose|engaged|contracted|"
                          r"hired|commissioned)\b", folded[cs:ce]):
         at = cs + m.end()
         obj = next((c for c in comps if at <= c.start <= at + 2), None)

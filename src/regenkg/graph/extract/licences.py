@@ -72,6 +72,9 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
     if licensee is None and m_rights:
         # "Tovana obtained exclusive rights to Merrow's TCR-T programme": the owner named after "rights to".
         bef, own = before(m_rights.start()), right_after(m_rights.end())
+        if bef and own is not None and own.iri == bef[-1].iri:
+            own = None  # "Y licensed … rights to its therapy to X": the owner's own rights go out, to X below
+            bef = []
         if bef and own is not None:
             licensee, licensor, rule = bef[-1], own, "licence-rights"
         elif bef and len({m.iri for m in comps}) == 2 and not m_rights.group(0).startswith("licen") and not any(

@@ -34,6 +34,7 @@ _EXIT = re.compile(
     r"\bexit(?:s|ed|ing)?\b|\bdiscontinu(?:e|es|ed|ing)\b|\bterminat(?:e|es|ed|ing)\b|\bhalt(?:s|ed|ing)?\b|"
     r"\bdropp(?:ed|ing)\b|\babandon(?:s|ed|ing)?\b|\bshelv(?:e|ed|ing)\b|\bwound down\b|\bwind(?:s|ing)? down\b|"
     r"\bstopp(?:ed|ing)\b|\bscrapp(?:ed|ing)\b|\bdivest(?:s|ed|ing)?\b|\bpulled out\b|\bno longer\b|\bleft\b|\bquit\b")
+# The modal "may", not the month ("closed in May", "on May 3", "May 2025": folded text has no capitals).
 _HEDGE = re.compile(
     r"否认|并未|未曾|没有|不会|不再|无意|并非|传闻|据传|传出|传言|考虑|洽谈|或将|可能|拟|有意|谣言|"
     r"(?<![来])未(?![来])|"
@@ -49,17 +50,21 @@ _DEAL_CANCEL = re.compile(
 _ACQ_ACTIVE = re.compile(
     r"收购|并购|买下|购并|收入旗下|纳入旗下|拿下|购入|购得|受让|\bbid for\b|\btender offer for\b|"
     r"\bacquir(?:e|es|ed|ing)\b|\bacquisition of\b|\bbought\b|\bbuy(?:s|ing)?\b|\bpurchas(?:e|es|ed|ing)\b|"
-    r"\btook over\b|\btakeover of\b|\btake over\b|\bsnapped up\b|\bsnap(?:s|ping)? up\b")
+    r"\btook over\b|\btakeover of\b|\btake over\b|\bsnapped up\b|\bsnap(?:s|ping)? up\b|\bbuy-?out of\b|"
+    # "取得Y全部股權", "取得Y 100%股權": all of a company's shares are the company
+    r"取得(?=[^,，;；。]{2,24}?(?:全部|全数|100\s*%|百分之百)(?:的)?(?:股权|股份))")
 _ACQ_PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|be)?\s*(?:acquired|bought|purchased|taken over|snapped up|bought out|picked up)\s+by\b|"
     r"\bacquisition by\b|"
     r"(?:被|遭)")
 _PARTNER = re.compile(
-    r"合作|结盟|携手|联手|签署|签订|达成|共同开发|共同研发|联合开发|战略|"
-    r"\bpartner(?:s|ed|ing|ship|ships)?\b|\bcollaborat(?:e|es|ed|ing|ion|ions)\b|\balliance\b|\bteam(?:ed|s)? up\b|"
-    r"\bjoint venture\b|\bco-develop\w*|\bagreement\b|\bdeal\b|\bpact\b|\btie-up\b|"
+    r"合作|结盟|联盟|伙伴|协作|携手|联手|签署|签订|达成|共同开发|共同研发|联合开发|战略|"
+    r"\bco-?operat(?:e|es|ed|ing|ion|ive)\b|\bcollaborative\b|\bconsortium\b|\btied up\b|\bjoin(?:s|ed|ing)? hands\b|"
+    r"\bin conjunction with\b|\bcontract(?:s|ed)? with\b|"
+    r"\bpartner(?:s|ed|ing|ship|ships)?\b|\bcollaborat(?:e|es|ed|ing|ion|ions|or|ors)\b|\balliance\b|\bteam(?:ed|s)? up\b|\bteam(?:ed|s|ing)? with\b|\bmous?\b|备忘录|"
+    r"\bjoint venture\b|\bco-develop\w*|\bagreement\b|\bdeal\b|\bpact\b|\btie-up\b|\bmemorand(?:um|a) of understanding\b|"
     r"\b(?:being |been )?develop(?:ed|ing) (?:together )?with\b")
-_LICENSE = re.compile(r"授权|许可|授予|引进|引入|权益|开发权|商业化权|独家权利|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|"
+_LICENSE = re.compile(r"授权|许可|授予|引进|引入|权益|开发权|商业化权|独家权利|(?:的|区|洲|全球|独家|地区)权利|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|"
                       r"\brights? (?:to|for|in)\b")
 _TREAT = re.compile(
     r"治疗|用于|针对|攻克|适应症|适用于|锁定|目标是|聚焦于|"
@@ -104,9 +109,9 @@ _PRODUCT_CUE = re.compile(r"(?:产品|商品名|药物|疗法|批准|核准|获�
                           r"\bcandidate|\bbrand(?:ed)?|\bnamed|\bcalled)\s*[(（]?\s*$")
 # A "name" containing one of these is a generic phrase ("各大藥廠", "國際大藥廠"), not a company.
 # Verbs and adverbs that can stand glued before a name ("取得晨璟生技", "將獲得瀾嶼生物").
-_ZH_LEAD = re.compile(r"(?:取得|获得|获授|收购|并购|买下|拿下|购入|购得|受让|出售给|卖给|转让给|授权给|授予|引进|引入|脱胎于|宣布|表示|补足|今日|今天|日前|近日|并|将|由|向|对|从|与|和|及|"
+_ZH_LEAD = re.compile(r"(?:合作伙伴|合作对象|伙伴|衍生新创|新创|委托|携手|联手|牵手|联合|选择|选定|取得|获得|获授|收购|并购|买下|拿下|购入|购得|受让|出售给|卖给|转让给|授权给|授予|引进|引入|脱胎于|宣布|表示|补足|今日|今天|日前|近日|并|将|由|向|对|从|与|和|及|"
                       r"此外|另外|同时|目前|其中|包括|包含|例如|如|而|则|也|亦|已|曾|旗下|了)+")
-_ZH_CUT = re.compile(r"完成后|之后|以后|随后|此后|收购|并购|买下|拿下|购入|购得|受让|出售|卖给|转让|授权|授予|引进|引入|付款|首付|脱胎|源自|合资|衍生|分拆|持有|旗下|给|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
+_ZH_CUT = re.compile(r"共建|完成后|之后|以后|随后|此后|收购|并购|买下|拿下|购入|购得|受让|出售|卖给|转让|授权|授予|引进|引入|付款|首付|脱胎|源自|合资|衍生|分拆|持有|旗下|给|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
 _ZH_GENERIC = re.compile(r"全资|子公司|母公司|合资公司|这类|此类|该类|这种|各类|两类|这家|这些|各|国际|大药厂|这些|多家|全球|其他|其它|相关|可能|改变|综观|未来|许多|我们|该|此|本土|国内|"
                          r"国外|中小|大型|新创|业者|厂商|台厂|欧美|美国|日本|韩国|中国|台湾|生技制药|生技医药|生物医药|"
                          r"再生医疗|治疗|疗法|产业|市场|领域|技术|平台|发展|开发|研究|临床|药物|新药|干细胞|免疫细胞")
@@ -149,6 +154,9 @@ _COUNTRY_ADJ = {
     "american": "US", "us-based": "US", "u.s.": "US", "us": "US", "dutch": "NL", "german": "DE", "swiss": "CH",
     "french": "FR", "british": "GB", "uk-based": "GB", "danish": "DK", "belgian": "BE", "irish": "IE",
     "norwegian": "NO", "israeli": "IL", "singaporean": "SG",
+    # h/deals: the other countries of ontology/schemes.ttl
+    "australian": "AU", "canadian": "CA", "italian": "IT", "spanish": "ES", "swedish": "SE", "indian": "IN",
+    "thai": "TH",
 }
 _NATIONALITY = {"swedish", "finnish", "italian", "spanish", "canadian", "australian", "indian", "swiss", "austrian",
                 "european", "asian", "western", "eastern", "nordic", "scandinavian", "hong", "taiwan", "japan", "china",
@@ -203,7 +211,7 @@ _ZH_ZERO = re.compile(r"^\s*(?:(?:并且|并|也|亦|还|同时|另外|另|此�
                       r"(?:专注|主攻|聚焦|致力|开发|研发|布局|锁定|推进|拥有|取得|获得|完成|宣布|表示|计划|预计|投入|深耕|"
                       r"着重|著重|与|跟)")
 _JV = re.compile(r"合资|合营|\bjoint[- ]venture\b|\bJV\b", re.IGNORECASE)
-_SPIN = re.compile(r"脱胎于|脱胎自|孵化自|衍生自|分拆自|源自|\bspun (?:out|off)\b|\bspin-?(?:out|off)s?\b|\bspinout\b|\bcarved out\b|衍生成立|衍生设立|衍生出来|"
+_SPIN = re.compile(r"脱胎于|脱胎自|孵化自|衍生自|分拆自|源自|源于|育成|\bspun (?:out|off)\b|\bspin-?(?:out|off)s?\b|\bspinout\b|\bcarved out\b|衍生成立|衍生设立|衍生出来|"
                    r"衍生公司|衍生而来|衍生|分拆成立|分拆出来|分拆|拆分成立|孵化成立|孵化")
 _SALE = re.compile(r"出售给|卖给|售予|出售予|转让给|售给|\bsold\b|\bsell(?:s|ing)?\b|\bsale of\b|\bdivest(?:s|ed|ing)?\b|"
                    r"\bdivestiture of\b|\boffload(?:s|ed)?\b")
@@ -228,7 +236,7 @@ _DENIED_BACK = re.compile(r"(?:否认|驳斥|澄清)(?:了)?(?:此事|此说|该
                           r"\b(?:report|claim|rumou?r)s?\b[^.;]{0,30}?\b(?:denied|dismissed)\b|"
                           r"\bunfounded\b|\bnot true\b")
 # An exit that is only planned, reported or weighed is no exit yet ("would discontinue the platform").
-_FUTURE = re.compile(r"\b(?:would|will|may|might|could|plans? to|planned to|intends? to|expects? to|consider\w*|"
+_FUTURE = re.compile(r"(?<!\bin )(?<!\bon )(?<!\bsince )(?<!\buntil )(?<!\bby )(?<!\bfrom )(?<!\bof )(?<!\blast )(?<!\bthis )(?<!\bnext )(?<!\bearly )(?<!\blate )(?<!\bmid-)(?<!\bmid )(?<!\bend of )\bmay\b(?!\s+\d)(?!,?\s+(?:19|20)\d\d)|\b(?:would|will|might|could|plans? to|planned to|intends? to|expects? to|consider\w*|"
                      r"reportedly|is said|weigh\w*)\b|拟|计划|将会|考虑|可能|或将|有意|传闻|据传")
 # Inside "Y, a Boston company working on …" / "Y, whose … programme": an open apposition or relative clause.
 _MODIFIER = re.compile(r"\s*,\s*(?:an?|the|which|that|who|whose)\b[^,;；。()（）]*")

@@ -15,8 +15,9 @@ def rule_spinout(clause: Clause, add: Add) -> None:
     comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
     if len(comps) < 2:
         return
+    _founded_from(folded, cs, ce, comps, add)
     for trig in _SPIN.finditer(folded, cs, ce):
-        if trig.group(0) in ("脱胎于", "脱胎自", "孵化自", "衍生自", "分拆自", "源自"):
+        if trig.group(0) in ("脱胎于", "脱胎自", "孵化自", "衍生自", "分拆自", "源自", "源于"):
             # "X脫胎於北湖大學": the parent follows the verb.
             parent = next((m for m in comps if trig.end() <= m.start <= trig.end() + 2), None)
             child = next((m for m in reversed(comps) if m.end <= trig.start()), None)
@@ -33,7 +34,7 @@ def rule_spinout(clause: Clause, add: Add) -> None:
                 add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.8, (parent.start, child.end))
                 continue
             prep = None
-            for pm in re.finditer(r"由|从|自|是", folded[cs:trig.start()]):
+            for pm in re.finditer(r"由|从|自|是|(?<![成作])为(?!了)", folded[cs:trig.start()]):
                 prep = cs + pm.start()
             if prep is None:
                 _zh_parent_first(folded, trig, comps, cs, add)
@@ -60,6 +61,42 @@ def rule_spinout(clause: Clause, add: Add) -> None:
             _spin_of(folded, trig, comps, cs, ce, add)
 
 
+# A company told as founded out of another body: "founded out of Y's lab", "emerged from Y", "grew out of Y" (any
+# parent), "founded at Y", "founded by researchers from Y", "incubated at Y", "由Y大學團隊創立" (an academic one).
+_FOUNDED_OUT = re.compile(r"\b(?:(?:founded|established|formed|created|launched|set up|started|born)\s+(?:in\s+\d{4}\s+)?"
+                          r"(?:out of|from within)|emerged\s+from|grew\s+out\s+of|originated\s+(?:from|at|in)|"
+                          r"spawned\s+(?:by|from))\s+(?:the\s+)?")
+_FOUNDED_AT = re.compile(r"\b(?:(?:founded|established|formed|created|launched|set up|started)\s+(?:in\s+\d{4}\s+)?"
+                         r"(?:at|by\s+(?:(?:a|two|three|four|several|former|senior|leading)\s+)*(?:[\w-]+\s+)?"
+                         r"(?:researchers|scientists|professors?|academics|faculty|investigators|team|group|lab)\s+"
+                         r"(?:from|at|of|in)|within)|incubated\s+(?:at|in|by))\s+(?:the\s+)?"
+                         r"|由\s*(?=\S)")
+_CHILD_GAP = re.compile(r"(?:\s*,)?\s*(?:which|that|who)?\s*(?:was|were|is|has been|had been)?\s*(?:originally\s+|first\s+)?|"
+                        r"\s*(?:是|为|系)?\s*")
+
+
+def _founded_from(folded: str, cs: int, ce: int, comps: list[_M], add: Add) -> None:
+    """"X was founded out of Y's lab" / "X emerged from Y" / "X was founded by researchers at Y University" /
+    "X由Y大學團隊創立": X spunOutFrom Y (founded at or by an academic body's people: Y must be a university or
+    hospital, not a company whose staff left it)."""
+    for pat in (_FOUNDED_OUT, _FOUNDED_AT):
+        for trig in pat.finditer(folded, cs, ce):
+            parent = next((m for m in comps if m.start == trig.end()), None)
+            child = next((m for m in reversed(comps) if m.end <= trig.start()), None)
+            if parent is None or child is None or parent.iri == child.iri or child.pronoun:
+                continue
+            if not _CHILD_GAP.fullmatch(folded, child.end, trig.start()):
+                continue
+            if pat is _FOUNDED_AT:
+                if parent.org_type == COMPANY:
+                    continue
+                if trig.group(0).startswith("由") and not re.match(
+                        r"[^,，;；。]{0,14}?(?:团队|教授|研究室|实验室|研究人员|学者|医师)?[^,，;；。]{0,4}?(?:所)?(?:创立|成立|创办|设立|共同创立)",
+                        folded[parent.end:ce]):
+                    continue
+            add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.75, (child.start, parent.end))
+
+
 def _spin_of(folded: str, trig: re.Match[str], comps: list[_M], cs: int, ce: int, add: Add) -> None:
     """"X completed the spin-off of Y": a noun with a determiner; the parent is the clause's subject."""
     of = re.match(r"\s+of\s+(?:the\s+)?", folded[trig.end():ce])
@@ -74,7 +111,7 @@ def _spin_of(folded: str, trig: re.Match[str], comps: list[_M], cs: int, ce: int
 
 def _zh_parent_first(folded: str, trig: re.Match[str], comps: list[_M], cs: int, add: Add) -> None:
     """"X分拆Y", "X分拆旗下的Y", "X將其細胞治療部門分拆為Y": the parent is the subject, the child the object."""
-    obj = re.match(r"\s*(?:出|了)?\s*(?:为|成|成立|出来的|旗下的?|其)?\s*", folded[trig.end():])
+    obj = re.match(r"\s*(?:出|了)?\s*(?:为|成|成立|出来的|旗下的?|其|(?:的)?新创(?:公司|企业)?)?\s*", folded[trig.end():])
     child = next((m for m in comps if obj is not None and m.start == trig.end() + obj.end()), None)
     parent = next((m for m in reversed(comps) if m.end <= trig.start() and not m.pronoun), None)
     if child is None or parent is None or child.iri == parent.iri:
@@ -139,7 +176,7 @@ def rule_joint_venture(clause: Clause, add: Add) -> bool:
         place = next((m for m in reversed(cms) if m.kind == COUNTRY and m.end <= group[0].start
                       and re.fullmatch(r"\s*(?:的)?\s*", folded[m.end:group[0].start])), None)
         conj_end = place.start if place is not None else group[0].start
-        if re.search(r"[与和跟同]\s*$", folded[max(cs, conj_end - 2):conj_end]):
+        if re.search(r"(?:[与和跟同]|携手|联手|偕同)\s*$", folded[max(cs, conj_end - 2):conj_end]):
             lead = [m for m in comps if m.end <= conj_end - 1 and m.iri != group[0].iri]
             if lead:
                 group = [lead[-1], group[0]]  # "Kite在中國則與復星醫藥合資成立…"
@@ -163,6 +200,10 @@ def rule_joint_venture(clause: Clause, add: Add) -> bool:
             pos = (trig.end() if with_m.start() + trig.end() < ce and with_m.string is folded else cs) + with_m.end()
             other = next((m for m in comps if m.start >= pos and m.iri != first[0].iri), None)
             group = [first[0], other] if other else []
+            if other is not None:
+                # "a joint venture with Y and Z": every partner of the list
+                group += [m for m in _object_list(folded, cms, other.start, {COMPANY}, ce)
+                          if m.iri not in {g.iri for g in group}]
         elif len(first) >= 2 and _LIST_GAP.match(folded[first[-2].end:first[-1].start]):
             group = first[-2:]
     if len(group) < 2:
@@ -187,6 +228,8 @@ def _is_venture(folded: str, m: _M, trig: re.Match[str]) -> bool:
         return bool(
             # "Z, a 50/50 joint venture", "Z (a joint venture"
             re.fullmatch(r"\s*[,(（]\s*(?:(?:a|an|the|its|their|new|\d+[/:-]\d+|equally[- ]owned|jointly[- ]owned)\s+)*", gap)
+            # "Z, X's joint venture with Y"
+            or re.fullmatch(r"\s*,\s*[^,;()]{2,60}?(?:'s|’s)\s+(?:new\s+|\d+[/:-]\d+\s+)?", gap)
             # "Z是A與B的合資公司", "Z（A與B的合資公司）", "Z (the joint venture of A and B"
             or re.fullmatch(r"\s*(?:是|为|系)\s*[^,，;；。]{0,30}?的\s*", gap)
             or re.fullmatch(r"\s*[(（][^,，;；。()（）]{0,40}?的\s*", gap))
