@@ -1,6 +1,6 @@
 """Analyst questions over corpus/ (issue 15): constraints, two hops, comparisons, amounts, polarity.
 
-The ≥ 90 % bar is over tests/data/analyst_questions.yaml (24 questions per script, half compositional);
+The ≥ 90 % bar is over tests/data/analyst_questions.yaml (26 questions per script, half compositional);
 every miss is printed. The translation triples must give identical entity sets, and every answer must
 say what it understood.
 """

@@ -23,6 +23,8 @@ from .cues import (
     _ACQ,
     _ACQ_BY,
     _AMOUNT,
+    _CHAIN,
+    _CONFIRM,
     _APPROVAL,
     _COMPANY_WORD,
     _COMPARE,
@@ -63,7 +65,7 @@ from .cues import (
 from .deal_query import deal_query
 from .parties import answer_type_mismatch, follow_ups, parties
 from .products import OWNER, PRODUCT_WORD, asks_indications_too, entity_type, product_intent
-from .question import DEAL_RELATIONS, Constraint, Question, Slot, TypedQuery
+from .question import DEAL_RELATIONS, STATUSES, Constraint, Question, Slot, TypedQuery
 
 if TYPE_CHECKING:
     from ..graph.ontology import Gazetteer
@@ -283,10 +285,15 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
         used.append((i, i + len(time.surface)))
     statuses: list[str] = []
     for status, rx in _STATUS_CUES:
-        m = rx.search(cues)
-        if m:
-            statuses.append(status)
+        for m in rx.finditer(cues):
+            if status not in statuses:
+                statuses.append(status)
             use(m)
+    confirm = _CONFIRM.search(cues)
+    if confirm and (statuses or _deal_relations(cues)):
+        # Whether a (rumoured) deal was confirmed: its reports' statuses answer, whatever they are.
+        statuses = [s for s in STATUSES if s != "Terminated"]
+        use(confirm)
     measure = "entities"
     for name, rx in (("count", _COUNT), ("largest", _LARGEST), ("amount", _AMOUNT)):
         for m in rx.finditer(cues):
@@ -329,7 +336,7 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
     rels_found = _deal_relations(cues)
     for rx in (_ACQ, _PAY, _ACQ_BY, _PASSIVE, _PARTNER, _LICENCE, _JV, _SOLD, _SPIN, _EXIT, _DEVELOP, _TREAT,
                _INDICATION_WORD, _COMPARE, _WHO, _WH, _MODALITY_WORD, _COMPANY_WORD, _REGULATION, _MARKET, OWNER,
-               PRODUCT_WORD):
+               PRODUCT_WORD, _CHAIN):
         for m in rx.finditer(cues):
             use(m)
 
@@ -407,7 +414,11 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
         subject, obj = replace(subject, develops=()), replace(obj, develops=())
     use(doc)
     # "Whose product is X, and which diseases does it treat?" asks the product's indications as well.
-    follow = (("targets", "object"),) if intent == "product_owner" and asks_indications_too(cues) else ()
+    follow: tuple[tuple[str, str], ...] = ()
+    if intent == "product_owner" and asks_indications_too(cues):
+        follow = (("targets", "object"),)
+    elif relations == ("acquired",) and answer == "subject" and obj.anchors and _CHAIN.search(cues):
+        follow = (("acquired", "subject"),)  # and whoever bought the buyer in turn
     query = TypedQuery(relations, answer, subject, obj, time, tuple(statuses), measure, compare, topic,
                        tuple(sub_unknown), also_other=also_other, between=between, topic_in_document=bool(doc),
                        follow_ups=follow)
