@@ -61,6 +61,10 @@ def test_indication_questions_about_a_product(parts, text):
     assert _q(parts, text).intent == "product_indications", text
 
 
+def test_a_deal_about_a_product_is_not_an_owner_question(parts):
+    assert _q(parts, "Which companies licensed Zelvaro?").intent != "product_owner"
+
+
 def test_a_company_is_still_a_company(parts):
     q = _q(parts, "What does Harbourline Cell Works develop?")
     assert q.intent == "what_develops" and q.by_type == {"Company": (HARBOURLINE,)}

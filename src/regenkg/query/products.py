@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..graph.ontology import RES
-from .cues import _COMPANY_WORD, _INDICATION_WORD, _TREAT, _WHO
+from .cues import _COMPANY_WORD, _INDICATION_WORD, _TREAT, _WHO, _deal_relations
 
 __all__ = ["OWNER", "PRODUCT_NS", "PRODUCT_WORD", "asks_indications_too", "entity_type", "product_intent"]
 
@@ -37,11 +37,13 @@ def product_intent(cues: str, by_type: dict[str, list[str]]) -> str | None:
     """``product_owner`` or ``product_indications`` when the question asks about a named product, else None.
 
     A company named beside the product ("Novartis's Kymriah") does not change what is asked; a modality
-    ("the CAR-T Kymriah") neither. With no wh-word, owner word or indication word nothing is asked of it.
+    ("the CAR-T Kymriah") neither. A deal word without an owner word is a deal question about the product
+    ("which companies licensed X"); with no owner or indication word nothing is asked of it.
     """
     if not by_type.get("Product"):
         return None
-    owner = OWNER.search(cues) or (_WHO.search(cues) and _COMPANY_WORD.search(cues))
+    # "which company … X" asks its maker unless a deal is asked ("which companies licensed X").
+    owner = OWNER.search(cues) or (not _deal_relations(cues) and _WHO.search(cues) and _COMPANY_WORD.search(cues))
     indication = _INDICATION_WORD.search(cues) or _TREAT.search(cues)
     if owner and (not indication or owner.start() < indication.start()):
         return "product_owner"
