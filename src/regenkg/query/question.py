@@ -94,7 +94,7 @@ class Constraint:
     ``evaluated`` is filled in by the planner: ``False`` means the index holds nothing to test it with.
     """
 
-    kind: str  # time | country | company_kind | status | sub_modality | develops | acquired_by | related | amount | count | largest | topic | approval | answer_type | follow_up
+    kind: str  # time | country | company_kind | status | sub_modality | develops | acquired_by | related | amount | count | largest | topic | approval | answer_type | follow_up | also_named (the other entity a shared label names)
     value: str
     applies_to: str  # answer | other | fact
     surface: str

@@ -63,6 +63,7 @@ from .cues import (
     noun_mentions,
 )
 from .deal_query import deal_query
+from .linking import link_corporate, names_of, product_or_company
 from .parties import answer_type_mismatch, follow_ups, parties
 from .products import OWNER, PRODUCT_WORD, asks_indications_too, entity_type, product_intent
 from .question import DEAL_RELATIONS, STATUSES, Constraint, Question, Slot, TypedQuery
@@ -131,18 +132,23 @@ def understand(text: str, matcher: Matcher, types: dict[str, str], *, today: _dt
     first_end: dict[str, int] = {}
     surfaces: dict[str, str] = {}
     spans: list[tuple[int, int, str]] = []
-    for m in matcher.find(text):
-        spans.append((m.start, m.end, m.iri))
-        if m.iri not in found:
-            found.append(m.iri)
-            first_pos[m.iri] = m.start
-            first_end[m.iri] = m.end
-            surfaces[m.iri] = m.surface
+    matches = link_corporate(text, matcher.find(text), matcher, types)
     # Cue words are read with entity names blanked out (longest match first: "Legend Biotech" is a name).
     masked = list(folded)
-    for s, e, _ in spans:
-        masked[s:e] = "\x00" * (e - s)
+    for m in matches:
+        masked[m.start:m.end] = "\x00" * (m.end - m.start)
     cues = "".join(masked)
+    set_aside: list[Constraint] = []
+    for m in matches:
+        iri, other = product_or_company(cues, (m.iri, *names_of(m.surface, matcher, types)), types)
+        if other is not None:  # a label both a company and its product: the question's relation chose
+            set_aside.append(Constraint("also_named", other, "other", m.surface))
+        spans.append((m.start, m.end, iri))
+        if iri not in found:
+            found.append(iri)
+            first_pos[iri] = m.start
+            first_end[iri] = m.end
+            surfaces[iri] = m.surface
     by_type: dict[str, list[str]] = {}
     for iri in found:
         by_type.setdefault(entity_type(iri, types), []).append(iri)
@@ -153,6 +159,8 @@ def understand(text: str, matcher: Matcher, types: dict[str, str], *, today: _dt
                        first_end)
     except RecursionError:  # pragma: no cover - regexes are linear; guard against pathological input anyway
         query = None
+    if query is not None and set_aside:
+        query = replace(query, constraints=query.constraints + tuple(dict.fromkeys(set_aside)))
     follow = follow_ups(cues, spans, {iri: entity_type(iri, types) for _, _, iri in spans})
     if follow and query is not None:
         # The first question is read on its own; each later one asks a relation of its answers.

@@ -44,7 +44,8 @@ def understood_of(q: Question, lookup: Lookup, evaluable: dict[str, bool] | None
         key = {"company_kind": "company_kind", "country": "country", "time": "time", "status": "status",
                "amount": "amount", "largest": "largest", "count": "count", "sub_modality": "sub_modality",
                "develops": "develops", "acquired_by": "acquired_by", "topic": "topic", "approval": "approval",
-               "related": "related", "follow_up": "follow_up", "answer_type": "answer_type"}[c.kind]
+               "related": "related", "follow_up": "follow_up", "answer_type": "answer_type",
+               "also_named": "also_named"}[c.kind]
         constraints.append({"kind": c.kind, "value": value, "applies_to": c.applies_to, "surface": c.surface,
                             "evaluated": evaluable.get(key, True)})
     out = {"relation": list(tq.relations) if tq else [], "answer": tq.answer if tq else None,
