@@ -117,8 +117,8 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
     """A short name found by its base alone is a name: capitalised in Latin, set off by particles in Chinese."""
     word = text[start:end]
     if any("\u4e00" <= c <= "\u9fff" for c in word):
-        if len(word) >= 3:
-            return True
+        if len(word) >= 3 or _ZH_NEXT.match(fold_aligned(text[end:end + 6])):
+            return True  # "澄嶼生物" for the label 澄嶼生技: the suffix says a company is named
         before = fold_aligned(text[start - 1]) if start > 0 else " "
         after = fold_aligned(text[end]) if end < len(text) else " "
         return (before in _ZH_EDGE or before.isascii()) and (
