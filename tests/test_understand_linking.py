@@ -46,7 +46,8 @@ def _q(parts, text):
 
 @pytest.mark.parametrize(("name", "base"), [("sana therapeutics, inc.", "sana"), ("orbelle biotechnology", "orbelle"),
                                             ("芬维克股份有限公司", "芬维克"), ("北岑细胞生技", "北岑细胞"),
-                                            ("fenwick", "fenwick"), ("芬维克药业", "芬维克")])
+                                            ("fenwick", "fenwick"), ("芬维克药业", "芬维克"),
+                                            ("eli lilly and company", "eli lilly"), ("merck & co.", "merck")])
 def test_corporate_base(name, base):
     assert corporate_base(name) == base
 

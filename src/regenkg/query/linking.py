@@ -51,7 +51,7 @@ def corporate_base(folded: str) -> str:
         cut = _EN_TAIL.sub("", out)
         if cut == out:
             cut = _ZH_TAIL.sub("", out)
-        cut = cut.rstrip(" ,.")
+        cut = re.sub(r"(?: and| &)$", "", cut.rstrip(" ,.")).rstrip(" ,.")  # "Eli Lilly and Company", "Merck & Co."
         if cut == out or not cut:
             return out
         out = cut
