@@ -74,6 +74,8 @@ class Matcher:
     def __init__(self, surfaces: Iterable[tuple[str, str]]):
         self._folded: dict[str, dict[str, str]] = defaultdict(dict)
         self._exact: dict[str, dict[str, str]] = defaultdict(dict)
+        # Every IRI a folded surface names, in the order given (the tables above keep the first only).
+        self._all: dict[str, list[str]] = defaultdict(list)
         for surface, iri in surfaces:
             surface = surface.strip()
             if len(surface) < 2 and not ("\u4e00" <= surface[:1] <= "\u9fff"):
@@ -84,9 +86,19 @@ class Matcher:
             else:
                 key = fold_aligned(surface)
                 self._folded[key[0]].setdefault(key, iri)
+            if iri not in self._all[fold_aligned(surface)]:
+                self._all[fold_aligned(surface)].append(iri)
         # Longest first so the first hit at a position is the longest.
         self._folded_keys = {c: sorted(d, key=len, reverse=True) for c, d in self._folded.items()}
         self._exact_keys = {c: sorted(d, key=len, reverse=True) for c, d in self._exact.items()}
+
+    def iris_named(self, surface: str) -> tuple[str, ...]:
+        """Every IRI whose label or alias folds to ``surface`` (a match reports the first of them only)."""
+        return tuple(self._all.get(fold_aligned(surface.strip()), ()))
+
+    def entries(self) -> Iterable[tuple[str, tuple[str, ...]]]:
+        """(folded surface, every IRI it names) for each surface the matcher knows."""
+        return ((k, tuple(v)) for k, v in self._all.items())
 
     def find(self, text: str) -> list[Match]:
         """Non-overlapping matches in ``text``, left to right."""

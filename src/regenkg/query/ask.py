@@ -101,7 +101,7 @@ class Planner(PartyAnswers):
         if q.intent is None:
             return None
         t = q.by_type
-        if q.intent in ("regulation", "market", "companies_in"):
+        if q.intent in ("regulation", "market", "companies_in", "product_indications"):
             return self._template_plan(q)
         if q.query is None:
             return None
@@ -122,6 +122,9 @@ class Planner(PartyAnswers):
                     return Plan(q.intent, sparql, countries_of(t))
                 return Plan(q.intent, PREFIXES + _ALL_REGULATIONS, ())
             return Plan(q.intent, PREFIXES + _MENTIONS % {"values": _values("target", targets)}, tuple(targets))
+        if q.intent == "product_indications":
+            products = q.by_type.get("Product", ())
+            return Plan(q.intent, PREFIXES + TEMPLATES[q.intent] % {"values": _values("target", products)}, products)
         if q.intent == "market":
             targets = t.get("Modality", ()) or (str(RES["modality/regenerative-medicine"]),)
             return Plan(q.intent, PREFIXES + _MARKET % {"values": _values("target", targets)}, tuple(targets))

@@ -20,6 +20,7 @@ from ..records import AnswerItem, pick_label
 from .compose import PREFIXES, compose, values
 from .facts import Lookup, Plan, _Fact
 from .question import DEAL_RELATIONS, STATUSES, Question, Slot, TypedQuery
+from .templates import TEMPLATES
 
 __all__ = ["PartyAnswers", "inverse_verb", "status_label"]
 
@@ -49,7 +50,8 @@ def _status_labels() -> dict[str, dict[str, str]]:
 # How a relation reads from its object's side ("Tmunity: acquired by Kite", "Penn: parent of Tmunity").
 _INVERSE_VERB = {"acquired": "acquired by", "licensedFrom": "licensed to", "soldTo": "bought from",
                  "spunOutFrom": "parent of", "exited": "exited by", "targets": "targeted by",
-                 "develops": "developed by", "hasAffiliate": "affiliate of", "operatesIn": "has"}
+                 "develops": "developed by", "hasAffiliate": "affiliate of", "operatesIn": "has",
+                 "productOf": "maker of"}
 
 
 def inverse_verb(pred: str) -> str:
@@ -97,7 +99,17 @@ class PartyAnswers:
             return []
         out: list[AnswerItem] = []
         seen = {i.iri for i in items}
+        products = tuple(a for a in tq.subject.anchors if a in q.by_type.get("Product", ()))
         for rel, end in tq.follow_ups:
+            if rel == "targets" and products:
+                # "whose product is X? what does it treat?": the product's indications, not its maker's.
+                sub = replace(q, intent="product_indications")
+                fplan = Plan("product_indications", PREFIXES + TEMPLATES["product_indications"]
+                             % {"values": values("target", products)}, products)
+                facts = self._collect(self.store.query(fplan.sparql))
+                out += [i for i in self._items(sub, fplan, facts, qvec, notes) if i.iri not in seen and i.evidence]
+                seen |= {i.iri for i in out}
+                continue
             bound = Slot(anchors=tuple(about))
             fq = TypedQuery((rel,), end, subject=bound if end in ("object", "either") else Slot(),
                             object=bound if end == "subject" else Slot())

@@ -22,11 +22,12 @@ __all__ = [
 ]
 
 INTENTS = ("who_develops", "what_develops", "indications_of", "acquirer_of", "acquired_by", "partners_of", "targets_indication",
-           "modalities_for", "modality_treats", "companies_in", "regulation", "market", "deals", "compare")
+           "modalities_for", "modality_treats", "companies_in", "regulation", "market", "deals", "compare",
+           "product_owner", "product_indications")
 
 # Graph predicates a typed query can ask about (local names in the rkg: namespace).
 RELATIONS = ("develops", "targets", "treats", "acquired", "partneredWith", "licensedFrom", "jointVentureWith",
-             "soldTo", "spunOutFrom", "exited", "operatesIn", "headquarteredIn", "regulation", "market")
+             "soldTo", "spunOutFrom", "exited", "operatesIn", "headquarteredIn", "regulation", "market", "productOf")
 # Relations that are also recorded as rkg:Deal events (kind, subject role, object role).
 DEAL_RELATIONS = {
     "acquired": ("Acquisition", "acquirer", "target"),
@@ -93,7 +94,7 @@ class Constraint:
     ``evaluated`` is filled in by the planner: ``False`` means the index holds nothing to test it with.
     """
 
-    kind: str  # time | country | company_kind | status | sub_modality | develops | acquired_by | related | amount | count | largest | topic | approval | answer_type | follow_up
+    kind: str  # time | country | company_kind | status | sub_modality | develops | acquired_by | related | amount | count | largest | topic | approval | answer_type | follow_up | also_named (the other entity a shared label names)
     value: str
     applies_to: str  # answer | other | fact
     surface: str

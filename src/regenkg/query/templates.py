@@ -14,9 +14,9 @@ __all__ = ["TEMPLATES"]
 # The VALUES go inside the branch (and each country branch) that uses them: with them at the top,
 # Oxigraph evaluated the union and the country test over every company first ("台湾的细胞制剂CDMO企业有哪些":
 # 9-11 ms -> 0.9 ms of SPARQL); a VALUES joined with a union is the same as one inside each branch.
-# NOTE: the CDMO-class branch never binds ?target itself, so its FILTER on ?target is always false (SPARQL
-# evaluates a group bottom-up; with the VALUES at the top it was no different). It is kept as it was to
-# leave the answers unchanged; binding ?target there would add every CDMO-class company mentioned.
+# The CDMO-class branch binds ?target with its own VALUES: a group is evaluated bottom-up, so without it the
+# FILTER on ?target saw an unbound variable and the branch never answered (a CDMO is in the CDMO segment by
+# being one, stated or not).
 _COMPANIES_IN = """SELECT ?answer ?pred ?sentence ?conf WHERE {
   {
     %(values)s
@@ -25,6 +25,7 @@ _COMPANIES_IN = """SELECT ?answer ?pred ?sentence ?conf WHERE {
     ?object skos:broader* ?target .
     FILTER(?pred IN (rkg:operatesIn, rkg:develops))
   } UNION {
+    %(values)s
     ?answer a ?cls . ?cls rdfs:subClassOf* rkg:CDMO . BIND(rkg:operatesIn AS ?pred)
     FILTER(?target = <https://w3id.org/regenkg/id/segment/cdmo>)
     ?sentence rkg:mentions ?answer . BIND(0.6 AS ?conf)
@@ -66,4 +67,16 @@ _MARKET = """SELECT ?answer ?pred ?sentence ?conf WHERE {
   BIND(rkg:amount AS ?pred) BIND(0.8 AS ?conf)
 }"""
 
-TEMPLATES: dict[str, str] = {"companies_in": _COMPANIES_IN, "regulation": _MENTIONS, "market": _MARKET}
+# A product's indications: its own targets/treats facts, or those of a sentence that names it (the
+# extractor links a product only to its company, so "Abecma … treats multiple myeloma" is a fact of that sentence).
+_PRODUCT_INDICATIONS = """SELECT ?answer ?pred ?sentence ?conf WHERE {
+  %(values)s
+  { ?a rdf:subject ?target } UNION { ?sentence rkg:mentions ?target . ?a prov:wasDerivedFrom ?sentence }
+  ?a a rkg:Assertion ; rdf:predicate ?pred ; rdf:object ?answer ; prov:wasDerivedFrom ?sentence ;
+     rkg:confidence ?conf .
+  FILTER(?pred IN (rkg:targets, rkg:treats))
+  ?answer a rkg:Indication .
+}"""
+
+TEMPLATES: dict[str, str] = {"companies_in": _COMPANIES_IN, "regulation": _MENTIONS, "market": _MARKET,
+                             "product_indications": _PRODUCT_INDICATIONS}

@@ -24,8 +24,10 @@ from .cues import (
     _ACQ_BY,
     _AMOUNT,
     _APPROVAL,
+    _CHAIN,
     _COMPANY_WORD,
     _COMPARE,
+    _CONFIRM,
     _COUNT,
     _DEMONYM_RE,
     _DEMONYMS,
@@ -60,8 +62,11 @@ from .cues import (
     _unused,
     noun_mentions,
 )
-from .parties import _add_country, answer_type_mismatch, follow_ups, parties
-from .question import DEAL_RELATIONS, Constraint, Question, Slot, TypedQuery
+from .deal_query import deal_query
+from .linking import link_corporate, names_of, product_or_company
+from .parties import answer_type_mismatch, follow_ups, parties
+from .products import OWNER, PRODUCT_WORD, asks_indications_too, entity_type, product_intent
+from .question import DEAL_RELATIONS, STATUSES, Constraint, Question, Slot, TypedQuery
 
 if TYPE_CHECKING:
     from ..graph.ontology import Gazetteer
@@ -127,21 +132,26 @@ def understand(text: str, matcher: Matcher, types: dict[str, str], *, today: _dt
     first_end: dict[str, int] = {}
     surfaces: dict[str, str] = {}
     spans: list[tuple[int, int, str]] = []
-    for m in matcher.find(text):
-        spans.append((m.start, m.end, m.iri))
-        if m.iri not in found:
-            found.append(m.iri)
-            first_pos[m.iri] = m.start
-            first_end[m.iri] = m.end
-            surfaces[m.iri] = m.surface
+    matches = link_corporate(text, matcher.find(text), matcher, types)
     # Cue words are read with entity names blanked out (longest match first: "Legend Biotech" is a name).
     masked = list(folded)
-    for s, e, _ in spans:
-        masked[s:e] = "\x00" * (e - s)
+    for m in matches:
+        masked[m.start:m.end] = "\x00" * (m.end - m.start)
     cues = "".join(masked)
+    set_aside: list[Constraint] = []
+    for m in matches:
+        iri, other = product_or_company(cues, (m.iri, *names_of(m.surface, matcher, types)), types)
+        if other is not None:  # a label both a company and its product: the question's relation chose
+            set_aside.append(Constraint("also_named", other, "other", m.surface))
+        spans.append((m.start, m.end, iri))
+        if iri not in found:
+            found.append(iri)
+            first_pos[iri] = m.start
+            first_end[iri] = m.end
+            surfaces[iri] = m.surface
     by_type: dict[str, list[str]] = {}
     for iri in found:
-        by_type.setdefault(types.get(iri, "Company"), []).append(iri)
+        by_type.setdefault(entity_type(iri, types), []).append(iri)
     intent = _intent(cues, by_type, first_pos)
     bt = {k: tuple(v) for k, v in by_type.items()}
     try:
@@ -149,7 +159,9 @@ def understand(text: str, matcher: Matcher, types: dict[str, str], *, today: _dt
                        first_end)
     except RecursionError:  # pragma: no cover - regexes are linear; guard against pathological input anyway
         query = None
-    follow = follow_ups(cues, spans, types)
+    if query is not None and set_aside:
+        query = replace(query, constraints=query.constraints + tuple(dict.fromkeys(set_aside)))
+    follow = follow_ups(cues, spans, {iri: entity_type(iri, types) for _, _, iri in spans})
     if follow and query is not None:
         # The first question is read on its own; each later one asks a relation of its answers.
         head = understand(text[:follow[0]], matcher, types, today=today, narrower_labels=narrower_labels)
@@ -157,7 +169,7 @@ def understand(text: str, matcher: Matcher, types: dict[str, str], *, today: _dt
         more = tuple(f for f in follow[1] if hq is not None and f[0] not in hq.relations)
         if hq is not None and hq.relations and more:
             intent = head.intent
-            query = replace(hq, follow_ups=more,
+            query = replace(hq, follow_ups=tuple(dict.fromkeys(hq.follow_ups + more)),
                             constraints=hq.constraints + tuple(Constraint("follow_up", rel, end, "")
                                                                for rel, end in more))
     if query is not None and query.relations and (intent is None or (
@@ -173,6 +185,9 @@ def _intent(q: str, t: dict[str, list[str]], pos: dict[str, int] | None = None) 
     companies, modalities = t.get("Company", []), t.get("Modality", [])
     indications, segments = t.get("Indication", []), t.get("Segment", [])
     countries, regulations = t.get("Country", []), t.get("Regulation", [])
+    product = product_intent(q, t)
+    if product:
+        return product
     if regulations or (not companies and _STRONG_REGULATION.search(q)
                        and not re.search(r"谁|哪些公司|哪家公司|\bwho\b|\bcompan", q)):
         return "regulation"
@@ -250,6 +265,7 @@ _INTENT_RELATION = {
     "acquirer_of": (("acquired",), "object"), "acquired_by": (("acquired",), "subject"),
     "partners_of": (("partneredWith", "licensedFrom"), "either"), "companies_in": (("operatesIn",), "subject"),
     "regulation": (("regulation",), "subject"), "market": (("market",), "subject"),
+    "product_owner": (("productOf",), "object"), "product_indications": (("targets", "treats"), "object"),
 }
 
 
@@ -277,10 +293,15 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
         used.append((i, i + len(time.surface)))
     statuses: list[str] = []
     for status, rx in _STATUS_CUES:
-        m = rx.search(cues)
-        if m:
-            statuses.append(status)
+        for m in rx.finditer(cues):
+            if status not in statuses:
+                statuses.append(status)
             use(m)
+    confirm = _CONFIRM.search(cues)
+    if confirm and (statuses or _deal_relations(cues)):
+        # Whether a (rumoured) deal was confirmed: its reports' statuses answer, whatever they are.
+        statuses = [s for s in STATUSES if s != "Terminated"]
+        use(confirm)
     measure = "entities"
     for name, rx in (("count", _COUNT), ("largest", _LARGEST), ("amount", _AMOUNT)):
         for m in rx.finditer(cues):
@@ -322,7 +343,8 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
             sub_unknown.append(word)
     rels_found = _deal_relations(cues)
     for rx in (_ACQ, _PAY, _ACQ_BY, _PASSIVE, _PARTNER, _LICENCE, _JV, _SOLD, _SPIN, _EXIT, _DEVELOP, _TREAT,
-               _INDICATION_WORD, _COMPARE, _WHO, _WH, _MODALITY_WORD, _COMPANY_WORD, _REGULATION, _MARKET):
+               _INDICATION_WORD, _COMPARE, _WHO, _WH, _MODALITY_WORD, _COMPANY_WORD, _REGULATION, _MARKET, OWNER,
+               PRODUCT_WORD, _CHAIN):
         for m in rx.finditer(cues):
             use(m)
 
@@ -343,7 +365,7 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
         answer = "object"
         topic = tuple(modalities)
     elif is_deal and rels_found:
-        relations, answer, subject, obj, topic = _deal_query(cues, companies, modalities, kinds, country_pos,
+        relations, answer, subject, obj, topic = deal_query(cues, companies, modalities, kinds, country_pos,
                                                              rels_found, pos, intent, statuses)
         # A segment named in a deal question is what the deal is about ("CDMO partnerships").
         topic = tuple(dict.fromkeys((*topic, *t.get("Segment", ()))))
@@ -372,6 +394,8 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
         # "which companies acquired by big pharma develop TCR-T": the answer was bought by a kind of company.
         if intent == "who_develops" and _ACQ.search(cues) and kinds:
             subject = replace(subject, kind=None, acquired_by_kind=kinds[0][0])
+        if intent == "product_owner" and kinds:  # "which big pharma makes X"
+            obj = replace(obj, kind=kinds[0][0])
     else:
         relations, answer = (), "subject"
     approval = _APPROVAL.search(cues) if intent not in ("regulation", "market", None) else None
@@ -397,8 +421,15 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
         topic = subject.develops + obj.develops
         subject, obj = replace(subject, develops=()), replace(obj, develops=())
     use(doc)
+    # "Whose product is X, and which diseases does it treat?" asks the product's indications as well.
+    follow: tuple[tuple[str, str], ...] = ()
+    if intent == "product_owner" and asks_indications_too(cues):
+        follow = (("targets", "object"),)
+    elif relations == ("acquired",) and answer == "subject" and obj.anchors and _CHAIN.search(cues):
+        follow = (("acquired", "subject"),)  # and whoever bought the buyer in turn
     query = TypedQuery(relations, answer, subject, obj, time, tuple(statuses), measure, compare, topic,
-                       tuple(sub_unknown), also_other=also_other, between=between, topic_in_document=bool(doc))
+                       tuple(sub_unknown), also_other=also_other, between=between, topic_in_document=bool(doc),
+                       follow_ups=follow)
     # -- constraints for display
     for name, slot in (("subject", subject), ("object", obj)):
         # A symmetric question's answer end is the subject slot (compose reads it so).
@@ -414,6 +445,8 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
         for pred, anchors in slot.related:
             for a in anchors:
                 constraints.append(Constraint("related", a, role, pred))
+    for rel, end in follow:
+        constraints.append(Constraint("follow_up", rel, end, ""))
     if time:
         constraints.append(Constraint("time", time.describe(), "fact", time.surface))
     for s in statuses:
@@ -445,154 +478,10 @@ def _plain_slots(intent: str, t: dict[str, tuple[str, ...]], modalities: list[st
         return Slot(), Slot(anchors=tuple(companies[:1]))
     if intent == "companies_in":
         return Slot(), Slot(anchors=t.get("Segment", ()) or tuple(modalities) or t.get("Country", ()))
+    if intent in ("product_owner", "product_indications"):
+        return Slot(anchors=t.get("Product", ())), Slot()
     if intent == "regulation":
         return Slot(anchors=t.get("Regulation", ())), Slot(anchors=t.get("Country", ()))
     if intent == "market":
         return Slot(anchors=tuple(modalities)), Slot()
     return Slot(), Slot()
-
-
-def _deal_query(cues: str, companies: list[str], modalities: list[str], kinds: list[tuple[str, int, str]],
-                country_pos: list[tuple[str, int]], rels_found: list[tuple[str, int]], pos: dict[str, int],
-                intent: str | None, statuses: list[str]
-                ) -> tuple[tuple[str, ...], str, Slot, Slot, tuple[str, ...]]:
-    """Relation, answer end and both slots of a deal question (acquisition, licence, partnership…)."""
-    rel, vpos = rels_found[0]
-    names = [r for r, _ in rels_found]
-    # "exited or ended collaborations": the exits and the terminated partnerships are both answers.
-    if "exited" in names and len(names) > 1 and rel == "exited":
-        rel, vpos = next((r, p) for r, p in rels_found if r != "exited")
-    relations = [rel]
-    if rel == "acquired" and "licensedFrom" in names and _PAY.search(cues) and not _ACQ.search(cues):
-        relations.append("licensedFrom")
-    if "exited" in names and rel != "exited":
-        relations.append("exited")
-    if rel == "acquired" and "spunOutFrom" in names:
-        pass
-    elif rel == "spunOutFrom" and "acquired" in names:
-        rel = "acquired"
-        relations = ["acquired"]
-        vpos = next(p for r, p in rels_found if r == "acquired")
-    # A licence with no direction word ("签署了授权协议", "licensing deals") is read both ways; a partner
-    # question also covers licences (a licensor is a partner), as partner questions always have.
-    undirected_licence = rel == "licensedFrom" and not re.search(r"从|自|向|\bfrom\b|\bto\b|给|予", cues)
-    if rel == "partneredWith" and "licensedFrom" not in relations:
-        relations.append("licensedFrom")
-    passive = bool(_PASSIVE.search(cues)) and rel in ("acquired", "spunOutFrom", "soldTo", "licensedFrom")
-    if rel == "soldTo" and re.search(r"给|\bto\b", cues[vpos:]):
-        passive = False  # "X被出售给Y" / "X was sold to Y": X is what was sold (the seller's end), Y the buyer
-    wh = _WH.search(cues)
-    # Which end is the answer? The end the wh-word sits on, the unanchored end otherwise.
-    before = [c for c in companies if pos.get(c, 0) < vpos]
-    after = [c for c in companies if pos.get(c, 0) >= vpos]
-    answer: str | None = None
-    if rel == "acquired" and re.search(r"母公司|\bparent\b|\bowner\b|\bowns\b", cues) and companies:
-        before, after, passive = [], companies[:1], False
-        wh = None
-        answer = "subject"
-    symmetric = rel in ("partneredWith", "jointVentureWith") or undirected_licence
-    by_m = re.search(r"被|遭|\bby\b", cues)
-    if rel == "licensedFrom":
-        from_m = re.search(r"从|自|向|\bfrom\b", cues)
-        to_m = re.search(r"给|予|\bto\b", cues)
-        if from_m and companies and pos.get(companies[0], 0) > from_m.start():
-            subj, objs = [c for c in companies if c != companies[0]], companies[:1]
-        elif from_m and wh and wh.start() > from_m.start():
-            subj, objs = companies[:1], []
-        elif to_m and companies and pos.get(companies[0], 0) > to_m.start():
-            subj, objs = companies[:1], [c for c in companies[1:]]
-        else:
-            subj, objs = before, after
-    elif passive and by_m:
-        # "X was acquired by Y" / "被Y收购的X": the agent follows the by-word.
-        subj = [c for c in companies if pos.get(c, 0) > by_m.start()] if rel != "spunOutFrom" else []
-        objs = [c for c in companies if c not in subj]
-        if "被" in cues[by_m.start():by_m.end()] and not subj:
-            subj = [c for c in companies if by_m.start() < pos.get(c, 0) < vpos]
-            objs = [c for c in companies if c not in subj]
-    elif passive:
-        subj, objs = after, before  # "Juno was acquired" / "Juno并入新基": the company before the verb is the target
-    else:
-        subj, objs = before, after
-    if symmetric:
-        subj, objs = [], companies[:]
-    # The answer end
-    if symmetric:
-        answer = "either"  # both ends are partners; the named ones are bound, the answer is the other
-    elif answer is not None:
-        pass
-    elif subj and not objs:
-        answer = "object"
-    elif objs and not subj:
-        answer = "subject"
-    elif subj and objs or passive or wh is not None and wh.start() > vpos and rel not in ("exited",):
-        answer = "object"
-    elif wh is not None and re.search(r"\b(?:did|does|do|has|have|had|will|would)\b", cues[wh.end():vpos]):
-        answer = "object"  # "which companies did Bayer buy": do-support puts the object first
-    else:
-        answer = "subject"
-    if rel == "exited":
-        answer = "subject"
-    subject, obj = Slot(anchors=tuple(subj)), Slot(anchors=tuple(objs))
-    # Company kinds: before the verb (active) = agent; after a by-word = agent; otherwise the patient.
-    for kind, kpos, _ in kinds:
-        if symmetric:
-            target = "answer" if (wh is not None and abs(kpos - wh.end()) <= 6) or not companies else "other"
-            slot_name = answer if target == "answer" else ("object" if answer == "subject" else "subject")
-        elif passive and by_m and kpos > by_m.start():
-            slot_name = "subject"
-        elif passive:
-            slot_name = "object" if kpos < (by_m.start() if by_m else vpos) else "subject"
-        else:
-            slot_name = "subject" if kpos < vpos else "object"
-        if slot_name == "subject":
-            subject = replace(subject, kind=subject.kind or kind)
-        else:
-            obj = replace(obj, kind=obj.kind or kind)
-    # Countries: the one next to the wh-word belongs to the answer, the others to the other end.
-    if country_pos:
-        ans_name = answer
-        other_name = "object" if answer == "subject" else "subject"
-        if symmetric:
-            ans_name, other_name = "subject", "object"
-        if len(country_pos) == 1:
-            c, cp = country_pos[0]
-            if symmetric or not (subject.anchors or obj.anchors):
-                target = ans_name if (wh is None or len(companies) > 0 or abs(cp - wh.end()) < 8 or cp < vpos) \
-                    else other_name
-                if not symmetric and cp < vpos and not passive:
-                    target = "subject"
-                elif not symmetric and cp > vpos and not passive:
-                    target = "object"
-            else:
-                target = ans_name
-            if symmetric and companies:
-                target = "subject"
-            subject, obj = _add_country(subject, obj, target, c)
-        else:
-            ranked = sorted(country_pos, key=lambda x: abs(x[1] - wh.end()) if wh else x[1])
-            subject, obj = _add_country(subject, obj, ans_name, ranked[0][0])
-            for c, _ in ranked[1:]:
-                subject, obj = _add_country(subject, obj, other_name, c)
-    # Modalities: the acquired / partnered company develops them ("bought a CAR-T company"); for a licence
-    # or a deal with both ends named they are the deal's topic.
-    topic: tuple[str, ...] = ()
-    # Only a modality in the verb's own sentence qualifies the deal ("X? And what became of its cell
-    # therapy?" asks a second question; it does not restrict the first).
-    bounds = [0] + [m.end() for m in re.finditer(r"[。？?！!；;]", cues)] + [len(cues) + 1]
-    sent = next(((a, b) for a, b in zip(bounds, bounds[1:]) if a <= vpos < b), (0, len(cues) + 1))
-    modalities = [m for m in modalities if sent[0] <= pos.get(m, sent[0]) < sent[1]]
-    if modalities:
-        if rel == "acquired" and not obj.anchors:
-            obj = replace(obj, develops=tuple(modalities))
-        elif rel == "exited" or "exited" in relations or statuses:
-            topic = tuple(modalities)
-        elif symmetric and not companies:
-            slot = subject if subject.kind is None else obj
-            if slot is subject:
-                subject = replace(subject, develops=tuple(modalities))
-            else:
-                obj = replace(obj, develops=tuple(modalities))
-        else:
-            topic = tuple(modalities)
-    return tuple(dict.fromkeys(relations)), answer, subject, obj, topic

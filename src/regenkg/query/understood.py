@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..records import pick_label
 from .facts import Lookup
+from .products import entity_type
 from .question import Question
 
 __all__ = ["understood_of"]
@@ -44,9 +45,13 @@ def understood_of(q: Question, lookup: Lookup, evaluable: dict[str, bool] | None
         key = {"company_kind": "company_kind", "country": "country", "time": "time", "status": "status",
                "amount": "amount", "largest": "largest", "count": "count", "sub_modality": "sub_modality",
                "develops": "develops", "acquired_by": "acquired_by", "topic": "topic", "approval": "approval",
-               "related": "related", "follow_up": "follow_up", "answer_type": "answer_type"}[c.kind]
-        constraints.append({"kind": c.kind, "value": value, "applies_to": c.applies_to, "surface": c.surface,
-                            "evaluated": evaluable.get(key, True)})
+               "related": "related", "follow_up": "follow_up", "answer_type": "answer_type",
+               "also_named": "also_named"}[c.kind]
+        row = {"kind": c.kind, "value": value, "applies_to": c.applies_to, "surface": c.surface,
+               "evaluated": evaluable.get(key, True)}
+        if c.kind == "also_named":  # the other entity a shared label names, set aside by the question's relation
+            row["type"] = entity_type(c.value, {})
+        constraints.append(row)
     out = {"relation": list(tq.relations) if tq else [], "answer": tq.answer if tq else None,
            "also_other": bool(tq and tq.also_other), "between": bool(tq and tq.between),
            "measure": tq.measure if tq else "entities", "entities": entities, "constraints": constraints,
@@ -62,6 +67,9 @@ def _understood_text(u: dict) -> str:
              + (" · every relation between the named ends" if u.get("between") else "")]
     parts += [f"{e['label']} [{e['role']}]" for e in u["entities"]]
     for c in u["constraints"]:
+        if c["kind"] == "also_named":
+            parts.append(f"also named: {c['value']} (the {c['type'].lower()}, not asked about)")
+            continue
         parts.append(f"{c['kind']}: {c['value']} ({c['applies_to']})" + ("" if c["evaluated"] else " — not evaluable"))
     if u["unused"]:
         parts.append("unused: " + ", ".join(u["unused"]))
