@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 
 import numpy as np
+import pytest
 
 from regenkg.index import relwords
 from regenkg.index.bm25 import LexicalIndex
@@ -73,3 +74,63 @@ def test_per_sentence_values_are_kept_and_bounded() -> None:
     cache.of([3])  # holds two: 1 (least recently used) goes
     cache.of([1])
     assert asked[-1] == [1]
+
+
+def _lexical() -> LexicalIndex:
+    # Made-up companies: Quillon Bio buys Tessaly Cells; Orvane Therapeutics and 禾川生物 partner.
+    return LexicalIndex.build([41, 17, 29, 53], [
+        ["quillon", "bio", "acquired", "tessaly", "cells"],
+        ["orvane", "therapeutics", "partnered", "with", "禾川生物"],
+        ["禾川生物", "宣布", "收购", "泰萨利细胞"],
+        ["tessaly", "cells", "is", "based", "in", "leiden"],
+    ])
+
+
+def test_relation_masks_are_saved_with_the_lexical_index(tmp_path) -> None:
+    lexical = _lexical()
+    assert not lexical.has_relation_masks  # a fresh build computes them only when saved (or asked)
+    lexical.save(tmp_path / "bm25")
+    assert (tmp_path / "bm25" / "relmasks.npy").is_file()
+    loaded = LexicalIndex.load(tmp_path / "bm25")
+    assert loaded.has_relation_masks
+    ids = [53, 29, 17, 41, 99]
+    stored = loaded.relation_masks(ids).tolist()
+    tokens = lexical.tokens_of(ids)
+    assert stored == [relation_mask(" ".join(tokens[i]), folded=True) if i in tokens else 0 for i in ids]
+    assert "acquired" in _names(stored[1]) and "acquired" in _names(stored[3]) and stored[0] == 0
+
+
+def test_search_reads_the_saved_masks_and_an_older_index_derives_them(tmp_path) -> None:
+    from regenkg.query.balance import DEFAULT_FUSION
+    from regenkg.query.search import HybridSearch
+
+    _lexical().save(tmp_path / "new")
+    _lexical().save(tmp_path / "old")
+    (tmp_path / "old" / "relmasks.npy").unlink()  # saved before the masks were stored
+    old, new = LexicalIndex.load(tmp_path / "old"), LexicalIndex.load(tmp_path / "new")
+    assert not old.has_relation_masks and new.has_relation_masks
+
+    class _Source:  # what _relations reads of a knowledge base (the fusion is given, so no settings)
+        settings = None
+
+        def __init__(self, lexical: LexicalIndex) -> None:
+            self.lexical = lexical
+
+    groups = {17: "en", 29: "zh", 41: "en", 53: "en", 99: "en"}
+    for question in ("Did Quillon Bio acquire Tessaly Cells?", "禾川生物和谁合作？", "Where is Tessaly Cells?"):
+        found = [HybridSearch(_Source(lexical), DEFAULT_FUSION)._relations(question, groups)  # type: ignore[arg-type]
+                 for lexical in (old, new)]
+        assert found[0] == found[1]
+    assert HybridSearch(_Source(new), DEFAULT_FUSION)._relations("Did Quillon Bio acquire Tessaly Cells?",  # type: ignore[arg-type]
+                                                 groups) == [(29, 1.0), (41, 1.0)]
+    with pytest.raises(LookupError):
+        old.relation_masks([17])
+
+
+def test_a_masks_file_that_does_not_match_the_index_is_refused(tmp_path) -> None:
+    from regenkg.errors import IndexMismatch
+
+    _lexical().save(tmp_path / "bm25")
+    np.save(tmp_path / "bm25" / "relmasks.npy", np.zeros(3, dtype=np.uint16))
+    with pytest.raises(IndexMismatch):
+        LexicalIndex.load(tmp_path / "bm25")

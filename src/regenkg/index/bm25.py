@@ -26,6 +26,10 @@ __all__ = ["LexicalIndex"]
 logger = logging.getLogger(__name__)
 
 CORPUS_FILE = "corpus.jsonl"
+#: Each row's relation mask (:func:`regenkg.index.relwords.relation_mask` of its tokens), in index order,
+#: written at build time so that search need not test the trigger lexicons on its candidates; an index
+#: saved before it existed opens without it (search then derives the masks per candidate, as before).
+MASKS_FILE = "relmasks.npy"
 FORMAT = "regenkg-bm25/1"
 
 
@@ -50,11 +54,13 @@ class LexicalIndex:
     [11]
     """
 
-    def __init__(self, ids: np.ndarray, tokens: list[list[str]], retriever: bm25s.BM25 | None) -> None:
+    def __init__(self, ids: np.ndarray, tokens: list[list[str]], retriever: bm25s.BM25 | None,
+                 masks: np.ndarray | None = None) -> None:
         """Use :meth:`build` or :meth:`load`."""
         self._ids = ids
         self._tokens = tokens
         self._retriever = retriever
+        self._masks = masks
         self._order: np.ndarray | None = None  # positions sorting ``_ids``, made on first use
 
     @classmethod
@@ -99,13 +105,52 @@ class LexicalIndex:
             raise KeyError(id_)
         return list(self._tokens[int(pos[0])])
 
-    def tokens_of(self, ids: Iterable[int]) -> dict[int, list[str]]:
-        """The stored tokens of each of ``ids`` that is indexed (a binary search each, not a scan)."""
+    def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        """The positions sorting the ids, and the sorted ids."""
         order = self._order
         if order is None:
             # The index never changes (rebuilds make a new one), so the sorted view is made once.
             order = self._order = np.argsort(self._ids, kind="stable")
-        sorted_ids = self._ids[order]
+        return order, self._ids[order]
+
+    @property
+    def has_relation_masks(self) -> bool:
+        """Whether the rows' relation masks were loaded (or computed): see :meth:`relation_masks`."""
+        return self._masks is not None
+
+    def relation_masks(self, ids: Sequence[int]) -> np.ndarray:
+        """The relation mask of each of ``ids`` (0 for an id not indexed), from the masks saved at build time.
+
+        Raises:
+            LookupError: the index was saved without them (:attr:`has_relation_masks` is false).
+
+        >>> index = LexicalIndex.build([10, 11], [["gilead", "acquired", "kite"], ["ipsc", "retina"]])
+        >>> index.with_relation_masks().relation_masks([11, 10, 12]).tolist()
+        [0, 1, 0]
+        """
+        masks = self._masks
+        if masks is None:
+            raise LookupError("this lexical index holds no relation masks")
+        arr = np.asarray(ids, dtype=np.int64)
+        order, sorted_ids = self._sorted()
+        if arr.size == 0 or sorted_ids.size == 0:
+            return np.zeros(arr.shape, dtype=np.uint16)
+        at = np.searchsorted(sorted_ids, arr).clip(max=sorted_ids.size - 1)
+        return np.where(sorted_ids[at] == arr, masks[order[at]], 0).astype(np.uint16)
+
+    def with_relation_masks(self) -> LexicalIndex:
+        """This index with every row's relation mask computed (itself when it has them)."""
+        if self._masks is not None:
+            return self
+        from .relwords import relation_mask  # the extraction lexicons: loaded only to build
+
+        masks = np.fromiter((relation_mask(" ".join(t), folded=True) for t in self._tokens), np.uint16,
+                            len(self._tokens))
+        return LexicalIndex(self._ids, self._tokens, self._retriever, masks)
+
+    def tokens_of(self, ids: Iterable[int]) -> dict[int, list[str]]:
+        """The stored tokens of each of ``ids`` that is indexed (a binary search each, not a scan)."""
+        order, sorted_ids = self._sorted()
         arr = np.fromiter(ids, np.int64)
         if arr.size == 0 or sorted_ids.size == 0:
             return {}
@@ -180,7 +225,7 @@ class LexicalIndex:
     # -- persistence --------------------------------------------------------------------------
 
     def save(self, path: Path) -> None:
-        """Write the index as a folder (ids + tokens as JSON lines, bm25s matrices), atomically."""
+        """Write the index as a folder (ids + tokens as JSON lines, bm25s matrices, relation masks), atomically."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
@@ -191,6 +236,9 @@ class LexicalIndex:
                     fh.write(json.dumps([id_, toks], ensure_ascii=False) + "\n")
             if self._retriever is not None:
                 self._retriever.save(str(tmp / "bm25s"))
+            masks = self.with_relation_masks()._masks
+            assert masks is not None
+            np.save(tmp / MASKS_FILE, masks, allow_pickle=False)
             if path.exists():
                 stale = path.with_name(f".{path.name}.stale-{os.getpid()}")
                 os.replace(path, stale)
@@ -237,4 +285,12 @@ class LexicalIndex:
                 raise IndexMismatch(f"lexical index {path}: cannot read bm25s data: {exc}") from None
             if retriever.scores.get("num_docs") != len(ids):
                 raise IndexMismatch(f"lexical index {path}: bm25s data does not match {CORPUS_FILE}")
-        return cls(np.asarray(ids, dtype=np.int64), tokens, retriever)
+        masks = None
+        if (path / MASKS_FILE).is_file():
+            try:
+                masks = np.load(path / MASKS_FILE, allow_pickle=False)
+            except (OSError, ValueError) as exc:
+                raise IndexMismatch(f"lexical index {path}: cannot read {MASKS_FILE}: {exc}") from None
+            if masks.shape != (len(ids),) or masks.dtype != np.uint16:
+                raise IndexMismatch(f"lexical index {path}: {MASKS_FILE} does not match {CORPUS_FILE}")
+        return cls(np.asarray(ids, dtype=np.int64), tokens, retriever, masks)

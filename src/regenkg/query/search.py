@@ -287,7 +287,12 @@ class HybridSearch:
         mask = relation_mask(query)
         if not mask:
             return []
-        return [(sid, 1.0) for sid in _per_sentence(self.source.lexical).relations.matching(list(groups), mask)]
+        lexical = self.source.lexical
+        if lexical.has_relation_masks:  # saved at build time: one look-up for all candidates
+            ids = list(groups)
+            hit = (lexical.relation_masks(ids) & mask).astype(bool).tolist()
+            return [(sid, 1.0) for sid, yes in zip(ids, hit) if yes]
+        return [(sid, 1.0) for sid in _per_sentence(lexical).relations.matching(list(groups), mask)]
 
     def _bridged_tokens(self, queries: Sequence[str], tokens: Sequence[list[str]],
                         found: Mapping[str, Sequence[Any]]) -> list[list[str]]:
