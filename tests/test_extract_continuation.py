@@ -81,3 +81,25 @@ def test_a_therapy_named_only_by_a_term_anaphor_is_the_companys(extractor, lang,
     facts, ex, _ = extract_texts(extractor, first, second, lang=lang)
     assert (company, "targets", term) in facts
     assert any(r.sentence_id == 1 and r.predicate == "targets" for r in ex.relations)
+
+
+@pytest.mark.parametrize("lang,first,second,company,term", [
+    ("zh-Hans", "澜曜基因开发AAV基因疗法。", "这款产品已进入一期临床试验，适应症为血友病。", "澜曜基因", "haemophilia"),
+    ("zh-Hans", "澜曜基因开发AAV基因疗法。", "公司表示，该药物已进入一期临床试验，适应症为血友病。", "澜曜基因",
+     "haemophilia"),
+    ("zh-Hant", "昱川生技開發CAR-T細胞療法。", "這款產品已進入一期臨床試驗，適應症為紅斑性狼瘡。", "昱川生技",
+     "systemic lupus erythematosus"),
+])
+def test_a_product_named_by_description_is_the_last_modality_read(extractor, lang, first, second, company, term):
+    facts, ex, label = extract_texts(extractor, first, second, lang=lang)
+    modality = next(label(r.object) for r in ex.relations if r.sentence_id == 0 and r.predicate == "develops")
+    # The description stands for the modality: the company's work on it is stated again, with this evidence.
+    assert {(label(r.subject), label(r.object)) for r in ex.relations
+            if r.sentence_id == 1 and r.predicate == "develops"} == {(company, modality)}
+    assert (company, "targets", term) in facts
+
+
+def test_a_product_description_without_a_modality_read_before_is_nothing(extractor):
+    _, ex, _ = extract_texts(extractor, "澜曜基因于2019年在苏州成立。", "这款产品已进入一期临床试验，适应症为血友病。",
+                             lang="zh-Hans")
+    assert not [r for r in ex.relations if r.sentence_id == 1 and r.predicate == "develops"]

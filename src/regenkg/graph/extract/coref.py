@@ -142,11 +142,17 @@ def link_products(ms: list[_M], products: Sequence[_M], known: dict[str, _M]) ->
     ms.sort(key=lambda m: m.start)
 
 
+# coref2: a product or drug named by description only ("这款产品", "該款藥物", "该药", "此款疗法").
+_PRODUCT_ANAPHOR = re.compile(r"(?:这款|這款|该款|該款|此款|这项|這項|该项|該項)(?:疗法|療法|产品|產品|药物|藥物|新药|新藥|"
+                              r"候选药物|候選藥物|细胞疗法|細胞療法)|(?:该|該)(?:产品|產品|药物|藥物|新药|新藥)")
+
+
 def resolve_term_anaphora(text: str, ms: list[_M], last: _M | None) -> None:
-    """"…授權給Y，Y將推進該療法", "the therapy": the modality named last in the document (changed in place)."""
+    """"…授權給Y，Y將推進該療法", "这款产品": the modality named last in the document (changed in place)."""
     if last is None:
         return
-    for tm in _TERM_ANAPHOR.finditer(text):
+    spans = sorted([*_TERM_ANAPHOR.finditer(text), *_PRODUCT_ANAPHOR.finditer(text)], key=lambda t: t.start())
+    for tm in spans:
         a, b = tm.start(), tm.end()
         if any(m.start < b and a < m.end for m in ms):
             continue
