@@ -13,7 +13,7 @@ from regenkg.graph.ontology import Gazetteer
 from regenkg.records import Sentence
 
 TRIAL = "The in vivo CAR-T programme is in a phase 1 trial in lupus."
-HEDGED = "Halvane Pharma could pay $1.1bn for Quorix Bio, which it has agreed to buy outright."
+PAID = "Halvane Pharma paid $1.1bn upfront to Quorix Bio and agreed to buy the rest of it next year."
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +27,8 @@ def _work(ex, sentence_id: int) -> set[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("first,company", [
-    # No acquisition fact is read ("could"), and "it"/"which" stand between the verb and the company bought.
-    (HEDGED, "Quorix Bio"),
+    # No acquisition fact is read, and the company bought is named before the verb ("the rest of it").
+    (PAID, "Quorix Bio"),
     # A lone capitalised word right after the purchase verb is the company bought.
     ("Halvane Pharma agreed to buy Quorix in a deal that could be worth up to $2bn.", "Quorix"),
     ("Halvane Pharma agreed to buy Quorix for $1.2bn in cash.", "Quorix"),
@@ -41,10 +41,16 @@ def test_after_a_purchase_the_subjectless_work_is_the_bought_companys(extractor,
 
 
 def test_no_continuation_across_a_paragraph_break_or_after_a_heading(extractor):
-    sents = [Sentence(0, "doc", 0, 0, len(HEDGED), "en", HEDGED),
-             Sentence(1, "doc", 1, len(HEDGED) + 2, len(HEDGED) + 2 + len(TRIAL), "en", TRIAL)]
+    sents = [Sentence(0, "doc", 0, 0, len(PAID), "en", PAID),
+             Sentence(1, "doc", 1, len(PAID) + 2, len(PAID) + 2 + len(TRIAL), "en", TRIAL)]
     assert not _work(extractor.extract(sents), 1)  # a blank line between them
-    _, ex, _ = extract_texts(extractor, HEDGED.rstrip("."), TRIAL)  # a heading: no sentence-final stop
+    _, ex, _ = extract_texts(extractor, PAID.rstrip("."), TRIAL)  # a heading: no sentence-final stop
+    assert not _work(ex, 1)
+
+
+def test_no_continuation_after_a_hedged_purchase(extractor):
+    _, ex, _ = extract_texts(extractor, "Halvane Pharma could pay $1.1bn for Quorix Bio, which it has agreed to "
+                             "buy outright.", TRIAL)
     assert not _work(ex, 1)
 
 

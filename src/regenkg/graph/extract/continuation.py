@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from ...records import Sentence
 from .mentions import _M
-from .patterns import _ACQ_ACTIVE, _ACQ_PASSIVE, COMPANY, _fold
+from .patterns import _ACQ_ACTIVE, _ACQ_PASSIVE, _HEDGE, COMPANY, _fold
 
 # A sentence that ends like one; a heading or title does not ("## Pipeline", "Quillon Bio: an overview").
 _FINAL = re.compile(r"[.!?。！？；;…」』”\"')）]\s*$")
@@ -42,8 +42,10 @@ def continued_company(prev: Sentence | None, sent: Sentence, prev_ms: Sequence[_
         return frozenset()
     folded = _fold(prev.text)
     verb = _ACQ_ACTIVE.search(folded)
-    if verb is None or _ACQ_PASSIVE.search(folded):
-        return frozenset()  # "Quorix was bought by Halvane": the first named is the one bought, not the buyer
+    if verb is None or _ACQ_PASSIVE.search(folded) or _HEDGE.search(folded, 0, verb.end()):
+        # "Quorix was bought by Halvane": the first named is the one bought, not the buyer; "is in talks to
+        # buy", "could buy": no purchase is stated (a hedge after the verb is the price's: "could be worth").
+        return frozenset()
     # The buyer is the sentence's subject, named first; the business bought is another one, written after the
     # verb ("…agreed to buy Quorix") or before it ("…paid $1bn for Quorix, agreeing to buy the company").
     others = [m for m in cands if m.iri != cands[0].iri]
