@@ -31,6 +31,7 @@ from .assets import (
     rule_treats,
 )
 from .clauses import Add, Clause, _undisclosed, _window, split_clauses
+from .continuation import continued_company
 from .coref import (
     bought_names,
     link_products,
@@ -168,6 +169,7 @@ class Extractor:
         prev_related: frozenset[str] = frozenset()  # h/anaph: subjects of the previous sentence's facts
         prev_targets: frozenset[str] = frozenset()  # h/anaph2: what the previous sentence said was acquired
         developers: dict[str, _M] = {}
+        prev_sent: Sentence | None = None  # coref2
         table_doc, header = "", None
         for sent, ms, prods in zip(sents, all_ms, products):
             for m in ms:
@@ -175,8 +177,10 @@ class Extractor:
                     first_seen.setdefault(m.iri, (m, sent))
             # Before any sentence has opened with a company, "it" can only mean the last company named.
             resolve_developer_descriptions(sent.text, ms, developers)  # h/xent
+            carried = prev_targets or (frozenset() if prev_related else continued_company(prev_sent, sent, prev_ms))
             resolve_pronoun(sent.text, ms, prev_subject or last_named, prev_ms, self.finder.types,
-                            prev_related, prev_targets)  # h/anaph: prev_related; h/anaph2: prev_targets
+                            prev_related, carried)  # h/anaph: prev_related; h/anaph2: prev_targets; coref2: carried
+            prev_sent = sent
             link_products(ms, prods, known_products)
             resolve_term_anaphora(sent.text, ms, last_modality)
             mark_product_opener(sent.text, ms, developers, last_modality)  # h/anaph

@@ -142,11 +142,17 @@ def link_products(ms: list[_M], products: Sequence[_M], known: dict[str, _M]) ->
     ms.sort(key=lambda m: m.start)
 
 
+# coref2: a product or drug named by description only ("这款产品", "該款藥物", "该药", "此款疗法").
+_PRODUCT_ANAPHOR = re.compile(r"(?:这款|這款|该款|該款|此款|这项|這項|该项|該項)(?:疗法|療法|产品|產品|药物|藥物|新药|新藥|"
+                              r"候选药物|候選藥物|细胞疗法|細胞療法)|(?:该|該)(?:产品|產品|药物|藥物|新药|新藥)")
+
+
 def resolve_term_anaphora(text: str, ms: list[_M], last: _M | None) -> None:
-    """"…授權給Y，Y將推進該療法", "the therapy": the modality named last in the document (changed in place)."""
+    """"…授權給Y，Y將推進該療法", "这款产品": the modality named last in the document (changed in place)."""
     if last is None:
         return
-    for tm in _TERM_ANAPHOR.finditer(text):
+    spans = sorted([*_TERM_ANAPHOR.finditer(text), *_PRODUCT_ANAPHOR.finditer(text)], key=lambda t: t.start())
+    for tm in spans:
         a, b = tm.start(), tm.end()
         if any(m.start < b and a < m.end for m in ms):
             continue
@@ -170,11 +176,18 @@ def implicit_antecedent(prev_ms: Sequence[_M], related: Collection[str], targets
     work described next is the acquired company's — what the buyer paid for — so a target named in the
     previous sentence comes first (``targets``: the companies it said were acquired).
     """
-    named = [m for m in prev_ms if (m.kind == COMPANY and m.org_type == COMPANY and not m.pronoun and solid(m)
+    # coref2: a target is a company by the purchase itself, even as a lone capitalised word ("…buy Quorix").
+    named = [m for m in prev_ms if (m.kind == COMPANY and m.org_type == COMPANY and not m.pronoun
+                                    and (solid(m) or m.iri in targets)
                                     or m.kind == IMPLICIT) and not m.appositive and not m.affiliate_of
              and (m.iri in related or m.iri in targets)]
     bought = [m for m in named if m.iri in targets and m.kind == COMPANY]
     return bought[-1] if bought else named[-1] if named else None
+
+
+# coref2: what may follow a lone capitalised name bought ("…buy Quorix for $1bn", "…buy Quorix, a Seattle
+# biotech"), so that "…buy Zolgensma rights" names no company bought.
+_NAME_END = re.compile(r"\s*(?:[,，;；.。(（]|(?:for|in|at|last|this|on)\b|$)")
 
 
 def bought_names(text: str, ms: Sequence[_M]) -> frozenset[str]:
@@ -188,7 +201,8 @@ def bought_names(text: str, ms: Sequence[_M]) -> frozenset[str]:
         nxt = next((m for m in ms if m.start >= verb.end()), None)
         if nxt is not None and nxt.kind == COMPANY and nxt.org_type == COMPANY and not nxt.pronoun and \
                 re.fullmatch(r"\s*(?:(?!(?:from|with|and|by)\b)[\w$.-]+\s+){0,3}|[^,，;；。\s]{0,6}的?\s*",
-                             folded[verb.end():nxt.start]) and solid(nxt) and not _HEDGE.search(folded, 0, nxt.end):
+                             folded[verb.end():nxt.start]) and (solid(nxt) or _NAME_END.match(folded, nxt.end)) \
+                and not _HEDGE.search(folded, 0, nxt.end):
             out.add(nxt.iri)
     return frozenset(out)
 

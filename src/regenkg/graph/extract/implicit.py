@@ -52,7 +52,8 @@ def rule_implicit_subject(clause: Clause, add: Add) -> None:
     if any(m.kind == REGULATION for m in named):
         return  # "特管辦法開放醫院執行…": a sentence about a law, not about the company's work
     lead = _LEAD.match(folded, cs)
-    if subj.surface != "product" and named and lead is not None and named[0].start <= lead.end() + 1:
+    if subj.surface != "product" and named and lead is not None and named[0].start <= lead.end() + 1 \
+            and not named[0].pronoun:
         return  # "CAR-T療法的原理，是…", "CAR-T therapy works by…": the modality is the sentence's own subject
     for o in clause.cms:
         if o.kind == MODALITY and not re.match(r"\s*(?:移植|transplant)", folded[o.end:o.end + 12]):
