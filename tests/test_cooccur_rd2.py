@@ -63,3 +63,13 @@ def test_a_narrower_term_in_the_clause_wins_over_the_wider_one(extractor):
     rules = _rules(extractor, "Brevant Therapeutics shares rose on melanoma and cancer data.")
     assert ("Brevant Therapeutics", "targets", "melanoma") in rules, rules
     assert ("Brevant Therapeutics", "targets", "cancer") not in rules, rules
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Brevant Therapeutics' chief executive spoke about CAR-NK at a conference."),  # a speaker
+    ("en", "A phase 1 study of a CAR-NK in lupus was run with support from Brevant Therapeutics."),  # a funder
+    ("zh-Hant", "晨岫生技、鼎岳生技的數據分別來自淋巴瘤與骨髓瘤。"),  # a pairing, and a list owns it
+])
+def test_no_fallback_fact_for_speakers_funders_or_pairings(extractor, lang, text):
+    rules = _rules(extractor, text, lang)
+    assert not any(r == "rnd-cooccur" for r in rules.values()), rules

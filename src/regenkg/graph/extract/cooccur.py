@@ -24,6 +24,7 @@ from .patterns import (
     _EXIT,
     _HEDGE,
     _JV,
+    _LIST_GAP,
     _LICENSE,
     _OPTION,
     _PARTNER,
@@ -45,6 +46,12 @@ _NOT_ITS_WORK = re.compile(
     r"\b(?:unlike|similar to|compared (?:with|to)|rivals?|competitors?|competing|industry|field|sector|analysts?|"
     r"investors?|such as|including|other)\b|类似|相似|不同于|相比|对手|竞争|业界|业内|产业|行业|分析师|投资人|"
     r"等(?:多家|企业|公司|业者|厂商)|包括|例如|其他|其它")
+# A funder, a speaker or a pairing is no owner of the work: "with support from X", "X's chief executive spoke
+# about M", "X、Y的產品分別用於A與B" (the pairing is the frames' call).
+_NOT_OWNER = re.compile(
+    r"\bsupport\w*|\bfund\w*|\bsponsor\w*|\bbacked\b|\binvest\w*|\bgrants?\b|\bchief\b|\bexecutives?\b|\bceo\b|"
+    r"\bspoke\b|\bspeak\w*|\btalk\w*|\bconference\b|\binterview\w*|\bpanel\b|\brespectively\b|资助|赞助|投资|注资|"
+    r"执行长|首席执行官|董事长|总经理|论坛|研讨会|专访|演讲|分别")
 # The company owns what follows: "X's", "X’s", "Marlowe Therapeutics'", "X的", "X旗下".
 _OWNS = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s|\s*(?:的|旗下)")
 _PROCEDURE = re.compile(r"\s*(?:移植|transplant)")
@@ -82,7 +89,10 @@ def _owner(folded: str, comps: list[_M], terms: list[_M]) -> _M | None:
     owners = [c for c in comps if _OWNS.match(folded, c.end) and any(
         t.start >= c.end and re.fullmatch(r"(?:'s|’s|'|’)?\s*(?:的|旗下)?\s*[^,，;；。、]{0,24}", folded[c.end:t.start])
         and not any(o.start >= c.end and o.end <= t.start for o in comps) for t in terms)]
-    return owners[0] if len({o.iri for o in owners}) == 1 else None
+    if len({o.iri for o in owners}) != 1:
+        return None
+    listed = [c for c in comps if c.end <= owners[0].start and _LIST_GAP.match(folded[c.end:owners[0].start])]
+    return None if listed else owners[0]  # "X、Y的CAR-T": a list owns it, not Y alone
 
 
 def _sure(m: _M) -> bool:
@@ -108,7 +118,8 @@ def rule_rnd_cooccur(clause: Clause, add: Add) -> None:
     terms = [m for m in cms if m.kind in (MODALITY, INDICATION)]
     if not comps or not terms:
         return
-    if any(p.search(folded, cs, ce) for p in _OTHER_RELATION) or _NOT_ITS_WORK.search(folded, cs, ce):
+    if any(p.search(folded, cs, ce) for p in _OTHER_RELATION) or _NOT_ITS_WORK.search(folded, cs, ce) \
+            or _NOT_OWNER.search(folded, cs, ce):
         return
     subj = comps[0] if len({m.iri for m in comps}) == 1 else _owner(folded, comps, terms)
     if subj is None or subj.org_type != COMPANY or antigen_like(subj) or subj.start == subj.end:
