@@ -32,6 +32,7 @@ from .assets import (
 )
 from .clauses import Add, Clause, _undisclosed, _window, split_clauses
 from .continuation import continued_company
+from .cooccur import rule_rnd_cooccur
 from .coref import (
     bought_names,
     link_products,
@@ -99,6 +100,7 @@ RULES: tuple[Rule, ...] = (
     rule_implicit_subject,  # h/anaph: a sentence that names no company continues the previous one's
     rule_company_kind,  # h/rnd: "CAR-T developers X and Y", "X、Y等CAR-T業者"
     rule_home,  # h/deals: "X, headquartered in Japan", "X's Japan subsidiary", "台灣細胞治療公司X"
+    rule_rnd_cooccur,  # h/rd2: the guarded fallback: one company and a term in one clause
 )
 # Rules that stay silent once an earlier rule claimed the clause: "A與B合資成立C" is not also a partnership.
 SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner})
