@@ -11,8 +11,9 @@ Names and modules load on first use (PEP 562): the facade imports this package, 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from regenkg._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from . import draw as draw
@@ -41,16 +42,4 @@ _WHERE = {"SparqlTable": "frames", "answer_frame": "frames", "hits_frame": "fram
           "to_networkx": "network"}
 
 
-def __getattr__(name: str) -> Any:
-    if name in _MODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__, *_MODULES})
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE, __all__, _MODULES)

@@ -31,8 +31,9 @@ Layout (each module one stage; a relation rule is a function in :data:`.core.RUL
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from regenkg._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .core import RULES, Extraction, Extractor, Merge, describe
@@ -47,14 +48,4 @@ _WHERE = {"RULES": "core", "Extraction": "core", "Extractor": "core", "Merge": "
           "Figure": "figures"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE, __all__)
