@@ -88,6 +88,20 @@ def settle_asset_owners(folded: str, ms: Sequence[_M], rels: list[Relation]) -> 
             rels[:] = [r for r in rels if r not in group or r.subject == owner.iri]
 
 
+
+def _give_work(rels: list[Relation], new_subject: dict[str, str]) -> None:
+    """The develops/targets facts of each key of ``new_subject`` become its value's (in place, no duplicates)."""
+    kept = {(r.subject, r.predicate, r.object) for r in rels if r.subject not in new_subject}
+    out: list[Relation] = []
+    for r in rels:
+        if r.predicate in ("develops", "targets") and r.subject in new_subject:
+            r = replace(r, subject=new_subject[r.subject])
+            if (r.subject, r.predicate, r.object) in kept:
+                continue
+            kept.add((r.subject, r.predicate, r.object))
+        out.append(r)
+    rels[:] = out
+
 def settle_product_names(folded: str, ms: Sequence[_M], rels: list[Relation]) -> None:
     """h/rd: "X's Velarix became the first CRISPR therapy approved for I": a discovered name the sentence
     writes as a company's product works for that company; its develops/targets facts become the owner's
@@ -96,16 +110,7 @@ def settle_product_names(folded: str, ms: Sequence[_M], rels: list[Relation]) ->
     owners = {p.iri: o.iri for p, o in possessed_names(folded, ms, comps) if o.org_type == COMPANY}
     if not owners:
         return
-    kept = {(r.subject, r.predicate, r.object) for r in rels if r.subject not in owners}
-    out: list[Relation] = []
-    for r in rels:
-        if r.predicate in ("develops", "targets") and r.subject in owners:
-            r = replace(r, subject=owners[r.subject])
-            if (r.subject, r.predicate, r.object) in kept:
-                continue
-            kept.add((r.subject, r.predicate, r.object))
-        out.append(r)
-    rels[:] = out
+    _give_work(rels, owners)
 
 
 # h/rd: a company's possessive right before its asset ("Y's CAR-T programme", "Y的CAR-T管線").
@@ -136,13 +141,4 @@ def settle_asset_sales(folded: str, ms: Sequence[_M], rels: list[Relation]) -> N
         moved[seller.iri] = buyer.iri
     if not moved:
         return
-    kept = {(r.subject, r.predicate, r.object) for r in rels if r.subject not in moved}
-    out: list[Relation] = []
-    for r in rels:
-        if r.predicate in ("develops", "targets") and r.subject in moved:
-            r = replace(r, subject=moved[r.subject])
-            if (r.subject, r.predicate, r.object) in kept:
-                continue
-            kept.add((r.subject, r.predicate, r.object))
-        out.append(r)
-    rels[:] = out
+    _give_work(rels, moved)
