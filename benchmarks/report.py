@@ -266,6 +266,32 @@ def section_memory(d: dict | None, folder: Path) -> list[str]:
     return lines + ["", f"![memory]({_save(fig, folder, 'fig_memory.png')})", ""]
 
 
+def section_serve_start(d: dict | None) -> list[str]:
+    """`regenkg serve` from a cold start (bench_serve_start.py): per-process memory, first similarity query."""
+    if not d:
+        return []
+    rss, first = d["max_process_rss_mb"], d["first_similarity_s_max"]
+    lines = ["## `regenkg serve` from a cold start", "",
+             (f"`bench_serve_start.py`, {len(d['runs'])} starts of `regenkg serve --workers {d['workers']}` on the ask "
+              f"benchmark's index; load average {d['load_average_start'][0]:.2f} at the start, "
+              f"{d['load_average_end'][0]:.2f} at the end. The first `rkg:similarity` query is sent as soon as "
+              "`/health` answers, then one per new connection until every server process has answered one."), "",
+             "| start | ready s | first similarity query per process s | warm similarity s | largest process RSS / USS MiB |",
+             "|---:|---:|---|---:|---:|"]
+    for i, run in enumerate(d["runs"], 1):
+        big = max(run["processes"], key=lambda p: p["rss_mb"])
+        firsts = ", ".join(f"{v}" for v in run["first_similarity_s"].values())
+        lines.append(f"| {i} | {run['ready_s']} | {firsts} | {run['warm_similarity_s']} | {big['rss_mb']} / {big['uss_mb']} |")
+    met = lambda ok: "**met**" if ok else "**not met**"  # noqa: E731
+    lines += ["",
+              f"- Goal: each process ≤ {d['goal_process_rss_mb']} MiB — {met(rss <= d['goal_process_rss_mb'])} "
+              f"(largest {rss} MiB RSS, {d['max_process_uss_mb']} MiB USS).",
+              f"- Goal: `rkg:similarity` on first use ≤ {d['goal_first_similarity_s']} s — "
+              f"{met(first <= d['goal_first_similarity_s'])} (slowest first answer {first} s; the model is loaded "
+              "during start-up, before the first request is accepted).", ""]
+    return lines
+
+
 def section_sparql(d: dict | None, folder: Path) -> list[str]:
     if not d:
         return []
@@ -533,6 +559,7 @@ def write_report(folder: Path = HERE / "results") -> Path:
     ask = _load(folder, "ask.json")
     parts += section_ask(ask, folder)
     parts += section_memory(ask, folder)
+    parts += section_serve_start(_load(folder, "serve_start.json"))
     parts += section_int8(_load(folder, "int8.json"))
     parts += section_sparql(_load(folder, "sparql.json"), folder)
     parts += section_server(_load(folder, "server.json"), folder, _load(folder, "server_python_client.json"))

@@ -5,6 +5,7 @@ Steps (each a subprocess, so one failing does not stop the others; its log goes 
 1. bench_embed.py   — build throughput: regenkg's embedder vs the bare SentenceTransformer;
 2. bench_ask.py     — build/open/ask/search on corpus/, cold CLI vs bare torch+model, peak memory, warm
    ask and cold CLI beside the previous report's code (the commit that last wrote results/ask.json);
+   bench_serve_start.py — `regenkg serve` cold start: memory per process, first rkg:similarity query;
    bench_int8.py    — dynamic int8 quantisation of the query model against the shipped one;
 3. bench_sparql.py  — 1-hop/2-hop/planner queries at 10 k/100 k/1 M triples: pyoxigraph, rdflib,
    SparqlEngine, oxigraph serve via RemoteStore;
@@ -44,6 +45,8 @@ STEPS: dict[str, tuple[list[str] | None, list[str] | None]] = {
     "embed": (["bench_embed.py", "--n", "500"], ["bench_embed.py", "--n", "32"]),
     "ask": (["bench_ask.py", "--rebuild", "--questions", "60", "--cold-runs", "3"],
             ["bench_ask.py", "--questions", "8", "--cold-runs", "1", "--baseline-rounds", "1"]),
+    # after "ask": it serves the index bench_ask.py built
+    "serve_start": (["bench_serve_start.py", "--runs", "3"], ["bench_serve_start.py", "--runs", "1"]),
     "int8": (["bench_int8.py", "--queries", "60"], ["bench_int8.py", "--queries", "10"]),
     "sparql": (["bench_sparql.py", "--sizes", "10000", "100000", "1000000", "--reps", "50", "--budget", "30"],
                ["bench_sparql.py", "--sizes", "10000", "--reps", "10", "--budget", "5"]),
@@ -61,7 +64,7 @@ STEPS: dict[str, tuple[list[str] | None, list[str] | None]] = {
     "retrieval": (["bench_retrieval.py", "--rebuild", "--no-report"], ["bench_retrieval.py", "--no-report"]),
 }
 # Files each step writes under results/ (moved to results/quick/ after a quick run).
-OUTPUTS = {"embed": "embed.json", "ask": "ask.json", "int8": "int8.json", "sparql": "sparql.json", "server": "server.json",
+OUTPUTS = {"embed": "embed.json", "ask": "ask.json", "serve_start": "serve_start.json", "int8": "int8.json", "sparql": "sparql.json", "server": "server.json",
            "server_python": "server_python_client.json",
            "faiss": "faiss.json", "nprobe": "faiss_nprobe.json", "retrieval": "retrieval.json"}
 

@@ -182,3 +182,17 @@ def test_serve_refuses_an_unloadable_index(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "could not start" in done.stderr and "doc-x.nq" in done.stderr
+
+
+@pytest.mark.model
+def test_preloading_server_holds_the_model_before_its_first_request(seed_index, monkeypatch) -> None:
+    # `regenkg serve` preloads: the model is in this process once start-up is over, before any request,
+    # so the first rkg:similarity query pays no model load (#18).
+    from regenkg.embed import factory
+
+    monkeypatch.setattr(factory, "_cache", {})
+    with TestClient(create_app(seed_index, timeout=10, preload=True)) as client:
+        assert len(factory._cache) == 1  # loaded during start-up
+        (model,) = factory._cache.values()
+        r = client.get("/api/search", params={"q": "TCR-T", "k": 1})
+        assert r.status_code == 200 and factory._cache == {next(iter(factory._cache)): model}

@@ -260,8 +260,9 @@ def create_app(
         threads: queries waiting on evaluators at the same time (more wait for a thread).
         evaluators: evaluator processes of this server process (queries evaluated at once).
         memory_limit: bytes one query may allocate in its evaluator (503 "memory limit" above).
-        preload: open the knowledge base and its embedding model at startup (``regenkg serve`` does), so
-            neither /api/ask nor an ``rkg:similarity`` query pays for loading it.
+        preload: open the knowledge base and its embedding model at startup, before the first request is
+            accepted (``regenkg serve`` does), so neither /api/ask nor an ``rkg:similarity`` query pays for
+            loading it.
         max_header, header_timeout: used by :mod:`regenkg.server.http` under ``regenkg serve``.
         recycle: ignored (kept for callers of the former process-recycling model: a runaway query now
             costs only its evaluator).
@@ -343,14 +344,13 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         follower = await run_in_threadpool(SnapshotFollower, index_path, open_view, close_view)
         state["follower"] = follower
-        preloading = None
         if preload and (follower.snapshot / "vectors.faiss").is_file():
-            preloading = asyncio.create_task(preload_model(follower.value))
+            # Before the first request is accepted: a query sent as soon as the port answers must not wait
+            # for the model (#18: loaded at start, never on the first request).
+            await preload_model(follower.value)
         try:
             yield
         finally:
-            if preloading is not None:
-                preloading.cancel()
             follower.close()
 
     async def sparql(request: Request) -> Response:
