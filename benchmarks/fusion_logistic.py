@@ -190,7 +190,7 @@ def other_language() -> int:
     best = (-1.0, 0.0)
     for C in (0.001, 0.003, 0.01, 0.03, 0.1, 1.0):
         models = {f: fit([q for q in queries if fold[q] != f], C) for f in range(3)}
-        cv = crosslingual(lambda q: models[fold[q]])
+        cv = crosslingual(lambda q, m=models: m[fold[q]])
         print(f"C={C}: private cross-lingual recall@5, 3-fold CV {cv:.3f}")
         best = max(best, (cv, C))
     print(f"chosen C={best[1]}; OTHER_LANGUAGE_WEIGHTS = {fit(queries, best[1])}")

@@ -7,12 +7,15 @@ the sentence before it) names the question's company. The numbers are those sear
 
 from __future__ import annotations
 
+import doctest
 import random
 
 import pytest
 
+import regenkg.query.balance as balance_module
+import regenkg.query.learned as learned_module
 from regenkg.query.balance import default_fusion
-from regenkg.query.fuse import Candidates
+from regenkg.query.fuse import Candidates, DenseOnly
 from regenkg.query.learned import FEATURES, OTHER_LANGUAGE_WEIGHTS, features, learned_scores
 
 # English question "Did Hengyu Biotech start a CAR-NK trial with Qingshan Hospital?" over an index with
@@ -69,15 +72,18 @@ def test_chinese_question_gets_the_english_sentence_that_names_its_company():
 def test_only_the_other_language_is_reordered():
     # Same places per language and same own-language order as the fifth-pass default, on random candidates.
     rng = random.Random(7)
+
+    def pick(n: int) -> list[tuple[int, float]]:
+        return [(i, rng.uniform(0.1, 5)) for i in rng.sample(range(n), rng.randint(0, n))]
+
     plain, learned = default_fusion(learned=False), default_fusion()
     for _ in range(200):
         n = rng.randint(2, 12)
         groups = {i: rng.choice(("en", "zh")) for i in range(n)}
         dense = sorted(((i, rng.uniform(0.3, 0.9)) for i in range(n)), key=lambda x: -x[1])
-        pick = lambda: [(i, rng.uniform(0.1, 5)) for i in rng.sample(range(n), rng.randint(0, n))]  # noqa: E731
-        c = Candidates(dense, sorted(pick(), key=lambda x: -x[1]), groups, sorted(pick(), key=lambda x: -x[1]),
-                       query_group=rng.choice(("en", "zh")), windows=[(i, min(1.0, s / 5)) for i, s in pick()],
-                       romanised=sorted(pick(), key=lambda x: -x[1]))
+        c = Candidates(dense, sorted(pick(n), key=lambda x: -x[1]), groups, sorted(pick(n), key=lambda x: -x[1]),
+                       query_group=rng.choice(("en", "zh")), windows=[(i, min(1.0, s / 5)) for i, s in pick(n)],
+                       romanised=sorted(pick(n), key=lambda x: -x[1]))
         a, b = plain(c, 5), learned(c, 5)
         assert [groups[i] for i, _ in a] == [groups[i] for i, _ in b]
         assert [i for i, _ in a if groups[i] == c.query_group] == [i for i, _ in b if groups[i] == c.query_group]
@@ -94,3 +100,9 @@ def test_features_and_weights_agree():
     with pytest.raises(ValueError, match="weights"):
         learned_scores(EN_TO_ZH, {}, [3], weights=(1.0,))
 
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(learned_module).failed == 0
+    # balance's examples use DenseOnly, which balance itself does not import.
+    assert doctest.testmod(balance_module, extraglobs={"DenseOnly": DenseOnly}).failed == 0
