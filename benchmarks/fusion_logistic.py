@@ -10,7 +10,13 @@ for the private figures; trained on all of them for the dev figures, which only 
 recall@5 per source and direction. Needs the indexes bench_retrieval.py builds, and scikit-learn
 (installed with sentence-transformers). Not a test.
 
-    .venv/bin/python benchmarks/fusion_logistic.py
+``--other-language`` trains the model search ships (docs/decisions/20261202-learned-other-language.md):
+the 13 features of :func:`regenkg.query.learned.features`, on the other-language candidates of the
+private pairs only, C chosen by 3-fold cross-validation (by query) on the mean private cross-lingual
+recall@5 of the default fusion with that order; prints each C's figures and the chosen coefficients over
+the unscaled features (``OTHER_LANGUAGE_WEIGHTS``).
+
+    .venv/bin/python benchmarks/fusion_logistic.py [--other-language]
 """
 
 from __future__ import annotations
@@ -119,8 +125,83 @@ def recall5(resolved: list[Any], feats: dict, scorer: Any) -> dict[str, float]:
     return {k: round(a / n, 2) for k, (a, n) in sorted(found.items())}
 
 
+class _KeepAll(_Keep):
+    """Like :class:`_Keep`, with every signal search computes."""
+
+    uses_romanised = True
+    uses_relations = True
+    uses_documents = True
+
+
+def other_language() -> int:
+    """Train and print the shipped other-language order (see the module docstring)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from regenkg.config import Settings
+    from regenkg.evaluate.retrieval import dev_pairs, resolve, xling_pairs
+    from regenkg.kb import KnowledgeBase
+    from regenkg.query.balance import LearnedOtherOrder, default_fusion
+    from regenkg.query.learned import features
+    from regenkg.query.search import HybridSearch
+
+    settings = Settings.load()
+    kb = KnowledgeBase.open(bench.PRIVATE_INDEX, settings)
+    private = dev_pairs(bench.PRIVATE / "gold.json") + dev_pairs(bench.TUNING, "corpus") + xling_pairs(bench.XLING)
+    resolved = resolve(private, kb.table.iter_sentences()).resolved
+    queries = sorted({r.pair.query for r in resolved})
+    keep = _KeepAll()
+    HybridSearch(kb, keep)(queries, k=10)  # type: ignore[arg-type]
+    kb.close()
+    cands = dict(zip(queries, keep.seen))
+    s = settings
+    base = default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight, s.mention_weight, s.romanised_weight,
+                          s.relation_weight, s.document_weight, learned=False)
+    positives: dict[str, set[int]] = {}
+    for r in resolved:
+        positives.setdefault(r.pair.query, set()).update(r.ids)
+    rows: dict[str, tuple[list[int], np.ndarray]] = {}
+    for q, c in cands.items():
+        inner = base.within(c, len(c.groups))  # type: ignore[attr-defined]
+        own = c.query_group or c.groups[inner[0][0]]
+        other = [i for i, _ in inner if c.groups[i] != own]
+        rows[q] = (other, np.asarray(features(c, dict(inner), other), dtype=float).reshape(len(other), -1))
+
+    def fit(qs: list[str], C: float) -> tuple[float, ...]:
+        x = np.vstack([rows[q][1] for q in qs])
+        y = np.concatenate([[i in positives[q] for i in rows[q][0]] for q in qs])
+        scaler = StandardScaler().fit(x)
+        model = LogisticRegression(C=C, max_iter=3000).fit(scaler.transform(x), y)
+        return tuple(round(float(w), 3) for w in model.coef_[0] / scaler.scale_)
+
+    def crosslingual(weights_of: Any) -> float:
+        found: dict[str, list[int]] = {}
+        for r in resolved:
+            if r.direction == "same":
+                continue
+            hits = [i for i, _ in LearnedOtherOrder(base.within, weights=weights_of(r.pair.query))(  # type: ignore[attr-defined]
+                cands[r.pair.query], 5)]
+            got = found.setdefault(f"{r.pair.source} {r.direction}", [0, 0])
+            got[0] += any(i in r.ids for i in hits)
+            got[1] += 1
+        return sum(a / n for a, n in found.values()) / len(found)
+
+    fold = {q: zlib.crc32(q.encode()) % 3 for q in queries}
+    best = (-1.0, 0.0)
+    for C in (0.001, 0.003, 0.01, 0.03, 0.1, 1.0):
+        models = {f: fit([q for q in queries if fold[q] != f], C) for f in range(3)}
+        cv = crosslingual(lambda q, m=models: m[fold[q]])
+        print(f"C={C}: private cross-lingual recall@5, 3-fold CV {cv:.3f}")
+        best = max(best, (cv, C))
+    print(f"chosen C={best[1]}; OTHER_LANGUAGE_WEIGHTS = {fit(queries, best[1])}")
+    return 0
+
+
 def main() -> int:
     from regenkg.evaluate.retrieval import dev_pairs, xling_pairs
+
+    if "--other-language" in sys.argv[1:]:
+        return other_language()
 
     dev_dir = bench.ROOT.parent / "shared" / "eval" / "dev"
     if not (bench.PRIVATE_INDEX.exists() and bench.INDEX.exists() and (dev_dir / "gold.json").is_file()):

@@ -79,7 +79,14 @@ def test_scaling_weights_scales_scores(rs: list[list[tuple[int, float]]]) -> Non
 
 # ---- fusions over Candidates (issue #19) ---------------------------------------------------------------------
 
-from regenkg.query.balance import Interleave, LanguageBounds, LanguageQuota, LanguageSlots, default_fusion
+from regenkg.query.balance import (
+    Interleave,
+    LanguageBounds,
+    LanguageQuota,
+    LanguageSlots,
+    LearnedOtherOrder,
+    default_fusion,
+)
 from regenkg.query.bridge import LabelBridge
 from regenkg.query.fuse import Candidates, DenseOnly, GroupedRRF, LexicalOnly, ScoreFusion
 
@@ -159,9 +166,13 @@ def test_uses_flags_say_what_to_compute() -> None:
 def test_default_fusion_follows_the_settings() -> None:
     # Since issue #19's second pass the default is a score fusion per language (no rank constant).
     # Since the third pass it is that score fusion with one of the first five places kept for the other
-    # language (LanguageBounds); the settings still reach the score fusion inside.
+    # language (LanguageBounds); since the sixth, the other language's places are filled in a learned
+    # order (LearnedOtherOrder, same bounds); the settings still reach the score fusion inside.
     f = default_fusion(10, 2.0, 0.5, 0.25, 0.75)
-    assert isinstance(f, LanguageBounds) and (f.least, f.most, f.top) == (1, 5, 5)
+    assert isinstance(f, LearnedOtherOrder) and f.least == 1
+    plain = default_fusion(10, 2.0, 0.5, 0.25, 0.75, learned=False)
+    assert isinstance(plain, LanguageBounds) and (plain.least, plain.most, plain.top) == (1, 5, 5)
+    assert plain.within == f.within
     inner = f.within
     assert isinstance(inner, ScoreFusion) and inner.per_group and inner.bridge
     assert (inner.dense_weight, inner.lexical_weight, inner.mention_weight, inner.romanised_weight) == \

@@ -6,7 +6,8 @@ first places (issue #19). Each fusion here reorders an inner fusion's list (:mod
 fusion decides which), :class:`Interleave` (a fixed quota: languages alternate), :class:`LanguageQuota`
 (the query's language keeps the first places but one, which goes to the other language's best sentence),
 :class:`LanguageBounds` (another fusion's ranking with the other language's share of the first five
-bounded; over the per-language score fusion, the default).
+bounded; over the per-language score fusion), :class:`LearnedOtherOrder` (those bounds, with the other
+language's sentences in the order of a learned score; the default).
 
 :func:`default_fusion` (with the RRF settings) is what ``KnowledgeBase.search`` uses;
 docs/decisions/20261201-hybrid-fusion.md says why, with the measurements.
@@ -17,8 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .fuse import Candidates, Fusion, GroupedRRF, ScoreFusion
+from .learned import OTHER_LANGUAGE_WEIGHTS, learned_scores
 
-__all__ = ["DEFAULT_FUSION", "Interleave", "LanguageBounds", "LanguageQuota", "LanguageSlots", "default_fusion"]
+__all__ = ["DEFAULT_FUSION", "Interleave", "LanguageBounds", "LanguageQuota", "LanguageSlots", "LearnedOtherOrder",
+           "default_fusion"]
 
 
 class _Wraps:
@@ -239,25 +242,82 @@ class LanguageBounds(_Wraps):
         return out
 
 
+@dataclass(frozen=True)
+class _Given:
+    """A fusion that returns a ranking already made (so :class:`LearnedOtherOrder` fuses once)."""
+
+    ranking: tuple[tuple[int, float], ...]
+    uses_bridge: bool = False
+    uses_mentions: bool = False
+    uses_romanised: bool = False
+    uses_relations: bool = False
+    uses_documents: bool = False
+
+    def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
+        return list(self.ranking[:limit])
+
+
+@dataclass(frozen=True)
+class LearnedOtherOrder(_Wraps):
+    """:class:`LanguageBounds` over ``within``, the other language's sentences reordered by a learned score.
+
+    Which places each language gets, and the order of the query's own language, are those of
+    ``LanguageBounds(within, least)``; the other language's places are filled, best first, by
+    :func:`~regenkg.query.learned.learned_scores` of its candidates (a logistic model trained on the
+    private cross-lingual pairs: docs/decisions/20261202-learned-other-language.md). Each place keeps
+    its score, so scores never rise down the list.
+
+    >>> c = Candidates([(1, .9), (2, .8), (3, .6), (4, .5)], [], {1: "en", 2: "en", 3: "zh", 4: "zh"},
+    ...                query_group="en", windows=[(4, 1.0)])
+    >>> [i for i, _ in LanguageBounds(ScoreFusion(per_group=True))(c, 4)]
+    [1, 3, 2, 4]
+    >>> [i for i, _ in LearnedOtherOrder(ScoreFusion(per_group=True))(c, 4)]  # 4 names the entities
+    [1, 4, 2, 3]
+    """
+
+    within: Fusion = field(default_factory=lambda: ScoreFusion(1.0, 0.5, bridge=True, mention_weight=1.0,
+                                                               per_group=True))
+    least: int = 1
+    weights: tuple[float, ...] = OTHER_LANGUAGE_WEIGHTS
+
+    def __call__(self, candidates: Candidates, limit: int) -> list[tuple[int, float]]:
+        inner = self.within(candidates, max(limit, 5, len(candidates.groups)))
+        if not inner:
+            return []
+        placed = LanguageBounds(_Given(tuple(inner)), least=self.least)(candidates, limit)
+        groups = candidates.groups
+        own_group = candidates.query_group or groups[inner[0][0]]
+        other = [i for i, _ in inner if groups[i] != own_group]
+        if len(other) < 2:
+            return placed
+        learned = learned_scores(candidates, dict(inner), other, self.weights)
+        position = {i: n for n, i in enumerate(other)}
+        queue = iter(sorted(other, key=lambda i: (-learned[position[i]], position[i])))
+        return [(next(queue), score) if groups[i] != own_group else (i, score) for i, score in placed]
+
+
 def default_fusion(rrf_k: int = 60, dense_weight: float = 1.0, lexical_weight: float = 0.5,
                    mention_weight: float = 1.0, romanised_weight: float = 1.5, relation_weight: float = 0.1,
-                   document_weight: float = 0.3) -> Fusion:
-    """The fusion search uses (chosen on the private pairs: docs/decisions/20261201-hybrid-fusion.md).
+                   document_weight: float = 0.3, learned: bool = True) -> Fusion:
+    """The fusion search uses (chosen on the private pairs: docs/decisions/20261201-hybrid-fusion.md and
+    docs/decisions/20261202-learned-other-language.md).
 
     :class:`ScoreFusion` per language group: the cosine scaled within each language (its best sentence 1),
     plus ``lexical_weight`` × BM25 of the bridged query over the language's best, plus ``mention_weight``
     × the (rarity-weighted) share of the query's entities the sentence and the one before it mention, plus
     ``romanised_weight`` × BM25 of the query's romanised names over the language's best, plus
     ``relation_weight`` where the sentence speaks of the relation the query asks about, plus
-    ``document_weight`` × the best mention share of its document; :class:`LanguageBounds` then keeps at least one of the first five places for
-    the other language's best sentence. ``rrf_k`` is unused here and kept so that every fusion is built
-    from the same settings.
+    ``document_weight`` × the best mention share of its document; :class:`LanguageBounds` then keeps at
+    least one of the first five places for the other language's best sentence, and with ``learned``
+    (:class:`LearnedOtherOrder`) the other language's places go to its sentences in the order of the
+    learned score (``False``: the fifth-pass default, kept for the evaluation). ``rrf_k`` is unused here
+    and kept so that every fusion is built from the same settings.
     """
     del rrf_k  # the score fusion has no rank constant
-    return LanguageBounds(ScoreFusion(dense_weight, lexical_weight, bridge=True, mention_weight=mention_weight,
-                                      per_group=True, romanised_weight=romanised_weight,
-                                      relation_weight=relation_weight, document_weight=document_weight,
-                                      mention_window=True), least=1)
+    within = ScoreFusion(dense_weight, lexical_weight, bridge=True, mention_weight=mention_weight, per_group=True,
+                         romanised_weight=romanised_weight, relation_weight=relation_weight,
+                         document_weight=document_weight, mention_window=True)
+    return LearnedOtherOrder(within, least=1) if learned else LanguageBounds(within, least=1)
 
 
 DEFAULT_FUSION: Fusion = default_fusion()
