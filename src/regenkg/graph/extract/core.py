@@ -43,7 +43,7 @@ from .coref import (
     solid,
     topic,
 )
-from .deals import build_deal, rule_acquisition, rule_partner
+from .deals import build_deal, name_both_parties, rule_acquisition, rule_partner
 from .figures import Figure, market_figures
 from .implicit import rule_implicit_subject
 from .joint import rule_both_parties, rule_parenthesis_note
@@ -182,6 +182,7 @@ class Extractor:
             carried = prev_targets or (frozenset() if prev_related else continued_company(prev_sent, sent, prev_ms))
             resolve_pronoun(sent.text, ms, prev_subject or last_named, prev_ms, self.finder.types,
                             prev_related, carried)  # h/anaph: prev_related; h/anaph2: prev_targets; coref2: carried
+            name_both_parties(_fold(sent.text), ms, prev_ms)  # h/deals3: "the two companies signed…"
             prev_sent = sent
             link_products(ms, prods, known_products)
             resolve_term_anaphora(sent.text, ms, last_modality)

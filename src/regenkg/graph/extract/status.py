@@ -29,7 +29,10 @@ _DEAL_NOUN: tuple[tuple[re.Pattern[str], frozenset[DealKind]], ...] = (
                 r"(?:终止|结束|中止|解除)(?:了)?(?:双方的?)?(?:合作|联盟|结盟)|(?:合作|联盟)(?:关系)?(?:已|宣告|正式)?"
                 r"(?:终止|结束|告终|破局|中止)"), frozenset({"Collaboration", "JointVenture", "Licence", "Option"})),
     (re.compile(r"\b(?:the|that|this|its|their)\s+(?:[\w-]+\s+){0,3}?licen[cs](?:e|ing)(?:\s+(?:agreement|deal|pact))?s?\b|"
-                r"(?:该|此|这项|上述|双方的?)(?:授权|许可)"), frozenset({"Licence"})),
+                r"(?:该|此|这项|上述|双方的?)(?:授权|许可)|"
+                # h/deals3: rights handed back ("Y later returned the rights", "Y已歸還相關權利")
+                r"\b(?:returned|regained|handed back|gave back|reacquired)\b[^.;]{0,20}?\brights?\b|"
+                r"(?:归还|交还|收回|取回|退还)[^。；]{0,12}?(?:权利|权益)"), frozenset({"Licence"})),
     (re.compile(r"\b(?:the|that|this|its|their)\s+(?:[\w$.-]+\s+){0,3}?(?:deal|agreement|transaction|pact|talks|"
                 r"negotiations|tie-up)s?\b|(?:该|此|这项|这笔|该笔|上述|整起|这起)(?:交易|协议|合约|案子|案)|"
                 r"交易(?:已|宣告|正式)?(?:终止|取消|告吹|破局|中止)|(?:终止|取消|中止|解除)(?:了)?(?:这项|该|此|双方的?)?"
@@ -89,6 +92,7 @@ def carry_status(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]],
     order = {s.id: i for i, s in enumerate(sents)}
     out = list(deals)
     dropped: set[tuple[str, str, str, int]] = set()
+    merged: set[str] = set()
     for i, sent in enumerate(sents):
         folded = _fold(sent.text)
         if _SOURCED.search(folded):
@@ -121,7 +125,10 @@ def carry_status(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]],
             d = out[j]
             out[j] = replace(d, status=status, status_sentence_id=sent.id)
             dropped |= _edges(d)
-    return out, dropped
+            # h/deals3: "2023年，雙方終止合作" also states its own ended deal; it is the earlier one's end.
+            merged |= {o.iri for o in out if o.sentence_id == sent.id and not o.positive and o.kind == d.kind
+                       and _parties(o) == _parties(d)}
+    return [d for d in out if d.iri not in merged], dropped
 
 
 def _edges(d: Deal) -> set[tuple[str, str, str, int]]:
