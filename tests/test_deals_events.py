@@ -155,3 +155,43 @@ def test_the_territory_belongs_to_the_licensee(extractor, text, licensee, licens
     assert (licensee, "licensedFrom", licensor) in facts, facts
     assert (licensee, "operatesIn", place) in facts
     assert (licensor, "operatesIn", place) not in facts
+
+
+# ---------------------------------------------------------------- mergers
+@pytest.mark.parametrize("texts,status", [
+    (("Orrin Bio merged with Tessaly Cells in 2021.",), "Announced"),
+    (("Orrin Bio agreed to merge with Tessaly Cells in an all-stock deal.",), "Announced"),
+    (("Orrin Bio and Tessaly Cells merged to form Halvard Therapeutics.",), "Announced"),
+    (("The merger of Orrin Bio and Tessaly Cells closed in May.",), "Completed"),
+    (("Orrin Bio called off its merger with Tessaly Cells.",), "Terminated"),
+    (("青嶺生技與遠岫基因合併。",), "Announced"),
+    (("青嶺生技宣布與遠岫基因合併，合併後公司更名為曦和生技。",), "Announced"),
+    (("青岭生物与远岫基因合并成立曦和生物。",), "Announced"),
+    (("青岭生物与远岫基因的合并案已告吹。",), "Terminated"),
+    (("Orrin Bio agreed to merge with Tessaly Cells.", "The merger was terminated in June."), "Terminated"),
+])
+def test_a_merger_without_a_survivor_is_a_merger_deal_and_no_edge(extractor, texts, status):
+    facts, deals = _run(extractor, *texts)
+    assert not any(p in ("partneredWith", "acquired") for _, p, _ in facts), facts
+    merger = [d for d in deals if d[0] == "Merger"]
+    assert len(merger) == 1 and merger[0][1] == status, deals
+    assert {name for _, name in merger[0][2]} in ({"Orrin Bio", "Tessaly Cells"}, {"青嶺生技", "遠岫基因"},
+                                                  {"青岭生物", "远岫基因"})
+
+
+@pytest.mark.parametrize("text,host,absorbed", [
+    ("Tessaly Cells merged into Orrin Bio.", "Orrin Bio", "Tessaly Cells"),
+    ("Tessaly Cells was merged into Orrin Bio.", "Orrin Bio", "Tessaly Cells"),
+    ("Orrin Bio completed its merger with Tessaly Cells, and the combined company will be named Orrin Bio.",
+     "Orrin Bio", "Tessaly Cells"),
+    ("Orrin Bio merged with Tessaly Cells; the combined company will operate under the Orrin Bio name.",
+     "Orrin Bio", "Tessaly Cells"),
+    ("遠岫基因併入青嶺生技。", "青嶺生技", "遠岫基因"),
+    ("青嶺生技與遠岫基因合併，存續公司為青嶺生技。", "青嶺生技", "遠岫基因"),
+    ("青岭生物吸收合并远岫基因。", "青岭生物", "远岫基因"),
+])
+def test_a_merger_with_a_survivor_is_an_acquisition(extractor, text, host, absorbed):
+    facts, deals = _run(extractor, text)
+    assert (host, "acquired", absorbed) in facts, facts
+    assert not _partners(facts)
+    assert not [d for d in deals if d[0] == "Merger"]

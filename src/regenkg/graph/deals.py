@@ -27,13 +27,15 @@ __all__ = [
     "Deal",
     "DealKind",
     "DealStatus",
+    "EDGELESS",
     "deal_quads",
     "deal_status",
     "parse_amount",
     "parse_date",
 ]
 
-DealKind = Literal["Acquisition", "Licence", "Collaboration", "JointVenture", "Divestment", "SpinOut", "Option"]
+DealKind = Literal["Acquisition", "Licence", "Collaboration", "JointVenture", "Divestment", "SpinOut", "Option",
+                   "Merger"]
 DealStatus = Literal["Announced", "Completed", "Terminated", "Denied", "Rumoured"]
 POSITIVE = frozenset({"Announced", "Completed"})
 # Direct edge -> (deal kind, role of the subject, role of the object).
@@ -44,7 +46,10 @@ KIND_OF: dict[str, tuple[DealKind, str, str]] = {
     "jointVentureWith": ("JointVenture", "partner", "partner"),
     "soldTo": ("Divestment", "seller", "buyer"),
     "spunOutFrom": ("SpinOut", "spinOut", "parentOrg"),
+    "mergedWith": ("Merger", "partner", "partner"),
 }
+# Deal predicates that give no direct edge: a merger with no survivor is a Deal node only (h/deals3).
+EDGELESS = frozenset({"mergedWith"})
 ROLES = ("acquirer", "target", "licensor", "licensee", "seller", "buyer", "partner", "parentOrg", "spinOut")
 
 

@@ -12,6 +12,7 @@ from .clauses import Add, Clause, _object_list, _subject_list
 from .licences import _licence
 from .mentions import _M
 from .owners import _owner
+from .transfers import MERGE
 from .patterns import (
     _ACQ_ACTIVE,
     _ACQ_PASSIVE,
@@ -262,6 +263,8 @@ def rule_partner(clause: Clause, add: Add) -> None:
             served = _joint_pair(folded, cs, ce, cms, comps)
             _pair_add(folded, ce, cms, add, served, clause.types, served[0] if len(served) > 2 else None)
         return
+    if MERGE.search(ctext) and not lic:
+        return  # h/deals3: a merger is no partnership (rule_merger reads it)
     with_pos = re.search(r"\bwith\b|与|和|跟|同", ctext)
     partner_at = next((m.start for m in comps if with_pos and m.start >= cs + with_pos.end()), ce)
     if not lic and any(_takes_company(folded, t, ce) and t.start() < partner_at

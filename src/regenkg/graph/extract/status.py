@@ -23,7 +23,7 @@ from .patterns import _DENIED_BACK, _EXIT, _REJECTED_BACK, _WORK_OFF, _WORK_SHUT
 _DEAL_NOUN: tuple[tuple[re.Pattern[str], frozenset[DealKind]], ...] = (
     (re.compile(r"\b(?:the|that|this|its|their|such an?|an?)\s+(?:[\w$.-]+\s+){0,3}?(?:acquisition|merger|takeover|"
                 r"buyout|bid|offer)s?\b|收购案|并购案|收购计划|并购计划|(?:该|此|这项|这笔|上述)(?:收购|并购)"),
-     frozenset({"Acquisition", "Option"})),
+     frozenset({"Acquisition", "Option", "Merger"})),
     (re.compile(r"\b(?:the|that|this|its|their)\s+(?:[\w-]+\s+){0,3}?(?:collaboration|partnership|alliance|"
                 r"co-development|research pact)s?\b|(?:该|此|这项|这个|上述|双方的?)(?:合作|联盟|结盟)|"
                 r"(?:终止|结束|中止|解除)(?:了)?(?:双方的?)?(?:合作|联盟|结盟)|(?:合作|联盟)(?:关系)?(?:已|宣告|正式)?"
