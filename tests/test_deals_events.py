@@ -195,3 +195,21 @@ def test_a_merger_with_a_survivor_is_an_acquisition(extractor, text, host, absor
     assert (host, "acquired", absorbed) in facts, facts
     assert not _partners(facts)
     assert not [d for d in deals if d[0] == "Merger"]
+
+
+@pytest.mark.parametrize("texts", [
+    ("2023年11月，傳奇生物與諾華簽署獨家全球授權協議，諾華取得傳奇的CAR-T候選療法。",
+     "這是一筆授權交易，而不是併購：諾華並未收購傳奇生物。"),
+    ("Orrin Bio licensed its CAR-T therapy to Tessaly Cells.",
+     "This is a licence, not an acquisition: Tessaly Cells did not buy Orrin Bio."),
+])
+def test_denying_a_takeover_leaves_the_licence_standing(extractor, texts):
+    facts, deals = _run(extractor, *texts)
+    assert [d for d in deals if d[0] == "Licence" and d[1] == "Announced"], deals
+    assert [d for d in deals if d[0] == "Acquisition" and d[1] == "Denied"], deals
+    assert any(p == "licensedFrom" for _, p, _ in facts)
+
+
+def test_names_seen_together_are_no_collaboration(extractor):
+    facts, deals = _run(extractor, "它的名字在市場報告中經常與諾華或楊森一起出現，但兩段關係的性質並不相同。")
+    assert not _partners(facts) and not deals

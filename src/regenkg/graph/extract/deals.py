@@ -399,7 +399,7 @@ def _apposition_head(folded: str, comps: list[_M], m: _M) -> _M:
 
 # h/deals3: joint work without a partnership noun ("X與Y共同執行臨床試驗", "X and Y will jointly develop").
 _JOINT = re.compile(r"共同(?!创办|创立|创始|持有|持股)|联合(?=开发|研发|推进|推出|进行|执行|申报|开展|生产)|"
-                    r"联合(?=[^\s，,。；;]{2,14}?(?:开发|研发|推进|推出|进行|执行|申报|开展))|一起|携手|联手|牵手|共建|"
+                    r"联合(?=[^\s，,。；;]{2,14}?(?:开发|研发|推进|推出|进行|执行|申报|开展))|一起(?!出现|被|提|列|并列|比较)|携手|联手|牵手|共建|"
                     r"委托|签约|\bjointly\b|\btogether\b|\bjoin(?:s|ed|ing)? forces\b|"
                     r"\bwork(?:s|ed|ing)? (?:closely )?with\b|\bco-(?:develop|commerciali[sz]|promot|fund)\w*")
 # One company works for another: makes its product ("Y will manufacture X's therapy", "Y為X代工"), or takes

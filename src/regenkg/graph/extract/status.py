@@ -53,6 +53,9 @@ _DENIED = re.compile(r"\bden(?:ied|ies|y|ying)\b|\bdismiss(?:ed|es)\b|\brefut\w*
                      # "a partnership, not an acquisition", "此次合作並非收購"
                      r"\b(?:not|rather than|instead of|short of)\s+(?:an?\s+)?(?:full\s+|outright\s+)?(?:acquisition|"
                      r"takeover|buyout|merger|purchase)\b|(?:并非|不是|而非|并不是|不涉及)(?:一项|一次)?(?:收购|并购)")
+# "這是一筆授權交易，而不是併購": the denial names the acquisition; the licence the sentence speaks of stands.
+_NOT_ACQUISITION = re.compile(r"\b(?:not|rather than|instead of|short of)\s+(?:an?\s+)?(?:full\s+|outright\s+)?(?:acquisition|"
+                              r"takeover|buyout|merger|purchase)\b|(?:并非|不是|而非|并不是|不涉及)(?:一项|一次|一笔)?(?:收购|并购)")
 _UNCONFIRMED = re.compile(r"\b(?:declin\w*|refus\w*|would not|did not|won't|didn't) (?:to )?(?:comment|confirm)\b|"
                           r"\bno comment\b|\bunconfirmed\b|\bnot (?:been )?confirmed\b|\byet to (?:be )?confirm\w*|"
                           r"不予?评论|不评论|不予置评|未予?证实|未获证实|不予证实|尚未证实|未经证实|未回应|不回应|"
@@ -105,9 +108,12 @@ def carry_status(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]],
             continue
         named = {m.iri for m in mentions[i] if m.kind == COMPANY and not m.affiliate_of}
         kinds = [k for pat, k in _DEAL_NOUN if pat.search(folded)]
+        only: frozenset[str] | None = None
+        if status == "Denied" and _NOT_ACQUISITION.search(folded):
+            only = frozenset({"Acquisition", "Option", "Merger"})  # h/deals3: only a takeover is denied
         own = [d for d in out if d.sentence_id == sent.id and d.positive]
         earlier = [(j, d) for j, d in enumerate(out) if d.doc_id == sent.doc_id and d.positive
-                   and order.get(d.sentence_id, i) < i
+                   and order.get(d.sentence_id, i) < i and (only is None or d.kind in only)
                    and not any(_parties(o) == _parties(d) for o in own)]
         chosen: list[int] = []
         for j, d in earlier:
