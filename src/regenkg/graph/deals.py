@@ -27,13 +27,15 @@ __all__ = [
     "Deal",
     "DealKind",
     "DealStatus",
+    "EDGELESS",
     "deal_quads",
     "deal_status",
     "parse_amount",
     "parse_date",
 ]
 
-DealKind = Literal["Acquisition", "Licence", "Collaboration", "JointVenture", "Divestment", "SpinOut", "Option"]
+DealKind = Literal["Acquisition", "Licence", "Collaboration", "JointVenture", "Divestment", "SpinOut", "Option",
+                   "Merger"]
 DealStatus = Literal["Announced", "Completed", "Terminated", "Denied", "Rumoured"]
 POSITIVE = frozenset({"Announced", "Completed"})
 # Direct edge -> (deal kind, role of the subject, role of the object).
@@ -44,7 +46,10 @@ KIND_OF: dict[str, tuple[DealKind, str, str]] = {
     "jointVentureWith": ("JointVenture", "partner", "partner"),
     "soldTo": ("Divestment", "seller", "buyer"),
     "spunOutFrom": ("SpinOut", "spinOut", "parentOrg"),
+    "mergedWith": ("Merger", "partner", "partner"),
 }
+# Deal predicates that give no direct edge: a merger with no survivor is a Deal node only (h/deals3).
+EDGELESS = frozenset({"mergedWith"})
 ROLES = ("acquirer", "target", "licensor", "licensee", "seller", "buyer", "partner", "parentOrg", "spinOut")
 
 
@@ -93,7 +98,7 @@ _RUMOUR = re.compile(r"传闻|据传|传出|传言|消息称|盛传|风传|谣�
                      r"据悉|据报|据报道|据知情人士|知情人士|消息人士|据媒体|\bpeople (?:familiar|close) (?:with|to)\b|"
                      r"\bsources? (?:said|say|says|told|familiar|close)\b|\baccording to (?:a |an |the )?(?:[\w-]+ ){0,3}?"
                      r"(?:reports?|sources?|people|media)\b|\bunnamed sources?\b")
-_END = re.compile(r"终止|结束|取消|告吹|破局|撤回|中止|解除|分手|到期|\bterminat\w*|\bcancel\w*|\bcalled off\b|\bscrapp\w*|"
+_END = re.compile(r"终止|结束|取消|告吹|破局|撤回|中止|解除|分手|到期|收回|取回|拿回|返还|\bg(?:ave|ives|iving) back\b|\bt(?:ook|akes) back\b|\breacquir\w* (?:the )?(?:\w+ )?rights\b|\bend (?:its|their|the|our)\b|\bexit(?:s|ed|ing)? (?:from )?(?:its|their|the)\b|\bdiscontinu\w* (?:its|their|the)\b|\bterminat\w*|\bcancel\w*|\bcalled off\b|\bscrapp\w*|"
                   r"\bended\b|\bends\b|\bending\b|\bunwound\b|\bwound down\b|\bwind(?:s|ing)? down\b|\bno longer\b|"
                   r"\bexpired\b|\breturned (?:the )?rights\b|\bregained (?:the )?rights\b|\bcollaps\w*|\bfell through\b|"
                   r"\bwithdr[ae]w\w*|\bfailed to\b|\babandon\w*|\bwalked away\b|\bpulled out\b|"
@@ -106,8 +111,21 @@ _END = re.compile(r"终止|结束|取消|告吹|破局|撤回|中止|解除|分�
 _DONE = re.compile(r"完成|已完成|交割|\bcompleted?\b|\bclosed\b|\bcloses\b|\bfinali[sz]ed\b")
 
 
+# A party announcing its own deal in reported speech ("announced that it would acquire", "said they would
+# collaborate") states the deal; the "would" is the tense of "announced", not a hedge.
+_ANNOUNCED_WOULD = re.compile(r"\b(?:announced|said|agreed|confirmed|disclosed|stated)\s+(?:on\s+\w+\s+)?(?:that\s+)?"
+                              r"(?:it|they|the (?:company|group|firm|two companies|companies))\s+would\b")
+
+
 def deal_status(window: str) -> DealStatus:
-    """The status the words around a deal give it (``window`` is folded text)."""
+    """The status the words around a deal give it (``window`` is folded text).
+
+    >>> deal_status("gilead sciences announced that it would acquire kite pharma")
+    'Announced'
+    >>> deal_status("analysts said gilead would acquire kite pharma")
+    'Rumoured'
+    """
+    window = _ANNOUNCED_WOULD.sub(lambda m: m.group(0)[:-len("would")], window)
     if _END.search(window):
         return "Terminated"
     if _DENY.search(window):

@@ -123,6 +123,7 @@ class RKG(DefinedNamespace):
     Divestment: URIRef
     SpinOut: URIRef
     Option: URIRef
+    Merger: URIRef
     Announced: URIRef
     Completed: URIRef
     Terminated: URIRef

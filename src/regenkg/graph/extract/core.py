@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ...records import Entity, Mention, Relation, Sentence
-from ..deals import KIND_OF, Deal, deal_status
+from ..deals import EDGELESS, KIND_OF, Deal, deal_status
 from ..names_model import default_tagger
 from ..ontology import Gazetteer
 from .assets import (
@@ -43,7 +43,7 @@ from .coref import (
     solid,
     topic,
 )
-from .deals import build_deal, rule_acquisition, rule_partner
+from .deals import build_deal, name_both_parties, rule_acquisition, rule_partner
 from .figures import Figure, market_figures
 from .implicit import rule_implicit_subject
 from .joint import rule_both_parties, rule_parenthesis_note
@@ -70,7 +70,7 @@ from .patterns import (
 from .homes import rule_home
 from .status import carry_status, ended_work
 from .tables import table_rows
-from .transfers import rule_joint_venture, rule_sale, rule_spinout
+from .transfers import rule_joint_venture, rule_merger, rule_sale, rule_spinout
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ RULES: tuple[Rule, ...] = (
     rule_company_kind,  # h/rnd: "CAR-T developers X and Y", "X、Y等CAR-T業者"
     rule_home,  # h/deals: "X, headquartered in Japan", "X's Japan subsidiary", "台灣細胞治療公司X"
     rule_rnd_cooccur,  # h/rd2: the guarded fallback: one company and a term in one clause
+    rule_merger,  # h/deals3: "Y merged into X" (acquired), "X and Y merged" (a Merger deal, no edge)
 )
 # Rules that stay silent once an earlier rule claimed the clause: "A與B合資成立C" is not also a partnership.
 SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner})
@@ -182,6 +183,7 @@ class Extractor:
             carried = prev_targets or (frozenset() if prev_related else continued_company(prev_sent, sent, prev_ms))
             resolve_pronoun(sent.text, ms, prev_subject or last_named, prev_ms, self.finder.types,
                             prev_related, carried)  # h/anaph: prev_related; h/anaph2: prev_targets; coref2: carried
+            name_both_parties(_fold(sent.text), ms, prev_ms)  # h/deals3: "the two companies signed…"
             prev_sent = sent
             link_products(ms, prods, known_products)
             resolve_term_anaphora(sent.text, ms, last_modality)
@@ -304,7 +306,7 @@ class Extractor:
                             _DENIED_BACK.search(folded, b) or _REJECTED_BACK.search(folded, b)):
                         status = "Denied"  # "…有意收購Y，但X發言人否認此事": said of the clause before
                     deals.append(build_deal(p, s, o, status, rule, sent, folded[_cs:_ce]))
-                    if status in ("Announced", "Completed") and not rule.startswith("option"):
+                    if status in ("Announced", "Completed") and not rule.startswith("option") and p not in EDGELESS:
                         add(s, p, o, rule, conf)
                     return
                 if rule in ("deal-asset", "licence-asset") and (_DEAL_CANCEL.search(window) or _EXIT.search(window)):

@@ -12,6 +12,7 @@ from .clauses import Add, Clause, _object_list, _subject_list
 from .licences import _licence
 from .mentions import _M
 from .owners import _owner
+from .transfers import MERGE
 from .patterns import (
     _ACQ_ACTIVE,
     _ACQ_PASSIVE,
@@ -259,8 +260,11 @@ def rule_partner(clause: Clause, add: Add) -> None:
     joint = _JOINT.search(ctext)
     if not (_PARTNER.search(ctext) or lic or joint):
         if _SERVES.search(ctext):
-            _pair_add(folded, ce, cms, add, _joint_pair(folded, cs, ce, comps), clause.types)
+            served = _joint_pair(folded, cs, ce, cms, comps)
+            _pair_add(folded, ce, cms, add, served, clause.types, served[0] if len(served) > 2 else None)
         return
+    if MERGE.search(ctext) and not lic:
+        return  # h/deals3: a merger is no partnership (rule_merger reads it)
     with_pos = re.search(r"\bwith\b|与|和|跟|同", ctext)
     partner_at = next((m.start for m in comps if with_pos and m.start >= cs + with_pos.end()), ce)
     if not lic and any(_takes_company(folded, t, ce) and t.start() < partner_at
@@ -280,20 +284,34 @@ def rule_partner(clause: Clause, add: Add) -> None:
         right = [m for m in right if not m.affiliate_of]
         if left and right:
             subj = _apposition_head(folded, comps, left[-1])
+            # h/deals3: "X and Y partnered with Z", "X、Y與Z簽署三方合作協議": every company of the list before
+            # the with-word is a partner of every one after it (and, in a three-way deal, of each other).
+            subjects = _list_ending(folded, [m for m in left if not m.affiliate_of], subj) if subj is left[-1] else [subj]
+            rule = "licence-agreement" if lic else "partnership"
             for r in right:
-                add(subj.iri, "partneredWith", r.iri, "licence-agreement" if lic else "partnership", 0.8,
-                    (subj.start, r.end))
-                # h/subj2: "X partnered with Y" makes X the subject; "X與Y合作" coordinates X and Y as equals.
-                lead = subj if with_m.group(0) == "with" else None
-                _deal_asset(folded, r, ce, cms, add, (subj, r), clause.types, lead=lead)
+                for sj in subjects:
+                    if sj.iri == r.iri:
+                        continue
+                    add(sj.iri, "partneredWith", r.iri, rule, 0.8, (sj.start, r.end))
+                    # h/subj2: "X partnered with Y" makes X the subject; "X與Y合作" coordinates X and Y as equals.
+                    lead = sj if with_m.group(0) == "with" else None
+                    _deal_asset(folded, r, ce, cms, add, (sj, r), clause.types, lead=lead)
+            if len(subjects) > 1 and _MULTI_PARTY.search(ctext):
+                for i, a in enumerate(subjects):
+                    for b in subjects[i + 1:]:
+                        add(a.iri, "partneredWith", b.iri, rule, 0.75, (a.start, b.end))
             return
     trig = _PARTNER.search(ctext) or lic or joint
     group = _subject_list(folded, cms, cs + trig.start(), cs) if trig is not None else []
     if len(group) < 2 and trig is not None:
         # "X and Y ended their collaboration": two companies joined at the clause's head, the partner word later.
-        head = [m for m in comps if m.end <= cs + trig.start()][:2]
-        if len(head) == 2 and _LIST_GAP.match(folded[head[0].end:head[1].start]) and \
-                not re.search(r"[,，;；]", folded[head[1].end:cs + trig.start()]):
+        # h/deals3: "X, Y and Z entered into a three-way collaboration": the whole list at the head.
+        head = [m for m in comps if m.end <= cs + trig.start()]
+        n = 1
+        while n < len(head) and _LIST_GAP.match(folded[head[n - 1].end:head[n].start]):
+            n += 1
+        head = head[:n]
+        if len(head) >= 2 and not re.search(r"[,，;；]", folded[head[-1].end:cs + trig.start()]):
             group = head
     if len(group) < 2 and trig is not None:
         # "the collaboration between X and Y": the partners follow the noun.
@@ -301,9 +319,29 @@ def rule_partner(clause: Clause, add: Add) -> None:
         if between is not None:
             named = _object_list(folded, cms, cs + trig.start() + between.end(), {COMPANY}, ce)
             group = named if len(named) >= 2 else group
+    hub = None
     if len(group) < 2:
-        group = _joint_pair(folded, cs, ce, comps)
-    _pair_add(folded, ce, cms, add, group, clause.types)
+        group = _joint_pair(folded, cs, ce, cms, comps)
+        hub = group[0] if len(group) > 2 else None  # "X攜手Y及Z": X's partners, not each other's
+    _pair_add(folded, ce, cms, add, group, clause.types, hub)
+
+
+def _list_ending(folded: str, comps: list[_M], last: _M) -> list[_M]:
+    """The companies of the list whose last member is ``last`` ("X, Y and Z" → [X, Y, Z])."""
+    out = [last]
+    for m in reversed([c for c in comps if c.end <= last.start]):
+        if m.iri in {o.iri for o in out} or m.pronoun or not _LIST_GAP.match(folded[m.end:out[-1].start]):
+            break
+        out.append(m)
+    # A list ends with a conjunction ("X, Y and Z"); "After leaving X, Y partnered with Z" is none.
+    if len(out) > 1 and not re.search(r"\band\b|&|与|和|及|、|以及", folded[out[1].end:out[0].start]):
+        return [last]
+    return out[::-1]
+
+
+# A deal of more than two parties: the companies of a list are partners of each other too.
+_MULTI_PARTY = re.compile(r"三方|多方|四方|三家|\b(?:three|four)-(?:way|party)\b|\btripartite\b|\bmulti-?party\b|"
+                          r"\bconsortium\b")
 
 
 # "X's partner Y", "X's long-time collaborator Y", "X的合作夥伴Y": the possessor and the partner it names.
@@ -312,12 +350,20 @@ _PARTNER_OF = re.compile(r"\s*(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:(?:long-?time|s
                          r"\s*的\s*(?:策略|战略|长期|研发|临床|学术|主要)?(?:合作伙伴|合作对象|合作方)\s*(?:[,，、]\s*)?")
 
 
+_PRONOUN_PARTNER = re.compile(r"\s+(?:(?:long-?time|strategic|research|manufacturing|commercial|development|clinical|"
+                              r"academic|key|new|existing)\s+)?(?:partner|collaborator)s?\s*,?\s*(?:the\s+)?|"
+                              r"\s*(?:策略|战略|长期|研发|临床|学术|主要)?(?:合作伙伴|合作对象|合作方)\s*(?:[,，、]\s*)?")
+
+
 def _possessive_partner(folded: str, cs: int, ce: int, comps: list[_M], add: Add) -> bool:
     """"X's partner Y will manufacture the therapy" / "X的合作夥伴Y負責臨床試驗": X partneredWith Y."""
     found = False
     for m in comps:
         hit = _PARTNER_OF.match(folded, m.end, ce)
-        if hit is None or m.pronoun:
+        if hit is None and m.pronoun and re.fullmatch(r"its|their|其", folded[m.start:m.end]):
+            # h/deals3: "X said its partner Y would …", "X表示其合作夥伴Y…": the possessive stands for X.
+            hit = _PRONOUN_PARTNER.match(folded, m.end, ce)
+        if hit is None or m.pronoun and not folded[m.start:m.end] in ("its", "their", "其"):
             continue
         other = next((c for c in comps if c.start == hit.end()), None)
         if other is not None and other.iri != m.iri:
@@ -326,9 +372,13 @@ def _possessive_partner(folded: str, cs: int, ce: int, comps: list[_M], add: Add
     return found
 
 
-def _pair_add(folded: str, ce: int, cms: list[_M], add: Add, group: list[_M], types: Mapping[str, str]) -> None:
+def _pair_add(folded: str, ce: int, cms: list[_M], add: Add, group: list[_M], types: Mapping[str, str],
+              hub: _M | None = None) -> None:
+    group = list({m.iri: m for m in reversed(group)}.values())[::-1]  # a company named twice is one party
     for i, a in enumerate(group):
         for b in group[i + 1:]:
+            if hub is not None and hub not in (a, b):
+                continue
             add(a.iri, "partneredWith", b.iri, "partnership", 0.75, (min(a.start, b.start), max(a.end, b.end)))
     if len(group) >= 2:
         _deal_asset(folded, max(group, key=lambda m: m.end), ce, cms, add, tuple(group), types)
@@ -349,7 +399,7 @@ def _apposition_head(folded: str, comps: list[_M], m: _M) -> _M:
 
 # h/deals3: joint work without a partnership noun ("X與Y共同執行臨床試驗", "X and Y will jointly develop").
 _JOINT = re.compile(r"共同(?!创办|创立|创始|持有|持股)|联合(?=开发|研发|推进|推出|进行|执行|申报|开展|生产)|"
-                    r"联合(?=[^\s，,。；;]{2,14}?(?:开发|研发|推进|推出|进行|执行|申报|开展))|一起|携手|联手|牵手|共建|"
+                    r"联合(?=[^\s，,。；;]{2,14}?(?:开发|研发|推进|推出|进行|执行|申报|开展))|一起(?!出现|被|提|列|并列|比较)|携手|联手|牵手|共建|"
                     r"委托|签约|\bjointly\b|\btogether\b|\bjoin(?:s|ed|ing)? forces\b|"
                     r"\bwork(?:s|ed|ing)? (?:closely )?with\b|\bco-(?:develop|commerciali[sz]|promot|fund)\w*")
 # One company works for another: makes its product ("Y will manufacture X's therapy", "Y為X代工"), or takes
@@ -363,9 +413,9 @@ _CO_WORK = re.compile(r"共同|联合|合作(?:开发|研发)|携手|联手|双�
                       r"\bjoint(?:ly)?\s+(?:develop|research|programme|program)\w*")
 
 
-def _joint_pair(folded: str, cs: int, ce: int, comps: list[_M]) -> list[_M]:
-    """The two partners of a verb frame that has no partnership noun: "X攜手Y", "X委託Y生產", "X tapped Y to
-    manufacture", "Y為X代工", "Y will manufacture X's therapy", "X的產品由Y負責商業化"."""
+def _joint_pair(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M]) -> list[_M]:
+    """The partners of a verb frame that has no partnership noun: "X攜手Y(及Z)", "X委託Y生產", "X tapped Y to
+    manufacture", "Y為X代工", "Y will manufacture X's therapy", "X的產品由Y負責商業化"; the subject first."""
     for m in re.finditer(r"携手|联手|牵手|委托|联合(?![国会])|\b(?:join(?:s|ed|ing)? forces with|tapped|selected|chose|engaged|contracted|"
                          r"hired|commissioned)\b", folded[cs:ce]):
         at = cs + m.end()
@@ -377,7 +427,9 @@ def _joint_pair(folded: str, cs: int, ce: int, comps: list[_M]) -> list[_M]:
                 r"\s+(?:to|as)\s+(?:its\s+|a\s+|the\s+)?(?:\w+\s+){0,2}?(?:manufactur|produc|develop|commerciali|suppl|"
                 r"make|partner|cdmo|distribut)", folded[obj.end:ce]):
             continue  # "selected Y" alone is no partnership
-        return [subj, obj]
+        rest = [c for c in _object_list(folded, cms, obj.start, {COMPANY}, ce)[1:]
+                if not c.affiliate_of and c.iri not in (subj.iri, obj.iri)]
+        return [subj, obj, *rest]
     for m in re.finditer(r"(?:为|替)\s*(?=\S)|\bfor\s+(?:the\s+)?", folded[cs:ce]):
         at = cs + m.end()
         client = next((c for c in comps if c.start == at), None)
@@ -437,3 +489,38 @@ def _deal_asset(folded: str, after: _M, ce: int, cms: list[_M], add: Add, partie
         if p.org_type != COMPANY:
             continue  # a hospital or university partner runs the trial; it does not develop the modality
         add(p.iri, "develops", mods[0].iri, "deal-asset", 0.7, (min(x.start for x in parties), mods[0].end))
+
+
+# h/deals3: the two parties written as one ("the two companies signed…", "雙方已簽署合作協議"), and a deal word
+# after it in the same clause: the description stands for two companies named before it.
+_BOTH_DEAL = re.compile(r"(?:双方|两家公司|两家企业|\b(?:both (?:companies|firms|parties)|the two (?:companies|firms|"
+                        r"groups|biotechs)|the pair)\b)"
+                        r"(?=[^,，;；。]{0,40}?(?:签署|签订|签约|达成|合作|结盟|联盟|授权|许可|终止|结束|解除|"
+                        r"\b(?:signed|entered|formed|struck|inked|agreed to (?:collaborat|partner|co-develop|work)|"
+                        r"collaborat\w*|partner\w*|teamed|allied|co-develop\w*|ended|terminated|wound down)\b))")
+
+
+def name_both_parties(folded: str, ms: list[_M], prev_ms: list[_M]) -> None:
+    """"X met Y in 2020. The two companies signed a collaboration in 2022." / "X入股Y，雙方簽署合作協議":
+    the plural description gets two pronoun mentions, one for each company it stands for, so that every
+    deal rule reads it as the list "X and Y". The companies are the two named before it in the sentence,
+    or, when the sentence names none before it, the two the previous sentence names (no other count)."""
+    for both in _BOTH_DEAL.finditer(folded):
+        def named(seq: list[_M], end: int | None = None) -> list[_M]:
+            out: dict[str, _M] = {}
+            for m in seq:
+                if m.kind == COMPANY and m.org_type == COMPANY and not m.pronoun and not m.appositive \
+                        and not m.affiliate_of and (end is None or m.end <= end):
+                    out.setdefault(m.iri, m)
+            return list(out.values())
+        here = named(ms, both.start())
+        pair = here if here else named(prev_ms)
+        if len(pair) != 2 or any(m.kind == COMPANY and m.start >= both.start() and not m.pronoun
+                                 and m.iri not in {p.iri for p in pair} for m in ms):
+            continue
+        at = next((i for i, m in enumerate(ms) if m.start >= both.end()), len(ms))
+        a, b = both.start(), both.end()
+        # Nothing stands between the two (an empty list gap); the second spans the description.
+        ms[at:at] = [_M(a, a, pair[0].iri, COMPANY, pair[0].surface, pair[0].curated, pronoun=True),
+                     _M(a, b, pair[1].iri, COMPANY, pair[1].surface, pair[1].curated, pronoun=True)]
+

@@ -70,6 +70,10 @@ def rule_home(clause: Clause, add: Add) -> None:
         elif before and _RIGHTS_AFTER.match(folded, end, ce) and _subject_verb(folded, before[-1], start) and \
                 _TAKES.search(folded, before[-1].end, start):
             holder = before[-1]  # "X acquired the Greater China rights to …": the licensee works there
+            if re.search(r"\b(?:out-)?licen[cs](?:ed|es|ing)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,3}$",
+                         folded[before[-1].end:start]):
+                # h/deals3: "X licensed Greater China rights to M to Y": the rights go out, to Y.
+                holder = _licensee_after(folded, comps, end, ce)
         if holder is None:
             after = next((m for m in comps if m.start >= end), None)
             if after is not None and not folded[start:end].isascii() and _ZH_HOME.fullmatch(folded, end, after.start) \
@@ -77,6 +81,15 @@ def rule_home(clause: Clause, add: Add) -> None:
                 holder = after  # "台灣細胞治療公司晶岱生技"
         if holder is not None:
             add(holder.iri, "operatesIn", place, "home", 0.7, (min(holder.start, start), max(holder.end, end)))
+
+
+def _licensee_after(folded: str, comps: list[_M], pos: int, ce: int) -> _M | None:
+    """The company an out-licence gives rights to: right after the clause's last "to" (None if none)."""
+    for hit in reversed(list(re.finditer(r"\bto\s+(?:the\s+)?", folded[pos:ce]))):
+        to = next((m for m in comps if m.start == pos + hit.end()), None)
+        if to is not None:
+            return to
+    return None
 
 
 def _places(folded: str, cms: list[_M], cs: int, ce: int) -> list[tuple[str, int, int]]:

@@ -21,6 +21,13 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
     def right_after(pos: int, slack: int = 4) -> _M | None:
         return next((m for m in comps if cs + pos <= m.start <= cs + pos + slack), None)
 
+    back = _returned(folded, cs, ce, comps)
+    if back is not None:
+        licensee, licensor = back
+        for_rule = "licence-returned"
+        add(licensee.iri, "licensedFrom", licensor.iri, for_rule, 0.8,
+            (min(licensee.start, licensor.start), max(licensee.end, licensor.end)))
+        return True
     m_get = re.search(r"获得|取得|获授|拿下|引进|引入|获(?![得批准奖悉益利])", ctext)
     m_from = re.search(r"\bfrom\b|从|自|向", ctext)
     m_to = re.search(r"授权给|授权予|许可给|授予|\bto\b", ctext)
@@ -42,7 +49,7 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
         m_out = None
     if m_out is None:
         # "Y licensed Greater China rights to MT-101 to X": the last "to" before a company names the licensee.
-        m_out = re.search(r"\b(?:out-)?licen[cs](?:ed|es|ing)\s+(?:[\w-]+\s+){0,4}?rights?\s+(?:to|for|on)\s+"
+        m_out = re.search(r"\b(?:out-)?licen[cs](?:ed|es|ing)\s+(?:[\w-]+\s+){0,6}?rights?\s+(?:to|for|on)\s+"
                           r"(?:[^;,]{0,40}?)\bto\s+(?:the\s+)?", ctext)
         if m_out is not None and right_after(m_out.end(), 2) is None:
             m_out = None
@@ -99,7 +106,9 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
         if m_verb is not None and to is not None and before(m_verb.start()) and not re.search(
                 r"(?:获|获得|取得)\s*$", ctext[max(0, m_verb.start() - 3):m_verb.start()]):
             giver = before(m_verb.start())[-1]
-            if re.fullmatch(r"\s*(?:将|已|也|则|同意|宣布|正式|独家)*\s*", folded[giver.end:cs + m_verb.start()]):
+            # h/deals3: "青嶺生技終止授權遠岫基因開發…": an ended licence keeps its direction (its status says it ended).
+            if re.fullmatch(r"\s*(?:将|已|也|则|同意|宣布|正式|独家|终止|结束|解除|停止|取消|中止)*\s*",
+                            folded[giver.end:cs + m_verb.start()]):
                 licensor, licensee, rule = giver, to, "licence-grant"
     if licensee is None and m_poss:
         bef = before(m_poss.start())
@@ -167,6 +176,42 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
         _licence_asset(folded, cs, ce, cms, add, licensee, giver)
     return True
 
+# h/deals3: rights handed back end a licence. The one who gives them back was the licensee; the one who
+# regains them, the licensor.
+_GIVE_BACK = re.compile(r"\b(?:returned|returns|returning|handed back|hands back|gave back|gives back)\b"
+                        r"(?=[^;,]{0,60}?\brights?\b)|(?:归还|交还|退还|退回|返还)(?:给|予)?")
+_TAKE_BACK = re.compile(r"\b(?:regain\w*|reacquir\w*|took back|takes back|recover\w*|reclaim\w*)\b"
+                        r"(?=[^;,]{0,60}?\brights?\b)|收回|取回|拿回|重新取得")
+
+
+def _returned(folded: str, cs: int, ce: int, comps: list[_M]) -> tuple[_M, _M] | None:
+    """(licensee, licensor) of a licence whose rights go back: "X returned the rights to M to Y" / "X將…權利歸還給Y"
+    (X took the licence from Y); "Y regained the rights to M from X" / "Y從X收回…權利" (Y gave it)."""
+    for pat, giver_first in ((_GIVE_BACK, True), (_TAKE_BACK, False)):
+        hit = pat.search(folded, cs, ce)
+        if hit is None:
+            continue
+        subj = next((m for m in reversed(comps) if m.end <= hit.start()
+                     and not re.search(r"[,，;；]", folded[m.end:hit.start()])), None)
+        if giver_first:
+            # "… to Y" / "歸還給Y": the company after the verb's last "to", or right after 給.
+            to = list(re.finditer(r"\bto\s+(?:the\s+)?|给\s*|予\s*", folded[hit.start():ce]))
+            other = next((m for t in reversed(to) for m in comps if m.start == hit.start() + t.end()), None)
+        else:
+            frm = re.search(r"\bfrom\s+(?:the\s+)?", folded[hit.end():ce])
+            other = next((m for m in comps if frm is not None and m.start == hit.end() + frm.end()), None)
+            if other is None:
+                # "Y從X收回…權利": the one after 從/自/向 before the verb.
+                other = next((m for m in comps if m.end <= hit.start() and re.search(
+                    r"(?:从|自|向)\s*$", folded[max(cs, m.start - 2):m.start])), None)
+                if other is not None:
+                    subj = next((m for m in reversed(comps) if m.end <= other.start), None)
+        if subj is None or other is None or subj.iri == other.iri:
+            continue
+        return (subj, other) if giver_first else (other, subj)
+    return None
+
+
 def _licence_asset(folded: str, cs: int, ce: int, cms: list[_M], add: Add, licensee: _M, licensor: _M) -> None:
     """What a licence is about: the licensor develops the modality and targets its indication; the
     licensee works in the territory ("rights … in Greater China", "大中華區獨家權益")."""
@@ -205,6 +250,8 @@ def _licence_asset(folded: str, cs: int, ce: int, cms: list[_M], add: Add, licen
         if re.match(r"\s*(?:以外|之外|除外)", tail) or re.search(r"\b(?:outside|excluding|except)\s+(?:the\s+)?$", lead):
             continue
         if re.search(r"(?:\bin|\bfor|\bwithin|\bacross|在|于)\s*(?:the\s+)?$", lead) or re.match(
+                r"\s+(?:(?:exclusive|development|commercial|commerciali[sz]ation|marketing|and)\s+)*(?:rights|licen[cs]e)\b",
+                tail) or re.match(
                 r"\s*(?:的)?\s*(?:独家|全部|所有)?\s*(?:的)?\s*(?:开发|商业化|生产|销售|临床)?\s*(?:和|及|与|、)?\s*"
                 r"(?:开发|商业化|生产|销售)?\s*(?:权益|权利|权|市场|授权|许可)", tail):
             add(licensee.iri, "operatesIn", place.iri, "licence-territory", 0.7,

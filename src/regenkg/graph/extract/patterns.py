@@ -140,6 +140,8 @@ _NOT_COMPANY = {
 # h/rnd2: a funding round or a sales figure opens no name ("a $90 million Series B, which will fund …", "Sales of X's
 # CAR-T …" made "Series B" and "Sales" companies).
 _NOT_COMPANY |= {"series", "sales", "revenue", "revenues", "proceeds"}
+# h/deals3: the paper a deal is written on ("signed an MoU with Y") is no company.
+_NOT_COMPANY |= {"mou", "mous", "moa", "loi", "term sheet"}
 _COMPANY_WORDS = re.compile(
     r"\b(?:therapeutics|bio|biotherapeutics|pharma|pharmaceuticals?|biosciences?|biotech|biologics|"
     r"oncology|medicine|medicines|genomics|health|cell|cells|sciences|inc|ltd|corp|co|ag|gmbh|plc|sa|nv|kk|"
@@ -277,7 +279,9 @@ _WORK_OFF = re.compile(
     r"\bdiscontinu\w*|\bterminat\w*|\bhalt\w*|暂停|搁置|暂缓|中止|曾经|曾(?=[经在与和]|开发|研发|布局|投入|从事|专注|聚焦|合作)|"
     r"昔日|一度|原本|过去曾|转型为|已转型|喊停|叫停|收手|告终|画下句点|划下句点|不了了之|撤资|淡出|撤退|退场|中断|停摆|"
     r"停掉|下马|\baxed\b|\bscuttl\w*|\bkill(?:ed|s)\b|\bshutter\w*|\bsunset\w*|\bwound up\b|\bpar(?:ed|es|ing) back\b|"
-    r"\bcull\w*|\bretreat\w*|\bbowed out\b|\bb(?:acked|acks) (?:out|away)\b|\bwr(?:ote|itten) off\b|\bimpair\w*")
+    r"\bcull\w*|\bretreat\w*|\bbowed out\b|\bb(?:acked|acks) (?:out|away)\b|\bwr(?:ote|itten) off\b|\bimpair\w*|"
+    # h/deals3: rights handed back end the work on what they covered
+    r"\b(?:returned|handed back|gave back)\b[^,;]{0,20}?\brights?\b|(?:归还|交还|退还)[^,，;；。]{0,4}?(?:给|予)?")
 # Said after a deal, these leave it unmade: a rejected offer (", which the board rejected", "遭到拒絕"), a
 # report called false ("消息不實", "純屬臆測").
 _REJECTED_BACK = re.compile(

@@ -23,13 +23,16 @@ from .patterns import _DENIED_BACK, _EXIT, _REJECTED_BACK, _WORK_OFF, _WORK_SHUT
 _DEAL_NOUN: tuple[tuple[re.Pattern[str], frozenset[DealKind]], ...] = (
     (re.compile(r"\b(?:the|that|this|its|their|such an?|an?)\s+(?:[\w$.-]+\s+){0,3}?(?:acquisition|merger|takeover|"
                 r"buyout|bid|offer)s?\b|收购案|并购案|收购计划|并购计划|(?:该|此|这项|这笔|上述)(?:收购|并购)"),
-     frozenset({"Acquisition", "Option"})),
+     frozenset({"Acquisition", "Option", "Merger"})),
     (re.compile(r"\b(?:the|that|this|its|their)\s+(?:[\w-]+\s+){0,3}?(?:collaboration|partnership|alliance|"
                 r"co-development|research pact)s?\b|(?:该|此|这项|这个|上述|双方的?)(?:合作|联盟|结盟)|"
                 r"(?:终止|结束|中止|解除)(?:了)?(?:双方的?)?(?:合作|联盟|结盟)|(?:合作|联盟)(?:关系)?(?:已|宣告|正式)?"
                 r"(?:终止|结束|告终|破局|中止)"), frozenset({"Collaboration", "JointVenture", "Licence", "Option"})),
     (re.compile(r"\b(?:the|that|this|its|their)\s+(?:[\w-]+\s+){0,3}?licen[cs](?:e|ing)(?:\s+(?:agreement|deal|pact))?s?\b|"
-                r"(?:该|此|这项|上述|双方的?)(?:授权|许可)"), frozenset({"Licence"})),
+                r"(?:该|此|这项|上述|双方的?)(?:授权|许可)|"
+                # h/deals3: rights handed back ("Y later returned the rights", "Y已歸還相關權利")
+                r"\b(?:returned|regained|handed back|gave back|reacquired)\b[^.;]{0,20}?\brights?\b|"
+                r"(?:归还|交还|收回|取回|退还)[^。；]{0,12}?(?:权利|权益)"), frozenset({"Licence"})),
     (re.compile(r"\b(?:the|that|this|its|their)\s+(?:[\w$.-]+\s+){0,3}?(?:deal|agreement|transaction|pact|talks|"
                 r"negotiations|tie-up)s?\b|(?:该|此|这项|这笔|该笔|上述|整起|这起)(?:交易|协议|合约|案子|案)|"
                 r"交易(?:已|宣告|正式)?(?:终止|取消|告吹|破局|中止)|(?:终止|取消|中止|解除)(?:了)?(?:这项|该|此|双方的?)?"
@@ -50,6 +53,9 @@ _DENIED = re.compile(r"\bden(?:ied|ies|y|ying)\b|\bdismiss(?:ed|es)\b|\brefut\w*
                      # "a partnership, not an acquisition", "此次合作並非收購"
                      r"\b(?:not|rather than|instead of|short of)\s+(?:an?\s+)?(?:full\s+|outright\s+)?(?:acquisition|"
                      r"takeover|buyout|merger|purchase)\b|(?:并非|不是|而非|并不是|不涉及)(?:一项|一次)?(?:收购|并购)")
+# "這是一筆授權交易，而不是併購": the denial names the acquisition; the licence the sentence speaks of stands.
+_NOT_ACQUISITION = re.compile(r"\b(?:not|rather than|instead of|short of)\s+(?:an?\s+)?(?:full\s+|outright\s+)?(?:acquisition|"
+                              r"takeover|buyout|merger|purchase)\b|(?:并非|不是|而非|并不是|不涉及)(?:一项|一次|一笔)?(?:收购|并购)")
 _UNCONFIRMED = re.compile(r"\b(?:declin\w*|refus\w*|would not|did not|won't|didn't) (?:to )?(?:comment|confirm)\b|"
                           r"\bno comment\b|\bunconfirmed\b|\bnot (?:been )?confirmed\b|\byet to (?:be )?confirm\w*|"
                           r"不予?评论|不评论|不予置评|未予?证实|未获证实|不予证实|尚未证实|未经证实|未回应|不回应|"
@@ -89,6 +95,7 @@ def carry_status(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]],
     order = {s.id: i for i, s in enumerate(sents)}
     out = list(deals)
     dropped: set[tuple[str, str, str, int]] = set()
+    merged: set[str] = set()
     for i, sent in enumerate(sents):
         folded = _fold(sent.text)
         if _SOURCED.search(folded):
@@ -101,9 +108,12 @@ def carry_status(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]],
             continue
         named = {m.iri for m in mentions[i] if m.kind == COMPANY and not m.affiliate_of}
         kinds = [k for pat, k in _DEAL_NOUN if pat.search(folded)]
+        only: frozenset[str] | None = None
+        if status == "Denied" and _NOT_ACQUISITION.search(folded):
+            only = frozenset({"Acquisition", "Option", "Merger"})  # h/deals3: only a takeover is denied
         own = [d for d in out if d.sentence_id == sent.id and d.positive]
         earlier = [(j, d) for j, d in enumerate(out) if d.doc_id == sent.doc_id and d.positive
-                   and order.get(d.sentence_id, i) < i
+                   and order.get(d.sentence_id, i) < i and (only is None or d.kind in only)
                    and not any(_parties(o) == _parties(d) for o in own)]
         chosen: list[int] = []
         for j, d in earlier:
@@ -121,7 +131,10 @@ def carry_status(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]],
             d = out[j]
             out[j] = replace(d, status=status, status_sentence_id=sent.id)
             dropped |= _edges(d)
-    return out, dropped
+            # h/deals3: "2023年，雙方終止合作" also states its own ended deal; it is the earlier one's end.
+            merged |= {o.iri for o in out if o.sentence_id == sent.id and not o.positive and o.kind == d.kind
+                       and _parties(o) == _parties(d)}
+    return [d for d in out if d.iri not in merged], dropped
 
 
 def _edges(d: Deal) -> set[tuple[str, str, str, int]]:

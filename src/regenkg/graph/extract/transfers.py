@@ -270,3 +270,89 @@ def rule_sale(clause: Clause, add: Add) -> bool:
         add(seller.iri, "soldTo", buyer.iri, "sale", 0.8, (seller.start, buyer.end))
         found = True
     return found
+
+
+# h/deals3: mergers. "Y merged into X", "Y併入X", "X吸收合併Y": X absorbs Y (an acquisition). "X merged with Y",
+# "X and Y merged", "X與Y合併", "the merger of X and Y": an acquisition when one side survives or names the
+# combined company ("the combined company will be named X", "存續公司為X"), otherwise a Merger deal and no edge.
+MERGE = re.compile(r"\bmerg(?:e|es|ed|ing)\b|\bmerger\b|合并|并入|吸收合并")
+_INTO = re.compile(r"\b(?:was |were |is |has been |will be |to be )?merged into\s+(?:the\s+)?|\bmerg(?:e|es|ing) into\s+(?:the\s+)?|"
+                   r"并入\s*")
+_ABSORBS = re.compile(r"吸收合并\s*")
+_SURVIVOR = re.compile(r"\b(?:combined|merged|surviving|new) (?:company|entity|group)\b[^,;.]{0,40}?\b(?:named|called|"
+                       r"known as|renamed|operate under|retain|keep)\s+(?:the\s+)?|\bsurviving (?:company|entity)\b\s*,?\s*|"
+                       r"\bretain(?:s|ing)? the\s+|\bunder the\s+|"
+                       r"存续公司(?:为|是)?\s*|合并后(?:的)?(?:公司|新公司)?(?:将)?(?:沿用|保留|以)\s*|由\s*(?=[^,，;；。]{2,16}?存续)")
+_FORM = re.compile(r"\bto (?:form|create)\b|\bforming\b|合并(?:成立|组成|为)|更名为|新公司")
+
+
+def rule_merger(clause: Clause, add: Add) -> bool:
+    """"Y merged into X" / "X與Y合併，存續公司為X": X acquired Y; "X merged with Y" / "X and Y merged to form Z": a
+    Merger deal between X and Y with no direct edge. Returns whether the clause states a merger."""
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
+    if len(comps) < 2 or not MERGE.search(folded, cs, ce):
+        return False
+    into = _INTO.search(folded, cs, ce)
+    if into is not None:
+        host = next((m for m in comps if m.start == into.end()), None)
+        absorbed = next((m for m in reversed(comps) if m.end <= into.start()), None)
+        if host is not None and absorbed is not None and host.iri != absorbed.iri:
+            add(host.iri, "acquired", absorbed.iri, "merger-into", 0.8, (absorbed.start, host.end))
+            return True
+    absorbs = _ABSORBS.search(folded, cs, ce)
+    if absorbs is not None:
+        host = next((m for m in reversed(comps) if m.end <= absorbs.start()), None)
+        absorbed = next((m for m in comps if m.start == absorbs.end()), None)
+        if host is not None and absorbed is not None and host.iri != absorbed.iri:
+            add(host.iri, "acquired", absorbed.iri, "merger-into", 0.8, (host.start, absorbed.end))
+            return True
+    verb = MERGE.search(folded, cs, ce)
+    assert verb is not None
+    pair = _merger_pair(folded, comps, verb, cs, ce)
+    if pair is None:
+        return False
+    a, b = pair
+    survivor = _survivor(folded, verb.end(), (a, b), comps)
+    if survivor is not None and not _FORM.search(folded, verb.end(), len(folded)):
+        other = b if survivor is a else a
+        add(survivor.iri, "acquired", other.iri, "merger-survivor", 0.75, (min(a.start, b.start), max(a.end, b.end)))
+    else:
+        add(a.iri, "mergedWith", b.iri, "merger", 0.75, (min(a.start, b.start), max(a.end, b.end)))
+    return True
+
+
+def _merger_pair(folded: str, comps: list[_M], verb: re.Match[str], cs: int, ce: int) -> tuple[_M, _M] | None:
+    """The two companies of "X merged with Y", "X and Y (agreed to) merge", "X與Y合併", "the merger of/between X and Y",
+    "X's merger with Y"."""
+    after = [m for m in comps if m.start >= verb.end()]
+    before = [m for m in comps if m.end <= verb.start()]
+    tail = re.match(r"\s*(?:agreement\s+)?(?:with|of|between)\s+(?:the\s+)?", folded[verb.end():ce])
+    if tail is not None and after and after[0].start == verb.end() + tail.end():
+        if folded[verb.end():verb.end() + tail.end()].strip().startswith(("of", "between")):
+            nxt = after[1:2]
+            if nxt and _LIST_GAP.match(folded[after[0].end:nxt[0].start]):
+                return after[0], nxt[0]  # "the merger of X and Y"
+            return None
+        if before and not re.search(r"[,，;；]", folded[before[-1].end:verb.start()]):
+            return before[-1], after[0]  # "X merged with Y", "X's merger with Y", "X agreed to merge with Y"
+        return None
+    if len(before) >= 2 and _LIST_GAP.match(folded[before[-2].end:before[-1].start]) and \
+            len(folded[before[-1].end:verb.start()]) <= 30 and not re.search(r"[,，;；]", folded[before[-1].end:verb.start()]):
+        return before[-2], before[-1]  # "X and Y merged", "X與Y合併", "X與Y宣布合併"
+    if len(before) >= 2 and re.search(r"(?:与|和|跟|同)\s*$", folded[max(cs, before[-1].start - 2):before[-1].start]) and \
+            re.fullmatch(r"[^,，;；。]{0,12}", folded[before[-2].end:before[-1].start]) and \
+            re.fullmatch(r"[^,，;；。]{0,8}", folded[before[-1].end:verb.start()]):
+        return before[-2], before[-1]  # "X宣布與Y合併"
+    return None
+
+
+def _survivor(folded: str, pos: int, pair: tuple[_M, _M], comps: list[_M]) -> _M | None:
+    """The party the sentence names as the combined or surviving company, if any."""
+    for hit in _SURVIVOR.finditer(folded, pos):
+        for m in pair:
+            # A party there through "its" is matched by the name it stands for.
+            names = {folded[c.start:c.end] for c in comps if c.iri == m.iri and not c.pronoun} | {m.surface.lower()}
+            if any(name and folded.startswith(name, hit.end()) for name in names):
+                return m
+    return None
