@@ -17,7 +17,7 @@ from .clauses import (
     _subject_list,
 )
 from .coref import solid
-from .kinds import _classified
+from .kinds import _classified, describes_another
 from .mentions import _M
 from .products import antigen_like as _antigen
 from .patterns import (
@@ -111,6 +111,8 @@ def rule_develops(clause: Clause, add: Add) -> None:
         # "Pfizer invested in allogeneic CAR-T maker X": the modality says what X is (rule_company_kind).
         mods = [m for m in mods if not (kinds := _classified(folded, cms, m, ce))
                 or any(k.iri == s.iri for k in kinds for s in subjects)]
+        # h/prec3: "…, choosing a partnership with the NK cell therapy developer": another company's kind
+        mods = [m for m in mods if not describes_another(folded, cms, cs, m, ce)]
         if not subjects or not mods:
             continue
         pred, rule = ("exited", "exit-modality") if exit_ else ("develops", "develops-modality")

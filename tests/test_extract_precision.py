@@ -1,0 +1,76 @@
+"""Precision of the R&D facts (issue #12, h/prec3): a modality that only says what kind another company is
+gives it to no company the sentence names, and Han runs that end in a company word without being a name
+(a field of work, a generic company word, a unit of an institute or of a parent) are no companies.
+
+Sentences written for these tests (invented companies); none is taken from the evaluation sets.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from regenkg.graph.extract import Extractor
+from regenkg.graph.ontology import Gazetteer
+
+from conftest import extract_texts
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(Gazetteer.load())
+
+
+def _facts(extractor: Extractor, text: str, lang: str, *preds: str) -> set[tuple[str, str, str]]:
+    facts, _, _ = extract_texts(extractor, text, lang=lang)
+    return {f for f in facts if f[1] in preds}
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Halvorsen Therapeutics dropped its bid for Quillon Bio and signed a licensing deal with the CAR-T developer "
+     "instead.", "en"),
+    ("Halvorsen Pharma agreed to pay the CAR-T specialist $50 million upfront.", "en"),
+    ("Halvorsen Pharma signed a licensing pact with the gene editing firm.", "en"),
+    ("Halvorsen Pharma will fund the NK cell biotech for three years.", "en"),
+    ("辉瑞将向这家CAR-T公司支付5000万美元预付款。", "zh-Hans"),
+    ("輝瑞將向該NK細胞新創支付5000萬美元預付款。", "zh-Hant"),
+])
+def test_a_definite_description_of_another_company_gives_its_kind_to_no_named_company(extractor, text, lang):
+    assert _facts(extractor, text, lang, "develops") == set()
+
+
+@pytest.mark.parametrize("text,lang,firm,modality", [
+    ("Halvorsen Therapeutics is the leading CAR-T developer in Europe.", "en", "Halvorsen Therapeutics",
+     "CAR-T cell therapy"),
+    ("Halvorsen Therapeutics, the CAR-T developer, raised $40 million.", "en", "Halvorsen Therapeutics",
+     "CAR-T cell therapy"),
+    ("Pfizer acquired the CAR-T developer Quillon Bio.", "en", "Quillon Bio", "CAR-T cell therapy"),
+])
+def test_the_company_the_description_is_written_of_still_develops_it(extractor, text, lang, firm, modality):
+    assert (firm, "develops", modality) in _facts(extractor, text, lang, "develops")
+
+
+def _companies(extractor: Extractor, text: str, lang: str) -> set[str]:
+    _, ex, _ = extract_texts(extractor, text, lang=lang)
+    return {next(iter(e.labels.values())) for e in ex.entities}
+
+
+@pytest.mark.parametrize("text,lang,wrong", [
+    ("精準醫療帶動基因治療發展。", "zh-Hant", "精準醫療"),
+    ("生技公司紛紛投入iPSC研究。", "zh-Hant", "生技公司"),
+    ("工研院生醫所開發的iPSC平台已授權給晶禾生技。", "zh-Hant", "工研院生醫"),
+    ("中研院基因體中心研發的基因編輯技術授權給晶禾生技。", "zh-Hant", "中研院基因"),
+    ("沐川生醫子公司沐禾細胞專注NK細胞療法。", "zh-Hant", "沐川生醫子公司"),
+    ("细胞治疗大厂沐川生医今年将推出CAR-T细胞疗法。", "zh-Hans", "大厂沐川生医"),
+])
+def test_a_han_run_ending_in_a_company_word_that_is_no_name_is_no_company(extractor, text, lang, wrong):
+    assert wrong not in _companies(extractor, text, lang)
+
+
+@pytest.mark.parametrize("text,lang,name", [
+    ("细胞治疗大厂沐川生医今年将推出CAR-T细胞疗法。", "zh-Hans", "沐川生医"),
+    ("本土藥廠晶禾生技宣布投入異體CAR-T細胞療法。", "zh-Hant", "晶禾生技"),
+    ("沐川生醫子公司沐禾細胞專注NK細胞療法。", "zh-Hant", "沐禾細胞"),
+    ("台塑生醫布局外泌體。", "zh-Hant", "台塑生醫"),
+])
+def test_the_name_after_a_description_is_still_found(extractor, text, lang, name):
+    assert name in _companies(extractor, text, lang)
