@@ -74,3 +74,32 @@ def test_a_han_run_ending_in_a_company_word_that_is_no_name_is_no_company(extrac
 ])
 def test_the_name_after_a_description_is_still_found(extractor, text, lang, name):
     assert name in _companies(extractor, text, lang)
+
+
+@pytest.mark.parametrize("text,firm,funder,modality", [
+    ("Quillon Bio raised $80 million from investors including Halvorsen Pharma to advance its NK cell therapy.",
+     "Quillon Bio", "Halvorsen Pharma", "NK cell therapy"),
+    ("Quillon Bio secured funding from Halvorsen Pharma to advance its CAR-T programme.",
+     "Quillon Bio", "Halvorsen Pharma", "CAR-T cell therapy"),
+    ("Quillon Bio raised $80 million in a round led by Halvorsen Ventures to develop NK cell therapies.",
+     "Quillon Bio", "Halvorsen Ventures", "NK cell therapy"),
+])
+def test_the_company_that_raises_money_develops_what_it_is_for_not_its_funder(extractor, text, firm, funder,
+                                                                              modality):
+    facts = _facts(extractor, text, "en", "develops")
+    assert (firm, "develops", modality) in facts
+    assert not any(f[0] == funder for f in facts)
+
+
+def test_its_after_a_semicolon_is_the_company_that_opens_that_clause(extractor):
+    text = ("Halvorsen Pharma ended its alliance with Quillon Bio in May; Quillon Bio will keep developing its "
+            "TCR-T cell therapy alone.")
+    facts = _facts(extractor, text, "en", "develops")
+    assert ("Quillon Bio", "develops", "TCR-T cell therapy") in facts
+    assert not any(f[0] == "Halvorsen Pharma" for f in facts)
+
+
+def test_its_of_a_sentence_opener_is_still_the_opener(extractor):
+    facts = _facts(extractor, "Halvorsen Pharma said on Monday that its gene therapy had won approval.", "en",
+                   "develops")
+    assert facts == {("Halvorsen Pharma", "develops", "gene therapy")}

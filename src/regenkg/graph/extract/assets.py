@@ -19,6 +19,7 @@ from .clauses import (
 from .coref import solid
 from .kinds import _classified, describes_another
 from .mentions import _M
+from .owners import funded_work, pronoun_owner
 from .products import antigen_like as _antigen
 from .patterns import (
     _ACQ_PASSIVE,
@@ -99,6 +100,8 @@ def rule_develops(clause: Clause, add: Add) -> None:
             lead = [m for m in cms if m.kind == COMPANY and not m.affiliate_of and m.end <= subjects[0].start - 1]
             if lead and re.search(r"合作|共同|联合|携手|联手", folded[subjects[-1].end:trig.start() + 2]):
                 subjects = [lead[-1]] + [m for m in subjects if m.org_type == COMPANY]
+        if head is None and len(subjects) == 1:
+            subjects = funded_work(folded, cms, cs, subjects[0], trig.start())
         mods = _object_list(folded, cms, trig.end(), {MODALITY}, ce)
         if not mods:
             mods = [m for m in cms if m.kind == MODALITY and m.end <= trig.start()
@@ -189,8 +192,7 @@ def rule_own(clause: Clause, add: Add) -> None:
                 add(owner.iri, "develops", mod.iri, "main-line", 0.75, (owner.start, mod.end))
     for pm in re.finditer(r"其|\bits\b|\btheir\b", folded[cs:ce]):
         pos = cs + pm.start()
-        owner = next((m for m in reversed(comps) if m.end <= pos), None) or next(  # h/rd: "其" resolved itself
-            (m for m in comps if m.pronoun and m.start == pos and m.end == cs + pm.end()), None)
+        owner = pronoun_owner(folded, comps, cs, pos, cs + pm.end())
         if owner is None or (pm.group(0) == "其" and _segment_topic(folded, cms, cs, pos) not in (None, owner)):
             continue
         mod = next((m for m in cms if m.kind == MODALITY and pos < m.start <= pos + 16), None)
