@@ -103,3 +103,22 @@ def test_its_of_a_sentence_opener_is_still_the_opener(extractor):
     facts = _facts(extractor, "Halvorsen Pharma said on Monday that its gene therapy had won approval.", "en",
                    "develops")
     assert facts == {("Halvorsen Pharma", "develops", "gene therapy")}
+
+
+@pytest.mark.parametrize("text,lang,firm,compared", [
+    ("Unlike Halvorsen Pharma, Quillon Bio develops autologous CAR-T therapies.", "en", "Quillon Bio",
+     "Halvorsen Pharma"),
+    ("不同于辉瑞，澜川基因专注开发自体CAR-T细胞疗法。", "zh-Hans", "澜川基因", "Pfizer"),
+])
+def test_the_company_compared_with_develops_nothing(extractor, text, lang, firm, compared):
+    facts = _facts(extractor, text, lang, "develops")
+    assert (firm, "develops", "autologous CAR-T") in facts
+    assert not any(f[0] == compared for f in facts)
+
+
+@pytest.mark.parametrize("text", [
+    "Quillon Bio hired Halvorsen Pharma veteran Jane Doe to lead its CAR-T programme.",
+    "Quillon Bio said Jane Doe, who founded the company in 2019, will step down as it expands its CAR-T work.",
+])
+def test_a_person_named_with_a_title_or_who_is_no_company(extractor, text):
+    assert "Jane Doe" not in {m.surface for m in extractor.finder.find(text) if m.kind == "Company"}
