@@ -70,6 +70,17 @@ def _respectively(folded: str, cs: int, ce: int, subjects: list[_M]) -> bool:
     return len({s.iri for s in subjects}) > 1 and bool(re.search(r"\brespectively\b|分别", folded[cs:ce]))
 
 
+# h/prec3: what an exit word ends when it is no exit from the modality: a partnership or a licence about it
+# ("终止与北岳大学的干细胞合作", "ended its CAR-T collaboration with Y"), or the asset sold to a buyer.
+_DEAL_ENDED = re.compile(r"出售给|卖给|转让给|合作|协议|合约|联盟|授权|许可|\bsold\b|\bsells?\b|\bsale\b|\bcollaborations?\b|"
+                         r"\bpartnerships?\b|\balliances?\b|\bagreements?\b|\bdeals?\b|\bpacts?\b|\blicen[cs]\w*")
+
+
+def _ends_a_deal(folded: str, at: int, mod_end: int, ce: int) -> bool:
+    """Whether the exit word at ``at`` ends a deal about the modality (up to a few characters past it)."""
+    return bool(_DEAL_ENDED.search(folded, at, min(ce, mod_end + 14)))
+
+
 def rule_develops(clause: Clause, add: Add) -> None:
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     if not any(m.kind == MODALITY for m in cms):
@@ -118,6 +129,8 @@ def rule_develops(clause: Clause, add: Add) -> None:
         mods = [m for m in mods if not describes_another(folded, cms, cs, m, ce)]
         if not subjects or not mods:
             continue
+        if exit_ and _ends_a_deal(folded, exit_.start(), max(m.end for m in mods), ce):
+            continue  # h/prec3: "終止與Y的幹細胞合作", "將其CAR-T管線出售給Y": a deal ends or a sale, not an exit
         pred, rule = ("exited", "exit-modality") if exit_ else ("develops", "develops-modality")
         # A fact stated inside "Y, a developer of …" is judged on the modifier's words, not on the hedge of
         # the clause around Y ("Pfizer is reportedly in talks to buy Y, a developer of …").
@@ -148,6 +161,8 @@ def rule_develops(clause: Clause, add: Add) -> None:
     for trig in _EXIT.finditer(folded, cs, ce):
         subjects = _subject_list(folded, cms, trig.start(), cs)
         mods = _object_list(folded, cms, trig.end(), {MODALITY}, ce)
+        if mods and _ends_a_deal(folded, trig.start(), max(m.end for m in mods), ce):
+            continue
         for s in subjects:
             for mod in mods:
                 add(s.iri, "exited", mod.iri, "exit-modality", 0.8, (s.start, mod.end))
