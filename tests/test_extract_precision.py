@@ -61,6 +61,10 @@ def _companies(extractor: Extractor, text: str, lang: str) -> set[str]:
     ("中研院基因體中心研發的基因編輯技術授權給晶禾生技。", "zh-Hant", "中研院基因"),
     ("沐川生醫子公司沐禾細胞專注NK細胞療法。", "zh-Hant", "沐川生醫子公司"),
     ("细胞治疗大厂沐川生医今年将推出CAR-T细胞疗法。", "zh-Hans", "大厂沐川生医"),
+    ("免疫細胞布局NK細胞療法的廠商增加。", "zh-Hant", "免疫細胞"),
+    ("上游材料科技布局AAV基因治療。", "zh-Hant", "上游材料科技"),
+    ("电子大厂跨足生技，鸿准科技布局再生医疗。", "zh-Hans", "跨足生技"),
+    ("人工智慧科技公司布局基因編輯。", "zh-Hant", "智慧科技公司"),
 ])
 def test_a_han_run_ending_in_a_company_word_that_is_no_name_is_no_company(extractor, text, lang, wrong):
     assert wrong not in _companies(extractor, text, lang)
@@ -71,6 +75,7 @@ def test_a_han_run_ending_in_a_company_word_that_is_no_name_is_no_company(extrac
     ("本土藥廠晶禾生技宣布投入異體CAR-T細胞療法。", "zh-Hant", "晶禾生技"),
     ("沐川生醫子公司沐禾細胞專注NK細胞療法。", "zh-Hant", "沐禾細胞"),
     ("台塑生醫布局外泌體。", "zh-Hant", "台塑生醫"),
+    ("电子大厂跨足生技，鸿准科技布局再生医疗。", "zh-Hans", "鸿准科技"),
 ])
 def test_the_name_after_a_description_is_still_found(extractor, text, lang, name):
     assert name in _companies(extractor, text, lang)
