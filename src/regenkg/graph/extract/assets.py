@@ -17,8 +17,9 @@ from .clauses import (
     _subject_list,
 )
 from .coref import solid
-from .kinds import _classified
+from .kinds import _classified, describes_another
 from .mentions import _M
+from .owners import funded_work, pronoun_owner
 from .products import antigen_like as _antigen
 from .patterns import (
     _ACQ_PASSIVE,
@@ -69,6 +70,17 @@ def _respectively(folded: str, cs: int, ce: int, subjects: list[_M]) -> bool:
     return len({s.iri for s in subjects}) > 1 and bool(re.search(r"\brespectively\b|分别", folded[cs:ce]))
 
 
+# h/prec3: what an exit word ends when it is no exit from the modality: a partnership or a licence about it
+# ("终止与北岳大学的干细胞合作", "ended its CAR-T collaboration with Y"), or the asset sold to a buyer.
+_DEAL_ENDED = re.compile(r"出售给|卖给|转让给|合作|协议|合约|联盟|授权|许可|\bsold\b|\bsells?\b|\bsale\b|\bcollaborations?\b|"
+                         r"\bpartnerships?\b|\balliances?\b|\bagreements?\b|\bdeals?\b|\bpacts?\b|\blicen[cs]\w*")
+
+
+def _ends_a_deal(folded: str, at: int, mod_end: int, ce: int) -> bool:
+    """Whether the exit word at ``at`` ends a deal about the modality (up to a few characters past it)."""
+    return bool(_DEAL_ENDED.search(folded, at, min(ce, mod_end + 14)))
+
+
 def rule_develops(clause: Clause, add: Add) -> None:
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     if not any(m.kind == MODALITY for m in cms):
@@ -99,6 +111,8 @@ def rule_develops(clause: Clause, add: Add) -> None:
             lead = [m for m in cms if m.kind == COMPANY and not m.affiliate_of and m.end <= subjects[0].start - 1]
             if lead and re.search(r"合作|共同|联合|携手|联手", folded[subjects[-1].end:trig.start() + 2]):
                 subjects = [lead[-1]] + [m for m in subjects if m.org_type == COMPANY]
+        if head is None and len(subjects) == 1:
+            subjects = funded_work(folded, cms, cs, subjects[0], trig.start())
         mods = _object_list(folded, cms, trig.end(), {MODALITY}, ce)
         if not mods:
             mods = [m for m in cms if m.kind == MODALITY and m.end <= trig.start()
@@ -111,8 +125,12 @@ def rule_develops(clause: Clause, add: Add) -> None:
         # "Pfizer invested in allogeneic CAR-T maker X": the modality says what X is (rule_company_kind).
         mods = [m for m in mods if not (kinds := _classified(folded, cms, m, ce))
                 or any(k.iri == s.iri for k in kinds for s in subjects)]
+        # h/prec3: "…, choosing a partnership with the NK cell therapy developer": another company's kind
+        mods = [m for m in mods if not describes_another(folded, cms, cs, m, ce)]
         if not subjects or not mods:
             continue
+        if exit_ and _ends_a_deal(folded, exit_.start(), max(m.end for m in mods), ce):
+            continue  # h/prec3: "終止與Y的幹細胞合作", "將其CAR-T管線出售給Y": a deal ends or a sale, not an exit
         pred, rule = ("exited", "exit-modality") if exit_ else ("develops", "develops-modality")
         # A fact stated inside "Y, a developer of …" is judged on the modifier's words, not on the hedge of
         # the clause around Y ("Pfizer is reportedly in talks to buy Y, a developer of …").
@@ -143,6 +161,8 @@ def rule_develops(clause: Clause, add: Add) -> None:
     for trig in _EXIT.finditer(folded, cs, ce):
         subjects = _subject_list(folded, cms, trig.start(), cs)
         mods = _object_list(folded, cms, trig.end(), {MODALITY}, ce)
+        if mods and _ends_a_deal(folded, trig.start(), max(m.end for m in mods), ce):
+            continue
         for s in subjects:
             for mod in mods:
                 add(s.iri, "exited", mod.iri, "exit-modality", 0.8, (s.start, mod.end))
@@ -187,8 +207,7 @@ def rule_own(clause: Clause, add: Add) -> None:
                 add(owner.iri, "develops", mod.iri, "main-line", 0.75, (owner.start, mod.end))
     for pm in re.finditer(r"其|\bits\b|\btheir\b", folded[cs:ce]):
         pos = cs + pm.start()
-        owner = next((m for m in reversed(comps) if m.end <= pos), None) or next(  # h/rd: "其" resolved itself
-            (m for m in comps if m.pronoun and m.start == pos and m.end == cs + pm.end()), None)
+        owner = pronoun_owner(folded, comps, cs, pos, cs + pm.end())
         if owner is None or (pm.group(0) == "其" and _segment_topic(folded, cms, cs, pos) not in (None, owner)):
             continue
         mod = next((m for m in cms if m.kind == MODALITY and pos < m.start <= pos + 16), None)

@@ -105,6 +105,9 @@ _LISTED = re.compile(r"^\.?\s*(?:,?\s*(?:incorporated|inc|corporation|corp|limit
                      r"\s*(?:[(（][^()（）]{0,40}[)）])?")
 
 
+_COMPARED = re.compile(r"(?:\bunlike|不同于|有别于)\s*$")
+
+
 def _subject_list(folded: str, cms: list[_M], pos: int, cs: int) -> list[_M]:
     """Companies in the list that ends right before ``pos`` (affiliates in parentheses excluded)."""
     # "(Nasdaq: HLVN)": an exchange named before its ticker is no list member.
@@ -130,6 +133,8 @@ def _subject_list(folded: str, cms: list[_M], pos: int, cs: int) -> list[_M]:
             chosen.append(prev)
         else:
             break
+    # h/prec3: "Unlike X, Y develops …", "不同于X，Y专注…": the company compared with is no subject.
+    chosen = [m for m in chosen if not _COMPARED.search(folded, max(0, m.start - 10), m.start)]
     return [m for m in reversed(chosen) if not m.affiliate_of] or [m for m in reversed(chosen)]
 
 

@@ -15,7 +15,7 @@ import re
 from ..ontology import default_gazetteer
 from .clauses import Add, Clause
 from .coref import IMPLICIT, solid
-from .kinds import _classified
+from .kinds import _classified, describes_another
 from .mentions import _M
 from .patterns import (
     _ACQ_ACTIVE,
@@ -140,5 +140,7 @@ def rule_rnd_cooccur(clause: Clause, add: Add) -> None:
             continue  # "造血幹細胞移植後": a procedure the patients had, not the company's modality
         if o.kind == MODALITY and (kinds := _classified(folded, cms, o, ce)) and all(k.iri != subj.iri for k in kinds):
             continue
+        if o.kind == MODALITY and describes_another(folded, cms, cs, o, ce):
+            continue  # h/prec3: "Pfizer will pay the CAR-T specialist…": the kind of the company paid
         pred = "develops" if o.kind == MODALITY else "targets"
         add(subj.iri, pred, o.iri, "rnd-cooccur", 0.5, (min(subj.start, o.start), max(subj.end, o.end)))

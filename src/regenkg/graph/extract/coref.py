@@ -319,8 +319,10 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
         if a <= 3 or any(m.start < b and a < m.end for m in ms):
             continue
         # A lone capitalised word is a company here only as the sentence's opening subject ("EsoBiotec … its").
-        before = [m for m in ms if m.kind == COMPANY and m.end <= a and not m.appositive and not m.affiliate_of
-                  and (solid(m) or m.start <= 3)]
+        # h/prec3: within its own clause ("…; Y will keep developing its …" is Y's, not the sentence opener's).
+        stop = max(text.rfind(c, 0, a) for c in ";；")
+        before = [m for m in ms if m.kind == COMPANY and stop < m.start and m.end <= a and not m.appositive
+                  and not m.affiliate_of and (solid(m) or m.start <= 3 or m.start <= stop + 3)]
         ref = before[0] if before else prev
         if len({m.iri for m in before}) > 1 and g == 1 and TAKE.search(_fold(text), max(0, a - 24), a):
             ref = before[-1]  # h/anaph: "A partnered with B to use its platform": B's

@@ -30,6 +30,27 @@ _MAKER_OF = re.compile(r"[,，]\s*(?:an?|the)\s+(?:[\w-]+\s+){0,2}(?:maker|manuf
 _ZH_FOCUS = re.compile(r"(?:专注|专攻|聚焦|深耕|主攻|从事|开发|研发|布局|投入)(?:于|在)?\s*$")
 
 
+# h/prec3: "with the NK cell therapy specialist", "向這家CAR-T公司": a definite description of a company of the
+# modality's kind; the word before it neither a copula ("X is the leading M developer") nor a comma ("X, the M
+# developer,"), nor the clause's opening (where coreference reads it).
+_DEFINITE = re.compile(r"(?P<before>\S+)\s+(?:the|this|that)\s+(?:[\w-]+\s+){0,3}$|(?P<zh>\S)\s*(?:这家|该|此|这间)\s*$")
+_COPULA = re.compile(r"(?:is|was|are|were|be|been|being|become|becomes|became|remain|remains|remained|as|是|为|系|"
+                     r"[^\w\s]+)$")
+
+
+def describes_another(folded: str, cms: list[_M], cs: int, mod: _M, ce: int) -> bool:
+    """Whether ``mod`` only says what kind another company is, in a definite description that stands for it
+    ("…signed a pact with the gene editing firm", "輝瑞將向這家CAR-T公司支付…"): then no company the clause
+    names develops it (the description is the coreference's to resolve)."""
+    if not _KIND_NOUN.match(folded, mod.end, ce) or _classified(folded, cms, mod, ce):
+        return False
+    desc = _DEFINITE.search(folded, cs, mod.start)
+    if desc is None:
+        return False
+    before = desc.group("before") or desc.group("zh")
+    return not _COPULA.search(before)
+
+
 def _classified(folded: str, cms: list[_M], mod: _M, ce: int) -> list[_M]:
     """The companies ``mod`` names the kind of ("CAR-T developer X", "專注CAR-T的X"), or []."""
     kind = _KIND_BEFORE.match(folded, mod.end, ce)

@@ -279,7 +279,10 @@ class MentionFinder:
                     j = lead.end()
                 j = _strip_ordinary_lead(folded, j, start)
                 j = _pos_lead(folded, j, start)
-                if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]) and _stem_ok(folded[j:start]):
+                # h/prec3: "細胞治療大廠沐川生醫": a description before the name ends at its last such word.
+                j = max([j] + [d.end() for d in _ZH_DESCRIPTION.finditer(folded, j, start) if start - d.end() >= 2])
+                if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]) and _stem_ok(folded[j:start]) \
+                        and not _not_a_firm(folded, j, start, m.end()):
                     if suffix == "细胞" and (re.search(r"[型性体干的]$|t$|nk$|car", folded[j:start]) or re.match(
                             r"疗法|治疗|制剂|产品|药物|技术|株|培养|新药|[a-z]", folded[m.end():m.end() + 2])):
                         continue  # "通用型細胞療法" is a modality, not a company
@@ -500,6 +503,29 @@ def _pos_lead(folded: str, j: int, start: int) -> int:
         else:
             break
     return pos
+
+
+# h/prec3: words that describe a company before its name ("細胞治療大廠沐川生醫", "新藥公司晶禾生技").
+_ZH_DESCRIPTION = re.compile(r"大厂|龙头|厂商|业者|药厂|新药公司|新创公司|生技公司|生技厂")
+# h/prec3: a field of work, not a name, before a company word ("精準醫療", "智慧醫療科技").
+# "上游材料科技", "新一代基因", "跨足生技": a stem made of such words (and company words) is no name.
+_ZH_FIELD = re.compile(r"(?:精准|智慧|人工智慧|人工智能|数位|数字|远距|个人化|个体化|转化|预防|高端|居家|长照|医美|医材|"
+                       r"食品|材料|上游|下游|新一代|次世代|下一代|免疫|异体|自体|跨足|进军|转型|切入|投入|布局|"
+                       r"生物科技|生物技术|生技|生医|医疗|科技|生物|细胞|基因)+")
+# h/prec3: an institute's abbreviation ("工研院", "中研院", "國衛院") and its unit ("生醫所", "基因體中心").
+_ZH_UNIT_AFTER = re.compile(r"(?:体)?(?:所|中心|组|研究所|实验室|团队|处|科)")
+
+
+def _not_a_firm(folded: str, j: int, start: int, end: int) -> bool:
+    """Whether the Han run ``folded[j:end]`` (stem ``folded[j:start]``, then a company word) is no company
+    name: its stem is itself a company word or a field of work ("生技公司", "精準醫療"), the company word is
+    part of a unit's name ("沐川生醫子公司", "工研院生醫所"), or the stem is an institute's abbreviation."""
+    stem = folded[j:start]
+    if stem in _ZH_ORG_SUFFIX or _ZH_FIELD.fullmatch(stem) or _ZH_GENERIC.fullmatch(folded, j, end):
+        return True  # "免疫細胞" is a generic word whole
+    if re.search(r"(?:子|母|分|孙)$", stem) and folded.startswith("公司", start):
+        return True  # "沐川生醫子公司": the parent's name is read from its own suffix
+    return stem.endswith("院") or bool(_ZH_UNIT_AFTER.match(folded, end))
 
 
 def _stem_ok(stem: str) -> bool:

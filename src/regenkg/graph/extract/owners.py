@@ -1,7 +1,8 @@
 """Whose asset a deal is about: "X partnered with Y to use Y's base editing platform" is Y's work, not X's.
 
 The deal rules give the modality a partnership names to every (biotech) party; :func:`settle_asset_owners`
-keeps it only for the party the sentence writes as its owner, when it writes one.
+keeps it only for the party the sentence writes as its owner, when it writes one. h/prec3: whose work a
+funded infinitive (:func:`funded_work`) or an "its" (:func:`pronoun_owner`) names, for :mod:`.assets`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,44 @@ _RELATIVE = re.compile(r"\s*(?:which|who)\b")
 # "its"/"其" right before the modality, and a verb of taking before it ("to use its …", "取得其…"): then the
 # possessor is the party the subject takes from, not the subject.
 _ITS_BEFORE = re.compile(r"(?:\bits|\btheir|其)\s+(?:[\w-]+\s+){0,3}$|(?:其)[^,，;；\s]{0,8}$")
+# h/prec3: a funder or a round's lead right before an infinitive of the work ("raised $80 million from investors
+# including Y to advance its NK cell therapy", "in a round led by Y to develop …").
+_FUNDER_BEFORE = re.compile(r"(?:\bfrom|\bby|\bincluding|\bsuch as|\blike|\bamong)\s+(?:the\s+)?$")
+_INFINITIVE = re.compile(r"\s*(?:,\s*)?to\s+(?:help\s+(?:it\s+)?|further\s+)?")
+# h/prec3: a deal's other party, right before its name ("partnered with Y to advance its …", "從Y引進其…"):
+# "its" after it is the nearest company's; elsewhere it is the one coreference chose (the clause's opener).
+_PARTY_BEFORE = re.compile(r"(?:\bwith|\bfrom|从|自|与|和|跟|同)\s*(?:the\s+)?(?:[\w-]+\s+){0,2}$")
+# h/prec3: money, not a deal, brought the two together ("secured funding from Y to advance its …").
+_FUNDING = re.compile(r"\b(?:fund\w*|financ\w*|invest\w*|raised?|raising|round|capital|grants?|backing|money)\b|"
+                      r"融资|投资|注资|资助")
+
+
+def funded_work(folded: str, cms: list[_M], cs: int, subject: _M, at: int) -> list[_M]:
+    """The subject of "…from Y to develop M": the clause's opening company that raised the money, not its
+    funder Y (nobody, when the clause opens with no other company)."""
+    if not (_INFINITIVE.fullmatch(folded, subject.end, at)
+            and _FUNDER_BEFORE.search(folded, max(cs, subject.start - 16), subject.start)):
+        return [subject]
+    opener = next((m for m in cms if m.kind == COMPANY and not m.affiliate_of and not m.appositive
+                   and m.end <= subject.start), None)
+    return [opener] if opener is not None and opener.iri != subject.iri else []
+
+
+def pronoun_owner(folded: str, comps: Sequence[_M], cs: int, pos: int, end: int) -> _M | None:
+    """Whose asset "its"/"their"/"其" at ``pos``..``end`` names: the company named last before it (h/rd: "其"
+    resolved itself when none is) — but an English pronoun coreference resolved is that company's
+    ("X raised money from Y to advance its …" is X's), unless it follows a deal's other party ("…partnered
+    with Y to advance its …", not for money) or the company just named ("…for Y and its SMA gene therapy")."""
+    owner = next((m for m in reversed(comps) if m.end <= pos), None)
+    resolved = next((m for m in comps if m.pronoun and m.start == pos and m.end == end), None)
+    if owner is None or resolved is None or folded[pos:end] == "其":
+        return owner or resolved
+    if re.fullmatch(r"\s*(?:,\s*)?(?:and|or|as well as|plus)?\s*", folded[owner.end:pos]):
+        return owner
+    if _PARTY_BEFORE.search(folded, max(cs, owner.start - 12), owner.start) and not _FUNDING.search(
+            folded, cs, owner.start):
+        return owner
+    return resolved
 
 
 def _owner(folded: str, ms: Sequence[_M], parties: list[_M], mod: _M) -> _M | None:

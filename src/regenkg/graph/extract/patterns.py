@@ -200,8 +200,9 @@ _MID_PRONOUN = re.compile(
 # A person's name written like a company's: the title before it, or the role after it.
 _PERSON_BEFORE = re.compile(r"\b(?:CEO|CFO|CSO|CMO|COO|chief executive(?: officer)?|chief (?:scientific|medical|financial|"
                             r"business) officer|president|chairman|chairwoman|founder|co-founder|professor|analyst|"
-                            r"Dr|Mr|Mrs|Ms|Prof)\.?\s+$", re.IGNORECASE)
-_PERSON_AFTER = re.compile(r",\s*(?:the\s+|its\s+|a\s+)?(?:CEO|CFO|CSO|CMO|COO|chief|president|chairman|chairwoman|founder|"
+                            r"veteran|executive|scientist|researcher|entrepreneur|physician|oncologist|inventor|"
+                            r"spokes(?:person|woman|man)|Dr|Mr|Mrs|Ms|Prof)\.?\s+$", re.IGNORECASE)
+_PERSON_AFTER = re.compile(r",\s*who\b|,\s*(?:the\s+|its\s+|a\s+)?(?:CEO|CFO|CSO|CMO|COO|chief|president|chairman|chairwoman|founder|"
                            r"co-founder|head of|professor|director|analyst|vice president|senior vice president)\b",
                            re.IGNORECASE)
 # "该疗法", "這類療法": a definite description of the modality named last (with 技术/产品/项目 the dev set
