@@ -19,6 +19,7 @@ from .clauses import (
 from .coref import solid
 from .kinds import _classified
 from .mentions import _M
+from .modifiers import embedded
 from .products import antigen_like as _antigen
 from .patterns import (
     _ACQ_PASSIVE,
@@ -187,7 +188,8 @@ def rule_own(clause: Clause, add: Add) -> None:
                 add(owner.iri, "develops", mod.iri, "main-line", 0.75, (owner.start, mod.end))
     for pm in re.finditer(r"其|\bits\b|\btheir\b", folded[cs:ce]):
         pos = cs + pm.start()
-        owner = next((m for m in reversed(comps) if m.end <= pos), None) or next(  # h/rd: "其" resolved itself
+        # h/rd3: "X, spun out of Y, is testing its CAR-T": "its" skips the company inside X's modifier.
+        owner = next((m for m in reversed(comps) if m.end <= pos and not embedded(folded, comps, m, pos)), None) or next(  # h/rd: "其" resolved itself
             (m for m in comps if m.pronoun and m.start == pos and m.end == cs + pm.end()), None)
         if owner is None or (pm.group(0) == "其" and _segment_topic(folded, cms, cs, pos) not in (None, owner)):
             continue

@@ -48,6 +48,7 @@ from .figures import Figure, market_figures
 from .implicit import rule_implicit_subject
 from .joint import rule_both_parties, rule_parenthesis_note
 from .kinds import rule_company_kind
+from .mainclause import rule_main_clause
 from .mentions import _M, MentionFinder
 from .names import document_products, product_links
 from .owners import settle_asset_owners, settle_asset_sales, settle_product_names
@@ -101,6 +102,7 @@ RULES: tuple[Rule, ...] = (
     rule_company_kind,  # h/rnd: "CAR-T developers X and Y", "X、Y等CAR-T業者"
     rule_home,  # h/deals: "X, headquartered in Japan", "X's Japan subsidiary", "台灣細胞治療公司X"
     rule_rnd_cooccur,  # h/rd2: the guarded fallback: one company and a term in one clause
+    rule_main_clause,  # h/rd3: the R&D frames again on "X, <closed modifier>, <predicate>" without the modifier
 )
 # Rules that stay silent once an earlier rule claimed the clause: "A與B合資成立C" is not also a partnership.
 SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner})
