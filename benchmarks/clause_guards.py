@@ -90,10 +90,19 @@ def main(argv: list[str] | None = None) -> int:
                             "sure" if cooccur._sure(subj[0]) else "unsure"]
                     cues += [n for n, p in _GUARDS.items() if p.search(folded, cs, ce)]
                     cues += [n for n, p in _SHAPES.items() if re.search(p, folded[cs:ce])]
+                    first = min((m for m in inside if m.kind == COMPANY), key=lambda m: m.start)
+                    cues.append("opens=" + ("gold" if first.iri == subj[0].iri else "other")
+                                + ("-at-start" if first.start <= cs + 4 else ""))
+                    cues.append("subj-poss" if re.match(r"\s*(?:'s|’s|'|’|的|旗下)", folded[subj[0].end:]) else "")
+                    lo, hi = sorted((subj[0].end, obj[0].start))
+                    between = [m.kind[:3] for m in inside if lo <= m.start and m.end <= hi]
+                    cues.append("between=" + ",".join(between) + f"/{hi - lo}ch")
+                    cues.append("verbs=" + ",".join(sorted({n for n, p in _GUARDS.items() if p.search(folded, lo, hi)})))
                     if len(comps) > 1:
                         own = cooccur._owner(folded, [m for m in inside if m.kind == COMPANY], terms)
                         cues.append("owner=" + ("gold" if own is not None and own.iri == subj[0].iri
                                                 else "other" if own else "none"))
+                    cues = [c for c in cues if c]
                     combos[" ".join(cues)] += 1
                     single.update(cues)
                     break

@@ -56,3 +56,32 @@ def test_its_after_a_modifier_is_the_subject_s_not_the_modifier_company_s(extrac
 def test_no_main_clause_fact_from_hedged_or_ended_work(extractor, text):
     facts = _facts(extractor, text)
     assert not any(p in ("develops", "targets") for _, p, _ in facts), facts
+
+
+@pytest.mark.parametrize("lang,text,facts", [
+    ("en", "Pellworth Bio and Osprey Genetics are CAR-T specialists.",
+     {("Pellworth Bio", "develops", "CAR-T cell therapy"), ("Osprey Genetics", "develops", "CAR-T cell therapy")}),
+    ("en", "Pellworth Bio, Osprey Genetics and Halden Therapeutics all have CAR-T trials in lupus.",
+     {(c, "targets", "systemic lupus erythematosus") for c in ("Pellworth Bio", "Osprey Genetics",
+                                                               "Halden Therapeutics")}),
+    ("zh-Hant", "晨璟生技與瀾嶼生技皆有狼瘡臨床試驗。",
+     {("晨璟生技", "targets", "systemic lupus erythematosus"), ("瀾嶼生技", "targets", "systemic lupus erythematosus")}),
+    ("zh-Hans", "晨璟生技与澜屿生技都是CAR-T业者。",
+     {("晨璟生技", "develops", "CAR-T cell therapy"), ("澜屿生技", "develops", "CAR-T cell therapy")}),
+    # h/rd3: "all" is no "a": the whole list is of that kind, not only its last member
+    ("en", "Pellworth Bio, Osprey Genetics and Halden Therapeutics, all CAR-T developers, raised money.",
+     {(c, "develops", "CAR-T cell therapy") for c in ("Pellworth Bio", "Osprey Genetics", "Halden Therapeutics")}),
+])
+def test_a_list_sharing_one_predicate_gives_it_to_every_member(extractor, lang, text, facts):
+    got = _facts(extractor, text, lang)
+    assert facts <= got, got
+
+
+@pytest.mark.parametrize("text", [
+    "Pellworth Bio and Osprey Genetics are both exploring CAR-T in lupus.",  # a hedge
+    "Pellworth Bio and Osprey Genetics have lupus and myeloma programmes, respectively.",  # a pairing
+    "Pellworth Bio and Osprey Genetics are both partners of Marten Pharma's CAR-T programme.",  # a deal, another owner
+])
+def test_no_shared_predicate_fact_from_hedges_pairings_or_deals(extractor, text):
+    got = _facts(extractor, text)
+    assert not any(s in ("Pellworth Bio", "Osprey Genetics") and p in ("develops", "targets") for s, p, _ in got), got
