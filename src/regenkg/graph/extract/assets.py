@@ -216,6 +216,7 @@ def rule_place(clause: Clause, add: Add) -> None:
     if not comps:
         return
     prev_place: tuple[_M, _M] | None = None
+    mates: list[_M] = []  # the holder's list-mates, kept along a list of places
     for place in (m for m in cms if m.kind == COUNTRY):
         lead = folded[max(cs, place.start - 16):place.start]
         tail = folded[place.end:place.end + 12]
@@ -244,13 +245,17 @@ def rule_place(clause: Clause, add: Add) -> None:
             or (re.search(r"\b(?:in|into|across|throughout)\s+(?:the\s+)?$", lead)
                 and _MARKET_VERB.search(folded, max(cs, place.start - 80), place.start))
         home = next((m for m in comps if m.start >= place.end and re.fullmatch(
-            r"\s*(?:的|'s|’s|(?<=s)'|(?<=s)’)?\s*(?:(?:[a-z-]+\s+){0,2}(?:company|biotech|drugmaker|pharma|firm|group|developer|"
+            r"\s*(?:的|'s|’s|(?<=s)'|(?<=s)’|-based|-headquartered)?\s*(?:(?:[a-z-]+\s+){0,2}(?:company|biotech|drugmaker|pharma|firm|group|developer|"
             r"start-?up|maker|cdmo)\s+)?", folded[place.end:m.start])), None)
         if holder is None and home is not None and not re.match(r"\s*(?:的)?\s*(?:fda|卫生|厚生|药监|食药|主管|监管)", tail):
             holder = home  # "日本的Sakura Cell" / "Japan's Astellas" / "英國Harlow Bio": the company's home
         elif holder is None and market:
             # "expanded into South Korea", "was approved in Japan", "在日本獲批上市", "進軍日本市場".
             holder = _place_holder(folded, comps, cs, place.start)
+            if holder is not None:
+                # h/rd3: "X and Y will co-commercialise it in the US": the whole clause-opening list works there.
+                listed = _subject_list(folded, cms, holder.end, cs)
+                mates = listed[:-1] if len(listed) > 1 and listed[0].start <= cs + 4 else []
         elif holder is None and prev_place is not None and _LIST_GAP.match(folded[prev_place[0].end:place.start]):
             holder = prev_place[1]  # "into South Korea and Taiwan"
         if holder is not None and market:
@@ -263,9 +268,10 @@ def rule_place(clause: Clause, add: Add) -> None:
                     (min(holder.start, earlier.start), max(holder.end, place.end)))
                 head = earlier
         prev_place = (place, holder) if holder is not None else None
-        if holder is not None:
-            add(holder.iri, "operatesIn", place.iri, "place", 0.7, (min(holder.start, place.start),
-                                                                      max(holder.end, place.end)))
+        if holder is None:
+            mates = []
+        for h in ([holder] if holder is not None else []) + mates:
+            add(h.iri, "operatesIn", place.iri, "place", 0.7, (min(h.start, place.start), max(h.end, place.end)))
 
 
 # h/rd: a modality, then where it is being tested, then "for I": "X's TIL therapy is in a phase 2 trial at

@@ -1,5 +1,7 @@
-"""The main clause of "X, <closed modifier>, <predicate>" (h/rd3, issue #12): the R&D frames read it without the
-modifier, and "its" after the modifier is X's, not the company the modifier names.
+"""Frames of h/rd3 (issue #12): the main clause of "X, <closed modifier>, <predicate>" is read without the
+modifier ("its" after it is X's, not the modifier company's); a company list sharing one predicate; a pronoun
+after a short lead-in ("此外，其…") and a description with a comma or a hyphenated adjective ("The Cambridge,
+Massachusetts-based company", "The clinical-stage company").
 
 Sentences written for these tests (invented names); none is taken from the evaluation sets.
 """
@@ -85,3 +87,35 @@ def test_a_list_sharing_one_predicate_gives_it_to_every_member(extractor, lang, 
 def test_no_shared_predicate_fact_from_hedges_pairings_or_deals(extractor, text):
     got = _facts(extractor, text)
     assert not any(s in ("Pellworth Bio", "Osprey Genetics") and p in ("develops", "targets") for s, p, _ in got), got
+
+
+@pytest.mark.parametrize("lang,texts,fact", [
+    ("zh-Hans", ("晨璟生物完成融资。", "此外，其CAR-T疗法已进入临床二期。"), ("晨璟生物", "develops", "CAR-T cell therapy")),
+    ("zh-Hant", ("晨璟生技完成募資。", "據悉，其CAR-T療法已進入臨床二期。"), ("晨璟生技", "develops", "CAR-T cell therapy")),
+    ("en", ("Pellworth Bio raised $80 million.", "The Cambridge, Massachusetts-based company develops CAR-NK therapies."),
+     ("Pellworth Bio", "develops", "CAR-NK cell therapy")),
+    ("en", ("Pellworth Bio raised $80 million.", "The clinical-stage company develops CAR-NK therapies."),
+     ("Pellworth Bio", "develops", "CAR-NK cell therapy")),
+])
+def test_a_pronoun_after_a_lead_in_and_a_long_description_stand_for_the_topic(extractor, lang, texts, fact):
+    facts, _, _ = extract_texts(extractor, *texts, lang=lang)
+    assert fact in facts, facts
+
+
+def test_a_description_with_a_comma_picks_the_company_it_describes(extractor):
+    facts, _, _ = extract_texts(extractor, "Marten Pharma partnered with Pellworth Bio, a Cambridge, Massachusetts-based "
+                                           "biotech.", "The Cambridge, Massachusetts-based biotech develops CAR-NK therapies.")
+    assert ("Pellworth Bio", "develops", "CAR-NK cell therapy") in facts, facts
+    assert ("Marten Pharma", "develops", "CAR-NK cell therapy") not in facts, facts
+
+
+@pytest.mark.parametrize("lang,text,facts", [
+    ("en", "Pellworth Bio and Marten Pharma will co-commercialise the CAR-T in the US and Europe.",
+     {(c, "operatesIn", p) for c in ("Pellworth Bio", "Marten Pharma") for p in ("United States", "European Union")}),
+    ("en", "South Korea-based Pellworth Bio sold its CAR-T unit to Marten Pharma.",
+     {("Pellworth Bio", "operatesIn", "South Korea")}),
+    ("zh-Hant", "晨璟生技在台灣與瀾嶼生技合作開發CAR-T。", {("晨璟生技", "operatesIn", "Taiwan")}),
+])
+def test_places_of_a_subject_list_a_based_home_and_a_place_of_joint_work(extractor, lang, text, facts):
+    got = _facts(extractor, text, lang)
+    assert facts <= got, got
