@@ -119,3 +119,9 @@ def test_a_description_with_a_comma_picks_the_company_it_describes(extractor):
 def test_places_of_a_subject_list_a_based_home_and_a_place_of_joint_work(extractor, lang, text, facts):
     got = _facts(extractor, text, lang)
     assert facts <= got, got
+
+
+def test_a_country_s_possessive_is_no_part_of_the_company_name(extractor):
+    got = _facts(extractor, "Japan's Pellworth Bio licensed its CAR-T to Marten Pharma.")
+    assert ("Pellworth Bio", "operatesIn", "Japan") in got, got
+    assert ("Marten Pharma", "licensedFrom", "Pellworth Bio") in got, got
