@@ -125,3 +125,15 @@ def test_a_country_s_possessive_is_no_part_of_the_company_name(extractor):
     got = _facts(extractor, "Japan's Pellworth Bio licensed its CAR-T to Marten Pharma.")
     assert ("Pellworth Bio", "operatesIn", "Japan") in got, got
     assert ("Marten Pharma", "licensedFrom", "Pellworth Bio") in got, got
+
+
+def test_the_modality_developer_described_later_is_the_other_company_not_the_subject(extractor):
+    got = _facts(extractor, "Marten Pharma dropped its bid for Pellworth Bio, choosing a research pact with the CAR-NK "
+                            "developer instead.")
+    assert ("Pellworth Bio", "develops", "CAR-NK cell therapy") in got, got
+    assert ("Marten Pharma", "develops", "CAR-NK cell therapy") not in got, got
+
+
+def test_a_company_that_is_the_modality_developer_develops_it(extractor):
+    got = _facts(extractor, "Marten Pharma is the CAR-NK developer to watch.")
+    assert ("Marten Pharma", "develops", "CAR-NK cell therapy") in got, got

@@ -80,6 +80,9 @@ def rule_develops(clause: Clause, add: Add) -> None:
     for trig in _DEVELOP.finditer(folded, cs, ce):
         if deal_words and re.fullmatch(r"\W*(?:programmes?|programs?|pipelines?|platforms?)\W*", trig.group(0)):
             continue  # "a licence to its TCR-T programme": whose programme is the deal rules' call
+        if trig.group(0) == "developer" and re.search(r"(?<!\bis )(?<!\bwas )(?<!\bbecame )\bthe\s+(?:[\w-]+\s+){1,4}$",
+                                                      folded[max(cs, trig.start() - 40):trig.start()]):
+            continue  # h/rd3: "…with the NK cell therapy developer": another company (lists.rule_described_developer)
         exit_ = _EXIT.search(folded, max(cs, trig.start() - 30), min(ce, trig.end() + 30))
         head = _modifier_head(folded, cms, trig.start(), cs)
         subjects = [head] if head is not None else _subject_list(folded, cms, trig.start(), cs)

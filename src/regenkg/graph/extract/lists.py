@@ -51,3 +51,30 @@ def rule_shared_predicate(clause: Clause, add: Add) -> None:
                     add(f.iri, "develops" if t.kind == MODALITY else "targets", t.iri, "shared-predicate", 0.6,
                         (f.start, t.end))
         return
+
+
+# "…a partnership with the NK cell therapy developer", "…bought the Boston gene-editing specialist": a definite
+# description by the work, not followed by the name it describes ("the CAR-T developer Y" is an apposition).
+_WORK_DESCRIPTION = re.compile(r"\s*(?:cell\s+|gene\s+)?(?:therap(?:y|ies)\s+)?(?:developer|maker|specialist|"
+                               r"company|biotech|firm|start-?up|drugmaker)\b(?!\s*(?:[A-Z0-9]|named|called|such|like|,))")
+_THE = re.compile(r"\bthe\s+(?:[A-Z][\w.-]*\s+){0,2}$")
+
+
+def rule_described_developer(clause: Clause, add: Add) -> None:
+    """"…with the NK cell therapy developer": the company that description stands for develops the modality.
+
+    It stands for the last company named before it that is not the sentence's opening subject (as "the Boston
+    biotech" does in :func:`.coref.resolve_pronoun`); with none such, nothing is said.
+    """
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    text = clause.sent.text
+    for mod in (m for m in cms if m.kind == MODALITY and not m.pronoun):
+        the = _THE.search(text, max(cs, mod.start - 30), mod.start)
+        if the is None or not _WORK_DESCRIPTION.match(text, mod.end, ce):
+            continue
+        before = [m for m in clause.with_appositives if m.kind == COMPANY and m.end <= the.start()
+                  and not m.pronoun and not m.affiliate_of]
+        cands = [m for m in before if m.iri != before[0].iri]
+        if cands and cands[-1].org_type == COMPANY and not antigen_like(cands[-1]):
+            ref = cands[-1]
+            add(ref.iri, "develops", mod.iri, "described-developer", 0.6, (the.start(), mod.end))
