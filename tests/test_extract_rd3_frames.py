@@ -137,3 +137,9 @@ def test_the_modality_developer_described_later_is_the_other_company_not_the_sub
 def test_a_company_that_is_the_modality_developer_develops_it(extractor):
     got = _facts(extractor, "Marten Pharma is the CAR-NK developer to watch.")
     assert ("Marten Pharma", "develops", "CAR-NK cell therapy") in got, got
+
+
+def test_the_unit_inside_a_sentence_is_the_company_just_named_not_the_subject(extractor):
+    got = _facts(extractor, "Marten Pharma folded its eye work into Pellworth Bio, which it acquired in 2022, and said the "
+                            "unit will focus on base editing.")
+    assert ("Pellworth Bio", "develops", "base editing") in got, got

@@ -188,7 +188,8 @@ _PRONOUN = re.compile(r"^\s*(It|Its|The company|The firm|The biotech|The group|T
                       r"group|developer)|该公司|該公司|该企业|該企業|该集团|該集團|该药企|該藥企|该药厂|該藥廠|该新创|該新創|这家公司|這家公司|"
                       r"它|其(?![中他它余实次]))(?=[\s'’,，]|[\u4e00-\u9fff])")
 # A definite description inside a sentence ("…a collaboration with the Boston biotech"): the last company named.
-_DEFINITE = re.compile(r"\bthe (?:[A-Z][A-Za-z-]+ ){0,2}(?:company|biotech|firm|start-up|startup|drugmaker|developer)\b"
+_DEFINITE = re.compile(r"\bthe (?:[A-Z][A-Za-z-]+ ){0,2}(?:company|biotech|firm|start-up|startup|drugmaker|developer|unit|"
+                       r"subsidiary)\b"
                        r"(?!\s+(?:[A-Z]|named|called))|该公司|該公司|该企业|該企業|这家公司|這家公司|此公司|该集团|該集團|"
                        r"该药企|該藥企|该药厂|該藥廠|该新创|該新創")
 # "it"/"its"/"它"/"其" inside a sentence (not the impersonal "it is expected", not "其中"/"其他"/"尤其").
