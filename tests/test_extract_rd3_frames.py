@@ -143,3 +143,10 @@ def test_the_unit_inside_a_sentence_is_the_company_just_named_not_the_subject(ex
     got = _facts(extractor, "Marten Pharma folded its eye work into Pellworth Bio, which it acquired in 2022, and said the "
                             "unit will focus on base editing.")
     assert ("Pellworth Bio", "develops", "base editing") in got, got
+
+
+def test_a_modality_to_be_advanced_by_a_company_is_its_work(extractor):
+    facts, _, _ = extract_texts(extractor, "晨璟生技與瀾嶼生技合作。", "雙方共同開發的CAR-T療法將由晨璟生技獨立推進。",
+                                lang="zh-Hant")
+    assert ("晨璟生技", "develops", "CAR-T cell therapy") in facts, facts
+    assert ("瀾嶼生技", "develops", "CAR-T cell therapy") not in facts, facts

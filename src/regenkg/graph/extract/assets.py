@@ -167,9 +167,14 @@ def rule_developed_by(clause: Clause, add: Add) -> None:
         comp = next((m for m in cms if m.kind == COMPANY and m.start == b), None)
         if comp is None:
             continue
-        tail = re.match(r"\s*(?:自主|独立|共同)?(?:开发|研发|研制|打造)的?\s*", folded[comp.end:])
+        tail = re.match(r"\s*(?:自主|独立|共同|自行)?(?:开发|研发|研制|打造|推进|主导)的?\s*", folded[comp.end:])
         mod = next((m for m in cms if m.kind == MODALITY and tail and m.start >= comp.end + tail.end()
                     and m.start - comp.end - tail.end() <= 12), None) if tail else None
+        if mod is None and tail is not None and not tail.group(0).rstrip().endswith("的"):
+            # h/rd3: "…的CAR-T療法將由X獨立推進": the modality before 由, in the same comma-segment.
+            mod = next((m for m in reversed(cms) if m.kind == MODALITY and m.end <= trig.start() + cs
+                        and not re.search(r"[,，;；]", folded[m.end:cs + trig.start()])
+                        and cs + trig.start() - m.end <= 16), None)
         if mod is not None:
             add(comp.iri, "develops", mod.iri, "developed-by", 0.8, (comp.start, mod.end))
 
