@@ -150,3 +150,18 @@ def test_a_modality_to_be_advanced_by_a_company_is_its_work(extractor):
                                 lang="zh-Hant")
     assert ("晨璟生技", "develops", "CAR-T cell therapy") in facts, facts
     assert ("瀾嶼生技", "develops", "CAR-T cell therapy") not in facts, facts
+
+
+@pytest.mark.parametrize("text", [
+    "Pellworth Bio's Velarix (an allogeneic CAR-T) was approved in Japan for lymphoma.",
+    "Pellworth Bio won approval for Velarix (CAR-T) in multiple myeloma.",
+])
+def test_a_name_with_a_therapy_note_after_a_possessive_or_an_approval_is_a_product(extractor, text):
+    _, ex, label = extract_texts(extractor, text)
+    assert "Velarix" not in {label(e.iri) for e in ex.entities if e.type != "Product"}, ex.entities
+    assert not any(label(r.subject) == "Velarix" and r.predicate != "productOf" for r in ex.relations), ex.relations
+
+
+def test_a_company_s_subsidiary_with_a_company_note_stays_a_company(extractor):
+    _, ex, label = extract_texts(extractor, "Marten Pharma's Pellworth Bio (a CAR-T company) raised $50 million.")
+    assert any(label(e.iri) == "Pellworth Bio" and e.type != "Product" for e in ex.entities), ex.entities
