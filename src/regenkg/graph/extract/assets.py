@@ -19,6 +19,7 @@ from .clauses import (
 from .coref import solid
 from .kinds import _classified, describes_another
 from .mentions import _M
+from .modifiers import embedded
 from .owners import funded_work, pronoun_owner
 from .products import antigen_like as _antigen
 from .patterns import (
@@ -91,6 +92,9 @@ def rule_develops(clause: Clause, add: Add) -> None:
     for trig in _DEVELOP.finditer(folded, cs, ce):
         if deal_words and re.fullmatch(r"\W*(?:programmes?|programs?|pipelines?|platforms?)\W*", trig.group(0)):
             continue  # "a licence to its TCR-T programme": whose programme is the deal rules' call
+        if trig.group(0) == "developer" and re.search(r"(?<!\bis )(?<!\bwas )(?<!\bbecame )\bthe\s+(?:[\w-]+\s+){1,4}$",
+                                                      folded[max(cs, trig.start() - 40):trig.start()]):
+            continue  # h/rd3: "…with the NK cell therapy developer": another company (lists.rule_described_developer)
         exit_ = _EXIT.search(folded, max(cs, trig.start() - 30), min(ce, trig.end() + 30))
         head = _modifier_head(folded, cms, trig.start(), cs)
         subjects = [head] if head is not None else _subject_list(folded, cms, trig.start(), cs)
@@ -183,9 +187,14 @@ def rule_developed_by(clause: Clause, add: Add) -> None:
         comp = next((m for m in cms if m.kind == COMPANY and m.start == b), None)
         if comp is None:
             continue
-        tail = re.match(r"\s*(?:自主|独立|共同)?(?:开发|研发|研制|打造)的?\s*", folded[comp.end:])
+        tail = re.match(r"\s*(?:自主|独立|共同|自行)?(?:开发|研发|研制|打造|推进|主导)的?\s*", folded[comp.end:])
         mod = next((m for m in cms if m.kind == MODALITY and tail and m.start >= comp.end + tail.end()
                     and m.start - comp.end - tail.end() <= 12), None) if tail else None
+        if mod is None and tail is not None and not tail.group(0).rstrip().endswith("的"):
+            # h/rd3: "…的CAR-T療法將由X獨立推進": the modality before 由, in the same comma-segment.
+            mod = next((m for m in reversed(cms) if m.kind == MODALITY and m.end <= trig.start() + cs
+                        and not re.search(r"[,，;；]", folded[m.end:cs + trig.start()])
+                        and cs + trig.start() - m.end <= 16), None)
         if mod is not None:
             add(comp.iri, "develops", mod.iri, "developed-by", 0.8, (comp.start, mod.end))
 
@@ -207,7 +216,9 @@ def rule_own(clause: Clause, add: Add) -> None:
                 add(owner.iri, "develops", mod.iri, "main-line", 0.75, (owner.start, mod.end))
     for pm in re.finditer(r"其|\bits\b|\btheir\b", folded[cs:ce]):
         pos = cs + pm.start()
-        owner = pronoun_owner(folded, comps, cs, pos, cs + pm.end())
+        # h/rd3: "X, spun out of Y, is testing its CAR-T": "its" skips the company inside X's modifier.
+        visible = [m for m in comps if not embedded(folded, comps, m, pos)]
+        owner = pronoun_owner(folded, visible, cs, pos, cs + pm.end())
         if owner is None or (pm.group(0) == "其" and _segment_topic(folded, cms, cs, pos) not in (None, owner)):
             continue
         mod = next((m for m in cms if m.kind == MODALITY and pos < m.start <= pos + 16), None)
@@ -233,6 +244,7 @@ def rule_place(clause: Clause, add: Add) -> None:
     if not comps:
         return
     prev_place: tuple[_M, _M] | None = None
+    mates: list[_M] = []  # the holder's list-mates, kept along a list of places
     for place in (m for m in cms if m.kind == COUNTRY):
         lead = folded[max(cs, place.start - 16):place.start]
         tail = folded[place.end:place.end + 12]
@@ -261,13 +273,17 @@ def rule_place(clause: Clause, add: Add) -> None:
             or (re.search(r"\b(?:in|into|across|throughout)\s+(?:the\s+)?$", lead)
                 and _MARKET_VERB.search(folded, max(cs, place.start - 80), place.start))
         home = next((m for m in comps if m.start >= place.end and re.fullmatch(
-            r"\s*(?:的|'s|’s|(?<=s)'|(?<=s)’)?\s*(?:(?:[a-z-]+\s+){0,2}(?:company|biotech|drugmaker|pharma|firm|group|developer|"
+            r"\s*(?:的|'s|’s|(?<=s)'|(?<=s)’|-based|-headquartered)?\s*(?:(?:[a-z-]+\s+){0,2}(?:company|biotech|drugmaker|pharma|firm|group|developer|"
             r"start-?up|maker|cdmo)\s+)?", folded[place.end:m.start])), None)
         if holder is None and home is not None and not re.match(r"\s*(?:的)?\s*(?:fda|卫生|厚生|药监|食药|主管|监管)", tail):
             holder = home  # "日本的Sakura Cell" / "Japan's Astellas" / "英國Harlow Bio": the company's home
         elif holder is None and market:
             # "expanded into South Korea", "was approved in Japan", "在日本獲批上市", "進軍日本市場".
             holder = _place_holder(folded, comps, cs, place.start)
+            if holder is not None:
+                # h/rd3: "X and Y will co-commercialise it in the US": the whole clause-opening list works there.
+                listed = _subject_list(folded, cms, holder.end, cs)
+                mates = listed[:-1] if len(listed) > 1 and listed[0].start <= cs + 4 else []
         elif holder is None and prev_place is not None and _LIST_GAP.match(folded[prev_place[0].end:place.start]):
             holder = prev_place[1]  # "into South Korea and Taiwan"
         if holder is not None and market:
@@ -280,9 +296,10 @@ def rule_place(clause: Clause, add: Add) -> None:
                     (min(holder.start, earlier.start), max(holder.end, place.end)))
                 head = earlier
         prev_place = (place, holder) if holder is not None else None
-        if holder is not None:
-            add(holder.iri, "operatesIn", place.iri, "place", 0.7, (min(holder.start, place.start),
-                                                                      max(holder.end, place.end)))
+        if holder is None:
+            mates = []
+        for h in ([holder] if holder is not None else []) + mates:
+            add(h.iri, "operatesIn", place.iri, "place", 0.7, (min(h.start, place.start), max(h.end, place.end)))
 
 
 # h/rd: a modality, then where it is being tested, then "for I": "X's TIL therapy is in a phase 2 trial at

@@ -48,6 +48,8 @@ from .figures import Figure, market_figures
 from .implicit import rule_implicit_subject
 from .joint import rule_both_parties, rule_parenthesis_note
 from .kinds import rule_company_kind
+from .lists import rule_described_developer, rule_shared_predicate
+from .mainclause import rule_main_clause
 from .mentions import _M, MentionFinder
 from .names import document_products, product_links
 from .owners import settle_asset_owners, settle_asset_sales, settle_product_names
@@ -102,6 +104,9 @@ RULES: tuple[Rule, ...] = (
     rule_home,  # h/deals: "X, headquartered in Japan", "X's Japan subsidiary", "台灣細胞治療公司X"
     rule_rnd_cooccur,  # h/rd2: the guarded fallback: one company and a term in one clause
     rule_merger,  # h/deals3: "Y merged into X" (acquired), "X and Y merged" (a Merger deal, no edge)
+    rule_shared_predicate,  # h/rd3: "X and Y are both CAR-T developers", "X與Y皆有狼瘡臨床試驗"
+    rule_described_developer,  # h/rd3: "…a partnership with the NK cell therapy developer"
+    rule_main_clause,  # h/rd3: the R&D frames again on "X, <closed modifier>, <predicate>" without the modifier
 )
 # Rules that stay silent once an earlier rule claimed the clause: "A與B合資成立C" is not also a partnership.
 SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner})

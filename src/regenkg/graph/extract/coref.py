@@ -54,7 +54,8 @@ def described(phrase: str, prev_ms: Sequence[_M], prev: _M | None, types: Mappin
     else the previous sentence's topic.
     """
     words = phrase.split()
-    noun, marks = words[-1].lower(), words[1:-1]
+    # h/rd3: "The Cambridge, Massachusetts-based company": the place words, without punctuation and "-based"
+    noun, marks = words[-1].lower(), [re.sub(r"-based$", "", w.strip(",.")) for w in words[1:-1]]
     cands = [m for m in prev_ms if m.kind == COMPANY and not m.appositive and not m.pronoun]
     named = [m for m in cands if any(w in m.described for w in marks)]
     if named:
@@ -283,7 +284,7 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
         for m in ms:
             if m.kind == COMPANY and span[0] <= m.start < span[1]:
                 m.appositive = True
-    if pm and (re.match(r"The (?:[A-Z][A-Za-z-]+ ){1,2}", pm.group(1)) or pm.group(1).split()[-1].lower() in _UNIT_NOUNS):
+    if pm and (re.match(r"The (?:(?:[A-Z][A-Za-z.-]+|[a-z]+-[a-z]+),? ){1,3}", pm.group(1)) or pm.group(1).split()[-1].lower() in _UNIT_NOUNS):
         prev = described(pm.group(1), prev_ms, prev, types)
     if prev is not None and prev.org_type != COMPANY:
         # "該公司", "it": a company, not the hospital or university named last ("…與北辰大學合作。該公司…").
@@ -316,8 +317,8 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
     for pm2 in _MID_PRONOUN.finditer(text):
         g = 1 if pm2.group(1) else 2
         a, b = pm2.start(g), pm2.end(g)
-        if a <= 3 or any(m.start < b and a < m.end for m in ms):
-            continue
+        if a <= 3 and not re.fullmatch(r"[^,，]{1,3}[,，]\s*", text[:a]) or any(m.start < b and a < m.end for m in ms):
+            continue  # h/rd3: after a short lead-in ("此外，其…", "據悉，其…") it is no opening pronoun
         # A lone capitalised word is a company here only as the sentence's opening subject ("EsoBiotec … its").
         # h/prec3: within its own clause ("…; Y will keep developing its …" is Y's, not the sentence opener's).
         stop = max(text.rfind(c, 0, a) for c in ";；")

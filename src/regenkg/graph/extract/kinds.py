@@ -23,7 +23,7 @@ _KIND_BEFORE = re.compile(rf"(?:{_KIND_TAIL})\s*(?:,?\s*(?:such as|including|lik
 _KIND_AFTER_LIST = re.compile(r"(?:等|在内的)\s*(?:多家|几家|数家|\d+\s*家|[一二三四五六七八九十两]家)?\s*(?:的)?\s*$")
 _KIND_NOUN = re.compile(rf"(?:{_KIND_TAIL})")
 # "X and Y, both CAR-NK developers" / "X, a CAR-T maker": an apposition that is a kind of company.
-_KIND_APPOSITION = re.compile(r"[,，]\s*(?:(?P<one>an?|the)|both|all|each|two|three|fellow|other)?\s*(?:[a-z-]+\s+){0,2}$")
+_KIND_APPOSITION = re.compile(r"[,，]\s*(?:(?P<one>an?|the)\b|both|all|each|two|three|fellow|other)?\s*(?:[a-z-]+\s+){0,2}$")
 # "Y, a maker of allogeneic CAR-T cells": the apposition's noun, then "of".
 _MAKER_OF = re.compile(r"[,，]\s*(?:an?|the)\s+(?:[\w-]+\s+){0,2}(?:maker|manufacturer|producer|pioneer|specialist)s?\s+(?:of|in)\s+$")
 # "專注異體CAR-T的青嶺生技", "布局AAV基因治疗的澜川基因": a relative clause before the company it describes.

@@ -244,6 +244,9 @@ class MentionFinder:
             lead = _BASED_LEAD.match(name)
             if lead and lead.end() < len(name):  # h/anaph2: "Boston-based Corrisant Bio" is Corrisant Bio
                 s, name = s + lead.end(), name[lead.end():]
+            poss = re.match(r"(.+?)'s\s+(?=[A-Z0-9])", name)
+            if poss and (self.is_place(poss.group(1)) or poss.group(1).lower() in _NATIONALITY):
+                s, name = s + poss.end(), name[poss.end():]  # h/rd3: "Japan's Corrisant Bio" is Corrisant Bio
             name = name.rstrip(".'")
             e = s + len(name)
             if not name or name.lower() in NOT_NAME or len(name) < 2:

@@ -88,6 +88,11 @@ def is_product(text: str, start: int, end: int) -> bool:
     if re.search(r"(?:CAR-T|TCR-T|therapy|therapies|drug|product|candidate|treatment|medicine|gene therapy)\s*,\s*$",
                  text[max(0, start - 30):start], re.IGNORECASE):
         return True  # "Novartis's approved CAR-T, Kymriah, …"
+    note = _PAREN_NOTE.match(after)
+    if note and not _COMPANY_NOUN.search(note.group(0)) and re.search(
+            r"['’]s\s+$|\b(?:approval|approvals|launch|sales|filing|application|data|results|trials?|study) (?:for|of)\s+$",
+            text[max(0, start - 24):start], re.IGNORECASE):
+        return True  # h/rd3: "Quillon Bio's Velarix (an allogeneic CAR-T)", "approval for Velarix (CAR-T)": a product
     return bool(re.match(r",\s*(?:an?|the|its)\s+(?:[\w-]+\s+){0,4}?(?:therapy|therapies|treatment|drug|product|medicine|"
                          r"candidate|vaccine|gene therapy|cell therapy)\b", after, re.IGNORECASE)
                 or re.match(r"\s*[(（]\s*[a-z]+(?:mab|cel|gene|vec|cept|parvovec|autotemcel|leucel|temcel)\b", after)
@@ -106,6 +111,11 @@ _OWNED = re.compile(r"\s+(?:is|was|remains|became)\s+(?:now\s+)?(?:the\s+company
                     r"(?:therapy|therapies|platform|product|drug|candidate|technology|medicine|vaccine|brand)\b")
 _COMPANY_NOUN = re.compile(r"\b(?:company|biotech|developer|firm|maker|start-?up|group|unit|subsidiary|division|"
                            r"spin-?(?:off|out)|partner|licensee|licensor|acquirer)\b", re.IGNORECASE)
+
+
+# "(an allogeneic CAR-T)", "(CAR-T, lymphoma)": a bracketed note naming a kind of therapy.
+_PAREN_NOTE = re.compile(r"\s*[(（][^()（）]{0,40}?(?:CAR-T|CAR-NK|TCR-T|CAR T|therap(?:y|ies)|treatment|drug|candidate|"
+                         r"vaccine|gene editing|editing)\b[^()（）]{0,40}[)）]", re.IGNORECASE)
 
 
 def _owned_product(after: str) -> bool:

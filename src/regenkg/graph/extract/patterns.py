@@ -184,12 +184,14 @@ _CAGR = re.compile(r"(?:年复合成长率|年复合增长率|复合年增长率
                    r"|(\d+(?:\.\d+)?)\s*%\s*(?:的)?(?:年复合成长率|年复合增长率|cagr)", re.IGNORECASE)
 _MARKET = re.compile(r"市场规模|市场|产值|\bmarket\b|\bsales\b|\brevenue", re.IGNORECASE)
 
+# h/rd3: "The Cambridge, Massachusetts-based company", "The Calif.-based biotech", "The clinical-stage company".
 _PRONOUN = re.compile(r"^\s*(It|Its|The company|The firm|The biotech|The group|The unit|The start-up|The startup|"
-                      r"The drugmaker|The (?:[A-Z][A-Za-z-]+ ){1,2}(?:company|biotech|firm|start-up|startup|drugmaker|"
+                      r"The drugmaker|The (?:(?:[A-Z][A-Za-z.-]+|[a-z]+-[a-z]+),? ){1,3}(?:company|biotech|firm|start-up|startup|drugmaker|"
                       r"group|developer)|该公司|該公司|该企业|該企業|该集团|該集團|该药企|該藥企|该药厂|該藥廠|该新创|該新創|这家公司|這家公司|"
                       r"它|其(?![中他它余实次]))(?=[\s'’,，]|[\u4e00-\u9fff])")
 # A definite description inside a sentence ("…a collaboration with the Boston biotech"): the last company named.
-_DEFINITE = re.compile(r"\bthe (?:[A-Z][A-Za-z-]+ ){0,2}(?:company|biotech|firm|start-up|startup|drugmaker|developer)\b"
+_DEFINITE = re.compile(r"\bthe (?:[A-Z][A-Za-z-]+ ){0,2}(?:company|biotech|firm|start-up|startup|drugmaker|developer|unit|"
+                       r"subsidiary)\b"
                        r"(?!\s+(?:[A-Z]|named|called))|该公司|該公司|该企业|該企業|这家公司|這家公司|此公司|该集团|該集團|"
                        r"该药企|該藥企|该药厂|該藥廠|该新创|該新創")
 # "it"/"its"/"它"/"其" inside a sentence (not the impersonal "it is expected", not "其中"/"其他"/"尤其").
@@ -245,7 +247,7 @@ _FUTURE = re.compile(r"(?<!\bin )(?<!\bon )(?<!\bsince )(?<!\buntil )(?<!\bby )(
 _MODIFIER = re.compile(r"\s*,\s*(?:an?|the|which|that|who|whose)\b[^,;；。()（）]*")
 _ITS = re.compile(r"(?:\bits|\btheir|其)\s*(?:[\w-]+\s+){0,2}$")
 _ZH_MARKET_TAIL = re.compile(r"\s*(?:市场|获批|获准|核准|上市|申请|提交|开展|推出|设立|建厂|设厂|进行|启动|取得|销售|商业化|开设|"
-                             r"成立|临床|布局|营运|运营|生产)")
+                             r"成立|临床|布局|营运|运营|生产|与|跟|合作|共同|开发|研发|推动|推进)")  # h/rd3: "X在台灣與Y合作開發"
 # Verbs that put a company's work in a place: "launched in", "expanded into", "approved in", "opened … in".
 _MARKET_VERB = re.compile(r"\b(?:launch\w*|commerciali[sz]\w*|operat\w*|expand\w*|sell\w*|sold|market\w*|enter\w*|"
                           r"approv\w*|clear\w*|authori[sz]\w*|fil(?:e|ed|es|ing)|submit\w*|open\w*|set up|sets up|build\w*|"
