@@ -1,8 +1,8 @@
 """The learned order of the other language's candidates (issue #19, sixth pass; regenkg.query.learned).
 
 Our own en↔zh cases, written as the candidates search hands the fusion: the sentence that states the
-fact in the other language has a lower cosine than a sentence that only shares the topic, but it (with
-the sentence before it) names the question's company. The numbers are those search would compute.
+fact in the other language has a lower cosine than a sentence that only shares the topic, but it names
+the question's companies.
 """
 
 from __future__ import annotations
@@ -18,55 +18,46 @@ from regenkg.query.balance import default_fusion
 from regenkg.query.fuse import Candidates, DenseOnly
 from regenkg.query.learned import FEATURES, OTHER_LANGUAGE_WEIGHTS, features, learned_scores
 
-# English question "Did Hengyu Biotech start a CAR-NK trial with Qingshan Hospital?" over an index with
-# four English sentences about CAR-NK trials that name the companies (1 both, 2, 6, 7 one each) and
-#   3 "細胞療法臨床試驗的數量逐年增加。"  (zh, topic only: the best Chinese cosine)
-#   5 "醫院與生技公司合作的細胞療法試驗越來越多。"  (zh, topic; the bridged words 醫院/生技 match best)
-#   4 "恆宇生技今日宣布啟動CAR-NK療法的第一期臨床試驗。"  (zh, the answer: names Hengyu, the best
-#     Chinese mention share, but the fourth Chinese cosine)
-#   8 "今年的生技展吸引了上萬名觀眾。"  (zh, unrelated)
-EN_TO_ZH = Candidates(
-    dense=[(1, 0.91), (2, 0.88), (6, 0.86), (7, 0.85), (3, 0.70), (5, 0.55), (4, 0.46), (8, 0.40)],
-    lexical=[(1, 9.0), (2, 6.0), (6, 5.0), (7, 4.0)],
-    groups={1: "en", 2: "en", 6: "en", 7: "en", 3: "zh", 4: "zh", 5: "zh", 8: "zh"},
-    bridged=[(1, 9.0), (2, 6.0), (6, 5.0), (7, 4.0), (5, 6.0), (4, 3.0)],
-    mentions=[(1, 1.0), (2, 0.5), (6, 0.5), (7, 0.5), (4, 0.45)],
-    query_group="en",
-    windows=[(1, 1.0), (2, 0.5), (6, 0.5), (7, 0.5), (4, 0.45)],
-)
 
-# The mirror: Chinese question "恆宇生技是否與青山醫院啟動CAR-NK試驗？" over Chinese sentences naming the
-# companies (3, 5, 4, 8) and English ones: 1 "The number of cell therapy trials grows every year." (best
-# English cosine, topic only), 2 "Hospitals and biotechs increasingly run cell therapy trials together."
-# (bridged words), 6 "Hengyu Biotech has started a phase 1 trial of its CAR-NK therapy." (the answer),
-# 7 unrelated.
-ZH_TO_EN = Candidates(
-    dense=[(3, 0.92), (5, 0.90), (4, 0.88), (8, 0.87), (1, 0.70), (2, 0.55), (6, 0.46), (7, 0.40)],
-    lexical=[(3, 9.0), (5, 6.0), (4, 5.0), (8, 4.0)],
-    groups={1: "en", 2: "en", 6: "en", 7: "en", 3: "zh", 4: "zh", 5: "zh", 8: "zh"},
-    bridged=[(3, 9.0), (5, 6.0), (4, 5.0), (8, 4.0), (2, 6.0), (6, 3.0)],
-    mentions=[(3, 1.0), (5, 0.5), (4, 0.5), (8, 0.5), (6, 0.45)],
-    query_group="zh",
-    windows=[(3, 1.0), (5, 0.5), (4, 0.5), (8, 0.5), (6, 0.45)],
-)
+def _case(query_group: str, cosine_4: float, bridged_3: float, document_3: float) -> Candidates:
+    """Four sentences in the question's language (1 states the fact and names both companies; 2, 6, 7 name
+    one) and four in the other: 3 a topic sentence with the best cosine of its language, a bridged-word
+    match and half of the question's entities in its window; 4 the answer, naming both companies; 5, 8
+    unrelated."""
+    other = "zh" if query_group == "en" else "en"
+    groups = {i: query_group for i in (1, 2, 6, 7)} | {i: other for i in (3, 4, 5, 8)}
+    dense = sorted([(1, .91), (2, .88), (6, .86), (7, .85), (3, .70), (4, cosine_4), (5, .45), (8, .40)],
+                   key=lambda x: -x[1])
+    return Candidates(dense=dense, lexical=[(1, 9.0), (2, 6.0), (6, 5.0), (7, 4.0)], groups=groups,
+                      bridged=sorted([(1, 9.0), (2, 6.0), (6, 5.0), (7, 4.0), (3, bridged_3), (4, 3.0)],
+                                     key=lambda x: -x[1]),
+                      mentions=[(1, 1.0), (4, 1.0), (2, .5), (6, .5), (7, .5)], query_group=query_group,
+                      windows=[(1, 1.0), (4, 1.0), (2, .5), (3, .5), (6, .5), (7, .5)],
+                      documents=[(1, 1.0), (3, document_3)])
 
 
-def _first_five(fusion, c):
-    return [i for i, _ in fusion(c, 5)]
+# English question "Did Hengyu Biotech start a CAR-NK trial with Qingshan Hospital?": 3 is
+# "細胞療法臨床試驗的數量逐年增加。" (in an article about Qingshan Hospital), 4 is
+# "恆宇生技今日宣布與青山醫院啟動CAR-NK療法的第一期臨床試驗。"
+EN_TO_ZH = _case("en", 0.66, 6.0, 0.5)
+# The mirror: "恆宇生技是否與青山醫院啟動CAR-NK試驗？": 3 is "The number of cell therapy trials grows every
+# year.", 4 is "Hengyu Biotech and Qingshan Hospital have started a phase 1 trial of a CAR-NK therapy."
+ZH_TO_EN = _case("zh", 0.60, 3.0, 1.0)
 
 
-def test_english_question_gets_the_chinese_sentence_that_names_its_company():
-    assert 4 not in _first_five(default_fusion(learned=False), EN_TO_ZH)  # the fifth pass: topic sentences
-    hits = _first_five(default_fusion(), EN_TO_ZH)
-    assert 4 in hits and 3 not in hits, hits
-    assert hits[:2] == [1, 2]  # the English places are untouched
+def _other_language(fusion, c):
+    return [i for i, _ in fusion(c, 5) if c.groups[i] != c.query_group]
 
 
-def test_chinese_question_gets_the_english_sentence_that_names_its_company():
-    assert 6 not in _first_five(default_fusion(learned=False), ZH_TO_EN)
-    hits = _first_five(default_fusion(), ZH_TO_EN)
-    assert 6 in hits and 1 not in hits, hits
-    assert hits[:2] == [3, 5]
+def test_english_question_gets_the_chinese_sentence_that_names_its_companies():
+    assert _other_language(default_fusion(learned=False), EN_TO_ZH)[:2] == [3, 4]  # the fifth pass
+    assert _other_language(default_fusion(), EN_TO_ZH)[:2] == [4, 3]
+    assert default_fusion()(EN_TO_ZH, 5)[0][0] == 1  # the question's own language untouched
+
+
+def test_chinese_question_gets_the_english_sentence_that_names_its_companies():
+    assert _other_language(default_fusion(learned=False), ZH_TO_EN)[:2] == [3, 4]
+    assert _other_language(default_fusion(), ZH_TO_EN)[:2] == [4, 3]
 
 
 def test_only_the_other_language_is_reordered():
@@ -95,8 +86,8 @@ def test_features_and_weights_agree():
     assert len(OTHER_LANGUAGE_WEIGHTS) == len(FEATURES)
     rows = features(EN_TO_ZH, {3: 1.0, 4: 0.9}, [3, 4])
     assert all(len(r) == len(FEATURES) for r in rows)
-    assert rows[1][8] == 0.45 and rows[0][8] == 0.0  # window share of 4 and 3
-    assert rows[1][10] == 0.0 and rows[0][10] == -0.45  # against the best Chinese window
+    assert rows[1][8] == 1.0 and rows[0][8] == 0.5  # window share of 4 and 3
+    assert rows[1][10] == 0.0 and rows[0][10] == -0.5  # against the best Chinese window
     with pytest.raises(ValueError, match="weights"):
         learned_scores(EN_TO_ZH, {}, [3], weights=(1.0,))
 

@@ -81,3 +81,20 @@ def test_chinese_question_finds_the_english_sentence_that_spells_the_name(romani
         plain = kb.search_many([query], k=5, fusion=default_fusion(romanised_weight=0.0))[0]
     assert hits[0].lang == "en" and "Hesheng" in hits[0].text, [h.text[:20] for h in hits]
     assert "Hesheng" not in plain[0].text, [h.text[:20] for h in plain]
+
+
+def test_romanised_labels_unit() -> None:
+    from types import SimpleNamespace
+
+    from regenkg.query.bridge import RomanisedLabels
+
+    labels = RomanisedLabels([("鈺峰生醫", "x:yf"), ("禾晟生技", "x:hs"), ("禾盛製藥", "x:hs2"), ("Anjie", "x:aj"),
+                              ("瑞光基因", "x:rg"), ("瑞光基因", "x:rg")])
+    found = labels.find("Does Yufeng Biomedical work with Hesheng and Ruiguang Gene?")
+    # 禾晟 and 禾盛 both read "hesheng": ambiguous, so neither is linked.
+    assert [(m.iri, m.surface) for m in found] == [("x:yf", "Yufeng"), ("x:rg", "Ruiguang")]
+    # A span the gazetteer matcher already took is not read again.
+    taken = [SimpleNamespace(start=5, end=11)]
+    assert [m.iri for m in labels.find("Does Yufeng Biomedical work with Ruiguang?", taken)] == ["x:rg"]
+    # English words that happen to spell pinyin are not names unless capitalised; "Biomedical" spells none.
+    assert labels.find("does yufeng work with ruiguang?") == []

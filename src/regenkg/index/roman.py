@@ -32,7 +32,8 @@ from pathlib import Path
 
 from .derived import PerSentence
 
-__all__ = ["MIN_WORD", "SIZES", "Spelling", "Spellings", "keys", "latin_words", "parses", "romanised_matches"]
+__all__ = ["MIN_WORD", "SIZES", "Spelling", "Spellings", "keys", "latin_words", "parses", "prefix_keys",
+           "romanised_matches"]
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z]+")
@@ -82,6 +83,26 @@ def keys(text: str) -> set[str]:
                 window = readings[start:start + size]
                 if all(window):
                     out.update("".join(c) for c in itertools.islice(itertools.product(*window), _MAX_COMBOS))
+    return out
+
+
+def prefix_keys(text: str) -> set[str]:
+    """The keys of the first two and of the first three characters of ``text``, when it starts with them
+    (the distinctive part of a Chinese company name: 曜辰 of 曜辰生技).
+
+    >>> sorted(prefix_keys("曜辰生技"))
+    ['yaochen', 'yaochensheng']
+    >>> prefix_keys("Legend 傳奇")
+    set()
+    """
+    run = _HAN_RUN.match(text.strip())
+    if run is None:
+        return set()
+    out: set[str] = set()
+    for size in SIZES:
+        window = [_readings(c) for c in run.group()[:size]]
+        if len(window) == size and all(window):
+            out.update("".join(c) for c in itertools.islice(itertools.product(*window), _MAX_COMBOS))
     return out
 
 

@@ -19,6 +19,7 @@ from ..graph.ontology import COMPANY_TYPES, Gazetteer
 from ..graph.store import GraphStore
 from ..graph.terms import RES, label_lang, sentence_id, sentence_iri, sparql_prefixes, term_name
 from ..records import EntityView, Evidence, evidence_to_dict
+from .bridge import RomanisedLabels
 from .evidence import EvidenceRanker
 from .understand import narrower_labels
 
@@ -115,6 +116,14 @@ class GraphLookup:
         for iri, labels in self.discovered.items():
             surfaces += [(label, iri) for label in labels.values()]
         return Matcher(surfaces)
+
+    @cached_property
+    def romanised_labels(self) -> RomanisedLabels:
+        """Finds the entities a query's romanised names spell ("Yaochen" → 曜辰生技), from the same labels."""
+        surfaces = list(self.gazetteer.surfaces())
+        for iri, labels in self.discovered.items():
+            surfaces += [(label, iri) for label in labels.values()]
+        return RomanisedLabels(surfaces)
 
     def narrower(self, iri: str) -> set[str]:
         """``iri`` and everything below it in the SKOS hierarchy."""

@@ -181,6 +181,11 @@ class HybridSearch:
         # The gazetteer matches of each query, found once for the bridge and the mentions.
         found = ({q: list(src.matcher.find(q)) for q in dict.fromkeys(cleaned)}
                  if fusion.uses_bridge or fusion.uses_mentions or fusion.uses_documents else {})
+        if fusion.uses_romanised and found:
+            # Entities known only by a Chinese label that a romanised name of the query spells (曜辰生技 for
+            # "Yaochen"): their labels join the bridge and their mentions count, as for the matcher's.
+            labels = src.lookup.romanised_labels
+            found = {q: matches + labels.find(q, matches) for q, matches in found.items()}
         bridged = ([_per_group(r, group_ids, depth)
                     for r in src.lexical.search(self._bridged_tokens(cleaned, tokens, found), lexical_depth)]
                    if fusion.uses_bridge else [[] for _ in cleaned])
