@@ -166,11 +166,11 @@ def test_uses_flags_say_what_to_compute() -> None:
 def test_default_fusion_follows_the_settings() -> None:
     # Since issue #19's second pass the default is a score fusion per language (no rank constant).
     # Since the third pass it is that score fusion with one of the first five places kept for the other
-    # language (LanguageBounds); since the sixth, the other language's places are filled in a learned
-    # order (LearnedOtherOrder, same bounds); the settings still reach the score fusion inside.
-    f = default_fusion(10, 2.0, 0.5, 0.25, 0.75)
+    # language (LanguageBounds). The sixth pass's learned order of the other language (LearnedOtherOrder,
+    # same bounds) is an option, not the default; the settings reach the score fusion inside either.
+    f = default_fusion(10, 2.0, 0.5, 0.25, 0.75, learned=True)
     assert isinstance(f, LearnedOtherOrder) and f.least == 1
-    plain = default_fusion(10, 2.0, 0.5, 0.25, 0.75, learned=False)
+    plain = default_fusion(10, 2.0, 0.5, 0.25, 0.75)
     assert isinstance(plain, LanguageBounds) and (plain.least, plain.most, plain.top) == (1, 5, 5)
     assert plain.within == f.within
     inner = f.within

@@ -1,4 +1,5 @@
-"""The learned order of the other language's candidates (issue #19, sixth pass; regenkg.query.learned).
+"""The learned order of the other language's candidates (issue #19, sixth pass; regenkg.query.learned), an
+option of ``default_fusion(learned=True)``, not the default (docs/decisions/20261202-learned-other-language.md).
 
 Our own en↔zh cases, written as the candidates search hands the fusion: the sentence that states the
 fact in the other language has a lower cosine than a sentence that only shares the topic, but it names
@@ -45,19 +46,22 @@ EN_TO_ZH = _case("en", 0.66, 6.0, 0.5)
 ZH_TO_EN = _case("zh", 0.60, 3.0, 1.0)
 
 
+PLAIN, LEARNED_ORDER = default_fusion(), default_fusion(learned=True)
+
+
 def _other_language(fusion, c):
     return [i for i, _ in fusion(c, 5) if c.groups[i] != c.query_group]
 
 
 def test_english_question_gets_the_chinese_sentence_that_names_its_companies():
-    assert _other_language(default_fusion(learned=False), EN_TO_ZH)[:2] == [3, 4]  # the fifth pass
-    assert _other_language(default_fusion(), EN_TO_ZH)[:2] == [4, 3]
-    assert default_fusion()(EN_TO_ZH, 5)[0][0] == 1  # the question's own language untouched
+    assert _other_language(PLAIN, EN_TO_ZH)[:2] == [3, 4]  # the fifth pass
+    assert _other_language(LEARNED_ORDER, EN_TO_ZH)[:2] == [4, 3]
+    assert LEARNED_ORDER(EN_TO_ZH, 5)[0][0] == PLAIN(EN_TO_ZH, 5)[0][0] == 1  # own language untouched
 
 
 def test_chinese_question_gets_the_english_sentence_that_names_its_companies():
-    assert _other_language(default_fusion(learned=False), ZH_TO_EN)[:2] == [3, 4]
-    assert _other_language(default_fusion(), ZH_TO_EN)[:2] == [4, 3]
+    assert _other_language(PLAIN, ZH_TO_EN)[:2] == [3, 4]
+    assert _other_language(LEARNED_ORDER, ZH_TO_EN)[:2] == [4, 3]
 
 
 def test_only_the_other_language_is_reordered():
@@ -67,7 +71,7 @@ def test_only_the_other_language_is_reordered():
     def pick(n: int) -> list[tuple[int, float]]:
         return [(i, rng.uniform(0.1, 5)) for i in rng.sample(range(n), rng.randint(0, n))]
 
-    plain, learned = default_fusion(learned=False), default_fusion()
+    plain, learned = PLAIN, LEARNED_ORDER
     for _ in range(200):
         n = rng.randint(2, 12)
         groups = {i: rng.choice(("en", "zh")) for i in range(n)}
