@@ -213,3 +213,27 @@ def test_denying_a_takeover_leaves_the_licence_standing(extractor, texts):
 def test_names_seen_together_are_no_collaboration(extractor):
     facts, deals = _run(extractor, "它的名字在市場報告中經常與諾華或楊森一起出現，但兩段關係的性質並不相同。")
     assert not _partners(facts) and not deals
+
+
+# ---------------------------------------------------------------- joint work with no partnership noun
+@pytest.mark.parametrize("text,pair", [
+    ("Orrin Bio's NK cell programme with Tessaly Cells entered the clinic.", ("Orrin Bio", "Tessaly Cells")),
+    ("Orrin Bio and Tessaly Cells' joint CAR-T programme entered the clinic.", ("Orrin Bio", "Tessaly Cells")),
+    ("Orrin Bio brought in Tessaly Cells as manufacturing partner.", ("Orrin Bio", "Tessaly Cells")),
+    ("Orrin Bio has been working alongside Tessaly Cells on gene therapies.", ("Orrin Bio", "Tessaly Cells")),
+    ("青嶺生技與遠岫基因展開CAR-T療法臨床試驗。", ("青嶺生技", "遠岫基因")),
+    ("青岭生物与远岫基因开展NK细胞疗法研究。", ("青岭生物", "远岫基因")),
+])
+def test_joint_work_names_both_partners(extractor, text, pair):
+    facts, _ = _run(extractor, text)
+    assert _partners(facts) == {frozenset(pair)}, facts
+
+
+@pytest.mark.parametrize("text", [
+    "Orrin Bio's research with Tessaly Cells was halted in 2022.",
+    "青嶺生技已暫停與遠岫基因的合作。",
+])
+def test_halted_joint_work_is_an_ended_deal(extractor, text):
+    facts, deals = _run(extractor, text)
+    assert not _partners(facts)
+    assert [d for d in deals if d[0] == "Collaboration" and d[1] == "Terminated"], deals

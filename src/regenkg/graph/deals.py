@@ -98,7 +98,7 @@ _RUMOUR = re.compile(r"传闻|据传|传出|传言|消息称|盛传|风传|谣�
                      r"据悉|据报|据报道|据知情人士|知情人士|消息人士|据媒体|\bpeople (?:familiar|close) (?:with|to)\b|"
                      r"\bsources? (?:said|say|says|told|familiar|close)\b|\baccording to (?:a |an |the )?(?:[\w-]+ ){0,3}?"
                      r"(?:reports?|sources?|people|media)\b|\bunnamed sources?\b")
-_END = re.compile(r"终止|结束|取消|告吹|破局|撤回|中止|解除|分手|到期|收回|取回|拿回|返还|\bg(?:ave|ives|iving) back\b|\bt(?:ook|akes) back\b|\breacquir\w* (?:the )?(?:\w+ )?rights\b|\bend (?:its|their|the|our)\b|\bexit(?:s|ed|ing)? (?:from )?(?:its|their|the)\b|\bdiscontinu\w* (?:its|their|the)\b|\bterminat\w*|\bcancel\w*|\bcalled off\b|\bscrapp\w*|"
+_END = re.compile(r"终止|结束|取消|告吹|破局|撤回|中止|解除|分手|到期|收回|取回|拿回|返还|\bg(?:ave|ives|iving) back\b|\bt(?:ook|akes) back\b|\breacquir\w* (?:the )?(?:\w+ )?rights\b|\bend (?:its|their|the|our)\b|\bhalt(?:ed|s)\b|\bsuspended\b|\bdiscontinued\b|暂停|\bexit(?:s|ed|ing)? (?:from )?(?:its|their|the)\b|\bdiscontinu\w* (?:its|their|the)\b|\bterminat\w*|\bcancel\w*|\bcalled off\b|\bscrapp\w*|"
                   r"\bended\b|\bends\b|\bending\b|\bunwound\b|\bwound down\b|\bwind(?:s|ing)? down\b|\bno longer\b|"
                   r"\bexpired\b|\breturned (?:the )?rights\b|\bregained (?:the )?rights\b|\bcollaps\w*|\bfell through\b|"
                   r"\bwithdr[ae]w\w*|\bfailed to\b|\babandon\w*|\bwalked away\b|\bpulled out\b|"

@@ -265,7 +265,7 @@ def rule_partner(clause: Clause, add: Add) -> None:
         return
     if MERGE.search(ctext) and not lic:
         return  # h/deals3: a merger is no partnership (rule_merger reads it)
-    with_pos = re.search(r"\bwith\b|与|和|跟|同", ctext)
+    with_pos = re.search(r"\bwith\b|\balongside\b|与|和|跟|同", ctext)
     partner_at = next((m.start for m in comps if with_pos and m.start >= cs + with_pos.end()), ce)
     if not lic and any(_takes_company(folded, t, ce) and t.start() < partner_at
                        and not _OPTION.search(folded, max(cs, t.start() - 16), t.end() + 2)
@@ -276,7 +276,7 @@ def rule_partner(clause: Clause, add: Add) -> None:
     if _possessive_partner(folded, cs, ce, comps, add):
         return
     # Collaboration: "X與Y合作" / "X partnered with Y" / "X and Y signed a collaboration".
-    with_m = re.search(r"\bwith\b|与|和|跟|同", ctext)
+    with_m = re.search(r"\bwith\b|\balongside\b|与|和|跟|同", ctext)
     if with_m:
         pos = cs + with_m.start()
         left = [m for m in comps if m.end <= pos]
@@ -294,7 +294,7 @@ def rule_partner(clause: Clause, add: Add) -> None:
                         continue
                     add(sj.iri, "partneredWith", r.iri, rule, 0.8, (sj.start, r.end))
                     # h/subj2: "X partnered with Y" makes X the subject; "X與Y合作" coordinates X and Y as equals.
-                    lead = sj if with_m.group(0) == "with" else None
+                    lead = sj if with_m.group(0) in ("with", "alongside") else None
                     _deal_asset(folded, r, ce, cms, add, (sj, r), clause.types, lead=lead)
             if len(subjects) > 1 and _MULTI_PARTY.search(ctext):
                 for i, a in enumerate(subjects):
@@ -401,7 +401,11 @@ def _apposition_head(folded: str, comps: list[_M], m: _M) -> _M:
 _JOINT = re.compile(r"共同(?!创办|创立|创始|持有|持股)|联合(?=开发|研发|推进|推出|进行|执行|申报|开展|生产)|"
                     r"联合(?=[^\s，,。；;]{2,14}?(?:开发|研发|推进|推出|进行|执行|申报|开展))|一起(?!出现|被|提|列|并列|比较)|携手|联手|牵手|共建|"
                     r"委托|签约|\bjointly\b|\btogether\b|\bjoin(?:s|ed|ing)? forces\b|"
-                    r"\bwork(?:s|ed|ing)? (?:closely )?with\b|\bco-(?:develop|commerciali[sz]|promot|fund)\w*")
+                    r"\bwork(?:s|ed|ing)? (?:closely )?(?:with|alongside)\b|\bco-(?:develop|commerciali[sz]|promot|fund)\w*|"
+                    # h/deals3: "X's NK programme with Y", "X and Y's joint CAR-T programme", "與Y展開臨床試驗"
+                    r"\b(?:programmes?|programs?|projects?|research|efforts?)\s+with\b|"
+                    r"\bjoint (?:[\w-]+ ){0,2}?(?:programmes?|programs?|research|development|projects?|efforts?|stud(?:y|ies)|trials?)\b|"
+                    r"(?:展开|开展)(?=[^\s，,。；;]{0,16}?(?:试验|研究|开发|研发))")
 # One company works for another: makes its product ("Y will manufacture X's therapy", "Y為X代工"), or takes
 # it to market ("X的CAR-T產品由Y負責商業化").
 _SERVES = re.compile(r"\b(?:manufactur|produc|suppl|mak|commerciali[sz]|distribut|market)(?:e|es|ed|ing|y|ies|ied)?\b|"
@@ -417,7 +421,7 @@ def _joint_pair(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M]) -
     """The partners of a verb frame that has no partnership noun: "X攜手Y(及Z)", "X委託Y生產", "X tapped Y to
     manufacture", "Y為X代工", "Y will manufacture X's therapy", "X的產品由Y負責商業化"; the subject first."""
     for m in re.finditer(r"携手|联手|牵手|委托|联合(?![国会])|\b(?:join(?:s|ed|ing)? forces with|tapped|selected|chose|engaged|contracted|"
-                         r"hired|commissioned)\b", folded[cs:ce]):
+                         r"hired|commissioned|enlisted|recruited|brought in|signed up)\b", folded[cs:ce]):
         at = cs + m.end()
         obj = next((c for c in comps if at <= c.start <= at + 2), None)
         subj = next((c for c in reversed(comps) if c.end <= cs + m.start()), None)
