@@ -132,7 +132,7 @@ def test_a_person_named_with_a_title_or_who_is_no_company(extractor, text):
 @pytest.mark.parametrize("text,lang", [
     ("晶禾生技已終止與北辰大學的幹細胞合作。", "zh-Hant"),
     ("此外，澜川基因将其通用型CAR-T管线出售给青岭生技，交易总额4亿元人民币。", "zh-Hans"),
-    ("Halvorsen Pharma terminated its NK cell therapy collaboration with Quillon Bio in May.", "en"),
+    ("Halvorsen Pharma terminated its NK cell therapy collaboration with Northbridge University in May.", "en"),
 ])
 def test_ending_a_deal_about_a_modality_or_selling_it_is_no_exit_from_it(extractor, text, lang):
     assert _facts(extractor, text, lang, "exited") == set()
@@ -141,6 +141,7 @@ def test_ending_a_deal_about_a_modality_or_selling_it_is_no_exit_from_it(extract
 @pytest.mark.parametrize("text,lang,firm,modality", [
     ("Halvorsen Pharma discontinued its CAR-T programme in May.", "en", "Halvorsen Pharma", "CAR-T cell therapy"),
     ("晶禾生技已退出NK細胞療法。", "zh-Hant", "晶禾生技", "NK cell therapy"),
+    ("輝瑞已終止與瀾川基因的NK細胞合作。", "zh-Hant", "Pfizer", "NK cell therapy"),
 ])
 def test_an_exit_from_the_modality_itself_is_still_read(extractor, text, lang, firm, modality):
     assert (firm, "exited", modality) in _facts(extractor, text, lang, "exited")

@@ -71,15 +71,21 @@ def _respectively(folded: str, cs: int, ce: int, subjects: list[_M]) -> bool:
     return len({s.iri for s in subjects}) > 1 and bool(re.search(r"\brespectively\b|分别", folded[cs:ce]))
 
 
-# h/prec3: what an exit word ends when it is no exit from the modality: a partnership or a licence about it
-# ("终止与北岳大学的干细胞合作", "ended its CAR-T collaboration with Y"), or the asset sold to a buyer.
-_DEAL_ENDED = re.compile(r"出售给|卖给|转让给|合作|协议|合约|联盟|授权|许可|\bsold\b|\bsells?\b|\bsale\b|\bcollaborations?\b|"
-                         r"\bpartnerships?\b|\balliances?\b|\bagreements?\b|\bdeals?\b|\bpacts?\b|\blicen[cs]\w*")
+# h/prec3: what an exit word ends when it is no exit from the modality: the asset sold to a buyer ("将其CAR-T管线
+# 出售给Y"), or a partnership about it ("终止与北岳大学的干细胞合作": the company's own work goes on) — unless a
+# big pharma ends it, whose only work in the field the partnership was ("楊森終止與Fate的NK細胞合作").
+_SOLD = re.compile(r"出售给|卖给|转让给|\bsold\b|\bsells?\b|\bsale\b")
+_DEAL_ENDED = re.compile(r"合作|协议|合约|联盟|\bcollaborations?\b|\bpartnerships?\b|\balliances?\b|\bagreements?\b|"
+                         r"\bdeals?\b|\bpacts?\b")
 
 
-def _ends_a_deal(folded: str, at: int, mod_end: int, ce: int) -> bool:
-    """Whether the exit word at ``at`` ends a deal about the modality (up to a few characters past it)."""
-    return bool(_DEAL_ENDED.search(folded, at, min(ce, mod_end + 14)))
+def _ends_a_deal(clause: Clause, subjects: list[_M], at: int, mod_end: int) -> bool:
+    """Whether the exit word at ``at`` sells the modality, or ends a deal about it that is not a big pharma's."""
+    end = min(clause.ce, mod_end + 14)
+    if _SOLD.search(clause.folded, at, end):
+        return True
+    return bool(_DEAL_ENDED.search(clause.folded, at, end)) and not any(
+        clause.types.get(s.iri) == "PharmaCompany" for s in subjects)
 
 
 def rule_develops(clause: Clause, add: Add) -> None:
@@ -133,8 +139,8 @@ def rule_develops(clause: Clause, add: Add) -> None:
         mods = [m for m in mods if not describes_another(folded, cms, cs, m, ce)]
         if not subjects or not mods:
             continue
-        if exit_ and _ends_a_deal(folded, exit_.start(), max(m.end for m in mods), ce):
-            continue  # h/prec3: "終止與Y的幹細胞合作", "將其CAR-T管線出售給Y": a deal ends or a sale, not an exit
+        if exit_ and _ends_a_deal(clause, subjects, exit_.start(), max(m.end for m in mods)):
+            continue  # h/prec3: "終止與北辰大學的幹細胞合作", "將其CAR-T管線出售給Y": no exit from the modality
         pred, rule = ("exited", "exit-modality") if exit_ else ("develops", "develops-modality")
         # A fact stated inside "Y, a developer of …" is judged on the modifier's words, not on the hedge of
         # the clause around Y ("Pfizer is reportedly in talks to buy Y, a developer of …").
@@ -165,7 +171,7 @@ def rule_develops(clause: Clause, add: Add) -> None:
     for trig in _EXIT.finditer(folded, cs, ce):
         subjects = _subject_list(folded, cms, trig.start(), cs)
         mods = _object_list(folded, cms, trig.end(), {MODALITY}, ce)
-        if mods and _ends_a_deal(folded, trig.start(), max(m.end for m in mods), ce):
+        if mods and _ends_a_deal(clause, subjects, trig.start(), max(m.end for m in mods)):
             continue
         for s in subjects:
             for mod in mods:
