@@ -19,9 +19,7 @@ from .clauses import (
 from .coref import solid
 from .kinds import _classified, describes_another
 from .mentions import _M
-from .modifiers import embedded
 from .owners import funded_work, pronoun_owner
-from .products import antigen_like as _antigen
 from .patterns import (
     _ACQ_PASSIVE,
     _APPOSITION,
@@ -44,6 +42,7 @@ from .patterns import (
     MODALITY,
     SEGMENT,
 )
+from .products import antigen_like as _antigen
 
 # Between a company and a modality, its product: "'s Kymriah, a CAR-T…", "的舒瑞…注射液（CT041）是一款靶向…的".
 _PRODUCT_GAP = re.compile(
@@ -222,9 +221,7 @@ def rule_own(clause: Clause, add: Add) -> None:
                 add(owner.iri, "develops", mod.iri, "main-line", 0.75, (owner.start, mod.end))
     for pm in re.finditer(r"其|\bits\b|\btheir\b", folded[cs:ce]):
         pos = cs + pm.start()
-        # h/rd3: "X, spun out of Y, is testing its CAR-T": "its" skips the company inside X's modifier.
-        visible = [m for m in comps if not embedded(folded, comps, m, pos)]
-        owner = pronoun_owner(folded, visible, cs, pos, cs + pm.end())
+        owner = pronoun_owner(folded, comps, cs, pos, cs + pm.end())
         if owner is None or (pm.group(0) == "其" and _segment_topic(folded, cms, cs, pos) not in (None, owner)):
             continue
         mod = next((m for m in cms if m.kind == MODALITY and pos < m.start <= pos + 16), None)

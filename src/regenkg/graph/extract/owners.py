@@ -15,6 +15,7 @@ from ...records import Relation
 from .clauses import _modifier_head
 from .coref import TAKE
 from .mentions import _M
+from .modifiers import embedded
 from .patterns import _ACQ_ACTIVE, _HEDGE, COMPANY, MODALITY
 from .products import possessed_names
 
@@ -52,11 +53,12 @@ def funded_work(folded: str, cms: list[_M], cs: int, subject: _M, at: int) -> li
 
 
 def pronoun_owner(folded: str, comps: Sequence[_M], cs: int, pos: int, end: int) -> _M | None:
-    """Whose asset "its"/"their"/"其" at ``pos``..``end`` names: the company named last before it (h/rd: "其"
+    """Whose asset "its"/"their"/"其" at ``pos``..``end`` names: the company named last before it and not inside
+    an earlier company's closed modifier ("X, spun out of Y, is testing its CAR-T" is X's; h/rd: "其"
     resolved itself when none is) — but an English pronoun coreference resolved is that company's
     ("X raised money from Y to advance its …" is X's), unless it follows a deal's other party ("…partnered
     with Y to advance its …", not for money) or the company just named ("…for Y and its SMA gene therapy")."""
-    owner = next((m for m in reversed(comps) if m.end <= pos), None)
+    owner = next((m for m in reversed(comps) if m.end <= pos and not embedded(folded, comps, m, pos)), None)
     resolved = next((m for m in comps if m.pronoun and m.start == pos and m.end == end), None)
     if owner is None or resolved is None or folded[pos:end] == "其":
         return owner or resolved
