@@ -98,3 +98,32 @@ def test_romanised_labels_unit() -> None:
     assert [m.iri for m in labels.find("Does Yufeng Biomedical work with Ruiguang?", taken)] == ["x:rg"]
     # English words that happen to spell pinyin are not names unless capitalised; "Biomedical" spells none.
     assert labels.find("does yufeng work with ruiguang?") == []
+
+
+def test_romanised_name_links_the_entity_known_only_by_its_chinese_label(romanised_index, settings) -> None:
+    # 曜辰生技 is discovered from the Chinese article, with a Chinese label only: the gazetteer matcher does
+    # not find it in an English question, the romanised-label bridge does ("Yaochen" spells 曜辰).
+    from regenkg.kb import KnowledgeBase
+
+    kb = KnowledgeBase.open(romanised_index, settings)
+    query = "Did Yaochen Biotech partner with Beichen University Hospital?"
+    found = kb.lookup.romanised_labels.find(query, list(kb.matcher.find(query)))
+    names = kb.lookup.names([m.iri for m in found])
+    assert any("曜辰生技" in label for labels in names.values() for label in labels), names
+    assert {m.surface for m in found} <= {"Yaochen", "Beichen"}
+    kb.close()
+
+
+def test_bridged_bm25_finds_the_chinese_sentence_through_the_romanised_label(romanised_index, settings) -> None:
+    # BM25 alone over the bridged query: the Chinese label joins the English question's words only through
+    # the romanised-label bridge (which search computes for fusions that use romanised names).
+    from regenkg.kb import KnowledgeBase
+    from regenkg.query.fuse import LexicalOnly
+
+    kb = KnowledgeBase.open(romanised_index, settings)
+    query = "Did Yaochen Biotech partner with Beichen University Hospital?"
+    plain = kb.search_many([query], k=3, fusion=LexicalOnly(bridge=True))[0]
+    linked = kb.search_many([query], k=3, fusion=LexicalOnly(bridge=True, uses_romanised=True))[0]
+    assert not any("曜辰生技" in h.text for h in plain), [h.text[:20] for h in plain]
+    assert "曜辰生技" in linked[0].text, [h.text[:20] for h in linked]
+    kb.close()
