@@ -29,7 +29,11 @@ def solid(m: _M) -> bool:
 
 # A time or sequence adverbial and its comma opening a sentence ("2023年5月，", "In 2021,", "此外，").
 _TIME_LEAD = re.compile(r"^\s*(?:(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:初|底|中|時|时)?|今年|去年|近日|日前|近期|此外|另外|同時|同时|"
+                        # relative time: "一年後", "兩個月后", "數年後", "隨後"; "A year later", "Two months later"
+                        r"[一二兩两三四五六七八九十數数半幾几\d]+(?:個|个)?(?:年|月|週|周|星期|天)多?(?:後|后)|"
+                        r"隨後|随后|之後|之后|其後|其后|此後|此后|"
                         r"(?:In|By|Since|Earlier in|Later in) (?:\d{4}|(?:early|late|mid-)\s*\d{4})|Meanwhile|Separately|"
+                        r"(?:A|One|Two|Three|Several|A few) (?:years?|months?|weeks?) later|Later|"
                         r"Earlier this year|Last year)\s*[,，]\s*")
 
 
@@ -39,9 +43,10 @@ def topic(text: str, ms: list[_M]) -> _M | None:
         if m.kind == COMPANY and not m.affiliate_of:
             solid_ = solid(m)
             lead = _TIME_LEAD.sub("", text[:m.start])
-            # "A month later Capstan was snapped up…", "2023年，晴禾生技…": a short adverbial may open the sentence.
+            # "A month later Capstan was snapped up…", "2023年，晴禾生技…": a short adverbial may open the sentence;
+            # a company after a colon opens a list ("報告把這個族群寫成：X、Y…"), not the sentence's topic.
             opener = m.start <= 3 or (m.start <= 30 and not re.search(
-                r"[,，;；]|\b(?:by|with|from|of|to|for|and|than)\s*$|[与和从向被由将與從將]\s*$", lead))
+                r"[,，;；:：]|\b(?:by|with|from|of|to|for|and|than)\s*$|[与和从向被由将與從將]\s*$", lead))
             return m if opener and solid_ else None
     return None
 
