@@ -39,3 +39,23 @@ def test_pronoun_after_a_relative_time_lead_in_is_that_sentences_company(extract
 def test_first_company_of_a_list_after_a_colon_is_no_topic(extractor, lang, texts, wrong):
     facts, _, _ = extract_texts(extractor, *texts, lang=lang)
     assert not any(s == wrong and p == "acquired" for s, p, _ in facts), facts
+
+
+@pytest.mark.parametrize("lang,text,company,left,kept", [
+    ("en", "Corrisant Bio shifted its focus from lymphoma to lupus nephritis.", "Corrisant Bio", "lymphoma",
+     "lupus nephritis"),
+    ("en", "Corrisant Bio shifted its CAR-T programme from lymphoma to lupus nephritis.", "Corrisant Bio", "lymphoma",
+     "lupus nephritis"),
+    ("zh-Hant", "昱川生技把研發重心從淋巴瘤轉向狼瘡性腎炎。", "昱川生技", "lymphoma", "lupus nephritis"),
+    ("zh-Hans", "澜曜基因的CAR-T疗法从淋巴瘤转向狼疮性肾炎。", "澜曜基因", "lymphoma", "lupus nephritis"),
+])
+def test_a_field_the_company_moved_away_from_is_no_target(extractor, lang, text, company, left, kept):
+    facts, _, _ = extract_texts(extractor, text, lang=lang)
+    assert (company, "targets", kept) in facts, facts
+    assert (company, "targets", left) not in facts, facts
+
+
+def test_another_sentence_still_states_the_old_field(extractor):
+    facts, _, _ = extract_texts(extractor, "Corrisant Bio develops CAR-T therapies for lymphoma.",
+                                "Corrisant Bio shifted its focus from lymphoma to lupus nephritis.")
+    assert ("Corrisant Bio", "targets", "lymphoma") in facts  # the first sentence's fact stands

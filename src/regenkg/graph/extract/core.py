@@ -70,7 +70,7 @@ from .patterns import (
     _fold,
 )
 from .homes import rule_home
-from .status import carry_status, ended_work
+from .status import carry_status, ended_work, shifted_away
 from .tables import table_rows
 from .transfers import rule_joint_venture, rule_merger, rule_sale, rule_spinout
 
@@ -249,6 +249,7 @@ class Extractor:
         # h/deals3: a later sentence that ends, denies or leaves unconfirmed a deal named earlier.
         deal_list, dropped = carry_status(sents, all_ms, list(deals.values()))
         dropped |= ended_work(sents, all_ms, relations.values(), self.gazetteer.narrower_closure)
+        dropped |= shifted_away(sents, all_ms, relations.values())  # "shifted its focus from A to B": not A
         for key in dropped & relations.keys():
             del relations[key]
         return Extraction(tuple(mentions), tuple(relations.values()), tuple(discovered.values()), tuple(figures),

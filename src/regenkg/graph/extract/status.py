@@ -17,7 +17,8 @@ from dataclasses import replace
 from ...records import Relation, Sentence
 from ..deals import KIND_OF, Deal, DealKind, DealStatus
 from .mentions import _M
-from .patterns import _DENIED_BACK, _EXIT, _REJECTED_BACK, _WORK_OFF, _WORK_SHUT, COMPANY, MODALITY, _fold
+from .patterns import (_DENIED_BACK, _EXIT, _REJECTED_BACK, _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY,
+                       _fold)
 
 # A noun that points back at a deal, and the kinds it can name (empty: any kind).
 _DEAL_NOUN: tuple[tuple[re.Pattern[str], frozenset[DealKind]], ...] = (
@@ -181,3 +182,33 @@ def ended_work(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]], rela
     return {(r.subject, r.predicate, r.object, r.sentence_id) for r in rels
             if r.predicate == "develops" and (r.subject, r.object) in below.get(r.doc_id, set())}
 
+
+
+# "X 把重心從 A 轉到 B", "从A转向B", "X shifted its focus from A to B", "pivoted from A to B": A is what X left.
+_SHIFT_FROM = re.compile(
+    r"(?:从|由)(?P<zh>[^,，;；。]{1,40}?)(?:转向|转到|转往|转移到|转移至|转至|转为|转进|转战)|"
+    r"\b(?:shift(?:s|ed|ing)?|pivot(?:s|ed|ing)?|refocus(?:es|ed|ing|sed|sing)?|mov(?:es|ed|ing)|turn(?:s|ed|ing)|"
+    r"switch(?:es|ed|ing)?|redirect(?:s|ed|ing)?)\b[^.;,]{0,40}?\baway from\b(?P<away>[^.;]{1,60}?)"
+    r"(?=\b(?:to|toward|towards|into|and|in favou?r of)\b|[.;,]|$)|"
+    r"\b(?:shift(?:s|ed|ing)?|pivot(?:s|ed|ing)?|refocus(?:es|ed|ing|sed|sing)?|mov(?:es|ed|ing)|turn(?:s|ed|ing)|"
+    r"switch(?:es|ed|ing)?|redirect(?:s|ed|ing)?)\b[^.;,]{0,40}?\bfrom\b(?P<en>[^.;]{1,60}?)"
+    r"\b(?:to|toward|towards|into)\b")
+
+
+def shifted_away(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]],
+                 relations: Iterable[Relation]) -> set[tuple[str, str, str, int]]:
+    """The ``develops``/``targets`` edges a sentence gives for the field it says a company moved away from.
+
+    "Halvane shifted its focus from lymphoma to lupus", "昱川生技把重心從淋巴瘤轉到狼瘡", "从肿瘤转向自身免疫病":
+    lymphoma is no current target of that sentence; the field moved to still is. Only the sentence's own
+    edges are dropped: another sentence that says the company works on the field keeps its fact.
+    """
+    left: set[tuple[int, str]] = set()
+    for sent, ms in zip(sents, mentions):
+        folded = _fold(sent.text)
+        for sm in _SHIFT_FROM.finditer(folded):
+            group = next(g for g in ("zh", "away", "en") if sm.group(g) is not None)
+            a, b = sm.span(group)
+            left |= {(sent.id, m.iri) for m in ms if m.kind in (MODALITY, INDICATION) and a <= m.start and m.end <= b}
+    return {(r.subject, r.predicate, r.object, r.sentence_id) for r in relations
+            if r.predicate in ("develops", "targets") and (r.sentence_id, r.object) in left}
