@@ -72,6 +72,7 @@ from .patterns import (
 from .homes import rule_home
 from .status import carry_status, ended_work, shifted_away
 from .tables import table_rows
+from .origins import rule_home_more, rule_origin
 from .transfers import rule_joint_venture, rule_merger, rule_sale, rule_spinout
 
 logger = logging.getLogger(__name__)
@@ -107,6 +108,8 @@ RULES: tuple[Rule, ...] = (
     rule_shared_predicate,  # h/rd3: "X and Y are both CAR-T developers", "X與Y皆有狼瘡臨床試驗"
     rule_described_developer,  # h/rd3: "…a partnership with the NK cell therapy developer"
     rule_main_clause,  # h/rd3: the R&D frames again on "X, <closed modifier>, <predicate>" without the modifier
+    rule_origin,  # h/rec4: "X was founded on technology from Y University", "源自Y大學的X"
+    rule_home_more,  # h/rec4: "X is a Japan-based …", "listed in Hong Kong", "獲日本厚生勞動省核准"
 )
 # Rules that stay silent once an earlier rule claimed the clause: "A與B合資成立C" is not also a partnership.
 SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner})
