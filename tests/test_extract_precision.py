@@ -218,3 +218,13 @@ def test_a_modality_named_as_a_cause_is_no_work_of_the_company(extractor):
         ("晶禾生技正在開發一款抗體，用於處理CAR-T療法引起的細胞激素釋放症候群。", "zh-Hant"),
     ]:
         assert _facts(extractor, text, lang, "develops") == set()
+
+
+@pytest.mark.parametrize("text", [
+    "Backed by Halvorsen Pharma, the startup is developing CAR-T therapies.",
+    "Founded in 2019, the company develops NK cell therapies.",
+    "Supported by a state grant, the biotech is advancing an AAV gene therapy.",
+])
+def test_a_participle_opening_the_sentence_is_no_company(extractor, text):
+    assert not any(m.start == 0 for m in extractor.finder.find(text) if m.kind == "Company")
+    assert _facts(extractor, text, "en", "develops") == set()
