@@ -228,3 +228,20 @@ def test_a_modality_named_as_a_cause_is_no_work_of_the_company(extractor):
 def test_a_participle_opening_the_sentence_is_no_company(extractor, text):
     assert not any(m.start == 0 for m in extractor.finder.find(text) if m.kind == "Company")
     assert _facts(extractor, text, "en", "develops") == set()
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("新興生技多半專注開發NK細胞療法。", "zh-Hant"),
+    ("新兴生技多半专注开发NK细胞疗法。", "zh-Hans"),
+])
+def test_a_qualifier_before_a_company_word_is_no_name(extractor, text, lang):
+    assert _companies(extractor, text, lang) == set()
+    assert _facts(extractor, text, lang, "develops") == set()
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("衛福部核准晶禾生技的CAR-T療法。", "zh-Hant"),
+    ("卫福部核准晶禾生技的CAR-T疗法。", "zh-Hans"),
+])
+def test_an_approval_verb_is_no_part_of_the_name_after_it(extractor, text, lang):
+    assert not any("核准" in c for c in _companies(extractor, text, lang))
