@@ -224,6 +224,8 @@ def test_a_modality_named_as_a_cause_is_no_work_of_the_company(extractor):
     "Backed by Halvorsen Pharma, the startup is developing CAR-T therapies.",
     "Founded in 2019, the company develops NK cell therapies.",
     "Supported by a state grant, the biotech is advancing an AAV gene therapy.",
+    "Using a base editing platform, the startup develops CAR-T therapies.",
+    "Building on its platform, the biotech develops AAV gene therapies.",
 ])
 def test_a_participle_opening_the_sentence_is_no_company(extractor, text):
     assert not any(m.start == 0 for m in extractor.finder.find(text) if m.kind == "Company")

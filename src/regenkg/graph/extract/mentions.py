@@ -266,9 +266,9 @@ class MentionFinder:
                 continue
             if name[0].isdigit() and " " not in name:
                 continue
-            if not text[:s].strip() and re.fullmatch(r"[A-Z][a-z]+ed", name) and re.match(
-                    r"\s+(?:by|in|with|from|at|on|as|to|through|after)\b", text[e:]):
-                continue  # h/prec4: "Backed by X, the startup…", "Founded in 2019, …": a participle opens it
+            if not text[:s].strip() and re.fullmatch(r"[A-Z][a-z]+(?:ed|ing)", name) and re.match(
+                    r"\s+(?:by|in|with|from|at|on|as|to|through|after|a|an|the|its|their)\b", text[e:]):
+                continue  # h/prec4: "Backed by X, …", "Founded in 2019, …", "Using a …": a participle opens it
             out.append((s, e, name, COMPANY))
         for suffix in _ZH_ORG_SUFFIX:
             for m in re.finditer(re.escape(suffix), folded):
