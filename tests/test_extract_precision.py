@@ -145,3 +145,105 @@ def test_ending_a_deal_about_a_modality_or_selling_it_is_no_exit_from_it(extract
 ])
 def test_an_exit_from_the_modality_itself_is_still_read(extractor, text, lang, firm, modality):
     assert (firm, "exited", modality) in _facts(extractor, text, lang, "exited")
+
+
+# h/prec4: ending a licence given to another company leaves neither company's field; "its" after a recipient
+# ("to Y for its …") is the recipient's.
+@pytest.mark.parametrize("text,lang", [
+    ("晶禾生技終止授權瀾川基因開發CAR-T療法。", "zh-Hant"),
+    ("晶禾生技终止授权澜川基因开发CAR-T疗法。", "zh-Hans"),
+    ("Halvorsen Pharma terminated the licence that allowed Quillon Bio to develop its NK cell therapy.", "en"),
+])
+def test_ending_a_licence_given_to_another_company_is_no_exit(extractor, text, lang):
+    assert _facts(extractor, text, lang, "exited") == set()
+
+
+@pytest.mark.parametrize("text,supplier,recipient", [
+    ("Halvorsen Bio will supply lentiviral vectors to Quillon Therapeutics for its CAR-T programme.",
+     "Halvorsen Bio", "Quillon Therapeutics"),
+    ("Northbridge Cell will make viral vectors for Marlowe Therapeutics for its NK cell therapy programme.",
+     "Northbridge Cell", "Marlowe Therapeutics"),
+])
+def test_its_after_a_recipient_is_the_recipients(extractor, text, supplier, recipient):
+    facts = _facts(extractor, text, "en", "develops")
+    assert any(f[0] == recipient for f in facts)
+    assert not any(f[0] == supplier for f in facts)
+
+
+@pytest.mark.parametrize("text,lang,firm,maker", [
+    ("Halvorsen Bio is developing manufacturing technology for CAR-T therapies made by Quillon Therapeutics.", "en",
+     "Halvorsen Bio", "Quillon Therapeutics"),
+    ("晶禾生技開發的檢測平台可用於由瀾川基因開發的CAR-T療法。", "zh-Hant", "晶禾生技", "瀾川基因"),
+    ("晶禾生技开发的检测平台可用于由澜川基因开发的CAR-T疗法。", "zh-Hans", "晶禾生技", "澜川基因"),
+])
+def test_a_modality_another_company_is_written_to_make_is_not_the_developers(extractor, text, lang, firm, maker):
+    facts = _facts(extractor, text, lang, "develops")
+    assert (maker, "develops", "CAR-T cell therapy") in facts
+    assert not any(f[0] == firm for f in facts if f[2] == "CAR-T cell therapy")
+
+
+@pytest.mark.parametrize("text,lang,user,owner,modality", [
+    ("Halvorsen Bio will use Quillon Therapeutics' gene editing platform to develop CAR-T therapies.", "en",
+     "Halvorsen Bio", "Quillon Therapeutics", "CAR-T cell therapy"),
+    ("Halvorsen Bio will use Quillon Therapeutics' platform to develop allogeneic CAR-T therapies.", "en",
+     "Halvorsen Bio", "Quillon Therapeutics", "allogeneic CAR-T"),
+    ("Halvorsen Bio licensed Quillon Therapeutics' base editing technology to develop in vivo CAR-T therapies.",
+     "en", "Halvorsen Bio", "Quillon Therapeutics", "in vivo CAR-T"),
+    ("晶禾生技與瀾川基因合作，利用後者的iPSC平台開發CAR-T療法。", "zh-Hant", "晶禾生技", "瀾川基因",
+     "CAR-T cell therapy"),
+])
+def test_the_owner_of_a_tool_used_to_develop_a_modality_is_not_its_developer(extractor, text, lang, user, owner,
+                                                                             modality):
+    facts = _facts(extractor, text, lang, "develops")
+    assert (user, "develops", modality) in facts
+    assert (owner, "develops", modality) not in facts
+
+
+@pytest.mark.parametrize("text,buyer,seller,modality", [
+    ("Halvorsen Pharma acquired full ownership of Quillon Therapeutics' NK cell therapy programme.",
+     "Halvorsen Pharma", "Quillon Therapeutics", "NK cell therapy"),
+    ("Halvorsen Pharma took over development of Quillon Therapeutics' AAV gene therapy pipeline.",
+     "Halvorsen Pharma", "Quillon Therapeutics", "AAV gene therapy"),
+])
+def test_the_development_or_ownership_of_an_asset_taken_over_is_the_buyers(extractor, text, buyer, seller, modality):
+    facts = _facts(extractor, text, "en", "develops")
+    assert (buyer, "develops", modality) in facts
+    assert (seller, "develops", modality) not in facts
+
+
+def test_a_modality_named_as_a_cause_is_no_work_of_the_company(extractor):
+    for text, lang in [
+        ("Halvorsen Bio is developing an antibody to manage cytokine release syndrome caused by CAR-T therapies.",
+         "en"),
+        ("晶禾生技正在開發一款抗體，用於處理CAR-T療法引起的細胞激素釋放症候群。", "zh-Hant"),
+    ]:
+        assert _facts(extractor, text, lang, "develops") == set()
+
+
+@pytest.mark.parametrize("text", [
+    "Backed by Halvorsen Pharma, the startup is developing CAR-T therapies.",
+    "Founded in 2019, the company develops NK cell therapies.",
+    "Supported by a state grant, the biotech is advancing an AAV gene therapy.",
+    "Using a base editing platform, the startup develops CAR-T therapies.",
+    "Building on its platform, the biotech develops AAV gene therapies.",
+])
+def test_a_participle_opening_the_sentence_is_no_company(extractor, text):
+    assert not any(m.start == 0 for m in extractor.finder.find(text) if m.kind == "Company")
+    assert _facts(extractor, text, "en", "develops") == set()
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("新興生技多半專注開發NK細胞療法。", "zh-Hant"),
+    ("新兴生技多半专注开发NK细胞疗法。", "zh-Hans"),
+])
+def test_a_qualifier_before_a_company_word_is_no_name(extractor, text, lang):
+    assert _companies(extractor, text, lang) == set()
+    assert _facts(extractor, text, lang, "develops") == set()
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("衛福部核准晶禾生技的CAR-T療法。", "zh-Hant"),
+    ("卫福部核准晶禾生技的CAR-T疗法。", "zh-Hans"),
+])
+def test_an_approval_verb_is_no_part_of_the_name_after_it(extractor, text, lang):
+    assert not any("核准" in c for c in _companies(extractor, text, lang))

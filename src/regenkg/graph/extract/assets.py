@@ -17,9 +17,9 @@ from .clauses import (
     _subject_list,
 )
 from .coref import solid
-from .kinds import _classified, describes_another
+from .kinds import _classified, another_owns
 from .mentions import _M
-from .owners import funded_work, pronoun_owner
+from .owners import funded_work, holders, pronoun_owner
 from .patterns import (
     _ACQ_PASSIVE,
     _APPOSITION,
@@ -73,13 +73,13 @@ def _respectively(folded: str, cs: int, ce: int, subjects: list[_M]) -> bool:
 # h/prec3: what an exit word ends when it is no exit from the modality: the asset sold to a buyer ("将其CAR-T管线
 # 出售给Y"), or a partnership about it ("终止与北岳大学的干细胞合作": the company's own work goes on) — unless a
 # big pharma ends it, whose only work in the field the partnership was ("楊森終止與Fate的NK細胞合作").
-_SOLD = re.compile(r"出售给|卖给|转让给|\bsold\b|\bsells?\b|\bsale\b")
+_SOLD = re.compile(r"出售给|卖给|转让给|授权|许可|\bsold\b|\bsells?\b|\bsale\b|\blicen[cs]\w*")
 _DEAL_ENDED = re.compile(r"合作|协议|合约|联盟|\bcollaborations?\b|\bpartnerships?\b|\balliances?\b|\bagreements?\b|"
                          r"\bdeals?\b|\bpacts?\b")
 
 
 def _ends_a_deal(clause: Clause, subjects: list[_M], at: int, mod_end: int) -> bool:
-    """Whether the exit word at ``at`` sells the modality, or ends a deal about it that is not a big pharma's."""
+    """Whether the exit word at ``at`` sells or licenses the modality, or ends a deal not a big pharma's about it."""
     end = min(clause.ce, mod_end + 14)
     if _SOLD.search(clause.folded, at, end):
         return True
@@ -102,10 +102,11 @@ def rule_develops(clause: Clause, add: Add) -> None:
             continue  # h/rd3: "…with the NK cell therapy developer": another company (lists.rule_described_developer)
         exit_ = _EXIT.search(folded, max(cs, trig.start() - 30), min(ce, trig.end() + 30))
         head = _modifier_head(folded, cms, trig.start(), cs)
-        subjects = [head] if head is not None else _subject_list(folded, cms, trig.start(), cs)
+        subjects = [head] if head is not None else holders(folded, cms, cs,
+                                                            _subject_list(folded, cms, trig.start(), cs), trig.start())
         if not subjects:
             # "X's CAR-T programme" / "X的CAR-T平台": company, then modality, then the trigger noun.
-            subjects = _possessive_subject(folded, cms, trig.start())
+            subjects = holders(folded, cms, cs, _possessive_subject(folded, cms, trig.start()), trig.start())
         if not subjects:
             # Topic-comment: "安澤生醫成立於2017年，專注開發γδ-T細胞療法" — the sentence opens with its subject.
             comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of and m.end <= trig.start()]
@@ -134,8 +135,8 @@ def rule_develops(clause: Clause, add: Add) -> None:
         # "Pfizer invested in allogeneic CAR-T maker X": the modality says what X is (rule_company_kind).
         mods = [m for m in mods if not (kinds := _classified(folded, cms, m, ce))
                 or any(k.iri == s.iri for k in kinds for s in subjects)]
-        # h/prec3: "…, choosing a partnership with the NK cell therapy developer": another company's kind
-        mods = [m for m in mods if not describes_another(folded, cms, cs, m, ce)]
+        # h/prec3: "…with the NK cell therapy developer": another company's kind; h/prec4: "…made by Y": its make
+        mods = [m for m in mods if not another_owns(folded, cms, cs, m, ce, subjects)]
         if not subjects or not mods:
             continue
         if exit_ and _ends_a_deal(clause, subjects, exit_.start(), max(m.end for m in mods)):

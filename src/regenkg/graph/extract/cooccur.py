@@ -15,7 +15,7 @@ import re
 from ..ontology import default_gazetteer
 from .clauses import Add, Clause
 from .coref import IMPLICIT, solid
-from .kinds import _classified, describes_another
+from .kinds import _classified, another_owns
 from .mentions import _M
 from .patterns import (
     _ACQ_ACTIVE,
@@ -55,6 +55,11 @@ _NOT_OWNER = re.compile(
 # The company owns what follows: "X's", "X’s", "Marlowe Therapeutics'", "X的", "X旗下".
 _OWNS = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s|\s*(?:的|旗下)")
 _PROCEDURE = re.compile(r"\s*(?:移植|transplant)")
+# h/prec4: a modality named as the cause of what the company works on, not its work ("an antibody for cytokine
+# release syndrome caused by CAR-T therapies", "處理CAR-T療法引起的細胞激素釋放症候群").
+_CAUSE_BEFORE = re.compile(r"\b(?:caused|induced|triggered)\s+by\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$")
+_CAUSE_AFTER = re.compile(r"\s*(?:疗法|治疗|细胞)?\s*(?:所)?(?:引起|引发|导致|诱发|造成)的|"
+                          r"(?:[\s-]+(?:therapy|therapies|treatment))?[\s-]+(?:related|induced|associated)\b")
 # A plan is no work yet: "X預計明年申請…", "X expects to file…".
 _PLANNED = re.compile(r"预计|预期|计划|打算|明年|\bexpect\w*|\bplan(?:s|ned|ning)?\b|\baims? to\b|\bhopes? to\b|\bwill\b")
 # "Leber congenital amaurosis 10, an inherited retinal dystrophy": the second term describes the first.
@@ -140,7 +145,10 @@ def rule_rnd_cooccur(clause: Clause, add: Add) -> None:
             continue  # "造血幹細胞移植後": a procedure the patients had, not the company's modality
         if o.kind == MODALITY and (kinds := _classified(folded, cms, o, ce)) and all(k.iri != subj.iri for k in kinds):
             continue
-        if o.kind == MODALITY and describes_another(folded, cms, cs, o, ce):
+        if o.kind == MODALITY and another_owns(folded, cms, cs, o, ce, [subj]):
             continue  # h/prec3: "Pfizer will pay the CAR-T specialist…": the kind of the company paid
+        if o.kind == MODALITY and (_CAUSE_BEFORE.search(folded, max(cs, o.start - 40), o.start)
+                                   or _CAUSE_AFTER.match(folded, o.end)):
+            continue
         pred = "develops" if o.kind == MODALITY else "targets"
         add(subj.iri, pred, o.iri, "rnd-cooccur", 0.5, (min(subj.start, o.start), max(subj.end, o.end)))

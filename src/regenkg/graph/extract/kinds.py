@@ -92,3 +92,27 @@ def rule_company_kind(clause: Clause, add: Add) -> None:
         for f in firms:
             if f.org_type == COMPANY and not f.pronoun and not _antigen(f):
                 add(f.iri, "develops", mod.iri, "company-kind", 0.7, (min(f.start, mod.start), max(f.end, mod.end)))
+
+
+# h/prec4: a modality whose maker the sentence writes, another company: "tools for CAR-T therapies made by Y",
+# "可用於由Y開發的CAR-T療法".
+_MADE_BY_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:made|developed|discovered|engineered|created|invented|"
+                            r"manufactured|marketed|sold|owned)\s+by\s+(?:the\s+)?")
+_MADE_BY_BEFORE = re.compile(r"\s*(?:所|自主|独立|共同|自行)?(?:开发|研发|研制|打造|生产|推出)的\s*")
+
+
+def made_by_another(folded: str, cms: list[_M], mod: _M, subjects: list[_M]) -> bool:
+    """Whether the clause writes a company other than ``subjects`` as ``mod``'s maker, right after it ("CAR-T
+    therapies made by Y") or before it ("由Y開發的CAR-T療法")."""
+    own = {s.iri for s in subjects}
+    after = _MADE_BY_AFTER.match(folded, mod.end)
+    makers = [m for m in cms if m.kind == COMPANY and (
+        (after is not None and m.start == after.end())
+        or (m.end <= mod.start and _MADE_BY_BEFORE.fullmatch(folded, m.end, mod.start)))]
+    return any(m.iri not in own for m in makers)
+
+
+def another_owns(folded: str, cms: list[_M], cs: int, mod: _M, ce: int, subjects: list[_M]) -> bool:
+    """Whether ``mod`` is another company's: a definite description of it (:func:`describes_another`) or a
+    modality the clause says another company makes (:func:`made_by_another`)."""
+    return describes_another(folded, cms, cs, mod, ce) or made_by_another(folded, cms, mod, subjects)

@@ -266,6 +266,9 @@ class MentionFinder:
                 continue
             if name[0].isdigit() and " " not in name:
                 continue
+            if not text[:s].strip() and re.fullmatch(r"[A-Z][a-z]+(?:ed|ing)", name) and re.match(
+                    r"\s+(?:by|in|with|from|at|on|as|to|through|after|a|an|the|its|their)\b", text[e:]):
+                continue  # h/prec4: "Backed by X, …", "Founded in 2019, …", "Using a …": a participle opens it
             out.append((s, e, name, COMPANY))
         for suffix in _ZH_ORG_SUFFIX:
             for m in re.finditer(re.escape(suffix), folded):
@@ -277,6 +280,7 @@ class MentionFinder:
                 if lead:
                     j = lead.end()
                 j = _after_cuts(folded, j, start)
+                j = max([j] + [c.end() for c in _ZH_APPROVE_CUT.finditer(folded, j, start) if start - c.end() >= 2])
                 lead = _ZH_LEAD.match(folded, j, start)  # "收购了慕远基因": the lead after the cut
                 if lead:
                     j = lead.end()
@@ -285,6 +289,7 @@ class MentionFinder:
                 # h/prec3: "細胞治療大廠沐川生醫": a description before the name ends at its last such word.
                 j = max([j] + [d.end() for d in _ZH_DESCRIPTION.finditer(folded, j, start) if start - d.end() >= 2])
                 if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]) and _stem_ok(folded[j:start]) \
+                        and not _ZH_QUALIFIER.fullmatch(folded, j, start) \
                         and not _not_a_firm(folded, j, start, m.end()):
                     if suffix == "细胞" and (re.search(r"[型性体干的]$|t$|nk$|car", folded[j:start]) or re.match(
                             r"疗法|治疗|制剂|产品|药物|技术|株|培养|新药|[a-z]", folded[m.end():m.end() + 2])):
@@ -462,6 +467,12 @@ class MentionFinder:
 _FUNCTION_POS = frozenset("vpcud")
 # Parts of speech a stem made only of them is an ordinary phrase ("成立新公司"), not a name.
 _PHRASE_POS = frozenset("vpcudarmqf")
+
+
+# h/prec4: a regulator's approval verb ends what came before the name ("衛福部核准晶禾生技的…" is 晶禾生技), and
+# a stem that only qualifies the company word ("新興生技多半專注…": emerging biotechs) is no name.
+_ZH_APPROVE_CUT = re.compile(r"核准|批准|获批|核发")
+_ZH_QUALIFIER = re.compile(r"(?:新兴|新锐|知名|领先|主要|部分|不少|少数|一些|某些|众多|多数)+")
 
 
 def _after_cuts(folded: str, j: int, start: int) -> int:

@@ -36,6 +36,10 @@ _INFINITIVE = re.compile(r"\s*(?:,\s*)?to\s+(?:help\s+(?:it\s+)?|further\s+)?")
 # h/prec3: a deal's other party, right before its name ("partnered with Y to advance its …", "從Y引進其…"):
 # "its" after it is the nearest company's; elsewhere it is the one coreference chose (the clause's opener).
 _PARTY_BEFORE = re.compile(r"(?:\bwith|\bfrom|从|自|与|和|跟|同)\s*(?:the\s+)?(?:[\w-]+\s+){0,2}$")
+# h/prec4: a recipient, then what the thing given is for ("will supply vectors to Y for its CAR-T programme",
+# "licensed the platform to Y for use in its …"): "its" is the recipient's.
+_RECIPIENT_BEFORE = re.compile(r"\b(?:to|for)\s+(?:the\s+)?$")
+_FOR_ITS = re.compile(r"\s*(?:,\s*)?(?:for|in)\s+(?:use\s+in\s+)?")
 # h/prec3: money, not a deal, brought the two together ("secured funding from Y to advance its …").
 _FUNDING = re.compile(r"\b(?:fund\w*|financ\w*|invest\w*|raised?|raising|round|capital|grants?|backing|money)\b|"
                       r"融资|投资|注资|资助")
@@ -63,6 +67,9 @@ def pronoun_owner(folded: str, comps: Sequence[_M], cs: int, pos: int, end: int)
     if owner is None or resolved is None or folded[pos:end] == "其":
         return owner or resolved
     if re.fullmatch(r"\s*(?:,\s*)?(?:and|or|as well as|plus)?\s*", folded[owner.end:pos]):
+        return owner
+    if _RECIPIENT_BEFORE.search(folded, max(cs, owner.start - 12), owner.start) and _FOR_ITS.fullmatch(
+            folded, owner.end, pos):
         return owner
     if _PARTY_BEFORE.search(folded, max(cs, owner.start - 12), owner.start) and not _FUNDING.search(
             folded, cs, owner.start):
@@ -94,6 +101,9 @@ def _owner(folded: str, ms: Sequence[_M], parties: list[_M], mod: _M) -> _M | No
             antecedent = next((p for p in parties if p.end < seg and not folded[p.end:seg - 1].strip()), None)
             if antecedent is not None:
                 return antecedent
+        if _RECIPIENT_BEFORE.search(folded, max(0, second.start - 12), second.start) and _FOR_ITS.fullmatch(
+                folded, second.end, its.start()):
+            return second  # h/prec4: "…vectors for Y for its NK cell therapy programme"
         return first
     head = _modifier_head(folded, ms, mod.start, 0)
     if head is not None and head.iri in {p.iri for p in parties}:
@@ -158,6 +168,12 @@ def settle_product_names(folded: str, ms: Sequence[_M], rels: list[Relation]) ->
 _ITS_ASSET = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+[^,;()]{0,30}$|\s*(?:的|旗下的?)\s*[^,，;；()（）]{0,12}$")
 
 
+# h/prec4: between the buy verb and the seller, the work or the control taken over ("took over development of
+# Y's AAV pipeline", "acquired full ownership of Y's …"); rights bought to a platform are a licence, Y's work goes on.
+_TAKEN_GAP = re.compile(r"\s*(?:了)?\s*(?:(?:the|all|full|sole|clinical|further)\s+)*"
+                        r"(?:(?:development|control|ownership)\s+(?:of|over)\s+(?:the\s+)?)?")
+
+
 def settle_asset_sales(folded: str, ms: Sequence[_M], rels: list[Relation]) -> None:
     """h/rd: "X acquired Y's CAR-T programme", "X收購了Y的CAR-T管線": the asset changes hands, so its
     develops/targets facts are the buyer's, not the seller's (in place). Read only with a buy verb right before
@@ -166,9 +182,9 @@ def settle_asset_sales(folded: str, ms: Sequence[_M], rels: list[Relation]) -> N
     moved: dict[str, str] = {}
     for seller in comps:
         verb = None
-        for v in _ACQ_ACTIVE.finditer(folded, max(0, seller.start - 16), seller.start):
+        for v in _ACQ_ACTIVE.finditer(folded, max(0, seller.start - 48), seller.start):
             verb = v
-        if verb is None or not re.fullmatch(r"\s*(?:了)?\s*", folded[verb.end():seller.start]):
+        if verb is None or not _TAKEN_GAP.fullmatch(folded, verb.end(), seller.start):
             continue
         mod = next((m for m in ms if m.kind == MODALITY and m.start >= seller.end), None)
         if mod is None or not _ITS_ASSET.fullmatch(folded, seller.end, mod.start) or any(
@@ -183,3 +199,45 @@ def settle_asset_sales(folded: str, ms: Sequence[_M], rels: list[Relation]) -> N
     if not moved:
         return
     _give_work(rels, moved)
+
+
+
+# h/prec4: a company named only as the owner of the tool another company develops with ("X will use Y's gene
+# editing platform to develop CAR-T", "X將利用Y的iPSC平台開發CAR-T療法"): the develop word's subject is X.
+_TOOL = (r"(?:platforms?|technolog(?:y|ies)|capsids?|vectors?|tools?|systems?|know-how|expertise|librar(?:y|ies)|"
+         r"cell lines?|process(?:es)?|approach|antibod(?:y|ies)|constructs?|delivery)")
+_TOOL_TO = re.compile(rf"(?:'s|’s|'|’)\s+(?:[\w-]+\s+){{0,5}}?{_TOOL}\s+(?:in order\s+)?to\s+")
+_NOUN_TO = re.compile(rf"(?:{_TOOL}|programmes?|programs?|pipelines?)\s+(?:in order\s+)?to\s+")
+_USE_BEFORE = re.compile(r"(?:利用|借助|采用|使用|运用|通过|基于|凭借|依托|结合)\s*$")
+_ZH_TOOL = re.compile(r"\s*的\s*[^,，;；。]{0,12}?(?:平台|技术|载体|工具|系统|细胞株|细胞|抗体|工艺)\s*(?:来|以|进行)?\s*")
+
+
+def holders(folded: str, cms: Sequence[_M], cs: int, subjects: list[_M], at: int) -> list[_M]:
+    """The subjects of the develop word at ``at``, each "its"/"their" read as :func:`pronoun_owner` reads it
+    ("…supply vectors to Y for its CAR-T programme" is Y's, whom coreference alone would not pick), and the
+    owner of a tool used to develop (:data:`_TOOL_TO`) replaced by the clause's first company before it; none
+    for the tool noun itself when an infinitive follows it."""
+    comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
+    if _NOUN_TO.match(folded, at) and any(_OWNER_BEFORE.fullmatch(folded, m.end, at) for m in subjects):
+        return []  # "…use Y's platform to develop CAR-T": what follows is the user's work, read at "develop"
+    last = next((c for c in reversed(comps) if cs <= c.start and c.end <= at), None)
+    if not subjects and last is not None and _tool_of(folded, cs, last, at):
+        subjects = [last]  # the list reader stops at the tool's words; its user is the subject all the same
+    out: list[_M] = []
+    for m in subjects:
+        if m.pronoun and folded[m.start:m.end] in ("its", "their"):
+            m = pronoun_owner(folded, comps, cs, m.start, m.end) or m
+        if _tool_of(folded, cs, m, at):
+            user = next((c for c in comps if cs <= c.start and c.end <= m.start and c.iri != m.iri), None)
+            if user is None:
+                continue
+            m = user
+        if m.iri not in {o.iri for o in out}:
+            out.append(m)
+    return out
+
+
+def _tool_of(folded: str, cs: int, m: _M, at: int) -> bool:
+    """Whether ``m`` is named only as the owner of a tool used for the work at ``at`` (:data:`_TOOL_TO`)."""
+    return bool(_TOOL_TO.fullmatch(folded, m.end, at) or (
+        _USE_BEFORE.search(folded, max(cs, m.start - 4), m.start) and _ZH_TOOL.fullmatch(folded, m.end, at)))
