@@ -182,17 +182,40 @@ def extract_texts(extractor: Any, *texts: str, lang: str = "en") -> tuple[set[tu
         sents.append(Sentence(i, "doc", i, pos, pos + len(t), lang, t))
         pos += len(t) + 1
     ex = extractor.extract(sents)
+    label = _labeller(extractor, ex, english_first=False)
+    facts = {(label(r.subject), r.predicate, label(r.object)) for r in ex.relations}
+    return facts, ex, label
+
+
+def _labeller(extractor: Any, ex: Any, english_first: bool) -> Any:
+    """An IRI's label: the discovered entity's, else the gazetteer's (English first, or the first one)."""
     names = {e.iri: e for e in ex.entities}
     for e in extractor.gazetteer.entities.values():
         names.setdefault(e.iri, e)
 
     def label(iri: str) -> str:
         ent = names.get(iri)
-        return next(iter(ent.labels.values())) if ent and ent.labels else iri.rsplit("/", 1)[-1]
+        if ent is None or not ent.labels:
+            return iri.rsplit("/", 1)[-1]
+        return (ent.labels.get("en") if english_first else None) or next(iter(ent.labels.values()))
 
+    return label
+
+
+
+def extract_with_deals(extractor: Any, *texts: str, lang: str | None = None) -> tuple[Any, Any, Any]:
+    """Run ``extractor`` over ``texts`` (one document, one sentence each; ``lang`` or each text's script):
+    the facts as (subject, predicate, object) labels (English first), the deals as (kind, status, sorted
+    (role, label) parties), and the extraction."""
+    from regenkg.records import Sentence
+    from regenkg.text.lang import script_of
+
+    sents = [Sentence(i, "doc", i, 0, len(t), lang or script_of(t), t) for i, t in enumerate(texts)]
+    ex = extractor.extract(sents)
+    label = _labeller(extractor, ex, english_first=True)
     facts = {(label(r.subject), r.predicate, label(r.object)) for r in ex.relations}
-    return facts, ex, label
-
+    deals = {(d.kind, d.status, tuple(sorted((role, label(i)) for role, i in d.parties))) for d in ex.deals}
+    return facts, deals, ex
 
 class CountingStore:
     """A pyoxigraph store wrapper that counts the SPARQL queries it answers (for cache tests)."""

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import extract_with_deals
 from regenkg.graph.extract import Extractor
 from regenkg.graph.ontology import Gazetteer
-from regenkg.records import Sentence
-from regenkg.text.lang import script_of
 
 
 @pytest.fixture(scope="module")
@@ -20,20 +19,7 @@ def extractor() -> Extractor:
 
 
 def _run(extractor: Extractor, *texts: str):
-    sents = [Sentence(100 + i, "doc", i, 0, len(t), script_of(t), t) for i, t in enumerate(texts)]
-    ex = extractor.extract(sents)
-    names = {e.iri: e for e in ex.entities}
-    for e in extractor.gazetteer.entities.values():
-        names.setdefault(e.iri, e)
-
-    def label(iri: str) -> str:
-        ent = names.get(iri)
-        if ent is None or not ent.labels:
-            return iri.rsplit("/", 1)[-1]
-        return ent.labels.get("en") or next(iter(ent.labels.values()))
-
-    facts = {(label(r.subject), r.predicate, label(r.object)) for r in ex.relations}
-    deals = {(d.kind, d.status, tuple(sorted((role, label(i)) for role, i in d.parties))) for d in ex.deals}
+    facts, deals, _ = extract_with_deals(extractor, *texts)
     return facts, deals
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import extract_with_deals
 from regenkg.graph.deals import parse_date
 from regenkg.graph.extract import Extractor
 from regenkg.graph.ontology import Gazetteer
-from regenkg.records import Sentence
 
 
 @pytest.fixture(scope="module")
@@ -19,20 +19,7 @@ def extractor() -> Extractor:
 
 
 def _run(extractor: Extractor, text: str, lang: str = "en"):
-    ex = extractor.extract([Sentence(0, "doc", 0, 0, len(text), lang, text)])
-    names = {e.iri: e for e in ex.entities}
-    for e in extractor.gazetteer.entities.values():
-        names.setdefault(e.iri, e)
-
-    def label(iri: str) -> str:
-        ent = names.get(iri)
-        if ent is None or not ent.labels:
-            return iri.rsplit("/", 1)[-1]
-        return ent.labels.get("en") or next(iter(ent.labels.values()))
-
-    facts = {(label(r.subject), r.predicate, label(r.object)) for r in ex.relations}
-    deals = {(d.kind, d.status, tuple(sorted((role, label(i)) for role, i in d.parties))) for d in ex.deals}
-    return facts, deals, ex
+    return extract_with_deals(extractor, text, lang=lang)
 
 
 def test_a_digit_grouping_comma_does_not_hide_the_next_deal_clause(extractor):
