@@ -23,8 +23,8 @@ from regenkg.graph.extract.patterns import (
     _ACQ_ACTIVE, _ACQ_PASSIVE, _DEAL_CANCEL, _EXIT, _HEDGE, _JV, _LICENSE, _OPTION, _PARTNER, _SALE, _SPIN,
     _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY)
 from regenkg.graph.ontology import Gazetteer
-from regenkg.text.ingest import ingest
-from regenkg.text.segment import segment
+
+from common import article_sentences, surface_keys
 
 _GUARDS = {"acq": _ACQ_ACTIVE, "acq-passive": _ACQ_PASSIVE, "partner": _PARTNER, "licence": _LICENSE,
            "sale": _SALE, "jv": _JV, "spin": _SPIN, "option": _OPTION, "cancel": _DEAL_CANCEL, "exit": _EXIT,
@@ -39,19 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("gold")
     args = ap.parse_args(argv)
     gold = load_gold(args.gold)
-    surfaces = gold.surface_index()
     extractor = Extractor(Gazetteer.load())
-    docs = ingest(gold.article_paths()).documents
+    docs, by_doc = article_sentences(gold.article_paths())
     by_name = {Path(d.path).name: d for d in docs}
-    by_doc: dict[str, list] = defaultdict(list)
-    for s in segment(docs):
-        by_doc[s.doc_id].append(s)
-
-    def keys(names: set[str]) -> set[str]:
-        out: set[str] = set()
-        for n in names:
-            out |= surfaces.get(fold(n), set())
-        return out
+    keys = surface_keys(gold)
 
     combos: Counter[str] = Counter()
     single: Counter[str] = Counter()

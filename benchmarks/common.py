@@ -68,3 +68,32 @@ def write_results(path: Path, result: dict[str, Any], *, echo: bool = False) -> 
     path.write_text(text + "\n", encoding="utf-8")
     if echo:
         print(text)
+
+
+def article_sentences(paths: Any) -> tuple[list[Any], dict[str, list[Any]]]:
+    """The documents of ``paths`` (ingested as `regenkg build` does) and each document's sentences by id."""
+    from collections import defaultdict
+
+    from regenkg.text.ingest import ingest
+    from regenkg.text.segment import segment
+
+    docs = ingest(paths).documents
+    by_doc: dict[str, list[Any]] = defaultdict(list)
+    for s in segment(docs):
+        by_doc[s.doc_id].append(s)
+    return docs, by_doc
+
+
+def surface_keys(gold: Any) -> Any:
+    """A function from surface strings to the gold `names`/`terms` keys they can stand for (scorer folding)."""
+    from regenkg.evaluate.gold import fold
+
+    surfaces = gold.surface_index()
+
+    def keys(names: set[str]) -> set[str]:
+        out: set[str] = set()
+        for n in names:
+            out |= surfaces.get(fold(n), set())
+        return out
+
+    return keys

@@ -38,8 +38,8 @@ from regenkg.graph.extract.clauses import split_clauses
 from regenkg.graph.extract.implicit import _GENERIC, _WORK_CUE
 from regenkg.graph.extract.patterns import _ACQ_PASSIVE, _HEDGE
 from regenkg.graph.ontology import Gazetteer
-from regenkg.text.ingest import ingest
-from regenkg.text.segment import segment
+
+from common import article_sentences, surface_keys
 
 FAMILY = {
     "acquired": r"收购|并购|买下|购并|旗下|拿下|购入|购得|受让|acqui|bought|buy|purchas|took over|takeover|snap|pay",
@@ -131,7 +131,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rules", action="store_true", help="split wrong facts by the rule that made them")
     args = ap.parse_args(argv)
     gold = load_gold(args.gold)
-    surfaces = gold.surface_index()
     gazetteer = Gazetteer.load()
     # What coreference made of each sentence (IRI, whether through a pronoun), recorded at its last step.
     resolved: dict[str, list[tuple[str, bool]]] = {}
@@ -153,18 +152,9 @@ def main(argv: list[str] | None = None) -> int:
 
     core.resolve_pronoun = record_prev
     extractor = Extractor(gazetteer)
-    docs = ingest(gold.article_paths()).documents
+    docs, by_doc = article_sentences(gold.article_paths())
     by_name = {Path(d.path).name: d for d in docs}
-    sents = segment(docs)
-    by_doc: dict[str, list] = defaultdict(list)
-    for s in sents:
-        by_doc[s.doc_id].append(s)
-
-    def keys(names: set[str]) -> set[str]:
-        out: set[str] = set()
-        for n in names:
-            out |= surfaces.get(fold(n), set())
-        return out
+    keys = surface_keys(gold)
 
     missed: Counter[tuple[str, str]] = Counter()
     wrong: Counter[tuple[str, str]] = Counter()

@@ -30,8 +30,8 @@ from regenkg.graph.extract import Extractor, cooccur
 from regenkg.graph.extract.clauses import split_clauses
 from regenkg.graph.extract.patterns import COMPANY, COUNTRY, INDICATION, MODALITY
 from regenkg.graph.ontology import Gazetteer
-from regenkg.text.ingest import ingest
-from regenkg.text.segment import segment
+
+from common import article_sentences, surface_keys
 
 _PRED = {MODALITY: "develops", INDICATION: "targets", COUNTRY: "operatesIn"}
 _GUARDS = dict(zip(("acq", "acqp", "lic", "part", "sale", "jv", "spin", "opt", "cancel", "exit", "hedge", "off",
@@ -64,72 +64,45 @@ def _features(folded: str, cs: int, ce: int, c, t, comps) -> list[str]:
     return f
 
 
+def _candidates(ss: list, extractor: Extractor):
+    """Every (company, term) pair sharing a clause of one article's sentences, once per fact as the scorer
+    counts: (features, company, relation, term, the set of the rules' facts of the article)."""
+    done = {(r.subject, r.predicate, r.object) for r in extractor.extract(ss).relations}
+    seen: set[tuple[str, str, str]] = set()
+    for s in ss:
+        ms = extractor.finder.find(s.text)
+        folded = fold(s.text)
+        for cs, ce, _ in split_clauses(folded, ms):
+            inside = [m for m in ms if cs <= m.start and m.end <= ce and not m.appositive]
+            comps = [m for m in inside if m.kind == COMPANY and m.org_type == COMPANY]
+            for c in comps:
+                for t in (m for m in inside if m.kind in _PRED):
+                    key = (c.iri, _PRED[t.kind], t.iri)
+                    if key not in seen:
+                        seen.add(key)
+                        yield _features(folded, cs, ce, c, t, comps), c, key[1], t, key in done
+
+
 def pairs(gold_path: str, extractor: Extractor) -> list[tuple[list[str], int, bool, str]]:
     """(features, label, extracted already, relation) of every candidate pair of a gold set's articles."""
     gold = load_gold(gold_path)
-    surfaces = gold.surface_index()
-
-    def keys(names: set[str]) -> set[str]:
-        out: set[str] = set()
-        for n in names:
-            out |= surfaces.get(fold(n), set())
-        return out
-
-    docs = ingest(gold.article_paths()).documents
-    by_doc: dict[str, list] = defaultdict(list)
-    for s in segment(docs):
-        by_doc[s.doc_id].append(s)
+    keys = surface_keys(gold)
+    docs, by_doc = article_sentences(gold.article_paths())
     out = []
     for doc in docs:
         art = Path(doc.path).name
-        ss = by_doc[doc.id]
-        ex = extractor.extract(ss)
-        done = {(r.subject, r.predicate, r.object) for r in ex.relations}
         true = {e for g in gold.facts if g.article == art and g.polarity == "true" for e in g.encodings()}
-        seen: set[tuple[str, str, str]] = set()
-        for s in ss:
-            ms = extractor.finder.find(s.text)
-            folded = fold(s.text)
-            for cs, ce, _ in split_clauses(folded, ms):
-                inside = [m for m in ms if cs <= m.start and m.end <= ce and not m.appositive]
-                comps = [m for m in inside if m.kind == COMPANY and m.org_type == COMPANY]
-                for c in comps:
-                    for t in (m for m in inside if m.kind in _PRED):
-                        rel = _PRED[t.kind]
-                        key = (c.iri, rel, t.iri)
-                        if key in seen:
-                            continue  # one decision per fact and article, as the scorer counts
-                        seen.add(key)
-                        sk, ok = keys({c.surface}), keys({t.surface})
-                        label = int(any((a, rel, b) in true for a in sk for b in ok))
-                        out.append((_features(folded, cs, ce, c, t, comps), label, key in done, rel))
+        for feats, c, rel, t, extracted in _candidates(by_doc[doc.id], extractor):
+            sk, ok = keys({c.surface}), keys({t.surface})
+            out.append((feats, int(any((a, rel, b) in true for a in sk for b in ok)), extracted, rel))
     return out
 
 
 def silver_pairs(folder: str, extractor: Extractor) -> list[tuple[list[str], int, bool, str]]:
     """Candidate pairs of a folder of articles, labelled by the rules themselves (silver: extracted or not)."""
-    docs = ingest(sorted(Path(folder).glob("*.*"))).documents
-    by_doc: dict[str, list] = defaultdict(list)
-    for s in segment(docs):
-        by_doc[s.doc_id].append(s)
-    out = []
-    for doc in docs:
-        ss = by_doc[doc.id]
-        done = {(r.subject, r.predicate, r.object) for r in extractor.extract(ss).relations}
-        seen: set[tuple[str, str, str]] = set()
-        for s in ss:
-            ms = extractor.finder.find(s.text)
-            folded = fold(s.text)
-            for cs, ce, _ in split_clauses(folded, ms):
-                inside = [m for m in ms if cs <= m.start and m.end <= ce and not m.appositive]
-                comps = [m for m in inside if m.kind == COMPANY and m.org_type == COMPANY]
-                for c in comps:
-                    for t in (m for m in inside if m.kind in _PRED):
-                        key = (c.iri, _PRED[t.kind], t.iri)
-                        if key not in seen:
-                            seen.add(key)
-                            out.append((_features(folded, cs, ce, c, t, comps), int(key in done), True, key[1]))
-    return out
+    docs, by_doc = article_sentences(sorted(Path(folder).glob("*.*")))
+    return [(feats, int(extracted), True, rel) for doc in docs
+            for feats, _, rel, _, extracted in _candidates(by_doc[doc.id], extractor)]
 
 
 def main(argv: list[str] | None = None) -> int:
