@@ -19,7 +19,7 @@ from .clauses import (
 from .coref import solid
 from .kinds import _classified, another_owns
 from .mentions import _M
-from .owners import funded_work, holders, pronoun_owner
+from .owners import frame_subject, funded_work, holders, pronoun_owner
 from .patterns import (
     _ACQ_PASSIVE,
     _APPOSITION,
@@ -121,8 +121,8 @@ def rule_develops(clause: Clause, add: Add) -> None:
             lead = [m for m in cms if m.kind == COMPANY and not m.affiliate_of and m.end <= subjects[0].start - 1]
             if lead and re.search(r"合作|共同|联合|携手|联手", folded[subjects[-1].end:trig.start() + 2]):
                 subjects = [lead[-1]] + [m for m in subjects if m.org_type == COMPANY]
-        if head is None and len(subjects) == 1:
-            subjects = funded_work(folded, cms, cs, subjects[0], trig.start())
+        if head is None:  # h/prec3, h/prec6: not the funder or the partner named before "to develop"
+            subjects = frame_subject(clause, funded_work(folded, cms, cs, subjects, trig.start()), trig.start())
         mods = _object_list(folded, cms, trig.end(), {MODALITY}, ce)
         if not mods:
             mods = [m for m in cms if m.kind == MODALITY and m.end <= trig.start()

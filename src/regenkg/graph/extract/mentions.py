@@ -247,7 +247,8 @@ class MentionFinder:
             poss = re.match(r"(.+?)'s\s+(?=[A-Z0-9])", name)
             if poss and (self.is_place(poss.group(1)) or poss.group(1).lower() in _NATIONALITY):
                 s, name = s + poss.end(), name[poss.end():]  # h/rd3: "Japan's Corrisant Bio" is Corrisant Bio
-            name = name.rstrip(".'")
+            # h/prec6: "to advance Merrow's CAR-T": the possessive ends the name ("Merrow" is Merrow Bio's short form)
+            name = re.sub(r"'s$", "", name).rstrip(".'")
             e = s + len(name)
             if not name or name.lower() in NOT_NAME or len(name) < 2:
                 continue

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ...records import Relation
-from .clauses import _modifier_head
+from .clauses import Clause, _modifier_head
 from .coref import TAKE
 from .mentions import _M
 from .modifiers import embedded
@@ -45,15 +45,47 @@ _FUNDING = re.compile(r"\b(?:fund\w*|financ\w*|invest\w*|raised?|raising|round|c
                       r"融资|投资|注资|资助")
 
 
-def funded_work(folded: str, cms: list[_M], cs: int, subject: _M, at: int) -> list[_M]:
+def funded_work(folded: str, cms: list[_M], cs: int, subjects: list[_M], at: int) -> list[_M]:
     """The subject of "…from Y to develop M": the clause's opening company that raised the money, not its
-    funder Y (nobody, when the clause opens with no other company)."""
+    funder Y (nobody, when the clause opens with no other company); several ``subjects`` stay as they are."""
+    if len(subjects) != 1:
+        return subjects
+    subject = subjects[0]
     if not (_INFINITIVE.fullmatch(folded, subject.end, at)
             and _FUNDER_BEFORE.search(folded, max(cs, subject.start - 16), subject.start)):
         return [subject]
     opener = next((m for m in cms if m.kind == COMPANY and not m.affiliate_of and not m.appositive
                    and m.end <= subject.start), None)
     return [opener] if opener is not None and opener.iri != subject.iri else []
+
+
+# h/prec6: a deal's other party, then an infinitive of the work: "X partnered with Y to develop M", "X licensed a
+# platform from Y to build M" — the frame's subject X does the work, Y only with a word of joint work.
+_PARTNER_LEAD = re.compile(r"\b(?:with|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$")
+_TO_WORK = re.compile(r"\s*(?:,\s*)?to\s+(?:(?:jointly|together|further|help|also)\s+)*")
+_PHARMA_NAME = re.compile(r"\bpharma\w*|製藥|制药|藥業|药业", re.IGNORECASE)
+_JOINT = re.compile(r"\b(?:jointly|together|co-develop\w*|joint(?:ly)?\s+develop\w*)\b|共同|联合|携手|联手|双方")
+
+
+def frame_subject(clause: Clause, subjects: list[_M], at: int) -> list[_M]:
+    """The subject of "X partnered with Y to develop M": X (and Y when the work is joint), not the partner Y —
+    unless X is a big pharma or a CDMO and Y is not (it funds or makes; Y develops)."""
+    folded, cs, cms, types = clause.folded, clause.cs, clause.cms, clause.types
+    if not subjects:
+        return subjects
+    first = subjects[0]
+    if not (_TO_WORK.fullmatch(folded, subjects[-1].end, at)
+            and _PARTNER_LEAD.search(folded, max(cs, first.start - 24), first.start)):
+        return subjects
+    lead = next((m for m in cms if m.kind == COMPANY and not m.affiliate_of and not m.appositive and cs <= m.start
+                 and m.end <= first.start and m.iri not in {s.iri for s in subjects}), None)
+    def backer(m: _M) -> bool:  # a big pharma or a CDMO, by type or by name ("Halvane Pharma")
+        return types.get(m.iri) in ("PharmaCompany", "CDMO") or bool(_PHARMA_NAME.search(m.surface))
+
+    if lead is None or lead.org_type != COMPANY or (backer(lead) and not all(backer(m) for m in subjects)):
+        return subjects
+    joint = _JOINT.search(folded, lead.end, at + 40)
+    return [lead] + subjects if joint else [lead]
 
 
 def pronoun_owner(folded: str, comps: Sequence[_M], cs: int, pos: int, end: int) -> _M | None:
@@ -135,6 +167,13 @@ def settle_asset_owners(folded: str, ms: Sequence[_M], rels: list[Relation]) -> 
         if len({p.iri for p in parties}) < 2:
             continue
         owner = _owner(folded, ms, parties, mod)
+        # h/prec6: "X signed a collaboration with Y, which develops M": a develop verb names M's developer;
+        # the deal gives M to no other party.
+        said = {r.subject for r in rels if r.rule == "develops-modality" and r.object == obj}
+        if owner is None and len(said) == 1 and said <= {p.iri for p in parties} and not _JOINT.search(folded) \
+                and any(r.rule in _ASSET_RULES and r.subject not in said for r in group):
+            rels[:] = [r for r in rels if r not in group or r.rule not in _ASSET_RULES or r.subject in said]
+            continue
         if owner is not None:
             rels[:] = [r for r in rels if r not in group or r.subject == owner.iri]
 

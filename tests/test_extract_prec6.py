@@ -1,0 +1,48 @@
+"""h/prec6: whose work a deal sentence names — the frame's subject, a relative clause's antecedent, a
+possessive short name — pinned on sentences of our own (not from any evaluation set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import extract_with_deals
+from regenkg.graph.extract import Extractor
+from regenkg.graph.ontology import Gazetteer
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(Gazetteer.load())
+
+
+def _develops(extractor: Extractor, *texts: str) -> set[tuple[str, str]]:
+    facts, _, _ = extract_with_deals(extractor, *texts)
+    return {(s, o) for s, p, o in facts if p == "develops"}
+
+
+def test_possessive_short_name_is_the_company(extractor: Extractor) -> None:
+    # "Merrow's" is Merrow Bio's short name, not a company called "Merrow's".
+    got = _develops(extractor, "Merrow Bio signed a deal with Pfizer to advance Merrow's allogeneic CAR-T programme.")
+    assert got == {("Merrow Bio", "allogeneic CAR-T")}
+
+
+@pytest.mark.parametrize("text,developer", [
+    ("Harwick Bio partnered with Osterley Therapeutics to develop TCR-T cell therapies.", "Harwick Bio"),
+    ("Harwick Bio signed a licence agreement with Osterley Therapeutics to develop TCR-T cell therapies.",
+     "Harwick Bio"),
+    # a big pharma in the lead funds the work; the biotech it partners with does it
+    ("Pfizer partnered with Osterley Therapeutics to develop TCR-T cell therapies.", "Osterley Therapeutics"),
+])
+def test_partner_of_a_with_frame_is_no_developer(extractor: Extractor, text: str, developer: str) -> None:
+    assert _develops(extractor, text) == {(developer, "TCR-T cell therapy")}
+
+
+def test_joint_work_gives_both(extractor: Extractor) -> None:
+    got = _develops(extractor, "Harwick Bio partnered with Osterley Therapeutics to jointly develop TCR-T cell therapies.")
+    assert got == {("Harwick Bio", "TCR-T cell therapy"), ("Osterley Therapeutics", "TCR-T cell therapy")}
+
+
+def test_relative_clause_names_the_developer_not_the_deal(extractor: Extractor) -> None:
+    got = _develops(extractor, "Brackley Cell signed a research collaboration with Osterley Therapeutics, which "
+                               "develops in vivo CAR-NK cells.")
+    assert got == {("Osterley Therapeutics", "CAR-NK cell therapy")}
