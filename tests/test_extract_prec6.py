@@ -46,3 +46,18 @@ def test_relative_clause_names_the_developer_not_the_deal(extractor: Extractor) 
     got = _develops(extractor, "Brackley Cell signed a research collaboration with Osterley Therapeutics, which "
                                "develops in vivo CAR-NK cells.")
     assert got == {("Osterley Therapeutics", "CAR-NK cell therapy")}
+
+
+@pytest.mark.parametrize("text", [
+    "上市公司的CAR-T平台近年備受投資人關注。",
+    "去年上市公司的CAR-T平台備受關注。",
+])
+def test_a_common_word_before_a_company_word_is_no_name(extractor: Extractor, text: str) -> None:
+    facts, _, ex = extract_with_deals(extractor, text)
+    assert not [e for e in ex.entities if not e.curated]
+    assert not facts
+
+
+def test_a_rare_stem_before_a_company_word_stays_a_name(extractor: Extractor) -> None:
+    facts, _, _ = extract_with_deals(extractor, "澄岳公司的通用型CAR-T管線進入臨床一期。")
+    assert ("澄岳公司", "develops", "allogeneic CAR-T") in facts

@@ -538,6 +538,8 @@ def _not_a_firm(folded: str, j: int, start: int, end: int) -> bool:
     stem = folded[j:start]
     if stem in _ZH_ORG_SUFFIX or _ZH_FIELD.fullmatch(stem) or _ZH_GENERIC.fullmatch(folded, j, end):
         return True  # "免疫細胞" is a generic word whole
+    if len(stem) == 2 and folded.startswith(("公司", "集团"), start) and common_words().get(stem, 0) >= COMMON_LEAD_FREQ:
+        return True  # h/prec6: "上市公司", "國內公司": a very common word before a bare company word describes
     if re.search(r"(?:子|母|分|孙)$", stem) and folded.startswith("公司", start):
         return True  # "沐川生醫子公司": the parent's name is read from its own suffix
     return stem.endswith("院") or bool(_ZH_UNIT_AFTER.match(folded, end))
