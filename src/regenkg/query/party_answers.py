@@ -14,8 +14,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyoxigraph
 
-from ..graph.ontology import RKG
+from ..graph.ontology import RKG, sentence_iri
 from ..records import AnswerItem, pick_label
 from .compose import PREFIXES, compose, values
 from .facts import Lookup, Plan, _Fact
@@ -23,6 +24,9 @@ from .question import DEAL_RELATIONS, STATUSES, Question, Slot, TypedQuery
 from .templates import TEMPLATES
 
 __all__ = ["PartyAnswers", "inverse_verb", "status_label"]
+
+# A party's unit or parent: the relations that make two companies one group.
+_GROUP = ("acquired", "hasAffiliate")
 
 
 def status_label(status: str, lang: str) -> str:
@@ -199,6 +203,56 @@ class PartyAnswers:
             score = min(shown[i].score for i, _ in pairs) - 0.001
             lab = labels.get(other, {})
             out.append(AnswerItem(other, pick_label(lab, q.lang, other), lab, types.get(other, "Thing"),
+                                  "; ".join(dict.fromkeys(parts)), round(score, 4),
+                                  tuple(e for e, _ in ev[: self.max_evidence])))
+        return out
+
+    def _with_units(self, q: Question, facts: dict[str, list[_Fact]], items: list[AnswerItem],
+                    qvec: np.ndarray | None) -> list[AnswerItem]:
+        """A party's unit or parent named in the same sentence as an answer too ("Gilead and its Kite unit
+        ended …": both are parties of the ended collaboration, whichever of them the fact was read for).
+
+        One query over the answering facts' sentences: the companies each sentence mentions that own or
+        belong to a party (``acquired`` / ``hasAffiliate``, stated anywhere in the index).
+        """
+        shown = {i.iri: i for i in items}
+        pairs: set[tuple[str, int]] = set()
+        for iri, fs in facts.items():
+            if iri not in shown:
+                continue
+            for f in fs:
+                if f.sid is None:
+                    continue
+                pairs.add((iri, f.sid))
+                if f.other and f.other in shown:
+                    pairs.add((f.other, f.sid))
+        if not pairs:
+            return items
+        rows = " ".join(f"({pyoxigraph.NamedNode(iri)} {pyoxigraph.NamedNode(str(sentence_iri(sid)))})"
+                        for iri, sid in sorted(pairs))
+        sparql = PREFIXES + f"""SELECT ?answer ?other ?pred ?dir ?sentence ?conf WHERE {{
+  VALUES (?other ?sentence) {{ {rows} }}
+  ?sentence rkg:mentions ?answer . FILTER(?answer != ?other)
+  {{ ?a rdf:subject ?answer ; rdf:object ?other . BIND("s" AS ?dir) }}
+  UNION {{ ?a rdf:subject ?other ; rdf:object ?answer . BIND("o" AS ?dir) }}
+  ?a a rkg:Assertion ; rdf:predicate ?pred . FILTER(?pred IN ({", ".join(f"rkg:{p}" for p in _GROUP)}))
+  BIND(0.8 AS ?conf)
+}}"""
+        found = {k: v for k, v in self._collect(self.store.query(sparql)).items() if k not in shown}
+        if not found:
+            return items
+        labels = self.lookup.labels(list(found) + list(shown))
+        types = self.lookup.types(list(found))
+        out = list(items)
+        for unit, fs in found.items():
+            ev = self.lookup.evidence(sorted({f.sid for f in fs if f.sid is not None}), qvec)
+            if not ev:
+                continue
+            parts = [f"{f.pred if f.answer_is_subject else inverse_verb(f.pred)} "
+                     f"{pick_label(labels.get(f.other or '', {}), q.lang, f.other or '')}" for f in fs]
+            score = min(shown[f.other].score for f in fs if f.other in shown) - 0.002
+            lab = labels.get(unit, {})
+            out.append(AnswerItem(unit, pick_label(lab, q.lang, unit), lab, types.get(unit, "Thing"),
                                   "; ".join(dict.fromkeys(parts)), round(score, 4),
                                   tuple(e for e, _ in ev[: self.max_evidence])))
         return out
