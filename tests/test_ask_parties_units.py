@@ -1,4 +1,5 @@
-"""The parties of ended deals (issue 15): a party's unit or parent named with it, the asked years, owner chains.
+"""The parties of ended deals (issue 15): a party's unit or parent named with it, the asked years, owner chains;
+the hospitals a named company works with, asked as "在哪些醫院開展試驗", and the diseases asked after them.
 
 Built through the real pipeline from a small article of our own (trade-press style, not from any eval set).
 """
@@ -20,6 +21,22 @@ In 2016 Arcadia Genetics was acquired by Velora Pharma. Three years later, in 20
 """
 
 
+_HOSPITALS = """---
+title: 院企合作臨床試驗
+date: 2025-03-02
+language: zh-Hant
+---
+沛泓生醫與長庚醫院合作，以其iPSC衍生細胞產品開展註冊臨床試驗。
+
+沛泓生醫也與台北榮總簽署合作協議。
+
+沛泓生醫與晨峰生技簽署授權協議，共同開發iPSC衍生細胞療法。
+
+沛泓生醫的iPSC衍生細胞產品用於治療帕金森氏症與脊髓損傷。
+"""
+_ID = "https://w3id.org/regenkg/id/"
+
+
 @pytest.fixture(scope="module")
 def units_kb(tmp_path_factory, settings):
     from regenkg.kb import KnowledgeBase
@@ -27,6 +44,7 @@ def units_kb(tmp_path_factory, settings):
 
     docs = tmp_path_factory.mktemp("units")
     (docs / "alliances.md").write_text(_ARTICLE, encoding="utf-8")
+    (docs / "hospitals.md").write_text(_HOSPITALS, encoding="utf-8")
     index = tmp_path_factory.mktemp("idx") / "units"
     build_index([docs], index, settings)
     kb = KnowledgeBase.open(index, settings)
@@ -66,3 +84,27 @@ def test_every_owner_in_turn(units_kb, question):
 
 def test_which_company_was_it_part_of(units_kb):
     assert _names(units_kb.ask("Which company was Arcadia Genetics part of?")) == {"Velora Pharma"}
+
+
+def _iris(answer) -> set[str]:
+    return {a.iri.removeprefix(_ID) for a in answer.answers}
+
+
+@pytest.mark.parametrize("question", [
+    "At which hospitals is 沛泓生醫 running registered clinical trials of its iPSC-derived cell product? For which diseases?",
+    "沛泓生醫的iPSC衍生細胞產品在哪些醫院開展註冊臨床試驗？分別針對什麼疾病？",
+    "沛泓生医的iPSC衍生细胞产品在哪些医院开展注册临床试验？分别针对什么疾病？"])
+def test_the_hospitals_a_company_runs_trials_with_and_its_diseases(units_kb, question):
+    answer = units_kb.ask(question)
+    # The hospitals it partners with (not the biotech it licenses from), then the company's own indications.
+    assert _iris(answer) == {"company/长庚医院", "company/台北荣总", "indication/parkinsons",
+                             "indication/spinal-cord-injury"}, _iris(answer)
+    kinds = {(c["kind"], c["value"]) for c in answer.understood["constraints"]}
+    assert ("company_kind", "Hospital") in kinds and ("follow_up", "targets") in kinds
+    assert "answer_type" not in {k for k, _ in kinds}  # answered, not "cannot be evaluated"
+
+
+@pytest.mark.parametrize("question", ["Which hospitals has 沛泓生醫 partnered with?", "沛泓生醫與哪些醫院合作？",
+                                      "沛泓生医与哪些医院合作？"])
+def test_which_hospitals_a_company_partners_with(units_kb, question):
+    assert _iris(units_kb.ask(question)) == {"company/长庚医院", "company/台北荣总"}

@@ -27,6 +27,8 @@ __all__ = ["PartyAnswers", "inverse_verb", "status_label"]
 
 # A party's unit or parent: the relations that make two companies one group.
 _GROUP = ("acquired", "hasAffiliate")
+# Parties a question may ask for by their class ("合作醫院是哪家", "which hospitals").
+_PARTY_CLASSES = frozenset({"Hospital", "University"})
 
 
 def status_label(status: str, lang: str) -> str:
@@ -95,6 +97,9 @@ class PartyAnswers:
             notes.append("the follow-up question is asked of the first one's answers, and it has none")
             return []
         about = [i.iri for i in answered if i.type in parties]
+        if tq.subject.kind in _PARTY_CLASSES and not tq.subject.anchors:
+            # The hospitals were asked for ("在哪些醫院開展試驗？分別針對什麼疾病"): the diseases are the company's.
+            about = []
         if not about:
             about = [a for a in (*tq.subject.anchors, *tq.object.anchors, *tq.compare)
                      if q.by_type.get("Company") and a in q.by_type["Company"]]
