@@ -40,6 +40,8 @@ TRIPLES = [
      "Tecartus是哪家公司的产品？用于治疗哪些疾病？"),
     ("Which companies did Juno Therapeutics successively become part of?", "Juno Therapeutics先後併入了哪些公司？",
      "Juno Therapeutics先后并入了哪些公司？"),
+    ("Which companies has Juno Therapeutics been part of?", "Juno Therapeutics曾先後併入哪些公司？",
+     "Juno Therapeutics曾先后并入哪些公司？"),
     ("Which pharma companies ended collaborations with Fate Therapeutics?", "哪些藥廠終止了與Fate Therapeutics的合作？",
      "哪些药企终止了与Fate Therapeutics的合作？"),
 ]

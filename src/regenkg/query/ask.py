@@ -164,9 +164,14 @@ class Planner(PartyAnswers):
             facts = self._collect(rows)
             if plan.composed and tq is not None and tq.between:
                 facts = self._between(q, facts, notes)
+            if plan.composed and tq is not None and tq.also_other and tq.time is not None:
+                # The other parties are read from these facts too: only those in the asked years count.
+                facts = self._filter_time(q, facts, notes)
             items = self._items(q, plan, facts, qvec, notes)
             if plan.composed and tq is not None and tq.also_other:
                 items = self._with_other_parties(q, facts, items, qvec)
+                if any(r in ("partneredWith", "licensedFrom", "jointVentureWith") for r in tq.relations):
+                    items = self._with_units(q, facts, items, qvec)
         if tq is not None and tq.follow_ups:
             items = items + self._follow_up_items(q, plan, items, qvec, notes)
         # Gazetteer knowledge alone is not evidence: an answer no sentence proves is not an answer.

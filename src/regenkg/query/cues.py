@@ -16,20 +16,22 @@ from .question import TimeRange
 
 # ---- cue words (matched on fold_aligned text: lower case, Simplified characters) ----------------------
 _ACQ = re.compile(r"收购|并购|买下|购入|拿下|\bpa(?:y|id|ying) (?:\w+ )*?for\b|\bacquir\w*|\bacquisitions?\b|\bbought\b|\bbuy\w*|\bpurchas\w*|\btake ?over\b|\btook over\b|"
-                  r"\btakeovers?\b|并入|\b(?:become|became|becomes|becoming) part of\b|\bmerged into\b|\bfolded into\b")
+                  r"\btakeovers?\b|并入|\b(?:become|became|becomes|becoming|been|was|were) part of\b|(?<=\x00 )part of\b|\bmerged into\b|\bfolded into\b")
 # Paying is a deal without saying which: an acquisition or a licence (both are read).
 _PAY = re.compile(r"支付|付了|花了|出资|\bpa(?:y|id|ying|yment)\b")
 _ACQ_BY = re.compile(r"被谁|谁收购|谁并购|谁买下|母公司|\bwho (?:acquired|bought|owns|purchased)\b|\bacquired by\b|"
                      r"\bparent\b|\bowner\b|\bbought by\b|\bowns\b")
 _PASSIVE = re.compile(r"被|遭|\b(?:acquired|bought|purchased|taken over|snapped up|licensed|spun out|sold) by\b|"
                       r"\bwas (?:acquired|bought)\b|\bwere (?:acquired|bought)\b|并入|"
-                      r"\b(?:become|became|becomes|becoming) part of\b|\bmerged into\b|\bfolded into\b")
+                      r"\b(?:become|became|becomes|becoming|been|was|were) part of\b|(?<=\x00 )part of\b|\bmerged into\b|\bfolded into\b")
 # "Was it confirmed?": every status a report of the deal has is the answer (rumoured, denied, announced…).
 _CONFIRM = re.compile(r"(?:是否|有没有|有无)(?:已|有)?(?:获得|得到|被|经)?(?:证实|确认|属实|成真)|(?:证实|确认|属实)了?吗|"
                       r"\b(?:was|were|is|has|have) (?:it|this|that|the (?:deal|report|rumou?r|news)) (?:been )?"
                       r"(?:confirmed|true|verified)\b|\bconfirmed\b|\bunconfirmed\b")
 # A chain of owners: "先后并入了哪些公司", "which companies did X successively become part of".
-_CHAIN = re.compile(r"先后|相继|辗转|\bsuccessive(?:ly)?\b|\bin turn\b|\bone after another\b|\bultimately\b")
+# "Which companies has X been part of" asks the whole history of owners, as 先后 does.
+_CHAIN = re.compile(r"先后|相继|辗转|\bsuccessive(?:ly)?\b|\bin turn\b|\bone after another\b|\bultimately\b|"
+                    r"\b(?:has|have)\b[\x00 ]*been part of\b")
 _PARTNER = re.compile(r"合作|伙伴|授权|结盟|\bpartner\w*|\bcollaborat\w*|\blicen[cs]\w*|\balliance\w*|\bdeal\w*")
 _LICENCE = re.compile(r"授权|许可引进|\blicen[cs]\w*|\bin-licens\w*")
 _JV = re.compile(r"合资|\bjoint ventures?\b|\bjv\b")

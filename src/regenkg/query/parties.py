@@ -27,7 +27,7 @@ from .cues import (
 )
 from .question import DEAL_RELATIONS, Slot
 
-__all__ = ["answer_type_mismatch", "follow_ups", "parties"]
+__all__ = ["answer_type_mismatch", "follow_ups", "parties", "party_wh"]
 
 # Roles that stand on the acting end of a deal (the one who buys, takes a licence) and on the giving end.
 _AGENT_ROLES = frozenset({"acquirer", "buyer", "licensee"})
@@ -111,6 +111,8 @@ def parties(cues: str, relations: tuple[str, ...], answer: str, subject: Slot, o
         near_wh = any(abs(start - m.end()) <= 6 or abs(m.start() - end) <= 6 for m in whs if clause_of(cues, m.start()) == clause)
         target = answer if near_wh and clause == wh_clause and answer != "either" else (
             "object" if answer in ("subject", "either") else "subject")
+        if near_wh and clause == wh_clause and answer == "either" and obj.anchors and not subject.anchors:
+            target = "subject"  # "X與哪些醫院合作": the asked end of a symmetric relation (compose's subject)
         sl = slot(target)
         if sl.kind is None and not sl.anchors:
             set_slot(target, Slot(sl.anchors, kind, sl.countries, sl.develops, sl.acquired_by_kind, sl.related))
@@ -173,10 +175,20 @@ def answer_type_mismatch(cues: str, relations: tuple[str, ...], answer: str) -> 
     m = _PLACE_WH.search(cues)
     if m:
         return m.start(), m.end()
-    if relations[0] in ("develops", "targets", "treats") and answer == "object":
-        whs = [w.end() for w in _WH.finditer(cues)]
-        return next(((s, e) for _, s, e in noun_mentions(cues, "kind") if any(0 <= s - w <= 3 for w in whs)), None)
-    return None
+    site = party_wh(cues, relations, answer)
+    return site[1:] if site else None
+
+
+def party_wh(cues: str, relations: tuple[str, ...], answer: str) -> tuple[str, int, int] | None:
+    """``(class, start, end)`` of a party class asked for by the wh-word of a develops/targets reading.
+
+    "X的产品在哪些医院开展临床试验" reads as "what does X develop" but asks for hospitals: with the company
+    named, :func:`~regenkg.query.understand.understand` asks for the hospitals it works with instead.
+    """
+    if not relations or relations[0] not in ("develops", "targets", "treats") or answer != "object":
+        return None
+    whs = [w.end() for w in _WH.finditer(cues)]
+    return next(((k, s, e) for k, s, e in noun_mentions(cues, "kind") if any(0 <= s - w <= 3 for w in whs)), None)
 
 
 def _add_country(subject: Slot, obj: Slot, name: str, country: str) -> tuple[Slot, Slot]:

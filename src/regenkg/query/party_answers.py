@@ -14,8 +14,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyoxigraph
 
-from ..graph.ontology import RKG
+from ..graph.ontology import RKG, sentence_iri
 from ..records import AnswerItem, pick_label
 from .compose import PREFIXES, compose, values
 from .facts import Lookup, Plan, _Fact
@@ -23,6 +24,11 @@ from .question import DEAL_RELATIONS, STATUSES, Question, Slot, TypedQuery
 from .templates import TEMPLATES
 
 __all__ = ["PartyAnswers", "inverse_verb", "status_label"]
+
+# A party's unit or parent: the relations that make two companies one group.
+_GROUP = ("acquired", "hasAffiliate")
+# Parties a question may ask for by their class ("合作醫院是哪家", "which hospitals").
+_PARTY_CLASSES = frozenset({"Hospital", "University"})
 
 
 def status_label(status: str, lang: str) -> str:
@@ -91,6 +97,9 @@ class PartyAnswers:
             notes.append("the follow-up question is asked of the first one's answers, and it has none")
             return []
         about = [i.iri for i in answered if i.type in parties]
+        if tq.subject.kind in _PARTY_CLASSES and not tq.subject.anchors:
+            # The hospitals were asked for ("在哪些醫院開展試驗？分別針對什麼疾病"): the diseases are the company's.
+            about = []
         if not about:
             about = [a for a in (*tq.subject.anchors, *tq.object.anchors, *tq.compare)
                      if q.by_type.get("Company") and a in q.by_type["Company"]]
@@ -199,6 +208,56 @@ class PartyAnswers:
             score = min(shown[i].score for i, _ in pairs) - 0.001
             lab = labels.get(other, {})
             out.append(AnswerItem(other, pick_label(lab, q.lang, other), lab, types.get(other, "Thing"),
+                                  "; ".join(dict.fromkeys(parts)), round(score, 4),
+                                  tuple(e for e, _ in ev[: self.max_evidence])))
+        return out
+
+    def _with_units(self, q: Question, facts: dict[str, list[_Fact]], items: list[AnswerItem],
+                    qvec: np.ndarray | None) -> list[AnswerItem]:
+        """A party's unit or parent named in the same sentence as an answer too ("Gilead and its Kite unit
+        ended …": both are parties of the ended collaboration, whichever of them the fact was read for).
+
+        One query over the answering facts' sentences: the companies each sentence mentions that own or
+        belong to a party (``acquired`` / ``hasAffiliate``, stated anywhere in the index).
+        """
+        shown = {i.iri: i for i in items}
+        pairs: set[tuple[str, int]] = set()
+        for iri, fs in facts.items():
+            if iri not in shown:
+                continue
+            for f in fs:
+                if f.sid is None:
+                    continue
+                pairs.add((iri, f.sid))
+                if f.other and f.other in shown:
+                    pairs.add((f.other, f.sid))
+        if not pairs:
+            return items
+        rows = " ".join(f"({pyoxigraph.NamedNode(iri)} {pyoxigraph.NamedNode(str(sentence_iri(sid)))})"
+                        for iri, sid in sorted(pairs))
+        sparql = PREFIXES + f"""SELECT ?answer ?other ?pred ?dir ?sentence ?conf WHERE {{
+  VALUES (?other ?sentence) {{ {rows} }}
+  ?sentence rkg:mentions ?answer . FILTER(?answer != ?other)
+  {{ ?a rdf:subject ?answer ; rdf:object ?other . BIND("s" AS ?dir) }}
+  UNION {{ ?a rdf:subject ?other ; rdf:object ?answer . BIND("o" AS ?dir) }}
+  ?a a rkg:Assertion ; rdf:predicate ?pred . FILTER(?pred IN ({", ".join(f"rkg:{p}" for p in _GROUP)}))
+  BIND(0.8 AS ?conf)
+}}"""
+        found = {k: v for k, v in self._collect(self.store.query(sparql)).items() if k not in shown}
+        if not found:
+            return items
+        labels = self.lookup.labels(list(found) + list(shown))
+        types = self.lookup.types(list(found))
+        out = list(items)
+        for unit, fs in found.items():
+            ev = self.lookup.evidence(sorted({f.sid for f in fs if f.sid is not None}), qvec)
+            if not ev:
+                continue
+            parts = [f"{f.pred if f.answer_is_subject else inverse_verb(f.pred)} "
+                     f"{pick_label(labels.get(f.other or '', {}), q.lang, f.other or '')}" for f in fs]
+            score = min(shown[f.other].score for f in fs if f.other in shown) - 0.002
+            lab = labels.get(unit, {})
+            out.append(AnswerItem(unit, pick_label(lab, q.lang, unit), lab, types.get(unit, "Thing"),
                                   "; ".join(dict.fromkeys(parts)), round(score, 4),
                                   tuple(e for e, _ in ev[: self.max_evidence])))
         return out

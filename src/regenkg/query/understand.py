@@ -64,7 +64,7 @@ from .cues import (
 )
 from .deal_query import deal_query
 from .linking import link_corporate, names_of, product_or_company
-from .parties import answer_type_mismatch, follow_ups, parties
+from .parties import answer_type_mismatch, follow_ups, parties, party_wh
 from .products import OWNER, PRODUCT_WORD, asks_indications_too, entity_type, product_intent
 from .question import DEAL_RELATIONS, STATUSES, Constraint, Question, Slot, TypedQuery
 
@@ -405,6 +405,12 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
             use(m)
         sub_unknown.append(approval_word)
         constraints.append(Constraint("approval", approval_word, "answer", approval_word))
+    site = party_wh(cues, relations, answer) if subject.anchors and not obj.anchors else None
+    if site is not None and all(t_ in companies for t_ in subject.anchors):
+        # "X的产品在哪些医院开展临床试验": the hospitals the named company works with (a kind of the answer end).
+        used.append(site[1:])
+        relations, answer = ("partneredWith",), "either"
+        subject, obj = Slot(kind=site[0]), Slot(anchors=subject.anchors)
     place = answer_type_mismatch(cues, relations, answer)
     place_word = text[place[0]:place[1]] if place else ""
     if place:
