@@ -61,3 +61,10 @@ def test_a_common_word_before_a_company_word_is_no_name(extractor: Extractor, te
 def test_a_rare_stem_before_a_company_word_stays_a_name(extractor: Extractor) -> None:
     facts, _, _ = extract_with_deals(extractor, "澄岳公司的通用型CAR-T管線進入臨床一期。")
     assert ("澄岳公司", "develops", "allogeneic CAR-T") in facts
+
+
+def test_a_possessive_unit_is_no_programme(extractor: Extractor) -> None:
+    # "X's cell therapy unit" names an organisation; "X's CAR-T programme" names X's own work.
+    assert _develops(extractor, "Brenford Pharma's cell therapy unit said it would cut 40 jobs.") == set()
+    assert _develops(extractor, "Brenford Pharma's allogeneic CAR-T programme entered a phase 1 trial.") == {
+        ("Brenford Pharma", "allogeneic CAR-T")}
