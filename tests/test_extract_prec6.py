@@ -89,3 +89,13 @@ def test_a_licensed_product_is_no_licensor(extractor: Extractor, text: str) -> N
 
 def test_a_passive_licence_of_an_unowned_brand_names_no_licensor(extractor: Extractor) -> None:
     assert _licences(extractor, "Velantra has since been licensed to Sanofi for Japan.") == set()
+
+
+@pytest.mark.parametrize("text", [
+    "瑞昇生技專注開發iPSC衍生的多巴胺神經前驅細胞。",
+    "Corvane Bio develops iPSC-derived dopaminergic progenitor cells.",
+])
+def test_ipsc_derived_reads_alike_in_both_scripts(extractor: Extractor, text: str) -> None:
+    # "iPSC衍生" is "iPSC-derived", as in English, not the iPSC platform itself
+    got = {o for _, o in _develops(extractor, text)}
+    assert "iPSC-derived cell therapy" in got and "iPSC" not in got
