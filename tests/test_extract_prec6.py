@@ -61,3 +61,41 @@ def test_a_common_word_before_a_company_word_is_no_name(extractor: Extractor, te
 def test_a_rare_stem_before_a_company_word_stays_a_name(extractor: Extractor) -> None:
     facts, _, _ = extract_with_deals(extractor, "澄岳公司的通用型CAR-T管線進入臨床一期。")
     assert ("澄岳公司", "develops", "allogeneic CAR-T") in facts
+
+
+def test_a_possessive_unit_is_no_programme(extractor: Extractor) -> None:
+    # "X's cell therapy unit" names an organisation; "X's CAR-T programme" names X's own work.
+    assert _develops(extractor, "Brenford Pharma's cell therapy unit said it would cut 40 jobs.") == set()
+    assert _develops(extractor, "Brenford Pharma's allogeneic CAR-T programme entered a phase 1 trial.") == {
+        ("Brenford Pharma", "allogeneic CAR-T")}
+
+
+def _licences(extractor: Extractor, text: str) -> set[tuple[str, str]]:
+    facts, _, _ = extract_with_deals(extractor, text)
+    return {(s, o) for s, p, o in facts if p == "licensedFrom"}
+
+
+@pytest.mark.parametrize("text", [
+    # the passive's subject is the asset; its licensor is the owner written before it
+    "Harwick Bio's Velantra was licensed to Sanofi in 2023.",
+    "Harwick Bio, whose Velantra is licensed to Sanofi, raised $30 million.",
+    # the relative clause's own subject gives the licence, not the product it is about
+    "Harwick Bio said Velantra, which it licensed to Sanofi last year, met its primary endpoint.",
+    "Harwick Bio has licensed Velantra to Sanofi.",
+])
+def test_a_licensed_product_is_no_licensor(extractor: Extractor, text: str) -> None:
+    assert _licences(extractor, text) == {("Sanofi", "Harwick Bio")}
+
+
+def test_a_passive_licence_of_an_unowned_brand_names_no_licensor(extractor: Extractor) -> None:
+    assert _licences(extractor, "Velantra has since been licensed to Sanofi for Japan.") == set()
+
+
+@pytest.mark.parametrize("text", [
+    "瑞昇生技專注開發iPSC衍生的多巴胺神經前驅細胞。",
+    "Corvane Bio develops iPSC-derived dopaminergic progenitor cells.",
+])
+def test_ipsc_derived_reads_alike_in_both_scripts(extractor: Extractor, text: str) -> None:
+    # "iPSC衍生" is "iPSC-derived", as in English, not the iPSC platform itself
+    got = {o for _, o in _develops(extractor, text)}
+    assert "iPSC-derived cell therapy" in got and "iPSC" not in got

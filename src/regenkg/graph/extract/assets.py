@@ -19,7 +19,7 @@ from .clauses import (
 from .coref import solid
 from .kinds import _classified, another_owns
 from .mentions import _M
-from .owners import frame_subject, funded_work, holders, pronoun_owner
+from .owners import UNIT_TAIL, frame_subject, funded_work, holders, pronoun_owner
 from .patterns import (
     _ACQ_PASSIVE,
     _APPOSITION,
@@ -498,7 +498,7 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
         re.fullmatch(r"[^,，;；、。的]{0,12}的(?:\s*[a-z0-9./-]{2,10}\s*)?", between)
     tail = folded[mod.end:mod.end + 20]
     if owned and not _antigen(m) and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (
-            _WORK_OFF.search(tail) or _WORK_SHUT.search(tail)):
+            UNIT_TAIL.match(tail) or _WORK_OFF.search(tail) or _WORK_SHUT.search(tail)):
         add(m.iri, "develops", mod.iri, "possessive", 0.7)
         if ind is not None:
             add(m.iri, "targets", ind.iri, "possessive", 0.7)

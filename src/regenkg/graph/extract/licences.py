@@ -6,7 +6,7 @@ import re
 
 from .clauses import Add, _object_list
 from .mentions import _M
-from .patterns import _ITS, COMPANY, COUNTRY, INDICATION, MODALITY
+from .patterns import _COMPANY_WORDS, _ITS, COMPANY, COUNTRY, INDICATION, MODALITY
 
 
 def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add: Add) -> bool:
@@ -116,8 +116,9 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
             licensee, licensor, rule = bef[-1], right_after(m_poss.end(), 0), "licence-rights"
     if licensee is None and m_out:
         bef = [m for m in before(m_out.start()) if not m.pronoun] or before(m_out.start())
-        if bef:
-            licensor, licensee, rule = bef[-1], right_after(m_out.end(), 2), "licence-out"
+        licensor = _out_licensor(folded, comps, bef[-1], cs + m_out.start()) if bef else None
+        if licensor is not None:
+            licensee, rule = right_after(m_out.end(), 2), "licence-out"
     if licensee is None:
         # "X will pay Y $25 million upfront for rights to …": the payer takes the licence.
         m_pay = re.search(r"\b(?:pay|pays|paid|paying)\s+(?:the\s+)?", ctext)
@@ -175,6 +176,27 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
             (min(licensee.start, giver.start), max(licensee.end, giver.end)))
         _licence_asset(folded, cs, ce, cms, add, licensee, giver)
     return True
+
+# h/prec6: "P has been licensed to Y", "X's P was licensed to Y": the passive's subject is the asset; its
+# licensor is the owner written before it, if any. "P, which it licensed to Y": the relative clause's subject.
+_PASSIVE = re.compile(r"(?:\s+[a-z][\w-]*){0,3}?\s+(?:(?:is|are|was|were|has|have|had|been|being|also|now|since|\w+ly)\s+)*"
+                      r"(?:is|are|was|were|been|being)\s+(?:\w+\s+)?")
+_OWNER_OF = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+|\s*,\s*whose\s+|\s*(?:的|旗下的?)\s*")
+_WHICH_IT = re.compile(r"\s*,\s*(?:which|that)\s+")
+
+
+def _out_licensor(folded: str, comps: list[_M], named: _M, verb: int) -> _M | None:
+    """Who gives the licence of "… licensed … to Y", ``named`` being the last name before the verb."""
+    it = next((m for m in comps if m.pronoun and named.end < m.start and m.end <= verb), None)
+    if it is not None and _WHICH_IT.fullmatch(folded, named.end, it.start) and not named.curated:
+        return it
+    # "Velantra technology has been licensed to Y": a brand the passive's subject names (not a company's name, as
+    # in "Novartis technology …", where the company is the owner)
+    if named.curated or _COMPANY_WORDS.search(named.surface) or not _PASSIVE.fullmatch(folded, named.end, verb):
+        return named
+    return next((m for m in comps if m.end <= named.start and not m.pronoun and m.iri != named.iri
+                 and _OWNER_OF.fullmatch(folded, m.end, named.start)), None)
+
 
 # h/deals3: rights handed back end a licence. The one who gives them back was the licensee; the one who
 # regains them, the licensor.

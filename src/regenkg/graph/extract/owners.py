@@ -63,6 +63,8 @@ def funded_work(folded: str, cms: list[_M], cs: int, subjects: list[_M], at: int
 # platform from Y to build M" — the frame's subject X does the work, Y only with a word of joint work.
 _PARTNER_LEAD = re.compile(r"\b(?:with|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$")
 _TO_WORK = re.compile(r"\s*(?:,\s*)?to\s+(?:(?:jointly|together|further|help|also)\s+)*")
+# h/prec6: "Bayer's cell therapy unit BlueRock", "X的細胞治療子公司": the modality names the unit, not X's own work.
+UNIT_TAIL = re.compile(r"\s*(?:[\w-]+\s+)?(?:unit|division|arm|subsidiary|business unit)s?\b|\s*(?:子公司|事业部|部门)")
 _PHARMA_NAME = re.compile(r"\bpharma\w*|製藥|制药|藥業|药业", re.IGNORECASE)
 _JOINT = re.compile(r"\b(?:jointly|together|co-develop\w*|joint(?:ly)?\s+develop\w*)\b|共同|联合|携手|联手|双方")
 
