@@ -1,5 +1,6 @@
 """The parties of ended deals (issue 15): a party's unit or parent named with it, the asked years, owner chains;
-the hospitals a named company works with, asked as "在哪些醫院開展試驗", and the diseases asked after them.
+the hospitals a named company works with, asked as "在哪些醫院開展試驗", and the diseases asked after them;
+manufacturing agreements as CDMO partnerships (the vocabulary's altLabels of the CDMO segment).
 
 Built through the real pipeline from a small article of our own (trade-press style, not from any eval set).
 """
@@ -34,6 +35,23 @@ language: zh-Hant
 
 沛泓生醫的iPSC衍生細胞產品用於治療帕金森氏症與脊髓損傷。
 """
+_MANUFACTURING = [("manufacturing.md", """---
+title: Taiwan manufacturing deals
+date: 2025-06-02
+language: en
+---
+Taiwan's Hengda Cell signed a manufacturing agreement with Kaneka in March 2025 to produce cell therapy products for the Japanese market.
+
+Hengda Cell partnered with Mayfair Bio in 2023 on research.
+"""), ("manufacturing-zh.md", """---
+title: 台灣CDMO合作
+date: 2025-06-02
+language: zh-Hant
+---
+台灣的泓宇生醫於2025年5月與日本Lumen Cell簽署細胞製劑委託製造合約。
+
+台灣生技公司晶成生技2025年與美國Corvane Bio簽署CDMO合作協議，負責其CAR-T產品的生產。
+""")]
 _ID = "https://w3id.org/regenkg/id/"
 
 
@@ -45,6 +63,8 @@ def units_kb(tmp_path_factory, settings):
     docs = tmp_path_factory.mktemp("units")
     (docs / "alliances.md").write_text(_ARTICLE, encoding="utf-8")
     (docs / "hospitals.md").write_text(_HOSPITALS, encoding="utf-8")
+    for name, text in _MANUFACTURING:
+        (docs / name).write_text(text, encoding="utf-8")
     index = tmp_path_factory.mktemp("idx") / "units"
     build_index([docs], index, settings)
     kb = KnowledgeBase.open(index, settings)
@@ -108,3 +128,13 @@ def test_the_hospitals_a_company_runs_trials_with_and_its_diseases(units_kb, que
                                       "沛泓生医与哪些医院合作？"])
 def test_which_hospitals_a_company_partners_with(units_kb, question):
     assert _iris(units_kb.ask(question)) == {"company/长庚医院", "company/台北荣总"}
+
+
+@pytest.mark.parametrize("question", [
+    "Which Taiwanese firms signed contract manufacturing deals in 2025, and who were their partners?",
+    "2025年哪些台灣公司簽訂了委託製造合作？合作對象是誰？", "2025年哪些台湾公司签订了委托制造合作？合作对象是谁？"])
+def test_manufacturing_agreements_are_cdmo_partnerships(units_kb, question):
+    names = _names(units_kb.ask(question))
+    # "a manufacturing agreement", "委託製造合約" and "CDMO合作" all count; the 2023 research partnership does not.
+    assert {"Hengda Cell", "Kaneka", "Lumen Cell", "Corvane Bio"} <= names, names
+    assert len(names) == 6 and "Mayfair Bio" not in names, names

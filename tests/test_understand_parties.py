@@ -165,9 +165,12 @@ def test_asking_for_the_companies_of_places_is_not_flagged(parts):
     assert [c.kind for c in q.constraints if c.kind in ("answer_type", "sub_modality")] == ["answer_type"]
 
 
-def test_asking_for_hospitals_of_a_modality_relation_is_said(parts):
+def test_asking_for_the_hospitals_of_a_named_company_asks_its_hospital_partners(parts):
+    # "X的產品在哪些醫院進行臨床試驗" reads like "what does X develop" but asks for the hospitals X works with.
     q = _q(parts, "拜耳的產品在哪些醫院進行臨床試驗？").query
-    assert [c.value for c in q.constraints if c.kind == "answer_type"] == ["醫院"]
+    assert q.relations == ("partneredWith",) and q.answer == "either"
+    assert q.subject.kind == "Hospital" and q.object.anchors == (RES + "company/bayer",)
+    assert not any(c.kind == "answer_type" for c in q.constraints)
     # ...but a hospital as a deal's other party is a qualifier, not a mismatch
     q = _q(parts, "哪些公司與醫院簽訂合作？").query
     assert not any(c.kind == "answer_type" for c in q.constraints)
