@@ -45,6 +45,9 @@ _HEDGE = re.compile(r"尚未|未获|未能|未被|不予|驳回|拒绝|预计|�
                     r"\bhopes? to\b|\bintends? to\b|\bwould\b|\bcould\b|\bmight\b|\bseek(?:s|ing)?\b|\bsought\b|"
                     r"\bpending\b|\bpotential\b|\bif\b|\bonce\b|\bahead of\b|\bawait\w*|\bwill\b|\brejected\b|"
                     r"\bcomplete response\b|\bwithdr[ae]w\w*|\bdenied\b|\bdelay\w*|\bpath(?:way)? to\b|\bin order to\b")
+# The approval a filing asks for: "filed for (conditional) approval", "seeking approval", "applied for".
+_ASKED_FOR = re.compile(r"\b(?:fil(?:ed|es|ing)|submit\w*|applied|appl(?:y|ies|ication)|request\w*|seek\w*|sought)\s+"
+                        r"(?:\w+\s+){0,5}?(?:for|seeking)\s+(?:[\w-]+\s+){0,3}$")
 _HEDGE_AFTER = re.compile(r"\W{0,3}(?:is |was |are )?(?:expected|anticipated|pending|planned|targeted)\b|\W{0,2}(?:预计|有望|可望)")
 _FIRST = re.compile(r"\bfirst\b|首个|首款|首例|首家|首张|第一个|第一款|第一张|首度|首次|首支|首项")
 # A company that sells the product for its maker: "marketed by Y", "Y's commercial partner", "由Y负责销售".
@@ -91,6 +94,8 @@ def _statuses(folded: str) -> list[tuple[ApprovalStatus, int, int, int]]:
             continue
         if re.match(r"(?:al|als)?\s+(?:pathway|process|system|framework|route|mechanism|regime)", folded[trig.end():]):
             continue  # "the approval pathway": a system, not an approval
+        if _ASKED_FOR.search(folded, cs, trig.start()) or re.match(r"[^，,。；;]{0,4}?申请", folded[trig.end():]):
+            continue  # "filed for conditional approval", "递交附条件批准上市申请": what a filing asks for
         status: ApprovalStatus = "Conditional" if _CONDITIONAL.search(folded, max(0, cs), ce) else "Approved"
         if (status, cs) not in seen:
             seen.add((status, cs))
