@@ -66,6 +66,14 @@ def _events(extractor: Extractor, *texts: str) -> list[dict]:
      "large B-cell lymphoma.",
      {"status": "Approved", "developers": {"Orrin Bio"}, "marketers": {"Marrow Point Pharma"}, "agency": "ema",
       "country": "EU"}),
+    ("芦城製藥也已在日本提交了iPS細胞衍生多巴胺神經前驅細胞的製造販賣承認申請。",
+     {"status": "Filed", "developers": {"芦城製藥"}, "country": "JP", "modalities": {"ipsc-derived-cells",
+                                                                                "dopaminergic-progenitor"}}),
+    ("云桥医药的血友病B基因疗法获批上市，成为国内首款获批的血友病B基因治疗产品，北辰制药中国将负责其在中国大陆的商业化。",
+     {"status": "Approved", "developers": {"云桥医药"}, "marketers": {"北辰制药"}, "country": "CN", "first": True}),
+    ("Sefton Pharma holds the exclusive commercial rights to Velorix in Japan, which was approved by the MHLW in 2024.",
+     {"status": "Approved", "developers": set(), "marketers": {"Sefton Pharma"}, "product": "Velorix",
+      "agency": "pmda", "date": "2024"}),
 ])
 def test_a_stated_event_is_one_node_with_its_slots(extractor, text, want):
     events = _events(extractor, text)

@@ -57,8 +57,10 @@ def test_filed_in_japan(approvals_kb, question):
 def test_approved_in_china_after_a_year(approvals_kb, question):
     got = _got(approvals_kb, question)
     assert got & {"云岚生物", "雲嵐生物"}, got
-    # Approved in 2022 (too early), approved in the US (another country).
-    assert not got & {"赤峡医药", "赤峽醫藥", "Halvorsen Bio"}, got
+    # No country stated: a Simplified-Chinese report of an approval it places nowhere is a mainland one.
+    assert got & {"雾川生物", "霧川生物"} and got & {"石溪医药", "石溪醫藥"}, got
+    # Approved in 2022 (too early), approved in the US (another country, in a Chinese article too).
+    assert not got & {"赤峡医药", "赤峽醫藥", "Halvorsen Bio", "北辰制药", "北辰製藥"}, got
 
 
 @pytest.mark.parametrize("question", [

@@ -29,15 +29,15 @@ APPROVAL_STATUSES: tuple[ApprovalStatus, ...] = ("Approved", "Filed", "Condition
 # Agency key -> (country code, pattern on folded text: lower case, Simplified Chinese). The labels live in
 # the ontology (``rkgr:agency/<key>``); a country-level payer is its own agency (健保署, 国家医保局).
 AGENCIES: dict[str, tuple[str, re.Pattern[str]]] = {
-    "fda": ("US", re.compile(r"\b(?:us |u\.s\. )?fda\b|美国食品药品监督管理局|美国食品药物管理局|美国食药局|美国fda")),
-    "ema": ("EU", re.compile(r"\bema\b|\beuropean medicines agency\b|\beuropean commission\b|\bchmp\b|欧洲药品管理局|欧盟委员会|欧洲药管局")),
-    "pmda": ("JP", re.compile(r"\bpmda\b|\bmhlw\b|\bjapan(?:'s|ese)? (?:health )?ministry\b|厚生劳动省|厚劳省|日本药品医疗器械综合机构")),
-    "nmpa": ("CN", re.compile(r"\bnmpa\b|\bcde\b|国家药监局|国家药品监督管理局|药审中心|国家药品监督管理局药品审评中心|中国药监")),
-    "tfda": ("TW", re.compile(r"\btfda\b|台湾食药署|食药署|卫福部|卫生福利部|食品药物管理署")),
-    "nhia": ("TW", re.compile(r"\bnhia\b|健保署|中央健康保险署")),
-    "nhsa": ("CN", re.compile(r"\bnhsa\b|国家医保局|国家医疗保障局")),
-    "mfds": ("KR", re.compile(r"\bmfds\b|韩国食品医药品安全处|韩国食药处")),
-    "mhra": ("GB", re.compile(r"\bmhra\b")),
+    "fda": ("US", re.compile(r"(?<![a-z0-9])(?:us |u\.s\. )?fda(?![a-z0-9])|美国食品药品监督管理局|美国食品药物管理局|美国食药局|美国fda")),
+    "ema": ("EU", re.compile(r"(?<![a-z0-9])ema(?![a-z0-9])|\beuropean medicines agency\b|\beuropean commission\b|(?<![a-z0-9])chmp(?![a-z0-9])|欧洲药品管理局|欧盟委员会|欧洲药管局")),
+    "pmda": ("JP", re.compile(r"(?<![a-z0-9])pmda(?![a-z0-9])|(?<![a-z0-9])mhlw(?![a-z0-9])|\bjapan(?:'s|ese)? (?:health )?ministry\b|厚生劳动省|厚劳省|日本药品医疗器械综合机构")),
+    "nmpa": ("CN", re.compile(r"(?<![a-z0-9])nmpa(?![a-z0-9])|(?<![a-z0-9])cde(?![a-z0-9])|国家药监局|国家药品监督管理局|药审中心|国家药品监督管理局药品审评中心|中国药监")),
+    "tfda": ("TW", re.compile(r"(?<![a-z0-9])tfda(?![a-z0-9])|台湾食药署|食药署|卫福部|卫生福利部|食品药物管理署")),
+    "nhia": ("TW", re.compile(r"(?<![a-z0-9])nhia(?![a-z0-9])|健保署|中央健康保险署")),
+    "nhsa": ("CN", re.compile(r"(?<![a-z0-9])nhsa(?![a-z0-9])|国家医保局|国家医疗保障局")),
+    "mfds": ("KR", re.compile(r"(?<![a-z0-9])mfds(?![a-z0-9])|韩国食品医药品安全处|韩国食药处")),
+    "mhra": ("GB", re.compile(r"(?<![a-z0-9])mhra(?![a-z0-9])")),
     "health-canada": ("CA", re.compile(r"\bhealth canada\b|加拿大卫生部")),
 }
 

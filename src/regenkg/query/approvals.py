@@ -49,8 +49,9 @@ _Q_PRODUCT = re.compile(r"(?:哪些|哪个|哪款|什么|哪一款)(?:产品|疗
                         r"\bwhat (?:products?|therap(?:y|ies)|drugs?)\b")
 _Q_DEVELOPER = re.compile(r"公司|药厂|厂商|企业|业者|谁|开发|研发|\bcompan(?:y|ies)\b|\bwho\b|\bwhose\b|\bdevelop\w*|"
                           r"\bmakers?\b|\bfirms?\b")
+_SCRIPT_OF = {"CN": "zh-Hans", "TW": "zh-Hant"}
 # "国产"/"国内" is the asker's own country: mainland China in Simplified script, Taiwan in Traditional.
-_Q_DOMESTIC = re.compile(r"国产|国内|本土|境内")
+_Q_DOMESTIC = re.compile(r"国产|国内|本土|境内|我国")
 
 
 @dataclass(frozen=True)
@@ -131,15 +132,26 @@ def approval_sparql(aq: ApprovalQuery, narrower: Any = None) -> str:
     parts = [f"VALUES ?status {{ {' '.join('rkg:' + s for s in aq.statuses)} }}",
              "?ev a rkg:Approval ; rkg:approvalStatus ?status ; prov:wasDerivedFrom ?sentence ."]
     if aq.countries:
-        parts.append(f"?ev rkg:country ?country . {values('country', aq.countries)}")
+        # The country the event states; when it states none, its developer's home or (mainland China, Taiwan)
+        # the script its sentence is written in: a Simplified report of an approval it places nowhere is a
+        # mainland one.
+        branches = ["{ ?ev rkg:country ?country }",
+                    "{ ?ev rkg:developer ?home . ?home rkg:headquarteredIn ?country . FILTER NOT EXISTS { ?ev rkg:country ?c0 } }"]
+        for code, lang in _SCRIPT_OF.items():
+            if _COUNTRY + code in aq.countries:
+                branches.append(f'{{ ?ev prov:wasDerivedFrom ?s{code} . ?s{code} rkg:text ?t{code} . FILTER(langMatches(lang(?t{code}), '
+                                f'"{lang}") && NOT EXISTS {{ ?ev rkg:country ?c{code} }}) BIND(<{_COUNTRY}{code}> AS ?country) }}')
+        parts.append(f"{values('country', aq.countries)}\n  " + " UNION\n  ".join(branches))
     if aq.indications:
         parts.append(f"?ev rkg:indication ?ind . {values('ind', below(aq.indications))}")
     if aq.companies:
         parts.append(f"?ev rkg:developer|rkg:marketer ?co . {values('co', aq.companies)}")
     if aq.modalities:
-        # The event's own modality, or (when its sentence names none) what its developer develops.
-        parts.append(f"{values('mod', below(aq.modalities))}\n  {{ ?ev rkg:modality ?mod }} UNION "
-                     "{ ?ev rkg:developer ?dev . ?dev rkg:develops ?mod . FILTER NOT EXISTS { ?ev rkg:modality ?anyMod } }")
+        # The event's own modality (or one below it); else what its developer develops, when the event names
+        # no modality or only broader ones ("a gene therapy" from a developer of AAV gene therapy).
+        parts.append(f"{values('mod', aq.modalities)}\n  {{ ?ev rkg:modality ?em . ?em skos:broader* ?mod }} UNION\n  "
+                     "{ ?ev rkg:developer ?dev . ?dev rkg:develops ?dm . ?dm skos:broader* ?mod .\n"
+                     "    FILTER NOT EXISTS { ?ev rkg:modality ?m2 . FILTER NOT EXISTS { ?dm skos:broader* ?m2 } } }")
     if aq.first:
         parts.append("OPTIONAL { ?ev rkg:first ?first }")
     branches = {"developer": "{ ?ev rkg:developer ?answer . BIND(\"developer\" AS ?role) }",

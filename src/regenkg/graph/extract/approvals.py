@@ -29,10 +29,10 @@ _FILED = re.compile(r"上市申请|上市许可申请|药证申请|查验登记|
                     r"受理|\bsubmit(?:s|ted|ting)?\b|\bsubmission\b|\bfil(?:ed|es|ing)\b|\bapplied for\b|"
                     r"\baccepted (?:the |its |a )?(?:bla|nda|maa|application|filing)\b")
 # What a filing must be about: a marketing application, not a trial (IND) or a patent.
-_FILING_OBJECT = re.compile(r"\b(?:s?bla|s?nda|j?nda|maa)\b|marketing (?:authori[sz]ation )?application|"
+_FILING_OBJECT = re.compile(r"(?<![a-z0-9])(?:s?bla|s?nda|j?nda|maa)(?![a-z0-9])|marketing (?:authori[sz]ation )?application|"
                             r"\bapplication for (?:\w+ ){0,2}(?:approval|authori[sz]ation)|\bapproval\b|\bfor approval\b|"
-                            r"上市|药证|许可|查验登记|核准|批准")
-_NOT_FILING = re.compile(r"\bind\b|临床试验申请|\bpatent|专利|\bipo\b|招股|\bfor bankruptcy\b|破产|\blawsuit|诉讼|\bsuit\b")
+                            r"上市|药证|许可|查验登记|核准|批准|承认申请|制造贩卖|製造販売")
+_NOT_FILING = re.compile(r"(?<![a-z0-9])ind(?![a-z0-9])|临床试验申请|\bpatent|专利|\bipo\b|招股|\bfor bankruptcy\b|破产|\blawsuit|诉讼|\bsuit\b")
 _CONDITIONAL = re.compile(r"附条件|有条件|附加条件|条件(?:及|和|与)?期限|\bconditional(?:ly)?\b|\btime-limited\b")
 _APPROVED = re.compile(r"获批|获准|核准|批准|取得[^，,。；;]{0,12}(?:许可|药证)|获得[^，,。；;]{0,12}(?:许可|药证)|上市许可(?!申请)|"
                        r"拿到药证|药证|许可证|\bapprov(?:ed|al|als|es)\b|\bcleared\b|\bclearance\b|"
@@ -55,15 +55,21 @@ _MARKETER_BEFORE = re.compile(r"(?:\bmarket(?:ed|s|ing)?|\bcommerciali[sz](?:ed|
                               r"\bsells|\blaunch(?:ed|es)?)\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?$|"
                               r"(?:marketing|commercial(?:i[sz]ation)?|distribution|sales)\s+partner\s+$|"
                               r"(?:销售|商业化|经销|代理|推广)(?:伙伴|合作伙伴|夥伴)\s*$")
-_MARKETER_AFTER = re.compile(r"\s*(?:,\s*)?(?:which|who|that)?\s*(?:will |would |is to |has agreed to )?"
+_MARKETER_AFTER = re.compile(r"(?:\s*(?:中国|台湾|日本|韩国|亚太|大中华|china|japan|taiwan|korea))?(?:"
+                             r"\s*(?:,\s*)?(?:which|who|that)?\s*(?:will |would |is to |has agreed to )?"
                              r"(?:market|commerciali[sz]e|distribute|sell|launch)(?:s|d)?\b|"
-                             r"\s*(?:,\s*)?(?:which|who)?\s*(?:holds|has|owns) (?:the )?(?:\w+ )?(?:commercial|marketing) rights\b|"
+                             r"\s*(?:,\s*)?(?:which|who)?\s*(?:holds|has|owns|obtained|acquired|received) (?:the )?(?:\w+ )?(?:commercial|marketing) rights\b|"
+                             r"\s*(?:获得|取得|拥有|握有)[^，,。；;]{0,15}(?:商业化|销售|推广|经销)权|"
                              r"\s*(?:将|会|则)?\s*负责[^，,。；;]{0,10}(?:销售|商业化|经销|推广|上市)|"
-                             r"\s*(?:将|会|则)?\s*(?:在[^，,。；;]{1,6})?(?:独家)?(?:销售|商业化|经销|代理|推广)")
+                             r"\s*(?:将|会|则)?\s*(?:在[^，,。；;]{1,6})?(?:独家)?(?:销售|商业化|经销|代理|推广))")
 # Where the decision was taken: "approved in Japan", "在日本获批", "日本首款", "Japanese approval".
 _PLACE_BEFORE = re.compile(r"(?:\bin|\bby|\bfrom|\bfor)\s+(?:the\s+|mainland\s+)?$|(?:在|于|获|向|经)\s*$")
 _PLACE_AFTER = re.compile(r"\s*(?:(?:'s|’s)\s+)?(?:regulators?|health (?:ministry|authorit\w+)|approval|authori[sz]ation|"
                           r"marketing approval|market|drug regulator)\b|\s*(?:市场|首|获批|核准|批准|上市|卫生|药监|主管机关|健保|医保)")
+_PRODUCT_BEFORE = re.compile(r"\b(?:rights to|approval (?:of|for)|approved|authori[sz]ation (?:of|for))\s+$|(?:批准|核准)\s*$")
+# "其"/"its" before a product ("负责其商业化") is the product's owner, not another party.
+_POSSESSIVE = re.compile(r"其|its|their|该公司的|该产品")
+_DOMESTIC = re.compile(r"国内|国产|本土|境内|我国")
 _CLAUSE_END = re.compile(r"[,，;；。]|\band\b|\bbut\b|\bwhile\b|\bafter\b|\bbefore\b|而|并且|随后|之后|此前")
 
 
@@ -172,11 +178,14 @@ def sentence_approvals(sent: Sentence, ms: Sequence[_M], prods: Sequence[_M],
     comps = [m for m in ms if m.kind == COMPANY and not m.appositive and m.org_type == COMPANY
              and not any(a <= m.start < b or m.start <= a < m.end for a, b in taken)]
     # "X's Zelvocel was approved": an unlisted name the approved thing is written with is X's product.
-    owned = {id(m): o for o in comps for m in comps
+    owned: dict[int, _M | None] = {id(m): o for o in comps for m in comps
              if not m.curated and not m.pronoun and m is not o and re.fullmatch(r"\s*(?:'s|’s|的)\s*", folded[o.end:m.start])}
-    comps = [m for m in comps if id(m) not in owned]
+    for m in comps:
+        if not m.curated and not m.pronoun and id(m) not in owned and _PRODUCT_BEFORE.search(folded, max(0, m.start - 25), m.start):
+            owned[id(m)] = None
+    comps = [m for m in comps if id(m) not in owned and not (m.pronoun and _POSSESSIVE.fullmatch(m.surface.lower()))]
     named = [_M(m.start, m.end, m.iri, "Product", m.surface, False) for m in ms if id(m) in owned]
-    owners = {**{_fold(m.surface).strip(): owned[id(m)].iri for m in ms if id(m) in owned}, **owners}
+    owners = {**{_fold(m.surface).strip(): o.iri for m in ms if (o := owned.get(id(m))) is not None}, **owners}
     prods = [*prods, *named]
     inds = tuple(dict.fromkeys(m.iri for m in ms if m.kind == INDICATION and not m.pronoun))
     mods = tuple(dict.fromkeys(m.iri for m in ms if m.kind == MODALITY and not m.pronoun))
@@ -192,6 +201,8 @@ def sentence_approvals(sent: Sentence, ms: Sequence[_M], prods: Sequence[_M],
         near = near or agencies
         agency = min(near, key=lambda a: abs(a[1] - at))[0] if near else None
         country = _COUNTRY_NS + AGENCIES[agency][0] if agency else _country(folded, ms, at)
+        if country is None and _DOMESTIC.search(folded) and sent.lang in ("zh-Hans", "zh-Hant"):
+            country = _COUNTRY_NS + ("CN" if sent.lang == "zh-Hans" else "TW")  # "国内首款", "國產": the writer's own
         if country is None and status == "Reimbursed":
             country = _payer_country(folded, sent.lang)
         if prod is None and agency is None and country is None and not inds:
