@@ -154,11 +154,11 @@ def approval_sparql(aq: ApprovalQuery, narrower: Any = None) -> str:
                      "    FILTER NOT EXISTS { ?ev rkg:modality ?m2 . FILTER NOT EXISTS { ?dm skos:broader* ?m2 } } }")
     if aq.first:
         parts.append("OPTIONAL { ?ev rkg:first ?first }")
-    branches = {"developer": "{ ?ev rkg:developer ?answer . BIND(\"developer\" AS ?role) }",
+    answer_of = {"developer": "{ ?ev rkg:developer ?answer . BIND(\"developer\" AS ?role) }",
                 "marketer": "{ ?ev rkg:marketer ?answer . BIND(\"marketer\" AS ?role) }",
                 "indication": "{ ?ev rkg:indication ?answer . BIND(\"indication\" AS ?role) }",
                 "product": "{ ?ev rkg:product ?answer . BIND(\"product\" AS ?role) }"}
-    parts.append(" UNION ".join(branches[r] for r in aq.roles))
+    parts.append(" UNION ".join(answer_of[r] for r in aq.roles))
     parts += ["OPTIONAL { ?ev rkg:year ?year }", "OPTIONAL { ?ev rkg:date ?date }",
               "OPTIONAL { ?ev rkg:productName ?productName }", "OPTIONAL { ?ev rkg:agency ?agency }",
               "OPTIONAL { ?sentence rkg:inDocument ?doc . ?doc dcterms:date ?docDate }"]
