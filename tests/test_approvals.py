@@ -121,3 +121,20 @@ def test_events_become_approval_nodes_with_their_sentence(extractor):
     preds = {q.predicate.value.rsplit("#", 1)[-1] for q in quads}
     assert {"approvalStatus", "developer", "agency", "country", "indication", "year", "wasDerivedFrom"} <= preds
     assert any(q.object.value.endswith("/sentence/0") for q in quads)
+
+
+def test_an_approval_table_gives_one_event_per_row(extractor):
+    rows = ("下表整理了国产CAR-T疗法的上市进度。", "| 企业 | 产品 | 靶点 | 适应症 | 获批时间 |", "| --- | --- | --- | --- | --- |",
+            "| 松岩生物/鹤汀医药 | SY-19 | BCMA | 多发性骨髓瘤 | 2024年8月 |",
+            "| 苇原生物 | WY-3 | GPRC5D | 多发性骨髓瘤 | 临床III期 |",  # a trial phase: no event
+            "| Developer | Product | Indication | Status | Commercial partner |", "|---|---|---|---|---|",
+            "| Kyoran Therapeutics | KY-01 | multiple myeloma | Approved (FDA, 2024) | Sefton Pharma |",
+            "| Orrin Bio | OB-2 | lupus | Phase 2 | — |")
+    events = _events(extractor, *rows)
+    got = {(e["status"], frozenset(e["developers"]), frozenset(e["marketers"]), e["product"], e["agency"], e["date"])
+           for e in events}
+    assert got == {("Approved", frozenset({"松岩生物", "鹤汀医药"}), frozenset(), "SY-19", None, "2024-08"),
+                   ("Approved", frozenset({"Kyoran Therapeutics"}), frozenset({"Sefton Pharma"}), "KY-01", "fda",
+                    "2024")}, got
+    # A row that names no modality is about the table's caption's topic.
+    assert next(e for e in events if e["product"] == "SY-19")["modalities"] == {"car-t"}

@@ -59,8 +59,9 @@ def test_approved_in_china_after_a_year(approvals_kb, question):
     assert got & {"云岚生物", "雲嵐生物"}, got
     # No country stated: a Simplified-Chinese report of an approval it places nowhere is a mainland one.
     assert got & {"雾川生物", "霧川生物"} and got & {"石溪医药", "石溪醫藥"}, got
+    assert got & {"松岩生物"} and got & {"鹤汀医药", "鶴汀醫藥"}, got  # a row of an approval table
     # Approved in 2022 (too early), approved in the US (another country, in a Chinese article too).
-    assert not got & {"赤峡医药", "赤峽醫藥", "Halvorsen Bio", "北辰制药", "北辰製藥"}, got
+    assert not got & {"赤峡医药", "赤峽醫藥", "Halvorsen Bio", "北辰制药", "北辰製藥", "苇原生物", "葦原生物"}, got
 
 
 @pytest.mark.parametrize("question", [

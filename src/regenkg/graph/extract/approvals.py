@@ -169,6 +169,8 @@ def sentence_approvals(sent: Sentence, ms: Sequence[_M], prods: Sequence[_M],
         prods: the product names read in it.
         owners: folded product name -> owner company IRI (carried through the document).
     """
+    if re.search(r"^\s*\|", sent.text, re.MULTILINE):
+        return []  # a markdown table is read row by row (approval_tables.py)
     folded = _DIGIT_COMMA.sub(THOUSANDS, _fold(sent.text))
     events = _statuses(folded)
     if not events:

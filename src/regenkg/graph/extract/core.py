@@ -44,6 +44,7 @@ from .coref import (
     solid,
     topic,
 )
+from .approval_tables import ApprovalTables
 from .approvals import sentence_approvals
 from .deals import build_deal, name_both_parties, rule_acquisition, rule_partner
 from .figures import Figure, market_figures
@@ -167,6 +168,7 @@ class Extractor:
         merge_seen: set[tuple[str, str]] = set()
         deals: dict[str, Deal] = {}
         approvals: dict[str, Approval] = {}
+        approval_tables = ApprovalTables(self.finder)
         sents = list(sentences)
         common = frozenset(w for s in sents for w in re.findall(r"\b[a-z][a-z-]+\b", s.text))
         products: list[list[_M]] = [[] for _ in sents]
@@ -230,7 +232,9 @@ class Extractor:
             for d in sent_deals:
                 deals.setdefault(d.iri, d)
                 used |= {iri for _, iri in d.parties}
-            for ap in sentence_approvals(sent, ms, prods, product_owners):
+            table_aps, table_ms = approval_tables.read(sent, ms)  # h/appr6: approval tables, row by row
+            ms.extend(table_ms)
+            for ap in table_aps or sentence_approvals(sent, ms, prods, product_owners):
                 if ap.product is not None and ap.product not in discovered:
                     ap = replace(ap, product=None)  # a product node only when the product is an entity
                 approvals.setdefault(ap.iri, ap)
