@@ -105,6 +105,15 @@ def test_filing_and_approval_in_one_sentence_are_two_events(extractor):
     assert all(e["developers"] == {"Kyoran Therapeutics"} for e in events)
 
 
+def test_several_approvals_in_one_sentence_keep_their_own_companies_and_dates(extractor):
+    text = ("国产CAR-T方面，云岚生物的YL-1于2021年获批，赤峡医药与石溪医药的CX-2于2023年获批，"
+            "雾川生物的WC-3于2024年获批用于多发性骨髓瘤。")
+    got = {(frozenset(e["developers"]), e["date"], frozenset(e["modalities"])) for e in _events(extractor, text)}
+    assert got == {(frozenset({"云岚生物"}), "2021", frozenset({"car-t"})),
+                   (frozenset({"赤峡医药", "石溪医药"}), "2023", frozenset({"car-t"})),
+                   (frozenset({"雾川生物"}), "2024", frozenset({"car-t"}))}, got
+
+
 def test_a_pronoun_names_the_company(extractor):
     events = _events(extractor, "Kyoran Therapeutics develops allogeneic CAR-T cells.",
                      "The company received FDA approval for its lead program in 2025.")

@@ -189,19 +189,31 @@ def sentence_approvals(sent: Sentence, ms: Sequence[_M], prods: Sequence[_M],
     named = [_M(m.start, m.end, m.iri, "Product", m.surface, False) for m in ms if id(m) in owned]
     owners = {**{_fold(m.surface).strip(): o.iri for m in ms if (o := owned.get(id(m))) is not None}, **owners}
     prods = [*prods, *named]
-    inds = tuple(dict.fromkeys(m.iri for m in ms if m.kind == INDICATION and not m.pronoun))
     mods = tuple(dict.fromkeys(m.iri for m in ms if m.kind == MODALITY and not m.pronoun))
     out: list[Approval] = []
-    for status, at, cs, ce in events:
-        prod = min(prods, key=lambda p: (p.start > at, abs(p.start - at)), default=None)
+    for status, at, seg, tail, first in _segments(folded, events, comps):
+        a, b = seg
+        own = [m for m in comps if a <= m.start < b] or comps
+        prod = min((p for p in prods if a <= p.start < tail), key=lambda p: (p.start > at, abs(p.start - at)), default=None)
         key = _fold(prod.surface).strip() if prod is not None else ""
         owner = owners.get(key) if key else None
-        developers, marketers = _roles(folded, comps, owner)
+        # Its marketer may be named after its clause ("…，由Y负责商业化"): anywhere up to the next event.
+        developers, marketers = _roles(folded, [m for m in comps if a <= m.start < tail or m in own], owner)
+        marketers = tuple(c for c in marketers if c not in developers)
+        developers = tuple(c for c in developers if c in {m.iri for m in own} or c == owner)
         if not developers and not marketers:
             continue  # an approval of no one's product ("the approval pathway", a law) answers no question
-        near = [a for a in agencies if status != "Reimbursed" or a[0] in ("nhia", "nhsa")]
+        # The indications of its own stretch (up to the next event's), else those no other event claims.
+        inds = tuple(dict.fromkeys(m.iri for m in ms if m.kind == INDICATION and not m.pronoun and a <= m.start < tail))
+        if not inds:
+            claimed = {m.iri for m in ms if m.kind == INDICATION and any(x <= m.start < t for _, _, (x, _), t, _ in
+                                                                         _segments(folded, events, comps))}
+            inds = tuple(dict.fromkeys(m.iri for m in ms if m.kind == INDICATION and not m.pronoun
+                                       and (m.iri not in claimed or len(events) == 1)))
+        own_mods = tuple(dict.fromkeys(m.iri for m in ms if m.kind == MODALITY and not m.pronoun and a <= m.start < tail))
+        near = [g for g in agencies if status != "Reimbursed" or g[0] in ("nhia", "nhsa")]
         near = near or agencies
-        agency = min(near, key=lambda a: abs(a[1] - at))[0] if near else None
+        agency = min(near, key=lambda g: abs(g[1] - at))[0] if near else None
         country = _COUNTRY_NS + AGENCIES[agency][0] if agency else _country(folded, ms, at)
         if country is None and _DOMESTIC.search(folded) and sent.lang in ("zh-Hans", "zh-Hant"):
             country = _COUNTRY_NS + ("CN" if sent.lang == "zh-Hans" else "TW")  # "国内首款", "國產": the writer's own
@@ -209,9 +221,34 @@ def sentence_approvals(sent: Sentence, ms: Sequence[_M], prods: Sequence[_M],
             country = _payer_country(folded, sent.lang)
         if prod is None and agency is None and country is None and not inds:
             continue  # "X won approval": nothing a question could select it by
-        date = parse_date(_date_text(folded[cs:ce])) or parse_date(_date_text(folded))
+        date = parse_date(_date_text(folded[a:b])) or parse_date(_date_text(folded[a:tail])) or (
+            parse_date(_date_text(folded)) if len(events) == 1 else None)
         product = str(resource("product", slugify(key))) if key and owner else None
         out.append(Approval(status, sent.id, sent.doc_id, f"approval-{status.lower()}", developers, marketers,
-                            product, prod.surface.strip() if prod is not None else None, agency, country, inds, mods,
-                            date, bool(_FIRST.search(folded))))
+                            product, prod.surface.strip() if prod is not None else None, agency, country, inds,
+                            own_mods or mods, date, first))
     return out
+
+
+def _segments(folded: str, events: Sequence[tuple[ApprovalStatus, int, int, int]], comps: Sequence[_M]
+              ) -> list[tuple[ApprovalStatus, int, tuple[int, int], int, bool]]:
+    """Each event's own stretch of the sentence: ``(status, trigger, (start, clause end), tail end, first)``.
+
+    "A的X于2021年获批，B的Y于2023年获批用于MM" states two events: each starts after the previous event's clause
+    and owns the companies there; its tail runs to the next event's stretch (a trailing "用于…" is its own). An
+    event whose stretch names no company ("…获批上市，成为国内首款获批的…") restates the one before it.
+    """
+    out: list[tuple[ApprovalStatus, int, tuple[int, int], int, bool]] = []
+    prev_end = 0
+    for status, at, cs, ce in sorted(events, key=lambda e: e[1]):
+        first = bool(_FIRST.search(folded, prev_end, ce))
+        has_own = any(prev_end <= m.start < ce for m in comps)
+        if out and not has_own and out[-1][0] == status:
+            st, at0, (a0, _), _, f0 = out[-1]
+            out[-1] = (st, at0, (a0, ce), ce, f0 or first)  # the same event, said again
+        else:
+            out.append((status, at, (prev_end, ce), ce, first))
+        prev_end = ce
+    # Tails: up to where the next stretch starts, the last one to the sentence's end.
+    return [(st, at, seg, out[i + 1][2][0] if i + 1 < len(out) else len(folded), f)
+            for i, (st, at, seg, _, f) in enumerate(out)]
