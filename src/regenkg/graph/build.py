@@ -11,6 +11,7 @@ from typing import Any
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, serialize
 
 from ..records import Document, Entity, Relation, Sentence
+from .approvals import approval_quads
 from .deals import deal_quads
 from .extract import Extraction
 from .ontology import Gazetteer
@@ -125,6 +126,7 @@ def document_quads(doc: Document, sentences: Sequence[Sentence], extraction: Ext
         if rel.predicate in SYMMETRIC:
             quads.append(Quad(o, p, s, g))
     quads += deal_quads(extraction.deals, g)
+    quads += approval_quads(extraction.approvals, g)
     for mg in extraction.merges:
         node = NamedNode(str(RES) + "merge/" + hashlib.blake2b(
             f"{mg.name}\x1f{mg.into}\x1f{mg.sentence_id}".encode(), digest_size=8).hexdigest())

@@ -138,6 +138,24 @@ class RKG(DefinedNamespace):
     partner: URIRef
     parentOrg: URIRef
     spinOut: URIRef
+    # regulatory events (graph/approvals.py)
+    Approval: URIRef
+    ApprovalStatus: URIRef
+    Approved: URIRef
+    Filed: URIRef
+    Conditional: URIRef
+    Reimbursed: URIRef
+    approvalStatus: URIRef
+    developer: URIRef
+    marketer: URIRef
+    product: URIRef
+    productName: URIRef
+    agency: URIRef
+    country: URIRef
+    indication: URIRef
+    modality: URIRef
+    first: URIRef
+    RegulatoryAgency: URIRef
     # SPARQL extension function
     similarity: URIRef
 

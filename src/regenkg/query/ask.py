@@ -19,6 +19,7 @@ import pyoxigraph
 from ..graph.ontology import RES, RKG, sentence_iri
 from ..graph.store import GraphStore
 from ..records import Answer, AnswerItem, Evidence, Hit, pick_label
+from .approvals import approval_answer, approval_query
 from .compose import PREFIXES, compose, values
 from .facts import Lookup, Plan, _Fact, _local, _sid, fact_order
 from .party_answers import PartyAnswers, inverse_verb, status_label
@@ -89,6 +90,7 @@ class Planner(PartyAnswers):
         self.max_evidence = max_evidence
         self.evidence_weight = evidence_weight
         self._has_deals: bool | None = None
+        self._has_approvals: bool | None = None
 
     # ------------------------------------------------------------------ planning
     def has_deals(self) -> bool:
@@ -96,6 +98,12 @@ class Planner(PartyAnswers):
         if self._has_deals is None:
             self._has_deals = bool(self.store.query(PREFIXES + "ASK { ?d a rkg:Deal }"))
         return self._has_deals
+
+    def has_approvals(self) -> bool:
+        """Whether the graph holds regulatory events (approvals, filings, reimbursement: rkg:Approval)."""
+        if self._has_approvals is None:
+            self._has_approvals = bool(self.store.query(PREFIXES + "ASK { ?a a rkg:Approval }"))
+        return self._has_approvals
 
     def plan(self, q: Question) -> Plan | None:
         if q.intent is None:
@@ -149,6 +157,11 @@ class Planner(PartyAnswers):
     def answer(self, q: Question, qvec: np.ndarray | None, passages: tuple[Hit, ...] = ()) -> Answer:
         notes: list[str] = []
         tq = q.query
+        # h/appr6: a question conditioned on an approval, filing or reimbursement reads rkg:Approval events.
+        if (q.intent is None or tq is not None and any(c.kind == "approval" for c in tq.constraints)) \
+                and self.has_approvals() and (aq := approval_query(q)) is not None:
+            return approval_answer(self.store, self.lookup, q, aq, qvec, passages, understood_of(q, self.lookup),
+                                   self.max_evidence)
         evaluable = self._evaluable(tq, notes) if tq is not None else {}
         plan = self.plan(q)
         understood = understood_of(q, self.lookup, evaluable)
@@ -212,7 +225,7 @@ class Planner(PartyAnswers):
         for w in tq.sub_modality:
             if w in approvals:
                 out["approval"] = False
-                notes.append(f"'{w}': the graph records no approvals, permits or reimbursement decisions, so this"
+                notes.append(f"'{w}': this index records no approval, permit or reimbursement event that fits, so this"
                              " condition cannot be evaluated; answering without it would be wrong")
                 continue
             if w in places:

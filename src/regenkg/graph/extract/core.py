@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...records import Entity, Mention, Relation, Sentence
+from ..approvals import Approval
 from ..deals import EDGELESS, KIND_OF, Deal, deal_status
 from ..names_model import default_tagger
 from ..ontology import Gazetteer
@@ -43,6 +44,8 @@ from .coref import (
     solid,
     topic,
 )
+from .approval_tables import ApprovalTables
+from .approvals import sentence_approvals
 from .deals import build_deal, name_both_parties, rule_acquisition, rule_partner
 from .figures import Figure, market_figures
 from .implicit import rule_implicit_subject
@@ -134,6 +137,7 @@ class Extraction:
     figures: tuple[Figure, ...] = ()
     merges: tuple[Merge, ...] = ()
     deals: tuple[Deal, ...] = ()  # every stated deal, whatever its status; direct edges only from positive ones
+    approvals: tuple[Approval, ...] = ()  # approvals, filings, conditional approvals, reimbursement (no edges)
 
 
 
@@ -163,6 +167,8 @@ class Extractor:
         merges: list[Merge] = []
         merge_seen: set[tuple[str, str]] = set()
         deals: dict[str, Deal] = {}
+        approvals: dict[str, Approval] = {}
+        approval_tables = ApprovalTables(self.finder)
         sents = list(sentences)
         common = frozenset(w for s in sents for w in re.findall(r"\b[a-z][a-z-]+\b", s.text))
         products: list[list[_M]] = [[] for _ in sents]
@@ -226,6 +232,13 @@ class Extractor:
             for d in sent_deals:
                 deals.setdefault(d.iri, d)
                 used |= {iri for _, iri in d.parties}
+            table_aps, table_ms = approval_tables.read(sent, ms)  # h/appr6: approval tables, row by row
+            ms.extend(table_ms)
+            for ap in table_aps or sentence_approvals(sent, ms, prods, product_owners):
+                if ap.product is not None and ap.product not in discovered:
+                    ap = replace(ap, product=None)  # a product node only when the product is an entity
+                approvals.setdefault(ap.iri, ap)
+                used |= {*ap.developers, *ap.marketers}
             for iri in used:
                 # A company that fills a slot only through "該公司"/"it" is still an entity.
                 if iri in first_seen and iri not in discovered and not any(
@@ -256,7 +269,7 @@ class Extractor:
         for key in dropped & relations.keys():
             del relations[key]
         return Extraction(tuple(mentions), tuple(relations.values()), tuple(discovered.values()), tuple(figures),
-                          tuple(merges), tuple(deal_list))
+                          tuple(merges), tuple(deal_list), tuple(approvals.values()))
 
     def _discovered_iri(self, name: str) -> str:
         """The IRI a discovered name gets (suffixes such as "Inc."/"生技" dropped unless kept separate)."""
