@@ -93,6 +93,10 @@ class Matcher:
         # length finds the longest match, where a scan of every surface took ~1000 comparisons a query.
         self._folded_lens = {c: sorted({len(k) for k in d}, reverse=True) for c, d in self._folded.items()}
         self._exact_lens = {c: sorted({len(k) for k in d}, reverse=True) for c, d in self._exact.items()}
+        # The matches of the last few texts: a question is matched by its parse, its entity linking and
+        # its search, the same text three times in a row. Few, so that a question asked again later is
+        # matched again (and a build's sentences do not fill memory); emptied when full.
+        self._found: dict[str, tuple[Match, ...]] = {}
 
     def iris_named(self, surface: str) -> tuple[str, ...]:
         """Every IRI whose label or alias folds to ``surface`` (a match reports the first of them only)."""
@@ -102,8 +106,20 @@ class Matcher:
         """(folded surface, every IRI it names) for each surface the matcher knows."""
         return ((k, tuple(v)) for k, v in self._all.items())
 
+    #: Texts whose matches :meth:`find` keeps.
+    FOUND_CACHE = 8
+
     def find(self, text: str) -> list[Match]:
-        """Non-overlapping matches in ``text``, left to right."""
+        """Non-overlapping matches in ``text``, left to right (a new list each call)."""
+        found = self._found.get(text)
+        if found is None:
+            found = tuple(self._find(text))
+            if len(self._found) >= self.FOUND_CACHE:
+                self._found.clear()
+            self._found[text] = found
+        return list(found)
+
+    def _find(self, text: str) -> list[Match]:
         folded = fold_aligned(text)
         cased = fold_aligned(text, lower=False)
         out: list[Match] = []
