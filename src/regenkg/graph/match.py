@@ -88,9 +88,15 @@ class Matcher:
                 self._folded[key[0]].setdefault(key, iri)
             if iri not in self._all[fold_aligned(surface)]:
                 self._all[fold_aligned(surface)].append(iri)
-        # Longest first so the first hit at a position is the longest.
-        self._folded_keys = {c: sorted(d, key=len, reverse=True) for c, d in self._folded.items()}
-        self._exact_keys = {c: sorted(d, key=len, reverse=True) for c, d in self._exact.items()}
+        # The lengths of the surfaces starting with each character, longest first: at a position only
+        # one surface of each length can match (the text's slice of that length), so a set look-up per
+        # length finds the longest match, where a scan of every surface took ~1000 comparisons a query.
+        self._folded_lens = {c: sorted({len(k) for k in d}, reverse=True) for c, d in self._folded.items()}
+        self._exact_lens = {c: sorted({len(k) for k in d}, reverse=True) for c, d in self._exact.items()}
+        # The matches of the last few texts: a question is matched by its parse, its entity linking and
+        # its search, the same text three times in a row. Few, so that a question asked again later is
+        # matched again (and a build's sentences do not fill memory); emptied when full.
+        self._found: dict[str, tuple[Match, ...]] = {}
 
     def iris_named(self, surface: str) -> tuple[str, ...]:
         """Every IRI whose label or alias folds to ``surface`` (a match reports the first of them only)."""
@@ -100,20 +106,35 @@ class Matcher:
         """(folded surface, every IRI it names) for each surface the matcher knows."""
         return ((k, tuple(v)) for k, v in self._all.items())
 
+    #: Texts whose matches :meth:`find` keeps.
+    FOUND_CACHE = 8
+
     def find(self, text: str) -> list[Match]:
-        """Non-overlapping matches in ``text``, left to right."""
+        """Non-overlapping matches in ``text``, left to right (a new list each call)."""
+        found = self._found.get(text)
+        if found is None:
+            found = tuple(self._find(text))
+            if len(self._found) >= self.FOUND_CACHE:
+                self._found.clear()
+            self._found[text] = found
+        return list(found)
+
+    def _find(self, text: str) -> list[Match]:
         folded = fold_aligned(text)
         cased = fold_aligned(text, lower=False)
         out: list[Match] = []
         i, n = 0, len(text)
         while i < n:
             best: tuple[int, str] | None = None
-            for keys, table, hay in ((self._folded_keys, self._folded, folded), (self._exact_keys, self._exact, cased)):
-                for key in keys.get(hay[i], ()):
-                    if best is not None and len(key) <= best[0]:
+            # Folded surfaces first; a case-sensitive one wins only when longer.
+            for lengths, table, hay in ((self._folded_lens, self._folded, folded), (self._exact_lens, self._exact, cased)):
+                first = hay[i]
+                for size in lengths.get(first, ()):
+                    if best is not None and size <= best[0]:
                         break
-                    if hay.startswith(key, i) and self._bounded(text, i, i + len(key)):
-                        best = (len(key), table[hay[i]][key])
+                    iri = table[first].get(hay[i : i + size]) if i + size <= n else None
+                    if iri is not None and self._bounded(text, i, i + size):
+                        best = (size, iri)
                         break
             if best is None:
                 i += 1

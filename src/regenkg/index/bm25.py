@@ -135,7 +135,7 @@ class LexicalIndex:
         order, sorted_ids = self._sorted()
         if arr.size == 0 or sorted_ids.size == 0:
             return np.zeros(arr.shape, dtype=np.uint16)
-        at = np.searchsorted(sorted_ids, arr).clip(max=sorted_ids.size - 1)
+        at = np.minimum(sorted_ids.searchsorted(arr), sorted_ids.size - 1)
         return np.where(sorted_ids[at] == arr, masks[order[at]], 0).astype(np.uint16)
 
     def with_relation_masks(self) -> LexicalIndex:
@@ -154,7 +154,7 @@ class LexicalIndex:
         arr = np.fromiter(ids, np.int64)
         if arr.size == 0 or sorted_ids.size == 0:
             return {}
-        at = np.searchsorted(sorted_ids, arr).clip(max=sorted_ids.size - 1)
+        at = np.minimum(sorted_ids.searchsorted(arr), sorted_ids.size - 1)
         found = sorted_ids[at] == arr
         return {int(i): list(self._tokens[int(order[p])]) for i, p, ok in zip(arr.tolist(), at.tolist(), found.tolist())
                 if ok}

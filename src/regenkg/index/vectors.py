@@ -242,7 +242,7 @@ class VectorIndex:
         if self._ids.size == 0:
             return np.zeros(ids.size, dtype=bool)
         # A binary search in the sorted ids: np.isin sorts both arrays, which is most of a small lookup.
-        pos = np.minimum(np.searchsorted(self._ids, ids), self._ids.size - 1)
+        pos = np.minimum(self._ids.searchsorted(ids), self._ids.size - 1)
         return self._ids[pos] == ids
 
     # -- search -------------------------------------------------------------------------------

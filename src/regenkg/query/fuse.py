@@ -131,13 +131,13 @@ class Candidates:
 
     def known(self, ranking: Ranking) -> list[tuple[int, float]]:
         """``ranking`` without ids of unknown sentences, first occurrence of each id only."""
+        groups = self.groups
         seen: set[int] = set()
-        out = []
-        for id_, score in ranking:
-            if id_ in self.groups and id_ not in seen:
-                seen.add(id_)
-                out.append((id_, score))
-        return out
+        add = seen.add
+        # One comprehension (this runs on every list of every query): ``add`` returns None, so an id
+        # is kept the first time only.
+        return [(id_, score) for id_, score in ranking
+                if id_ in groups and not (id_ in seen or add(id_))]
 
 
 class Fusion(Protocol):
@@ -358,8 +358,9 @@ class ScoreFusion:
             for i, share in candidates.known(shares):
                 scores[i] = scores.get(i, 0.0) + self.mention_weight * share
         order = {i: n for n, (i, _) in enumerate(dense)}
-        ranked = sorted(scores, key=lambda i: (-scores[i], order.get(i, len(order)), i))
-        return [(i, scores[i]) for i in ranked[:limit]]
+        last = len(order)
+        ranked = sorted([(-score, order.get(i, last), i) for i, score in scores.items()])
+        return [(i, -neg) for neg, _, i in ranked[:limit]]
 
     @staticmethod
     def _add_normalised(scores: dict[int, float], ranking: Ranking, groups: Mapping[int, str],

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..graph.match import Match, Matcher, fold_aligned
 from .cues import _ACQ, _EXIT, _INDICATION_WORD, _JV, _LICENCE, _PARTNER, _SOLD, _SPIN, _TREAT
@@ -44,6 +45,7 @@ _ZH_VERB = re.compile(r"收购|并购|买下|开发|研发|合作|签|授权|被
 _ZH_EDGE = set("的和与跟同及、，。？！?,.!;；：: ()（）「」《》\"'")
 
 
+@lru_cache(maxsize=8192)  # a question's names are resolved on every parse: the same few labels again and again
 def corporate_base(folded: str) -> str:
     """``folded`` without its trailing corporate suffixes ("sana therapeutics, inc." → "sana")."""
     out = folded.strip()

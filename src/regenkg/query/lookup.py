@@ -48,13 +48,22 @@ def entity_shares(found: Mapping[int, Collection[str]], wanted: Iterable[str], n
     """
     wanted = sorted(set(wanted))
     if rarity:
-        df = {e: sum(e in es for es in found.values()) for e in wanted}
+        sets = list(found.values())
+        df = {e: sum([e in es for es in sets]) for e in wanted}
         weight = {e: math.log1p(n / max(1, df[e])) for e in wanted}
     else:
         weight = dict.fromkeys(wanted, 1.0)
     norm = sum(weight.values())
-    return sorted(((sid, sum(weight[e] for e in sorted(es)) / norm) for sid, es in found.items()),
-                  key=lambda x: (-x[1], x[0]))
+    shares = []
+    for sid, es in found.items():
+        # Most sentences mention one of the entities: its weight is the sum (``0 + w == w``), unsorted.
+        if len(es) == 1:
+            for e in es:
+                shares.append((sid, weight[e] / norm))
+        else:
+            shares.append((sid, sum([weight[e] for e in sorted(es)]) / norm))
+    shares.sort(key=lambda x: (-x[1], x[0]))
+    return shares
 
 
 def _values(iris: Sequence[str]) -> str:

@@ -356,7 +356,7 @@ def _previous_of(table: SentenceTable, ids: Mapping[int, Any] | Sequence[int]) -
     if sorted_ids.size == 0 or not ids:
         return {}
     arr = np.fromiter(ids, np.int64, len(ids))
-    at = np.searchsorted(sorted_ids, arr).clip(max=sorted_ids.size - 1)
+    at = np.minimum(sorted_ids.searchsorted(arr), sorted_ids.size - 1)
     known = (sorted_ids[at] == arr) & (before[at] != arr)
     return dict(zip(arr[known].tolist(), before[at[known]].tolist()))
 
@@ -395,7 +395,7 @@ def _document_shares(table: SentenceTable, ids: Sequence[int],
     if sorted_ids.size == 0:
         return []
     arr = np.asarray(ids, dtype=np.int64)
-    at = np.searchsorted(sorted_ids, arr).clip(max=sorted_ids.size - 1)
+    at = np.minimum(sorted_ids.searchsorted(arr), sorted_ids.size - 1)
     known = sorted_ids[at] == arr
     code_of = dict(zip(arr[known].tolist(), codes[at[known]].tolist()))
     best: dict[int, float] = {}
@@ -446,7 +446,8 @@ def _members(sorted_ids: np.ndarray, arr: np.ndarray) -> np.ndarray:
     """Which of ``arr`` are in ``sorted_ids`` (a binary search each: the id lists can be millions long)."""
     if sorted_ids.size == 0 or arr.size == 0:
         return np.zeros(arr.shape, dtype=bool)
-    at = np.searchsorted(sorted_ids, arr).clip(max=sorted_ids.size - 1)
+    # ndarray.searchsorted and np.minimum: np.searchsorted and .clip() add a Python-level dispatch each.
+    at = np.minimum(sorted_ids.searchsorted(arr), sorted_ids.size - 1)
     return np.asarray(sorted_ids[at] == arr)
 
 

@@ -161,6 +161,7 @@ def script_of(text: str, default: Lang | None = None) -> Lang:
     return chinese_script(text, default)
 
 
+@lru_cache(maxsize=16384)  # labels and question words come again and again (a bridge folds each name)
 def fold(text: str) -> str:
     """The matching key of ``text``: NFKC (full → half width), Traditional → Simplified, lower case.
 
