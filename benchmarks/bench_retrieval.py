@@ -40,9 +40,6 @@ PREVIOUS = "score fusion per language 1 : 0.5 + bridge + mentions 1 (second-pass
 BEFORE = "hybrid before #19 (grouped RRF, one dense cut)"
 FIRST = "grouped RRF + bridge in the other language, one dense cut (first #19 default)"
 SINGLE_CUT = (BEFORE, FIRST)
-NO_NAMES_DEFAULT = "default without the bilingual name table (seventh-pass default)"
-# Methods run without the index's bilingual name table (regenkg.index.names).
-NO_NAMES = (NO_NAMES_DEFAULT,)
 # Methods whose ranking within each language is reported (the ceiling of any sharing of the five places).
 WITHIN = ("dense", THIRD, FOURTH, LEARNED, DEFAULT)
 
@@ -97,7 +94,6 @@ def fusions(kb: Any) -> dict[str, Any]:
         "third-pass default + mentions of the sentence and the one before": fourth(window=True),
         LEARNED: default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight, s.mention_weight, s.romanised_weight,
                                 s.relation_weight, s.document_weight, learned=True),
-        NO_NAMES_DEFAULT: default,
         DEFAULT: default,
     }
 
@@ -174,7 +170,7 @@ def measure(gold_dir: Path, index: Path, rebuild: bool, distractors: list[Path],
     pairs += xling_pairs(XLING)
     resolution = resolve(pairs, kb.table.iter_sentences())
     t1 = time.perf_counter()
-    scores = evaluate(resolution.resolved, kb_methods(kb, fusions(kb), single_cut=SINGLE_CUT, no_names=NO_NAMES))
+    scores = evaluate(resolution.resolved, kb_methods(kb, fusions(kb), single_cut=SINGLE_CUT))
     # Within-language recall bounds every way of sharing the first five places between the languages.
     group_of = {sid: ("zh" if lang.startswith("zh") else "en") for lang, ids in kb.table.ids_by_lang().items()
                 for sid in ids}

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from test_cli import run
 
 
@@ -62,58 +60,3 @@ def test_the_other_language_always_has_a_place_in_the_first_five(seed_index):
         langs = [h["lang"][:2] for h in _hits(seed_index, query)]
         assert len(langs) == 5 and langs.count(other) >= 1, (query, langs)
         assert langs.count(other) < 5, (query, langs)
-
-
-_BRACKETED_ZH = """# 細胞治療產業動態
-
-綠灣生技（Greenbay Therapeutics）今日宣布完成B輪融資，募得新台幣十二億元。
-
-該公司表示，資金將用於擴建位於新竹的病毒載體廠房。
-
-綠灣生技的異體CAR-NK候選藥物已獲准進入二期臨床試驗。
-
-鈺峰生醫的間質幹細胞療法已獲准進入二期臨床試驗。
-
-禾晟生技的體內CAR-T療法已獲准進入一期臨床試驗。
-
-安捷生技的自體CAR-T療法已獲准進入二期臨床試驗。
-"""
-
-_BRACKETED_EN = """# Cell therapy briefs
-
-A Basel biotech raised CHF 80 million to expand its cell therapy pipeline.
-
-An allogeneic CAR-NK candidate from a Boston start-up entered a phase 2 trial this month.
-
-Several Asian biotechs moved gene therapies into phase 2 trials this year.
-"""
-
-
-@pytest.fixture(scope="module")
-def bracketed_kb(tmp_path_factory, settings):
-    from regenkg.kb import KnowledgeBase
-    from regenkg.pipeline import build_index
-
-    folder = tmp_path_factory.mktemp("bracketed")
-    (folder / "news_zh.md").write_text(_BRACKETED_ZH, encoding="utf-8")
-    (folder / "news_en.md").write_text(_BRACKETED_EN, encoding="utf-8")
-    index = tmp_path_factory.mktemp("idx") / "bracketed"
-    build_index([folder], index, settings)
-    kb = KnowledgeBase.open(index, settings)
-    yield kb
-    kb.close()
-
-
-def test_the_bracketed_english_name_finds_the_chinese_sentence_that_names_it_in_chinese(bracketed_kb):
-    # Only the first Chinese sentence gives the English name; the one asked for says 綠灣生技 alone.
-    from regenkg.query.search import HybridSearch
-
-    assert ("Greenbay Therapeutics", "綠灣生技") in bracketed_kb.name_table.pairs
-    query = "Did Greenbay Therapeutics move its CAR-NK candidate into a phase 2 trial?"
-
-    def rank(names: bool) -> int:
-        hits = HybridSearch(bracketed_kb, names=names)([query], k=5)[0]
-        return next(n for n, h in enumerate(hits, 1) if h.text.startswith("綠灣生技的異體CAR-NK"))
-
-    assert rank(names=True) == 1
-    assert rank(names=False) > 1

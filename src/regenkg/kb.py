@@ -23,7 +23,6 @@ from .graph.gazetteer_cache import Gazetteer, load_gazetteer
 from .graph.match import Matcher
 from .graph.store import GraphStore, as_dataset, open_store
 from .index.bm25 import LexicalIndex
-from .index.names import NameTable
 from .index.store import IndexLayout, Lease, Manifest, SentenceTable, lease_snapshot
 from .index.vectors import VectorIndex
 from .query.ask import Planner
@@ -125,11 +124,6 @@ class KnowledgeBase:
     def lexical(self) -> LexicalIndex:
         """The BM25 index."""
         return LexicalIndex.load(self.layout.bm25)
-
-    @cached_property
-    def name_table(self) -> NameTable:
-        """The bilingual name table of the indexed texts (empty for an index built before it existed)."""
-        return NameTable.load(self.layout.names)
 
     @cached_property
     def gazetteer(self) -> Gazetteer:

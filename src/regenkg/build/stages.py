@@ -33,7 +33,6 @@ from ..graph.extract import Extractor
 from ..graph.ontology import Gazetteer, ontology_dir
 from ..graph.store import count_statements
 from ..index.bm25 import LexicalIndex
-from ..index.names import NameTable
 from ..index.manifest import Counts, DocumentEntry, ImportEntry, Manifest
 from ..index.store import IndexLayout, SentenceTable, read_manifest, resolve_snapshot, verify_checksums
 from ..index.vectors import VectorIndex
@@ -332,7 +331,7 @@ class Components:
 
 
 def write_components(build: BuildPlan, segmented: Segmented, embedded: Embedded, layout: IndexLayout) -> Components:
-    """Write the sentence table, the vector index, BM25 and the bilingual name table.
+    """Write the sentence table, the vector index and BM25.
 
     Raises:
         IndexMismatch: the vector index does not hold one vector per sentence.
@@ -345,7 +344,6 @@ def write_components(build: BuildPlan, segmented: Segmented, embedded: Embedded,
     checkpoint("vectors")
     vindex.save(layout.vectors)
     LexicalIndex.build([s.id for s in sentences], [list(s.tokens) for s in sentences]).save(layout.bm25)
-    NameTable.build((s.text for s in sentences), segmented.gazetteer.surfaces()).save(layout.names)
     if vindex.count != len(sentences):
         raise IndexMismatch(f"vector count {vindex.count} != sentence count {len(sentences)}")
     return Components(vindex.kind, vindex.count)

@@ -363,7 +363,7 @@ def evaluate(resolved: Sequence[Resolved], methods: Mapping[str, Search]) -> dic
 
 
 def kb_methods(kb: Any, fusions: Mapping[str, Any], depth: int = max(CUTOFFS),
-               single_cut: Sequence[str] = (), no_names: Sequence[str] = ()) -> dict[str, Search]:
+               single_cut: Sequence[str] = ()) -> dict[str, Search]:
     """One :data:`Search` per fusion over ``kb`` (what ``KnowledgeBase.search_many`` runs), embedding each
     query once.
 
@@ -376,8 +376,6 @@ def kb_methods(kb: Any, fusions: Mapping[str, Any], depth: int = max(CUTOFFS),
         depth: hits per query.
         single_cut: names of fusions to run on the dense candidates of one cut at the search depth, as
             before issue #19, instead of per language group.
-        no_names: names of fusions to run without the index's bilingual name table
-            (:mod:`regenkg.index.names`).
     """
     import numpy as np
 
@@ -391,12 +389,11 @@ def kb_methods(kb: Any, fusions: Mapping[str, Any], depth: int = max(CUTOFFS),
             vectors.update(zip(missing, kb.embedder.encode_queries(missing)))
         return np.stack([vectors[q] for q in queries])
 
-    def method(fusion: Any, per_group: bool, names: bool) -> Search:
+    def method(fusion: Any, per_group: bool) -> Search:
         def search(queries: list[str]) -> list[list[int]]:
-            results = HybridSearch(kb, fusion, per_group=per_group, names=names)(queries, k=depth,
-                                                                                 qvecs=embed(queries))
+            results = HybridSearch(kb, fusion, per_group=per_group)(queries, k=depth, qvecs=embed(queries))
             return [[hit.sentence for hit in hits] for hits in results]
 
         return search
 
-    return {name: method(fusion, name not in single_cut, name not in no_names) for name, fusion in fusions.items()}
+    return {name: method(fusion, name not in single_cut) for name, fusion in fusions.items()}

@@ -72,11 +72,6 @@ class IndexLayout:
         return self.root / "bm25"
 
     @property
-    def names(self) -> Path:
-        """The bilingual name table (JSON, :mod:`regenkg.index.names`)."""
-        return self.root / "names.json"
-
-    @property
     def sentences(self) -> Path:
         """The SQLite sentence and document table."""
         return self.root / "sentences.sqlite"

@@ -13,9 +13,8 @@ import numpy as np
 from ..config import Settings
 from ..embed.base import Embedder
 from ..errors import QueryError
-from ..graph.match import Match, Matcher
+from ..graph.match import Matcher
 from ..index.bm25 import LexicalIndex
-from ..index.names import NameTable
 from ..index.derived import PerSentence
 from ..index.relwords import RelationWords, relation_mask
 from ..index.roman import Spelling, Spellings, keys, latin_words, romanised_matches
@@ -99,9 +98,6 @@ class SearchSource(Protocol):
     def lookup(self) -> GraphLookup: ...
 
     @property
-    def name_table(self) -> NameTable: ...
-
-    @property
     def store(self) -> Any: ...
 
 
@@ -136,15 +132,11 @@ class HybridSearch:
             (e.g. :class:`~regenkg.query.fuse.DenseOnly`) is how the retrieval evaluation measures each input.
         per_group: give every language group its own dense candidates (see :meth:`_dense_per_group`);
             ``False`` is the single cut before issue #19, kept for the evaluation to measure.
-        names: add the other-language names the index's bilingual name table (:mod:`regenkg.index.names`)
-            gives for the query's names to the bridged BM25 query; ``False`` measures search without it.
     """
 
-    def __init__(self, source: SearchSource, fusion: Fusion | None = None, *, per_group: bool = True,
-                 names: bool = True) -> None:
+    def __init__(self, source: SearchSource, fusion: Fusion | None = None, *, per_group: bool = True) -> None:
         self.source = source
         self.per_group = per_group
-        self.names = names
         s = source.settings
         self.fusion = fusion if fusion is not None else default_fusion(s.rrf_k, s.dense_weight, s.lexical_weight,
                                                                         s.mention_weight, s.romanised_weight,
@@ -194,11 +186,6 @@ class HybridSearch:
             # "Yaochen"): their labels join the bridge and their mentions count, as for the matcher's.
             labels = src.lookup.romanised_labels
             found = {q: matches + labels.find(q, matches) for q, matches in found.items()}
-        if self.names and found:
-            # A name the gazetteer does not know in the query's language but the collection brackets with
-            # a name it knows (Greenbay Therapeutics → 綠灣生技, an entity discovered in a Chinese article
-            # only): that entity's mentions count, as above.
-            found = {q: matches + self._translated(q, matches) for q, matches in found.items()}
         bridged = ([_per_group(r, group_ids, depth)
                     for r in src.lexical.search(self._bridged_tokens(cleaned, tokens, found), lexical_depth)]
                    if fusion.uses_bridge else [[] for _ in cleaned])
@@ -312,30 +299,12 @@ class HybridSearch:
             return [(sid, 1.0) for sid, yes in zip(ids, hit) if yes]
         return [(sid, 1.0) for sid in _per_sentence(lexical).relations.matching(list(groups), mask)]
 
-    def _translated(self, query: str, taken: Sequence[Any]) -> list[Match]:
-        """Matches of the entities named by the other-language names the name table gives for the names of
-        ``query`` that no match of ``taken`` overlaps (the whole name, as the matcher finds it)."""
-        have = {m.iri for m in taken}
-        out = []
-        for start, end, others in self.source.name_table.spans(query):
-            if any(m.start < end and start < m.end for m in taken):
-                continue
-            for other in others:
-                for m in self.source.matcher.find(other):
-                    if m.start == 0 and m.end == len(other) and m.iri not in have:
-                        have.add(m.iri)
-                        out.append(Match(start, end, m.iri, query[start:end]))
-        return out
-
     def _bridged_tokens(self, queries: Sequence[str], tokens: Sequence[list[str]],
                         found: Mapping[str, Sequence[Any]]) -> list[list[str]]:
-        """Each query's tokens plus those of the other names of the entities it names and of the names the
-        collection brackets with a name it contains (:mod:`regenkg.index.names`; new words only);
+        """Each query's tokens plus those of the other names of the entities it names (new words only);
         ``found``: each query's gazetteer matches."""
         bridge = LabelBridge(found.__getitem__, self.source.lookup.names, fold)
-        table = self.source.name_table if self.names else NameTable()
-        extra = self.source.tokenizer.tokenize_many([" ".join(dict.fromkeys(bridge.terms(q) + table.terms(q)))
-                                                     for q in queries])
+        extra = self.source.tokenizer.tokenize_many([" ".join(bridge.terms(q)) for q in queries])
         out = []
         for own, more in zip(tokens, extra):
             have = set(own)
