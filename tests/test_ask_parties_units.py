@@ -1,6 +1,8 @@
 """The parties of ended deals (issue 15): a party's unit or parent named with it, the asked years, owner chains;
 the hospitals a named company works with, asked as "在哪些醫院開展試驗", and the diseases asked after them;
-manufacturing agreements as CDMO partnerships (the vocabulary's altLabels of the CDMO segment).
+manufacturing agreements as CDMO partnerships (the vocabulary's altLabels of the CDMO segment); a
+sub-modality asked for is developed by a company whose facts of one sentence are under each of its broader
+concepts, never by one under only one of them.
 
 Built through the real pipeline from a small article of our own (trade-press style, not from any eval set).
 """
@@ -52,6 +54,21 @@ language: zh-Hant
 
 台灣生技公司晶成生技2025年與美國Corvane Bio簽署CDMO合作協議，負責其CAR-T產品的生產。
 """)]
+_IN_VIVO = """---
+title: In vivo engineering
+date: 2025-06-02
+language: en
+---
+Birchwood Therapeutics develops in vivo engineered CAR-T cells.
+
+Elmstead Bio uses lentiviral vectors to engineer CAR-T cells in vivo.
+
+Fernhill Therapeutics develops in vivo cell therapies, including CAR-T.
+
+Greyfield Bio is developing off-the-shelf CAR-T therapies.
+
+Hollins Cell develops in vivo cell therapies for lupus. Ivybridge Bio develops autologous CAR-T therapies.
+"""
 _ID = "https://w3id.org/regenkg/id/"
 
 
@@ -63,6 +80,7 @@ def units_kb(tmp_path_factory, settings):
     docs = tmp_path_factory.mktemp("units")
     (docs / "alliances.md").write_text(_ARTICLE, encoding="utf-8")
     (docs / "hospitals.md").write_text(_HOSPITALS, encoding="utf-8")
+    (docs / "in-vivo.md").write_text(_IN_VIVO, encoding="utf-8")
     for name, text in _MANUFACTURING:
         (docs / name).write_text(text, encoding="utf-8")
     index = tmp_path_factory.mktemp("idx") / "units"
@@ -138,3 +156,19 @@ def test_manufacturing_agreements_are_cdmo_partnerships(units_kb, question):
     # "a manufacturing agreement", "委託製造合約" and "CDMO合作" all count; the 2023 research partnership does not.
     assert {"Hengda Cell", "Kaneka", "Lumen Cell", "Corvane Bio"} <= names, names
     assert len(names) == 6 and "Mayfair Bio" not in names, names
+
+
+@pytest.mark.parametrize("question", ["Which companies are developing in vivo CAR-T therapies?",
+                                      "哪些公司在開發體內CAR-T療法？", "哪些公司在开发体内CAR-T疗法？"])
+def test_in_vivo_car_t_is_narrower_or_equal_only(units_kb, question):
+    names = _names(units_kb.ask(question))
+    # Said as one term in other words, or as in vivo cell therapy and CAR-T of one sentence: in vivo CAR-T.
+    assert {"Birchwood Therapeutics", "Elmstead Bio", "Fernhill Therapeutics"} <= names, names
+    # Under only one broader concept (CAR-T, or in vivo cell therapy), or a sibling (allogeneic): not.
+    assert not names & {"Greyfield Bio", "Hollins Cell", "Ivybridge Bio"}, names
+
+
+def test_the_broader_modality_still_answers_for_its_narrower_ones(units_kb):
+    names = _names(units_kb.ask("Which companies develop CAR-T therapies?"))
+    assert {"Birchwood Therapeutics", "Fernhill Therapeutics", "Greyfield Bio", "Ivybridge Bio"} <= names, names
+    assert "Hollins Cell" not in names

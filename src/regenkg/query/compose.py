@@ -105,13 +105,29 @@ def _anchor(var: str, slot: Slot, name: str) -> str:
     return f"{values(name, slot.anchors)}\n  {var} skos:broader* ?{name} ."
 
 
+def _bound_anchor(slot: Slot) -> str:
+    """The bound end ?other is ?target or under it; or ?target is the meet of two broader concepts and the
+    answer's facts of one sentence are under both ("in vivo cell therapies, including CAR-T" is in vivo
+    CAR-T, whose broader concepts are in vivo cell therapy and CAR-T; either alone is not).
+
+    The second branch binds nothing unless ?target has two broader concepts, so a company end costs one
+    lookup.
+    """
+    v = values("target", slot.anchors)
+    return (f"{{ {v} ?other skos:broader* ?target }}\n  UNION {{ {v} ?target skos:broader ?tB1, ?tB2 ."
+            " FILTER(?tB1 != ?tB2)\n    ?other skos:broader* ?tB1 .\n"
+            "    ?tI a rkg:Assertion ; rdf:subject ?answer ; rdf:predicate rkg:develops ; rdf:object ?tM ;"
+            " prov:wasDerivedFrom ?sentence . ?tM skos:broader* ?tB2 }")
+
+
 def _slot_filters(var: str, slot: Slot, tag: str) -> tuple[str, list[str]]:
     """Constraints on one end of the relation; returns the patterns and the hop evidence variables."""
     parts: list[str] = []
     hops: list[str] = []
     if slot.anchors:
         # The bound end is ?target (as in every query regenkg has shown users); a bound answer end is ?answerAnchor.
-        parts.append(_anchor(var, slot, "target" if tag == "other" else f"{tag}Anchor"))
+        parts.append(_bound_anchor(slot) if tag == "other" and var == "?other" else
+                     _anchor(var, slot, "target" if tag == "other" else f"{tag}Anchor"))
     if slot.kind:
         parts.append(f"FILTER EXISTS {{ {var} a ?{tag}Cls . ?{tag}Cls rdfs:subClassOf* rkg:{slot.kind} }}")
     if slot.countries:
