@@ -126,7 +126,12 @@ class Gazetteer:
         return gaz
 
     def surfaces(self) -> list[tuple[str, str]]:
-        """Every (surface form, IRI) pair: preferred labels and aliases in all scripts."""
+        """Every (surface form, IRI) pair: preferred labels and aliases in all scripts.
+
+        A modality's or indication's English surfaces also come in their other spellings (British and
+        American, a curly apostrophe, a hyphen written as a space, a Greek letter spelt out, the plural),
+        after every written surface, so that a written label of another term always wins.
+        """
         out: list[tuple[str, str]] = []
         for ent in self.entities.values():
             if ent.type in ("MarketFigure",):
@@ -135,7 +140,14 @@ class Gazetteer:
                 text = text.strip()
                 if text:
                     out.append((text, ent.iri))
-        return out
+        written = {s for s, _ in out}
+        extra: dict[str, str] = {}
+        for text, iri in out:
+            if self.entities[iri].type in ("Modality", "Indication"):
+                for v in spelling_variants(text):
+                    if v not in written:
+                        extra.setdefault(v, iri)
+        return out + sorted(extra.items())
 
     def narrower_closure(self, iri: str) -> set[str]:
         """``iri`` and everything below it in the SKOS hierarchy."""
@@ -162,6 +174,55 @@ class Gazetteer:
     def words(self) -> list[str]:
         """Surface forms for the jieba user dictionary."""
         return sorted({s for s, _ in self.surfaces()})
+
+
+# British and American spellings of medical words (each pair both ways), matched case-insensitively.
+_SPELLINGS = ((r"(?<=[a-z])aem(?=i[ac])", "em"), (r"\bhaem", "hem"), (r"\boesophag", "esophag"), (r"\boedem", "edem"),
+              (r"\btumour", "tumor"), (r"\bpaediatr", "pediatr"), (r"\borthopaed", "orthoped"), (r"\bfoet", "fet"),
+              (r"is(?=ation|ed\b)", "iz"))
+_AMERICAN = ((r"(?<=an|uk|ch|yc|ic|ss|ox|ur)em(?=i[ac])", "aem"), (r"\bhem(?=[aoa])", "haem"), (r"\besophag", "oesophag"),
+             (r"\bedem", "oedem"), (r"\btumor", "tumour"), (r"\bpediatr", "paediatr"), (r"\borthoped", "orthopaed"))
+_GREEK = (("β-", "beta-"), ("β", "beta "), ("γδ", "gamma delta "), ("α-", "alpha-"), ("α", "alpha "))
+_PLURAL_END = re.compile(r"(?<![A-Z0-9-])([a-z]{4,})$")
+
+
+def _keep_case(pattern: str, repl: str, text: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        return repl[:1].upper() + repl[1:] if m.group(0)[:1].isupper() else repl
+    return re.sub(pattern, sub, text, flags=re.IGNORECASE)
+
+
+def spelling_variants(surface: str) -> set[str]:
+    """Other spellings of an English term label: "beta-thalassemia" → "beta-thalassaemia", "beta thalassemia";
+    "Parkinson's disease" → "Parkinson’s disease"; "solid tumour" → "solid tumor", "solid tumours"; "β-…" → "beta-…".
+
+    Labels with non-Latin letters other than Greek ones (Chinese labels) have none.
+    """
+    if any(ord(c) > 0x24F and not "\u0370" <= c <= "\u03ff" for c in surface) or len(surface) < 4:
+        return set()
+    forms = {surface}
+    spelt = surface
+    for a, b in _GREEK:
+        spelt = spelt.replace(a, b)
+    forms.add(re.sub(r"\s+", " ", spelt))
+    for table in (_SPELLINGS, _AMERICAN):
+        forms |= {v for f in list(forms) if (v := _reduce(table, f)) != f}
+    forms |= {f.replace("-", " ") for f in forms if re.search(r"[a-z]{3}-[a-z]{3}", f, re.IGNORECASE)}
+    forms |= {f.replace("'", "’") for f in forms if "'" in f}
+    plural = set()
+    for f in forms:
+        last = _PLURAL_END.search(f)
+        if last is None or last.group(1).endswith(("s", "x", "ing", "ed", "al", "ic")):
+            continue
+        word = last.group(1)
+        plural.add(f[:last.start()] + (word[:-1] + "ies" if word.endswith("y") and word[-2] not in "aeiou" else word + "s"))
+    return (forms | plural) - {surface}
+
+
+def _reduce(table: tuple[tuple[str, str], ...], text: str) -> str:
+    for pattern, repl in table:
+        text = _keep_case(pattern, repl, text)
+    return text
 
 
 @lru_cache(maxsize=1)

@@ -42,7 +42,7 @@ from .patterns import (
     MODALITY,
     SEGMENT,
 )
-from .products import antigen_like as _antigen
+from .products import antigen_like as _antigen, juxtaposed_owner, opening_list, respective_owners
 
 # Between a company and a modality, its product: "'s Kymriah, a CAR-T…", "的舒瑞…注射液（CT041）是一款靶向…的".
 _PRODUCT_GAP = re.compile(
@@ -354,8 +354,8 @@ def rule_treats(clause: Clause, add: Add) -> None:
                 gap = re.sub(r"^\s*,\s*(?:an?|the)\b[^;；]{0,100}?,\s*", " ", folded[comp.end:trig.start()])
                 if re.fullmatch(r"[^,，;；]{0,60}", gap) or comp is _segment_topic(folded, cms, cs, trig.start()) \
                         or re.fullmatch(r"[^;；]{0,70}", gap) and comp.pronoun:
-                    for ind in inds:
-                        add(comp.iri, "targets", ind.iri, "company-targets", 0.7, (comp.start, ind.end))
+                    for c, ind in ((c, ind) for c in opening_list(folded, cms, cs, comp) for ind in inds):
+                        add(c.iri, "targets", ind.iri, "company-targets", 0.7, (c.start, ind.end))
             continue
         gap = folded[min(mod.end, trig.start()):trig.start()]
         if word in ("for", "against") and len(gap) > 25 and not trial:
@@ -370,7 +370,7 @@ def rule_treats(clause: Clause, add: Add) -> None:
                 comps, owner = [comps[0]], True  # "…，其間質幹細胞產品可用於治療…": the clause's company
             if comps and (word not in ("for", "against") or owner) and re.fullmatch(
                     r"[^;；。]{0,40}" if owner else r"[^,，;；。]{0,25}", folded[comps[-1].end:mod.start]):
-                listed = _subject_list(folded, comps, comps[-1].end, cs)
+                listed = respective_owners(folded, cms, comps, cs, trig.start())
                 if len(listed) > 1 and re.search(r"分别|\brespectively\b", folded[cs:ce]):
                     # "X、Y的CAR-T產品分別用於A與B": the n-th company, the n-th indication.
                     if len(listed) == len(inds):
@@ -491,11 +491,11 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     if not nxt or nxt[0].kind != MODALITY:
         return
     mod = nxt[0]
-    between = folded[m.end:(ind or mod).start]
+    at = (ind or mod).start
     # Matched in place, not on the slice: "Marlowe Therapeutics' CAR-T" needs the "s" before the apostrophe.
-    owned = _POSSESSIVE_GAP.fullmatch(folded, m.end, (ind or mod).start) or \
-        _POSSESSIVE_NOUN_GAP.fullmatch(folded, m.end, (ind or mod).start) or \
-        re.fullmatch(r"[^,，;；、。的]{0,12}的(?:\s*[a-z0-9./-]{2,10}\s*)?", between)
+    owned = _POSSESSIVE_GAP.fullmatch(folded, m.end, at) or _POSSESSIVE_NOUN_GAP.fullmatch(folded, m.end, at) or \
+        re.fullmatch(r"[^,，;；、。的]{0,12}的(?:\s*[a-z0-9./-]{2,10}\s*)?", folded[m.end:at]) or \
+        m.end == at and juxtaposed_owner(folded, m, mod)  # h/rec6t: "X CAR-T產品" without 的
     tail = folded[mod.end:mod.end + 20]
     if owned and not _antigen(m) and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (
             UNIT_TAIL.match(tail) or _WORK_OFF.search(tail) or _WORK_SHUT.search(tail)):

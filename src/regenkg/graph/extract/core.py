@@ -56,7 +56,7 @@ from .mainclause import rule_main_clause
 from .mentions import _M, MentionFinder
 from .names import document_products, product_links
 from .owners import settle_asset_owners, settle_asset_sales, settle_product_names
-from .products import rule_develops_purpose, rule_product_scope
+from .products import remember_owned_names, rule_develops_purpose, rule_product_scope
 from .patterns import (
     _DEAL_CANCEL,
     _DENIED_BACK,
@@ -210,6 +210,7 @@ class Extractor:
             header, trels, tdeals, tms = table_rows(self.finder, sent, ms, header)
             ms.extend(tms)
             rels, sent_deals = self._relations(sent, ms, prods)
+            remember_owned_names(_fold(sent.text), ms, known_products)  # h/rec6t: "X's Zelvora …. Zelvora is …"
             rels += trels
             p_ents, p_rels, p_mentions = product_links(sent, ms, prods, product_owners)  # h/names3
             rels += p_rels

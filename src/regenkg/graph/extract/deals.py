@@ -492,7 +492,9 @@ def _deal_asset(folded: str, after: _M, ce: int, cms: list[_M], add: Add, partie
     for p in people:
         if p.org_type != COMPANY:
             continue  # a hospital or university partner runs the trial; it does not develop the modality
-        add(p.iri, "develops", mods[0].iri, "deal-asset", 0.7, (min(x.start for x in parties), mods[0].end))
+        # h/rec6t: "…with Y on A, B and C": every modality of the list the deal is about
+        for mod in _object_list(folded, cms, mods[0].start, {MODALITY}, ce) or mods[:1]:
+            add(p.iri, "develops", mod.iri, "deal-asset", 0.7, (min(x.start for x in parties), mod.end))
 
 
 # h/deals3: the two parties written as one ("the two companies signed…", "雙方已簽署合作協議"), and a deal word

@@ -17,7 +17,7 @@ from .clauses import SentenceAdd, _subject_list, _window
 from .coref import solid
 from .mentions import _M
 from .names import NOT_NAME
-from .patterns import _DEVELOP, _EXIT, _HEDGE, _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY
+from .patterns import _DEVELOP, _EXIT, _HEDGE, _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY, _fold
 
 # A development code: letters, an optional hyphen, digits ("HLV-201", "CT041", "LB2102", "NTLA-2001").
 # Antigens, genes and cytokines look alike ("CD19", "IL-6", "PD-1", "SMN1"), so a code needs three digits
@@ -106,7 +106,20 @@ def possessed_names(folded: str, ms: Sequence[_M], comps: Sequence[_M]) -> list[
                 or _PRODUCT_PREDICATE.match(folded, m.end) or note is not None and any(  # h/rd: "X's P (lymphoma)"
                     o.kind == INDICATION and m.end <= o.start < m.end + note.end() for o in ms):
             out.append((m, owner))
+        elif (aim := _PRODUCT_AIM.match(folded, m.end)) is not None and any(
+                o.kind == INDICATION and o.start == aim.end() for o in ms):
+            out.append((m, owner))  # h/rec6t: "recommended X's P for patients with I", "X的P用於治療I"
     return out
+
+
+def remember_owned_names(folded: str, ms: Sequence[_M], known: dict[str, _M]) -> None:
+    """h/rec6t: a discovered name a sentence writes as a company's product (:func:`possessed_names`) is that
+    company's product in the rest of the document too ("X's Zelvora, a CAR-T … . Zelvora is approved for I":
+    X targets I), through the product table :func:`.coref.link_products` reads (``known``, changed in place)."""
+    comps = [m for m in ms if m.kind == COMPANY and not m.affiliate_of and not m.appositive and not m.pronoun]
+    for p, owner in possessed_names(folded, ms, comps):
+        if owner.org_type == COMPANY and not antigen_like(owner):
+            known.setdefault(_fold(p.surface), owner)
 
 
 # h/rd: the owner's possessive before a discovered name: "X's", "X的", "X旗下(的)".
@@ -118,6 +131,14 @@ _PRODUCT_PREDICATE = re.compile(
     r"(?:first\s+|only\s+|second\s+)?(?:[\w-]+\s+){0,3}?(?:therapy|treatment|drug|product|medicine|gene therapy|cell therapy)\b|"
     r"(?:is|was|has been|were|won|received|gained)\s+(?:\w+\s+)?(?:approved|cleared|authori[sz]ed|approval|clearance)\b|"
     r"(?:获批|获准|核准|批准|是一款|是一种|为一款|为一种|已获))")
+
+
+# h/rec6t: what a product is for, right after its name: "for (the treatment of / patients with) I", "用於治療I".
+_PRODUCT_AIM = re.compile(
+    r"\s*(?:[(（][^()（）]{0,40}[)）]\s*)?(?:,\s*)?(?:(?:for|to treat|against)\s+(?:the\s+treatment\s+of\s+)?"
+    r"(?:(?:adult|paediatric|pediatric|adolescent)?\s*(?:patients|adults|children|people)\s+with\s+)?"
+    r"(?:(?:relapsed|refractory|or|and|/|severe|advanced|early-stage|inherited|rare)[\s/]+){0,4}|"
+    r"(?:用于|适用于|获批用于|获准用于)(?:治疗)?\s*(?:复发|难治|或|性|/|晚期|成人|儿童)*)")
 
 
 def _owner(folded: str, comps: Sequence[_M], a: int, b: int, noun: bool = False, code: bool = False,
@@ -350,3 +371,47 @@ def rule_develops_purpose(folded: str, ms: list[_M], developed: Sequence[tuple[s
                         for o in ms):
                     continue
                 add(comp, "targets", ind.iri, "develops-purpose", 0.6)
+
+
+
+def owners_of_listed(folded: str, ms: Sequence[_M], cs: int, end: int) -> list[_M]:
+    """h/rec6t: the owners of a list of owned modalities before ``end``, in order: "X的A與Y的B分別用於…",
+    "X's A and Y's B are used respectively in …" give [X, Y] (an empty list unless every item is "owner's M")."""
+    pairs: list[tuple[_M, _M]] = []
+    for c in (m for m in ms if m.kind == COMPANY and cs <= m.start and m.end <= end and not m.pronoun):
+        mod = next((o for o in ms if o.kind == MODALITY and o.start >= c.end), None)
+        if mod is None or mod.end > end or not _POSSESSIVE.fullmatch(folded, c.end, mod.start):
+            continue
+        if pairs and not re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and|、|与|和|及)\s*", folded[pairs[-1][1].end:c.start]):
+            return []
+        pairs.append((c, mod))
+    return [c for c, _ in pairs] if len(pairs) > 1 else []
+
+
+def respective_owners(folded: str, ms: Sequence[_M], comps: Sequence[_M], cs: int, end: int) -> list[_M]:
+    """The companies a "respectively" clause pairs with its objects: the subject list before the last company
+    ("X、Y的CAR-T產品分別用於A與B"), else the owners of a list of owned modalities ("X的A與Y的B分別用於A與B")."""
+    listed = _subject_list(folded, list(comps), comps[-1].end, cs)
+    if len(listed) < 2 and re.search(r"分别|\brespectively\b", folded[cs:end]):
+        return owners_of_listed(folded, ms, cs, end) or listed
+    return listed
+
+
+def opening_list(folded: str, cms: list[_M], cs: int, comp: _M) -> list[_M]:
+    """h/rec6t: the companies of the list that opens the clause (or the words after a comma) and ends in ``comp``
+    ("X and Y won approval for P in I", "此外，X與Y聯合開發的P獲批用於I": both), else ``comp`` alone."""
+    listed = [m for m in _subject_list(folded, cms, comp.end, cs) if m.end <= comp.end]
+    if len(listed) < 2 or listed[-1] is not comp or not re.search(r"(?:^|[,，;；:：])\s*$", folded[cs:listed[0].start]):
+        return [comp]
+    return [m for m in listed if m.org_type == COMPANY] or [comp]
+
+
+# h/rec6t: a product noun right after a modality ("CAR-T產品", "基因療法", "NK細胞候選藥物").
+_ZH_PRODUCT_NOUN = re.compile(r"\s*(?:细胞)?(?:疗法|产品|管线|候选药物|候选产品|新药|药物|平台)")
+
+
+def juxtaposed_owner(folded: str, m: _M, mod: _M) -> bool:
+    """"青嶺生技CAR-T產品", "X基因療法": a Chinese company name written right before a modality that a product
+    noun ends (or that is itself a therapy's name) owns it, as with 的."""
+    return bool(re.search(r"[\u4e00-\u9fff]$", m.surface)) and (
+        bool(_ZH_PRODUCT_NOUN.match(folded, mod.end)) or bool(re.search(r"疗法|治疗$", folded[mod.start:mod.end])))
