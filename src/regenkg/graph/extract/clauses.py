@@ -108,6 +108,19 @@ _LISTED = re.compile(r"^\.?\s*(?:,?\s*(?:incorporated|inc|corporation|corp|limit
 _COMPARED = re.compile(r"(?:\bunlike|不同于|有别于)\s*$")
 
 
+# ", a spin-out of Y," / ", which was spun out of Y," / ", founded at Y,": an apposition after a company, closed
+# by a comma (the words inside it describe the company before it).
+_OPEN_APPOSITION = re.compile(r"\s*[,，]\s*(?:an?|the|which|who|that|itself|once|formerly|now|founded|spun|based|"
+                              r"backed|headquartered|part)\b[^;；]{0,110}?[,，]\s*")
+
+def apposition_holder(folded: str, comps: Sequence[_M], last: _M, pos: int) -> _M | None:
+    """"Corvane, a spin-out of the University of X, was acquired by…": when ``last`` (the name right before the
+    verb at ``pos``) sits inside the apposition of a company before it, closed by a comma, that company."""
+    if not re.fullmatch(r"[^,，;；]{0,40}?[,，]\s*", folded[last.end:pos]):
+        return None
+    return next((m for m in reversed(comps) if m.start < last.start and m.end <= last.start
+                 and _OPEN_APPOSITION.fullmatch(folded, m.end, pos)), None)
+
 def _subject_list(folded: str, cms: list[_M], pos: int, cs: int) -> list[_M]:
     """Companies in the list that ends right before ``pos`` (affiliates in parentheses excluded)."""
     # "(Nasdaq: HLVN)": an exchange named before its ticker is no list member.
@@ -115,6 +128,8 @@ def _subject_list(folded: str, cms: list[_M], pos: int, cs: int) -> list[_M]:
     if not before:
         return []
     last = before[-1]
+    if (holder := apposition_holder(folded, before, last, pos)) is not None:
+        return [holder]
     gap = folded[last.end:pos]
     gap_clean = re.sub(r"[)）(（]", "", _LISTED.sub(" ", gap))
     # "Corvine, a Boston company founded in 2019, develops…": skip the appositive.

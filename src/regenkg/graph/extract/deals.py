@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from ...records import Sentence
 from ..deals import KIND_OF, Deal, DealKind, DealStatus, parse_amount, parse_date
-from .clauses import Add, Clause, _object_list, _subject_list
+from .clauses import Add, Clause, _object_list, _subject_list, apposition_holder
 from .licences import _licence
 from .mentions import _M
 from .owners import _owner
@@ -143,7 +143,7 @@ def _active_acquisition(clause: Clause, add: Add, comps: list[_M], passive: list
             if buyer.iri != asset.iri and not buyer.affiliate_of:
                 add(asset.iri, "soldTo", buyer.iri, "asset-purchase", 0.8, (buyer.start, asset.end))
             continue
-        acquirer = before[-1]
+        acquirer = apposition_holder(folded, before, before[-1], trig.start()) or before[-1]
         if _NONFINITE.search(folded, max(cs, trig.start() - 24), trig.start()):
             # "X partnered with Y after acquiring Z": the buyer of a non-finite verb is the clause's subject.
             acquirer = before[0]
