@@ -76,6 +76,7 @@ from .homes import rule_home
 from .status import carry_status, ended_work, shifted_away
 from .tables import table_rows
 from .origins import rule_home_more, rule_origin
+from .partners import rule_fronted_partner, rule_institution_project, rule_partner_list, rule_trial_site
 from .transfers import rule_joint_venture, rule_merger, rule_sale, rule_spinout
 
 logger = logging.getLogger(__name__)
@@ -113,9 +114,14 @@ RULES: tuple[Rule, ...] = (
     rule_main_clause,  # h/rd3: the R&D frames again on "X, <closed modifier>, <predicate>" without the modifier
     rule_origin,  # h/rec4: "X was founded on technology from Y University", "源自Y大學的X"
     rule_home_more,  # h/rec4: "X is a Japan-based …", "listed in Hong Kong", "獲日本厚生勞動省核准"
+    rule_fronted_partner,  # h/rec6p: "In collaboration with Y Hospital, X …", "在與Y的合作下，X…"
+    rule_partner_list,  # h/rec6p: "X's collaborators include A, B and C", "X的合作夥伴包括A、B"
+    rule_institution_project,  # h/rec6p: "X與Y醫院的細胞治療計畫獲核准", "X and Y Hospital are conducting a trial"
+    rule_trial_site,  # h/rec6p: "X's CVB-101 is being studied at Y Hospital", "X的療法在Y醫院完成首例治療"
 )
 # Rules that stay silent once an earlier rule claimed the clause: "A與B合資成立C" is not also a partnership.
-SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner})
+SKIPPED_WHEN_CLAIMED: frozenset[Rule] = frozenset({rule_partner, rule_fronted_partner, rule_partner_list,
+                                                  rule_institution_project, rule_trial_site})
 
 
 @dataclass(frozen=True)

@@ -429,7 +429,7 @@ def _joint_pair(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M]) -
             continue
         if m.group(0).isascii() and "forces" not in m.group(0) and not re.match(
                 r"\s+(?:to|as)\s+(?:its\s+|a\s+|the\s+)?(?:\w+\s+){0,2}?(?:manufactur|produc|develop|commerciali|suppl|"
-                r"make|partner|cdmo|distribut)", folded[obj.end:ce]):
+                r"make|partner|cdmo|distribut|run|conduct|lead|host|sponsor|test|evaluat|site|trial)", folded[obj.end:ce]):
             continue  # "selected Y" alone is no partnership
         rest = [c for c in _object_list(folded, cms, obj.start, {COMPANY}, ce)[1:]
                 if not c.affiliate_of and c.iri not in (subj.iri, obj.iri)]

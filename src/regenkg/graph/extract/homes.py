@@ -36,7 +36,7 @@ _TAKES = re.compile(r"\b(?:acquir\w+|obtain\w*|gain\w*|secur\w+|receiv\w+|holds?
 _ONE_OF = re.compile(r"\s+(?:is|was|remains|became)\s+(?:one of|among)\s+(?:the\s+)?$")
 _ONE_OF_TAIL = re.compile(r"\s*(?:'s|’s)\s+(?:[\w-]+\s+){0,4}?(?:companies|biotechs|firms|developers|makers|players)\b")
 # "在台灣設有GMP工廠" / "在日本擁有…據點": a facility held in a place.
-_ZH_HOLDS = re.compile(r"\s*(?:设有|设置|拥有|建有|建置|兴建|盖|成立|设立|开设)(?:了)?[^,，;；。]{0,12}?"
+_ZH_HOLDS = re.compile(r"\s*(?:设有|设置|拥有|建有|建置|兴建|建设|建立|打造|盖|成立|设立|开设)(?:了)?[^,，;；。]{0,12}?"
                        r"(?:工厂|厂房|基地|据点|子公司|分公司|实验室|中心|办公室|产线|生产线)")
 # "台灣細胞治療公司X", "日本生技公司X": a place, a trade word and 公司 right before the name.
 _ZH_HOME = re.compile(r"\s*(?:的)?\s*(?:细胞治疗|基因治疗|再生医疗|生技|生物科技|生物技术|生医|制药|医药|新创|上市|上柜)?\s*"

@@ -215,6 +215,10 @@ class MentionFinder:
             while words and words[0].lower() in NOT_NAME:  # "In Boston Children's Hospital"
                 start += len(words[0]) + 1
                 words = words[1:]
+            if len(words) >= 3 and re.fullmatch(r".+['’]s", words[0]) and not re.match(
+                    r"(?:University|Hospital|College|Medical|Cancer|Research|Institute|Clinic)\b", words[1]):
+                start += len(words[0]) + 1  # "Taiwan's Halden Hospital", not "Children's Hospital"
+                words = words[1:]
             name = " ".join(words)
             if len(words) >= 2:
                 typ = "Hospital" if re.search(r"Hospital|Medical Cent|Clinic", name) else "University"

@@ -185,9 +185,11 @@ _RIGHTS_TAIL = re.compile(r"(?:全球|独家|区域|海外|大中华区|中国�
 # institutes and medical or research centres (in Taiwan and China the usual partners of a company).
 ZH_INSTITUTION_MORE = (("研究所", "University"), ("研究中心", "University"), ("实验室", "University"),
                        ("医学中心", "Hospital"), ("癌症中心", "Hospital"), ("肿瘤中心", "Hospital"),
-                       ("治癌中心", "Hospital"), ("血液中心", "Hospital"),
+                       ("治癌中心", "Hospital"), ("血液中心", "Hospital"), ("防治中心", "Hospital"),
                        # Taiwanese press shortens 榮民總醫院 to 榮總, 附設醫院 to 附醫, 醫學大學 to 醫大.
                        ("荣总", "Hospital"), ("附医", "Hospital"), ("医大", "University"))
+# Two characters that hold a boundary character ("和") but are one word of a name ("北京協和醫院").
+_ZH_NAME_PAIRS = frozenset({"协和", "仁和", "中和", "同和", "长和"})
 # A stem with these words is a description ("該醫院", "國內大型醫院", "其研究中心"), not a name.
 _ZH_INSTITUTION_DESC = re.compile(r"该|此|本|各|这|两|多|国内|国际|大型|医学中心(?!附)|合作|其|旗下|自家|内部|所属|下属|相关|知名")
 # What ends the words before an institution's name: a deal verb, a partnering word, a company's suffix.
@@ -275,16 +277,18 @@ def zh_institutions(text: str, folded: str, suffixes: Sequence[tuple[str, str]])
     for suffix, typ in suffixes:
         for m in re.finditer(re.escape(suffix), folded):
             start, j = m.start(), m.start()
-            room = 6 if suffix in ("大学", "学院") else 12
-            while j > 0 and start - j < room and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
+            room = 6 if suffix in ("大学", "学院") else 14
+            while j > 0 and start - j < room and re.match(rf"[{HAN}]", folded[j - 1]) and (
+                    folded[j - 1] not in _ZH_BOUNDARY or folded[j - 2:j] in _ZH_NAME_PAIRS):
                 j -= 1
-            if start - j > 6 and not re.search(r"大学|学院|医学|科学院|[院校]", folded[j:start]):
-                j = start - 6
+            if start - j > 8 and not re.search(r"大学|学院|医学|科学院|[院校]", folded[j:start]):
+                j = start - 8
             lead = _ZH_LEAD.match(folded, j, start)
             if lead:
                 j = lead.end()
             # "晶禾生技攜手北城紀念醫院": a partnering verb, or a company's suffix, ends what came before.
-            cuts = [j + c.end() for c in _ZH_INSTITUTION_CUT.finditer(folded[j:start])]
+            cuts = [j + c.end() for c in _ZH_INSTITUTION_CUT.finditer(folded[j:start])
+                    if folded[j + c.end() - 2:j + c.end()] not in _ZH_NAME_PAIRS]
             cuts = [c for c in cuts if start - c >= 2]
             if cuts:
                 j = cuts[-1]

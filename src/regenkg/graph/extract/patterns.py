@@ -64,7 +64,7 @@ _PARTNER = re.compile(
     r"\bpartner(?:s|ed|ing|ship|ships)?\b|\bcollaborat(?:e|es|ed|ing|ion|ions|or|ors)\b|\balliance\b|\bteam(?:ed|s)? up\b|\bteam(?:ed|s|ing)? with\b|\bmous?\b|备忘录|"
     r"\bjoint venture\b|\bco-develop\w*|\bagreement\b|\bdeal\b|\bpact\b|\btie-up\b|\bmemorand(?:um|a) of understanding\b|"
     r"\b(?:being |been )?develop(?:ed|ing) (?:together )?with\b")
-_LICENSE = re.compile(r"授权|许可|授予|引进|引入|权益|开发权|商业化权|独家权利|(?:的|区|洲|全球|独家|地区)权利|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|"
+_LICENSE = re.compile(r"授权|许可|授予|引进|引入|技转|技术移转|技术转移|权益|开发权|商业化权|独家权利|(?:的|区|洲|全球|独家|地区)权利|\blicen[cs]\w*|\bin-licens\w*|\bout-licens\w*|"
                       r"\brights? (?:to|for|in)\b")
 _TREAT = re.compile(
     r"治疗|用于|针对|攻克|适应症|适用于|锁定|目标是|聚焦于|"
@@ -92,10 +92,15 @@ _ZH_ORG_SUFFIX = ("生物科技", "生物技术", "生物医药", "再生科技"
 _ZH_INSTITUTION_SUFFIX = (("大学附设医院", "Hospital"), ("大学附属医院", "Hospital"), ("附设医院", "Hospital"),
                           ("附属医院", "Hospital"), ("纪念医院", "Hospital"), ("总医院", "Hospital"), ("医院", "Hospital"),
                           ("大学", "University"), ("研究院", "University"), ("学院", "University"))
+# A name's words may be possessive ("St. Jude Children's Research Hospital", "King's College"); a cancer
+# centre is a hospital ("Fred Hutchinson Cancer Center"); "of" and a place may follow the head noun
+# ("Children's Hospital of Philadelphia", "West China Hospital of Sichuan University").
 _LATIN_INSTITUTION = re.compile(
     r"(?<![A-Za-z])(?:(?:the\s+)?(?P<pre>(?:University|Institute|College) of(?: the)?(?: [A-Z][A-Za-z.-]+){1,4})"
-    r"|(?P<post>(?:[A-Z][A-Za-z.&-]+ ){1,4}(?:University|Hospital|Medical Center|Medical Centre|Institute|College|Clinic)"
-    r"(?: Hospital)?))(?![A-Za-z])")
+    r"|(?P<post>(?:[A-Z][A-Za-z.&-]+(?:['’]s)? ){1,4}(?:University|Hospital|Medical Center|Medical Centre|"
+    r"Cancer Center|Cancer Centre|Institute|College|Clinic)"
+    r"(?: (?:Hospital|Cancer Center|Cancer Centre|Medical Center))?"
+    r"(?: of(?: the)?(?: [A-Z][A-Za-z.-]+){1,3}(?= *(?:[,;.()]|and\b|to\b|on\b|in\b|for\b|$)))?))(?![A-Za-z])")
 # "2seventy bio", "bluebird bio", "nuvance bio": lower-case or digit-initial names carry a company word.
 _LOWER_NAME = re.compile(
     r"(?<![A-Za-z0-9/.-])((?:[a-z][a-z0-9]{2,}|[0-9][a-z0-9]*[a-z][a-z0-9]*)(?: [a-z][a-z0-9]+)?"
