@@ -151,3 +151,15 @@ def test_modality_of_an_indication_question_is_a_second_hop(parts):
     q = _q(parts, "which companies develop CAR-T for lupus").query
     assert q.relations == ("targets",) and q.object.anchors == (RES + "indication/lupus",)
     assert q.subject.develops == (RES + "modality/car-t",)
+
+
+def test_meet_branch_only_for_a_concept_with_two_broader_ones(parts):
+    # "in vivo CAR-T" sits under in vivo cell therapy and CAR-T: a company one sentence puts under both
+    # counts, so the query keeps that branch; TCR-T has one broader concept, and its query is the plain
+    # narrower-or-equal walk (the branch would cost a scan of every develops assertion for nothing).
+    meets = {RES + "modality/in-vivo-car-t"}
+    vivo = compose(_q(parts, "which companies are developing in vivo CAR-T").query, meets=meets).sparql
+    tcr = compose(_q(parts, "who develops TCR-T").query, meets=meets).sparql
+    assert "?tB1" in vivo and "?tB1" not in tcr
+    assert "?other skos:broader* ?target ." in tcr
+    assert "?tB1" in compose(_q(parts, "who develops TCR-T").query).sparql  # meets unknown: always written

@@ -113,7 +113,7 @@ class Planner(PartyAnswers):
             return self._template_plan(q)
         if q.query is None:
             return None
-        composed = compose(q.query)
+        composed = compose(q.query, meets=getattr(self.lookup, "meets", None))
         if composed is None:
             return None
         targets = tuple(dict.fromkeys((*q.query.subject.anchors, *q.query.object.anchors, *q.query.compare)))

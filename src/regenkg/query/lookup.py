@@ -107,6 +107,14 @@ class GraphLookup:
         return out
 
     @cached_property
+    def meets(self) -> frozenset[str]:
+        """The graph's concepts with two or more broader concepts (in vivo CAR-T: in vivo cell therapy and
+        CAR-T), read once: only a question bound to one of them needs compose's meet branch."""
+        rows = self.store.query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                                "SELECT DISTINCT ?t WHERE { ?t skos:broader ?a, ?b FILTER(?a != ?b) }")
+        return frozenset(r[0].value for r in rows if r[0] is not None)
+
+    @cached_property
     def narrower_labels(self) -> dict[str, dict[str, str]]:
         """Modality → {folded label of a narrower concept: its IRI}, for sub-modalities in questions."""
         return narrower_labels(self.gazetteer)
