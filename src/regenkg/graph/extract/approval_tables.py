@@ -18,6 +18,7 @@ from ..deals import parse_date
 from .mentions import _M, MentionFinder
 from .names import party_cell_ok
 from .patterns import COMPANY, COUNTRY, INDICATION, MODALITY, _fold
+from .tables import markdown_rows
 
 __all__ = ["ApprovalTables"]
 
@@ -70,19 +71,7 @@ class ApprovalTables:
             return [], []
         out: list[Approval] = []
         added: list[_M] = []
-        offset = 0
-        for line in sent.text.split("\n"):
-            start, offset = offset, offset + len(line) + 1
-            if not line.lstrip().startswith("|"):
-                continue
-            cells, pos = [], start
-            for part in line.split("|")[1:-1] if line.rstrip().endswith("|") else line.split("|")[1:]:
-                a = sent.text.index(part, pos) if part else pos
-                pos = a + len(part)
-                lead = len(part) - len(part.lstrip())
-                cells.append((a + lead, a + len(part.rstrip()), part.strip()))
-            if not cells or all(re.fullmatch(r":?-{2,}:?", c[2]) for c in cells if c[2]):
-                continue
+        for line, cells in markdown_rows(sent.text):
             roles = [self._role(c[2]) for c in cells]
             if not any(re.search(r"\d", c[2]) for c in cells) and "company" in roles and (
                     "status" in roles or "approval_date" in roles):

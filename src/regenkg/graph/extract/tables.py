@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from ...records import Relation, Sentence
 from ..deals import KIND_OF, Deal, deal_status, parse_amount, parse_date
@@ -11,6 +11,28 @@ from .clauses import _undisclosed
 from .mentions import _M, MentionFinder
 from .names import party_cell_ok
 from .patterns import COMPANY, COUNTRY, INDICATION, MODALITY, _fold
+
+
+Cell = tuple[int, int, str]
+
+
+def markdown_rows(text: str) -> Iterator[tuple[str, list[Cell]]]:
+    """The rows of the markdown tables in ``text``: each row's line and its cells as (start, end, stripped
+    text) with offsets into ``text``; separator rows (``|---|:--:|``) left out."""
+    offset = 0
+    for line in text.split("\n"):
+        start, offset = offset, offset + len(line) + 1
+        if not line.lstrip().startswith("|"):
+            continue
+        cells, pos = [], start
+        for part in line.split("|")[1:-1] if line.rstrip().endswith("|") else line.split("|")[1:]:
+            a = text.index(part, pos) if part else pos
+            pos = a + len(part)
+            lead = len(part) - len(part.lstrip())
+            cells.append((a + lead, a + len(part.rstrip()), part.strip()))
+        if not cells or all(re.fullmatch(r":?-{2,}:?", c[2]) for c in cells if c[2]):
+            continue
+        yield line, cells
 
 
 def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list[str | None] | None,
@@ -24,19 +46,7 @@ def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list
     rels: list[Relation] = []
     deals: list[Deal] = []
     added: list[_M] = []
-    offset = 0
-    for line in sent.text.split("\n"):
-        start, offset = offset, offset + len(line) + 1
-        if not line.lstrip().startswith("|"):
-            continue
-        cells, pos = [], start
-        for part in line.split("|")[1:-1] if line.rstrip().endswith("|") else line.split("|")[1:]:
-            a = sent.text.index(part, pos) if part else pos
-            pos = a + len(part)
-            lead = len(part) - len(part.lstrip())
-            cells.append((a + lead, a + len(part.rstrip()), part.strip()))
-        if not cells or all(re.fullmatch(r":?-{2,}:?", c[2]) for c in cells if c[2]):
-            continue
+    for line, cells in markdown_rows(sent.text):
         roles = [_table_role(c[2]) for c in cells]
         if sum(r is not None for r in roles) >= 2 and not any(re.search(r"\d", c[2]) for c in cells):
             header = roles
