@@ -18,7 +18,8 @@ from typing import Literal
 from pyoxigraph import Literal as RDFLiteral
 from pyoxigraph import NamedNode, Quad
 
-from .terms import RES, RKG, sentence_iri
+from .deals import _PROV, _RDF_TYPE, _XSD, _rkg
+from .terms import RES, sentence_iri
 
 __all__ = ["AGENCIES", "APPROVAL_STATUSES", "Approval", "ApprovalStatus", "agency_iri", "approval_quads",
            "find_agencies"]
@@ -81,15 +82,6 @@ class Approval:
         key = "\x1f".join((self.doc_id, str(self.sentence_id), self.status, self.product or "",
                            *sorted(self.developers), *sorted(self.marketers), self.agency or "", self.country or ""))
         return str(RES) + "approval/" + hashlib.blake2b(key.encode(), digest_size=10).hexdigest()
-
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_PROV = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-
-
-def _rkg(local: str) -> NamedNode:
-    return NamedNode(str(RKG._NS) + local)
 
 
 def approval_quads(approvals: Iterable[Approval], graph: NamedNode) -> list[Quad]:
