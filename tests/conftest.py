@@ -217,6 +217,12 @@ def extract_with_deals(extractor: Any, *texts: str, lang: str | None = None) -> 
     deals = {(d.kind, d.status, tuple(sorted((role, label(i)) for role, i in d.parties))) for d in ex.deals}
     return facts, deals, ex
 
+def relation_pairs(extractor: Any, predicate: str, *texts: str) -> set[tuple[str, str]]:
+    """The (subject, object) labels of ``predicate``'s facts that :func:`extract_with_deals` gives ``texts``."""
+    facts, _, _ = extract_with_deals(extractor, *texts)
+    return {(s, o) for s, p, o in facts if p == predicate}
+
+
 class CountingStore:
     """A pyoxigraph store wrapper that counts the SPARQL queries it answers (for cache tests)."""
 

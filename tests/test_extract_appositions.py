@@ -4,8 +4,8 @@ company before it: the deal verb after the apposition's closing comma belongs to
 from __future__ import annotations
 
 import pytest
+from conftest import extract_with_deals, relation_pairs
 
-from conftest import extract_with_deals
 from regenkg.graph.extract import Extractor
 from regenkg.graph.ontology import Gazetteer
 
@@ -16,8 +16,7 @@ def extractor() -> Extractor:
 
 
 def _acquired(extractor: Extractor, text: str) -> set[tuple[str, str]]:
-    facts, _, _ = extract_with_deals(extractor, text)
-    return {(s, o) for s, p, o in facts if p == "acquired"}
+    return relation_pairs(extractor, "acquired", text)
 
 
 @pytest.mark.parametrize("text", [

@@ -4,8 +4,8 @@ possessive short name — pinned on sentences of our own (not from any evaluatio
 from __future__ import annotations
 
 import pytest
+from conftest import extract_with_deals, relation_pairs
 
-from conftest import extract_with_deals
 from regenkg.graph.extract import Extractor
 from regenkg.graph.ontology import Gazetteer
 
@@ -16,8 +16,7 @@ def extractor() -> Extractor:
 
 
 def _develops(extractor: Extractor, *texts: str) -> set[tuple[str, str]]:
-    facts, _, _ = extract_with_deals(extractor, *texts)
-    return {(s, o) for s, p, o in facts if p == "develops"}
+    return relation_pairs(extractor, "develops", *texts)
 
 
 def test_possessive_short_name_is_the_company(extractor: Extractor) -> None:
@@ -71,8 +70,7 @@ def test_a_possessive_unit_is_no_programme(extractor: Extractor) -> None:
 
 
 def _licences(extractor: Extractor, text: str) -> set[tuple[str, str]]:
-    facts, _, _ = extract_with_deals(extractor, text)
-    return {(s, o) for s, p, o in facts if p == "licensedFrom"}
+    return relation_pairs(extractor, "licensedFrom", text)
 
 
 @pytest.mark.parametrize("text", [
