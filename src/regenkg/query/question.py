@@ -23,7 +23,7 @@ __all__ = [
 
 INTENTS = ("who_develops", "what_develops", "indications_of", "acquirer_of", "acquired_by", "partners_of", "targets_indication",
            "modalities_for", "modality_treats", "companies_in", "regulation", "market", "deals", "compare",
-           "product_owner", "product_indications")
+           "product_owner", "product_indications", "approval")
 
 # Graph predicates a typed query can ask about (local names in the rkg: namespace).
 RELATIONS = ("develops", "targets", "treats", "acquired", "partneredWith", "licensedFrom", "jointVentureWith",
