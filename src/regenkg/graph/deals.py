@@ -30,6 +30,7 @@ __all__ = [
     "EDGELESS",
     "deal_quads",
     "deal_status",
+    "last_year",
     "parse_amount",
     "parse_date",
 ]
@@ -202,14 +203,30 @@ _ZH_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月")
 _YEAR = re.compile(r"(?<![\d$.,\u066c])((?:19|20)\d\d)(?![\d.,\u066c]|\s*(?:万|亿|千|百|元|美元|million|billion|m\b|bn\b|%))")
 
 
-def parse_date(folded: str) -> str | None:
+# "同年9月", "當年", "in September of the same year", "later that year": the year last written before.
+_SAME_YEAR_ZH = re.compile(r"(?:同年|当年|當年|同一年)(?:\s*(\d{1,2})\s*月)?")
+_SAME_YEAR_EN = re.compile(r"\b(?:(january|february|march|april|may|june|july|august|september|october|november|december)"
+                           r"\s+(?:of\s+)?)?(?:the\s+same|that)\s+year\b")
+
+
+def parse_date(folded: str, year_before: str | None = None) -> str | None:
     """``YYYY-MM`` or ``YYYY`` from a deal clause.
+
+    Args:
+        folded: the folded clause.
+        year_before: the year last written before the clause (in its document), which "同年"/"that year" means.
 
     >>> parse_date("completed its acquisition in may 2025")
     '2025-05'
     >>> parse_date("2019年由该校衍生成立")
     '2019'
     >>> parse_date("首付款2000万美元") is None
+    True
+    >>> parse_date("同年9月获批上市", "2021")
+    '2021-09'
+    >>> parse_date("approved in september of the same year", "2021")
+    '2021-09'
+    >>> parse_date("同年9月获批上市") is None
     True
     """
     m = _EN_DATE.search(folded)
@@ -219,7 +236,27 @@ def parse_date(folded: str) -> str | None:
     if m and 1 <= int(m.group(2)) <= 12:
         return f"{m.group(1)}-{int(m.group(2)):02d}"
     m = _YEAR.search(folded)
-    return m.group(1) if m else None
+    if m:
+        return m.group(1)
+    if year_before is None:
+        return None
+    z = _SAME_YEAR_ZH.search(folded)
+    if z:
+        return f"{year_before}-{int(z.group(1)):02d}" if z.group(1) and 1 <= int(z.group(1)) <= 12 else year_before
+    e = _SAME_YEAR_EN.search(folded)
+    if e:
+        return f"{year_before}-{_MONTHS[e.group(1)]:02d}" if e.group(1) else year_before
+    return None
+
+
+def last_year(folded: str) -> str | None:
+    """The last year written in ``folded`` (amounts such as "2000万" are not years), or None.
+
+    >>> last_year("2021年6月获批，2022年纳入医保")
+    '2022'
+    """
+    years = _YEAR.findall(folded)
+    return years[-1] if years else None
 
 
 # ---------------------------------------------------------------- RDF

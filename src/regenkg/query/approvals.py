@@ -177,6 +177,7 @@ class _Event:
     agency: str | None
     first: bool
     answers: set[tuple[str, str]]  # (role, answer IRI)
+    undated: bool = False  # its year is its article's date, not a date the sentence states
 
 
 def _events(rows: Any) -> dict[str, _Event]:
@@ -188,6 +189,7 @@ def _events(rows: Any) -> dict[str, _Event]:
             continue
         year, date, doc_date = row["year"], row["date"], row["docDate"]
         y = int(year.value) if year is not None and year.value[:4].isdigit() else None
+        undated = y is None
         if y is None and doc_date is not None and doc_date.value[:4].isdigit():
             y = int(doc_date.value[:4])  # an undated event happened by the time its article was written
         first = row["first"] if has_first else None
@@ -195,12 +197,19 @@ def _events(rows: Any) -> dict[str, _Event]:
                                             date.value if date is not None else None,
                                             row["productName"].value if row["productName"] is not None else None,
                                             row["agency"].value if row["agency"] is not None else None,
-                                            first is not None and first.value == "true", set()))
+                                            first is not None and first.value == "true", set(), undated))
         sid = _sid(row["sentence"])
         if sid is not None:
             e.sids.add(sid)
         e.answers.add((row["role"].value, answer.value))
     return out
+
+
+def _shown_year(e: _Event) -> str:
+    """The year an answer shows: an undated event's is its article's, and is said to be (\"by 2024, article date\")."""
+    if e.year is None:
+        return ""
+    return f"by {e.year}, article date" if e.undated else str(e.year)
 
 
 _STATUS_WORD = {"Approved": "approved", "Filed": "filed for approval", "Conditional": "conditionally approved",
@@ -241,7 +250,7 @@ def approval_answer(store: Any, lookup: Lookup, q: Question, aq: ApprovalQuery, 
         e0 = sorted(evs, key=lambda e: (e.date or str(e.year or ""), e.iri), reverse=True)[0]
         what = ", ".join(x for x in (_STATUS_WORD.get(e0.status, e0.status.lower()),
                                      pick_label(labels.get(e0.agency, {}), q.lang, e0.agency) if e0.agency else "",
-                                     e0.date or (str(e0.year) if e0.year else "")) if x)
+                                     e0.date or _shown_year(e0)) if x)
         relation = f"{role} of {e0.product or 'the product'} ({what})"
         best = max((s for _, s in ev), default=0.0)
         score = 1.0 + 0.5 * best + 0.05 * min(len(sids), 5) + (0.1 if role == aq.roles[0] else 0.0)

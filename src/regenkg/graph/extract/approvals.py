@@ -160,7 +160,7 @@ def _roles(folded: str, comps: Sequence[_M], owner: str | None) -> tuple[tuple[s
 
 
 def sentence_approvals(sent: Sentence, ms: Sequence[_M], prods: Sequence[_M],
-                       owners: Mapping[str, str]) -> list[Approval]:
+                       owners: Mapping[str, str], year_before: str | None = None) -> list[Approval]:
     """The regulatory events one sentence states.
 
     Args:
@@ -168,6 +168,8 @@ def sentence_approvals(sent: Sentence, ms: Sequence[_M], prods: Sequence[_M],
         ms: its mentions after coreference (pronouns carry the company they stand for).
         prods: the product names read in it.
         owners: folded product name -> owner company IRI (carried through the document).
+        year_before: the year "同年9月"/"that year" means here: its document's last dated approval's, else the
+            last year the document wrote before it.
     """
     if re.search(r"^\s*\|", sent.text, re.MULTILINE):
         return []  # a markdown table is read row by row (approval_tables.py)
@@ -191,6 +193,7 @@ def sentence_approvals(sent: Sentence, ms: Sequence[_M], prods: Sequence[_M],
     prods = [*prods, *named]
     mods = tuple(dict.fromkeys(m.iri for m in ms if m.kind == MODALITY and not m.pronoun))
     out: list[Approval] = []
+    prev_date: str | None = None
     for status, at, seg, tail, first in _segments(folded, events, comps):
         a, b = seg
         own = [m for m in comps if a <= m.start < b] or comps
@@ -221,8 +224,14 @@ def sentence_approvals(sent: Sentence, ms: Sequence[_M], prods: Sequence[_M],
             country = _payer_country(folded, sent.lang)
         if prod is None and agency is None and country is None and not inds:
             continue  # "X won approval": nothing a question could select it by
-        date = parse_date(_date_text(folded[a:b])) or parse_date(_date_text(folded[a:tail])) or (
-            parse_date(_date_text(folded)) if len(events) == 1 else None)
+        # The trigger's own clause first ("2016年合資成立X，X的…於2021年獲准上市" → 2021), then its stretch;
+        # "2021年6月A获批，同年9月B获批": 同年 is the year of the event before it, else of the document's last one.
+        before = (prev_date or "")[:4] or year_before
+        clause = max((folded.rfind(p, a, at) for p in "，,；;"), default=-1) + 1 or a
+        date = parse_date(_date_text(folded[clause:b]), before) or parse_date(_date_text(folded[a:b]), before) or \
+            parse_date(_date_text(folded[a:tail]), before) or (
+                parse_date(_date_text(folded), before) if len(events) == 1 else None)
+        prev_date = date or prev_date
         product = str(resource("product", slugify(key))) if key and owner else None
         out.append(Approval(status, sent.id, sent.doc_id, f"approval-{status.lower()}", developers, marketers,
                             product, prod.surface.strip() if prod is not None else None, agency, country, inds,

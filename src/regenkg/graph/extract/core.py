@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from ...records import Entity, Mention, Relation, Sentence
 from ..approvals import Approval
-from ..deals import EDGELESS, KIND_OF, Deal, deal_status
+from ..deals import EDGELESS, KIND_OF, Deal, deal_status, last_year
 from ..names_model import default_tagger
 from ..ontology import Gazetteer
 from .assets import (
@@ -194,6 +194,8 @@ class Extractor:
         developers: dict[str, _M] = {}
         prev_sent: Sentence | None = None  # coref2
         table_doc, header = "", None
+        # (document, the year of its last dated approval so far, the last year it wrote so far): what 同年 means
+        doc_year: tuple[str, str | None, str | None] = ("", None, None)
         for sent, ms, prods in zip(sents, all_ms, products):
             for m in ms:
                 if not m.curated and not m.pronoun and m.kind == COMPANY:
@@ -241,11 +243,16 @@ class Extractor:
                 used |= {iri for _, iri in d.parties}
             table_aps, table_ms = approval_tables.read(sent, ms)  # h/appr6: approval tables, row by row
             ms.extend(table_ms)
-            for ap in table_aps or sentence_approvals(sent, ms, prods, product_owners):
+            if doc_year[0] != sent.doc_id:
+                doc_year = (sent.doc_id, None, None)
+            ap_year = doc_year[1]
+            for ap in table_aps or sentence_approvals(sent, ms, prods, product_owners, doc_year[1] or doc_year[2]):
                 if ap.product is not None and ap.product not in discovered:
                     ap = replace(ap, product=None)  # a product node only when the product is an entity
                 approvals.setdefault(ap.iri, ap)
                 used |= {*ap.developers, *ap.marketers}
+                ap_year = ap.date[:4] if ap.date else ap_year
+            doc_year = (sent.doc_id, ap_year, last_year(_fold(sent.text)) or doc_year[2])
             for iri in used:
                 # A company that fills a slot only through "該公司"/"it" is still an entity.
                 if iri in first_seen and iri not in discovered and not any(
