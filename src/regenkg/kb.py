@@ -135,13 +135,6 @@ class KnowledgeBase:
         """Labels, names, types and entities (what the question planner reads)."""
         return GraphLookup(self.store, self.gazetteer, EvidenceRanker(self), max_evidence=self.settings.max_evidence)
 
-    @cached_property
-    def planner(self) -> Planner:
-        """The question planner: one per open snapshot, so what it learns of the graph once (whether it holds
-        deal and approval events) is not asked again for every question."""
-        return Planner(self.store, self.lookup, max_evidence=self.settings.max_evidence,
-                       evidence_weight=self.settings.evidence_weight)
-
     @property
     def matcher(self) -> Matcher:
         """Finds entity names in text, in any script."""
@@ -215,7 +208,9 @@ class KnowledgeBase:
             for j, i in enumerate(searchable):
                 qvecs[i] = vecs[j]
                 passages[i] = tuple(results[j])
-        return [self.planner.answer(q, qvecs.get(i), passages.get(i, ())) for i, q in enumerate(parsed)]
+        planner = Planner(self.store, self.lookup, max_evidence=self.settings.max_evidence,
+                          evidence_weight=self.settings.evidence_weight)
+        return [planner.answer(q, qvecs.get(i), passages.get(i, ())) for i, q in enumerate(parsed)]
 
     # ------------------------------------------------------------------ lookups, SPARQL, exploration
     def labels(self, iris: Sequence[str]) -> dict[str, dict[str, str]]:
