@@ -423,6 +423,14 @@ def rule_segment(clause: Clause, add: Add) -> None:
     segs = [m for m in cms if m.kind == SEGMENT]
     for cue in _SEGMENT_CUE.finditer(folded, cs, ce):
         subjects = _subject_list(folded, cms, cue.start(), cs)
+        if all(s.org_type != COMPANY for s in subjects) and re.search(r"[,，]\s*$", folded[cs:cue.start()]):
+            # "X從北京大學分拆成立，主攻M": a comma clause without its own subject continues the clause's first
+            # one (a school or hospital before the cue is where X came from, not whose focus it is).
+            firms = [m for m in cms if m.kind == COMPANY and m.end <= cue.start() and not m.affiliate_of]
+            head = firms[0] if firms else None
+            if head is not None and head.org_type == COMPANY and head.start - cs <= 12 \
+                    and all(m.org_type != COMPANY or m.iri == head.iri for m in firms):
+                subjects = [head]
         for s in subjects:
             for seg in segs:
                 if seg.start >= cue.start():

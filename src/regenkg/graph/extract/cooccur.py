@@ -109,6 +109,10 @@ def _sure(m: _M) -> bool:
     return bool(_LATIN_FIRM.search(m.surface.strip()) or _HAN_FIRM.search(m.surface.strip()))
 
 
+# A relative clause on a modality that names what it carries or is made with.
+_MEANS = re.compile(r"\b(?:that|which)\s+(?:deliver|use|carry|encode|employ|rel(?:y|ies)\s+on|contain)s?\b")
+
+
 def rule_rnd_cooccur(clause: Clause, add: Add) -> None:
     """develops/targets for the modality/indication of a clause that names one company (or marks its owner).
 
@@ -141,6 +145,9 @@ def rule_rnd_cooccur(clause: Clause, add: Add) -> None:
         prev = o
         if described or _broad(o.iri, {t.iri for t in terms if t.kind == o.kind}):
             continue
+        if o.kind == MODALITY and any(t.kind == MODALITY and t.end <= o.start and _MEANS.search(folded, t.end, o.start)
+                                      for t in terms):
+            continue  # "in vivo CAR-T therapies that deliver mRNA in lipid nanoparticles": the means, not the work
         if o.kind == MODALITY and _PROCEDURE.match(folded, o.end):
             continue  # "造血幹細胞移植後": a procedure the patients had, not the company's modality
         if o.kind == MODALITY and (kinds := _classified(folded, cms, o, ce)) and all(k.iri != subj.iri for k in kinds):

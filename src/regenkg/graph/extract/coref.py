@@ -47,8 +47,17 @@ def topic(text: str, ms: list[_M]) -> _M | None:
             # a company after a colon opens a list ("報告把這個族群寫成：X、Y…"), not the sentence's topic.
             opener = m.start <= 3 or (m.start <= 30 and not re.search(
                 r"[,，;；:：]|\b(?:by|with|from|of|to|for|and|than)\s*$|[与和从向被由将與從將]\s*$", lead))
-            return m if opener and solid_ else None
+            if not (opener and solid_):
+                return None
+            # "金斯瑞旗下的传奇生物开发…", "Gilead's unit Kite …": the unit the sentence goes on about.
+            unit = next((n for n in ms if n.kind == COMPANY and n.start >= m.end and n.iri != m.iri), None)
+            if unit is not None and solid(unit) and _UNIT_OF.fullmatch(text, m.end, unit.start):
+                return unit
+            return m
     return None
+
+
+_UNIT_OF = re.compile(r"\s*(?:旗下(?:的)?|[’']s?\s+(?:unit|subsidiary|affiliate))\s*")
 
 
 def described(phrase: str, prev_ms: Sequence[_M], prev: _M | None, types: Mapping[str, str]) -> _M | None:

@@ -72,7 +72,7 @@ _TREAT = re.compile(
     r"\btarget(?:s|ed|ing)?\b|\bagainst\b|\bfor\b")
 _SEGMENT_CUE = re.compile(r"着重|著重|侧重|专注|聚焦|提供|主攻|深耕|布局|\bfocus\w*|\bprovid\w*|\boffer\w*|\bspeciali[sz]\w*|\boperat\w*")
 _LIST_GAP = re.compile(
-    r"^(?:\s|[,，、/&]|and|as well as|along with|plus|or|以及|及|和|与|跟|或|若|、|与其|还有|如|包括|包含|例如)*$")
+    r"^(?:\s|[,，、/&]|and|the|as well as|along with|plus|or|以及|及|和|与|跟|或|若|、|与其|还有|如|包括|包含|例如)*$")
 # Words that may stand between a subject list and its verb ("…和Janssen成功開發").
 _SUBJ_GAP = re.compile(
     r"^(?:\s|are|is|was|were|have|has|had|been|also|now|already|all|both|each|actively|successfully|"

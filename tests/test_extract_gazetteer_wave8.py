@@ -1,0 +1,80 @@
+"""The gazetteer knows the industry's large companies in every script, and a modality's means is not the
+company's work — pinned on sentences of our own (not from any evaluation set)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import extract_with_deals, relation_pairs
+
+from regenkg.graph.extract import Extractor
+from regenkg.graph.ontology import Gazetteer
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(Gazetteer.load())
+
+
+@pytest.mark.parametrize("text,party", [
+    # A company without a company word in its name is found only through the gazetteer.
+    ("安進去年結束與永信生技的合作。", "Amgen"),
+    ("百济神州宣布终止与永信生技的合作。", "BeiGene"),
+    ("Boehringer Ingelheim ended its collaboration with Harwick Bio.", "Boehringer Ingelheim"),
+])
+def test_an_ended_collaboration_with_a_listed_company_is_a_terminated_deal(extractor: Extractor, text: str,
+                                                                           party: str) -> None:
+    facts, deals, _ = extract_with_deals(extractor, text)
+    assert not [f for f in facts if f[1] == "partneredWith"]
+    assert any(kind == "Collaboration" and status == "Terminated" and party in {label for _, label in parties}
+               for kind, status, parties in deals), deals
+
+
+@pytest.mark.parametrize("name,kind,country", [
+    ("安進", "PharmaCompany", "US"), ("恒瑞医药", "PharmaCompany", "CN"), ("藥明生基", "CDMO", "CN"),
+    ("Sarepta", "Biotech", "US"), ("第一三共", "PharmaCompany", "JP"), ("Samsung Biologics", "CDMO", "KR"),
+])
+def test_large_companies_are_curated_with_kind_and_home(name: str, kind: str, country: str) -> None:
+    from rdflib import URIRef
+
+    from regenkg.graph.terms import RKG
+
+    gazetteer = Gazetteer.load()
+    [entity] = [e for e in gazetteer.entities.values() if name in e.labels.values() or name in e.aliases]
+    assert entity.type == kind
+    home = gazetteer.graph.value(URIRef(entity.iri), RKG.headquarteredIn)
+    assert str(home).endswith("/" + country)
+
+
+def test_what_a_modality_carries_is_not_the_companys_modality(extractor: Extractor) -> None:
+    got = relation_pairs(extractor, "develops",
+                         "Harwick Bio develops in vivo CAR-T therapies that deliver mRNA in lipid nanoparticles.")
+    assert got == {("Harwick Bio", "in vivo CAR-T")}
+
+
+@pytest.mark.parametrize("first,second", [
+    ("金斯瑞旗下的永信生技开发的BCMA CAR-T已在美国获批。", "该公司与华西医院合作，推进其干细胞产品治疗膝骨关节炎的临床研究。"),
+    ("Osterley Therapeutics' unit Harwick Bio won approval for its CAR-T therapy.",
+     "The company is also developing TCR-T cell therapies."),
+])
+def test_the_unit_a_sentence_opens_with_is_what_the_next_one_continues(extractor: Extractor, first: str,
+                                                                        second: str) -> None:
+    facts, _, _ = extract_with_deals(extractor, first, second)
+    developers = {s for s, p, o in facts if p == "develops" and o in ("stem cell therapy", "TCR-T cell therapy")}
+    assert developers and developers <= {"永信生技", "永信", "Harwick Bio"}, facts
+
+
+def test_a_university_after_and_the_is_a_partner(extractor: Extractor) -> None:
+    facts, deals, _ = extract_with_deals(extractor, "Dunmore Cell and the University of Tokyo will co-develop TCR-T therapies.")
+    assert ("Dunmore Cell", "partneredWith", "University of Tokyo") in facts
+    assert ("Dunmore Cell", "develops", "TCR-T cell therapy") in facts
+    assert not [f for f in facts if f[0] == "University of Tokyo" and f[1] == "develops"]
+
+
+@pytest.mark.parametrize("text,developer", [
+    ("2024年，永信生物从北京大学分拆成立，主攻碱基编辑疗法。", "永信生物"),
+    ("永信生技自台灣大學衍生成立，專注於間質幹細胞療法。", "永信生技"),
+])
+def test_a_comma_clause_without_a_subject_continues_the_company_not_its_school(extractor: Extractor, text: str,
+                                                                              developer: str) -> None:
+    got = relation_pairs(extractor, "develops", text)
+    assert got and {s for s, _ in got} <= {developer, developer[:2]}, got
