@@ -335,7 +335,10 @@ def create_app(
     async def preload_model(current: _View) -> None:
         try:
             kb = await kb_of(current)
-            await run_in_threadpool(lambda: kb.embedder)
+            model = await run_in_threadpool(lambda: kb.embedder)
+            prepare = getattr(model, "prepare", None)
+            if prepare is not None:  # every session a query may use, now rather than on a request
+                await run_in_threadpool(prepare)
             logger.info("knowledge base and embedding model loaded (process %d)", os.getpid())
         except RegenkgError as exc:
             logger.warning("cannot preload the knowledge base: %s", exc)
