@@ -78,3 +78,35 @@ def test_a_comma_clause_without_a_subject_continues_the_company_not_its_school(e
                                                                               developer: str) -> None:
     got = relation_pairs(extractor, "develops", text)
     assert got and {s for s, _ in got} <= {developer, developer[:2]}, got
+
+
+@pytest.mark.parametrize("text,partner", [
+    ("和康生技攜手中國醫藥大學附設醫院，申請細胞治療施行計畫。", "和康生技"),
+    ("台大醫院與和泰生技簽署合作協議。", "和泰生技"),
+])
+def test_a_name_may_begin_with_he_where_no_conjunction_can_stand(extractor: Extractor, text: str, partner: str) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert any(p == "partneredWith" and partner in (s, o) for s, p, o in facts), facts
+
+
+def test_he_between_two_names_stays_a_conjunction(extractor: Extractor) -> None:
+    facts, _, _ = extract_with_deals(extractor, "永信生技和康霖生技簽署合作協議。")
+    assert {(s, o) for s, p, o in facts if p == "partneredWith"} == {("永信生技", "康霖生技")}
+
+
+@pytest.mark.parametrize("text", [
+    "Harwick Bio agreed to license its allogeneic CAR-T to Takeda.",
+    "Shares of Harwick Bio jumped after the company agreed to license its allogeneic CAR-T to Takeda.",
+    "Harwick Bio will license its allogeneic CAR-T to Takeda.",
+])
+def test_a_licence_out_in_the_infinitive(extractor: Extractor, text: str) -> None:
+    facts, deals, _ = extract_with_deals(extractor, text)
+    assert ("Takeda Pharmaceutical", "licensedFrom", "Harwick Bio") in facts
+    assert ("Licence", "Announced", (("licensee", "Takeda Pharmaceutical"), ("licensor", "Harwick Bio"))) in deals
+
+
+@pytest.mark.parametrize("verb", ["acquired", "bought", "later acquired"])
+def test_the_buyer_named_inside_a_relative_clause(extractor: Extractor, verb: str) -> None:
+    facts, _, _ = extract_with_deals(extractor, f"Dunmore Cell, which Pfizer {verb} in 2021, develops AAV gene therapies.")
+    assert ("Pfizer", "acquired", "Dunmore Cell") in facts
+    assert ("Dunmore Cell", "develops", "AAV gene therapy") in facts

@@ -23,7 +23,8 @@ Layout (each module one stage; a relation rule is a function in :data:`.core.RUL
 - :mod:`.coref`     sentence topic, pronouns and definite descriptions
 - :mod:`.clauses`   clause splitting, subject/object lists, the hedging window; :class:`.clauses.Clause`, ``Add``
 - :mod:`.deals`     acquisition, partnership, licence, spin-out, joint venture and sale rules; Deal building
-- :mod:`.assets`    develops, developed-by, own, place, treats, segment, apposition, possessive rules
+- :mod:`.assets`    develops, developed-by, own, place, treats, apposition, possessive rules
+- :mod:`.focus`     a segment or modality named as a company's focus
 - :mod:`.tables`    markdown deal tables
 - :mod:`.figures`   market figures
 - :mod:`.core`      :class:`Extractor`: the per-document loop that runs them

@@ -28,11 +28,11 @@ from .assets import (
     rule_product,
     rule_products_from,
     rule_rnd_subject,
-    rule_segment,
     rule_treats,
 )
 from .clauses import Add, Clause, _undisclosed, _window, split_clauses
 from .continuation import continued_company
+from .focus import rule_segment
 from .cooccur import rule_rnd_cooccur
 from .coref import (
     bought_names,

@@ -134,6 +134,15 @@ def _active_acquisition(clause: Clause, add: Add, comps: list[_M], passive: list
             if subj is not None:
                 add(subj.iri, "acquired", noun.iri, "acquisition-nominal", 0.8, (subj.start, trig.end()))
             continue
+        z = before[-1]
+        if not z.pronoun and re.fullmatch(r"\s*(?:had\s+)?(?:(?:later|subsequently|eventually|then|also)\s+)?",
+                                          folded[z.end:trig.start()]) \
+                and re.search(r",\s*which\s+$", folded[max(cs, z.start - 12):z.start]):
+            # "Y, which Z acquired in 2021, …": Z, named inside the relative clause, bought the noun before it.
+            bought = next((m for m in reversed(before[:-1]) if not m.pronoun), None)
+            if bought is not None and bought.iri != z.iri:
+                add(z.iri, "acquired", bought.iri, "acquisition-nominal", 0.8, (bought.start, trig.end()))
+                continue
         if not _takes_company(folded, trig, ce):
             continue  # rights (a licence) or a minority stake: not a takeover
         asset = _asset_of(folded, cms, trig.end(), ce) or _bought_from(folded, cms, trig, cs, ce)

@@ -44,7 +44,9 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
         if owner is None or not re.match(r"(?:'s|’s|'|’)(?:\s|$)", folded[owner.end:owner.end + 3]):
             m_poss = None
     # "Y licensed its CAR-NK cell therapy … to X" / "Y out-licensed … to X": the rights go to X.
-    m_out = re.search(r"\b(?:out-)?licen[cs](?:ed|es|ing)\b(?:(?!\bfrom\b|\brights? to\b)[^;])*?\bto\s+(?:the\s+)?", ctext)
+    # "Y licensed / agreed to license / will license its M to X"
+    m_out = re.search(r"(?:\b(?:out-)?licen[cs](?:ed|es|ing)|\b(?:to|will)\s+(?:out-)?licen[cs]e)\b"
+                      r"(?:(?!\bfrom\b|\brights? to\b)[^;])*?\bto\s+(?:the\s+)?", ctext)
     if m_out is not None and right_after(m_out.end(), 2) is None:
         m_out = None
     if m_out is None:

@@ -84,6 +84,10 @@ def _strip_ordinary_lead(folded: str, j: int, start: int) -> int:
 _BASED_LEAD = re.compile(r"(?:[A-Z][A-Za-z.]+[ -])*[A-Z][A-Za-z.]+-(?:based|headquartered|listed|owned|backed)\s+")
 
 
+# Where a name may begin: the text's start, punctuation, a space or a preposition before it.
+_NAME_OPENERS = set("，,。；;：:、（(「『 \u3000与和及")
+
+
 class MentionFinder:
     """Finds the mentions of one batch of sentences against a gazetteer."""
 
@@ -281,6 +285,9 @@ class MentionFinder:
                 j = start
                 while j > 0 and start - j < 6 and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
                     j -= 1
+                # "和康生技攜手…", "與和泰生技": a one-character stem after 和 at a clause start is 和 + it.
+                he = j - 1 if start - j == 1 and j > 0 and folded[j - 1] in "和及" and (
+                    j == 1 or folded[j - 2] in _NAME_OPENERS) else None
                 lead = _ZH_LEAD.match(folded, j, start)
                 if lead:
                     j = lead.end()
@@ -293,6 +300,8 @@ class MentionFinder:
                 j = _pos_lead(folded, j, start)
                 # h/prec3: "細胞治療大廠沐川生醫": a description before the name ends at its last such word.
                 j = max([j] + [d.end() for d in _ZH_DESCRIPTION.finditer(folded, j, start) if start - d.end() >= 2])
+                if he is not None and j == he + 1:
+                    j = he
                 if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]) and _stem_ok(folded[j:start]) \
                         and not _ZH_QUALIFIER.fullmatch(folded, j, start) \
                         and not _not_a_firm(folded, j, start, m.end()):
