@@ -110,3 +110,20 @@ def test_the_buyer_named_inside_a_relative_clause(extractor: Extractor, verb: st
     facts, _, _ = extract_with_deals(extractor, f"Dunmore Cell, which Pfizer {verb} in 2021, develops AAV gene therapies.")
     assert ("Pfizer", "acquired", "Dunmore Cell") in facts
     assert ("Dunmore Cell", "develops", "AAV gene therapy") in facts
+
+
+@pytest.mark.parametrize("text,acquirer", [
+    ("Shares of Harwick Bio jumped 40% after Regeneron Pharmaceuticals agreed to acquire the company for $1 billion.",
+     "Regeneron Pharmaceuticals"),
+    ("Harwick Bio stock soared after Amgen said it would buy the biotech.", "Amgen"),
+])
+def test_the_company_whose_shares_moved_is_the_one_bought(extractor: Extractor, text: str, acquirer: str) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert {(s, o) for s, p, o in facts if p == "acquired"} == {(acquirer, "Harwick Bio")}
+
+
+def test_rights_to_its_programme_are_the_other_partys(extractor: Extractor) -> None:
+    facts, _, _ = extract_with_deals(extractor, "Harwick Bio rose 12% after Regeneron Pharmaceuticals agreed to pay "
+                                                "$50 million for rights to its TCR-T programme.")
+    assert ("Regeneron Pharmaceuticals", "licensedFrom", "Harwick Bio") in facts
+    assert {s for s, p, o in facts if p == "develops"} == {"Harwick Bio"}

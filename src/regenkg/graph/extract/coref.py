@@ -283,6 +283,15 @@ TAKE = re.compile(r"\b(?:use|using|access|accessing|leverage|leveraging|license|
                    r"gain(?:ing)? access to|access to|rights to|adopt|adopting)\s*$|(?:利用|使用|获得|取得|引进|引入|采用)\s*$")
 
 
+# Between a company and a definite description: the company's own verb taking it as its object.
+_TAKES_OBJECT = re.compile(r"\s+(?:(?:has|have|had|will|would|is|was|agreed|plans?|offered|moved|said it would)\s+(?:to\s+)?)?"
+                           r"(?:acquir\w*|buy(?:s|ing)?|bought|purchas\w*|tak(?:e|es|ing) over|snap(?:s|ped)? up|"
+                           r"licen[cs]\w*|partner\w* with|collaborat\w* with|invest\w* in)\s+")
+# Between a company and a pronoun: reported speech ("Amgen said it would …", "Y announced that its …").
+_SAID_IT = re.compile(r"\s+(?:also\s+)?(?:said|says|announced|confirmed|stated|added|noted|disclosed|told \w+)\s+"
+                      r"(?:on \w+\s+)?(?:that\s+)?")
+
+
 def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[_M],
                     types: Mapping[str, str], related: Collection[str] = (),
                     targets: Collection[str] = ()) -> None:
@@ -327,6 +336,9 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
         english = dm.group(0)[:1].isascii()
         cand = [m for m in before if first is None or m.iri != first.iri or not english]
         ref = cand[-1] if cand else prev
+        if english and ref is not None and before and ref is before[-1] and _TAKES_OBJECT.fullmatch(text, ref.end, dm.start()):
+            # "Shares of X jumped after Y agreed to acquire the company": Y's object is not Y; it is X.
+            ref = next((m for m in reversed(before[:-1]) if m.iri != ref.iri), None) or prev
         if ref is not None:
             ms.append(_M(dm.start(), dm.end(), ref.iri, COMPANY, text[dm.start():dm.end()], ref.curated,
                          pronoun=True))
@@ -343,8 +355,15 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
         before = [m for m in ms if m.kind == COMPANY and stop < m.start and m.end <= a and not m.appositive
                   and not m.affiliate_of and (solid(m) or m.start <= 3 or m.start <= stop + 3)]
         ref = before[0] if before else prev
-        if len({m.iri for m in before}) > 1 and g == 1 and TAKE.search(_fold(text), max(0, a - 24), a):
+        if before and _SAID_IT.fullmatch(text, before[-1].end, a):
+            ref = before[-1]  # "… after Amgen said it would buy …": the speaker
+        elif len({m.iri for m in before}) > 1 and g == 1 and TAKE.search(_fold(text), max(0, a - 24), a):
             ref = before[-1]  # h/anaph: "A partnered with B to use its platform": B's
+            if not re.search(r"\b(?:with|from|to|by)\s+(?:the\s+)?$", text[max(0, ref.start - 12):ref.start]) \
+                    and re.match(r"\s+(?:has\s+|have\s+|will\s+)?(?:agreed|agrees|offered|paid|pays|will pay|"
+                                 r"obtained|acquired|bought|secured|won|took|gained)\b", text[ref.end:a]):
+                # "X rose after Y agreed to pay … for rights to its programme": Y takes; the rights are another's
+                ref = next((m for m in reversed(before) if m.iri != ref.iri), ref)
         if ref is not None:
             ms.append(_M(a, b, ref.iri, COMPANY, text[a:b], ref.curated, pronoun=True))
     mark_implicit(ms, prev_ms, related, targets)  # h/anaph2: targets
