@@ -70,6 +70,7 @@ class Deal:
     date: str | None = None  # "YYYY" or "YYYY-MM"
     asset: str | None = None
     status_sentence_id: int | None = None  # a later sentence that gave the status ("the deal was terminated")
+    terms_sentence_id: int | None = None  # a later sentence that gave the amount ("Under the agreement, …")
 
     @property
     def iri(self) -> str:
@@ -178,11 +179,11 @@ def parse_amount(folded: str, lang: str = "en") -> tuple[float, str, str | None]
         pre, post = (m.group("pre") or "").lower(), (m.group("post") or "").strip().lower()
         before = folded[max(0, m.start() - 12):m.start()]
         kind = None
-        if pre in ("up to", "as much as", "最高", "最多", "高达") or re.search(r"up to\s*$|最高\s*$", before):
+        if pre in ("up to", "as much as", "最高", "最多", "高达") or re.search(r"up to\s*$|(?:最高|最多)(?:可达|达|至)?\s*$|高达\s*$", before):
             kind = "upTo"
         elif pre in ("总额", "总计", "共计", "合计") or "total" in post or "总额" in post or re.search(r"总额\s*$|total of\s*$", before):
             kind = "total"
-        elif post in ("upfront", "up-front", "首付款", "预付款", "in cash") or re.search(r"首付款\s*(?:为)?\s*$|预付款\s*$|upfront\s*(?:of|payment of)?\s*$", before):
+        elif post in ("upfront", "up-front", "首付款", "预付款", "签约金", "in cash") or re.match(r"\s*签约金", folded[m.end():m.end() + 4]) or re.search(r"首付款\s*(?:为)?\s*$|预付款\s*$|upfront\s*(?:of|payment of)?\s*$", before):
             kind = "upfront"
         found.append((value, cur, kind))
     if not found:
@@ -279,8 +280,8 @@ def deal_quads(deals: Iterable[Deal], graph: NamedNode) -> list[Quad]:
                 Quad(node, _rkg("status"), _rkg(d.status), graph),
                 Quad(node, _PROV, NamedNode(str(sentence_iri(d.sentence_id))), graph),
                 Quad(node, _rkg("rule"), RDFLiteral(d.rule), graph)]
-        if d.status_sentence_id is not None and d.status_sentence_id != d.sentence_id:
-            out.append(Quad(node, _PROV, NamedNode(str(sentence_iri(d.status_sentence_id))), graph))
+        for later in {d.status_sentence_id, d.terms_sentence_id} - {None, d.sentence_id}:
+            out.append(Quad(node, _PROV, NamedNode(str(sentence_iri(later))), graph))
         for role, iri in d.parties:
             out.append(Quad(node, _rkg(role), NamedNode(iri), graph))
         if d.amount is not None:

@@ -18,7 +18,7 @@ from .question import TimeRange
 _ACQ = re.compile(r"收购|并购|买下|购入|拿下|\bpa(?:y|id|ying) (?:\w+ )*?for\b|\bacquir\w*|\bacquisitions?\b|\bbought\b|\bbuy\w*|\bpurchas\w*|\btake ?over\b|\btook over\b|"
                   r"\btakeovers?\b|并入|\b(?:become|became|becomes|becoming|been|was|were) part of\b|(?<=\x00 )part of\b|\bmerged into\b|\bfolded into\b")
 # Paying is a deal without saying which: an acquisition or a licence (both are read).
-_PAY = re.compile(r"支付|付了|花了|出资|\bpa(?:y|id|ying|yment)\b")
+_PAY = re.compile(r"支付|付了|花了|出资|收取|\bpa(?:y|id|ying|yment)\b|\breceiv(?:e|es|ed|ing)\b")
 _ACQ_BY = re.compile(r"被谁|谁收购|谁并购|谁买下|母公司|\bwho (?:acquired|bought|owns|purchased)\b|\bacquired by\b|"
                      r"\bparent\b|\bowner\b|\bbought by\b|\bowns\b")
 _PASSIVE = re.compile(r"被|遭|\b(?:acquired|bought|purchased|taken over|snapped up|licensed|spun out|sold) by\b|"
@@ -132,6 +132,9 @@ def _deal_relations(cues: str) -> list[tuple[str, int]]:
         m = rx.search(cues)
         if m:
             out.append((rel, m.start()))
+    acq = _ACQ.search(cues)
+    if acq and re.match(r"pa(?:y|id|ying)\b", acq.group(0)) and _LICENCE.search(cues) and not _ACQ.search(cues, acq.end()):
+        out = [(r, p) for r, p in out if r != "acquired"]  # "how much did X pay for the licence": a licence
     pay = _PAY.search(cues)
     if pay and not out:
         out = [("acquired", pay.start()), ("licensedFrom", pay.start())]

@@ -165,7 +165,7 @@ class PartyAnswers:
                 f.pred = kind_rel.get(f.pred, f.pred[:1].lower() + f.pred[1:])  # Option → option
         asked = set(tq.relations)
         if not any(f.pred in asked and (f.status is None or f.status in ("Announced", "Completed"))
-                   for fs in facts.values() for f in fs):
+                   for fs in (*facts.values(), *found.values()) for f in fs):
             said = {f.pred + (f" ({status_label(f.status, 'en')})" if f.status else "")
                     for fs in found.values() for f in fs}
             notes.append(f"no {'/'.join(tq.relations)} fact is stated between them"

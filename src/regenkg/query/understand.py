@@ -417,8 +417,9 @@ def _typed(text: str, cues: str, t: dict[str, tuple[str, ...]], pos: dict[str, i
         used.append(place)
         sub_unknown.append(place_word)
         constraints.append(Constraint("answer_type", place_word, "answer", place_word))
+    # "how much will Y receive from X": an amount of a deal between two named parties, in either direction.
     between = bool(subject.anchors and obj.anchors and relations and not compare
-                   and (_YES_NO.search(cues) or _RELATIONSHIP.search(cues)))
+                   and (_YES_NO.search(cues) or _RELATIONSHIP.search(cues) or measure == "amount"))
     for rx in (_YES_NO, _RELATIONSHIP, _OTHER_PARTY):
         for m in rx.finditer(cues):
             use(m)

@@ -73,7 +73,7 @@ from .patterns import (
     _fold,
 )
 from .homes import rule_home
-from .status import carry_status, ended_work, shifted_away
+from .status import carry_status, carry_terms, ended_work, shifted_away
 from .tables import table_rows
 from .origins import rule_home_more, rule_origin
 from .partners import rule_fronted_partner, rule_institution_project, rule_partner_list, rule_trial_site
@@ -278,6 +278,7 @@ class Extractor:
             figures.extend(market_figures(sent, ms))
         # h/deals3: a later sentence that ends, denies or leaves unconfirmed a deal named earlier.
         deal_list, dropped = carry_status(sents, all_ms, list(deals.values()))
+        deal_list = carry_terms(sents, all_ms, deal_list)  # "根據合約，X將收取…簽約金": the amount of the deal before
         dropped |= ended_work(sents, all_ms, relations.values(), self.gazetteer.narrower_closure)
         dropped |= shifted_away(sents, all_ms, relations.values())  # "shifted its focus from A to B": not A
         for key in dropped & relations.keys():

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from ...records import Relation, Sentence
-from ..deals import KIND_OF, Deal, DealKind, DealStatus
+from ..deals import KIND_OF, Deal, DealKind, DealStatus, parse_amount
 from .mentions import _M
 from .patterns import (_DENIED_BACK, _EXIT, _REJECTED_BACK, _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY,
                        _fold)
@@ -212,3 +212,45 @@ def shifted_away(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]],
             left |= {(sent.id, m.iri) for m in ms if m.kind in (MODALITY, INDICATION) and a <= m.start and m.end <= b}
     return {(r.subject, r.predicate, r.object, r.sentence_id) for r in relations
             if r.predicate in ("develops", "targets") and (r.sentence_id, r.object) in left}
+
+
+# A sentence that gives the terms of a deal told just before ("根據合約，X將收取1,500萬美元簽約金", "Under the
+# agreement, Y will pay $50 million upfront", "The deal is valued at $1.2 billion").
+_TERMS = re.compile(r"根据(?:协议|合约|合同|协定|条款|约定)|依(?:据)?(?:协议|合约|合同)|协议(?:内容|条款)|交易(?:总额|金额|价值)|"
+                    r"首付款|预付款|签约金|里程碑|\bunder the (?:terms of the )?(?:agreement|deal|terms|licen[cs]e)\b|"
+                    r"\bthe (?:deal|agreement|transaction|acquisition|licen[cs]e)(?: is| was)? (?:valued|worth)\b|"
+                    r"\bupfront\b|\bup-front\b|\bmilestones?\b")
+
+
+def carry_terms(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]], deals: Sequence[Deal]) -> list[Deal]:
+    """Deals with the amount a following sentence of terms gives them, when their own sentence gave none.
+
+    The sentence must state no deal of its own, carry a terms word and an amount, come at most two
+    sentences after the deal in the same document, and name no company outside the deal's parties.
+    The amount's sentence is kept (``terms_sentence_id``) as the deal's second evidence.
+    """
+    order = {s.id: i for i, s in enumerate(sents)}
+    out = list(deals)
+    own = {d.sentence_id for d in deals}
+    for i, sent in enumerate(sents):
+        if sent.id in own:
+            continue
+        folded = _fold(sent.text)
+        if not _TERMS.search(folded):
+            continue
+        amount = parse_amount(folded, sent.lang)
+        if amount is None:
+            continue
+        named = {m.iri for m in mentions[i] if m.kind == COMPANY and not m.affiliate_of}
+        earlier = [(j, d) for j, d in enumerate(out) if d.doc_id == sent.doc_id and 0 < i - order.get(d.sentence_id, i) <= 2
+                   and named <= _parties(d)]
+        if not earlier:
+            continue
+        last = max(order[d.sentence_id] for _, d in earlier)
+        chosen = [(j, d) for j, d in earlier if order[d.sentence_id] == last]
+        if len(chosen) != 1 or chosen[0][1].amount is not None:
+            continue  # two deals in that sentence, or it gave its own amount: the terms' deal is not clear
+        j, d = chosen[0]
+        out[j] = replace(d, amount=amount[0], currency=amount[1], amount_kind=amount[2], terms_sentence_id=sent.id)
+    return out
+
