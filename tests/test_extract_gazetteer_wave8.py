@@ -127,3 +127,13 @@ def test_rights_to_its_programme_are_the_other_partys(extractor: Extractor) -> N
                                                 "$50 million for rights to its TCR-T programme.")
     assert ("Regeneron Pharmaceuticals", "licensedFrom", "Harwick Bio") in facts
     assert {s for s, p, o in facts if p == "develops"} == {"Harwick Bio"}
+
+
+@pytest.mark.parametrize("text,pair", [
+    ("The CAR-T therapy of Osterley Therapeutics targets lupus.", ("Osterley Therapeutics", "CAR-T cell therapy")),
+    ("The TCR-T programme from Brenmoor Bio is in Phase 1 for synovial sarcoma.", ("Brenmoor Bio", "TCR-T cell therapy")),
+])
+def test_a_product_of_a_named_company_is_that_companys(extractor: Extractor, text: str, pair) -> None:
+    # After a sentence about another developer, an opening product description is not that developer's.
+    got = relation_pairs(extractor, "develops", "Harwick Bio develops NK cells.", text)
+    assert pair in got and not [p for p in got if p[0] == "Harwick Bio" and p[1] != "NK cell therapy"], got

@@ -462,6 +462,10 @@ _POSSESSIVE_NOUN_GAP = re.compile(
     r"rests on|uses|is based on|centres on|centers on|builds on)\s+(?:an?\s+|the\s+)?(?:[a-z-]+\s+){0,2}?)")
 
 
+_OF_OWNER = re.compile(r"\s+(?:(?:cell\s+|gene\s+)?(?:therap(?:y|ies)|programmes?|programs?|platforms?|candidates?|"
+                       r"products?|pipeline|assets?)\s+)?(?:of|from|developed by|made by|owned by)\s+(?:the\s+)?")
+
+
 def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     """"X's CAR-T programme" / "瀾嶼生物靶向CD7的CAR-T療法": the company develops that modality."""
     # h/rnd: a target antigen read as a name ("X的BCMA CAR-T") is the modality's modifier, not a company.
@@ -471,6 +475,10 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
         re.fullmatch(r"\s*(?:-?\s*targeting\s+|的)?", folded[nxt[0].end:nxt[1].start]) else None
     if ind is not None:
         nxt = nxt[1:]
+    prev = next((o for o in reversed(ms) if o.end <= m.start and o.kind != COMPANY), None)
+    if prev is not None and prev.kind == MODALITY and _OF_OWNER.fullmatch(folded, prev.end, m.start) \
+            and not _HEDGE.search(folded[max(0, prev.start - 20):m.end]):
+        add(m.iri, "develops", prev.iri, "possessive", 0.7)  # "The CAR-T therapy of X", "the NK platform from X"
     if not nxt or nxt[0].kind != MODALITY:
         return
     mod = nxt[0]

@@ -270,6 +270,9 @@ def mark_product_opener(text: str, ms: list[_M], developers: Mapping[str, _M], l
     pm = _PRODUCT_OPENER.match(folded, at)
     if pm is None or any(m.kind in (COMPANY, IMPLICIT) and m.start < pm.end() for m in ms):
         return
+    if any(m.kind == COMPANY and re.fullmatch(r"\s*(?:of|from|by|developed by|made by|owned by)\s+(?:the\s+)?",
+                                             folded[pm.end():m.start]) for m in ms if m.start >= pm.end()):
+        return  # "The CAR-T therapy of X …": the product's owner is written
     inner = [m for m in ms if m.kind == MODALITY and pm.start() <= m.start and m.end <= pm.end()]
     mod = inner[-1] if inner else last_modality
     owner = developers.get(mod.iri) if mod is not None else None
