@@ -137,3 +137,13 @@ def test_a_product_of_a_named_company_is_that_companys(extractor: Extractor, tex
     # After a sentence about another developer, an opening product description is not that developer's.
     got = relation_pairs(extractor, "develops", "Harwick Bio develops NK cells.", text)
     assert pair in got and not [p for p in got if p[0] == "Harwick Bio" and p[1] != "NK cell therapy"], got
+
+
+@pytest.mark.parametrize("text,developer", [
+    ("日本的永信製藥取得iPS細胞療法的有條件許可。", "永信製藥"),
+    ("永信生物已获得CAR-T疗法的上市许可。", "永信生物"),
+])
+def test_a_company_granted_approval_for_a_modality_develops_it(extractor: Extractor, text: str, developer: str) -> None:
+    got = relation_pairs(extractor, "develops", text)
+    assert got and {s for s, _ in got} <= {developer, developer[:2]}, got
+

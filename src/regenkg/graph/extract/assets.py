@@ -466,6 +466,10 @@ _OF_OWNER = re.compile(r"\s+(?:(?:cell\s+|gene\s+)?(?:therap(?:y|ies)|programmes
                        r"products?|pipeline|assets?)\s+)?(?:of|from|developed by|made by|owned by)\s+(?:the\s+)?")
 
 
+_GOT_APPROVAL = re.compile(r"\s*(?:已|正式|率先|首度|首次)?(?:取得|获得|获|拿到)\s*")
+_APPROVAL_OF = re.compile(r"[^,，;；。]{0,10}?的?\s*(?:有条件|附条件|附加条件)?(?:的)?\s*(?:上市)?(?:许可|批准|核准|药证)")
+
+
 def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     """"X's CAR-T programme" / "瀾嶼生物靶向CD7的CAR-T療法": the company develops that modality."""
     # h/rnd: a target antigen read as a name ("X的BCMA CAR-T") is the modality's modifier, not a company.
@@ -486,7 +490,8 @@ def rule_possessive(folded: str, m: _M, ms: list[_M], add: SentenceAdd) -> None:
     # Matched in place, not on the slice: "Marlowe Therapeutics' CAR-T" needs the "s" before the apostrophe.
     owned = _POSSESSIVE_GAP.fullmatch(folded, m.end, at) or _POSSESSIVE_NOUN_GAP.fullmatch(folded, m.end, at) or \
         re.fullmatch(r"[^,，;；、。的]{0,12}的(?:\s*[a-z0-9./-]{2,10}\s*)?", folded[m.end:at]) or \
-        m.end == at and juxtaposed_owner(folded, m, mod)  # h/rec6t: "X CAR-T產品" without 的
+        m.end == at and juxtaposed_owner(folded, m, mod) or \
+        _GOT_APPROVAL.fullmatch(folded, m.end, at) and _APPROVAL_OF.match(folded, mod.end)  # "X取得M的有條件許可"
     tail = folded[mod.end:mod.end + 20]
     if owned and not _antigen(m) and not _HEDGE.search(folded[max(0, m.start - 20):mod.end]) and not _EXIT.search(tail) and not (
             UNIT_TAIL.match(tail) or _WORK_OFF.search(tail) or _WORK_SHUT.search(tail)):
