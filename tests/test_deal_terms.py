@@ -82,3 +82,14 @@ def test_amount_questions_answer_from_the_deal_with_both_sentences(terms_kb, que
     assert top.label == answer
     text = " ".join(str(x) for x in (top.relation, *[e.text for e in top.evidence]))
     assert amount in text and len(top.evidence) >= 2, text
+
+
+def test_table_rows_with_short_amounts_and_iso_months(extractor: Extractor) -> None:
+    table = ("| Date | Acquirer | Target | Upfront | Modality |\n|---|---|---|---|---|\n"
+             "| 2024-03 | Harwick Bio | Osterley Therapeutics | $1.2B | CAR-NK |\n"
+             "| 2024-07 | Takeda | Brenmoor Bio | $300M | in vivo CAR-T |")
+    _, _, ex = extract_with_deals(extractor, table)
+    got = {(d.parties, d.amount, d.date) for d in ex.deals}
+    assert got >= {((("acquirer", "https://w3id.org/regenkg/id/company/takeda"),
+                     ("target", "https://w3id.org/regenkg/id/company/brenmoor")), 3e8, "2024-07")}
+    assert sorted((d.amount, d.date) for d in ex.deals) == [(3e8, "2024-07"), (1.2e9, "2024-03")]

@@ -141,11 +141,11 @@ def deal_status(window: str) -> DealStatus:
 _MONEY = re.compile(
     r"(?P<pre>up to|as much as|最高|最多|高达|总额|总计|共计|合计)?\s*(?:约|近|超过|about|around|approximately|nearly|over|roughly)?\s*"
     r"(?P<cur1>us\$|usd|\$|€|eur|¥|nt\$|ntd|rmb|人民币|新台币|台币|美金|美元)?\s*"
-    r"(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>万亿|亿|万|billion|bn|million|mn|m\b|trillion)?\s*"
+    r"(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>万亿|亿|万|billion|bn|million|mn|m\b|b\b|trillion)?\s*"
     r"(?P<cur2>美元|美金|usd|dollars|新台币|台币|人民币|元|日元|日圆|欧元|euros?|eur|yen)?"
     r"(?P<post>\s*(?:upfront|up-front|in cash|in total|首付款|预付款|总额)?)", re.IGNORECASE)
 _SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
-          "trillion": 1e12}
+          "b": 1e9, "trillion": 1e12}  # "$1.2B", "$300M" (tables, headlines)
 _CUR = {"us$": "USD", "usd": "USD", "$": "USD", "美元": "USD", "美金": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR",
         "欧元": "EUR", "euro": "EUR", "euros": "EUR", "¥": "JPY", "日元": "JPY", "日圆": "JPY", "yen": "JPY",
         "nt$": "TWD", "ntd": "TWD", "新台币": "TWD", "台币": "TWD", "rmb": "CNY", "人民币": "CNY"}
@@ -158,6 +158,8 @@ def parse_amount(folded: str, lang: str = "en") -> tuple[float, str, str | None]
 
     >>> parse_amount("agreeing to pay up to $1 billion, including $425 million upfront")
     (1000000000.0, 'USD', 'upTo')
+    >>> parse_amount("| $1.2b | car-nk |")
+    (1200000000.0, 'USD', None)
     >>> parse_amount("以新台币12亿元收购")
     (1200000000.0, 'TWD', None)
     """
@@ -210,6 +212,9 @@ _SAME_YEAR_EN = re.compile(r"\b(?:(january|february|march|april|may|june|july|au
                            r"\s+(?:of\s+)?)?(?:the\s+same|that)\s+year\b")
 
 
+_ISO_MONTH = re.compile(r"(?<![\d.-])((?:19|20)\d\d)[-/](0[1-9]|1[0-2])(?![\d])")
+
+
 def parse_date(folded: str, year_before: str | None = None) -> str | None:
     """``YYYY-MM`` or ``YYYY`` from a deal clause.
 
@@ -219,6 +224,8 @@ def parse_date(folded: str, year_before: str | None = None) -> str | None:
 
     >>> parse_date("completed its acquisition in may 2025")
     '2025-05'
+    >>> parse_date("| 2024-03 | harwick bio | osterley therapeutics |")
+    '2024-03'
     >>> parse_date("2019年由该校衍生成立")
     '2019'
     >>> parse_date("首付款2000万美元") is None
@@ -233,6 +240,9 @@ def parse_date(folded: str, year_before: str | None = None) -> str | None:
     m = _EN_DATE.search(folded)
     if m:
         return f"{m.group(2)}-{_MONTHS[m.group(1)]:02d}"
+    m = _ISO_MONTH.search(folded)  # "2024-03", "2024/03" (tables)
+    if m:
+        return f"{m.group(1)}-{m.group(2)}"
     m = _ZH_DATE.search(folded)
     if m and 1 <= int(m.group(2)) <= 12:
         return f"{m.group(1)}-{int(m.group(2)):02d}"
