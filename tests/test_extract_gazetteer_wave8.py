@@ -147,3 +147,31 @@ def test_a_company_granted_approval_for_a_modality_develops_it(extractor: Extrac
     got = relation_pairs(extractor, "develops", text)
     assert got and {s for s, _ in got} <= {developer, developer[:2]}, got
 
+
+
+@pytest.mark.parametrize("text,modality,firms", [
+    ("CAR-T领域的代表企业包括传奇生物、科济药业和永信生物。", "CAR-T cell therapy",
+     {"Legend Biotech", "CARsgen Therapeutics", "永信生物"}),
+    ("在TCR-T领域，代表企业有永信生物和恒润达生。", "TCR-T cell therapy", {"永信生物", "Shanghai Hrain Biotechnology"}),
+    ("Key players in TCR-T include Adaptimmune, Immatics and Harwick Bio.", "TCR-T cell therapy",
+     {"Adaptimmune", "Immatics", "Harwick Bio"}),
+    ("Companies developing in vivo CAR-T include Capstan Therapeutics and Harwick Bio.", "in vivo CAR-T",
+     {"Capstan Therapeutics", "Harwick Bio"}),
+])
+def test_the_players_a_roundup_lists_for_a_field_develop_it(extractor: Extractor, text: str, modality: str,
+                                                              firms: set[str]) -> None:
+    assert relation_pairs(extractor, "develops", text) == {(f, modality) for f in firms}
+
+
+def test_a_field_sentence_is_no_continuation_of_the_previous_company(extractor: Extractor) -> None:
+    got = relation_pairs(extractor, "develops", "传奇生物开发CAR-T疗法。", "布局NK细胞疗法的企业包括永信生物、合源生物等。")
+    assert got == {("Legend Biotech", "CAR-T cell therapy"), ("永信生物", "NK cell therapy"),
+                   ("Juventas Cell Therapy", "NK cell therapy")}
+
+
+@pytest.mark.parametrize("text", [
+    "Key players in TCR-T do not include Harwick Bio.",
+    "CAR-T领域的代表企业不包括永信生物。",
+])
+def test_a_negated_players_list_gives_nothing(extractor: Extractor, text: str) -> None:
+    assert relation_pairs(extractor, "develops", text) == set()

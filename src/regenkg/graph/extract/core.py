@@ -32,7 +32,7 @@ from .assets import (
 )
 from .clauses import Add, Clause, _undisclosed, _window, split_clauses
 from .continuation import continued_company
-from .focus import rule_segment
+from .focus import rule_players, rule_segment
 from .cooccur import rule_rnd_cooccur
 from .coref import (
     bought_names,
@@ -106,6 +106,7 @@ RULES: tuple[Rule, ...] = (
     rule_rnd_subject,
     rule_implicit_subject,  # h/anaph: a sentence that names no company continues the previous one's
     rule_company_kind,  # h/rnd: "CAR-T developers X and Y", "X、Y等CAR-T業者"
+    rule_players,  # "CAR-T領域的代表企業包括X、Y", "Key players in TCR-T include X and Y"
     rule_home,  # h/deals: "X, headquartered in Japan", "X's Japan subsidiary", "台灣細胞治療公司X"
     rule_rnd_cooccur,  # h/rd2: the guarded fallback: one company and a term in one clause
     rule_merger,  # h/deals3: "Y merged into X" (acquired), "X and Y merged" (a Merger deal, no edge)

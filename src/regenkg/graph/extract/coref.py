@@ -322,6 +322,8 @@ def resolve_pronoun(text: str, ms: list[_M], prev: _M | None, prev_ms: Sequence[
                      and not m.appositive and solid(m)), prev)
     if prev is not None and pm is None:
         zero = _ZH_ZERO.match(_fold(text))
+        if zero and re.match(r"[^，,。；;]{0,30}的(?:企业|公司|厂商|药企|业者)(?:包括|有|如)", _fold(text)):
+            zero = None  # "布局NK細胞療法的企業包括X、Y": the verb describes the companies listed, not a subject
         if zero and not any(m.kind == COMPANY and m.start < zero.end() for m in ms):
             # "…。專注於間質幹細胞療法，…" / "並與台大醫院合作…": a Chinese sentence that opens with its
             # predicate has the previous sentence's topic as its subject (zero anaphora).

@@ -1,6 +1,7 @@
 """What a company says it focuses on: a segment (``operatesIn``) or a modality named as its focus.
 
-"樂迦再生、台寶生醫等多家廠商則著重在細胞製劑CDMO", "X focuses on base editing", "X從北京大學分拆成立，主攻M".
+"樂迦再生、台寶生醫等多家廠商則著重在細胞製劑CDMO", "X focuses on base editing", "X從北京大學分拆成立，主攻M";
+and the players a roundup lists for a modality: "CAR-T領域的代表企業包括X、Y和Z", "Key players in TCR-T include X and Y".
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ import re
 
 from .clauses import Add, Clause, _object_list, _subject_list
 from .kinds import _classified
-from .patterns import _SEGMENT_CUE, COMPANY, MODALITY, SEGMENT
+from .patterns import _HEDGE, _SEGMENT_CUE, COMPANY, MODALITY, SEGMENT
 
-__all__ = ["rule_segment"]
+__all__ = ["rule_players", "rule_segment"]
 
 
 def rule_segment(clause: Clause, add: Add) -> None:
@@ -36,3 +37,29 @@ def rule_segment(clause: Clause, add: Add) -> None:
                 kinds = _classified(folded, cms, mod, ce)
                 if not kinds or any(k.iri == s.iri for k in kinds):  # "投資了專注CAR-T的X": X's focus
                     add(s.iri, "develops", mod.iri, "segment-focus", 0.75, (s.start, mod.end))
+
+
+# The players of a field, listed: the noun (and the words of the field before it), then the list.
+_PLAYERS_ZH = re.compile(r"(?:代表性?|龙头|主要|知名|头部|领先|重点|相关)?(?:企业|公司|厂商|药企|业者|玩家)\s*"
+                         r"(?:包括|包含|涵盖|有|如|则有)\s*[:：]?\s*")
+_PLAYERS_EN = re.compile(r"\b(?:(?:key|leading|major|main|notable|prominent)\s+)?(?:players|companies|developers|biotechs)\b"
+                         r"[^.;:,]{0,40}?\b(?:include|includes|such as)\s+")
+_NOT_PLAYERS = re.compile(r"不包括|除了|之外|\bexcept\b|\bother than\b|\bunlike\b|\bnot\b|\bno longer\b|退出|终止")
+
+
+def rule_players(clause: Clause, add: Add) -> None:
+    """"CAR-T領域的代表企業包括X、Y和Z", "布局NK細胞療法的企業包括X、Y等", "Companies developing in vivo CAR-T
+    include X and Y": each company of the list develops the field's modality (the last one named before
+    the list), unless the clause hedges, negates or excepts."""
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    if _HEDGE.search(folded, cs, ce) or _NOT_PLAYERS.search(folded, cs, ce):
+        return
+    for rx in (_PLAYERS_ZH, _PLAYERS_EN):
+        for hit in rx.finditer(folded, cs, ce):
+            mods = [m for m in cms if m.kind == MODALITY and not m.pronoun and m.end <= hit.end()]
+            if not mods or any(m.kind == COMPANY and mods[-1].end <= m.start < hit.start() for m in cms):
+                continue
+            for firm in _object_list(folded, cms, hit.end(), {COMPANY}, ce):
+                if firm.org_type == COMPANY and not firm.pronoun:
+                    add(firm.iri, "develops", mods[-1].iri, "field-players", 0.7, (mods[-1].start, firm.end))
+
