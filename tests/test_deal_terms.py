@@ -93,3 +93,11 @@ def test_table_rows_with_short_amounts_and_iso_months(extractor: Extractor) -> N
     assert got >= {((("acquirer", "https://w3id.org/regenkg/id/company/takeda"),
                      ("target", "https://w3id.org/regenkg/id/company/brenmoor")), 3e8, "2024-07")}
     assert sorted((d.amount, d.date) for d in ex.deals) == [(3e8, "2024-07"), (1.2e9, "2024-03")]
+
+
+def test_a_per_share_price_is_not_the_deal_value_and_valuing_gives_it(extractor: Extractor) -> None:
+    _, _, ex = extract_with_deals(extractor, "Pfizer said on Tuesday it had agreed to buy Harwick Bio.",
+                                  "The Boston-based biotech develops allogeneic CAR-T cells for lupus.",
+                                  "Pfizer will pay $40 per share in cash, valuing the company at about $2 billion.")
+    [deal] = ex.deals
+    assert (deal.amount, deal.amount_kind, deal.terms_sentence_id) == (2e9, "total", 2)

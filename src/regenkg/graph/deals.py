@@ -158,6 +158,8 @@ def parse_amount(folded: str, lang: str = "en") -> tuple[float, str, str | None]
 
     >>> parse_amount("agreeing to pay up to $1 billion, including $425 million upfront")
     (1000000000.0, 'USD', 'upTo')
+    >>> parse_amount("pfizer will pay $40 per share in cash, valuing the company at about $2 billion")
+    (2000000000.0, 'USD', 'total')
     >>> parse_amount("| $1.2b | car-nk |")
     (1200000000.0, 'USD', None)
     >>> parse_amount("以新台币12亿元收购")
@@ -179,11 +181,15 @@ def parse_amount(folded: str, lang: str = "en") -> tuple[float, str, str | None]
         except ValueError:
             continue
         pre, post = (m.group("pre") or "").lower(), (m.group("post") or "").strip().lower()
+        if re.match(r"\s*(?:a|per|each)\s+share\b|\s*每股", folded[m.end():m.end() + 12]):
+            continue  # "$40 per share": the price of one share, not the deal's value
         before = folded[max(0, m.start() - 12):m.start()]
         kind = None
         if pre in ("up to", "as much as", "最高", "最多", "高达") or re.search(r"up to\s*$|(?:最高|最多)(?:可达|达|至)?\s*$|高达\s*$", before):
             kind = "upTo"
-        elif pre in ("总额", "总计", "共计", "合计") or "total" in post or "总额" in post or re.search(r"总额\s*$|total of\s*$", before):
+        elif pre in ("总额", "总计", "共计", "合计") or "total" in post or "总额" in post or re.search(
+                r"总额\s*$|total of\s*$|valu(?:ing|ed|es)\s+(?:\w+\s+){0,3}?at(?:\s+(?:about|around|roughly|nearly))?\s*$",
+                folded[max(0, m.start() - 40):m.start()]):
             kind = "total"
         elif post in ("upfront", "up-front", "首付款", "预付款", "签约金", "in cash") or re.match(r"\s*签约金", folded[m.end():m.end() + 4]) or re.search(r"首付款\s*(?:为)?\s*$|预付款\s*$|upfront\s*(?:of|payment of)?\s*$", before):
             kind = "upfront"

@@ -218,7 +218,7 @@ def shifted_away(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]],
 # agreement, Y will pay $50 million upfront", "The deal is valued at $1.2 billion").
 _TERMS = re.compile(r"根据(?:协议|合约|合同|协定|条款|约定)|依(?:据)?(?:协议|合约|合同)|协议(?:内容|条款)|交易(?:总额|金额|价值)|"
                     r"首付款|预付款|签约金|里程碑|\bunder the (?:terms of the )?(?:agreement|deal|terms|licen[cs]e)\b|"
-                    r"\bthe (?:deal|agreement|transaction|acquisition|licen[cs]e)(?: is| was)? (?:valued|worth)\b|"
+                    r"\bthe (?:deal|agreement|transaction|acquisition|licen[cs]e)(?: is| was)? (?:valued|worth)\b|\bvaluing\b|\bper share\b|每股|"
                     r"\bupfront\b|\bup-front\b|\bmilestones?\b")
 
 
