@@ -101,3 +101,14 @@ def test_a_per_share_price_is_not_the_deal_value_and_valuing_gives_it(extractor:
                                   "Pfizer will pay $40 per share in cash, valuing the company at about $2 billion.")
     [deal] = ex.deals
     assert (deal.amount, deal.amount_kind, deal.terms_sentence_id) == (2e9, "total", 2)
+
+
+@pytest.mark.parametrize("text,acquired", [
+    ("永信生技以新台幣3億元取得宏康生技51%股權。", True),
+    ("永信生技取得宏康生技過半股權。", True),
+    ("永信生技以5000萬元取得宏康生技20%股權。", False),
+])
+def test_a_controlling_stake_is_an_acquisition_and_a_minority_one_is_not(extractor: Extractor, text: str,
+                                                                         acquired: bool) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert (("永信生技", "acquired", "宏康生技") in facts) is acquired, facts

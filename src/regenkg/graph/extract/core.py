@@ -77,7 +77,7 @@ from .status import carry_status, carry_terms, ended_work, shifted_away
 from .tables import table_rows
 from .origins import rule_home_more, rule_origin
 from .partners import rule_fronted_partner, rule_institution_project, rule_partner_list, rule_trial_site
-from .transfers import rule_joint_venture, rule_merger, rule_sale, rule_spinout
+from .transfers import rule_controlling_stake, rule_joint_venture, rule_merger, rule_sale, rule_spinout
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +97,7 @@ RULES: tuple[Rule, ...] = (
     rule_joint_venture,
     rule_sale,
     rule_acquisition,
+    rule_controlling_stake,  # "以3億元取得Y 51%股權", "acquired a 60% stake in Y"
     rule_partner,
     rule_treats,
     rule_product,
