@@ -175,3 +175,18 @@ def test_a_field_sentence_is_no_continuation_of_the_previous_company(extractor: 
 ])
 def test_a_negated_players_list_gives_nothing(extractor: Extractor, text: str) -> None:
     assert relation_pairs(extractor, "develops", text) == set()
+
+
+def test_a_company_inside_a_parenthesis_is_no_subject(extractor: Extractor) -> None:
+    facts, _, _ = extract_with_deals(extractor, "Osterley Therapeutics (acquired by Pfizer in 2019) develops AAV gene therapies.")
+    assert ("Pfizer", "acquired", "Osterley Therapeutics") in facts
+    assert {s for s, p, o in facts if p == "develops"} == {"Osterley Therapeutics"}
+
+
+@pytest.mark.parametrize("text,parent,child", [
+    ("Harwick Bio, now part of Amgen, discontinued its TCR-T work.", "Amgen", "Harwick Bio"),
+    ("Osterley Therapeutics is now part of Roche.", "Roche", "Osterley Therapeutics"),
+])
+def test_now_part_of_names_the_acquirer(extractor: Extractor, text: str, parent: str, child: str) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert (parent, "acquired", child) in facts

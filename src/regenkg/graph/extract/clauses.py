@@ -128,6 +128,14 @@ def _subject_list(folded: str, cms: list[_M], pos: int, cs: int) -> list[_M]:
     if not before:
         return []
     last = before[-1]
+    opened = folded.rfind("(", 0, last.start), folded.rfind("（", 0, last.start)
+    paren = max(opened)
+    if paren >= 0 and re.search(r"[)）]", folded[last.end:pos]) and not re.search(r"[)）]", folded[paren:last.start]):
+        # "Osterley (acquired by Pfizer in 2019) develops …": a company inside a parenthesis is no subject.
+        before = [m for m in before if m.end <= paren]
+        if not before:
+            return []
+        last = before[-1]
     if (holder := apposition_holder(folded, before, last, pos)) is not None:
         return [holder]
     gap = folded[last.end:pos]

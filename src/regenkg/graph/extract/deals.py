@@ -94,7 +94,8 @@ def _active_acquisition(clause: Clause, add: Add, comps: list[_M], passive: list
                                 or _ITSELF.search(folded, max(cs, first - 40), first))
     targets_so_far: dict[int, _M] = {}  # id(target mention) -> its acquirer
     for trig in () if not chain else re.finditer(r"\b(?:became|become|becomes|is now|was made) (?:a )?(?:wholly[- ]owned )?subsidiary of\s+(?:the\s+)?"
-                            r"|成为\s*", folded[cs:ce]):
+                            r"|,\s*(?:now|since \d{4}|which (?:is|has been) now) (?:a )?(?:part|unit|subsidiary) of\s+(?:the\s+)?"
+                            r"|\b(?:is|are|has been) now (?:a )?part of\s+(?:the\s+)?|成为\s*", folded[cs:ce]):
         b = cs + trig.end()
         if trig.group(0).startswith("成为"):
             parent = next((m for m in comps if b <= m.start <= b + 1), None)
