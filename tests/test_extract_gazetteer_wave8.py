@@ -190,3 +190,8 @@ def test_a_company_inside_a_parenthesis_is_no_subject(extractor: Extractor) -> N
 def test_now_part_of_names_the_acquirer(extractor: Extractor, text: str, parent: str, child: str) -> None:
     facts, _, _ = extract_with_deals(extractor, text)
     assert (parent, "acquired", child) in facts
+
+
+def test_the_client_of_a_manufacturing_service_owns_the_product(extractor: Extractor) -> None:
+    got = relation_pairs(extractor, "develops", "恒润达生则与药明生基签署CDMO服务协议，由后者负责其CAR-T产品的病毒载体生产。")
+    assert got == {("Shanghai Hrain Biotechnology", "CAR-T cell therapy")}

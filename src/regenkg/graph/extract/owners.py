@@ -97,6 +97,11 @@ def pronoun_owner(folded: str, comps: Sequence[_M], cs: int, pos: int, end: int)
     ("X raised money from Y to advance its …" is X's), unless it follows a deal's other party ("…partnered
     with Y to advance its …", not for money) or the company just named ("…for Y and its SMA gene therapy")."""
     owner = next((m for m in reversed(comps) if m.end <= pos and not embedded(folded, comps, m, pos)), None)
+    if owner is not None and re.search(r"(?:由|委托|交由)\s*$", folded[max(cs, owner.start - 3):owner.start]) \
+            and re.fullmatch(r"\s*(?:负责|生产|制造|代工|提供|执行)\s*", folded[owner.end:pos]):
+        # "X與Y簽署CDMO協議，由後者負責其CAR-T產品的…生產": the service's client owns the product, not Y.
+        client = next((m for m in reversed(comps) if m.end <= owner.start and m.iri != owner.iri), None)
+        return client
     resolved = next((m for m in comps if m.pronoun and m.start == pos and m.end == end), None)
     if owner is None or resolved is None or folded[pos:end] == "其":
         return owner or resolved
