@@ -89,3 +89,31 @@ def test_spinning_and_steady_sessions_give_the_same_vectors() -> None:
         a = embedder.encode_queries([q])
         b = embedder.encode_queries([q])
         np.testing.assert_array_equal(a, b, err_msg=q)
+
+
+@pytest.mark.model
+def test_the_exported_graph_fuses_attention_and_gives_the_plain_graphs_vectors(tmp_path) -> None:
+    import onnx
+    import onnxruntime as ort
+
+    from regenkg.embed.convert import blob_path, parse_blob
+    from regenkg.embed.onnx import _PAD_ID, SentencePieceTokens
+    from regenkg.embed.onnx_export import build_graph
+
+    folder = ensure_exported()
+    shipped = onnx.load(str(folder / "model.onnx"), load_external_data=False)
+    assert sum(n.op_type == "MultiHeadAttention" for n in shipped.graph.node) == 12  # one per layer
+    plain = tmp_path / "plain.onnx"
+    onnx.save_model(build_graph(parse_blob(blob_path())), str(plain))
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 2
+    a = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+    b = ort.InferenceSession(str(plain), options, providers=["CPUExecutionProvider"])
+    ids = SentencePieceTokens(folder).encode([PROMPTS["query"] + q for q in _questions()[:32]])
+    width = max(map(len, ids))
+    x = np.full((len(ids), width), _PAD_ID, dtype=np.int64)
+    mask = np.zeros_like(x)
+    for row, seq in enumerate(ids):  # one padded batch, as a build runs it
+        x[row, :len(seq)], mask[row, :len(seq)] = seq, 1
+    feed = {"input_ids": x, "attention_mask": mask}
+    np.testing.assert_array_equal(a.run(None, feed)[0], b.run(None, feed)[0])
