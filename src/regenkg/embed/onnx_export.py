@@ -15,7 +15,7 @@ to int8 (dynamic quantisation); see :data:`ACCURACY_LEVEL` for why it is not use
 Only the one-time export needs the ``onnx`` package and protobuf; running the model needs onnxruntime
 and sentencepiece.
 
-The folder lives in ``cache_dir()/models/multilingual-e5-small-q4-onnx/``; it is written beside that
+The folder lives in ``cache_dir()/models/multilingual-e5-small-q4-onnx-v<format>/``; it is written beside that
 folder, renamed into place under a file lock and marked complete by :data:`MARKER_NAME`, which records
 the blob hash and the sha256 of every file.
 """
@@ -59,13 +59,15 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-ONNX_DIRNAME = "multilingual-e5-small-q4-onnx"
 MARKER_NAME = "regenkg-exported.json"
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "sentencepiece.model"
 FILES = (MODEL_FILE, TOKENIZER_FILE)
 #: Bumped whenever the graph changes, so older exports are rebuilt.
 FORMAT_VERSION = 3
+#: One folder per format: two regenkg versions on a machine (a benchmark's baseline, a second venv) each
+#: keep their own export instead of rebuilding the other's on every start.
+ONNX_DIRNAME = f"multilingual-e5-small-q4-onnx-v{FORMAT_VERSION}"
 #: ``MatMulNBits`` accuracy level. 0 = fp32 arithmetic on the dequantised 4-bit weights (vectors equal
 #: the sentence-transformers model's, cosine ≥ 0.9999). Level 4 quantises activations to int8 (dynamic
 #: quantisation); measured on 101 bundled sentences, 2 cores: cosine vs level 0 min 0.9999, CPU per query
