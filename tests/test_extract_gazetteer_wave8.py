@@ -195,3 +195,19 @@ def test_now_part_of_names_the_acquirer(extractor: Extractor, text: str, parent:
 def test_the_client_of_a_manufacturing_service_owns_the_product(extractor: Extractor) -> None:
     got = relation_pairs(extractor, "develops", "恒润达生则与药明生基签署CDMO服务协议，由后者负责其CAR-T产品的病毒载体生产。")
     assert got == {("Shanghai Hrain Biotechnology", "CAR-T cell therapy")}
+
+
+def test_a_manufacturer_makes_the_clients_product(extractor: Extractor) -> None:
+    got = relation_pairs(extractor, "develops", "Osterley Therapeutics teams up with Lonza to make its iPSC-derived cells.")
+    assert got == {("Osterley Therapeutics", "iPSC-derived cell therapy")}
+
+
+@pytest.mark.parametrize("text,fact", [
+    ("Brenmoor Bio taps Charles River Laboratories to manufacture its AAV gene therapy.",
+     ("Brenmoor Bio", "partneredWith", "Charles River Laboratories")),
+    ("Takeda strikes licensing deal for Dunmore Cell's NK cell platform.",
+     ("Takeda Pharmaceutical", "licensedFrom", "Dunmore Cell")),
+])
+def test_headline_tense_deal_frames(extractor: Extractor, text: str, fact) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert fact in facts, facts

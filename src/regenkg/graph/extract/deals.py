@@ -430,8 +430,9 @@ _CO_WORK = re.compile(r"共同|联合|合作(?:开发|研发)|携手|联手|双�
 def _joint_pair(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M]) -> list[_M]:
     """The partners of a verb frame that has no partnership noun: "X攜手Y(及Z)", "X委託Y生產", "X tapped Y to
     manufacture", "Y為X代工", "Y will manufacture X's therapy", "X的產品由Y負責商業化"; the subject first."""
-    for m in re.finditer(r"携手|联手|牵手|委托|联合(?![国会])|\b(?:join(?:s|ed|ing)? forces with|tapped|selected|chose|engaged|contracted|"
-                         r"hired|commissioned|enlisted|recruited|brought in|signed up)\b", folded[cs:ce]):
+    for m in re.finditer(r"携手|联手|牵手|委托|联合(?![国会])|\b(?:join(?:s|ed|ing)? forces with|tapped|taps|selected|selects|chose|"
+                         r"chooses|engaged|engages|contracted|hired|hires|commissioned|enlisted|enlists|recruited|brought in|"
+                         r"signed up|signs up)\b", folded[cs:ce]):
         at = cs + m.end()
         obj = next((c for c in comps if at <= c.start <= at + 2), None)
         subj = next((c for c in reversed(comps) if c.end <= cs + m.start()), None)

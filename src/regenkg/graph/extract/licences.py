@@ -95,7 +95,8 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
             licensee, licensor, rule = bef[-1], other, "licence-rights"
     if licensee is None:
         # "X paid $50 million for Greater China rights to Y's CAR-T": the owner named with a possessive.
-        m_for = re.search(r"\b(?:rights?|licen[cs]e)\s+(?:to|for|on)\s+(?:the\s+)?(?=\S)", ctext)
+        m_for = re.search(r"\b(?:rights?|licen[cs]e|licen[cs](?:e|ing) (?:deal|agreement|pact))\s+(?:to|for|on)\s+"
+                          r"(?:the\s+)?(?=\S)", ctext)
         own = right_after(m_for.end(), 0) if m_for else None
         if m_for is not None and own is not None and (re.match(r"(?:'s|’s|'|’)\s", folded[own.end:own.end + 3])
                                                       or own.pronoun and folded[own.start:own.end] in ("its", "their")):

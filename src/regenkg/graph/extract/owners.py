@@ -38,6 +38,8 @@ _INFINITIVE = re.compile(r"\s*(?:,\s*)?to\s+(?:help\s+(?:it\s+)?|further\s+)?")
 _PARTY_BEFORE = re.compile(r"(?:\bwith|\bfrom|从|自|与|和|跟|同)\s*(?:the\s+)?(?:[\w-]+\s+){0,2}$")
 # h/prec4: a recipient, then what the thing given is for ("will supply vectors to Y for its CAR-T programme",
 # "licensed the platform to Y for use in its …"): "its" is the recipient's.
+# A service partner, then the work it does for the subject ("… with Lonza to make its …", "taps Y to manufacture its").
+_MAKE_ITS = re.compile(r"\s*(?:,\s*)?to\s+(?:help\s+)?(?:make|manufactur\w*|produc\w*|supply|fill|package)\s+")
 _RECIPIENT_BEFORE = re.compile(r"\b(?:to|for)\s+(?:the\s+)?$")
 _FOR_ITS = re.compile(r"\s*(?:,\s*)?(?:for|in)\s+(?:use\s+in\s+)?")
 # h/prec3: money, not a deal, brought the two together ("secured funding from Y to advance its …").
@@ -110,6 +112,8 @@ def pronoun_owner(folded: str, comps: Sequence[_M], cs: int, pos: int, end: int)
     if _RECIPIENT_BEFORE.search(folded, max(cs, owner.start - 12), owner.start) and _FOR_ITS.fullmatch(
             folded, owner.end, pos):
         return owner
+    if _MAKE_ITS.fullmatch(folded, owner.end, pos) and resolved.iri != owner.iri:
+        return resolved  # "X teams up with Lonza to make its cells": the maker makes X's product
     if _PARTY_BEFORE.search(folded, max(cs, owner.start - 12), owner.start) and not _FUNDING.search(
             folded, cs, owner.start):
         return owner
