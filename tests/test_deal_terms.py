@@ -112,3 +112,12 @@ def test_a_controlling_stake_is_an_acquisition_and_a_minority_one_is_not(extract
                                                                          acquired: bool) -> None:
     facts, _, _ = extract_with_deals(extractor, text)
     assert (("永信生技", "acquired", "宏康生技") in facts) is acquired, facts
+
+
+@pytest.mark.parametrize("text,acquired", [
+    ("Harwick Bio acquired a 60% stake in Osterley Therapeutics for $90 million.", True),
+    ("Harwick Bio bought a 15% stake in Osterley Therapeutics.", False),
+])
+def test_english_stakes_are_read_by_the_acquisition_rule(extractor: Extractor, text: str, acquired: bool) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert (("Harwick Bio", "acquired", "Osterley Therapeutics") in facts) is acquired, facts

@@ -143,7 +143,7 @@ _MONEY = re.compile(
     r"(?P<cur1>us\$|usd|\$|€|eur|¥|nt\$|ntd|rmb|人民币|新台币|台币|美金|美元)?\s*"
     r"(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>万亿|亿|万|billion|bn|million|mn|m\b|b\b|trillion)?\s*"
     r"(?P<cur2>美元|美金|usd|dollars|新台币|台币|人民币|元|日元|日圆|欧元|euros?|eur|yen)?"
-    r"(?P<post>\s*(?:upfront|up-front|in cash|in total|首付款|预付款|总额)?)", re.IGNORECASE)
+    r"(?P<post>\s*(?:upfront|up-front|in cash|in total|首付款|预付款|签约金|总额)?)", re.IGNORECASE)
 _SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
           "b": 1e9, "trillion": 1e12}  # "$1.2B", "$300M" (tables, headlines)
 _CUR = {"us$": "USD", "usd": "USD", "$": "USD", "美元": "USD", "美金": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR",
@@ -191,7 +191,7 @@ def parse_amount(folded: str, lang: str = "en") -> tuple[float, str, str | None]
                 r"总额\s*$|total of\s*$|valu(?:ing|ed|es)\s+(?:\w+\s+){0,3}?at(?:\s+(?:about|around|roughly|nearly))?\s*$",
                 folded[max(0, m.start() - 40):m.start()]):
             kind = "total"
-        elif post in ("upfront", "up-front", "首付款", "预付款", "签约金", "in cash") or re.match(r"\s*签约金", folded[m.end():m.end() + 4]) or re.search(r"首付款\s*(?:为)?\s*$|预付款\s*$|upfront\s*(?:of|payment of)?\s*$", before):
+        elif post in ("upfront", "up-front", "首付款", "预付款", "签约金", "in cash") or re.search(r"首付款\s*(?:为)?\s*$|预付款\s*$|upfront\s*(?:of|payment of)?\s*$", before):
             kind = "upfront"
         found.append((value, cur, kind))
     if not found:

@@ -128,9 +128,8 @@ def _subject_list(folded: str, cms: list[_M], pos: int, cs: int) -> list[_M]:
     if not before:
         return []
     last = before[-1]
-    opened = folded.rfind("(", 0, last.start), folded.rfind("（", 0, last.start)
-    paren = max(opened)
-    if paren >= 0 and re.search(r"[)）]", folded[last.end:pos]) and not re.search(r"[)）]", folded[paren:last.start]):
+    paren = folded.rfind("(", 0, last.start)  # folded text: full-width brackets are ASCII here
+    if paren >= 0 and ")" in folded[last.end:pos] and ")" not in folded[paren:last.start]:
         # "Osterley (acquired by Pfizer in 2019) develops …": a company inside a parenthesis is no subject.
         before = [m for m in before if m.end <= paren]
         if not before:

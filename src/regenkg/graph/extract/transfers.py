@@ -358,16 +358,15 @@ def _survivor(folded: str, pos: int, pair: tuple[_M, _M], comps: list[_M]) -> _M
     return None
 
 
-# "以3億元取得Y 51%股權，成為其子公司", "X acquired a 60% stake in Y": a controlling stake is an acquisition.
+# "以3億元取得Y 51%股權": a controlling stake is an acquisition (the English "acquired a 60% stake in Y" is the
+# acquisition rule's, through _takes_company).
 _ZH_STAKE = re.compile(r"(?:取得|获得|购得|买下|收购|认购|入股)\s*(?=\S)")
 _ZH_STAKE_TAIL = re.compile(r"\s*(?:(?:约|近|逾|超过)?\s*(?P<pct>\d{1,3}(?:\.\d+)?)\s*[%％]|(?P<major>过半|多数|控股|绝对多数))"
                             r"\s*(?:的)?\s*(?:股权|股份|持股|权)")
-_EN_STAKE = re.compile(r"\b(?:acquired|acquires|bought|buys|took|takes|purchased)\s+(?:an?\s+)?(?P<pct>\d{1,3}(?:\.\d+)?)\s*%"
-                       r"\s+(?:stake|interest|holding)\s+in\s+(?:the\s+)?")
 
 
 def rule_controlling_stake(clause: Clause, add: Add) -> None:
-    """"X以新台幣3億元取得Y 51%股權" / "X acquired a 60% stake in Y": X acquired Y (more than half of it).
+    """"X以新台幣3億元取得Y 51%股權", "X取得Y過半股權": X acquired Y (more than half of it).
 
     A stake of 50 % or less is an investment, not a takeover, and gives nothing here.
     """
@@ -383,10 +382,3 @@ def rule_controlling_stake(clause: Clause, add: Add) -> None:
                 or not tail.group("major") and float(tail.group("pct")) <= 50:
             continue
         add(buyer.iri, "acquired", target.iri, "controlling-stake", 0.75, (buyer.start, tail.end()))
-    for trig in _EN_STAKE.finditer(folded, cs, ce):
-        target = next((m for m in comps if m.start == trig.end()), None)
-        buyer = next((m for m in reversed(comps) if m.end <= trig.start()), None)
-        if target is None or buyer is None or buyer.iri == target.iri or float(trig.group("pct")) <= 50:
-            continue
-        add(buyer.iri, "acquired", target.iri, "controlling-stake", 0.75, (buyer.start, target.end))
-
