@@ -194,5 +194,7 @@ def test_preloading_server_holds_the_model_before_its_first_request(seed_index, 
     with TestClient(create_app(seed_index, timeout=10, preload=True)) as client:
         assert len(factory._cache) == 1  # loaded during start-up
         (model,) = factory._cache.values()
+        if getattr(model, "_chooser", None) is not None:  # and the spinning single-query session with it
+            assert model._spinning is not None
         r = client.get("/api/search", params={"q": "TCR-T", "k": 1})
         assert r.status_code == 200 and factory._cache == {next(iter(factory._cache)): model}

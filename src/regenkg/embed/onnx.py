@@ -182,7 +182,8 @@ class OnnxEmbedder(Embedder):
         self._tokens = SentencePieceTokens(folder, max_length)
         self._model_file = folder / "model.onnx"
         self._session = _session(self._model_file, threads)
-        # Single queries may run on a second, spinning session (see SpinChooser); opened on first use.
+        # Single queries may run on a second, spinning session (see SpinChooser), opened on the single query
+        # after SPIN_AFTER or by prepare().
         self._chooser = SpinChooser() if threads > 1 and adaptive_spin else None
         self._spinning: Any = None
         self._singles = 0
