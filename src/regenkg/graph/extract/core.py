@@ -279,7 +279,7 @@ class Extractor:
                     relations[key] = rel
             figures.extend(market_figures(sent, ms))
         # h/deals3: a later sentence that ends, denies or leaves unconfirmed a deal named earlier.
-        deal_list, dropped = carry_status(sents, all_ms, list(deals.values()))
+        deal_list, dropped = carry_status(sents, all_ms, list(deals.values()), self.gazetteer.broader)
         deal_list = carry_terms(sents, all_ms, deal_list)  # "根據合約，X將收取…簽約金": the amount of the deal before
         dropped |= ended_work(sents, all_ms, relations.values(), self.gazetteer.narrower_closure)
         dropped |= shifted_away(sents, all_ms, relations.values())  # "shifted its focus from A to B": not A

@@ -11,7 +11,7 @@ deal between the same parties ("…completed the acquisition") is a new fact, no
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from ...records import Relation, Sentence
@@ -28,7 +28,9 @@ _DEAL_NOUN: tuple[tuple[re.Pattern[str], frozenset[DealKind]], ...] = (
     (re.compile(r"\b(?:the|that|this|its|their)\s+(?:[\w-]+\s+){0,3}?(?:collaboration|partnership|alliance|"
                 r"co-development|research pact)s?\b|(?:该|此|这项|这个|上述|双方的?)(?:合作|联盟|结盟)|"
                 r"(?:终止|结束|中止|解除)(?:了)?(?:双方的?)?(?:合作|联盟|结盟)|(?:合作|联盟)(?:关系)?(?:已|宣告|正式)?"
-                r"(?:终止|结束|告终|破局|中止)"), frozenset({"Collaboration", "JointVenture", "Licence", "Option"})),
+                r"(?:终止|结束|告终|破局|中止)|"
+                # "终止与Y（在M上）的合作": the pair's collaboration
+                r"(?:终止|结束|中止|解除)(?:了)?[与和同跟][^,，;；。]{1,30}?的(?:合作|联盟|结盟)"), frozenset({"Collaboration", "JointVenture", "Licence", "Option"})),
     (re.compile(r"\b(?:the|that|this|its|their)\s+(?:[\w-]+\s+){0,3}?licen[cs](?:e|ing)(?:\s+(?:agreement|deal|pact))?s?\b|"
                 r"(?:该|此|这项|上述|双方的?)(?:授权|许可)|"
                 # h/deals3: rights handed back ("Y later returned the rights", "Y已歸還相關權利")
@@ -83,17 +85,46 @@ def _parties(deal: Deal) -> frozenset[str]:
     return frozenset(iri for _, iri in deal.parties)
 
 
-def carry_status(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]],
-                 deals: Sequence[Deal]) -> tuple[list[Deal], set[tuple[str, str, str, int]]]:
+# Deals about shared work: between two named parties, the returned rights of a collaboration end it too.
+_WORK_DEALS = frozenset({"Collaboration", "JointVenture", "Licence", "Option"})
+
+
+def _lineage(iri: str, broader: Mapping[str, set[str]]) -> set[str]:
+    out, todo = {iri}, [iri]
+    while todo:
+        for parent in broader.get(todo.pop(), ()):
+            if parent not in out:
+                out.add(parent)
+                todo.append(parent)
+    return out
+
+
+def _same_work(a: set[str], b: set[str], broader: Mapping[str, set[str]]) -> bool:
+    """Whether two sentences' modalities can be one programme: either names none, or one term is the other's or
+    lies under it ("CAR-T" and "allogeneic CAR-T"), not "NK" against "allogeneic CAR-T"."""
+    if not a or not b:
+        return True
+    return any(x in _lineage(y, broader) or y in _lineage(x, broader) for x in a for y in b)
+
+
+def carry_status(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]], deals: Sequence[Deal],
+                 broader: Mapping[str, set[str]] | None = None) -> tuple[list[Deal], set[tuple[str, str, str, int]]]:
     """Deals with the status later sentences give them, and the direct edges (subject, predicate, object,
     sentence id) that are no longer positive.
+
+    A sentence naming both parties ends only a deal its deal noun can name (ending "the collaboration" leaves
+    the pair's sale or acquisition standing) and only one about the same work: "終止與Y在NK細胞療法上的合作"
+    does not end the pair's licence of an allogeneic CAR-T.
 
     Args:
         sents: the batch's sentences, in document order.
         mentions: each sentence's mentions (pronouns already resolved).
         deals: every deal the sentences state, in the order found.
+        broader: SKOS broader links between modalities (a narrower term is the same work as its parent).
     """
+    broader = broader or {}
     order = {s.id: i for i, s in enumerate(sents)}
+    mods = [{m.iri for m in ms if m.kind == MODALITY} for ms in mentions]
     out = list(deals)
     dropped: set[tuple[str, str, str, int]] = set()
     merged: set[str] = set()
@@ -118,11 +149,14 @@ def carry_status(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]],
                    and not any(_parties(o) == _parties(d) for o in own)]
         chosen: list[int] = []
         for j, d in earlier:
-            if len(named & _parties(d)) >= 2:
+            if (len(named & _parties(d)) >= 2 and (not kinds or any(not k or d.kind in k or d.kind in _WORK_DEALS
+                                                                    and k & _WORK_DEALS for k in kinds))
+                    and _same_work(mods[i], mods[order[d.sentence_id]] | ({d.asset} if d.asset else set()), broader)):
                 chosen.append(j)
         if not chosen and kinds:
             fits = [j for j, d in earlier if any(not k or d.kind in k for k in kinds)
-                    and named <= _parties(d) | {m.iri for m in mentions[i] if m.pronoun}]
+                    and named <= _parties(d) | {m.iri for m in mentions[i] if m.pronoun}
+                    and _same_work(mods[i], mods[order[d.sentence_id]] | ({d.asset} if d.asset else set()), broader)]
             with_party = [j for j in fits if named & _parties(out[j])]
             pick = with_party or (fits if not named else [])
             if pick:

@@ -1,0 +1,39 @@
+"""Extraction behaviours found by probing with sentences of our own (invented companies; not from any
+evaluation set), pinned so they hold."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import extract_with_deals
+
+from regenkg.graph.extract import Extractor
+from regenkg.graph.ontology import Gazetteer
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(Gazetteer.load())
+
+
+@pytest.mark.parametrize("first,ending,kind", [
+    # Ending the pair's collaboration on NK cells does not end their licence of a CAR-T.
+    ("永信生技宣布與宏康生技簽署授權協議，取得其異體CAR-T療法在台灣的開發與商業化權利。",
+     "永信生技日前宣布終止與宏康生技在NK細胞療法上的合作。", "Licence"),
+    # Ending a collaboration does not undo a sale between the same two companies.
+    ("宏康生技以新台幣3億元將旗下外泌體事業部出售給永信生技。", "永信生技日前宣布終止與宏康生技的合作。", "Divestment"),
+    ("Harwick Bio licensed Dunmore Cell's AAV gene therapy in Europe.",
+     "Separately, Harwick Bio and Dunmore Cell ended their NK cell therapy collaboration.", "Licence"),
+])
+def test_an_ending_names_its_own_deal_not_every_deal_of_the_pair(extractor: Extractor, first: str, ending: str,
+                                                                 kind: str) -> None:
+    _, deals, _ = extract_with_deals(extractor, first, ending)
+    assert {status for k, status, _ in deals if k == kind} == {"Announced"}, deals
+    assert any(k == "Collaboration" and status == "Terminated" for k, status, _ in deals), deals
+
+
+def test_an_ending_of_the_same_work_still_ends_the_earlier_deal(extractor: Extractor) -> None:
+    facts, deals, _ = extract_with_deals(
+        extractor, "Harwick Bio and Dunmore Cell agreed to co-develop allogeneic CAR-T cell therapies.",
+        "In May, Harwick Bio and Dunmore Cell terminated the CAR-T collaboration.")
+    assert not [f for f in facts if f[1] == "partneredWith"]
+    assert {status for k, status, _ in deals if k == "Collaboration"} == {"Terminated"}, deals
