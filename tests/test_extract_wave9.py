@@ -37,3 +37,33 @@ def test_an_ending_of_the_same_work_still_ends_the_earlier_deal(extractor: Extra
         "In May, Harwick Bio and Dunmore Cell terminated the CAR-T collaboration.")
     assert not [f for f in facts if f[1] == "partneredWith"]
     assert {status for k, status, _ in deals if k == "Collaboration"} == {"Terminated"}, deals
+
+
+@pytest.mark.parametrize("text,company,term", [
+    # After an approval word, a name with a company suffix is the company, not a product.
+    ("衛福部核准永信生技以iPSC衍生心肌細胞治療心臟衰竭的人體試驗。", "永信生技", "heart failure"),
+    ("国家药监局批准永信生物开展CAR-T疗法治疗淋巴瘤的临床试验。", "永信生物", "lymphoma"),
+])
+def test_a_company_after_an_approval_word_is_the_trials_sponsor(extractor: Extractor, text: str, company: str,
+                                                               term: str) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert (company, "targets", term) in facts, facts
+
+
+@pytest.mark.parametrize("text", ["宏康生技的外泌體產品用於治療慢性傷口。", "宏康生技專注於外泌體產品。",
+                                  "Harwick Bio's exosome therapy targets chronic wounds."])
+def test_an_exosome_product_is_the_companys_exosome_work(extractor: Extractor, text: str) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert any(p == "develops" and o == "exosome therapy" for _, p, o in facts), facts
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Among the companies pursuing in vivo CAR-T are Harwick Bio, Osterley Therapeutics and Brenmoor Bio.",
+     {"Harwick Bio", "Osterley Therapeutics", "Brenmoor Bio"}),
+    ("Harwick Bio and Osterley Therapeutics are among the biotechs working on allogeneic CAR-T.",
+     {"Harwick Bio", "Osterley Therapeutics"}),
+    ("Among the companies that abandoned in vivo CAR-T are Harwick Bio and Brenmoor Bio.", set()),
+])
+def test_among_the_companies_developing_a_modality(extractor: Extractor, text: str, expected: set[str]) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert {s for s, p, _ in facts if p == "develops"} == expected, facts

@@ -44,12 +44,20 @@ _PLAYERS_ZH = re.compile(r"(?:代表性?|龙头|主要|知名|头部|领先|重�
                          r"(?:包括|包含|涵盖|有|如|则有)\s*[:：]?\s*")
 _PLAYERS_EN = re.compile(r"\b(?:(?:key|leading|major|main|notable|prominent)\s+)?(?:players|companies|developers|biotechs)\b"
                          r"[^.;:,]{0,40}?\b(?:include|includes|such as)\s+")
+# "Among the companies pursuing M are X, Y and Z" (the list after the verb); "X, Y and Z are among the
+# companies developing M" (the list before it).
+_AMONG_EN = re.compile(r"\bamong (?:the )?(?:(?:key|leading|major|main|notable|prominent|other)\s+)?(?:players|companies|"
+                       r"developers|biotechs|firms|drugmakers)\s+(?:(?:that are|now|already)\s+)?(?:develop\w*|pursu\w*|working on|"
+                       r"focus\w* on|betting on|in)\s+[^.;:]{0,50}?\b(?:are|is)\s+")
+_ARE_AMONG_EN = re.compile(r"\b(?:are|is|were|was)\s+among (?:the )?(?:(?:key|leading|major|main|notable|prominent|few|"
+                           r"other)\s+)?(?:players|companies|developers|biotechs|firms|drugmakers)\s+(?:(?:that are|now|"
+                           r"already)\s+)?(?:develop\w*|pursu\w*|working on|work on|focus\w* on|betting on|in)\s+")
 _NOT_PLAYERS = re.compile(r"不包括|除了|之外|\bexcept\b|\bother than\b|\bunlike\b|\bnot\b|\bno longer\b|退出|终止")
 
 
 def rule_players(clause: Clause, add: Add) -> None:
     """"CAR-T領域的代表企業包括X、Y和Z", "布局NK細胞療法的企業包括X、Y等", "Companies developing in vivo CAR-T
-    include X and Y": each company of the list develops the field's modality (the last one named before
+    include X and Y", "Among the companies pursuing M are X and Y", "X and Y are among the companies developing M": each company of the list develops the field's modality (the last one named before
     the list), unless the clause hedges, negates or excepts."""
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     if _HEDGE.search(folded, cs, ce) or _NOT_PLAYERS.search(folded, cs, ce):
@@ -62,4 +70,17 @@ def rule_players(clause: Clause, add: Add) -> None:
             for firm in _object_list(folded, cms, hit.end(), {COMPANY}, ce):
                 if firm.org_type == COMPANY and not firm.pronoun:
                     add(firm.iri, "develops", mods[-1].iri, "field-players", 0.7, (mods[-1].start, firm.end))
+    for hit in _AMONG_EN.finditer(folded, cs, ce):
+        mods = [m for m in cms if m.kind == MODALITY and not m.pronoun and hit.start() <= m.start and m.end <= hit.end()]
+        if mods and not any(m.kind == COMPANY and hit.start() <= m.start < hit.end() for m in cms):
+            for firm in _object_list(folded, cms, hit.end(), {COMPANY}, ce):
+                if firm.org_type == COMPANY and not firm.pronoun:
+                    add(firm.iri, "develops", mods[-1].iri, "field-players", 0.7, (mods[-1].start, firm.end))
+    for hit in _ARE_AMONG_EN.finditer(folded, cs, ce):
+        mod = next((m for m in cms if m.kind == MODALITY and not m.pronoun and m.start >= hit.end()
+                    and re.fullmatch(r"[\w\s-]{0,24}", folded[hit.end():m.start])), None)
+        if mod is not None:
+            for firm in _subject_list(folded, cms, hit.start(), cs):
+                if firm.org_type == COMPANY and not firm.pronoun:
+                    add(firm.iri, "develops", mod.iri, "field-players", 0.7, (firm.start, mod.end))
 

@@ -182,7 +182,9 @@ class MentionFinder:
             if org_type == COMPANY and name.isascii() and not _COMPANY_WORDS.search(name) and is_person(text, s, e):
                 continue
             described_product = org_type == COMPANY and is_product(text, s, e)
-            if described_product or _PRODUCT_CUE.search(folded[max(0, s - 8):s]):
+            # "衛福部核准永信生技以…": after an approval word, a name with a company suffix is still the company.
+            firm_name = not name.isascii() and _fold(name).endswith(_ZH_FIRM_SUFFIX)
+            if described_product or _PRODUCT_CUE.search(folded[max(0, s - 8):s]) and not firm_name:
                 if products is not None:
                     products.append(_M(s, e, "", PRODUCT, name, curated=False, firm=described_product))
                 continue
@@ -485,6 +487,7 @@ _PHRASE_POS = frozenset("vpcudarmqf")
 
 # h/prec4: a regulator's approval verb ends what came before the name ("衛福部核准晶禾生技的…" is 晶禾生技), and
 # a stem that only qualifies the company word ("新興生技多半專注…": emerging biotechs) is no name.
+_ZH_FIRM_SUFFIX = ("生技", "生医", "制药", "药业", "医药", "集团", "公司", "生物", "生物科技", "生物技术")
 _ZH_APPROVE_CUT = re.compile(r"核准|批准|获批|核发")
 _ZH_QUALIFIER = re.compile(r"(?:新兴|新锐|知名|领先|主要|部分|不少|少数|一些|某些|众多|多数)+")
 
