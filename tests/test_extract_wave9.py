@@ -67,3 +67,25 @@ def test_an_exosome_product_is_the_companys_exosome_work(extractor: Extractor, t
 def test_among_the_companies_developing_a_modality(extractor: Extractor, text: str, expected: set[str]) -> None:
     facts, _, _ = extract_with_deals(extractor, text)
     assert {s for s, p, _ in facts if p == "develops"} == expected, facts
+
+
+@pytest.mark.parametrize("text,child,parent", [
+    ("Harwick Bio, a University of Oxford spinout, develops AAV gene therapies.", "Harwick Bio", "University of Oxford"),
+    ("Pfizer spin-off Harwick Bio raised $50 million.", "Harwick Bio", "Pfizer"),
+    ("Harwick Bio, an Osterley Therapeutics spin-off based in Boston, develops NK cells.", "Harwick Bio",
+     "Osterley Therapeutics"),
+])
+def test_a_parent_written_before_spinout_is_the_parent(extractor: Extractor, text: str, child: str,
+                                                       parent: str) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert {(s, o) for s, p, o in facts if p == "spunOutFrom"} == {(child, parent)}, facts
+
+
+@pytest.mark.parametrize("text,acquired", [
+    ("Novartis picked up Brenmoor Bio for $400 million.", True),
+    ("Harwick Bio's sales picked up after Pfizer launched its product.", False),
+    ("Pfizer picked up the tab for Harwick Bio's trial.", False),
+])
+def test_picked_up_is_a_purchase_only_of_a_company(extractor: Extractor, text: str, acquired: bool) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert any(p == "acquired" for _, p, _ in facts) == acquired, facts

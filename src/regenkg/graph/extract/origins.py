@@ -19,6 +19,9 @@ _FOUNDED_ON = re.compile(r"\b(?:founded|established|formed|created|launched|buil
                          r"(?:technology|technologies|research|science|discoveries|discovery|work|platform|ip|patents?)\s+"
                          r"(?:(?:licensed|developed|invented|originating|pioneered|discovered)\s+)?(?:from|at|by|of|in)\s+"
                          r"(?:the\s+)?")
+# "Y spinout X", "Y's spin-off, X,": the parent written as a modifier of "spinout" before its child.
+_PRENOMINAL_SPIN = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+){0,1}?spin-?(?:out|off)\s*,?\s*")
+_SPIN_APPOSITION = re.compile(r"\s*,\s*(?:an?|the)\s+(?:[\w-]+\s+){0,2}?")
 _CHILD_GAP = re.compile(r"(?:\s*,)?\s*(?:which|that|who)?\s*(?:was|were|is|has been|had been)?\s*(?:originally\s+|first\s+)?")
 # "源自北辰大學的X", "脫胎於北辰大學實驗室的X": the trigger, the parent, a few words of it, "的", the child.
 _ZH_FROM = re.compile(r"(?:源自|源于|脱胎于|脱胎自|孵化自|衍生自)\s*$")
@@ -59,6 +62,20 @@ def rule_origin(clause: Clause, add: Add) -> None:
         child = next((m for m in comps if tail and m.start == tail.end()), None)
         if child is not None and child.iri != parent.iri:
             add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.75, (parent.start, child.end))
+
+    for parent in comps:
+        # "the University of Oxford spinout Harwick Bio", "Osterley's spin-off, Harwick Bio,"
+        pre = _PRENOMINAL_SPIN.match(folded, parent.end, ce)
+        child = next((m for m in comps if pre and m.start == pre.end()), None)
+        if child is None:
+            # "Harwick Bio, a University of Oxford spinout,": the apposition names the parent
+            child = next((m for m in reversed(comps) if m.end <= parent.start
+                          and _SPIN_APPOSITION.fullmatch(folded, m.end, parent.start)), None)
+            if child is None or not _PRENOMINAL_SPIN.match(folded, parent.end, ce):
+                continue
+        if child.iri != parent.iri:
+            add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.75,
+                (min(child.start, parent.start), max(child.end, parent.end)))
 
 
 def rule_home_more(clause: Clause, add: Add) -> None:

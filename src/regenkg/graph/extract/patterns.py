@@ -51,6 +51,9 @@ _ACQ_ACTIVE = re.compile(
     r"收购|并购|买下|购并|收入旗下|纳入旗下|拿下|购入|购得|受让|\bbid for\b|\btender offer for\b|"
     r"\bacquir(?:e|es|ed|ing)\b|\bacquisition of\b|\bbought\b|\bbuy(?:s|ing)?\b|\bpurchas(?:e|es|ed|ing)\b|"
     r"\btook over\b|\btakeover of\b|\btake over\b|\bsnapped up\b|\bsnap(?:s|ping)? up\b|\bbuy-?out of\b|"
+    # "picked up Y", not "sales picked up after…" or "picked up the tab for Y's trial"
+    r"\bpick(?:ed|s)? up\b(?!\s+(?:after|before|in|on|at|again|as|when|while|the (?:tab|bill|pace|slack|cost)|steam|"
+    r"speed|momentum|pace|sharply|slightly|strongly|\d))|"
     # "取得Y全部股權", "取得Y 100%股權": all of a company's shares are the company
     r"取得(?=[^,，;；。]{2,24}?(?:全部|全数|100\s*%|百分之百)(?:的)?(?:股权|股份))")
 _ACQ_PASSIVE = re.compile(
