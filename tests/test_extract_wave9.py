@@ -89,3 +89,39 @@ def test_a_parent_written_before_spinout_is_the_parent(extractor: Extractor, tex
 def test_picked_up_is_a_purchase_only_of_a_company(extractor: Extractor, text: str, acquired: bool) -> None:
     facts, _, _ = extract_with_deals(extractor, text)
     assert any(p == "acquired" for _, p, _ in facts) == acquired, facts
+
+
+@pytest.mark.parametrize("text,licensee,licensor", [
+    # "for its M" after the partner: the signer's own asset goes out.
+    ("Corrigan Bio struck a licensing agreement with Japan's Astellas for its allogeneic NK cell platform.",
+     "Astellas Pharma", "Corrigan Bio"),
+    ("Corrigan Bio signed a license agreement with Astellas for Astellas' NK cell platform.",
+     "Corrigan Bio", "Astellas Pharma"),
+    # "A與B簽署授權合約，將…授權給B": A grants.
+    ("澄品生技與第一三共簽署授權合約，將旗下異體CAR-T療法在日本的開發及商業化權利授權給第一三共。",
+     "Daiichi Sankyo", "澄品生技"),
+])
+def test_who_grants_a_licence_signed_with_a_partner(extractor: Extractor, text: str, licensee: str,
+                                                    licensor: str) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert {(s, o) for s, p, o in facts if p == "licensedFrom"} == {(licensee, licensor)}, facts
+
+
+@pytest.mark.parametrize("text", [
+    "晶碩細胞與台北榮總合作，以自體軟骨細胞治療膝關節軟骨缺損，已獲衛福部核准再生醫療製劑附條件許可。",
+    "晶碩細胞與台北榮總合作的自體軟骨細胞療法已取得衛福部許可。",
+])
+def test_a_regulators_permit_is_no_licence_between_the_partners(extractor: Extractor, text: str) -> None:
+    facts, deals, _ = extract_with_deals(extractor, text)
+    assert not [f for f in facts if f[1] == "licensedFrom"], facts
+    assert ("晶碩細胞", "partneredWith", "台北榮總") in facts or ("台北榮總", "partneredWith", "晶碩細胞") in facts
+
+
+def test_a_city_before_a_chinese_company_name_is_not_part_of_it(extractor: Extractor) -> None:
+    facts, _, ex = extract_with_deals(extractor, "恒瑞医药从苏州启澄生物引进一款CAR-T疗法。",
+                                      "启澄生物成立于2018年，专注于TCR-T疗法的开发。")
+    owners = {r.subject for r in ex.relations if r.predicate == "develops"}
+    assert len(owners) == 1, facts
+    # a university keeps its place name: two universities stay two
+    _, _, ex = extract_with_deals(extractor, "艾澄生物从浙东大学分拆成立。", "禾澄生物从北岳大学分拆成立。")
+    assert len({r.object for r in ex.relations if r.predicate == "spunOutFrom"}) == 2

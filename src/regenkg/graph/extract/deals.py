@@ -260,13 +260,23 @@ def _bought_from(folded: str, cms: list[_M], trig: re.Match[str], cs: int, ce: i
     return None
 
 
+# "獲衛福部核准…附條件許可", "取得衛福部許可", "临床试验默示许可": a regulator's permit, not a licence between firms.
+_PERMIT_BEFORE = re.compile(r"(?:附条件|有条件|上市|临床试验|临床|默示|药品|药证|制剂|卫福部|药监局|食药署|主管机关|"
+                            r"厚生劳动省|fda|ema|nmpa|cde|pmda)[^,，;；。]{0,4}$")
+
+
+def _regulatory_permit(ctext: str, hit: re.Match[str]) -> bool:
+    return hit.group(0) == "许可" and (bool(_PERMIT_BEFORE.search(ctext, 0, hit.start()))
+                                     or ctext.startswith("证", hit.end()))
+
+
 def rule_partner(clause: Clause, add: Add) -> None:
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
     if len(comps) < 2:
         return
     ctext = folded[cs:ce]
-    lic = _LICENSE.search(ctext)
+    lic = next((h for h in _LICENSE.finditer(ctext) if not _regulatory_permit(ctext, h)), None)
     joint = _JOINT.search(ctext)
     if not (_PARTNER.search(ctext) or lic or joint):
         if _SERVES.search(ctext):

@@ -162,12 +162,18 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
         aft = [m for m in comps if m.start >= pos]
         if bef and aft:
             licensee, licensor, rule = bef[-1], aft[0], "licence-agreement"
+            if re.match(r"[^.;]{0,30}?\b(?:for|covering|on|involving|over)\s+(?:its|their)\b", folded[aft[0].end:ce]) and \
+                    not re.match(r"(?:'s|’s|'|’)\s", folded[aft[0].end:aft[0].end + 3]):
+                # "X struck a licensing agreement with Y for its NK platform": the signer's own asset goes out.
+                licensee, licensor = licensor, licensee
     elif licensee is None and m_to and "\u4e00" <= ctext[m_to.start()] <= "\u9fff":
         pos = cs + m_to.start()
         # "Y將其療法Z…授權給X": what stands after 將/把 is the thing licensed; the licensor is the one before it.
         jiang = max(folded.rfind("将", cs, pos), folded.rfind("把", cs, pos))
         bef = [m for m in comps if m.end <= (jiang if jiang >= 0 and any(m.end <= jiang for m in comps) else pos)]
         aft = [m for m in comps if m.start >= pos]
+        # "A與B簽署授權合約，將…權利授權給B": the licensor is the other party, not the B named with 與.
+        bef = [m for m in bef if not aft or m.iri != aft[0].iri]
         if bef and aft:
             licensor, licensee = bef[-1], aft[0]
     if licensee is None or licensor is None or licensee.iri == licensor.iri:

@@ -404,6 +404,15 @@ class MentionFinder:
         for suffix in ("生物科技", "生物技术", "生技", "生医", "公司", "集团"):
             if key.endswith(suffix) and len(key) - len(suffix) >= 2:
                 key = key[: -len(suffix)]
+        if re.fullmatch(rf"[{HAN}]{{4,}}", key):
+            # "苏州启澄生物" then "启澄生物": a city written before the name is where it is, not the name.
+            first, flag = next(iter(word_tags(key)), ("", ""))
+            rest = key[len(first):]
+            # Only a company's: the rest is a stem of two characters or more and a company suffix, so
+            # "浙东大学" and "上海医药" keep their place.
+            if flag == "ns" and len(first) >= 2 and any(rest.endswith(x) and len(rest) - len(x) >= 2
+                                                          for x in _ZH_ORG_SUFFIX):
+                key = rest
         return str(resource("company", slugify(key)))
 
     def add_short_names(self, sents: Sequence[Sentence], all_ms: list[list[_M]]) -> None:
