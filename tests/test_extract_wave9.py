@@ -125,3 +125,16 @@ def test_a_city_before_a_chinese_company_name_is_not_part_of_it(extractor: Extra
     # a university keeps its place name: two universities stay two
     _, _, ex = extract_with_deals(extractor, "艾澄生物从浙东大学分拆成立。", "禾澄生物从北岳大学分拆成立。")
     assert len({r.object for r in ex.relations if r.predicate == "spunOutFrom"}) == 2
+
+
+@pytest.mark.parametrize("first,second,owner,term", [
+    ("澄品生技將旗下異體CAR-T療法CP-201授權給第一三共。", "CP-201目前正於台灣進行第一期臨床試驗，適應症為復發性B細胞急性淋巴性白血病。",
+     "澄品生技", "leukaemia"),
+    ("Harwick Bio's allogeneic CAR-T HB-107 was licensed to Pfizer in Japan.",
+     "HB-107 is being tested in patients with lupus nephritis.", "Harwick Bio", "lupus nephritis"),
+])
+def test_a_development_code_is_its_owners_in_a_later_sentence(extractor: Extractor, first: str, second: str,
+                                                              owner: str, term: str) -> None:
+    facts, _, _ = extract_with_deals(extractor, first, second)
+    assert (owner, "targets", term) in facts, facts
+    assert not [f for f in facts if f[1] == "targets" and f[0] != owner], facts

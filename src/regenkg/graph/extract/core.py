@@ -56,7 +56,7 @@ from .mainclause import rule_main_clause
 from .mentions import _M, MentionFinder
 from .names import document_products, product_links
 from .owners import settle_asset_owners, settle_asset_sales, settle_product_names
-from .products import remember_owned_names, rule_develops_purpose, rule_product_scope
+from .products import code_owners, remember_owned_names, rule_develops_purpose, rule_product_scope
 from .patterns import (
     _DEAL_CANCEL,
     _DENIED_BACK,
@@ -209,7 +209,8 @@ class Extractor:
                             prev_related, carried)  # h/anaph: prev_related; h/anaph2: prev_targets; coref2: carried
             name_both_parties(_fold(sent.text), ms, prev_ms)  # h/deals3: "the two companies signed…"
             prev_sent = sent
-            link_products(ms, prods, known_products)
+            link_products(ms, prods, known_products, sent.text)
+            code_owners(sent.text, ms, known_products)  # "…療法CP-201授權給Y。CP-201適應症為I": X's
             resolve_term_anaphora(sent.text, ms, last_modality)
             mark_product_opener(sent.text, ms, developers, last_modality)  # h/anaph
             mods = [m for m in ms if m.kind == MODALITY and not m.pronoun]

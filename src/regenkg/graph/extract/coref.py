@@ -133,7 +133,24 @@ def resolve_developer_descriptions(text: str, ms: list[_M], developers: Mapping[
     ms.sort(key=lambda m: m.start)
 
 
-def link_products(ms: list[_M], products: Sequence[_M], known: dict[str, _M]) -> None:
+# "X's allogeneic CAR-T HB-7", "X將旗下異體CAR-T療法CP-201授權給Y", "X licensed its TCR-T HB-7": the company
+# written before the product with a possessive (and a few words describing the product) owns it.
+_POSSESSOR_GAP = re.compile(r"(?:'s|’s|(?<=s)'|(?<=s)’)\s+(?:[\w-]+\s+){0,4}|"
+                            r"\s*(?:(?:将|把|也|已|将其|把其)\s*)?(?:旗下的?|的|其)\s*[^,，;；。、与和]{0,16}|"
+                            r"\s+(?:[\w-]+\s+){0,2}?(?:its|their)\s+(?:[\w-]+\s+){0,4}")
+
+
+def possessor(text: str, companies: Sequence[_M], p: _M) -> _M | None:
+    """The company written right before the product ``p`` with a possessive, or None."""
+    if not text:
+        return None
+    before = [m for m in companies if m.end <= p.start and not m.pronoun]
+    if before and _POSSESSOR_GAP.fullmatch(_fold(text), before[-1].end, p.start):
+        return before[-1]
+    return None
+
+
+def link_products(ms: list[_M], products: Sequence[_M], known: dict[str, _M], text: str = "") -> None:
     """A product or platform name belongs to the company named nearest to it where it is first read as one
     ("Velorix, the approved CAR-T therapy of Halvorsen", "Halvorsen's Velorix"); afterwards the name is never
     a company itself ("Velorix sales doubled" makes no company Velorix), and in a sentence that names no
@@ -143,6 +160,8 @@ def link_products(ms: list[_M], products: Sequence[_M], known: dict[str, _M]) ->
         ms: the sentence's mentions after pronoun resolution (changed in place).
         products: the names :meth:`~.mentions.MentionFinder.find` read as products in this sentence.
         known: folded product name -> owner mention, carried through the document.
+        text: the sentence; a company written before the product with a possessive owns it, else the
+            company named nearest to it.
     """
     taken = [m for m in ms if m.kind == COMPANY and not m.curated and not m.pronoun and _fold(m.surface) in known]
     for m in taken:
@@ -154,7 +173,8 @@ def link_products(ms: list[_M], products: Sequence[_M], known: dict[str, _M]) ->
         key = _fold(p.surface)
         owner = known.get(key)
         if owner is None and companies:
-            owner = min(companies, key=lambda m: min(abs(m.start - p.end), abs(p.start - m.end)))
+            owner = possessor(text, companies, p) or min(
+                companies, key=lambda m: min(abs(m.start - p.end), abs(p.start - m.end)))
             known[key] = owner
         elif owner is not None and not companies:
             ms.append(_M(p.start, p.end, owner.iri, COMPANY, p.surface, owner.curated, pronoun=True))

@@ -14,10 +14,10 @@ import re
 from collections.abc import Mapping, Sequence
 
 from .clauses import SentenceAdd, _subject_list, _window
-from .coref import solid
+from .coref import possessor, solid
 from .mentions import _M
 from .names import NOT_NAME
-from .patterns import _DEVELOP, _EXIT, _HEDGE, _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY, _fold
+from .patterns import _DEVELOP, _EXIT, _HEDGE, _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY, PRODUCT, _fold
 
 # A development code: letters, an optional hyphen, digits ("HLV-201", "CT041", "LB2102", "NTLA-2001").
 # Antigens, genes and cytokines look alike ("CD19", "IL-6", "PD-1", "SMN1"), so a code needs three digits
@@ -110,6 +110,32 @@ def possessed_names(folded: str, ms: Sequence[_M], comps: Sequence[_M]) -> list[
                 o.kind == INDICATION and o.start == aim.end() for o in ms):
             out.append((m, owner))  # h/rec6t: "recommended X's P for patients with I", "X的P用於治療I"
     return out
+
+
+def code_owners(text: str, ms: list[_M], known: dict[str, _M]) -> None:
+    """A development code is its owner's in the rest of the document: "X將旗下…療法CP-201授權給Y。CP-201適應症為I"
+    states X's indication. The owner is the company written before the code with a possessive
+    (:func:`.coref.possessor`), else the only company of the sentence; a later sentence that names no company and writes
+    the code gets the owner as a mention there (changed in place), as :func:`.coref.link_products` does for
+    brands.
+    """
+    spans = [(a, b) for a, b in _codes(text) if not any(m.start < b and a < m.end for m in ms)]
+    if not spans:
+        return
+    comps = [m for m in ms if m.kind == COMPANY and not m.affiliate_of and not m.appositive]
+    for a, b in spans:
+        key = _fold(text[a:b])
+        code = _M(a, b, "", PRODUCT, text[a:b], curated=False)
+        owner = known.get(key)
+        if owner is None and comps:
+            owner = possessor(text, comps, code) or (
+                comps[0] if len({m.iri for m in comps}) == 1 and comps[0].org_type == COMPANY and solid(comps[0])
+                else None)
+            if owner is not None and owner.org_type == COMPANY:
+                known[key] = owner
+        elif owner is not None and not comps:
+            ms.append(_M(a, b, owner.iri, COMPANY, text[a:b], owner.curated, pronoun=True))
+    ms.sort(key=lambda m: m.start)
 
 
 def remember_owned_names(folded: str, ms: Sequence[_M], known: dict[str, _M]) -> None:
