@@ -138,3 +138,19 @@ def test_a_development_code_is_its_owners_in_a_later_sentence(extractor: Extract
     facts, _, _ = extract_with_deals(extractor, first, second)
     assert (owner, "targets", term) in facts, facts
     assert not [f for f in facts if f[1] == "targets" and f[0] != owner], facts
+
+
+def test_a_capitalised_short_name_and_a_title_before_a_person(extractor: Extractor) -> None:
+    facts, _, ex = extract_with_deals(
+        extractor, "Kelso Therapeutics agreed to be bought by Merck for $900 million.",
+        "Kelso's chief executive, Dana Whitcombe, said the company had also begun preclinical work on TCR-T therapies.")
+    assert ("Kelso Therapeutics", "develops", "TCR-T cell therapy") in facts, facts
+    assert not [m for m in ex.mentions if "Whitcombe" in m.surface], "a person is no company"
+
+
+def test_a_modifier_is_no_company_name(extractor: Extractor) -> None:
+    facts, _, ex = extract_with_deals(
+        extractor, "Kelso's lead candidate KT-19, a CD19-directed in vivo CAR-T, is being tested in lupus nephritis.")
+    assert not [m for m in ex.mentions if m.surface == "CD19-directed"]
+    assert {f for f in facts if f[1] in ("develops", "targets")} == {
+        ("Kelso", "develops", "in vivo CAR-T"), ("Kelso", "targets", "lupus nephritis")}, facts

@@ -191,3 +191,12 @@ def test_property_split_sentences_on_any_text(text, max_chars):
     for n, s in enumerate(sentences):
         assert text[s.start : s.end] == s.text and s.text
         assert s.n == n and s.lang in ("en", "zh-Hant", "zh-Hans")
+
+
+def test_a_letter_after_a_lower_case_word_ends_the_sentence() -> None:
+    from regenkg.text.segment import sentence_spans
+
+    text = "Halvard licensed a gene therapy for haemophilia B. Halvard will pay US$35 million. John B. Smith said so."
+    got = [text[a:b] for a, b in sentence_spans(text)]
+    assert got == ["Halvard licensed a gene therapy for haemophilia B.", "Halvard will pay US$35 million.",
+                   "John B. Smith said so."], got

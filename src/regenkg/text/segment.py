@@ -127,7 +127,12 @@ def _is_abbreviation(text: str, dot: int, start: int, following: str | None) -> 
         return True
     # An initial ("J. Smith") but not the last letter of "CAR-T." or "NK cell T."
     preceding = text[dot - 2] if dot - 2 >= start else " "
-    return len(word) == 1 and word.isupper() and (preceding.isspace() or preceding in '(（"“')
+    if not (len(word) == 1 and word.isupper() and (preceding.isspace() or preceding in '(（"“')):
+        return False
+    # "haemophilia B. Halvard will…", "hepatitis B. The…": a letter after a lower-case word names a type, not
+    # a person ("John B. Smith", "J. Smith" keep their initial).
+    prev_word = re.search(r"([A-Za-z][\w-]*)\s+$", text[max(start, dot - 40):dot - 1])
+    return prev_word is None or not prev_word.group(1)[0].islower()
 
 
 def _is_end(text: str, i: int, j: int, start: int, end: int) -> bool:

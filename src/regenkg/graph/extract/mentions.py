@@ -419,6 +419,7 @@ class MentionFinder:
         """"禾晟" after "禾晟生技（7712）" in the same document: a Chinese name without its suffix is the same company."""
         stems: dict[str, _M] = {}
         words: dict[str, _M] = {}
+        lowered = frozenset(w for t in sents for w in re.findall(r"\b[a-z][a-z-]+\b", t.text))
         for ms in all_ms:
             for m in ms:
                 if m.kind != COMPANY or m.curated or m.pronoun:
@@ -428,6 +429,12 @@ class MentionFinder:
                     # "corvane" after "corvane bio": a lower-case name's first word is its short form.
                     if _LOWER_NAME.fullmatch(m.surface) and m.surface.split()[0] not in NOT_NAME:
                         words.setdefault(m.surface.split()[0], m)
+                    # "Kelso's chief executive" after "Kelso Therapeutics": a capitalised first word the
+                    # document never writes in lower case (not "Cell", "Blue") is the name's short form.
+                    first = m.surface.split()[0]
+                    if " " in m.surface.strip() and re.fullmatch(r"[A-Z][a-z]{3,}", first) \
+                            and first not in NOT_NAME and first.lower() not in lowered:
+                        words.setdefault(first, m)
                     continue
                 key = re.sub(rf"(?<=[{HAN}])(?:[-－‐]?(?:ky|dr|创)|[*＊])+$", "", key)  # "永泰" after "永泰-KY（6721）"
                 for suffix in sorted(_ZH_ORG_SUFFIX, key=len, reverse=True):

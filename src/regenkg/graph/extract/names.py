@@ -251,6 +251,10 @@ _AGENCY_TAIL = re.compile(r"(?:\s+(?!(?:the|a|an|its|their|with|said|says|by|fro
                           r"Ministry|Commission|Bureau|Council|Department|Office)\b")
 
 
+_MODIFIER_TAIL = re.compile(r"-(?:directed|targeting|targeted|specific|positive|negative|expressing|derived|based|"
+                            r"mediated|modified|engineered|edited|like|redirected|armou?red)$", re.IGNORECASE)
+
+
 def clean_candidates(text: str, cands: Sequence[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
     """The discovered spans without fragments, agencies' pieces, and a sentence's full stop at a name's end."""
     out = []
@@ -263,6 +267,8 @@ def clean_candidates(text: str, cands: Sequence[tuple[int, int, str, str]]) -> l
             continue
         if trimmed[:1].islower() and re.search(r" cells?$", trimmed):
             continue  # "the same cell", "mesenchymal stromal cell": lower-case "… cell" is a noun phrase, not a name
+        if trimmed.isascii() and _MODIFIER_TAIL.search(trimmed):
+            continue  # "CD19-directed", "BCMA-targeting", "iPSC-derived": a modifier, not a name
         out.append((s, s + len(trimmed), trimmed, typ))
     return out
 

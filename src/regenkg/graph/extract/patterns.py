@@ -211,7 +211,7 @@ _MID_PRONOUN = re.compile(
 _PERSON_BEFORE = re.compile(r"\b(?:CEO|CFO|CSO|CMO|COO|chief executive(?: officer)?|chief (?:scientific|medical|financial|"
                             r"business) officer|president|chairman|chairwoman|founder|co-founder|professor|analyst|"
                             r"veteran|executive|scientist|researcher|entrepreneur|physician|oncologist|inventor|"
-                            r"spokes(?:person|woman|man)|Dr|Mr|Mrs|Ms|Prof)\.?\s+$", re.IGNORECASE)
+                            r"spokes(?:person|woman|man)|Dr|Mr|Mrs|Ms|Prof)\.?,?\s+$", re.IGNORECASE)
 _PERSON_AFTER = re.compile(r",\s*who\b|,\s*(?:the\s+|its\s+|a\s+)?(?:CEO|CFO|CSO|CMO|COO|chief|president|chairman|chairwoman|founder|"
                            r"co-founder|head of|professor|director|analyst|vice president|senior vice president)\b",
                            re.IGNORECASE)
