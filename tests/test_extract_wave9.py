@@ -154,3 +154,19 @@ def test_a_modifier_is_no_company_name(extractor: Extractor) -> None:
     assert not [m for m in ex.mentions if m.surface == "CD19-directed"]
     assert {f for f in facts if f[1] in ("develops", "targets")} == {
         ("Kelso", "develops", "in vivo CAR-T"), ("Kelso", "targets", "lupus nephritis")}, facts
+
+
+@pytest.mark.parametrize("text,expected", [
+    # A segment's modality is the company's work; a bare 公司 after the company's speech verb is the company.
+    ("晶碩細胞表示，公司也將布局外泌體新藥，鎖定乾眼症。", ("晶碩細胞", "develops", "exosome therapy")),
+    ("宏康生技專注於細胞新藥開發。", ("宏康生技", "develops", "cell therapy")),
+])
+def test_a_segments_modality_and_a_bare_company_word(extractor: Extractor, text: str,
+                                                 expected: tuple[str, str, str]) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert expected in facts, facts
+
+
+def test_exploring_a_sale_is_no_deal(extractor: Extractor) -> None:
+    facts, deals, _ = extract_with_deals(extractor, "Pfizer is exploring an acquisition of Kelso Therapeutics.")
+    assert not [f for f in facts if f[1] == "acquired"] and all(s != "Announced" for _, s, _ in deals), deals

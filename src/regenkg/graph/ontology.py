@@ -85,6 +85,8 @@ class Gazetteer:
 
     entities: dict[str, Entity] = field(default_factory=dict)
     broader: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # skos:related: a market segment's modality ("外泌體新藥" is work on exosomes)
+    related: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     graph: Graph = field(default_factory=Graph)
 
     @classmethod
@@ -123,6 +125,8 @@ class Gazetteer:
             gaz.entities[iri] = Entity(iri=iri, type=typ, labels=labels, aliases=aliases, curated=True, wikidata=qid)
         for s, o in graph.subject_objects(SKOS.broader):
             gaz.broader[str(s)].add(str(o))
+        for s, o in graph.subject_objects(SKOS.related):
+            gaz.related[str(s)].add(str(o))
         return gaz
 
     def surfaces(self) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .clauses import Add, Clause, _object_list, _subject_list
+from ..ontology import default_gazetteer
 from .kinds import _classified
 from .patterns import _HEDGE, _SEGMENT_CUE, COMPANY, MODALITY, SEGMENT
 
@@ -28,10 +29,14 @@ def rule_segment(clause: Clause, add: Add) -> None:
             if head is not None and head.org_type == COMPANY and head.start - cs <= 12 \
                     and all(m.org_type != COMPANY or m.iri == head.iri for m in firms):
                 subjects = [head]
+        related = default_gazetteer().related
         for s in subjects:
             for seg in segs:
                 if seg.start >= cue.start():
                     add(s.iri, "operatesIn", seg.iri, "segment-focus", 0.8, (s.start, seg.end))
+                    # "布局外泌體新藥": the segment's modality is the company's work too
+                    for mod in sorted(related.get(seg.iri, ())):
+                        add(s.iri, "develops", mod, "segment-focus", 0.7, (s.start, seg.end))
             # "…等多家廠商則側重在外泌體新藥": a modality named as the focus is developed.
             for mod in _object_list(folded, cms, cue.end(), {MODALITY}, ce):
                 kinds = _classified(folded, cms, mod, ce)

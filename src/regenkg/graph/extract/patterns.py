@@ -201,7 +201,10 @@ _PRONOUN = re.compile(r"^\s*(It|Its|The company|The firm|The biotech|The group|T
 _DEFINITE = re.compile(r"\bthe (?:[A-Z][A-Za-z-]+ ){0,2}(?:company|biotech|firm|start-up|startup|drugmaker|developer|unit|"
                        r"subsidiary)\b"
                        r"(?!\s+(?:[A-Z]|named|called))|该公司|該公司|该企业|該企業|这家公司|這家公司|此公司|该集团|該集團|"
-                       r"该药企|該藥企|该药厂|該藥廠|该新创|該新創")
+                       r"该药企|該藥企|该药厂|該藥廠|该新创|該新創|"
+                       # "X表示，公司將…": a bare 公司 right after a company's speech verb is that company
+                       r"(?:(?<=表示，)|(?<=表示,)|(?<=指出，)|(?<=指出,)|(?<=強調，)|(?<=强调，)|(?<=透露，)|(?<=透露,)|"
+                       r"(?<=說，)|(?<=说，)|(?<=稱，)|(?<=称，))\s*公司(?![,，])")
 # "it"/"its"/"它"/"其" inside a sentence (not the impersonal "it is expected", not "其中"/"其他"/"尤其").
 _MID_PRONOUN = re.compile(
     r"\b(it|its)\b(?!\s+(?:is|was|will be|would be|has been|remains|seems)\s+(?:expected|likely|unlikely|unclear|"
