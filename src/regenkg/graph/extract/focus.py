@@ -35,8 +35,8 @@ def rule_segment(clause: Clause, add: Add) -> None:
                 if seg.start >= cue.start():
                     add(s.iri, "operatesIn", seg.iri, "segment-focus", 0.8, (s.start, seg.end))
                     # "布局外泌體新藥": the segment's modality is the company's work too
-                    for mod in sorted(related.get(seg.iri, ())):
-                        add(s.iri, "develops", mod, "segment-focus", 0.7, (s.start, seg.end))
+                    for term in sorted(related.get(seg.iri, ())):
+                        add(s.iri, "develops", term, "segment-focus", 0.7, (s.start, seg.end))
             # "…等多家廠商則側重在外泌體新藥": a modality named as the focus is developed.
             for mod in _object_list(folded, cms, cue.end(), {MODALITY}, ce):
                 kinds = _classified(folded, cms, mod, ce)
