@@ -170,3 +170,34 @@ def test_a_segments_modality_and_a_bare_company_word(extractor: Extractor, text:
 def test_exploring_a_sale_is_no_deal(extractor: Extractor) -> None:
     facts, deals, _ = extract_with_deals(extractor, "Pfizer is exploring an acquisition of Kelso Therapeutics.")
     assert not [f for f in facts if f[1] == "acquired"] and all(s != "Announced" for _, s, _ in deals), deals
+
+
+def test_a_press_release_dateline_headline_and_code(extractor: Extractor) -> None:
+    from regenkg.records import Sentence
+    from regenkg.text.segment import sentence_spans
+
+    text = ("Fenwick Biosciences Announces FDA Clearance of IND for FW-220\n\n"
+            "BOSTON, March 3, 2026 -- Fenwick Biosciences, Inc. (Nasdaq: FNWK), a clinical-stage company developing "
+            "gamma delta T cell therapies, today announced that the U.S. Food and Drug Administration has cleared its "
+            "Investigational New Drug application for FW-220 in acute myeloid leukemia.\n\n"
+            "FW-220 is an off-the-shelf, allogeneic gamma delta T cell therapy.")
+    spans = sentence_spans(text)
+    assert text[spans[1][0]:spans[1][1]] == "BOSTON, March 3, 2026 --"  # the dateline is its own sentence
+    sents = [Sentence(i, "doc", i, a, b, "en", text[a:b]) for i, (a, b) in enumerate(spans)]
+    ex = extractor.extract(sents)
+    names = {m.surface for m in ex.mentions if m.kind == "Company"}
+    assert "Investigational New Drug" not in names and not any("Announces" in n for n in names), names
+    got = {(r.subject.rsplit("/", 1)[-1], r.predicate, r.object.rsplit("/", 1)[-1], r.sentence_id)
+           for r in ex.relations}
+    assert ("fenwick", "develops", "gamma-delta-t", 2) in got  # the apposition right after the company
+    assert ("fenwick", "develops", "gamma-delta-t", 3) in got  # FW-220 is the title's company's code
+
+
+def test_a_single_name_its_apposition_describes_is_what_its_means(extractor: Extractor) -> None:
+    facts, _, _ = extract_with_deals(
+        extractor,
+        "AstraZeneca completed its acquisition of EsoBiotec in May 2025.",
+        "EsoBiotec, a lentiviral delivery specialist based in Belgium, develops in vivo CAR-T therapies.",
+        "Its lead candidate ESO-T01 is being developed with Pregene for multiple myeloma.")
+    assert ("EsoBiotec", "partneredWith", "Pregene") in facts or ("Pregene", "partneredWith", "EsoBiotec") in facts
+    assert not [f for f in facts if f[0] == "AstraZeneca" and f[1] in ("partneredWith", "targets")], facts

@@ -196,6 +196,20 @@ def _line_boundaries(text: str, start: int, end: int) -> list[int]:
     return cuts
 
 
+# A press release's dateline: "BOSTON, March 3, 2026 --", "CAMBRIDGE, Mass. and SHANGHAI, 3 March 2026
+# /PRNewswire/ —". It is its own sentence, so the first sentence opens with the company, as the rules expect.
+_DATELINE = re.compile(
+    r"\s*[A-Z][\w.'’-]*(?:(?:\s+|\s*,\s*)(?:and\s+|&\s+)?[A-Z][\w.'’-]*){0,5}\s*,\s*"
+    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
+    r"\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{4})"
+    r"\s*(?:/\s*[A-Za-z][\w .-]{1,40}/)?\s*(?:--|—|–)")
+
+
+def _dateline_boundaries(text: str, start: int, end: int) -> list[int]:
+    match = _DATELINE.match(text, start, end)
+    return [match.end()] if match else []
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     # Index walking, not slicing: the remainder of a 1 MB line must not be copied per sentence.
     while start < end and text[start].isspace():
@@ -247,6 +261,7 @@ def sentence_spans(text: str, max_chars: int = 400) -> list[tuple[int, int]]:
             {
                 *_line_boundaries(text, block_start, block_end),
                 *_soft_boundaries(text, block_start, block_end),
+                *_dateline_boundaries(text, block_start, block_end),
                 block_end,
             }
         )

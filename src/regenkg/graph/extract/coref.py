@@ -23,8 +23,9 @@ from .patterns import (
 
 def solid(m: _M) -> bool:
     """Whether a company mention is sure enough to be what a pronoun stands for: a curated name, a name of
-    several words or in Han script, or a pronoun itself — not a lone capitalised word ("Kymriah")."""
-    return m.curated or " " in m.surface or not m.surface.isascii() or m.pronoun
+    several words or in Han script, a pronoun itself, or one its apposition describes ("EsoBiotec, a lentiviral
+    delivery specialist based in Belgium, …") — not a lone capitalised word ("Kymriah")."""
+    return m.curated or " " in m.surface or not m.surface.isascii() or m.pronoun or bool(m.described)
 
 
 # A time or sequence adverbial and its comma opening a sentence ("2023年5月，", "In 2021,", "此外，").

@@ -251,6 +251,18 @@ _AGENCY_TAIL = re.compile(r"(?:\s+(?!(?:the|a|an|its|their|with|said|says|by|fro
                           r"Ministry|Commission|Bureau|Council|Department|Office)\b")
 
 
+# A headline's verb in title case ends the name before it.
+_HEADLINE_VERB = re.compile(r"\s(?:Announces|Announced|Reports|Reported|Receives|Received|Completes|Completed|Enters|"
+                            r"Entered|Signs|Signed|Acquires|Acquired|Launches|Presents|Expands|Raises|Raised|Secures|"
+                            r"Wins|Gets|Names|Appoints|Initiates|Doses|Achieves|Unveils|Partners|Licenses|Licensed|"
+                            r"Submits|Files|Granted|Approves|Approved|Closes|Closed|Agrees|Agreed|Buys|Bought|Sells|"
+                            r"Sold|Forms|Formed|Joins|Teams|Inks|Strikes|Taps|Lands|Nabs|Snaps|Bags|Scores|Debuts|"
+                            r"Touts|Halts|Pauses|Stops|Drops|Ends|Terminates|Regains|Returns|Opens|Starts|Begins|"
+                            r"Posts|Shares|Details|Highlights|Provides|Gains|Obtains|Earns)\b")
+_REGULATORY_TERM = re.compile(r"\b(?:investigational new drug|new drug application|biologics? licen[cs]e application|"
+                              r"clinical trial application|marketing authori[sz]ation|breakthrough therapy|fast track|"
+                              r"orphan drug|priority review|priority medicines|regenerative medicine advanced therapy|"
+                              r"rare pediatric disease|accelerated approval|conditional approval|sakigake)\b", re.IGNORECASE)
 _MODIFIER_TAIL = re.compile(r"-(?:directed|targeting|targeted|specific|positive|negative|expressing|derived|based|"
                             r"mediated|modified|engineered|edited|like|redirected|armou?red)$", re.IGNORECASE)
 
@@ -267,6 +279,12 @@ def clean_candidates(text: str, cands: Sequence[tuple[int, int, str, str]]) -> l
             continue
         if trimmed[:1].islower() and re.search(r" cells?$", trimmed):
             continue  # "the same cell", "mesenchymal stromal cell": lower-case "… cell" is a noun phrase, not a name
+        verb = _HEADLINE_VERB.search(trimmed) if trimmed.isascii() and typ == COMPANY else None
+        if verb is not None and _COMPANY_WORDS.search(trimmed[:verb.start()].rstrip()):
+            # "Fenwick Biosciences Announces FDA Clearance": a headline; the name ends at its company word
+            trimmed = trimmed[:verb.start()].rstrip()
+        if trimmed.isascii() and _REGULATORY_TERM.search(trimmed):
+            continue  # "Investigational New Drug", "Breakthrough Therapy": a filing or a designation
         if trimmed.isascii() and _MODIFIER_TAIL.search(trimmed):
             continue  # "CD19-directed", "BCMA-targeting", "iPSC-derived": a modifier, not a name
         out.append((s, s + len(trimmed), trimmed, typ))

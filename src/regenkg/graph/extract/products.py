@@ -251,13 +251,18 @@ def rule_product_scope(text: str, folded: str, ms: list[_M], brands: Sequence[_M
         broader: SKOS broader links; a term whose narrower term the product's words also name is dropped
             ("a TIL therapy for melanoma, a skin cancer" targets melanoma, not cancer).
     """
+    # A development code named earlier stands for its owner here (:func:`code_owners`): "FW-220 is an allogeneic
+    # γδ T cell therapy" is the owner's product.
+    standins = [m for m in ms if m.kind == COMPANY and m.pronoun and _CODE.fullmatch(m.surface)]
     comps = [m for m in ms if m.kind == COMPANY and not m.affiliate_of and not m.appositive and not m.pronoun]
-    if not comps:
+    if not comps and not standins:
         return
     owned = dict((id(p), o) for p, o in possessed_names(folded, ms, comps))
     comps = [m for m in comps if id(m) not in owned]
     spans = product_spans(text, ms, brands, folded)
     fixed = {(p.start, p.end): o for p in ms if (o := owned.get(id(p))) is not None}
+    fixed.update({(m.start, m.end): m for m in standins})
+    comps += standins
     nouns = [(n.start(), n.end()) for n in _NOUN.finditer(folded)
              if not any(m.start < n.end() and n.start() < m.end for m in ms)]
     spans = sorted(set(spans) | set(fixed) | set(nouns))
