@@ -201,3 +201,24 @@ def test_a_single_name_its_apposition_describes_is_what_its_means(extractor: Ext
         "Its lead candidate ESO-T01 is being developed with Pregene for multiple myeloma.")
     assert ("EsoBiotec", "partneredWith", "Pregene") in facts or ("Pregene", "partneredWith", "EsoBiotec") in facts
     assert not [f for f in facts if f[0] == "AstraZeneca" and f[1] in ("partneredWith", "targets")], facts
+
+
+@pytest.mark.parametrize("question,answer,expected", [
+    ("問：瑞展細胞目前的研發重點是什麼？", "答：我們主要做自體CD34+造血幹細胞基因療法，第一個適應症是乙型地中海型貧血。",
+     ("瑞展細胞", "targets", "β-thalassaemia")),
+    ("問：聽說瑞展細胞和日本的公司有合作？", "答：對，我們去年和日本武田製藥簽了共同開發協議。",
+     ("瑞展細胞", "partneredWith", "Takeda Pharmaceutical")),
+    ("Q: What is Harwick Bio working on?", "A: We are developing allogeneic CAR-T therapies for lupus.",
+     ("Harwick Bio", "develops", "allogeneic CAR-T")),
+])
+def test_an_interview_answers_we_is_the_company_asked_about(extractor: Extractor, question: str, answer: str,
+                                                            expected: tuple[str, str, str]) -> None:
+    facts, _, _ = extract_with_deals(extractor, question, answer)
+    s, p, o = expected
+    assert expected in facts or p == "partneredWith" and (o, p, s) in facts, facts
+
+
+def test_an_analysts_we_is_no_company(extractor: Extractor) -> None:
+    facts, _, _ = extract_with_deals(extractor, "Harwick Bio raised $80 million.",
+                                     "We expect allogeneic CAR-T therapies to reach lupus patients first.")
+    assert not [f for f in facts if f[1] == "develops"], facts

@@ -28,7 +28,7 @@ _DEVELOP = re.compile(
     r"\bmarket(?:s|ed|ing)\b|\bcommerciali[sz](?:e|es|ed|ing)\b|\blaunch(?:es|ed|ing)?\b|"
     r"\bus(?:es|ed|ing)\b|\bappl(?:ies|ied|ying)\b|\bemploy(?:s|ed|ing)?\b|\bleverag(?:e|es|ed|ing)\b|\bowns\b|"
     r"\bpioneer(?:s|ed|ing)?\b|\bspeciali[sz](?:es|ed|ing)? in\b|\bengineers\b|"
-    r"采用|利用|运用|基于|拥有|掌握|具备|推出|专攻|主攻|从事|涉足|研制")
+    r"采用|利用|运用|基于|拥有|掌握|具备|推出|专攻|主攻|从事|涉足|研制|主要做|专门做|专做")
 _EXIT = re.compile(
     r"退出|终止|停止|放弃|撤出|剥离|砍掉|关闭|出售|"
     r"\bexit(?:s|ed|ing)?\b|\bdiscontinu(?:e|es|ed|ing)\b|\bterminat(?:e|es|ed|ing)\b|\bhalt(?:s|ed|ing)?\b|"
@@ -193,7 +193,10 @@ _CAGR = re.compile(r"(?:年复合成长率|年复合增长率|复合年增长率
 _MARKET = re.compile(r"市场规模|市场|产值|\bmarket\b|\bsales\b|\brevenue", re.IGNORECASE)
 
 # h/rd3: "The Cambridge, Massachusetts-based company", "The Calif.-based biotech", "The clinical-stage company".
-_PRONOUN = re.compile(r"^\s*(It|Its|The company|The firm|The biotech|The group|The unit|The start-up|The startup|"
+_PRONOUN = re.compile(r"^\s*(?:(?:答|A)\s*[:：]\s*(?:(?:對|对|是的|沒錯|没错|嗯|Yes|Sure|Right|Well)\s*[,，]\s*)?)?"
+                      # "答：我們主要做…", "A: We are developing…": in an interview the answer's "we" is the company
+                      # asked about (only after an answer marker: an analyst's "we" is no company).
+                      r"((?<=[:：,，])(?:我們|我们|本公司)|(?<=[:：,]\s)(?:We|Our)|It|Its|The company|The firm|The biotech|The group|The unit|The start-up|The startup|"
                       r"The drugmaker|The (?:(?:[A-Z][A-Za-z.-]+|[a-z]+-[a-z]+),? ){1,3}(?:company|biotech|firm|start-up|startup|drugmaker|"
                       r"group|developer)|该公司|該公司|该企业|該企業|该集团|該集團|该药企|該藥企|该药厂|該藥廠|该新创|該新創|这家公司|這家公司|"
                       r"它|其(?![中他它余实次]))(?=[\s'’,，]|[\u4e00-\u9fff])")
