@@ -222,3 +222,34 @@ def test_an_analysts_we_is_no_company(extractor: Extractor) -> None:
     facts, _, _ = extract_with_deals(extractor, "Harwick Bio raised $80 million.",
                                      "We expect allogeneic CAR-T therapies to reach lupus patients first.")
     assert not [f for f in facts if f[1] == "develops"], facts
+
+
+def test_a_grant_to_a_licensee_of_its_own_product(extractor: Extractor) -> None:
+    facts, deals, _ = extract_with_deals(
+        extractor, "启衡生物今日宣布，公司已与诺华签订独家许可协议，授予诺华其自主研发的CAR-T产品QH-101在全球的开发和商业化权利。")
+    assert {(s, o) for s, p, o in facts if p == "licensedFrom"} == {("Novartis", "启衡生物")}, facts
+    assert {s for s, p, _ in facts if p == "develops"} == {"启衡生物"}, facts
+
+
+def test_rights_handed_back_end_the_licence(extractor: Extractor) -> None:
+    facts, deals, _ = extract_with_deals(extractor, "Roche licensed Pelham Therapeutics' gamma delta platform in 2023.",
+                                         "Roche has since handed the rights back.")
+    assert ("Pelham Therapeutics", "develops", "γδ T cell therapy") in facts
+    assert {status for kind, status, _ in deals if kind == "Licence"} == {"Terminated"}, deals
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("昱展新藥則聚焦iPSC衍生視網膜細胞，治療老年性黃斑部病變。", ("昱展新藥", "develops", "iPSC-derived cell therapy")),
+    ("明昌生醫已於今年初結束NK細胞業務。", ("明昌生醫", "exited", "NK cell therapy")),
+])
+def test_a_xx_new_drug_company_and_an_ended_business(extractor: Extractor, text: str,
+                                                     expected: tuple[str, str, str]) -> None:
+    facts, _, ex = extract_with_deals(extractor, text)
+    assert expected in facts, facts
+    assert not [m for m in ex.mentions if m.surface == "視網膜細胞" and m.kind == "Company"]
+
+
+@pytest.mark.parametrize("text", ["這款新藥由晶禾生技開發。", "公司的主力新藥上市。", "多款新藥進入臨床。"])
+def test_a_drug_is_no_company_named_xx_new_drug(extractor: Extractor, text: str) -> None:
+    _, _, ex = extract_with_deals(extractor, text)
+    assert not [m for m in ex.mentions if m.kind == "Company" and m.surface.endswith("新藥")]

@@ -17,6 +17,7 @@ from .clauses import (
     _subject_list,
 )
 from .coref import solid
+from .handovers import _ends_a_deal, _not_recipients
 from .kinds import _classified, another_owns
 from .mentions import _M
 from .owners import UNIT_TAIL, frame_subject, funded_work, holders, pronoun_owner
@@ -69,23 +70,6 @@ def _respectively(folded: str, cs: int, ce: int, subjects: list[_M]) -> bool:
     return len({s.iri for s in subjects}) > 1 and bool(re.search(r"\brespectively\b|分别", folded[cs:ce]))
 
 
-# h/prec3: what an exit word ends when it is no exit from the modality: the asset sold to a buyer ("将其CAR-T管线
-# 出售给Y"), or a partnership about it ("终止与北岳大学的干细胞合作": the company's own work goes on) — unless a
-# big pharma ends it, whose only work in the field the partnership was ("楊森終止與Fate的NK細胞合作").
-_SOLD = re.compile(r"出售给|卖给|转让给|授权|许可|\bsold\b|\bsells?\b|\bsale\b|\blicen[cs]\w*")
-_DEAL_ENDED = re.compile(r"合作|协议|合约|联盟|\bcollaborations?\b|\bpartnerships?\b|\balliances?\b|\bagreements?\b|"
-                         r"\bdeals?\b|\bpacts?\b")
-
-
-def _ends_a_deal(clause: Clause, subjects: list[_M], at: int, mod_end: int) -> bool:
-    """Whether the exit word at ``at`` sells or licenses the modality, or ends a deal not a big pharma's about it."""
-    end = min(clause.ce, mod_end + 14)
-    if _SOLD.search(clause.folded, at, end):
-        return True
-    return bool(_DEAL_ENDED.search(clause.folded, at, end)) and not any(
-        clause.types.get(s.iri) == "PharmaCompany" for s in subjects)
-
-
 def rule_develops(clause: Clause, add: Add) -> None:
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     if not any(m.kind == MODALITY for m in cms):
@@ -122,6 +106,7 @@ def rule_develops(clause: Clause, add: Add) -> None:
                 subjects = [lead[-1]] + [m for m in subjects if m.org_type == COMPANY]
         if head is None:  # h/prec3, h/prec6: not the funder or the partner named before "to develop"
             subjects = frame_subject(clause, funded_work(folded, cms, cs, subjects, trig.start()), trig.start())
+        subjects = _not_recipients(folded, cms, cs, subjects, trig.start())
         mods = _object_list(folded, cms, trig.end(), {MODALITY}, ce)
         if not mods:
             mods = [m for m in cms if m.kind == MODALITY and m.end <= trig.start()

@@ -29,7 +29,7 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
             (min(licensee.start, licensor.start), max(licensee.end, licensor.end)))
         return True
     m_get = re.search(r"获得|取得|获授|拿下|引进|引入|获(?![得批准奖悉益利])", ctext)
-    m_from = re.search(r"\bfrom\b|从|自|向", ctext)
+    m_from = re.search(r"\bfrom\b|从|(?<![来源])自(?![体主行有身己])|向", ctext)  # not 自主研發 (own R&D)
     m_to = re.search(r"授权给|授权予|许可给|授予|\bto\b", ctext)
     m_grant = re.search(r"\bgrant(?:s|ed|ing)?\b", ctext)
     m_rights = re.search(r"\b(?:(?:in-)?licen[cs](?:ed|es|ing)|obtain\w*|acquir\w*|gain\w*|secur\w*|receiv\w*|won|wins?|"

@@ -307,9 +307,13 @@ class MentionFinder:
                 if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]) and _stem_ok(folded[j:start]) \
                         and not _ZH_QUALIFIER.fullmatch(folded, j, start) \
                         and not _not_a_firm(folded, j, start, m.end()):
-                    if suffix == "细胞" and (re.search(r"[型性体干的]$|t$|nk$|car", folded[j:start]) or re.match(
+                    if suffix == "细胞" and (re.search(r"[型性体干的]$|t$|nk$|car|" + _TISSUE, folded[j:start]) or re.match(
                             r"疗法|治疗|制剂|产品|药物|技术|株|培养|新药|[a-z]", folded[m.end():m.end() + 2])):
                         continue  # "通用型細胞療法" is a modality, not a company
+                    if suffix == "新药" and (re.search(r"[这该此那每各多首款种项类个支批抗新]|主力|候选|明星|重磅|创新|原研|自研|"
+                                                      r"核心|主要|旗下|细胞|基因|外泌体|干细胞", folded[j:start])
+                                             or folded[j:start] in common_words()):
+                        continue  # "這款新藥", "主力新藥", "細胞新藥": a drug, not a company named XX新藥
                     out.append((j, m.end(), text[j:m.end()], COMPANY))
         # "沐川（6721）", "赛诺恒（Sainoheng Bio）": a Han run right before a stock code or a Latin company
         # name in brackets is a company, whatever it ends with.
@@ -503,6 +507,9 @@ _PHRASE_POS = frozenset("vpcudarmqf")
 
 # h/prec4: a regulator's approval verb ends what came before the name ("衛福部核准晶禾生技的…" is 晶禾生技), and
 # a stem that only qualifies the company word ("新興生技多半專注…": emerging biotechs) is no name.
+# "視網膜細胞", "胰島細胞", "心肌細胞": a tissue or organ before 細胞 names a cell type, not a company.
+_TISSUE = (r"视网膜|心肌|神经|软骨|胰岛|肝|皮肤|脂肪|骨髓|脐带|造血|免疫|肌肉|上皮|内皮|血液|角膜|红血球|血小板|"
+           r"多巴胺|色素|纤维母|成纤维|胚胎|生殖|肿瘤|癌|淋巴|巨噬|树突|自然杀手|杀手|前驱|祖")
 _ZH_FIRM_SUFFIX = ("生技", "生医", "制药", "药业", "医药", "集团", "公司", "生物", "生物科技", "生物技术")
 _ZH_APPROVE_CUT = re.compile(r"核准|批准|获批|核发")
 _ZH_QUALIFIER = re.compile(r"(?:新兴|新锐|知名|领先|主要|部分|不少|少数|一些|某些|众多|多数)+")

@@ -30,7 +30,7 @@ _DEVELOP = re.compile(
     r"\bpioneer(?:s|ed|ing)?\b|\bspeciali[sz](?:es|ed|ing)? in\b|\bengineers\b|"
     r"采用|利用|运用|基于|拥有|掌握|具备|推出|专攻|主攻|从事|涉足|研制|主要做|专门做|专做")
 _EXIT = re.compile(
-    r"退出|终止|停止|放弃|撤出|剥离|砍掉|关闭|出售|"
+    r"退出|终止|停止|放弃|撤出|剥离|砍掉|关闭|出售|结束(?=[^,，;；。]{0,14}?(?:业务|部门|事业|研发|开发|项目|管线))|"
     r"\bexit(?:s|ed|ing)?\b|\bdiscontinu(?:e|es|ed|ing)\b|\bterminat(?:e|es|ed|ing)\b|\bhalt(?:s|ed|ing)?\b|"
     r"\bdropp(?:ed|ing)\b|\babandon(?:s|ed|ing)?\b|\bshelv(?:e|ed|ing)\b|\bwound down\b|\bwind(?:s|ing)? down\b|"
     r"\bstopp(?:ed|ing)\b|\bscrapp(?:ed|ing)\b|\bdivest(?:s|ed|ing)?\b|\bpulled out\b|\bno longer\b|\bleft\b|\bquit\b")
@@ -90,7 +90,7 @@ _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9/])(?:[A-Z][A-Za-z0-9]*|[0-9]+[A-Z][A-Za-z0-9]*(?=\s+[A-Z]))(?:[-&.'][A-Za-z0-9]+)*"
     r"(?:\s+(?:[A-Z][A-Za-z0-9]*(?:[-&.][A-Za-z0-9]+)*))*")
 _ZH_ORG_SUFFIX = ("生物科技", "生物技术", "生物医药", "再生科技", "细胞科技", "细胞制造", "生技", "生医", "制药", "药业", "医疗",
-                  "医药", "集团", "公司", "生物", "再生", "科技", "基因", "细胞")
+                  "医药", "集团", "公司", "生物", "再生", "科技", "基因", "细胞", "新药")
 # Hospitals and universities are deal partners too (in Taiwan the main ones): typed, never called companies.
 _ZH_INSTITUTION_SUFFIX = (("大学附设医院", "Hospital"), ("大学附属医院", "Hospital"), ("附设医院", "Hospital"),
                           ("附属医院", "Hospital"), ("纪念医院", "Hospital"), ("总医院", "Hospital"), ("医院", "Hospital"),

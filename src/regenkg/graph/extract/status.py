@@ -35,6 +35,7 @@ _DEAL_NOUN: tuple[tuple[re.Pattern[str], frozenset[DealKind]], ...] = (
                 r"(?:该|此|这项|上述|双方的?)(?:授权|许可)|"
                 # h/deals3: rights handed back ("Y later returned the rights", "Y已歸還相關權利")
                 r"\b(?:returned|regained|handed back|gave back|reacquired)\b[^.;]{0,20}?\brights?\b|"
+                r"\b(?:handed|gave|given|handing|giving)\s+(?:the|its|all|those)?\s*(?:[\w-]+\s+)?rights?\s+back\b|"
                 r"(?:归还|交还|收回|取回|退还)[^。；]{0,12}?(?:权利|权益)"), frozenset({"Licence"})),
     (re.compile(r"\b(?:the|that|this|its|their)\s+(?:[\w$.-]+\s+){0,3}?(?:deal|agreement|transaction|pact|talks|"
                 r"negotiations|tie-up)s?\b|(?:该|此|这项|这笔|该笔|上述|整起|这起)(?:交易|协议|合约|案子|案)|"
@@ -48,7 +49,7 @@ _ENDED = re.compile(r"终止|结束|取消|告吹|破局|中止|解除|解约|�
                     r"\bterminat\w*|\bcancel\w*|\bcalled off\b|\bcall(?:s|ing)? off\b|\bscrapp\w*|\bended\b|\bends\b|"
                     r"\bunwound\b|\bwound down\b|\bwalked away\b|\bwalk(?:s|ing)? away\b|\bcollaps\w*|\bfell through\b|"
                     r"\bfell apart\b|\babandon\w*|\bpulled out\b|\bexpired\b|\blapsed\b|\bregained (?:\w+ )?rights\b|"
-                    r"\breturned (?:\w+ )?rights\b|\bhanded back\b|\bopted out\b|\bparted ways\b|\bblocked\b|"
+                    r"\breturned (?:\w+ )?rights\b|\bhanded back\b|\b(?:handed|gave|given) (?:the |its |all )?(?:\w+ )?rights? back\b|\bopted out\b|\bparted ways\b|\bblocked\b|"
                     r"\bwithdr[ae]w\w*|\bno longer\b|退回|交还|归还|撤回|未能完成|未获批准|遭(?:到)?(?:否决|阻止|驳回)")
 _DENIED = re.compile(r"\bden(?:ied|ies|y|ying)\b|\bdismiss(?:ed|es)\b|\brefut\w*|\bno (?:such )?(?:deal|talks|plans?)\b|"
                      r"\bnot (?:in talks|true|accurate)\b|否认|驳斥|澄清|辟谣|不实|并无此事|无此事|不属实|纯属臆测|"
