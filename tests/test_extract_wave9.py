@@ -253,3 +253,14 @@ def test_a_xx_new_drug_company_and_an_ended_business(extractor: Extractor, text:
 def test_a_drug_is_no_company_named_xx_new_drug(extractor: Extractor, text: str) -> None:
     _, _, ex = extract_with_deals(extractor, text)
     assert not [m for m in ex.mentions if m.kind == "Company" and m.surface.endswith("新藥")]
+
+
+@pytest.mark.parametrize("text", [
+    "Teravant Bio與台灣的永昕醫藥簽訂合約，由永昕醫藥負責其AAV載體的製造。",
+    "Teravant Bio signed an agreement with Taiwan's Yongxin Pharma, which will manufacture its AAV vectors.",
+])
+def test_the_manufacturer_makes_the_clients_product(extractor: Extractor, text: str) -> None:
+    facts, _, ex = extract_with_deals(extractor, text)
+    assert {s for s, p, _ in facts if p == "develops"} == {"Teravant Bio"}, facts
+    # the listed company's short name with its suffix is one mention ("永昕醫藥", not "永昕" + "醫藥")
+    assert not [m for m in ex.mentions if m.surface == "永昕"]

@@ -492,6 +492,10 @@ def _joint_pair(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M]) -
     return []
 
 
+_MAKER = re.compile(r"\s*,?\s*(?:(?:which|who|that)\s+)?(?:(?:will|would|shall|is to|to|also)\s+)*(?:manufactur\w*|produc\w*|"
+                    r"make|makes|making|supply|supplies|fill)\b")
+
+
 def _deal_asset(folded: str, after: _M, ce: int, cms: list[_M], add: Add, parties: tuple[_M, ...],
                 types: Mapping[str, str], lead: _M | None = None) -> None:
     """The modality a partnership is about is developed by the partners (the biotech ones, if any); in a
@@ -513,6 +517,8 @@ def _deal_asset(folded: str, after: _M, ce: int, cms: list[_M], add: Add, partie
     for p in people:
         if p.org_type != COMPANY:
             continue  # a hospital or university partner runs the trial; it does not develop the modality
+        if len(people) > 1 and _MAKER.match(folded, p.end, mods[0].start):
+            continue  # "…with Y, which will manufacture its AAV vectors": Y makes the partner's product
         # h/rec6t: "…with Y on A, B and C": every modality of the list the deal is about
         for mod in _object_list(folded, cms, mods[0].start, {MODALITY}, ce) or mods[:1]:
             add(p.iri, "develops", mod.iri, "deal-asset", 0.7, (min(x.start for x in parties), mod.end))

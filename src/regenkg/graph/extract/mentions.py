@@ -88,6 +88,21 @@ _BASED_LEAD = re.compile(r"(?:[A-Z][A-Za-z.]+[ -])*[A-Z][A-Za-z.]+-(?:based|head
 _NAME_OPENERS = set("，,。；;：:、（(「『 \u3000与和及")
 
 
+def _extend_to_suffix(text: str, found: list[_M]) -> None:
+    """"永昕醫藥" where the gazetteer knows "永昕": a listed company's short Chinese name with a company suffix
+    after it is one mention over both (changed in place), so the words after it are the sentence's."""
+    folded = _fold(text)
+    starts = {m.start for m in found}
+    for m in found:
+        if m.kind != COMPANY or not re.fullmatch(rf"[{HAN}]{{2,}}", folded[m.start:m.end]):
+            continue
+        suffix = next((x for x in sorted(_ZH_ORG_SUFFIX, key=len, reverse=True) if folded.startswith(x, m.end)), None)
+        if suffix is not None and m.end not in starts and m.end + len(suffix) not in starts and \
+                not any(o is not m and o.start < m.end + len(suffix) and m.end < o.end for o in found):
+            m.end += len(suffix)
+            m.surface = text[m.start:m.end]
+
+
 class MentionFinder:
     """Finds the mentions of one batch of sentences against a gazetteer."""
 
@@ -119,6 +134,7 @@ class MentionFinder:
                 therapy", "其產品心立舒"), so that coreference can link them to their company.
         """
         found = [_M(m.start, m.end, m.iri, self.kind(m.iri), m.surface) for m in self.matcher.find(text)]
+        _extend_to_suffix(text, found)
         taken = [(m.start, m.end) for m in found]
 
         def free(s: int, e: int) -> bool:
