@@ -264,3 +264,24 @@ def test_the_manufacturer_makes_the_clients_product(extractor: Extractor, text: 
     assert {s for s, p, _ in facts if p == "develops"} == {"Teravant Bio"}, facts
     # the listed company's short name with its suffix is one mention ("永昕醫藥", not "永昕" + "醫藥")
     assert not [m for m in ex.mentions if m.surface == "永昕"]
+
+
+@pytest.mark.parametrize("text", [
+    "繼去年收購美國新創Corvane後，安斯泰來今年再以5億美元買下瑞士的Nerivo Bio。",
+    "After buying Corvane last year, Astellas acquired Nerivo Bio for $500 million.",
+])
+def test_a_purchase_in_a_fronted_time_clause_is_the_main_subjects(extractor: Extractor, text: str) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert {(s, o) for s, p, o in facts if p == "acquired"} == {("Astellas Pharma", "Corvane"),
+                                                               ("Astellas Pharma", "Nerivo Bio")}, facts
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("同一時間，晶鑽生醫宣布與富士軟片簽署合作協議。", ("晶鑽生醫", "partneredWith", "Fujifilm")),
+    ("與此同時，晶鑽生醫宣布與富士軟片簽署合作協議。", ("晶鑽生醫", "partneredWith", "Fujifilm")),
+    ("Nerivo Bio成立於2019年，由蘇黎世大學衍生，目前有兩項NK細胞療法進入臨床。", ("Nerivo Bio", "develops", "NK cell therapy")),
+])
+def test_time_openers_and_a_school_in_a_comma_clause(extractor: Extractor, text: str,
+                                                     expected: tuple[str, str, str]) -> None:
+    facts, _, _ = extract_with_deals(extractor, text)
+    assert expected in facts, facts

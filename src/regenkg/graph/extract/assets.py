@@ -93,6 +93,10 @@ def rule_develops(clause: Clause, add: Add) -> None:
         if not subjects:
             # Topic-comment: "安澤生醫成立於2017年，專注開發γδ-T細胞療法" — the sentence opens with its subject.
             comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of and m.end <= trig.start()]
+            if comps and comps[0].org_type == COMPANY and re.search(r"[,，]", folded[comps[-1].end:trig.start()]):
+                # "X成立於2019年，由蘇黎世大學衍生，目前有兩項NK細胞療法…": a school or hospital in an earlier
+                # comma clause is where X came from; the topic goes on.
+                comps = [m for m in comps if m.org_type == COMPANY]
             if comps and comps[0].start <= cs + 3 and len({c.iri for c in comps}) == 1 and \
                     not _ACQ_PASSIVE.search(folded, comps[0].end, trig.start()):
                 subjects = [comps[0]]
@@ -548,6 +552,11 @@ def rule_rnd_subject(clause: Clause, add: Add) -> None:
     """
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
+    schools = [m for m in comps if m.org_type != COMPANY]
+    if comps and schools and comps[0].org_type == COMPANY and all(
+            re.search(r"[,，]", folded[m.end:ce]) for m in schools):
+        # "X成立於2019年，由蘇黎世大學衍生，目前有兩項NK細胞療法…": the school X came from is no second subject.
+        comps = [m for m in comps if m.org_type == COMPANY]
     if not comps or len({m.iri for m in comps}) != 1 or comps[0].org_type != COMPANY or _antigen(comps[0]):
         return
     subj = comps[0]

@@ -52,6 +52,12 @@ class SentenceAdd(Protocol):
     def __call__(self, s: str, p: str, o: str, rule: str, conf: float) -> None: ...
 
 
+# A fronted time clause that leaves its subject to the main clause after the comma.
+_FRONTED_TIME = re.compile(r"\s*(?:继|在|自从)[^,，;；。]{0,40}?(?:之后|以后|后)\s*$|"
+                           r"\s*(?:after|following|since)\s+(?:buying|acquiring|purchasing|snapping up|taking over|"
+                           r"(?:its|the) (?:acquisition|purchase|takeover) of)\b[^,;]{0,60}$")
+
+
 def split_clauses(folded: str, ms: Sequence[_M] = ()) -> list[tuple[int, int, _M | None]]:
     """Clauses a relation may not cross, each with the subject a coordinated verb carries over.
 
@@ -78,6 +84,8 @@ def split_clauses(folded: str, ms: Sequence[_M] = ()) -> list[tuple[int, int, _M
             lseg = max(folded.rfind(",", cs, pos), folded.rfind("，", cs, pos), cs)
             # "A與B簽署授權協議，A獲得…" / "…，B獲得…": a company already named continues the clause; only a new
             # subject opens a parallel one ("A以…買下B，C以…併購D").
+            if _FRONTED_TIME.match(folded, cs, pos):
+                continue  # "繼收購X後，Y…", "After buying X, Y …": the fronted clause's subject is the main one's
             if head and left and head[0].iri not in {m.iri for m in left} and any(f.search(folded, lseg, pos) and f.search(folded, nxt, min(seg_end, ce))
                                      for f in _FAMILIES):
                 cuts.append((pos, nxt, False))

@@ -77,7 +77,8 @@ from .status import carry_status, carry_terms, ended_work, shifted_away
 from .tables import table_rows
 from .origins import rule_home_more, rule_origin
 from .partners import rule_fronted_partner, rule_institution_project, rule_partner_list, rule_trial_site
-from .transfers import rule_controlling_stake, rule_joint_venture, rule_merger, rule_sale, rule_spinout
+from .transfers import (rule_controlling_stake, rule_fronted_purchase, rule_joint_venture, rule_merger, rule_sale,
+                        rule_spinout)
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ RULES: tuple[Rule, ...] = (
     rule_sale,
     rule_acquisition,
     rule_controlling_stake,  # "以3億元取得Y 51%股權", "acquired a 60% stake in Y"
+    rule_fronted_purchase,  # "繼收購X後，Y…", "After buying X, Y …"
     rule_partner,
     rule_treats,
     rule_product,

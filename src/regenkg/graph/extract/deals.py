@@ -270,6 +270,10 @@ def _regulatory_permit(ctext: str, hit: re.Match[str]) -> bool:
                                      or ctext.startswith("证", hit.end()))
 
 
+# The with-word of a partnership, not the 同 of "同一時間"/"同年"/"共同" or the 與 of "與此同時".
+_WITH = re.compile(r"\bwith\b|\balongside\b|与(?!此同时)|和|跟|(?<![共相])同(?![一时年期样月日步])")
+
+
 def rule_partner(clause: Clause, add: Add) -> None:
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
@@ -285,7 +289,7 @@ def rule_partner(clause: Clause, add: Add) -> None:
         return
     if MERGE.search(ctext) and not lic:
         return  # h/deals3: a merger is no partnership (rule_merger reads it)
-    with_pos = re.search(r"\bwith\b|\balongside\b|与|和|跟|同", ctext)
+    with_pos = _WITH.search(ctext)
     partner_at = next((m.start for m in comps if with_pos and m.start >= cs + with_pos.end()), ce)
     if not lic and any(_takes_company(folded, t, ce) and t.start() < partner_at
                        and not _OPTION.search(folded, max(cs, t.start() - 16), t.end() + 2)
@@ -296,7 +300,7 @@ def rule_partner(clause: Clause, add: Add) -> None:
     if _possessive_partner(folded, cs, ce, comps, add):
         return
     # Collaboration: "X與Y合作" / "X partnered with Y" / "X and Y signed a collaboration".
-    with_m = re.search(r"\bwith\b|\balongside\b|与|和|跟|同", ctext)
+    with_m = _WITH.search(ctext)
     if with_m:
         pos = cs + with_m.start()
         left = [m for m in comps if m.end <= pos]

@@ -23,7 +23,9 @@ from .names import (
     camel_names,
     clean_candidates,
     country_code_lead,
+    _TISSUE,
     exchange_brackets,
+    extend_to_suffix,
     is_person,
     is_product,
     latin_company_name,
@@ -88,21 +90,6 @@ _BASED_LEAD = re.compile(r"(?:[A-Z][A-Za-z.]+[ -])*[A-Z][A-Za-z.]+-(?:based|head
 _NAME_OPENERS = set("，,。；;：:、（(「『 \u3000与和及")
 
 
-def _extend_to_suffix(text: str, found: list[_M]) -> None:
-    """"永昕醫藥" where the gazetteer knows "永昕": a listed company's short Chinese name with a company suffix
-    after it is one mention over both (changed in place), so the words after it are the sentence's."""
-    folded = _fold(text)
-    starts = {m.start for m in found}
-    for m in found:
-        if m.kind != COMPANY or not re.fullmatch(rf"[{HAN}]{{2,}}", folded[m.start:m.end]):
-            continue
-        suffix = next((x for x in sorted(_ZH_ORG_SUFFIX, key=len, reverse=True) if folded.startswith(x, m.end)), None)
-        if suffix is not None and m.end not in starts and m.end + len(suffix) not in starts and \
-                not any(o is not m and o.start < m.end + len(suffix) and m.end < o.end for o in found):
-            m.end += len(suffix)
-            m.surface = text[m.start:m.end]
-
-
 class MentionFinder:
     """Finds the mentions of one batch of sentences against a gazetteer."""
 
@@ -134,7 +121,7 @@ class MentionFinder:
                 therapy", "其產品心立舒"), so that coreference can link them to their company.
         """
         found = [_M(m.start, m.end, m.iri, self.kind(m.iri), m.surface) for m in self.matcher.find(text)]
-        _extend_to_suffix(text, found)
+        extend_to_suffix(text, found)
         taken = [(m.start, m.end) for m in found]
 
         def free(s: int, e: int) -> bool:
@@ -523,9 +510,6 @@ _PHRASE_POS = frozenset("vpcudarmqf")
 
 # h/prec4: a regulator's approval verb ends what came before the name ("衛福部核准晶禾生技的…" is 晶禾生技), and
 # a stem that only qualifies the company word ("新興生技多半專注…": emerging biotechs) is no name.
-# "視網膜細胞", "胰島細胞", "心肌細胞": a tissue or organ before 細胞 names a cell type, not a company.
-_TISSUE = (r"视网膜|心肌|神经|软骨|胰岛|肝|皮肤|脂肪|骨髓|脐带|造血|免疫|肌肉|上皮|内皮|血液|角膜|红血球|血小板|"
-           r"多巴胺|色素|纤维母|成纤维|胚胎|生殖|肿瘤|癌|淋巴|巨噬|树突|自然杀手|杀手|前驱|祖")
 _ZH_FIRM_SUFFIX = ("生技", "生医", "制药", "药业", "医药", "集团", "公司", "生物", "生物科技", "生物技术")
 _ZH_APPROVE_CUT = re.compile(r"核准|批准|获批|核发")
 _ZH_QUALIFIER = re.compile(r"(?:新兴|新锐|知名|领先|主要|部分|不少|少数|一些|某些|众多|多数)+")

@@ -31,6 +31,7 @@ from .patterns import (
     _ZH_BOUNDARY,
     _ZH_CUT,
     _ZH_LEAD,
+    _ZH_ORG_SUFFIX,
     COMPANY,
     HAN,
     PRODUCT,
@@ -467,3 +468,23 @@ def party_frame_names(text: str, found: Sequence[_M], candidates: Sequence[tuple
             continue
         out.append((s, e, text[s:e], COMPANY))
     return out
+
+
+# "視網膜細胞", "胰島細胞", "心肌細胞": a tissue or organ before 細胞 names a cell type, not a company.
+_TISSUE = (r"视网膜|心肌|神经|软骨|胰岛|肝|皮肤|脂肪|骨髓|脐带|造血|免疫|肌肉|上皮|内皮|血液|角膜|红血球|血小板|"
+           r"多巴胺|色素|纤维母|成纤维|胚胎|生殖|肿瘤|癌|淋巴|巨噬|树突|自然杀手|杀手|前驱|祖")
+
+
+def extend_to_suffix(text: str, found: list[_M]) -> None:
+    """"永昕醫藥" where the gazetteer knows "永昕": a listed company's short Chinese name with a company suffix
+    after it is one mention over both (changed in place), so the words after it are the sentence's."""
+    folded = _fold(text)
+    starts = {m.start for m in found}
+    for m in found:
+        if m.kind != COMPANY or not re.fullmatch(rf"[{HAN}]{{2,}}", folded[m.start:m.end]):
+            continue
+        suffix = next((x for x in sorted(_ZH_ORG_SUFFIX, key=len, reverse=True) if folded.startswith(x, m.end)), None)
+        if suffix is not None and m.end not in starts and m.end + len(suffix) not in starts and \
+                not any(o is not m and o.start < m.end + len(suffix) and m.end < o.end for o in found):
+            m.end += len(suffix)
+            m.surface = text[m.start:m.end]

@@ -382,3 +382,31 @@ def rule_controlling_stake(clause: Clause, add: Add) -> None:
                 or not tail.group("major") and float(tail.group("pct")) <= 50:
             continue
         add(buyer.iri, "acquired", target.iri, "controlling-stake", 0.75, (buyer.start, tail.end()))
+
+
+# "繼去年收購美國新創X後，Y…", "在收購X之後，Y…", "After buying X last year, Y …": the purchase in a fronted
+# time clause is the main clause's subject's.
+_ZH_FRONT_BUY = re.compile(r"\s*(?:继|在|自从)\s*[^,，;；。]{0,10}?(?:收购|并购|买下|拿下|购入|购并)(?:了)?\s*"
+                           r"(?:[^,，;；。]{0,12}?)$")
+_ZH_FRONT_END = re.compile(r"[^,，;；。]{0,10}?(?:之后|以后|后)\s*[,，]\s*(?:[^,，;；。]{0,6}?)$")
+_EN_FRONT_BUY = re.compile(r"\s*(?:after|following)\s+(?:buying|acquiring|purchasing|snapping up|taking over|"
+                           r"(?:its|the) (?:acquisition|purchase|takeover) of)\s+(?:[\w-]+\s+){0,3}?$")
+_EN_FRONT_END = re.compile(r"[^,;]{0,40}?,\s*(?:the\s+)?$")
+
+
+def rule_fronted_purchase(clause: Clause, add: Add) -> None:
+    """"繼去年收購美國新創Corvane後，安斯泰來…", "After buying Corvane last year, Astellas acquired…": the main
+    clause's subject acquired the company the fronted clause names."""
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of and m.org_type == COMPANY]
+    if len(comps) < 2:
+        return
+    target = comps[0]
+    zh = _ZH_FRONT_BUY.fullmatch(folded, cs, target.start)
+    en = None if zh else _EN_FRONT_BUY.fullmatch(folded, cs, target.start)
+    if zh is None and en is None:
+        return
+    tail = _ZH_FRONT_END if zh else _EN_FRONT_END
+    buyer = next((m for m in comps[1:] if tail.fullmatch(folded, target.end, m.start)), None)
+    if buyer is not None and buyer.iri != target.iri:
+        add(buyer.iri, "acquired", target.iri, "fronted-purchase", 0.75, (cs, buyer.end))
