@@ -182,7 +182,7 @@ def test_evaluate_builds_the_gold_articles_and_reads_the_graph(tmp_path: Path, s
     assert report.to_dict()["facts"]["overall"]["recall"] == 1.0
 
 
-@pytest.mark.parametrize("name", ["private_eval", "holdout_eval"])
+@pytest.mark.parametrize("name", ["private_eval", "holdout_eval", "holdout2_eval"])
 def test_the_frozen_gold_sets_load_and_quote_their_articles(name):
     """The repo's own gold sets stay valid: every subject/object is a names/terms entry (load_gold checks)
     and every fact's evidence is a verbatim quote of its article."""
