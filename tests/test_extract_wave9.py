@@ -285,3 +285,8 @@ def test_time_openers_and_a_school_in_a_comma_clause(extractor: Extractor, text:
                                                      expected: tuple[str, str, str]) -> None:
     facts, _, _ = extract_with_deals(extractor, text)
     assert expected in facts, facts
+
+
+def test_a_country_home_written_as_a_predicate(extractor: Extractor) -> None:
+    facts, _, _ = extract_with_deals(extractor, "Harwick Bio is headquartered in Japan.")
+    assert ("Harwick Bio", "operatesIn", "Japan") in facts, facts

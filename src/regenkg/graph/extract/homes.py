@@ -14,7 +14,8 @@ from .mentions import _M
 from .patterns import _COUNTRY_ADJ, COMPANY, COUNTRY
 
 # After a company, inside its apposition: ", headquartered in P" / ", based in P" / ", a company from P".
-_APPOSED_PLACE = re.compile(r"\s*,\s*(?:(?:which is|which was|who is)\s+)?(?:(?:headquartered|based|located)\s+in|"
+_APPOSED_PLACE = re.compile(r"\s*(?:,\s*(?:(?:which is|which was|who is)\s+)?|\s+(?:is|was|remains)\s+(?:now\s+)?)"
+                            r"(?:(?:headquartered|based|located)\s+in|"
                             r"(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(?:company|biotech|firm|developer|start-?up|maker|group)\s+"
                             r"(?:from|in|based in|headquartered in))\s+(?:the\s+)?")
 # Between a company and a place: "'s" (X's Japan subsidiary), "的" (X的日本子公司), and after the place, the unit.
