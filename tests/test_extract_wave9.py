@@ -290,3 +290,10 @@ def test_time_openers_and_a_school_in_a_comma_clause(extractor: Extractor, text:
 def test_a_country_home_written_as_a_predicate(extractor: Extractor) -> None:
     facts, _, _ = extract_with_deals(extractor, "Harwick Bio is headquartered in Japan.")
     assert ("Harwick Bio", "operatesIn", "Japan") in facts, facts
+
+
+def test_a_granted_code_stays_the_grantors(extractor: Extractor) -> None:
+    facts, _, _ = extract_with_deals(extractor, "启衡生物宣布授予诺华其CAR-T产品QH-101在全球的开发权利。",
+                                     "QH-101目前正在中国开展治疗淋巴瘤的II期临床试验。")
+    assert ("启衡生物", "targets", "lymphoma") in facts, facts
+    assert not [f for f in facts if f[0] == "Novartis" and f[1] in ("develops", "targets")], facts

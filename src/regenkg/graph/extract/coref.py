@@ -146,9 +146,13 @@ def possessor(text: str, companies: Sequence[_M], p: _M) -> _M | None:
     if not text:
         return None
     before = [m for m in companies if m.end <= p.start and not m.pronoun]
-    if before and _POSSESSOR_GAP.fullmatch(_fold(text), before[-1].end, p.start):
-        return before[-1]
-    return None
+    folded = _fold(text)
+    if not before or not _POSSESSOR_GAP.fullmatch(folded, before[-1].end, p.start):
+        return None
+    if "其" in folded[before[-1].end:p.start] and re.search(r"(?:授予|授权给|授权予|许可给|转让给|出售给|卖给|给予)\s*$",
+                                                        folded[max(0, before[-1].start - 5):before[-1].start]):
+        return None  # "授予Y其自主研發的P": 其 is the grantor's, not Y's
+    return before[-1]
 
 
 def link_products(ms: list[_M], products: Sequence[_M], known: dict[str, _M], text: str = "") -> None:

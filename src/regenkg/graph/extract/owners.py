@@ -104,6 +104,10 @@ def pronoun_owner(folded: str, comps: Sequence[_M], cs: int, pos: int, end: int)
         # "X與Y簽署CDMO協議，由後者負責其CAR-T產品的…生產": the service's client owns the product, not Y.
         client = next((m for m in reversed(comps) if m.end <= owner.start and m.iri != owner.iri), None)
         return client
+    if owner is not None and folded[pos:end] == "其" and re.search(
+            r"(?:授予|授权给|授权予|许可给|转让给|出售给|卖给|给予)\s*$", folded[max(cs, owner.start - 5):owner.start]):
+        # "X授予諾華其自主研發的CAR-T": 其 is the grantor's, not the one the grant goes to.
+        return next((m for m in reversed(comps) if m.end <= owner.start and m.iri != owner.iri), None)
     resolved = next((m for m in comps if m.pronoun and m.start == pos and m.end == end), None)
     if owner is None or resolved is None or folded[pos:end] == "其":
         return owner or resolved

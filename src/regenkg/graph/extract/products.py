@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from .clauses import SentenceAdd, _subject_list, _window
-from .coref import possessor, solid
+from .coref import IMPLICIT, possessor, solid
 from .mentions import _M
 from .names import NOT_NAME
 from .patterns import _DEVELOP, _EXIT, _HEDGE, _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY, PRODUCT, _fold
@@ -112,6 +112,15 @@ def possessed_names(folded: str, ms: Sequence[_M], comps: Sequence[_M]) -> list[
     return out
 
 
+def _grantor(folded: str, comps: Sequence[_M], at: int) -> _M | None:
+    """"X授予諾華其CAR-T產品QH-101…": the code after 其 is the grantor's, the company before the one granted to."""
+    to = next((m for m in reversed(comps) if m.end <= at and not m.pronoun), None)
+    if to is None or "其" not in folded[to.end:at] or not re.search(
+            r"(?:授予|授权给|授权予|许可给|转让给|出售给|卖给|给予)\s*$", folded[max(0, to.start - 5):to.start]):
+        return None
+    return next((m for m in reversed(comps) if m.end <= to.start and m.iri != to.iri), None)
+
+
 def code_owners(text: str, ms: list[_M], known: dict[str, _M]) -> None:
     """A development code is its owner's in the rest of the document: "X將旗下…療法CP-201授權給Y。CP-201適應症為I"
     states X's indication. The owner is the company written before the code with a possessive
@@ -128,12 +137,15 @@ def code_owners(text: str, ms: list[_M], known: dict[str, _M]) -> None:
         code = _M(a, b, "", PRODUCT, text[a:b], curated=False)
         owner = known.get(key)
         if owner is None and comps:
-            owner = possessor(text, comps, code) or (
+            owner = possessor(text, comps, code) or _grantor(_fold(text), comps, a) or (
                 comps[0] if len({m.iri for m in comps}) == 1 and comps[0].org_type == COMPANY and solid(comps[0])
                 else None)
             if owner is not None and owner.org_type == COMPANY:
                 known[key] = owner
-        elif owner is not None and not comps:
+        elif owner is not None and not any(not m.pronoun for m in comps):
+            # "CP-201適應症為I": the code, not the subject coreference guessed for the sentence, is its owner
+            for m in [m for m in ms if m.kind in (COMPANY, IMPLICIT) and m.pronoun and m.end <= a]:
+                ms.remove(m)
             ms.append(_M(a, b, owner.iri, COMPANY, text[a:b], owner.curated, pronoun=True))
     ms.sort(key=lambda m: m.start)
 
