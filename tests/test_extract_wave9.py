@@ -297,3 +297,22 @@ def test_a_granted_code_stays_the_grantors(extractor: Extractor) -> None:
                                      "QH-101目前正在中国开展治疗淋巴瘤的II期临床试验。")
     assert ("启衡生物", "targets", "lymphoma") in facts, facts
     assert not [f for f in facts if f[0] == "Novartis" and f[1] in ("develops", "targets")], facts
+
+
+def test_deal_tables_read_options_territories_and_asset_cells(extractor: Extractor) -> None:
+    from regenkg.records import Sentence
+    from regenkg.text.segment import sentence_spans
+
+    text = ("| Acquirer | Target | Modality | Date |\n|---|---|---|---|\n"
+            "| Astellas | Corran Therapeutics (option) | iPSC-derived NK | 2025-09 |\n\n"
+            "| Licensee | Licensor | Asset | Territory |\n|---|---|---|---|\n"
+            "| Takeda | Wexley Bio | TCR-T for synovial sarcoma | Japan |\n\n"
+            "| 授權方 | 被授權方 | 產品 | 區域 |\n|---|---|---|---|\n"
+            "| 永信生技 | 第一三共 | 異體CAR-T YX-101 | 日本 |\n")
+    sents = [Sentence(i, "doc", i, a, b, "en", text[a:b]) for i, (a, b) in enumerate(sentence_spans(text))]
+    ex = extractor.extract(sents)
+    got = {(r.subject.rsplit("/", 1)[-1], r.predicate, r.object.rsplit("/", 1)[-1]) for r in ex.relations}
+    assert not [g for g in got if g[1] == "acquired"], got  # an option is no acquisition
+    assert any(d.kind == "Option" for d in ex.deals)
+    assert {("takeda", "operatesIn", "JP"), ("wexley", "targets", "synovial-sarcoma"),
+            ("daiichi-sankyo", "licensedFrom", "永信"), ("永信", "develops", "allogeneic-car-t")} <= got, got

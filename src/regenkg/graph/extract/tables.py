@@ -96,10 +96,13 @@ def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list
         if pred == "soldTo:reverse":
             pred, s_m, o_m = "soldTo", o_m, s_m
         kind, rs, ro = KIND_OF[pred]
+        option = pred == "acquired" and bool(re.search(r"\boptions?\b|期权|选择权", folded_row))
+        if option:
+            kind = "Option"  # "Corran Therapeutics (option)": the right to buy, no acquisition yet
         deals.append(Deal(kind, status, ((rs, s_m.iri), (ro, o_m.iri)), sent.id, sent.doc_id, "table-row",
                           amount[0] if amount else None, amount[1] if amount else None,
                           amount[2] if amount else None, date))
-        if status in ("Announced", "Completed") and s_m.iri != o_m.iri:
+        if status in ("Announced", "Completed") and s_m.iri != o_m.iri and not option:
             rels.append(Relation(s_m.iri, pred, o_m.iri, sent.id, sent.doc_id, "table-row", 0.85))
         owner = o_m if pred in ("acquired", "licensedFrom") else s_m
         for side, party in (("place/subject", s_m), ("place/object", o_m)):
@@ -109,7 +112,8 @@ def table_rows(finder: MentionFinder, sent: Sentence, ms: list[_M], header: list
         for hit in finder.matcher.find(str(row.get("modality", ""))):
             if finder.kind(hit.iri) == MODALITY:
                 rels.append(Relation(owner.iri, "develops", hit.iri, sent.id, sent.doc_id, "table-row", 0.75))
-        for hit in finder.matcher.find(str(row.get("indication", ""))):
+        # "TCR-T for synovial sarcoma": an asset cell may name the indication too
+        for hit in finder.matcher.find(str(row.get("indication", "")) + " ; " + str(row.get("modality", ""))):
             if finder.kind(hit.iri) == INDICATION:
                 rels.append(Relation(owner.iri, "targets", hit.iri, sent.id, sent.doc_id, "table-row", 0.75))
         del folded_row
@@ -122,7 +126,8 @@ _ASSET_CELL = re.compile(r"权益|权利|资产|业务|管线|\brights?\b|\basse
 _TABLE_ROLES = (
     # A party's location column ("Target HQ", "Acquirer country", "总部"): checked before the party roles,
     # whose words it contains, so that a country never becomes a party of the row.
-    ("place", r"\bhq\b|headquarter|\bcountry\b|\blocation\b|\bbased\b|\bdomicile|总部|国家|国别|所在地"),
+    ("place", r"\bhq\b|headquarter|\bcountry\b|\blocation\b|\bbased\b|\bdomicile|总部|国家|国别|所在地|"
+              r"\bterritor\w*|\bregions?\b|区域|地区|授权范围"),
     ("subject", (r"acquirer|acquiror|acquiring|buyer|purchaser|licensee|partner ?(?:1|a)|party ?a|^company$|^partner$|"
                  r"(?<!被)收购方|买方|买家|被授权方|被许可方|受让方|引进方|合作方|甲方|^公司$")),
     ("object", (r"target|seller|vendor|licensor|partner ?(?:2|b)|party ?b|counterparty|被收购方|标的|卖方|(?<!被)授权方|"
@@ -131,7 +136,7 @@ _TABLE_ROLES = (
     ("amount", r"value|amount|price|consideration|upfront|金额|价格|对价|首付"),
     ("date", r"year|date|announced|signed|年份|日期|时间|年度"),
     ("status", r"status|状态|进度"),
-    ("modality", r"modality|technology|platform|asset|技术|平台|疗法|资产"),
+    ("modality", r"modality|technology|platform|asset|product|program|技术|平台|疗法|资产|产品|管线"),
     ("indication", r"indication|disease|适应症|疾病"),
 )
 
@@ -143,8 +148,9 @@ def _table_role(cell: str) -> str | None:
     for role, pattern in _TABLE_ROLES:
         if low and re.search(pattern, low):
             if role == "place":  # whose location: the buyer's side only when the header says so
-                return "place/subject" if re.search(r"acquir|buyer|purchaser|licensee|买方|收购方|被授权", low) \
-                    else "place/object"
+                # a licence's territory is where the licensee takes the rights
+                return "place/subject" if re.search(r"acquir|buyer|purchaser|licensee|买方|收购方|被授权|territor|"
+                                                    r"region|区域|地区|授权范围", low) else "place/object"
             if role in ("subject", "object"):
                 if re.search(r"seller|vendor|divest|卖方|出让|出售方|转让方", low):
                     return role + "/seller"
