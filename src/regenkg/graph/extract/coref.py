@@ -9,6 +9,7 @@ from .mentions import _M
 from .patterns import (
     _ACQ_ACTIVE,
     _DEFINITE,
+    _GRANT_TO,
     _HEDGE,
     _MID_PRONOUN,
     _PRONOUN,
@@ -149,8 +150,8 @@ def possessor(text: str, companies: Sequence[_M], p: _M) -> _M | None:
     folded = _fold(text)
     if not before or not _POSSESSOR_GAP.fullmatch(folded, before[-1].end, p.start):
         return None
-    if "其" in folded[before[-1].end:p.start] and re.search(r"(?:授予|授权给|授权予|许可给|转让给|出售给|卖给|给予)\s*$",
-                                                        folded[max(0, before[-1].start - 5):before[-1].start]):
+    if "其" in folded[before[-1].end:p.start] and _GRANT_TO.search(folded, max(0, before[-1].start - 5),
+                                                                              before[-1].start):
         return None  # "授予Y其自主研發的P": 其 is the grantor's, not Y's
     return before[-1]
 

@@ -7,7 +7,7 @@ import re
 
 from .clauses import Clause
 from .mentions import _M
-from .patterns import COMPANY
+from .patterns import _GRANT_TO, COMPANY
 
 # h/prec3: what an exit word ends when it is no exit from the modality: the asset sold to a buyer ("将其CAR-T管线
 # 出售给Y"), or a partnership about it ("终止与北岳大学的干细胞合作": the company's own work goes on) — unless a
@@ -26,12 +26,11 @@ def _ends_a_deal(clause: Clause, subjects: list[_M], at: int, mod_end: int) -> b
         clause.types.get(s.iri) == "PharmaCompany" for s in subjects)
 
 
-_RECIPIENT = re.compile(r"(?:授予|授权给|授权予|许可给|转让给|出售给|卖给|给予|交给)\s*$")
 
 
 def _not_recipients(folded: str, cms: list[_M], cs: int, subjects: list[_M], at: int) -> list[_M]:
     """"授予諾華其自主研發的CAR-T": the one a grant goes to does not develop what 其 (the grantor) made."""
-    got = [m for m in subjects if _RECIPIENT.search(folded, max(cs, m.start - 5), m.start)]
+    got = [m for m in subjects if _GRANT_TO.search(folded, max(cs, m.start - 5), m.start)]
     if not got:
         return subjects
     rest = [m for m in subjects if m not in got]

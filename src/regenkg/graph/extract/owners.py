@@ -16,7 +16,7 @@ from .clauses import Clause, _modifier_head
 from .coref import TAKE
 from .mentions import _M
 from .modifiers import embedded
-from .patterns import _ACQ_ACTIVE, _HEDGE, COMPANY, MODALITY
+from .patterns import _ACQ_ACTIVE, _GRANT_TO, _HEDGE, COMPANY, MODALITY
 from .products import possessed_names
 
 _ASSET_RULES = frozenset({"deal-asset"})
@@ -104,8 +104,7 @@ def pronoun_owner(folded: str, comps: Sequence[_M], cs: int, pos: int, end: int)
         # "X與Y簽署CDMO協議，由後者負責其CAR-T產品的…生產": the service's client owns the product, not Y.
         client = next((m for m in reversed(comps) if m.end <= owner.start and m.iri != owner.iri), None)
         return client
-    if owner is not None and folded[pos:end] == "其" and re.search(
-            r"(?:授予|授权给|授权予|许可给|转让给|出售给|卖给|给予)\s*$", folded[max(cs, owner.start - 5):owner.start]):
+    if owner is not None and folded[pos:end] == "其" and _GRANT_TO.search(folded, max(cs, owner.start - 5), owner.start):
         # "X授予諾華其自主研發的CAR-T": 其 is the grantor's, not the one the grant goes to.
         return next((m for m in reversed(comps) if m.end <= owner.start and m.iri != owner.iri), None)
     resolved = next((m for m in comps if m.pronoun and m.start == pos and m.end == end), None)

@@ -89,6 +89,8 @@ _SUBJ_GAP = re.compile(
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9/])(?:[A-Z][A-Za-z0-9]*|[0-9]+[A-Z][A-Za-z0-9]*(?=\s+[A-Z]))(?:[-&.'][A-Za-z0-9]+)*"
     r"(?:\s+(?:[A-Z][A-Za-z0-9]*(?:[-&.][A-Za-z0-9]+)*))*")
+# A grant's verb right before the one it goes to ("授予諾華其…", "授權給Y"): what 其 names after it is the grantor's.
+_GRANT_TO = re.compile(r"(?:授予|授权给|授权予|许可给|转让给|出售给|卖给|给予|交给)\s*$")
 _ZH_ORG_SUFFIX = ("生物科技", "生物技术", "生物医药", "再生科技", "细胞科技", "细胞制造", "生技", "生医", "制药", "药业", "医疗",
                   "医药", "集团", "公司", "生物", "再生", "科技", "基因", "细胞", "新药")
 # Hospitals and universities are deal partners too (in Taiwan the main ones): typed, never called companies.

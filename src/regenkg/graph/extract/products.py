@@ -17,7 +17,7 @@ from .clauses import SentenceAdd, _subject_list, _window
 from .coref import IMPLICIT, possessor, solid
 from .mentions import _M
 from .names import NOT_NAME
-from .patterns import _DEVELOP, _EXIT, _HEDGE, _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY, PRODUCT, _fold
+from .patterns import _DEVELOP, _EXIT, _GRANT_TO, _HEDGE, _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY, PRODUCT, _fold
 
 # A development code: letters, an optional hyphen, digits ("HLV-201", "CT041", "LB2102", "NTLA-2001").
 # Antigens, genes and cytokines look alike ("CD19", "IL-6", "PD-1", "SMN1"), so a code needs three digits
@@ -115,8 +115,7 @@ def possessed_names(folded: str, ms: Sequence[_M], comps: Sequence[_M]) -> list[
 def _grantor(folded: str, comps: Sequence[_M], at: int) -> _M | None:
     """"X授予諾華其CAR-T產品QH-101…": the code after 其 is the grantor's, the company before the one granted to."""
     to = next((m for m in reversed(comps) if m.end <= at and not m.pronoun), None)
-    if to is None or "其" not in folded[to.end:at] or not re.search(
-            r"(?:授予|授权给|授权予|许可给|转让给|出售给|卖给|给予)\s*$", folded[max(0, to.start - 5):to.start]):
+    if to is None or "其" not in folded[to.end:at] or not _GRANT_TO.search(folded, max(0, to.start - 5), to.start):
         return None
     return next((m for m in reversed(comps) if m.end <= to.start and m.iri != to.iri), None)
 

@@ -17,6 +17,7 @@ from dataclasses import replace
 from ...records import Relation, Sentence
 from ..deals import KIND_OF, Deal, DealKind, DealStatus, parse_amount
 from .mentions import _M
+from .products import _ancestors
 from .patterns import (_DENIED_BACK, _EXIT, _REJECTED_BACK, _WORK_OFF, _WORK_SHUT, COMPANY, INDICATION, MODALITY,
                        _fold)
 
@@ -90,22 +91,12 @@ def _parties(deal: Deal) -> frozenset[str]:
 _WORK_DEALS = frozenset({"Collaboration", "JointVenture", "Licence", "Option"})
 
 
-def _lineage(iri: str, broader: Mapping[str, set[str]]) -> set[str]:
-    out, todo = {iri}, [iri]
-    while todo:
-        for parent in broader.get(todo.pop(), ()):
-            if parent not in out:
-                out.add(parent)
-                todo.append(parent)
-    return out
-
-
 def _same_work(a: set[str], b: set[str], broader: Mapping[str, set[str]]) -> bool:
     """Whether two sentences' modalities can be one programme: either names none, or one term is the other's or
     lies under it ("CAR-T" and "allogeneic CAR-T"), not "NK" against "allogeneic CAR-T"."""
     if not a or not b:
         return True
-    return any(x in _lineage(y, broader) or y in _lineage(x, broader) for x in a for y in b)
+    return any(x == y or x in _ancestors(y, broader) or y in _ancestors(x, broader) for x in a for y in b)
 
 
 def carry_status(sents: Sequence[Sentence], mentions: Sequence[Sequence[_M]], deals: Sequence[Deal],
