@@ -475,6 +475,9 @@ _TISSUE = (r"视网膜|心肌|神经|软骨|胰岛|肝|皮肤|脂肪|骨髓|脐�
            r"多巴胺|色素|纤维母|成纤维|胚胎|生殖|肿瘤|癌|淋巴|巨噬|树突|自然杀手|杀手|前驱|祖")
 
 
+_SUFFIXES_LONGEST_FIRST = sorted(_ZH_ORG_SUFFIX, key=len, reverse=True)
+
+
 def extend_to_suffix(text: str, found: list[_M]) -> None:
     """"永昕醫藥" where the gazetteer knows "永昕": a listed company's short Chinese name with a company suffix
     after it is one mention over both (changed in place), so the words after it are the sentence's."""
@@ -483,7 +486,7 @@ def extend_to_suffix(text: str, found: list[_M]) -> None:
     for m in found:
         if m.kind != COMPANY or not re.fullmatch(rf"[{HAN}]{{2,}}", folded[m.start:m.end]):
             continue
-        suffix = next((x for x in sorted(_ZH_ORG_SUFFIX, key=len, reverse=True) if folded.startswith(x, m.end)), None)
+        suffix = next((x for x in _SUFFIXES_LONGEST_FIRST if folded.startswith(x, m.end)), None)
         if suffix is not None and m.end not in starts and m.end + len(suffix) not in starts and \
                 not any(o is not m and o.start < m.end + len(suffix) and m.end < o.end for o in found):
             m.end += len(suffix)
