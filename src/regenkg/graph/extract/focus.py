@@ -57,12 +57,21 @@ _AMONG_EN = re.compile(r"\bamong (?:the )?(?:(?:key|leading|major|main|notable|p
 _ARE_AMONG_EN = re.compile(r"\b(?:are|is|were|was)\s+among (?:the )?(?:(?:key|leading|major|main|notable|prominent|few|"
                            r"other)\s+)?(?:players|companies|developers|biotechs|firms|drugmakers)\s+(?:(?:that are|now|"
                            r"already)\s+)?(?:develop\w*|pursu\w*|working on|work on|focus\w* on|betting on|in)\s+")
+# A field fronted as the topic, then the companies that work in it: "在基因治療賽道，X、Y和Z均有布局",
+# "In the gene therapy space, X, Y and Z all have programmes".
+_FIELD_TOPIC_ZH = re.compile(r"\s*(?:而|另外|此外|至于)?\s*(?:在|于)\s*(?P<field>[^,，;；。]{2,24}?)\s*(?:领域|赛道|方面|市场|板块|战场|上)"
+                             r"\s*[,，]\s*")
+_FIELD_WORK_ZH = re.compile(r"\s*(?:等(?:多家)?(?:企业|公司|厂商|药企)?\s*)?(?:目前|近年|早已|也|亦|均|皆|都|已|同样|纷纷|相继|陆续|各自)*"
+                            r"(?:有所|已经|已|有)?\s*(?:布局|投入|切入|进军|涉足|着墨|深耕|耕耘)")
+_FIELD_TOPIC_EN = re.compile(r"\s*in (?:the )?(?P<field>[\w\s-]{2,40}?)\s*(?:space|field|arena|area|market|race|segment)?\s*,\s*")
+_FIELD_WORK_EN = re.compile(r"\s*(?:all |each |both |also |already )*(?:have|has|are|is|were|run|runs)\s+(?:(?:all|each|both|"
+                            r"also|now)\s+)?(?:active|programmes|programs|candidates|assets|bets|pipelines|a presence|players)\b")
 _NOT_PLAYERS = re.compile(r"不包括|除了|之外|\bexcept\b|\bother than\b|\bunlike\b|\bnot\b|\bno longer\b|退出|终止")
 
 
 def rule_players(clause: Clause, add: Add) -> None:
     """"CAR-T領域的代表企業包括X、Y和Z", "布局NK細胞療法的企業包括X、Y等", "Companies developing in vivo CAR-T
-    include X and Y", "Among the companies pursuing M are X and Y", "X and Y are among the companies developing M": each company of the list develops the field's modality (the last one named before
+    include X and Y", "Among the companies pursuing M are X and Y", "X and Y are among the companies developing M", "在基因治療賽道，X、Y和Z均有布局": each company of the list develops the field's modality (the last one named before
     the list), unless the clause hedges, negates or excepts."""
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     if _HEDGE.search(folded, cs, ce) or _NOT_PLAYERS.search(folded, cs, ce):
@@ -73,6 +82,15 @@ def rule_players(clause: Clause, add: Add) -> None:
             if not mods or any(m.kind == COMPANY and mods[-1].end <= m.start < hit.start() for m in cms):
                 continue
             for firm in _object_list(folded, cms, hit.end(), {COMPANY}, ce):
+                if firm.org_type == COMPANY and not firm.pronoun:
+                    add(firm.iri, "develops", mods[-1].iri, "field-players", 0.7, (mods[-1].start, firm.end))
+    for topic_rx, work_rx in ((_FIELD_TOPIC_ZH, _FIELD_WORK_ZH), (_FIELD_TOPIC_EN, _FIELD_WORK_EN)):
+        topic = topic_rx.match(folded, cs, ce)
+        mods = [m for m in cms if m.kind == MODALITY and not m.pronoun and topic is not None
+                and topic.start("field") <= m.start and m.end <= topic.end("field")]
+        firms = _object_list(folded, cms, topic.end(), {COMPANY}, ce) if topic is not None and mods else []
+        if firms and work_rx.match(folded, firms[-1].end, ce):
+            for firm in firms:
                 if firm.org_type == COMPANY and not firm.pronoun:
                     add(firm.iri, "develops", mods[-1].iri, "field-players", 0.7, (mods[-1].start, firm.end))
     for hit in _AMONG_EN.finditer(folded, cs, ce):

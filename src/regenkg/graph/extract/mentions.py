@@ -22,7 +22,7 @@ from .names import (
     absorb_inner_terms,
     camel_names,
     clean_candidates,
-    country_code_lead,
+    country_code_lead, country_lead_end,
     _TISSUE,
     exchange_brackets,
     extend_to_suffix,
@@ -296,7 +296,7 @@ class MentionFinder:
                 lead = _ZH_LEAD.match(folded, j, start)
                 if lead:
                     j = lead.end()
-                j = _after_cuts(folded, j, start)
+                j = _after_cuts(folded, country_lead_end(folded, j, start), start)
                 j = max([j] + [c.end() for c in _ZH_APPROVE_CUT.finditer(folded, j, start) if start - c.end() >= 2])
                 lead = _ZH_LEAD.match(folded, j, start)  # "收购了慕远基因": the lead after the cut
                 if lead:

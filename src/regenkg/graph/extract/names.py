@@ -32,6 +32,7 @@ from .patterns import (
     _ZH_CUT,
     _ZH_LEAD,
     _ZH_ORG_SUFFIX,
+    COMMON_LEAD_FREQ,
     COMPANY,
     HAN,
     PRODUCT,
@@ -87,7 +88,10 @@ def is_product(text: str, start: int, end: int) -> bool:
     if unit and re.match(r"\s*(?:[,;.)]|$|(?:that|which|of|in|based|whose)\b)", after[unit.end():]):
         return False  # "Nerine Bio, its cell therapy unit, …": a company noun heads the apposition
     if re.search(r"(?:CAR-T|TCR-T|therapy|therapies|drug|product|candidate|treatment|medicine|gene therapy)\s*,\s*$",
-                 text[max(0, start - 30):start], re.IGNORECASE):
+                 text[max(0, start - 30):start], re.IGNORECASE) and not (
+            # "In CAR-T, Orbel Bio and …": a fronted field, then a company by its company word
+            _COMPANY_WORDS.search(text[start:end])
+            and re.search(r"(?:^|[.;:,]\s*)in\s+(?:the\s+)?[\w -]{2,30}?,\s*$", text[:start], re.IGNORECASE)):
         return True  # "Novartis's approved CAR-T, Kymriah, …"
     note = _PAREN_NOTE.match(after)
     if note and not _COMPANY_NOUN.search(note.group(0)) and re.search(
@@ -243,6 +247,26 @@ def country_code_lead(text: str, start: int, words: Sequence[str]) -> bool:
     name (a Chinese writer says 美國 for the country), not the nationality word it is in English."""
     return (len(words) >= 2 and words[0] in ("US", "UK", "EU") and start > 0 and bool(re.match(rf"[{HAN}]", text[start - 1]))
             and words[1][:1].isupper() and words[1].lower() not in NOT_NAME)
+
+
+# "日本富嶺製藥", "美商艾伯維", "韓國Sebin Bio": a country, or a foreign firm's "日商/美商/韓商" (Taiwanese usage),
+# before a Chinese name says where the company is from; it is not the name's first word (folded text).
+_ZH_COUNTRY_LEAD = re.compile(r"(?:日本|美国|韩国|德国|英国|法国|瑞士|瑞典|丹麦|荷兰|比利时|以色列|澳洲|澳大利亚|加拿大|"
+                              r"新加坡|印度|意大利|义大利|西班牙|爱尔兰|中国|台湾|香港|大陆)的?|[日美韩德英法荷瑞台陆港外]商")
+
+
+def country_lead_end(folded: str, j: int, start: int) -> int:
+    """Where a Chinese name's stem ``folded[j:start]`` starts after a country lead (:data:`_ZH_COUNTRY_LEAD`);
+    ``j`` when there is none, or when what is left is under two characters or an ordinary word ("中國生物製藥"
+    keeps 中國: 生物 alone is no name) or a company word."""
+    from ..names_model import common_words
+
+    lead = _ZH_COUNTRY_LEAD.match(folded, j, start)
+    rest = folded[lead.end():start] if lead else ""
+    if lead is None or len(rest) < 2 or common_words().get(rest, 0) >= COMMON_LEAD_FREQ or \
+            any(rest.startswith(x) for x in _ZH_ORG_SUFFIX):
+        return j  # "比利時生技公司" is a description: 生技 is a company word, not a name
+    return lead.end()
 
 
 # "UK Medicines and Healthcare products Regulatory Agency": a capitalised run that an agency's head noun

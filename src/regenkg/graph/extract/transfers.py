@@ -176,7 +176,9 @@ def rule_joint_venture(clause: Clause, add: Add) -> bool:
         place = next((m for m in reversed(cms) if m.kind == COUNTRY and m.end <= group[0].start
                       and re.fullmatch(r"\s*(?:的)?\s*", folded[m.end:group[0].start])), None)
         conj_end = place.start if place is not None else group[0].start
-        if re.search(r"(?:[与和跟同]|携手|联手|偕同)\s*$", folded[max(cs, conj_end - 2):conj_end]):
+        # "與日商富嶺製藥合資": a foreign firm's 日商/美商 may stand between the conjunction and the name.
+        if re.search(r"(?:[与和跟同]|携手|联手|偕同)\s*(?:[日美韩德英法荷瑞台陆港外]商)?\s*$",
+                     folded[max(cs, conj_end - 4):conj_end]):
             lead = [m for m in comps if m.end <= conj_end - 1 and m.iri != group[0].iri]
             if lead:
                 group = [lead[-1], group[0]]  # "Kite在中國則與復星醫藥合資成立…"

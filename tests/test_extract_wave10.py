@@ -1,0 +1,72 @@
+"""Extraction frames of issue #12, tenth pass: a country or a foreign firm's "日商/美商" written before a Chinese
+name, a modality named as a topic before a list of companies, a clause that ends a collaboration after another
+verb of the same subject, a spin-out told in a fronted participle, and the short names of research bodies.
+
+Sentences written for these tests (invented company names); none is taken from the evaluation sets.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import extract_texts
+from regenkg.graph.extract import Extractor
+from regenkg.graph.ontology import Gazetteer
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(Gazetteer.load())
+
+
+def _facts(extractor: Extractor, text: str, lang: str) -> set[tuple[str, str, str]]:
+    facts, _, _ = extract_texts(extractor, text, lang=lang)
+    return {f for f in facts if f[1] != "mentions"}
+
+
+def _deals(extractor: Extractor, text: str, lang: str) -> set[tuple[str, str, frozenset[str]]]:
+    _, ex, label = extract_texts(extractor, text, lang=lang)
+    return {(d.kind, d.status, frozenset(label(i) for _, i in d.parties)) for d in ex.deals}
+
+
+@pytest.mark.parametrize("text,country", [
+    ("昱泰生技與日本富嶺製藥合資成立新公司。", "Japan"),
+    ("昱泰生技與日商富嶺製藥合資成立新公司。", None),
+    ("昱泰生技與德國富嶺製藥合資成立新公司。", "Germany"),
+])
+def test_a_country_before_a_chinese_name_is_where_the_company_is_from(extractor, text, country):
+    facts = _facts(extractor, text, "zh-Hant")
+    assert ("昱泰生技", "jointVentureWith", "富嶺製藥") in facts, facts
+    assert not any("商富嶺" in s or "本富嶺" in s for s, _, _ in facts), facts
+    if country:
+        assert ("富嶺製藥", "operatesIn", country) in facts, facts
+
+
+def test_a_country_and_a_company_word_is_a_description_not_a_name(extractor):
+    facts = _facts(extractor, "比利時生技公司Corvane Bio決定結束細胞治療業務。", "zh-Hant")
+    assert not any(s.startswith("生技") for s, _, _ in facts), facts
+    assert ("Corvane Bio", "operatesIn", "Belgium") in facts, facts
+
+
+@pytest.mark.parametrize("text,lang,modality,firms", [
+    ("在基因治疗赛道，欧贝生物、康拓医药和华辰基因均有布局。", "zh-Hans", "gene therapy", ("欧贝生物", "康拓医药", "华辰基因")),
+    ("在基因治療領域，歐貝生技、康拓醫藥與華辰基因都已布局。", "zh-Hant", "gene therapy", ("歐貝生技", "康拓醫藥", "華辰基因")),
+    ("In the gene therapy space, Orbel Bio, Castra Therapeutics and Velmont Bio all have programmes.", "en",
+     "gene therapy", ("Orbel Bio", "Castra Therapeutics", "Velmont Bio")),
+    ("In CAR-T, Orbel Bio and Castra Therapeutics are active.", "en", "CAR-T cell therapy",
+     ("Orbel Bio", "Castra Therapeutics")),
+])
+def test_a_field_fronted_as_the_topic_is_developed_by_the_companies_after_it(extractor, text, lang, modality, firms):
+    facts = _facts(extractor, text, lang)
+    for firm in firms:
+        assert (firm, "develops", modality) in facts, facts
+    assert not any(p == "productOf" for _, p, _ in facts), facts
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("在基因治疗赛道，欧贝生物、康拓医药和华辰基因均已退出。", "zh-Hans"),
+    ("In 2024, Orbel Bio and Castra Therapeutics were active.", "en"),
+    ("在台灣市場，歐貝生技已布局多年。", "zh-Hant"),
+])
+def test_a_fronted_phrase_without_a_field_or_work_verb_says_nothing_developed(extractor, text, lang):
+    assert not any(p == "develops" for _, p, _ in _facts(extractor, text, lang))
