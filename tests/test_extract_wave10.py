@@ -70,3 +70,31 @@ def test_a_field_fronted_as_the_topic_is_developed_by_the_companies_after_it(ext
 ])
 def test_a_fronted_phrase_without_a_field_or_work_verb_says_nothing_developed(extractor, text, lang):
     assert not any(p == "develops" for _, p, _ in _facts(extractor, text, lang))
+
+
+@pytest.mark.parametrize("text,kind,status", [
+    ("天衡药业宣布退出CAR-T领域，并终止与诺安生物的合作。", "Collaboration", "Terminated"),
+    ("天衡药业宣布裁员，并与诺安生物签署合作协议。", "Collaboration", "Announced"),
+    ("天衡药业宣布裁员，并收购诺安生物。", "Acquisition", "Announced"),
+])
+def test_a_clause_after_bing_keeps_the_subject_when_its_company_is_an_object(extractor, text, kind, status):
+    # "，並與Y…": 與 makes Y the object of the second verb; the subject is the first clause's.
+    assert (kind, status, frozenset({"天衡药业", "诺安生物"})) in _deals(extractor, text, "zh-Hans")
+
+
+def test_a_clause_after_bing_with_its_own_subject_does_not_take_the_first_one(extractor):
+    facts = _facts(extractor, "天衡药业收购了康华医药，并且诺安生物与瑞拓基因签署合作协议。", "zh-Hans")
+    assert ("诺安生物", "partneredWith", "瑞拓基因") in facts, facts
+    assert not any(s == "天衡药业" and p == "partneredWith" for s, p, _ in facts), facts
+
+
+@pytest.mark.parametrize("text,lang,first,second", [
+    ("天衡药业收购了康华医药，诺安生物则与瑞拓基因签署合作协议。", "zh-Hans",
+     ("天衡药业", "acquired", "康华医药"), ("诺安生物", "partneredWith", "瑞拓基因")),
+    ("天衡製藥以5億美元買下康華醫藥，諾安生技則與瑞拓基因簽署授權協議，由瑞拓取得亞洲權利。", "zh-Hant",
+     ("天衡製藥", "acquired", "康華醫藥"), ("瑞拓基因", "licensedFrom", "諾安生技")),
+])
+def test_two_deals_of_different_kinds_in_one_sentence_stay_apart(extractor, text, lang, first, second):
+    facts = _facts(extractor, text, lang)
+    assert first in facts and second in facts, facts
+    assert len([f for f in facts if f[1] == "acquired"]) == 1, facts

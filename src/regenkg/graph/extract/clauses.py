@@ -86,8 +86,10 @@ def split_clauses(folded: str, ms: Sequence[_M] = ()) -> list[tuple[int, int, _M
             # subject opens a parallel one ("A以…買下B，C以…併購D").
             if _FRONTED_TIME.match(folded, cs, pos):
                 continue  # "繼收購X後，Y…", "After buying X, Y …": the fronted clause's subject is the main one's
-            if head and left and head[0].iri not in {m.iri for m in left} and any(f.search(folded, lseg, pos) and f.search(folded, nxt, min(seg_end, ce))
-                                     for f in _FAMILIES):
+            # A deal verb on each side opens a parallel clause, whatever its family ("A收購B，C則與D簽署合作").
+            if head and left and head[0].iri not in {m.iri for m in left} and any(
+                    f.search(folded, lseg, pos) for f in _FAMILIES) and any(
+                    f.search(folded, nxt, min(seg_end, ce)) for f in _FAMILIES):
                 cuts.append((pos, nxt, False))
         for c in re.finditer(r"\s+and\s+(?:then\s+|instead\s+|later\s+|also\s+|subsequently\s+)?(?=(?:signed|agreed|acquired|"
                              r"bought|licensed|formed|entered|partnered|sold|struck|inked|took|launched|"

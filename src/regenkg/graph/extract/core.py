@@ -151,6 +151,11 @@ class Extraction:
 
 
 
+
+# What may stand before a clause's own subject ("，並與Y簽署…" has none: 與 makes Y the object, and the subject
+# carried from the clause before stays).
+_OWN_SUBJECT = re.compile(r"[\s,，]*(?:(?:then|later|also|in \d{4}|今年|去年|明年|目前|随后|此后|近日|日前)\s*)?")
+
 class Extractor:
     """Extract mentions, relations, discovered entities and market figures from sentences."""
 
@@ -319,7 +324,7 @@ class Extractor:
             # "(Nasdaq: HLVN)": a stock exchange named before a ticker fills no slot.
             cms = [m for m in ms if m.start >= cs and m.end <= ce and not m.appositive
                    and not (m.kind == COMPANY and _LISTING.match(folded, m.end))]
-            if carried is not None and not any(m.kind == COMPANY and m.start <= cs + 4 for m in cms):
+            if carried is not None and not any(m.kind == COMPANY and _OWN_SUBJECT.fullmatch(folded, cs, m.start) for m in cms):
                 # "X stopped short of buying Y and instead signed…": the coordinated verb keeps X as subject.
                 cms.insert(0, _M(cs, cs, carried.iri, COMPANY, carried.surface, carried.curated, pronoun=True))
             if not cms:
