@@ -98,3 +98,20 @@ def test_two_deals_of_different_kinds_in_one_sentence_stay_apart(extractor, text
     facts = _facts(extractor, text, lang)
     assert first in facts and second in facts, facts
     assert len([f for f in facts if f[1] == "acquired"]) == 1, facts
+
+
+@pytest.mark.parametrize("text,child,parent", [
+    ("Founded in 2019 as a spinout from the University of Toronto, Veridane Cell develops TCR-T therapies.",
+     "Veridane Cell", "University of Toronto"),
+    ("A spin-off of Heidelberg University, Lunaris Biotech is developing an exosome therapy.",
+     "Lunaris Biotech", "Heidelberg University"),
+])
+def test_a_fronted_spinout_phrase_describes_the_clause_subject(extractor, text, child, parent):
+    facts = _facts(extractor, text, "en")
+    assert (child, "spunOutFrom", parent) in facts, facts
+    assert ("SpinOut", "Announced", frozenset({child, parent})) in _deals(extractor, text, "en")
+
+
+def test_founded_in_a_year_alone_is_no_spinout(extractor):
+    facts = _facts(extractor, "Founded in 2019, Veridane Cell develops TCR-T therapies with Corvane Bio.", "en")
+    assert not any(p == "spunOutFrom" for _, p, _ in facts), facts

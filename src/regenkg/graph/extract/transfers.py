@@ -16,6 +16,7 @@ def rule_spinout(clause: Clause, add: Add) -> None:
     if len(comps) < 2:
         return
     _founded_from(folded, cs, ce, comps, add)
+    _fronted_spinout(folded, cs, ce, comps, add)
     for trig in _SPIN.finditer(folded, cs, ce):
         if trig.group(0) in ("脱胎于", "脱胎自", "孵化自", "衍生自", "分拆自", "源自", "源于"):
             # "X脫胎於北湖大學": the parent follows the verb.
@@ -73,6 +74,24 @@ _FOUNDED_AT = re.compile(r"\b(?:(?:founded|established|formed|created|launched|s
                          r"|由\s*(?=\S)")
 _CHILD_GAP = re.compile(r"(?:\s*,)?\s*(?:which|that|who)?\s*(?:was|were|is|has been|had been)?\s*(?:originally\s+|first\s+)?|"
                         r"\s*(?:是|为|系)?\s*")
+
+
+# "Founded in 2019 as a spinout from Y, X …", "A spin-off of Y, X …": the fronted participle describes the
+# clause's subject.
+_FRONTED_SPIN = re.compile(r"\s*(?:(?:founded|established|formed|created|launched|set up|started|incorporated)\s+"
+                           r"(?:in\s+\d{4}\s+)?as\s+|originally\s+)?(?:an?\s+)?(?:[\w-]+\s+){0,2}?"
+                           r"(?:spin-?out|spin-?off)\s+(?:of|from)\s+(?:the\s+)?")
+
+
+def _fronted_spinout(folded: str, cs: int, ce: int, comps: list[_M], add: Add) -> None:
+    head = _FRONTED_SPIN.match(folded, cs, ce)
+    parent = next((m for m in comps if head is not None and m.start == head.end()), None)
+    if head is None or parent is None:
+        return
+    comma = re.compile(r"[^,;]{0,40}?,\s*(?:the\s+)?").match(folded, parent.end, ce)
+    child = next((m for m in comps if comma is not None and m.start == comma.end()), None)
+    if child is not None and child.iri != parent.iri and child.org_type == COMPANY:
+        add(child.iri, "spunOutFrom", parent.iri, "spin-out", 0.8, (cs, child.end))
 
 
 def _founded_from(folded: str, cs: int, ce: int, comps: list[_M], add: Add) -> None:
