@@ -115,3 +115,23 @@ def test_a_fronted_spinout_phrase_describes_the_clause_subject(extractor, text, 
 def test_founded_in_a_year_alone_is_no_spinout(extractor):
     facts = _facts(extractor, "Founded in 2019, Veridane Cell develops TCR-T therapies with Corvane Bio.", "en")
     assert not any(p == "spunOutFrom" for _, p, _ in facts), facts
+
+
+@pytest.mark.parametrize("text,lang,buyer,target", [
+    ("康华医药已于今年3月完成对诺安生物的全资收购。", "zh-Hans", "康华医药", "诺安生物"),
+    ("诺安生物被康华医药以12亿元收入囊中。", "zh-Hans", "康华医药", "诺安生物"),
+    ("康華醫藥斥資3億美元入主諾安生技，取得過半股權。", "zh-Hant", "康華醫藥", "諾安生技"),
+])
+def test_more_chinese_acquisition_frames(extractor, text, lang, buyer, target):
+    assert (buyer, "acquired", target) in _facts(extractor, text, lang)
+
+
+@pytest.mark.parametrize("text", [
+    "Hartwell Pharma will pay up to $900 million in milestones to Novaris Therapeutics under a deal for rights to "
+    "its allogeneic CAR-T.",
+    "Hartwell Pharma will pay Novaris Therapeutics $25 million upfront for rights to its TCR-T.",
+])
+def test_the_payer_takes_the_licence_from_the_one_paid(extractor, text):
+    facts = _facts(extractor, text, "en")
+    assert ("Hartwell Pharma", "licensedFrom", "Novaris Therapeutics") in facts, facts
+    assert ("Novaris Therapeutics", "licensedFrom", "Hartwell Pharma") not in facts, facts

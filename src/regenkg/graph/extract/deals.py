@@ -176,7 +176,7 @@ def _active_acquisition(clause: Clause, add: Add, comps: list[_M], passive: list
             # The target before the verb: "X完成對Y的收購", "X完成Y收購案", "X將Y納入旗下".
             near = next((m for m in reversed(comps) if m.end <= trig.start()), None)
             if near is not None and re.fullmatch(r"\s*(?:的)?\s*(?:(?:约|近|逾)?[\d.,\u066c]+\s*(?:亿|万|千万)?\s*(?:美元|美金|元|新台币|台币|人民币|日元|欧元)"
-                                                 r"\s*(?:的)?\s*)?", folded[near.end:trig.start()]) \
+                                                 r"\s*(?:的)?\s*)?(?:全资|全部|100%|控股|整体)?\s*", folded[near.end:trig.start()]) \
                     and re.search(r"(?:对|将|把|完成(?:了)?)\s*$", folded[max(cs, near.start - 4):near.start]):
                 head = next((m for m in reversed(comps) if m.end <= near.start - 1 and m.iri != near.iri), None)
                 if head is not None:

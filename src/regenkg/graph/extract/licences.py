@@ -78,6 +78,16 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
         to = right_after(m_give_to.end(), 0)
         if to is not None and re.match(r"\s*(?:授予|授权|许可|转让|开放|授出)", folded[to.end:to.end + 4]) and before(m_give_to.start()):
             licensor, licensee, rule = before(m_give_to.start())[-1], to, "licence-grant"
+    if licensee is None:
+        # "X will pay up to $900 million in milestones to Y under a deal for rights to its CAR-T": the payer
+        # takes the licence from the one paid (whose "its" the pronoun is).
+        m_pay_to = re.search(r"\b(?:pay|pays|paid|paying)\b", ctext)
+        payee = next((p for t in re.finditer(r"\bto\s+(?:the\s+)?(?=\S)", ctext[:m_pay_to.end() + 80])
+                      if t.start() > m_pay_to.start() and (p := right_after(t.end(), 0)) is not None),
+                     None) if m_pay_to else None  # not the "to" of "up to $900 million"
+        payer = before(m_pay_to.start()) if m_pay_to else []
+        if payee is not None and payer and payer[-1].iri != payee.iri:
+            licensee, licensor, rule = payer[-1], payee, "licence-pay"
     if licensee is None and m_rights:
         # "Tovana obtained exclusive rights to Merrow's TCR-T programme": the owner named after "rights to".
         bef, own = before(m_rights.start()), right_after(m_rights.end())

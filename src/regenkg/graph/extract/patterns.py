@@ -48,7 +48,7 @@ _DEAL_CANCEL = re.compile(
     r"终止|取消|告吹|破局|撤回|中止|结束|解除|分手|\bno longer\b|\bregained (?:the )?rights\b|\bterminat\w*|\bcancel\w*|\bcalled off\b|\bscrapp\w*|\bended\b|\bunwound\b|"
     r"\bwalked away\b|\babandon\w*")
 _ACQ_ACTIVE = re.compile(
-    r"收购|并购|买下|购并|收入旗下|纳入旗下|拿下|购入|购得|受让|\bbid for\b|\btender offer for\b|"
+    r"收购|并购|买下|购并|收入旗下|纳入旗下|收入囊中|纳入囊中|入主|拿下|购入|购得|受让|\bbid for\b|\btender offer for\b|"
     r"\bacquir(?:e|es|ed|ing)\b|\bacquisition of\b|\bbought\b|\bbuy(?:s|ing)?\b|\bpurchas(?:e|es|ed|ing)\b|"
     r"\btook over\b|\btakeover of\b|\btake over\b|\bsnapped up\b|\bsnap(?:s|ping)? up\b|\bbuy-?out of\b|"
     # "picked up Y", not "sales picked up after…" or "picked up the tab for Y's trial"
