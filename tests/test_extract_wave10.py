@@ -135,3 +135,23 @@ def test_the_payer_takes_the_licence_from_the_one_paid(extractor, text):
     facts = _facts(extractor, text, "en")
     assert ("Hartwell Pharma", "licensedFrom", "Novaris Therapeutics") in facts, facts
     assert ("Novaris Therapeutics", "licensedFrom", "Hartwell Pharma") not in facts, facts
+
+
+@pytest.mark.parametrize("text,lang,firm", [
+    ("Orbel Bio is a contract development and manufacturing organization (CDMO) for cell and gene therapies.", "en",
+     "Orbel Bio"),
+    ("Orbel Bio signed a deal with Castra Therapeutics, a CDMO.", "en", "Castra Therapeutics"),
+    ("歐貝生技是台灣少數具備病毒載體量產能力的CDMO。", "zh-Hant", "歐貝生技"),
+])
+def test_a_company_said_to_be_a_cdmo_operates_in_that_segment(extractor, text, lang, firm):
+    facts = _facts(extractor, text, lang)
+    assert (firm, "operatesIn", "cell and gene therapy CDMO") in facts, facts
+    assert len([f for f in facts if f[1] == "operatesIn"]) == 1, facts
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Orbel Bio is a customer of the largest CDMO in Asia.", "en"),
+    ("歐貝生技是康拓醫藥的CDMO客戶。", "zh-Hant"),
+])
+def test_a_cdmo_customer_is_no_cdmo(extractor, text, lang):
+    assert not any(f[1] == "operatesIn" for f in _facts(extractor, text, lang))

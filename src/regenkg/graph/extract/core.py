@@ -32,7 +32,7 @@ from .assets import (
 )
 from .clauses import Add, Clause, _undisclosed, _window, split_clauses
 from .continuation import continued_company
-from .focus import rule_players, rule_segment
+from .focus import rule_players, rule_segment, rule_segment_copula
 from .cooccur import rule_rnd_cooccur
 from .coref import (
     bought_names,
@@ -105,6 +105,7 @@ RULES: tuple[Rule, ...] = (
     rule_product,
     rule_products_from,
     rule_segment,
+    rule_segment_copula,  # "X is a CDMO for …", "X是…的CDMO"
     rule_place,
     rule_rnd_subject,
     rule_implicit_subject,  # h/anaph: a sentence that names no company continues the previous one's

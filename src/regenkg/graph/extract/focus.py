@@ -13,7 +13,7 @@ from ..ontology import default_gazetteer
 from .kinds import _classified
 from .patterns import _HEDGE, _SEGMENT_CUE, COMPANY, MODALITY, SEGMENT
 
-__all__ = ["rule_players", "rule_segment"]
+__all__ = ["rule_players", "rule_segment", "rule_segment_copula"]
 
 
 def rule_segment(clause: Clause, add: Add) -> None:
@@ -42,6 +42,25 @@ def rule_segment(clause: Clause, add: Add) -> None:
                 kinds = _classified(folded, cms, mod, ce)
                 if not kinds or any(k.iri == s.iri for k in kinds):  # "投資了專注CAR-T的X": X's focus
                     add(s.iri, "develops", mod.iri, "segment-focus", 0.75, (s.start, mod.end))
+
+
+# "X is a CDMO for cell and gene therapies", "X, a contract development and manufacturing organization, …",
+# "X是台灣少數具備病毒載體量產能力的CDMO": the segment named as what the company is.
+_IS_A = re.compile(r"\s*(?:,\s*|\s+(?:is|was|remains|has become|became)\s+)(?:now\s+)?(?:an?|the|one of the)\s+|\s*(?:是|为|系)\s*")
+
+
+def rule_segment_copula(clause: Clause, add: Add) -> None:
+    folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
+    if _HEDGE.search(folded, cs, ce):
+        return
+    for seg in (m for m in cms if m.kind == SEGMENT):
+        firm = next((m for m in reversed(cms) if m.kind == COMPANY and m.end <= seg.start), None)
+        if firm is None or firm.org_type != COMPANY or any(firm.end <= m.start < seg.start and m.kind == COMPANY for m in cms):
+            continue
+        cop = _IS_A.match(folded, firm.end, seg.start)
+        if cop is not None and re.fullmatch(r"[^,，;；。()（）]{0,50}", folded[cop.end():seg.start]) and not re.search(
+                r"\b(?:partner|customer|client|rival|competitor|unit|subsidiary)\b|伙伴|客户|对手|子公司", folded[cop.end():seg.start]):
+            add(firm.iri, "operatesIn", seg.iri, "segment-focus", 0.75, (firm.start, seg.end))
 
 
 # The players of a field, listed: the noun (and the words of the field before it), then the list.
