@@ -12,6 +12,7 @@ from .clauses import Add, Clause, _object_list, _subject_list, apposition_holder
 from .licences import _licence
 from .mentions import _M
 from .owners import _owner
+from .partners import _PARTNERS_INCLUDE
 from .transfers import MERGE
 from .patterns import (
     _ACQ_ACTIVE,
@@ -99,7 +100,7 @@ def _active_acquisition(clause: Clause, add: Add, comps: list[_M], passive: list
         b = cs + trig.end()
         if trig.group(0).startswith("成为"):
             parent = next((m for m in comps if b <= m.start <= b + 1), None)
-            if parent is None or not re.match(r"\s*(?:的)?\s*(?:全资)?(?:子公司|附属公司)", folded[parent.end:]):
+            if parent is None or not re.match(r"\s*(?:的)?\s*(?:全资|(?:百分之百|100\s*%)\s*持(?:股|有)的|全资持有的|独资)?\s*(?:子公司|附属公司)", folded[parent.end:]):
                 continue
         else:
             parent = next((m for m in comps if b <= m.start <= b + 1), None)
@@ -274,11 +275,19 @@ def _regulatory_permit(ctext: str, hit: re.Match[str]) -> bool:
 _WITH = re.compile(r"\bwith\b|\balongside\b|与(?!此同时)|和|跟|(?<![共相])同(?![一时年期样月日步])")
 
 
+# After a with-word: a group of partners named after it ("with several drugmakers, including Y and Z").
+_WITH_SEVERAL = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:companies|firms|partners|drugmakers|pharmas|biotechs|players|"
+                           r"groups|institutions|hospitals|universities|centres|centers)\s*,?\s*(?:including|such as|"
+                           r"among them|notably|like|led by|most recently)\s+(?:the\s+)?")
+
+
 def rule_partner(clause: Clause, add: Add) -> None:
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
     comps = [m for m in cms if m.kind == COMPANY and not m.affiliate_of]
     if len(comps) < 2:
         return
+    if any(_PARTNERS_INCLUDE.match(folded, m.end, ce) for m in comps):
+        return  # "X的合作夥伴包括A、B與C": a list (rule_partner_list), whose 與 pairs no B with C
     ctext = folded[cs:ce]
     lic = next((h for h in _LICENSE.finditer(ctext) if not _regulatory_permit(ctext, h)), None)
     joint = _JOINT.search(ctext)
@@ -304,8 +313,10 @@ def rule_partner(clause: Clause, add: Add) -> None:
     if with_m:
         pos = cs + with_m.start()
         left = [m for m in comps if m.end <= pos]
-        right = _object_list(folded, cms, pos + len(with_m.group(0)), {COMPANY}, ce)
-        right = [m for m in right if not m.affiliate_of]
+        after = pos + len(with_m.group(0))
+        if (named := _WITH_SEVERAL.match(folded, after, ce)) is not None:
+            after = named.end()  # "partnered with several companies, including Y and Z"
+        right = [m for m in _object_list(folded, cms, after, {COMPANY}, ce) if not m.affiliate_of]
         if left and right:
             subj = _apposition_head(folded, comps, left[-1])
             # h/deals3: "X and Y partnered with Z", "X、Y與Z簽署三方合作協議": every company of the list before

@@ -72,6 +72,18 @@ def _licence(folded: str, cs: int, ce: int, cms: list[_M], comps: list[_M], add:
         bef, aft = before(m_grant.start()), [m for m in comps if m.start >= cs + m_grant.end()]
         if bef and aft:
             licensor, licensee, rule = bef[-1], aft[0], "licence-grant"
+    m_gives = re.search(r"\b(?:gives?|gave|giving|grants?|granted|granting|hands?|handed)\s+(?:the\s+)?(?=\S)", ctext)
+    got = right_after(m_gives.end(), 0) if m_gives else None
+    if licensee is None and m_gives is not None and got is not None and re.match(
+            r"\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?(?:rights?|licen[cs]e)\b", folded[got.end:ce]):
+        # "The deal gives X exclusive rights to develop NV-101, Y's CAR-T": X takes them from Y (or from the
+        # company that gives them)
+        giver_before = [m for m in before(m_gives.start()) if m.iri != got.iri]
+        owner = next((m for m in comps if got.end < m.start < got.end + 120 and m.iri != got.iri
+                      and re.match(r"(?:'s|’s|'|’)\s", folded[m.end:m.end + 3])
+                      and not re.search(r",\s*and\b|\bits own\b", folded[got.end:m.start])), None)
+        if giver_before or owner is not None:
+            licensor, licensee, rule = (giver_before[-1] if giver_before else owner), got, "licence-grant"
     m_give_to = re.search(r"向\s*(?=\S)", ctext)
     if licensee is None and m_give_to is not None:
         # "博識醫藥向安遠生物授予…許可": 向 names the one who receives what the subject grants.

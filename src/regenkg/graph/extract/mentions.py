@@ -26,6 +26,7 @@ from .names import (
     _TISSUE,
     exchange_brackets,
     extend_to_suffix,
+    inner_he,
     is_person,
     is_product,
     latin_company_name,
@@ -86,8 +87,6 @@ def _strip_ordinary_lead(folded: str, j: int, start: int) -> int:
 _BASED_LEAD = re.compile(r"(?:[A-Z][A-Za-z.]+[ -])*[A-Z][A-Za-z.]+-(?:based|headquartered|listed|owned|backed)\s+")
 
 
-# Where a name may begin: the text's start, punctuation, a space or a preposition before it.
-_NAME_OPENERS = set("，,。；;：:、（(「『 \u3000与和及")
 
 
 class MentionFinder:
@@ -290,9 +289,7 @@ class MentionFinder:
                 j = start
                 while j > 0 and start - j < 6 and re.match(rf"[{HAN}]", folded[j - 1]) and folded[j - 1] not in _ZH_BOUNDARY:
                     j -= 1
-                # "和康生技攜手…", "與和泰生技": a one-character stem after 和 at a clause start is 和 + it.
-                he = j - 1 if start - j == 1 and j > 0 and folded[j - 1] in "和及" and (
-                    j == 1 or folded[j - 2] in _NAME_OPENERS) else None
+                he = inner_he(folded, j, start)  # "和康生技攜手…", "與大和製藥合作"
                 lead = _ZH_LEAD.match(folded, j, start)
                 if lead:
                     j = lead.end()
@@ -305,9 +302,10 @@ class MentionFinder:
                 j = _pos_lead(folded, j, start)
                 # h/prec3: "細胞治療大廠沐川生醫": a description before the name ends at its last such word.
                 j = max([j] + [d.end() for d in _ZH_DESCRIPTION.finditer(folded, j, start) if start - d.end() >= 2])
-                if he is not None and j == he + 1:
-                    j = he
-                if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]) and _stem_ok(folded[j:start]) \
+                if he is not None and j == he[0]:
+                    j = he[1]
+                if start - j >= 2 and not _ZH_GENERIC.search(folded[j:start]) \
+                        and (he is not None and j == he[1] or _stem_ok(folded[j:start])) \
                         and not _ZH_QUALIFIER.fullmatch(folded, j, start) \
                         and not _not_a_firm(folded, j, start, m.end()):
                     if suffix == "细胞" and (re.search(r"[型性体干的]$|t$|nk$|car|" + _TISSUE, folded[j:start]) or re.match(
@@ -361,6 +359,8 @@ class MentionFinder:
                     if clean.startswith(prefix):
                         item_start += len(prefix)
                         clean = clean[len(prefix):]
+                cut = _after_cuts(folded, item_start, item_start + len(clean))  # "A與B、C等藥廠": B, not A與B
+                clean, item_start = clean[cut - item_start:], cut
                 if 2 <= len(clean) <= 10 and not _ZH_GENERIC.search(_fold(clean)):
                     out.append((item_start, item_start + len(clean), text[item_start:item_start + len(clean)], COMPANY))
         # A span cut across a gazetteer match ("因专注于眼科基因|治疗") is no name; dropped before it can

@@ -269,6 +269,35 @@ def country_lead_end(folded: str, j: int, start: int) -> int:
     return lead.end()
 
 
+# Where a name may begin: the text's start, punctuation, a space or a with-word before it.
+NAME_OPENERS = frozenset("，,。；;：:、（(「『 \u3000与和及")
+
+
+def inner_he(folded: str, j: int, start: int) -> tuple[int, int] | None:
+    """A name with 和 or 及 inside, which the backward scan for a Chinese name's stem stops at.
+
+    ``folded[j:start]`` is the stem the scan found before a company suffix at ``start``. Returns
+    ``(when, begin)``: if, after the leads are stripped, the stem still starts at ``when``, the name starts at
+    ``begin`` instead; ``None`` when there is no such name.
+    - "與和康生技", "和康生技攜手…": a one-character stem after a 和 that opens a clause is 和 + it;
+    - "與大和製藥合作", "收購大和製藥": nothing between 和 and the suffix, one or two characters before 和
+      (after the verbs and with-words there) make the name 大和.
+    """
+    if start - j == 1 and j > 0 and folded[j - 1] in "和及" and (j == 1 or folded[j - 2] in NAME_OPENERS):
+        return j, j - 1
+    if start != j or j < 2 or folded[j - 1] != "和":
+        return None
+    k = j - 1
+    while k > 0 and j - 1 - k < 6 and re.match(rf"[{HAN}]", folded[k - 1]) and folded[k - 1] not in _ZH_BOUNDARY:
+        k -= 1
+    k = max([k] + [c.end() for c in _ZH_CUT.finditer(folded, k, j - 1)])
+    lead = _ZH_LEAD.match(folded, k, j - 1)
+    k = lead.end() if lead else k
+    lead = _ZH_COUNTRY_LEAD.match(folded, k, j - 1)  # "台灣大和製藥": 台灣 is where it is
+    k = lead.end() if lead and lead.end() < j - 1 else k
+    return (j, k) if 1 <= j - 1 - k <= 2 else None
+
+
 # "UK Medicines and Healthcare products Regulatory Agency": a capitalised run that an agency's head noun
 # follows (past lower-case joining words) is a piece of the agency's name.
 _AGENCY_TAIL = re.compile(r"(?:\s+(?!(?:the|a|an|its|their|with|said|says|by|from|to|in|at|that|which|was|is|are|has|"

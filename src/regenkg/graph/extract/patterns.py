@@ -54,6 +54,9 @@ _ACQ_ACTIVE = re.compile(
     # "picked up Y", not "sales picked up after…" or "picked up the tab for Y's trial"
     r"\bpick(?:ed|s)? up\b(?!\s+(?:after|before|in|on|at|again|as|when|while|the (?:tab|bill|pace|slack|cost)|steam|"
     r"speed|momentum|pace|sharply|slightly|strongly|\d))|"
+    # "took a 51% stake in Y" (a share of 50 % or less is no takeover: _takes_company), "absorbed Y into its unit"
+    r"\bt(?:ook|akes?|aking|aken)\b(?=\s+(?:a|an)\s+(?:\d+(?:\.\d+)?\s*%|majority|controlling)\s+(?:equity\s+)?(?:stake|interest)\s+in\b)|"
+    r"\babsorb(?:ed|s|ing)?\b(?!\s+(?:the|its|their|a|an|some|most|all|much|part)\b)(?=\s+[^,;]{2,40}?\binto\s+(?:its|their|the)\b)|"
     # "取得Y全部股權", "取得Y 100%股權": all of a company's shares are the company
     r"取得(?=[^,，;；。]{2,24}?(?:全部|全数|100\s*%|百分之百)(?:的)?(?:股权|股份))")
 _ACQ_PASSIVE = re.compile(
@@ -121,7 +124,7 @@ _PRODUCT_CUE = re.compile(r"(?:产品|商品名|药物|疗法|批准|核准|获�
 # Verbs and adverbs that can stand glued before a name ("取得晨璟生技", "將獲得瀾嶼生物").
 _ZH_LEAD = re.compile(r"(?:合作伙伴|合作对象|伙伴|衍生新创|新创|委托|携手|联手|牵手|联合|选择|选定|取得|获得|获授|收购|并购|买下|拿下|购入|购得|受让|出售给|卖给|转让给|授权给|授予|引进|引入|脱胎于|宣布|表示|补足|今日|今天|日前|近日|并且|并|且|将|由|向|对|从|与|和|及|"
                       r"此外|另外|同时|目前|其中|包括|包含|例如|如|而|则|也|亦|已|曾|旗下|了)+")
-_ZH_CUT = re.compile(r"(?:企业|公司|厂商|药企|业者)(?:有|包括|包含|如)|共建|完成后|之后|以后|随后|此后|收购|并购|买下|拿下|购入|购得|受让|出售|卖给|转让|授权|授予|引进|引入|付款|首付|脱胎|源自|合资|衍生|分拆|持有|旗下|给|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
+_ZH_CUT = re.compile(r"(?:企业|公司|厂商|药企|业者|伙伴|对象|单位|机构)(?:有|包括|包含|如)|共建|完成后|之后|以后|随后|此后|收购|并购|买下|拿下|购入|购得|受让|出售|卖给|转让|授权|授予|引进|引入|付款|首付|脱胎|源自|合资|衍生|分拆|持有|旗下|给|取得|获得|宣布|表示|美元|亿|万|元|年|月|日|的|是|在|以|与|和|及|将|由|被")
 _ZH_GENERIC = re.compile(r"全资|子公司|母公司|合资公司|这类|此类|该类|这种|各类|两类|这家|这些|各|国际|大药厂|这些|多家|全球|其他|其它|相关|可能|改变|综观|未来|许多|我们|该|此|本土|国内|"
                          r"国外|中小|大型|新创|业者|厂商|台厂|欧美|美国|日本|韩国|中国|台湾|生技制药|生技医药|生物医药|"
                          r"再生医疗|治疗|疗法|产业|市场|领域|技术|平台|发展|开发|研究|临床|药物|新药|干细胞|免疫细胞")
@@ -232,7 +235,7 @@ _ZH_ZERO = re.compile(r"^\s*(?:(?:并且|并|也|亦|还|同时|另外|另|此�
                       r"(?:专注|主攻|聚焦|致力|开发|研发|布局|锁定|推进|拥有|取得|获得|完成|宣布|表示|计划|预计|投入|深耕|"
                       r"着重|著重|与|跟)")
 _JV = re.compile(r"合资|合营|\bjoint[- ]venture\b|\bJV\b", re.IGNORECASE)
-_SPIN = re.compile(r"脱胎于|脱胎自|孵化自|衍生自|分拆自|源自|源于|育成|\bspun (?:out|off)\b|\bspin-?(?:out|off)s?\b|\bspinout\b|\bcarved out\b|衍生成立|衍生设立|衍生出来|"
+_SPIN = re.compile(r"脱胎于|脱胎自|孵化自|衍生自|分拆自|源自|源于|育成|\bspun (?:out|off)\b|\bspin(?:s|ning)? (?:out|off)\b(?! of\b)|\bspin-?(?:out|off)s?\b|\bspinout\b|\bcarved out\b|衍生成立|衍生设立|衍生出来|"
                    r"衍生公司|衍生而来|衍生|分拆成立|分拆出来|分拆|拆分成立|孵化成立|孵化")
 _SALE = re.compile(r"出售给|卖给|售予|出售予|转让给|售给|\bsold\b|\bsell(?:s|ing)?\b|\bsale of\b|\bdivest(?:s|ed|ing)?\b|"
                    r"\bdivestiture of\b|\boffload(?:s|ed)?\b")

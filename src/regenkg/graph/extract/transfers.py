@@ -66,7 +66,11 @@ def rule_spinout(clause: Clause, add: Add) -> None:
 # parent), "founded at Y", "founded by researchers from Y", "incubated at Y", "由Y大學團隊創立" (an academic one).
 _FOUNDED_OUT = re.compile(r"\b(?:(?:founded|established|formed|created|launched|set up|started|born)\s+(?:in\s+\d{4}\s+)?"
                           r"(?:out of|from within)|emerged\s+from|grew\s+out\s+of|originated\s+(?:from|at|in)|"
-                          r"spawned\s+(?:by|from))\s+(?:the\s+)?")
+                          r"spawned\s+(?:by|from)|"
+                          # "X began as a spinout of Y", "X was founded in 2019 as a spin-off from Y"
+                          r"(?:began|begun|started(?: life| out)?|founded|established|formed|created|launched|set up|emerged)"
+                          r"\s+(?:in\s+\d{4}\s+)?as\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:spin-?(?:out|off)|spun-out company)"
+                          r"\s+(?:of|from)(?:\s+(?:researchers|scientists|work)\s+at)?)\s+(?:the\s+)?")
 _FOUNDED_AT = re.compile(r"\b(?:(?:founded|established|formed|created|launched|set up|started)\s+(?:in\s+\d{4}\s+)?"
                          r"(?:at|by\s+(?:(?:a|two|three|four|several|former|senior|leading)\s+)*(?:[\w-]+\s+)?"
                          r"(?:researchers|scientists|professors?|academics|faculty|investigators|team|group|lab)\s+"
@@ -146,7 +150,7 @@ def _spin_other_orders(folded: str, trig: re.Match[str], comps: list[_M], cms: l
     """Spin-outs written parent first: "Y, a X spin-off" / "X's spinout Y" / "X spun out Y" / "X spun off its unit as Y"."""
     parent = next((m for m in reversed(comps) if m.end <= trig.start()
                    and re.fullmatch(r"(?:'s|’s|(?<=s)'|(?<=s)’)?\s*", folded[m.end:trig.start()])), None)
-    verb = trig.group(0).startswith("spun") or bool(re.match(r"\s+(?:out|off)\b", folded[trig.end():trig.end() + 5]))
+    verb = trig.group(0).startswith("spun") or " " in trig.group(0) or bool(re.match(r"\s+(?:out|off)\b", folded[trig.end():trig.end() + 5]))
     if parent is not None and not verb:
         # a noun ("spin-off"): the child is the apposition's head before it or the name right after it
         child = next((m for m in reversed(comps) if m.end <= parent.start and re.fullmatch(
@@ -159,7 +163,9 @@ def _spin_other_orders(folded: str, trig: re.Match[str], comps: list[_M], cms: l
         return
     # a verb with the parent as subject: the child follows, directly or after "its … unit as/into"
     subjects = _subject_list(folded, cms, trig.start(), cs)
-    tail = re.match(r"(?:\s+(?:out|off))?\s+(?:(?:its|a|the|their)\s+(?:[\w-]+\s+){0,4}?(?:as|into|called|named)\s+)?",
+    tail = re.match(r"(?:\s+(?:out|off))?\s+(?:(?:its|a|the|their)\s+(?:[\w-]+\s+){0,4}?(?:as|into|called|named)\s+"
+                    r"(?:an?\s+(?:new\s+|separate\s+|standalone\s+)?(?:company|firm|start-?up|biotech|entity)\s*,?\s*"
+                    r"(?:called\s+|named\s+)?)?)?",
                     folded[trig.end():ce])
     if not subjects or tail is None:
         return
