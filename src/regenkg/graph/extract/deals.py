@@ -314,8 +314,8 @@ def rule_partner(clause: Clause, add: Add) -> None:
         pos = cs + with_m.start()
         left = [m for m in comps if m.end <= pos]
         after = pos + len(with_m.group(0))
-        if (named := _WITH_SEVERAL.match(folded, after, ce)) is not None:
-            after = named.end()  # "partnered with several companies, including Y and Z"
+        if (several := _WITH_SEVERAL.match(folded, after, ce)) is not None:
+            after = several.end()  # "partnered with several companies, including Y and Z"
         right = [m for m in _object_list(folded, cms, after, {COMPANY}, ce) if not m.affiliate_of]
         if left and right:
             subj = _apposition_head(folded, comps, left[-1])
