@@ -129,3 +129,24 @@ def test_partners_named_after_a_group_noun_are_partners(extractor, text):
 ])
 def test_a_company_that_began_as_a_spinout_spun_out_of_its_parent(extractor, text, parent):
     assert ("Brightwell Bio", "spunOutFrom", parent) in _facts(extractor, text, "en")
+
+
+@pytest.mark.parametrize("text", [
+    "宏晟制药看好沛源生物，双方将在iPSC领域展开合作。",
+    "沛源生物获宏晟制药战略投资，双方将在iPSC领域展开合作。",
+    "宏晟制药入股沛源生物，双方将在细胞治疗领域展开合作。",
+])
+def test_both_parties_after_a_first_clause_are_partners_whatever_stands_before_the_partner_word(extractor, text):
+    facts = _facts(extractor, text, "zh-Hans")
+    assert {("宏晟制药", "partneredWith", "沛源生物"), ("沛源生物", "partneredWith", "宏晟制药")} & facts, facts
+
+
+@pytest.mark.parametrize("text,bought", [
+    ("沛源生物成为宏晟制药控股子公司。", True),
+    ("宏晟制药斥资8亿元控股沛源生物。", True),
+    ("宏晟制药宣布控股沛源生物。", True),
+    ("沛源生物的大股东宏晟控股集团表示支持。", False),
+])
+def test_kongu_as_a_verb_or_a_holding_subsidiary_is_a_takeover(extractor, text, bought):
+    facts = _facts(extractor, text, "zh-Hans")
+    assert any(p == "acquired" for _, p, _ in facts) is bought, facts

@@ -100,7 +100,7 @@ def _active_acquisition(clause: Clause, add: Add, comps: list[_M], passive: list
         b = cs + trig.end()
         if trig.group(0).startswith("成为"):
             parent = next((m for m in comps if b <= m.start <= b + 1), None)
-            if parent is None or not re.match(r"\s*(?:的)?\s*(?:全资|(?:百分之百|100\s*%)\s*持(?:股|有)的|全资持有的|独资)?\s*(?:子公司|附属公司)", folded[parent.end:]):
+            if parent is None or not re.match(r"\s*(?:的)?\s*(?:全资|控股|(?:百分之百|100\s*%)\s*持(?:股|有)的|全资持有的|独资)?\s*(?:子公司|附属公司)", folded[parent.end:]):
                 continue
         else:
             parent = next((m for m in comps if b <= m.start <= b + 1), None)
@@ -338,6 +338,10 @@ def rule_partner(clause: Clause, add: Add) -> None:
             return
     trig = _PARTNER.search(ctext) or lic or joint
     group = _subject_list(folded, cms, cs + trig.start(), cs) if trig is not None else []
+    both = [m for m in comps if m.pronoun][-2:]
+    later = _PARTNER.search(ctext, both[1].end - cs) if len(both) == 2 and both[0].start == both[1].start else None
+    if len(group) < 2 and later is not None and not re.search(r"[,，;；]", folded[both[1].end:cs + later.start()]):
+        group = both  # "X獲Y戰略投資，雙方將在iPSC領域展開合作": the two parties the description stands for
     if len(group) < 2 and trig is not None:
         # "X and Y ended their collaboration": two companies joined at the clause's head, the partner word later.
         # h/deals3: "X, Y and Z entered into a three-way collaboration": the whole list at the head.
