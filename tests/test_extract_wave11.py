@@ -150,3 +150,9 @@ def test_both_parties_after_a_first_clause_are_partners_whatever_stands_before_t
 def test_kongu_as_a_verb_or_a_holding_subsidiary_is_a_takeover(extractor, text, bought):
     facts = _facts(extractor, text, "zh-Hans")
     assert any(p == "acquired" for _, p, _ in facts) is bought, facts
+
+
+@pytest.mark.parametrize("second", ["公司先是以3亿元收购了瑞拓生物。", "公司以3亿元收购了瑞拓生物。"])
+def test_a_bare_gongsi_opening_a_sentence_is_the_company_before(extractor, second):
+    facts, _, _ = extract_texts(extractor, "康拓医药近日动作频频。", second, lang="zh-Hans")
+    assert ("康拓医药", "acquired", "瑞拓生物") in facts, facts

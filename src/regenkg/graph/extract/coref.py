@@ -98,7 +98,7 @@ _ZH_OPENER = re.compile(r"^\s*((?:该|这家|这间|此)(?:[^，。,;；：:]{0,
                         r"|(?:它|其)(?=[a-z0-9])"
                         # h/rec6p: a bare "公司" opening a press release's sentence is the company it is about
                         # ("公司已與北城醫院合作…", "公司表示…"), not the start of a compound ("公司法", "公司治理").
-                        r"|公司(?=已|将|也|亦|并|目前|今年|此前|同时|日前|近期|近日|表示|指出|宣布|预计|计划|拟|正|还|再|与|和|携手|联手|"
+                        r"|公司(?=先是|首先|以|斥资|随后|随即|又|再度|曾|更|则|早在|已|将|也|亦|并|目前|今年|此前|同时|日前|近期|近日|表示|指出|宣布|预计|计划|拟|正|还|再|与|和|携手|联手|"
                         r"通过|透过|旗下|自主|获得|取得|于|在|的(?!法|治理)))")
 _UNIT_NOUNS = ("unit", "subsidiary", "division", "arm")
 # "the NK cell therapy developer", "該CAR-T新創": a description naming a modality stands for the company
