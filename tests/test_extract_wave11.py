@@ -156,3 +156,27 @@ def test_kongu_as_a_verb_or_a_holding_subsidiary_is_a_takeover(extractor, text, 
 def test_a_bare_gongsi_opening_a_sentence_is_the_company_before(extractor, second):
     facts, _, _ = extract_texts(extractor, "康拓医药近日动作频频。", second, lang="zh-Hans")
     assert ("康拓医药", "acquired", "瑞拓生物") in facts, facts
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("宏晟制药表示，暂无进军细胞治疗领域的计划。", "zh-Hans"),
+    ("宏晟製藥表示，目前並無開發CAR-T療法的打算。", "zh-Hant"),
+    ("法人預估，CAR-T市場規模將在2030年倍增，宏晟製藥可望受惠。", "zh-Hant"),
+])
+def test_no_plan_and_a_market_forecast_are_no_work(extractor, text, lang):
+    assert not any(p == "develops" for _, p, _ in _facts(extractor, text, lang))
+
+
+def test_the_company_compared_with_is_neither_a_product_nor_the_subject(extractor):
+    facts = _facts(extractor, "Unlike Osmond Pharma, which bet heavily on CAR-T, Kestrel Bio focuses on TCR-T.", "en")
+    assert ("Kestrel Bio", "develops", "TCR-T cell therapy") in facts, facts
+    assert not any(p == "productOf" for _, p, _ in facts), facts
+    facts = _facts(extractor, "不同於主攻CAR-T的宏晟製藥，瑞拓生技選擇專注TCR-T。", "zh-Hant")
+    assert ("瑞拓生技", "develops", "TCR-T cell therapy") in facts, facts
+    assert ("宏晟製藥", "develops", "TCR-T cell therapy") not in facts, facts
+
+
+def test_a_contract_manufacturer_does_not_develop_its_clients_product(extractor):
+    facts = _facts(extractor, "宏晟製藥為瑞拓生技代工生產CAR-T細胞。", "zh-Hant")
+    assert ("瑞拓生技", "develops", "CAR-T cell therapy") in facts, facts
+    assert ("宏晟製藥", "develops", "CAR-T cell therapy") not in facts, facts

@@ -115,7 +115,8 @@ _LISTED = re.compile(r"^\.?\s*(?:,?\s*(?:incorporated|inc|corporation|corp|limit
                      r"\s*(?:[(（][^()（）]{0,40}[)）])?")
 
 
-_COMPARED = re.compile(r"(?:\bunlike|不同于|有别于)\s*$")
+# "Unlike X", "不同于X", "不同於主攻CAR-T的X": the company compared with (a modifier may stand between).
+_COMPARED = re.compile(r"(?:\bunlike|\bin contrast to|不同于|有别于|相较于|相较|相对于)\s*(?:[^,，;；。]{0,16}?的)?\s*$")
 
 
 # ", a spin-out of Y," / ", which was spun out of Y," / ", founded at Y,": an apposition after a company, closed
@@ -166,7 +167,7 @@ def _subject_list(folded: str, cms: list[_M], pos: int, cs: int) -> list[_M]:
         else:
             break
     # h/prec3: "Unlike X, Y develops …", "不同于X，Y专注…": the company compared with is no subject.
-    chosen = [m for m in chosen if not _COMPARED.search(folded, max(0, m.start - 10), m.start)]
+    chosen = [m for m in chosen if not _COMPARED.search(folded, max(0, m.start - 24), m.start)]
     return [m for m in reversed(chosen) if not m.affiliate_of] or [m for m in reversed(chosen)]
 
 

@@ -45,7 +45,9 @@ _OTHER_RELATION = (_ACQ_ACTIVE, _ACQ_PASSIVE, _PARTNER, _LICENSE, _SALE, _JV, _S
 _NOT_ITS_WORK = re.compile(
     r"\b(?:unlike|similar to|compared (?:with|to)|rivals?|competitors?|competing|industry|field|sector|analysts?|"
     r"investors?|such as|including|other)\b|类似|相似|不同于|相比|对手|竞争|业界|业内|产业|行业|分析师|投资人|"
-    r"等(?:多家|企业|公司|业者|厂商)|包括|例如|其他|其它")
+    r"等(?:多家|企业|公司|业者|厂商)|包括|例如|其他|其它|"
+    # the market, not the company's work: "CAR-T市場規模將倍增，X可望受惠", "the CAR-T market is expected to…"
+    r"市场规模|产值|受惠|受益|\bmarket (?:size|value|is expected|will|could)\b")
 # A funder, a speaker or a pairing is no owner of the work: "with support from X", "X's chief executive spoke
 # about M", "X、Y的產品分別用於A與B" (the pairing is the frames' call).
 _NOT_OWNER = re.compile(

@@ -538,6 +538,9 @@ def _deal_asset(folded: str, after: _M, ce: int, cms: list[_M], add: Add, partie
             continue  # a hospital or university partner runs the trial; it does not develop the modality
         if len(people) > 1 and _MAKER.match(folded, p.end, mods[0].start):
             continue  # "…with Y, which will manufacture its AAV vectors": Y makes the partner's product
+        if len(people) > 1 and (f := re.match(r"\s*(?:为|替|帮)\s*", folded[p.end:])) and any(
+                q.start == p.end + f.end() and re.match(r"\s*(?:代工|代为|生产|制造|量产)", folded[q.end:]) for q in named):
+            continue  # "X為Y代工生產CAR-T細胞": X makes Y's product
         # h/rec6t: "…with Y on A, B and C": every modality of the list the deal is about
         for mod in _object_list(folded, cms, mods[0].start, {MODALITY}, ce) or mods[:1]:
             add(p.iri, "develops", mod.iri, "deal-asset", 0.7, (min(x.start for x in parties), mod.end))

@@ -89,9 +89,11 @@ def is_product(text: str, start: int, end: int) -> bool:
         return False  # "Nerine Bio, its cell therapy unit, …": a company noun heads the apposition
     if re.search(r"(?:CAR-T|TCR-T|therapy|therapies|drug|product|candidate|treatment|medicine|gene therapy)\s*,\s*$",
                  text[max(0, start - 30):start], re.IGNORECASE) and not (
-            # "In CAR-T, Orbel Bio and …": a fronted field, then a company by its company word
+            # "In CAR-T, Orbel Bio and …": a fronted field, then a company by its company word; "Unlike X, which
+            # bet on CAR-T, Kestrel Bio focuses …": a company word and no apposition comma after it
             _COMPANY_WORDS.search(text[start:end])
-            and re.search(r"(?:^|[.;:,]\s*)in\s+(?:the\s+)?[\w -]{2,30}?,\s*$", text[:start], re.IGNORECASE)):
+            and (re.search(r"(?:^|[.;:,]\s*)in\s+(?:the\s+)?[\w -]{2,30}?,\s*$", text[:start], re.IGNORECASE)
+                 or not re.match(r"\s*[,(（]", after))):
         return True  # "Novartis's approved CAR-T, Kymriah, …"
     note = _PAREN_NOTE.match(after)
     if note and not _COMPANY_NOUN.search(note.group(0)) and re.search(

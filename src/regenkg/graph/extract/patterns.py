@@ -36,7 +36,7 @@ _EXIT = re.compile(
     r"\bstopp(?:ed|ing)\b|\bscrapp(?:ed|ing)\b|\bdivest(?:s|ed|ing)?\b|\bpulled out\b|\bno longer\b|\bleft\b|\bquit\b")
 # The modal "may", not the month ("closed in May", "on May 3", "May 2025": folded text has no capitals).
 _HEDGE = re.compile(
-    r"否认|并未|未曾|没有|不会|不再|无意|并非|传闻|据传|传出|传言|考虑|洽谈|或将|可能|拟|有意|谣言|"
+    r"否认|并未|未曾|没有|不会|不再|无意|暂无|并无|尚无|目前无|无(?=[^,，;；。]{0,14}?(?:计划|打算))|并非|传闻|据传|传出|传言|考虑|洽谈|或将|可能|拟|有意|谣言|"
     r"(?<![来])未(?![来])|"
     r"\bdeni(?:ed|es)\b|\bdeny(?:ing)?\b|\bnot\b|\bnever\b|\bnor\b|\brumou?r(?:s|ed)?\b|\breportedly\b|"
     r"\bsaid to be\b|\bis said\b|\bconsider(?:s|ed|ing)?\b|\bin talks\b|\btalks\b|\bexplor(?:e|es|ed|ing)\b|"
