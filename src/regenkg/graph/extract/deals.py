@@ -87,6 +87,11 @@ def rule_acquisition(clause: Clause, add: Add) -> None:
     _active_acquisition(clause, add, comps, passive)
 
 
+# After "Y成為X": X's (wholly held) subsidiary.
+_ZH_SUBSIDIARY = re.compile(r"\s*(?:的)?\s*(?:全资|控股|(?:百分之百|100\s*%)\s*持(?:股|有)的|全资持有的|独资)?"
+                            r"\s*(?:子公司|附属公司)")
+
+
 def _active_acquisition(clause: Clause, add: Add, comps: list[_M], passive: list[tuple[int, int]]) -> None:
     """Active acquisition frames: "X acquired Y", "X完成對Y的收購", "Y, which it bought in 2020", "X pays … for Y"."""
     folded, cs, ce, cms = clause.folded, clause.cs, clause.ce, clause.cms
@@ -100,7 +105,7 @@ def _active_acquisition(clause: Clause, add: Add, comps: list[_M], passive: list
         b = cs + trig.end()
         if trig.group(0).startswith("成为"):
             parent = next((m for m in comps if b <= m.start <= b + 1), None)
-            if parent is None or not re.match(r"\s*(?:的)?\s*(?:全资|控股|(?:百分之百|100\s*%)\s*持(?:股|有)的|全资持有的|独资)?\s*(?:子公司|附属公司)", folded[parent.end:]):
+            if parent is None or not _ZH_SUBSIDIARY.match(folded, parent.end):
                 continue
         else:
             parent = next((m for m in comps if b <= m.start <= b + 1), None)

@@ -87,8 +87,6 @@ def _strip_ordinary_lead(folded: str, j: int, start: int) -> int:
 _BASED_LEAD = re.compile(r"(?:[A-Z][A-Za-z.]+[ -])*[A-Z][A-Za-z.]+-(?:based|headquartered|listed|owned|backed)\s+")
 
 
-
-
 class MentionFinder:
     """Finds the mentions of one batch of sentences against a gazetteer."""
 

@@ -55,9 +55,11 @@ _ACQ_ACTIVE = re.compile(
     r"\bpick(?:ed|s)? up\b(?!\s+(?:after|before|in|on|at|again|as|when|while|the (?:tab|bill|pace|slack|cost)|steam|"
     r"speed|momentum|pace|sharply|slightly|strongly|\d))|"
     # "took a 51% stake in Y" (a share of 50 % or less is no takeover: _takes_company), "absorbed Y into its unit"
-    r"\bt(?:ook|akes?|aking|aken)\b(?=\s+(?:a|an)\s+(?:\d+(?:\.\d+)?\s*%|majority|controlling)\s+(?:equity\s+)?(?:stake|interest)\s+in\b)|"
+    r"\bt(?:ook|akes?|aking|aken)\b(?=\s+(?:a|an)\s+(?:\d+(?:\.\d+)?\s*%|majority|controlling)\s+"
+    r"(?:equity\s+)?(?:stake|interest)\s+in\b)|"
     r"(?:(?<=元)|(?<=斥资)|(?<=宣布)|(?<=成功)|(?<=正式)|(?<=拟)|(?<=将))控股(?=[\u4e00-\u9fffa-z])|"  # "斥資8億元控股Y"
-    r"\babsorb(?:ed|s|ing)?\b(?!\s+(?:the|its|their|a|an|some|most|all|much|part)\b)(?=\s+[^,;]{2,40}?\binto\s+(?:its|their|the)\b)|"
+    r"\babsorb(?:ed|s|ing)?\b(?!\s+(?:the|its|their|a|an|some|most|all|much|part)\b)"
+    r"(?=\s+[^,;]{2,40}?\binto\s+(?:its|their|the)\b)|"
     # "取得Y全部股權", "取得Y 100%股權": all of a company's shares are the company
     r"取得(?=[^,，;；。]{2,24}?(?:全部|全数|100\s*%|百分之百)(?:的)?(?:股权|股份))")
 _ACQ_PASSIVE = re.compile(

@@ -150,7 +150,9 @@ def _spin_other_orders(folded: str, trig: re.Match[str], comps: list[_M], cms: l
     """Spin-outs written parent first: "Y, a X spin-off" / "X's spinout Y" / "X spun out Y" / "X spun off its unit as Y"."""
     parent = next((m for m in reversed(comps) if m.end <= trig.start()
                    and re.fullmatch(r"(?:'s|’s|(?<=s)'|(?<=s)’)?\s*", folded[m.end:trig.start()])), None)
-    verb = trig.group(0).startswith("spun") or " " in trig.group(0) or bool(re.match(r"\s+(?:out|off)\b", folded[trig.end():trig.end() + 5]))
+    # a verb ("spun off Y", "will spin out Y"), not the noun ("a spin-off of Y")
+    verb = trig.group(0).startswith("spun") or " " in trig.group(0) \
+        or bool(re.match(r"\s+(?:out|off)\b", folded[trig.end():trig.end() + 5]))
     if parent is not None and not verb:
         # a noun ("spin-off"): the child is the apposition's head before it or the name right after it
         child = next((m for m in reversed(comps) if m.end <= parent.start and re.fullmatch(
